@@ -1,0 +1,339 @@
+// A small ELF reader over the file's bytes. Every offset is bounds-checked against the file, so a
+// truncated or hostile file yields fewer facts, never an exception past parseElf's own error result.
+
+import type { ElfFacts, ElfSectionFacts, ElfSegmentFacts } from './types.ts';
+
+export const SHT_NOBITS = 8;
+export const SHT_SYMTAB = 2;
+export const SHT_DYNAMIC = 6;
+export const SHF_WRITE = 0x1;
+export const SHF_ALLOC = 0x2;
+export const SHF_EXECINSTR = 0x4;
+export const SHF_COMPRESSED = 0x800;
+export const PT_LOAD = 1;
+export const PT_DYNAMIC = 2;
+export const PT_INTERP = 3;
+export const PT_NOTE = 4;
+export const PF_X = 1;
+export const PF_W = 2;
+export const ET_DYN = 3;
+
+export interface ElfSection {
+  index: number;
+  name: string;
+  type: number;
+  flags: number;
+  addr: number;
+  offset: number;
+  size: number;
+  link: number;
+  info: number;
+  entsize: number;
+  /** Bytes of .shstrtab its name takes, terminator included (0 when the name could not be read). */
+  nameBytes: number;
+}
+
+export interface ElfSegment {
+  type: number;
+  flags: number;
+  offset: number;
+  vaddr: number;
+  filesz: number;
+  memsz: number;
+}
+
+export interface Elf {
+  bytes: Uint8Array;
+  view: DataView;
+  is64: boolean;
+  little: boolean;
+  type: number;
+  machine: number;
+  shoff: number;
+  shentsize: number;
+  sections: ElfSection[];
+  segments: ElfSegment[];
+}
+
+const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
+
+export function isElf(head: Uint8Array): boolean {
+  return head.length >= 4 && ELF_MAGIC.every((b, i) => head[i] === b);
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/** The NUL-terminated string at `offset`, never reading past `end` (exclusive) or the file. */
+export function readCString(bytes: Uint8Array, offset: number, end = bytes.length): string {
+  const limit = Math.min(end, bytes.length);
+  if (offset < 0 || offset >= limit) return '';
+  let stop = bytes.indexOf(0, offset);
+  if (stop < 0 || stop > limit) stop = limit;
+  return utf8.decode(bytes.subarray(offset, stop));
+}
+
+/** Bytes before the terminating NUL (or before `end`). */
+export function cStringLength(bytes: Uint8Array, offset: number, end = bytes.length): number {
+  const limit = Math.min(end, bytes.length);
+  if (offset < 0 || offset >= limit) return 0;
+  const stop = bytes.indexOf(0, offset);
+  return (stop < 0 || stop > limit ? limit : stop) - offset;
+}
+
+export function decodeUtf8(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+export class ElfReader {
+  readonly little: boolean;
+  readonly is64: boolean;
+  constructor(
+    readonly view: DataView,
+    little: boolean,
+    is64: boolean,
+  ) {
+    this.little = little;
+    this.is64 = is64;
+  }
+  u16(off: number): number {
+    return this.view.getUint16(off, this.little);
+  }
+  u32(off: number): number {
+    return this.view.getUint32(off, this.little);
+  }
+  /** 64-bit field as a number: exact below 2^53, which covers every file offset and address we meet. */
+  u64(off: number): number {
+    const a = this.view.getUint32(off, this.little);
+    const b = this.view.getUint32(off + 4, this.little);
+    return this.little ? b * 0x1_0000_0000 + a : a * 0x1_0000_0000 + b;
+  }
+  word(off: number): number {
+    return this.is64 ? this.u64(off) : this.u32(off);
+  }
+}
+
+export type ElfParse = { ok: true; elf: Elf } | { ok: false; reason: string };
+
+export function parseElf(bytes: Uint8Array): ElfParse {
+  if (!isElf(bytes)) return { ok: false, reason: 'not an ELF file (no \\x7fELF magic)' };
+  if (bytes.length < 52) return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than an ELF header` };
+  const cls = bytes[4];
+  const data = bytes[5];
+  if (cls !== 1 && cls !== 2) return { ok: false, reason: `ELF class byte ${cls} is neither 32-bit (1) nor 64-bit (2)` };
+  if (data !== 1 && data !== 2) return { ok: false, reason: `ELF data byte ${data} is neither little (1) nor big endian (2)` };
+  const is64 = cls === 2;
+  if (is64 && bytes.length < 64) return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than a 64-bit ELF header` };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new ElfReader(view, data === 1, is64);
+  const type = r.u16(16);
+  const machine = r.u16(18);
+  const phoff = is64 ? r.u64(32) : r.u32(28);
+  const shoff = is64 ? r.u64(40) : r.u32(32);
+  const phentsize = r.u16(is64 ? 54 : 42);
+  let phnum = r.u16(is64 ? 56 : 44);
+  const shentsize = r.u16(is64 ? 58 : 46);
+  let shnum = r.u16(is64 ? 60 : 48);
+  let shstrndx = r.u16(is64 ? 62 : 50);
+  const shMin = is64 ? 64 : 40;
+  const phMin = is64 ? 56 : 32;
+
+  const sectionHeaderAt = (i: number): number => shoff + i * shentsize;
+  const sectionHeaderFits = (i: number): boolean =>
+    shoff > 0 && shentsize >= shMin && sectionHeaderAt(i) + shMin <= bytes.length;
+
+  // Extended numbering: counts too large for the header live in section 0.
+  if (shoff > 0 && sectionHeaderFits(0)) {
+    const at = sectionHeaderAt(0);
+    if (shnum === 0) shnum = is64 ? r.u64(at + 32) : r.u32(at + 20);
+    if (shstrndx === 0xffff) shstrndx = r.u32(at + (is64 ? 40 : 24));
+    if (phnum === 0xffff) phnum = r.u32(at + (is64 ? 44 : 28));
+  }
+
+  const segments: ElfSegment[] = [];
+  if (phoff > 0 && phentsize >= phMin) {
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      if (at + phMin > bytes.length) break;
+      segments.push(
+        is64
+          ? {
+              type: r.u32(at),
+              flags: r.u32(at + 4),
+              offset: r.u64(at + 8),
+              vaddr: r.u64(at + 16),
+              filesz: r.u64(at + 32),
+              memsz: r.u64(at + 40),
+            }
+          : {
+              type: r.u32(at),
+              offset: r.u32(at + 4),
+              vaddr: r.u32(at + 8),
+              filesz: r.u32(at + 16),
+              memsz: r.u32(at + 20),
+              flags: r.u32(at + 24),
+            },
+      );
+    }
+  }
+
+  const sections: ElfSection[] = [];
+  const nameOffsets: number[] = [];
+  for (let i = 0; i < shnum && sectionHeaderFits(i); i++) {
+    const at = sectionHeaderAt(i);
+    nameOffsets.push(r.u32(at));
+    sections.push({
+      index: i,
+      name: '',
+      nameBytes: 0,
+      type: r.u32(at + 4),
+      flags: is64 ? r.u64(at + 8) : r.u32(at + 8),
+      addr: is64 ? r.u64(at + 16) : r.u32(at + 12),
+      offset: is64 ? r.u64(at + 24) : r.u32(at + 16),
+      size: is64 ? r.u64(at + 32) : r.u32(at + 20),
+      link: r.u32(at + (is64 ? 40 : 24)),
+      info: r.u32(at + (is64 ? 44 : 28)),
+      entsize: is64 ? r.u64(at + 56) : r.u32(at + 36),
+    });
+  }
+  const names = sections[shstrndx];
+  if (names && names.type !== SHT_NOBITS) {
+    const end = Math.min(names.offset + names.size, bytes.length);
+    sections.forEach((s, i) => {
+      const nameOff = nameOffsets[i] ?? 0;
+      if (names.offset + nameOff < end) {
+        s.name = readCString(bytes, names.offset + nameOff, end);
+        s.nameBytes = nameOff === 0 ? 0 : cStringLength(bytes, names.offset + nameOff, end) + 1;
+      }
+    });
+  }
+
+  return { ok: true, elf: { bytes, view, is64, little: r.little, type, machine, shoff, shentsize, sections, segments } };
+}
+
+export function readerFor(elf: Elf): ElfReader {
+  return new ElfReader(elf.view, elf.little, elf.is64);
+}
+
+export function sectionByName(elf: Elf, name: string): ElfSection | undefined {
+  return elf.sections.find((s) => s.name === name);
+}
+
+/** The section's bytes, or null when it has none in the file or they run past its end. */
+export function sectionBytes(elf: Elf, s: ElfSection): Uint8Array | null {
+  if (s.type === SHT_NOBITS || s.offset + s.size > elf.bytes.length) return null;
+  return elf.bytes.subarray(s.offset, s.offset + s.size);
+}
+
+/** File offset of virtual address `va` and how many file bytes of its PT_LOAD follow it; null when unmapped. */
+export function vaddrToOffset(elf: Elf, va: number): { offset: number; available: number } | null {
+  for (const p of elf.segments) {
+    if (p.type === PT_LOAD && p.vaddr <= va && va < p.vaddr + p.filesz) {
+      const offset = p.offset + (va - p.vaddr);
+      const available = Math.min(p.vaddr + p.filesz - va, elf.bytes.length - offset);
+      return available > 0 ? { offset, available } : null;
+    }
+  }
+  return null;
+}
+
+const SECTION_TYPES: Record<number, string> = {
+  0: 'NULL',
+  1: 'PROGBITS',
+  2: 'SYMTAB',
+  3: 'STRTAB',
+  4: 'RELA',
+  5: 'HASH',
+  6: 'DYNAMIC',
+  7: 'NOTE',
+  8: 'NOBITS',
+  9: 'REL',
+  10: 'SHLIB',
+  11: 'DYNSYM',
+  14: 'INIT_ARRAY',
+  15: 'FINI_ARRAY',
+  16: 'PREINIT_ARRAY',
+  17: 'GROUP',
+  18: 'SYMTAB SECTION INDICES',
+  19: 'RELR',
+  0x6ffffff5: 'GNU_ATTRIBUTES',
+  0x6ffffff6: 'GNU_HASH',
+  0x6ffffff7: 'GNU_LIBLIST',
+  0x6ffffffd: 'VERDEF',
+  0x6ffffffe: 'VERNEED',
+  0x6fffffff: 'VERSYM',
+};
+
+const SEGMENT_TYPES: Record<number, string> = {
+  0: 'NULL',
+  1: 'LOAD',
+  2: 'DYNAMIC',
+  3: 'INTERP',
+  4: 'NOTE',
+  5: 'SHLIB',
+  6: 'PHDR',
+  7: 'TLS',
+  0x6474e550: 'GNU_EH_FRAME',
+  0x6474e551: 'GNU_STACK',
+  0x6474e552: 'GNU_RELRO',
+  0x6474e553: 'GNU_PROPERTY',
+};
+
+const FILE_TYPES: Record<number, string> = { 0: 'NONE', 1: 'REL', 2: 'EXEC', 3: 'DYN', 4: 'CORE' };
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/** Go's GOARCH for an ELF machine, class and byte order. */
+export function goarchOf(machine: number, is64: boolean, little: boolean): string | null {
+  switch (machine) {
+    case 3:
+      return '386';
+    case 62:
+      return 'amd64';
+    case 40:
+      return 'arm';
+    case 183:
+      return 'arm64';
+    case 8:
+      return is64 ? (little ? 'mips64le' : 'mips64') : little ? 'mipsle' : 'mips';
+    case 21:
+      return little ? 'ppc64le' : 'ppc64';
+    case 22:
+      return 's390x';
+    case 243:
+      return 'riscv64';
+    case 258:
+      return 'loong64';
+    default:
+      return null;
+  }
+}
+
+export function elfFacts(elf: Elf): ElfFacts {
+  const sections: ElfSectionFacts[] = elf.sections.map((s) => ({
+    index: s.index,
+    name: s.name,
+    type: SECTION_TYPES[s.type] ?? hex(s.type),
+    flags: s.flags,
+    addr: s.addr,
+    offset: s.offset,
+    size: s.size,
+  }));
+  const segments: ElfSegmentFacts[] = elf.segments.map((p) => ({
+    type: SEGMENT_TYPES[p.type] ?? hex(p.type),
+    flags: p.flags,
+    offset: p.offset,
+    vaddr: p.vaddr,
+    filesz: p.filesz,
+    memsz: p.memsz,
+  }));
+  return {
+    class: elf.is64 ? 64 : 32,
+    endian: elf.little ? 'little' : 'big',
+    machine: elf.machine,
+    goarch: goarchOf(elf.machine, elf.is64, elf.little),
+    type: FILE_TYPES[elf.type] ?? hex(elf.type),
+    fileBytes: elf.bytes.length,
+    sections,
+    segments,
+  };
+}

@@ -1,0 +1,190 @@
+// Go's function table (pclntab): every Go function's entry address and name, which is all that sizing by
+// package needs. Names are not decoded here; callers get file offsets and read only what they use.
+
+import { type Elf, type ElfSection, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, vaddrToOffset } from './elf.ts';
+
+export type PclntabFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
+
+export interface FuncTable {
+  format: PclntabFormat;
+  count: number;
+  /** Entry address of each function, plus the end of the last one at index `count`. */
+  entries: Float64Array;
+  /** File offset of each function's NUL-terminated name. */
+  names: Float64Array;
+  /** Where the table lives and how many file bytes it spans. */
+  section: string;
+  fileOffset: number;
+  bytes: number;
+  /** Go 1.18+: bytes of the funcdata area (go:func.*) the functions point into, counted up to the last
+   * funcdata's start (its own length is not recorded anywhere). 0 before Go 1.18. */
+  funcdataBytes: number;
+  /** Smallest instruction size (1 on x86, 4 on arm64): functions are padded to alignment with filler. */
+  quantum: number;
+}
+
+const MAGICS: Record<number, PclntabFormat> = {
+  0xfffffffb: 'go1.2',
+  0xfffffffa: 'go1.16',
+  0xfffffff0: 'go1.18',
+  0xfffffff1: 'go1.20',
+};
+
+interface Candidate {
+  offset: number;
+  limit: number;
+  section: string;
+  wholeSection: boolean;
+}
+
+/** Reads the table at `offset` (file bytes up to `limit`), or explains why it is not one. */
+function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
+  const { bytes, view } = elf;
+  const base = c.offset;
+  const limit = Math.min(c.limit, bytes.length);
+  if (base + 16 > limit) return 'function table header is cut off';
+  const format = MAGICS[view.getUint32(base, little)];
+  if (!format) return 'no function table magic';
+  const quantum = bytes[base + 6]!;
+  const ptrSize = bytes[base + 7]!;
+  if (bytes[base + 4] !== 0 || bytes[base + 5] !== 0) return 'function table header padding is not zero';
+  if (quantum !== 1 && quantum !== 2 && quantum !== 4) return `function table quantum ${quantum}`;
+  if (ptrSize !== 4 && ptrSize !== 8) return `function table pointer size ${ptrSize}`;
+  const word = (off: number): number => {
+    if (off + ptrSize > limit) return Number.NaN;
+    if (ptrSize === 4) return view.getUint32(off, little);
+    const a = view.getUint32(off, little);
+    const b = view.getUint32(off + 4, little);
+    return little ? b * 0x1_0000_0000 + a : a * 0x1_0000_0000 + b;
+  };
+  const u32 = (off: number): number => view.getUint32(off, little);
+  const i32 = (off: number): number => view.getInt32(off, little);
+  const nfunc = word(base + 8);
+  if (!Number.isSafeInteger(nfunc) || nfunc <= 0 || nfunc > (limit - base) / 8) return 'function count out of bounds';
+
+  const entries = new Float64Array(nfunc + 1);
+  const names = new Float64Array(nfunc);
+  let end = base;
+  let funcdataMax = -1;
+
+  if (format === 'go1.18' || format === 'go1.20') {
+    const textStart = word(base + 8 + 2 * ptrSize);
+    const funcnameOff = word(base + 8 + 3 * ptrSize);
+    const pclnOff = word(base + 8 + 7 * ptrSize);
+    const funcnametab = base + funcnameOff;
+    const pcln = base + pclnOff;
+    if (!(funcnametab < limit && pcln + (nfunc * 2 + 1) * 4 <= limit)) return 'function table offsets out of bounds';
+    // _func: {entryOff, nameOff, args, deferreturn, pcsp, pcfile, pcln, npcdata, cuOffset, [startLine,]
+    // funcID u8, flag u8, pad u8, nfuncdata u8}, then npcdata + nfuncdata uint32 offsets.
+    const fixed = format === 'go1.20' ? 44 : 40;
+    for (let i = 0; i < nfunc; i++) {
+      const at = pcln + i * 8;
+      entries[i] = textStart + u32(at);
+      const fn = pcln + u32(at + 4);
+      if (fn + fixed > limit) return 'function record out of bounds';
+      names[i] = funcnametab + i32(fn + 4);
+      const npcdata = u32(fn + 28);
+      const nfuncdata = bytes[fn + fixed - 1]!;
+      const funcdata = fn + fixed + npcdata * 4;
+      const recordEnd = funcdata + nfuncdata * 4;
+      if (recordEnd > limit) return 'function record out of bounds';
+      if (recordEnd > end) end = recordEnd;
+      for (let k = funcdata; k < recordEnd; k += 4) {
+        const off = u32(k);
+        if (off !== 0xffffffff && off > funcdataMax) funcdataMax = off;
+      }
+    }
+    entries[nfunc] = textStart + u32(pcln + nfunc * 8);
+  } else {
+    const funcnametab = format === 'go1.16' ? base + word(base + 8 + 2 * ptrSize) : base;
+    const ftab = format === 'go1.16' ? base + word(base + 8 + 6 * ptrSize) : base + 8 + ptrSize;
+    if (!(funcnametab < limit && ftab + (nfunc * 2 + 1) * ptrSize <= limit)) return 'function table offsets out of bounds';
+    // go1.16 _func offsets count from the pcln table; go1.2 ones from the header.
+    const funcBase = format === 'go1.16' ? ftab : base;
+    for (let i = 0; i < nfunc; i++) {
+      const at = ftab + i * 2 * ptrSize;
+      entries[i] = word(at);
+      const fn = funcBase + word(at + ptrSize);
+      if (!(fn + ptrSize + 4 <= limit)) return 'function record out of bounds';
+      names[i] = funcnametab + i32(fn + ptrSize);
+      if (fn + ptrSize + 4 > end) end = fn + ptrSize + 4;
+    }
+    entries[nfunc] = word(ftab + nfunc * 2 * ptrSize);
+  }
+  for (let i = 0; i < nfunc; i++) {
+    if (!(entries[i + 1]! >= entries[i]!)) return 'function entries are not in address order';
+    if (!(names[i]! >= base && names[i]! < limit)) return 'function name out of bounds';
+  }
+  return {
+    format,
+    count: nfunc,
+    entries,
+    names,
+    section: c.section,
+    fileOffset: base,
+    bytes: c.wholeSection ? c.limit - base : end - base,
+    funcdataBytes: funcdataMax < 0 ? 0 : funcdataMax,
+    quantum,
+  };
+}
+
+function candidates(elf: Elf): Candidate[] {
+  const own = (s: ElfSection): Candidate => ({
+    offset: s.offset,
+    limit: s.offset + s.size,
+    section: s.name,
+    wholeSection: true,
+  });
+  const named = elf.sections.filter(
+    (s) => (s.name === '.gopclntab' || s.name === '.data.rel.ro.gopclntab') && s.type !== SHT_NOBITS,
+  );
+  if (named.length > 0) return named.map(own);
+  // External-link PIE folds the table into .data.rel.ro: look for the magic in allocated, non-executable
+  // sections (or, without section headers, non-executable segments) at 8-byte alignment.
+  const regions =
+    elf.sections.length > 0
+      ? elf.sections
+          .filter((s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.type !== SHT_NOBITS)
+          .map((s) => ({ offset: s.offset, limit: s.offset + s.size, section: s.name }))
+      : elf.segments
+          .filter((p) => p.type === PT_LOAD && (p.flags & PF_X) === 0)
+          .map((p) => ({ offset: p.offset, limit: p.offset + p.filesz, section: '(segment)' }));
+  const found: Candidate[] = [];
+  const { bytes } = elf;
+  for (const r of regions) {
+    const limit = Math.min(r.limit, bytes.length);
+    for (let at = r.offset; at + 8 <= limit; at += 8) {
+      const b0 = bytes[at]!;
+      const b3 = bytes[at + 3]!;
+      const little = b3 === 0xff && isMagicByte(b0);
+      const big = b0 === 0xff && isMagicByte(b3);
+      if ((little || big) && bytes[at + 1] === 0xff && bytes[at + 2] === 0xff && bytes[at + 4] === 0 && bytes[at + 5] === 0) {
+        found.push({ offset: at, limit, section: r.section, wholeSection: false });
+      }
+    }
+  }
+  return found;
+}
+
+function isMagicByte(b: number): boolean {
+  return b === 0xfb || b === 0xfa || b === 0xf0 || b === 0xf1;
+}
+
+export type FuncTableRead = { ok: true; table: FuncTable } | { ok: false; reason: string };
+
+export function readFuncTable(elf: Elf): FuncTableRead {
+  let reason = 'no Go function table (pclntab) found';
+  for (const c of candidates(elf)) {
+    for (const little of elf.little ? [true, false] : [false, true]) {
+      const parsed = parseAt(elf, c, little);
+      if (typeof parsed !== 'string') return { ok: true, table: parsed };
+      if (parsed !== 'no function table magic') reason = `${c.section}: ${parsed}`;
+    }
+  }
+  return { ok: false, reason };
+}
+
+/** File offset of the code at `address`, for reading function bytes; null when not in the file. */
+export function codeOffset(elf: Elf, address: number): number | null {
+  return vaddrToOffset(elf, address)?.offset ?? null;
+}

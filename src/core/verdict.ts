@@ -1,0 +1,115 @@
+// The gate's decision: any platform over any threshold fails (or warns); equal to a limit passes.
+import { formatBytes, formatDelta, formatExactBytes, formatPercent } from './bytes.js';
+import type {
+  Decision,
+  Headline,
+  ImageComparison,
+  PlatformComparison,
+  Thresholds,
+  Verdict,
+  Violation,
+} from './model.js';
+import { describeThreshold } from './thresholds.js';
+
+export function decide(comparison: ImageComparison, thresholds: Thresholds): Decision {
+  const violations = comparison.platforms.flatMap((p) => platformViolations(p, thresholds));
+  const compared = comparison.platforms.some((p) => p.presence === 'both');
+  let verdict: Verdict;
+  if (violations.length > 0) verdict = thresholds.mode === 'warn' ? 'warn' : 'fail';
+  else verdict = compared ? 'pass' : 'no-baseline';
+  return { verdict, thresholds, violations, headline: headline(comparison, thresholds) };
+}
+
+/** Growth limits apply where a base exists; max-size applies to every head platform. */
+export function platformViolations(p: PlatformComparison, thresholds: Thresholds): Violation[] {
+  if (p.head === null) return [];
+  const { basis } = thresholds;
+  const name = p.platform;
+  const head = p.head.sizes[basis];
+  const found: Violation[] = [];
+  if (p.base !== null && p.delta !== null && p.percent !== null) {
+    const base = p.base.sizes[basis];
+    const delta = p.delta[basis];
+    const percent = p.percent[basis];
+    const limit = thresholds.maxIncrease;
+    if (limit !== null && delta > limit) {
+      found.push({
+        platform: name,
+        rule: 'max-increase',
+        basis,
+        actual: delta,
+        limit,
+        message: `${name}: ${basis} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold('max-increase', limit)}`,
+      });
+    }
+    const percentLimit = thresholds.maxIncreasePercent;
+    // percent is null only for growth from 0 bytes: no finite limit allows that.
+    if (percentLimit !== null && delta > 0 && (percent === null || percent > percentLimit)) {
+      const figure = percent === null ? 'from 0 B' : `by ${percentPast(percent, percentLimit)}`;
+      found.push({
+        platform: name,
+        rule: 'max-increase-percent',
+        basis,
+        actual: percent,
+        limit: percentLimit,
+        message: `${name}: ${basis} size grew ${figure} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold('max-increase-percent', percentLimit)}`,
+      });
+    }
+  }
+  const sizeLimit = thresholds.maxSize;
+  if (sizeLimit !== null && head > sizeLimit) {
+    found.push({
+      platform: name,
+      rule: 'max-size',
+      basis,
+      actual: head,
+      limit: sizeLimit,
+      message: `${name}: ${basis} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold('max-size', sizeLimit)}`,
+    });
+  }
+  return found;
+}
+
+// "+10.0%" would read as equal to a 10% limit that 10.04% passed: add decimals until the figure shows it.
+function percentPast(percent: number, limit: number): string {
+  for (let digits = 1; digits < 6; digits++) {
+    if (Number(percent.toFixed(digits)) > limit) {
+      return digits === 1 ? formatPercent(percent) : `+${percent.toFixed(digits)}%`;
+    }
+  }
+  return `+${percent.toFixed(6)}%`;
+}
+
+/** The compared platform with the largest growth on the gated basis; without any base, the largest head. */
+export function headline(comparison: ImageComparison, thresholds: Thresholds): Headline | null {
+  const { basis } = thresholds;
+  let best: Headline | null = null;
+  for (const p of comparison.platforms) {
+    if (p.presence !== 'both' || !p.head || !p.base || !p.delta || !p.percent) continue;
+    if (best === null || (best.delta ?? 0) < p.delta[basis]) {
+      best = {
+        platform: p.platform,
+        basis,
+        headSize: p.head.sizes[basis],
+        baseSize: p.base.sizes[basis],
+        delta: p.delta[basis],
+        percent: p.percent[basis],
+      };
+    }
+  }
+  if (best !== null) return best;
+  for (const p of comparison.platforms) {
+    if (!p.head) continue;
+    if (best === null || best.headSize < p.head.sizes[basis]) {
+      best = {
+        platform: p.platform,
+        basis,
+        headSize: p.head.sizes[basis],
+        baseSize: null,
+        delta: null,
+        percent: null,
+      };
+    }
+  }
+  return best;
+}

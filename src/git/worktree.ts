@@ -1,0 +1,144 @@
+// A throwaway checkout of the base commit that never outlives the call: removed after success, after a
+// throw, and when the process is interrupted or exits while the callback still runs.
+import { readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { mkdtemp, realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { warning } from '@actions/core';
+import { BaselineGitError } from './errors.js';
+import { execGit, type Git, stderrTail } from './git-runner.js';
+import { assertNotOption, commitOf, type GitOption, gitCommonDir, requireRepository } from './repository.js';
+
+export interface WorktreeOptions extends GitOption {
+  /** Where the temporary directory goes. Default: RUNNER_TEMP when set, else the OS temp directory. */
+  tempRoot?: string;
+}
+
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export async function withBaseWorktree<T>(
+  repoDir: string,
+  sha: string,
+  fn: (dir: string) => Promise<T>,
+  { git = execGit(), tempRoot }: WorktreeOptions = {},
+): Promise<T> {
+  assertNotOption(sha, 'Commit');
+  await requireRepository(repoDir, { git });
+  const commit = await commitOf(repoDir, sha, { git });
+  if (!commit) {
+    throw new BaselineGitError(
+      'base-commit-unavailable',
+      `Commit ${sha} is not in this clone; resolve (and fetch) the base commit before checking it out.`,
+    );
+  }
+  const commonDir = await realpath(await gitCommonDir(repoDir, { git }));
+  const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir());
+  const dir = await realpath(await mkdtemp(join(root, 'image-size-gate-base-')));
+  const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
+  try {
+    const added = await git.run(repoDir, ['worktree', 'add', '--detach', dir, commit]);
+    if (added.exitCode !== 0) {
+      throw new BaselineGitError(
+        'git-failed',
+        `Could not check out base commit ${commit} in a temporary worktree: ${stderrTail(added)}`,
+      );
+    }
+    return await fn(dir);
+  } finally {
+    await removeWorktree(git, repoDir, commonDir, dir);
+    emergency.unregister();
+  }
+}
+
+async function removeWorktree(git: Git, repoDir: string, commonDir: string, dir: string): Promise<void> {
+  const removed = await git.run(repoDir, ['worktree', 'remove', '--force', dir]);
+  // What `worktree remove` could not do (a file it could not delete, a half-made worktree) is finished by hand.
+  // No repository-wide `worktree prune`: it would also drop other stale worktrees that are not ours to touch.
+  let leftover: unknown = null;
+  try {
+    removeWorktreeFiles(commonDir, dir);
+  } catch (error) {
+    leftover = error;
+  }
+  if (leftover !== null || (await isListed(git, repoDir, dir))) {
+    warning(
+      `Could not fully remove the temporary base worktree ${dir}: ` +
+        `${leftover instanceof Error ? leftover.message : stderrTail(removed)}. ` +
+        `Remove it with: git worktree remove --force ${dir}`,
+    );
+  }
+}
+
+async function isListed(git: Git, repoDir: string, dir: string): Promise<boolean> {
+  const listed = await git.run(repoDir, ['worktree', 'list', '--porcelain']);
+  return listed.stdout.split('\n').some((line) => line === `worktree ${dir}`);
+}
+
+/**
+ * Deletes the worktree directory and its administrative entry under <common dir>/worktrees, which is what
+ * `git worktree remove` and `prune` amount to. Synchronous and git-free, so it can run in a signal or exit
+ * handler, where no child process can be awaited.
+ */
+export function removeWorktreeFiles(commonDir: string, dir: string): void {
+  const adminRoot = join(commonDir, 'worktrees');
+  const adminDirs = new Set<string>();
+  const pointer = readText(join(dir, '.git'))?.match(/^gitdir: (.+)$/m)?.[1];
+  if (pointer) adminDirs.add(resolve(dir, pointer));
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(adminRoot);
+  } catch {
+    // No worktrees directory: nothing registered.
+  }
+  for (const entry of entries) {
+    const admin = join(adminRoot, entry);
+    if (readText(join(admin, 'gitdir'))?.trim() === join(dir, '.git')) adminDirs.add(admin);
+  }
+  for (const admin of adminDirs) {
+    // Only ever delete an entry directly below <common dir>/worktrees, whatever the .git file claims.
+    if (dirname(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    rmdirSync(adminRoot);
+  } catch {
+    // Not empty (other worktrees) or not there: leave it, as git does.
+  }
+}
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs `cleanup` if the process is interrupted or exits before `unregister`. After an interrupt the signal is
+ * raised again when no other handler remains, so the process still ends the way the signal asked.
+ */
+function onInterruptOrExit(cleanup: () => void): { unregister: () => void } {
+  let cleaned = false;
+  const runOnce = () => {
+    if (cleaned) return;
+    cleaned = true;
+    try {
+      cleanup();
+    } catch {
+      // The process is going away; there is no one left to report to.
+    }
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    runOnce();
+    unregister();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const unregister = () => {
+    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
+    process.removeListener('exit', runOnce);
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  process.on('exit', runOnce);
+  return { unregister };
+}

@@ -1,0 +1,264 @@
+// The one Inputs object: every action input and CLI flag (they share names) parsed and validated once.
+// Errors name the input and say how to fix it.
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { ByteSizeError, parseByteSize } from '../core/bytes.js';
+import type { Platform, SizeBasis } from '../core/model.js';
+
+export type BaselineMode = 'build' | 'image' | 'none';
+export type GateMode = 'fail' | 'warn';
+
+export interface Inputs {
+  context: string;
+  file: string;
+  target: string | null;
+  buildArgs: Record<string, string>;
+  /** Raw `--secret` specs; never logged. */
+  secrets: string[];
+  platforms: Platform[];
+  builder: string | null;
+  /** Measure this image instead of building the head. */
+  image: string | null;
+  baseImage: string | null;
+  baseRef: string | null;
+  baseline: BaselineMode;
+  maxIncrease: number | null;
+  maxIncreasePercent: number | null;
+  maxSize: number | null;
+  sizeBasis: SizeBasis;
+  mode: GateMode;
+  githubToken: string | null;
+  comment: boolean;
+  commentKey: string;
+  summary: boolean;
+  allowUntrustedBuild: boolean;
+  /** A repository (e.g. localhost:5000/app) the classic-store build pushes to, for exact compressed sizes. */
+  registry: string | null;
+  reportFile: string | null;
+  markdownFile: string | null;
+}
+
+/** Every input's name, as action.yml and the CLI spell it. */
+export const INPUT_NAMES = [
+  'context',
+  'file',
+  'target',
+  'build-args',
+  'secrets',
+  'platforms',
+  'builder',
+  'image',
+  'base-image',
+  'base-ref',
+  'baseline',
+  'max-increase',
+  'max-increase-percent',
+  'max-size',
+  'size-basis',
+  'mode',
+  'github-token',
+  'comment',
+  'comment-key',
+  'summary',
+  'allow-untrusted-build',
+  'registry',
+  'report-file',
+  'markdown-file',
+] as const;
+
+export type InputName = (typeof INPUT_NAMES)[number];
+
+export class InputError extends Error {
+  constructor(
+    readonly input: InputName,
+    problem: string,
+  ) {
+    super(`input \`${input}\`: ${problem}`);
+  }
+}
+
+/** Reads one raw input; "" when unset. */
+export type InputSource = (name: InputName) => string;
+
+export interface ParseEnvironment {
+  /** The directory paths are resolved against and must stay inside (GITHUB_WORKSPACE or the current directory). */
+  workspace: string;
+  /** The pull request's base branch, when the event has one. */
+  eventBaseRef: string | null;
+}
+
+const KNOWN_PLATFORMS = new Set([
+  'linux/amd64',
+  'linux/arm64',
+  'linux/arm/v7',
+  'linux/arm/v6',
+  'linux/386',
+  'linux/ppc64le',
+  'linux/s390x',
+  'linux/riscv64',
+]);
+
+export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
+  const text = (name: InputName) => read(name).trim();
+  const optional = (name: InputName) => text(name) || null;
+
+  const workspace = resolve(env.workspace);
+  const context = resolve(workspace, text('context') || '.');
+  if (!isInside(workspace, context)) {
+    throw new InputError(
+      'context',
+      `"${text('context')}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new InputError('context', `${context} is not a directory: point it at the folder that holds your Dockerfile`);
+  }
+
+  const image = optional('image');
+  const fileInput = text('file');
+  const file = fileInput ? resolve(workspace, fileInput) : resolve(context, 'Dockerfile');
+  if (!image && !existsSync(file)) {
+    throw new InputError(
+      'file',
+      `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`,
+    );
+  }
+
+  const baseImage = optional('base-image');
+  const baselineText = text('baseline') || (baseImage ? 'image' : 'build');
+  const baseline = oneOf('baseline', baselineText, ['build', 'image', 'none'] as const);
+  if (baseline === 'image' && !baseImage) {
+    throw new InputError('baseline', '`baseline: image` needs `base-image` set to the image to compare against');
+  }
+  if (baseline === 'build' && image && !baseImage) {
+    // Measuring a given head image while building the base would compare two different pipelines.
+    throw new InputError(
+      'baseline',
+      '`image` is set, so the head is not built here: set `base-image` (and `baseline: image`) or `baseline: none`',
+    );
+  }
+
+  return {
+    context,
+    file,
+    target: optional('target'),
+    buildArgs: parseBuildArgs(read('build-args')),
+    secrets: lines(read('secrets')),
+    platforms: parsePlatforms(text('platforms') || 'linux/amd64,linux/arm64'),
+    builder: optional('builder'),
+    image,
+    baseImage,
+    baseRef: optional('base-ref') ?? env.eventBaseRef,
+    baseline,
+    maxIncrease: byteSize('max-increase', text('max-increase')),
+    maxIncreasePercent: percent('max-increase-percent', text('max-increase-percent')),
+    maxSize: byteSize('max-size', text('max-size')),
+    sizeBasis: oneOf('size-basis', text('size-basis') || 'uncompressed', ['uncompressed', 'compressed'] as const),
+    mode: oneOf('mode', text('mode') || 'fail', ['fail', 'warn'] as const),
+    githubToken: optional('github-token'),
+    comment: bool('comment', text('comment'), true),
+    commentKey: parseCommentKey(text('comment-key') || 'default'),
+    summary: bool('summary', text('summary'), true),
+    allowUntrustedBuild: bool('allow-untrusted-build', text('allow-untrusted-build'), false),
+    registry: parseRegistry(text('registry')),
+    reportFile: optional('report-file'),
+    markdownFile: optional('markdown-file'),
+  };
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function lines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+function parseBuildArgs(value: string): Record<string, string> {
+  const args: Record<string, string> = {};
+  for (const line of lines(value)) {
+    const eq = line.indexOf('=');
+    const key = eq < 0 ? line : line.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new InputError('build-args', `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`);
+    }
+    if (eq < 0) {
+      throw new InputError('build-args', `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
+    }
+    args[key] = line.slice(eq + 1);
+  }
+  return args;
+}
+
+export function parsePlatforms(value: string): Platform[] {
+  const platforms = value
+    .split(/[\s,]+/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (platforms.length === 0) {
+    throw new InputError('platforms', 'is empty: list one or more platforms, e.g. linux/amd64,linux/arm64');
+  }
+  for (const platform of platforms) {
+    if (platform === 'linux/arm') {
+      throw new InputError('platforms', '"linux/arm" needs a variant: write linux/arm/v7 (or linux/arm/v6)');
+    }
+    if (!KNOWN_PLATFORMS.has(platform)) {
+      throw new InputError(
+        'platforms',
+        `"${platform}" is not a platform BuildKit builds here: use os/arch[/variant] from ${[...KNOWN_PLATFORMS].join(', ')}`,
+      );
+    }
+  }
+  return [...new Set(platforms)];
+}
+
+function byteSize(name: InputName, value: string): number | null {
+  if (value === '') return null;
+  if (value.startsWith('-')) {
+    throw new InputError(name, `"${value}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`);
+  }
+  try {
+    return parseByteSize(value);
+  } catch (error) {
+    if (error instanceof ByteSizeError) throw new InputError(name, error.message);
+    throw error;
+  }
+}
+
+function percent(name: InputName, value: string): number | null {
+  if (value === '') return null;
+  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(value);
+  if (!match) throw new InputError(name, `"${value}" is not a percentage: write a number of 0 or more, e.g. 10 or 2.5`);
+  return Number(match[1]);
+}
+
+function bool(name: InputName, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback;
+  if (/^(true|yes|1|on)$/i.test(value)) return true;
+  if (/^(false|no|0|off)$/i.test(value)) return false;
+  throw new InputError(name, `"${value}" is not a boolean: write true or false`);
+}
+
+function oneOf<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new InputError(name, `"${value}" is not one of ${allowed.join(' | ')}`);
+}
+
+function parseCommentKey(value: string): string {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+    throw new InputError('comment-key', `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
+  }
+  return value;
+}
+
+function parseRegistry(value: string): string | null {
+  if (value === '') return null;
+  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes('@')) {
+    throw new InputError('registry', `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`);
+  }
+  return value;
+}

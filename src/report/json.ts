@@ -1,0 +1,122 @@
+// The versioned JSON report (documented by schema/report.schema.json). The markdown and terminal renderers
+// read this same object, so every output states the same facts.
+import type {
+  Decision,
+  Headline,
+  ImageComparison,
+  LayerComparison,
+  MeasureSource,
+  Percentages,
+  Platform,
+  PlatformMeasure,
+  PlatformPresence,
+  Sizes,
+  Thresholds,
+  Verdict,
+  Violation,
+} from '../core/model.js';
+
+/** Bump on any change that is not purely additive, and update schema/report.schema.json with it. */
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface ReportImage {
+  role: 'head' | 'base';
+  ref: string;
+  source: MeasureSource;
+}
+
+/** A platform image without its layers (those are in the platform's matched layer list). */
+export interface PlatformSummary {
+  manifestDigest: string;
+  manifestBytes: number;
+  configDigest: string;
+  configBytes: number;
+  sizes: Sizes;
+  layerCount: number;
+}
+
+export interface PlatformReport {
+  platform: Platform;
+  presence: PlatformPresence;
+  head: PlatformSummary | null;
+  base: PlatformSummary | null;
+  baseMissingReason: string | null;
+  delta: Sizes | null;
+  percent: Percentages | null;
+  layers: LayerComparison[];
+  violations: Violation[];
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  tool: { name: string; version: string };
+  /** ISO 8601 time the report was made. */
+  generatedAt: string;
+  verdict: Verdict;
+  /** The platform with the largest growth on the gated basis (the action's outputs). */
+  headline: Headline | null;
+  /** Why there is no baseline at all; null when there is one. */
+  baseMissingReason: string | null;
+  thresholds: Thresholds;
+  images: ReportImage[];
+  platforms: PlatformReport[];
+  /** Milliseconds per phase, in the order the phases ran. */
+  timings: Record<string, number>;
+}
+
+export interface ReportInput {
+  comparison: ImageComparison;
+  decision: Decision;
+  tool: { name: string; version: string };
+  timings?: Record<string, number>;
+  generatedAt?: Date;
+}
+
+function summary(measure: PlatformMeasure | null): PlatformSummary | null {
+  if (measure === null) return null;
+  return {
+    manifestDigest: measure.manifestDigest,
+    manifestBytes: measure.manifestBytes,
+    configDigest: measure.configDigest,
+    configBytes: measure.configBytes,
+    sizes: { ...measure.sizes },
+    layerCount: measure.layers.length,
+  };
+}
+
+export function buildReport(input: ReportInput): Report {
+  const { comparison, decision } = input;
+  const images: ReportImage[] = [{ role: 'head', ...comparison.head }];
+  if (comparison.base) images.push({ role: 'base', ...comparison.base });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { ...input.tool },
+    generatedAt: (input.generatedAt ?? new Date()).toISOString(),
+    verdict: decision.verdict,
+    headline: decision.headline,
+    baseMissingReason: comparison.baseMissingReason,
+    thresholds: { ...decision.thresholds },
+    images,
+    platforms: comparison.platforms.map((p) => ({
+      platform: p.platform,
+      presence: p.presence,
+      head: summary(p.head),
+      base: summary(p.base),
+      baseMissingReason: p.baseMissingReason,
+      delta: p.delta,
+      percent: p.percent,
+      layers: p.layers,
+      violations: decision.violations.filter((v) => v.platform === p.platform),
+    })),
+    timings: { ...(input.timings ?? {}) },
+  };
+}
+
+export function renderJson(report: Report): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Every violation, platform by platform. */
+export function allViolations(report: Report): Violation[] {
+  return report.platforms.flatMap((p) => p.violations);
+}

@@ -1,0 +1,285 @@
+// The pull-request comment and the job summary: one renderer. The verdict and one row per platform always
+// fit; the per-layer detail is cut, with a visible note, to keep the body under GitHub's limit.
+import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
+import { describeThresholds } from '../core/thresholds.js';
+import type { PlatformReport, Report } from './json.js';
+import { allViolations } from './json.js';
+import {
+  escapeMarkdown,
+  headlineSentence,
+  layerCounts,
+  layerStatusWord,
+  otherBasis,
+  VERDICT_WORD,
+} from './text.js';
+
+/** GitHub rejects issue comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+/** The default cap leaves 1,536 characters for the hidden marker the comment module puts in front. */
+export const DEFAULT_MARKDOWN_LIMIT = 64_000;
+/** Instructions longer than this are cut in the layer table (the JSON report keeps them whole). */
+export const DEFAULT_INSTRUCTION_CHARS = 200;
+
+/**
+ * A section another part of the tool adds (for example "why it grew"), placed after the platform table and
+ * before the layer detail. heading is plain text (escaped here); body is markdown that its producer has
+ * already made safe (escapeMarkdown from ./text.js for anything taken from an image or a repository).
+ */
+export interface MarkdownSection {
+  heading: string;
+  body: string;
+  /** Wrap the body in a <details> block with the heading as its summary. */
+  collapsed?: boolean;
+}
+
+export interface MarkdownOptions {
+  /** Plain text before the verdict in the heading; default "Image size". */
+  title?: string;
+  /** Upper bound on the body's length in UTF-16 code units (never more than GitHub counts). */
+  maxLength?: number;
+  sections?: readonly MarkdownSection[];
+  instructionChars?: number;
+}
+
+const VERDICT_EMOJI: Record<Verdict, string> = {
+  pass: '✅',
+  fail: '❌',
+  warn: '⚠️',
+  'no-baseline': 'ℹ️',
+};
+
+const LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit`;
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
+  const basis = report.thresholds.basis;
+  const top = summaryBlocks(report, options.title ?? 'Image size');
+  const sections = (options.sections ?? []).map(renderSection);
+  const details = report.platforms
+    .filter((p) => p.layers.length > 0)
+    .map((p) => layerDetail(p, basis, options.instructionChars ?? DEFAULT_INSTRUCTION_CHARS));
+
+  const full = assemble([...top, ...sections, ...details.map((d) => d.render(null))]);
+  if (full.length <= maxLength) return full;
+  return fitToLimit(top, sections, details, maxLength);
+}
+
+function assemble(blocks: readonly string[]): string {
+  return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
+}
+
+function summaryBlocks(report: Report, title: string): string[] {
+  const blocks: string[] = [];
+  blocks.push(
+    `### ${VERDICT_EMOJI[report.verdict]} ${escapeMarkdown(title)}: ${VERDICT_WORD[report.verdict]}`,
+  );
+  if (report.baseMissingReason !== null) {
+    blocks.push(
+      `**No baseline:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
+    );
+  }
+  const sentence = headlineSentence(report);
+  if (sentence) blocks.push(`${sentence.before}**${escapeMarkdown(sentence.platform)}**${sentence.after}`);
+
+  const head = report.images.find((i) => i.role === 'head');
+  const base = report.images.find((i) => i.role === 'base');
+  const imageText = (i: typeof head) => (i ? `${escapeMarkdown(i.ref)} (${i.source})` : 'none');
+  blocks.push(`Head: ${imageText(head)} · base: ${imageText(base)}`);
+
+  const violations = allViolations(report);
+  if (violations.length > 0) {
+    const lead =
+      report.verdict === 'warn'
+        ? '**Over the threshold** (mode: warn, so the check does not fail):'
+        : '**Over the threshold:**';
+    blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join('\n'));
+  }
+
+  blocks.push(platformTable(report));
+  const notes = report.platforms.flatMap((p) => {
+    if (p.presence === 'base-only') return [`- ${escapeMarkdown(p.platform)}: only in the base image.`];
+    if (p.presence === 'head-only' && report.baseMissingReason === null) {
+      return [`- ${escapeMarkdown(p.platform)}: no baseline: ${escapeMarkdown(p.baseMissingReason ?? '')}.`];
+    }
+    return [];
+  });
+  if (notes.length > 0) blocks.push(notes.join('\n'));
+  blocks.push(
+    `Gated on the **${report.thresholds.basis}** size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`,
+  );
+  return blocks;
+}
+
+function platformTable(report: Report): string {
+  const first = report.thresholds.basis;
+  const bases: SizeBasis[] = [first, otherBasis(first)];
+  const header = ['Platform', ...bases.flatMap((b) => [`Base (${b})`, `Head (${b})`, `Δ ${b}`, `% ${b}`])];
+  const rows = report.platforms.map((p) => [
+    escapeMarkdown(p.platform),
+    ...bases.flatMap((b) => [
+      p.base ? formatBytes(p.base.sizes[b]) : '—',
+      p.head ? formatBytes(p.head.sizes[b]) : '—',
+      p.delta ? formatDelta(p.delta[b]) : 'n/a',
+      p.percent ? formatPercent(p.percent[b]) : 'n/a',
+    ]),
+  ]);
+  return table(header, [':--', ...header.slice(1).map(() => '--:')], rows);
+}
+
+function table(header: readonly string[], align: readonly string[], rows: readonly string[][]): string {
+  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(align), ...rows.map(line)].join('\n');
+}
+
+function renderSection(section: MarkdownSection): string {
+  const heading = escapeMarkdown(section.heading);
+  if (section.collapsed) {
+    return `<details><summary>${heading}</summary>\n\n${section.body.trim()}\n\n</details>`;
+  }
+  return `#### ${heading}\n\n${section.body.trim()}`;
+}
+
+interface LayerDetail {
+  total: number;
+  rows: { text: string; rank: number }[];
+  /** The <details> block with all rows, or with the rows at these indexes and a note. */
+  render(shown: ReadonlySet<number> | null): string;
+}
+
+function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: number): LayerDetail {
+  const other = otherBasis(basis);
+  const header = [
+    '#',
+    'Instruction',
+    'Status',
+    `Base (${basis})`,
+    `Head (${basis})`,
+    `Δ ${basis}`,
+    `Δ ${other}`,
+    'Layer',
+  ];
+  const align = ['--:', ':--', ':--', '--:', '--:', '--:', '--:', ':--'];
+  const texts = p.layers.map((layer) => {
+    const cells = [
+      layer.head ? String(layer.head.index + 1) : '—',
+      layer.step === '' ? '*(no instruction recorded)*' : escapeMarkdown(layer.step, instructionChars),
+      layerStatusWord(layer, basis),
+      layer.base ? formatBytes(layer.base.sizes[basis]) : '—',
+      layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
+      formatDelta(layer.delta[basis]),
+      formatDelta(layer.delta[other]),
+      shortDigest(layer.head?.digest ?? layer.base?.digest ?? ''),
+    ];
+    return `| ${cells.join(' | ')} |`;
+  });
+  const ranks = rankLayers(p.layers, basis);
+  const rows = texts.map((text, i) => ({ text, rank: ranks[i]! }));
+  const total = p.layers.length;
+  const summary = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
+  const head = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`].join('\n');
+  return {
+    total,
+    rows,
+    render(shown) {
+      const body = shown === null ? texts : texts.filter((_, i) => shown.has(i));
+      const note =
+        shown === null
+          ? ''
+          : `\n\nShowing ${shown.size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
+      return `${summary}\n\n${[head, ...body].join('\n')}${note}\n\n</details>`;
+    },
+  };
+}
+
+/** Rank 0 is kept first when the table must be cut: changed layers by size of change, then unchanged by size. */
+function rankLayers(layers: readonly LayerComparison[], basis: SizeBasis): number[] {
+  const other = otherBasis(basis);
+  const order = layers
+    .map((layer, i) => ({ i, layer }))
+    .sort((a, b) => {
+      const aChanged = a.layer.status !== 'unchanged' ? 0 : 1;
+      const bChanged = b.layer.status !== 'unchanged' ? 0 : 1;
+      if (aChanged !== bChanged) return aChanged - bChanged;
+      const size = (l: LayerComparison) =>
+        l.status === 'unchanged' ? (l.head?.sizes[basis] ?? 0) : Math.abs(l.delta[basis]);
+      const bySize = size(b.layer) - size(a.layer);
+      if (bySize !== 0) return bySize;
+      const byOther = Math.abs(b.layer.delta[other]) - Math.abs(a.layer.delta[other]);
+      return byOther !== 0 ? byOther : a.i - b.i;
+    });
+  const ranks: number[] = new Array(layers.length).fill(0);
+  order.forEach(({ i }, rank) => {
+    ranks[i] = rank;
+  });
+  return ranks;
+}
+
+function shortDigest(digest: string): string {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  if (match) return `\`${match[1]}:${match[2]}\``;
+  return digest === '' ? '—' : escapeMarkdown(digest, 19);
+}
+
+function fitToLimit(
+  top: readonly string[],
+  sections: readonly string[],
+  details: readonly LayerDetail[],
+  maxLength: number,
+): string {
+  const note = `**Note:** the layer tables below are cut to stay under ${LIMIT_TEXT}; the JSON report has every layer.`;
+  const fixed = assemble([...top, note, ...sections]).length;
+  const emptyBlocks = details.map((d) => d.render(new Set([])).length + 2);
+  // Room for rows, shared fairly: small tables whole, the rest split evenly between the big ones.
+  let room = maxLength - fixed - emptyBlocks.reduce((a, b) => a + b, 0) - 64;
+  if (room > 0) {
+    const need = details.map((d) => d.rows.reduce((sum, r) => sum + r.text.length + 1, 0));
+    const allowance: number[] = details.map(() => 0);
+    const bySize = details.map((_, i) => i).sort((a, b) => need[a]! - need[b]!);
+    bySize.forEach((i, k) => {
+      allowance[i] = Math.min(need[i]!, Math.floor(room / (bySize.length - k)));
+      room -= allowance[i]!;
+    });
+    const shown = details.map((d, i) => pickRows(d, allowance[i]!));
+    for (;;) {
+      const blocks = details.map((d, i) => d.render(shown[i]!.size === d.total ? null : shown[i]!));
+      const body = assemble([...top, note, ...sections, ...blocks]);
+      if (body.length <= maxLength) return body;
+      // The estimate was short: drop the lowest-ranked row of the largest table and try again.
+      const biggest = shown.reduce((best, s, i) => (s.size > shown[best]!.size ? i : best), 0);
+      if (shown[biggest]!.size === 0) break;
+      const set = shown[biggest]!;
+      const worst = [...set].reduce((a, b) =>
+        details[biggest]!.rows[a]!.rank > details[biggest]!.rows[b]!.rank ? a : b,
+      );
+      set.delete(worst);
+    }
+  }
+  // Not even the empty layer tables fit: leave them out, then the extra sections, then cut hard.
+  const without = `**Note:** the layer tables are left out to stay under ${LIMIT_TEXT}; the JSON report has every layer.`;
+  for (let keep = sections.length; keep >= 0; keep--) {
+    const dropped =
+      keep < sections.length
+        ? ` ${sections.length - keep} of ${sections.length} further sections are left out too.`
+        : '';
+    const body = assemble([...top, without + dropped, ...sections.slice(0, keep)]);
+    if (body.length <= maxLength) return body;
+  }
+  const cutNote = `\n\n**Note:** this report is cut to stay under ${LIMIT_TEXT}; the JSON report has everything.\n`;
+  const whole = assemble(top);
+  const end = whole.lastIndexOf('\n', maxLength - cutNote.length);
+  return `${whole.slice(0, Math.max(0, end))}${cutNote}`.slice(0, maxLength);
+}
+
+function pickRows(detail: LayerDetail, allowance: number): Set<number> {
+  const shown = new Set<number>();
+  let used = 0;
+  const byRank = detail.rows.map((r, i) => ({ i, r })).sort((a, b) => a.r.rank - b.r.rank);
+  for (const { i, r } of byRank) {
+    const cost = r.text.length + 1;
+    if (used + cost > allowance) continue;
+    shown.add(i);
+    used += cost;
+  }
+  return shown;
+}

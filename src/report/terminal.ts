@@ -1,0 +1,192 @@
+// The CLI's readable report: plain aligned columns, the same facts as the comment, colour only when asked.
+import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import type { SizeBasis, Verdict } from '../core/model.js';
+import { describeThresholds } from '../core/thresholds.js';
+import type { PlatformReport, Report } from './json.js';
+import { allViolations } from './json.js';
+import {
+  headlineSentence,
+  layerCounts,
+  layerStatusWord,
+  otherBasis,
+  plainText,
+  VERDICT_WORD,
+} from './text.js';
+
+export interface TerminalOptions {
+  /** ANSI colours (the CLI decides: a TTY, NO_COLOR, --color). Default false. */
+  color?: boolean;
+  /** Print the per-layer tables. Default true. */
+  layers?: boolean;
+  /** Instructions longer than this are cut with "…". Default 100. */
+  instructionChars?: number;
+}
+
+type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'bold' | 'dim';
+
+const ANSI: Record<Colour, [string, string]> = {
+  red: ['\u001b[31m', '\u001b[39m'],
+  green: ['\u001b[32m', '\u001b[39m'],
+  yellow: ['\u001b[33m', '\u001b[39m'],
+  cyan: ['\u001b[36m', '\u001b[39m'],
+  bold: ['\u001b[1m', '\u001b[22m'],
+  dim: ['\u001b[2m', '\u001b[22m'],
+};
+
+const VERDICT_COLOUR: Record<Verdict, Colour> = {
+  pass: 'green',
+  fail: 'red',
+  warn: 'yellow',
+  'no-baseline': 'cyan',
+};
+
+interface Cell {
+  text: string;
+  colour?: Colour | undefined;
+}
+
+export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
+  const paint = (text: string, colour: Colour | undefined) =>
+    options.color && colour ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+  const growth = (bytes: number): Colour | undefined => (bytes > 0 ? 'red' : bytes < 0 ? 'green' : undefined);
+  const basis = report.thresholds.basis;
+  const lines: string[] = [];
+
+  const word = VERDICT_WORD[report.verdict].toUpperCase();
+  lines.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), 'bold')}`);
+  if (report.baseMissingReason !== null) {
+    lines.push(
+      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
+    );
+  }
+  const sentence = headlineSentence(report);
+  if (sentence)
+    lines.push(`${sentence.before}${paint(plainText(sentence.platform), 'bold')}${sentence.after}`);
+  const imageText = (role: 'head' | 'base') => {
+    const image = report.images.find((i) => i.role === role);
+    return image ? `${plainText(image.ref)} (${image.source})` : 'none';
+  };
+  lines.push(`Head: ${imageText('head')} · base: ${imageText('base')}`);
+  lines.push('');
+
+  const bases: SizeBasis[] = [basis, otherBasis(basis)];
+  const rows: Cell[][] = [];
+  for (const p of report.platforms) {
+    bases.forEach((b, k) => {
+      rows.push([
+        { text: k === 0 ? plainText(p.platform) : '' },
+        { text: b },
+        { text: p.base ? formatBytes(p.base.sizes[b]) : '—' },
+        { text: p.head ? formatBytes(p.head.sizes[b]) : '—' },
+        { text: p.delta ? formatDelta(p.delta[b]) : 'n/a', colour: p.delta ? growth(p.delta[b]) : undefined },
+        { text: p.percent ? formatPercent(p.percent[b]) : 'n/a' },
+        { text: k === 0 ? platformNote(p, report) : '', colour: 'dim' },
+      ]);
+    });
+  }
+  lines.push(
+    ...table(
+      ['Platform', 'Size', 'Base', 'Head', 'Delta', 'Change', ''].map((text) => ({ text })),
+      ['left', 'left', 'right', 'right', 'right', 'right', 'left'],
+      rows,
+      paint,
+    ),
+  );
+  lines.push('');
+  lines.push(
+    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`,
+  );
+
+  const violations = allViolations(report);
+  if (violations.length > 0) {
+    lines.push('');
+    lines.push(
+      report.verdict === 'warn'
+        ? 'Over the threshold (mode: warn, so the check does not fail):'
+        : 'Over the threshold:',
+    );
+    const colour: Colour = report.verdict === 'warn' ? 'yellow' : 'red';
+    for (const v of violations) lines.push(`  ${paint(plainText(v.message), colour)}`);
+  }
+
+  if (options.layers ?? true) {
+    const other = otherBasis(basis);
+    const width = options.instructionChars ?? 100;
+    for (const p of report.platforms) {
+      if (p.layers.length === 0) continue;
+      lines.push('');
+      lines.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
+      const layerRows: Cell[][] = p.layers.map((layer) => {
+        const status = layerStatusWord(layer, basis);
+        const statusColour: Colour | undefined =
+          status === 'grew' || status === 'added'
+            ? 'red'
+            : status === 'shrank' || status === 'removed'
+              ? 'green'
+              : undefined;
+        return [
+          { text: layer.head ? String(layer.head.index + 1) : '—' },
+          { text: status, colour: statusColour },
+          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : '—' },
+          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : '—' },
+          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
+          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
+          { text: shortDigest(layer.head?.digest ?? layer.base?.digest ?? '') },
+          { text: layer.step === '' ? '(no instruction recorded)' : plainText(layer.step, width) },
+        ];
+      });
+      lines.push(
+        ...table(
+          [
+            '#',
+            'Status',
+            `Base (${basis})`,
+            `Head (${basis})`,
+            `Δ ${basis}`,
+            `Δ ${other}`,
+            'Layer',
+            'Instruction',
+          ].map((text) => ({ text })),
+          ['right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+          layerRows,
+          paint,
+        ).map((line) => `  ${line}`),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function platformNote(p: PlatformReport, report: Report): string {
+  if (p.presence === 'base-only') return 'only in the base image';
+  if (p.presence === 'head-only' && report.baseMissingReason === null) {
+    return `no baseline: ${plainText(p.baseMissingReason ?? '')}`;
+  }
+  return '';
+}
+
+function shortDigest(digest: string): string {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  if (match) return `${match[1]}:${match[2]}`;
+  return digest === '' ? '—' : plainText(digest, 19);
+}
+
+function table(
+  header: readonly Cell[],
+  align: readonly ('left' | 'right')[],
+  rows: readonly Cell[][],
+  paint: (text: string, colour: Colour | undefined) => string,
+): string[] {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? '').length)));
+  return all.map((row) =>
+    row
+      .map((cell, c) => {
+        const gap = ' '.repeat(widths[c]! - Array.from(cell.text).length);
+        const text = paint(cell.text, cell.colour);
+        return align[c] === 'right' ? gap + text : text + gap;
+      })
+      .join('  ')
+      .trimEnd(),
+  );
+}

@@ -1,0 +1,110 @@
+// What every renderer says the same way: words for verdicts and layer states, the headline sentence, and
+// how text that comes from an image or a repository is made harmless before it is printed.
+import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
+import type { PlatformReport, Report } from './json.js';
+
+export const VERDICT_WORD: Record<Verdict, string> = {
+  pass: 'pass',
+  fail: 'fail',
+  warn: 'warn',
+  'no-baseline': 'no baseline',
+};
+
+export function otherBasis(basis: SizeBasis): SizeBasis {
+  return basis === 'uncompressed' ? 'compressed' : 'uncompressed';
+}
+
+/** "grew" / "shrank" on the given basis for a changed layer; the status itself otherwise. */
+export function layerStatusWord(layer: LayerComparison, basis: SizeBasis): string {
+  if (layer.status !== 'changed') return layer.status;
+  const delta = layer.delta[basis];
+  return delta > 0 ? 'grew' : delta < 0 ? 'shrank' : 'changed';
+}
+
+/** "5 layers: 2 grew, 1 added, 1 removed, 1 unchanged" (counts of what occurs, in a fixed order). */
+export function layerCounts(layers: readonly LayerComparison[], basis: SizeBasis): string {
+  const order = ['grew', 'shrank', 'changed', 'added', 'removed', 'unchanged'];
+  const counts = new Map<string, number>();
+  for (const layer of layers) {
+    const word = layerStatusWord(layer, basis);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
+  const total = `${layers.length} ${layers.length === 1 ? 'layer' : 'layers'}`;
+  return parts.length === 0 ? total : `${total}: ${parts.join(', ')}`;
+}
+
+/** "+148 MB (+2690.0%, 5.51 MB → 154 MB)" for one basis of a compared platform. */
+export function changeFigure(p: PlatformReport, basis: SizeBasis): string {
+  if (!p.head || !p.base || !p.delta || !p.percent) return 'n/a';
+  return `${formatDelta(p.delta[basis])} (${formatPercent(p.percent[basis])}, ${formatBytes(p.base.sizes[basis])} → ${formatBytes(p.head.sizes[basis])})`;
+}
+
+/** The one-sentence headline, split around the platform name so each renderer can emphasise it. */
+export interface HeadlineSentence {
+  before: string;
+  platform: string;
+  after: string;
+}
+
+export function headlineSentence(report: Report): HeadlineSentence | null {
+  const h = report.headline;
+  if (h === null) return null;
+  const p = report.platforms.find((x) => x.platform === h.platform);
+  if (!p?.head) return null;
+  const basis = h.basis;
+  const other = otherBasis(basis);
+  if (h.delta === null) {
+    return {
+      before: 'Largest image: ',
+      platform: h.platform,
+      after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`,
+    };
+  }
+  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
+  if (h.delta > 0) return { before: '', platform: h.platform, after: ` grew the most: ${figures}` };
+  return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
+}
+
+// C0/C1 controls (ESC starts terminal escape sequences), and bidirectional overrides that make text read
+// differently from what it is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+
+/**
+ * Text from an image or a repository, made printable on one line: line breaks shown as " ↵ ", tabs as a
+ * space, controls and bidi overrides as U+FFFD; cut to maxChars code points with "…".
+ */
+export function plainText(text: string, maxChars = Number.POSITIVE_INFINITY): string {
+  const points = Array.from(text);
+  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join('')}…` : text;
+  return cut
+    .replace(LINE_BREAK, ' ↵ ')
+    .replace(/\t/g, ' ')
+    .replace(CONTROL, '\ufffd')
+    .replace(BIDI, '\ufffd');
+}
+
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+// Characters with inline meaning in GitHub markdown: tables (|), HTML (<>&), escapes (\), code (`),
+// emphasis (*_~), links and footnotes ([]!^), math ($), emoji shortcodes and autolinks (:), attribute
+// quotes ("'). A character reference is always literal text to a markdown parser and to HTML.
+const MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:"'@#]/g;
+
+/**
+ * Untrusted text for a markdown table cell, a paragraph, or HTML such as <summary>: one line, every
+ * character with markdown or HTML meaning as a character reference, and a zero-width joiner after each
+ * @ and # (and GH-) so GitHub neither @-mentions anyone nor links an issue.
+ */
+export function escapeMarkdown(text: string, maxChars = Number.POSITIVE_INFINITY): string {
+  return plainText(text, maxChars)
+    .replace(/\b(GH)-(?=\d)/gi, '$1-\u200d')
+    .replace(MARKDOWN_SPECIAL, (c) => {
+      if (c === '@' || c === '#') return `${c}\u200d`;
+      return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
+    });
+}
