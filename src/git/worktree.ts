@@ -6,12 +6,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { warning } from '@actions/core';
 import { BaselineGitError } from './errors.js';
-import { execGit, type Git, stderrTail } from './git-runner.js';
+import { execGit, type Git, type GitResult, stderrTail } from './git-runner.js';
 import { assertNotOption, commitOf, type GitOption, gitCommonDir, requireRepository } from './repository.js';
 
 export interface WorktreeOptions extends GitOption {
   /** Where the temporary directory goes. Default: RUNNER_TEMP when set, else the OS temp directory. */
   tempRoot?: string;
+  /** Where a failed cleanup is reported. Default: a workflow warning. */
+  warn?: (message: string) => void;
 }
 
 const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -20,7 +22,7 @@ export async function withBaseWorktree<T>(
   repoDir: string,
   sha: string,
   fn: (dir: string) => Promise<T>,
-  { git = execGit(), tempRoot }: WorktreeOptions = {},
+  { git = execGit(), tempRoot, warn = warning }: WorktreeOptions = {},
 ): Promise<T> {
   assertNotOption(sha, 'Commit');
   await requireRepository(repoDir, { git });
@@ -45,33 +47,42 @@ export async function withBaseWorktree<T>(
     }
     return await fn(dir);
   } finally {
-    await removeWorktree(git, repoDir, commonDir, dir);
+    await removeWorktree(git, repoDir, commonDir, dir, warn);
     emergency.unregister();
   }
 }
 
-async function removeWorktree(git: Git, repoDir: string, commonDir: string, dir: string): Promise<void> {
-  const removed = await git.run(repoDir, ['worktree', 'remove', '--force', dir]);
+// Never throws: a cleanup problem is reported, and must not replace the outcome of the callback.
+async function removeWorktree(
+  git: Git,
+  repoDir: string,
+  commonDir: string,
+  dir: string,
+  warn: (message: string) => void,
+): Promise<void> {
+  const problems: string[] = [];
+  const removed = await git.run(repoDir, ['worktree', 'remove', '--force', dir]).catch(asFailure);
   // What `worktree remove` could not do (a file it could not delete, a half-made worktree) is finished by hand.
   // No repository-wide `worktree prune`: it would also drop other stale worktrees that are not ours to touch.
-  let leftover: unknown = null;
   try {
     removeWorktreeFiles(commonDir, dir);
   } catch (error) {
-    leftover = error;
+    problems.push(error instanceof Error ? error.message : String(error));
   }
-  if (leftover !== null || (await isListed(git, repoDir, dir))) {
-    warning(
-      `Could not fully remove the temporary base worktree ${dir}: ` +
-        `${leftover instanceof Error ? leftover.message : stderrTail(removed)}. ` +
+  const listed = await git.run(repoDir, ['worktree', 'list', '--porcelain']).catch(asFailure);
+  if (listed.exitCode !== 0 || listed.stdout.split('\n').includes(`worktree ${dir}`)) {
+    problems.push(removed.exitCode === 0 ? stderrTail(listed) : stderrTail(removed));
+  }
+  if (problems.length > 0) {
+    warn(
+      `Could not fully remove the temporary base worktree ${dir}: ${problems.join('; ')}. ` +
         `Remove it with: git worktree remove --force ${dir}`,
     );
   }
 }
 
-async function isListed(git: Git, repoDir: string, dir: string): Promise<boolean> {
-  const listed = await git.run(repoDir, ['worktree', 'list', '--porcelain']);
-  return listed.stdout.split('\n').some((line) => line === `worktree ${dir}`);
+function asFailure(error: unknown): GitResult {
+  return { exitCode: -1, stdout: '', stderr: error instanceof Error ? error.message : String(error) };
 }
 
 /**

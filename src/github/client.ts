@@ -50,7 +50,7 @@ const NOT_TRANSIENT = [400, 401, 403, 404, 410, 422, 429, 451];
 
 export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const baseUrl = stripTrailingSlash(
-    options.baseUrl ?? process.env.GITHUB_API_URL ?? 'https://api.github.com',
+    options.baseUrl || process.env.GITHUB_API_URL || 'https://api.github.com',
   );
   // @actions/github fixes its proxy-aware fetch for the API URL it saw at import time; that fetch must not
   // carry requests meant for another host, so it is kept only when the host is the same.

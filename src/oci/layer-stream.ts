@@ -6,8 +6,7 @@
 // dockerd) writes a non-ASCII name as a PAX `path` record holding the raw bytes, and tar-stream decodes
 // PAX records as UTF-8, so two names that differ only in invalid bytes would collapse into one path
 // and look like an overwrite. Parsing the few header fields we need keeps every byte of a name.
-import { pipeline } from 'node:stream';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createGunzip, createZstdDecompress } from 'node:zlib';
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
@@ -495,11 +494,12 @@ async function* parseEntries(source: ByteSource): AsyncGenerator<TarItem> {
     const headerSize = parseNumeric(block, 124, 12, at);
     if (typeflag === 0x78 || typeflag === 0x67 || typeflag === 0x4c || typeflag === 0x4b) {
       // 'x' PAX, 'g' global PAX, 'L' GNU long name, 'K' GNU long link name: metadata for the next entry.
-      if (headerSize > MAX_META_BYTES) throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
+      if (headerSize > MAX_META_BYTES)
+        throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
       const data = (await source.readExact(headerSize)) ?? new Uint8Array(0);
       if (data.byteLength < headerSize) throw truncated(source.consumed);
       await source.skip(paddingOf(headerSize));
-      if (typeflag === 0x78) pax = { ...pax, ...parsePax(data, at) };
+      if (typeflag === 0x78) pax = Object.assign(pax ?? {}, parsePax(data, at));
       else if (typeflag === 0x4c) longName = cString(data, 0, data.length);
       else if (typeflag === 0x4b) longLink = cString(data, 0, data.length);
       // A global header sets defaults for the whole archive; none of its keys matter for sizes or names.

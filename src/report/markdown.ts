@@ -277,7 +277,8 @@ function pickRows(detail: LayerDetail, allowance: number): Set<number> {
   const byRank = detail.rows.map((r, i) => ({ i, r })).sort((a, b) => a.r.rank - b.r.rank);
   for (const { i, r } of byRank) {
     const cost = r.text.length + 1;
-    if (used + cost > allowance) continue;
+    // Stop at the first row that does not fit, so a shown row never ranks below a hidden one.
+    if (used + cost > allowance) break;
     shown.add(i);
     used += cost;
   }

@@ -47,7 +47,7 @@ interface Cell {
 
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
   const paint = (text: string, colour: Colour | undefined) =>
-    options.color && colour ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+    options.color && colour && text !== '' ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
   const growth = (bytes: number): Colour | undefined => (bytes > 0 ? 'red' : bytes < 0 ? 'green' : undefined);
   const basis = report.thresholds.basis;
   const lines: string[] = [];

@@ -98,7 +98,7 @@ const MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:"'@#]/g;
 /**
  * Untrusted text for a markdown table cell, a paragraph, or HTML such as <summary>: one line, every
  * character with markdown or HTML meaning as a character reference, and a zero-width joiner after each
- * @ and # (and GH-) so GitHub neither @-mentions anyone nor links an issue.
+ * @ and # (and GH-) so GitHub neither @-mentions anyone nor links an issue; "www." is not auto-linked either.
  */
 export function escapeMarkdown(text: string, maxChars = Number.POSITIVE_INFINITY): string {
   return plainText(text, maxChars)
@@ -106,5 +106,6 @@ export function escapeMarkdown(text: string, maxChars = Number.POSITIVE_INFINITY
     .replace(MARKDOWN_SPECIAL, (c) => {
       if (c === '@' || c === '#') return `${c}\u200d`;
       return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
-    });
+    })
+    .replace(/\b(www)\./gi, '$1&#46;');
 }

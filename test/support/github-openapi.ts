@@ -86,10 +86,6 @@ export function responseSchemaFor(
   return response.content?.['application/json']?.schema;
 }
 
-export function documentedStatuses(operation: Operation): number[] {
-  return Object.keys(operation.responses).map(Number);
-}
-
 /** Every way `value` falls short of `schema`, as "$.path: problem" lines; empty when it conforms. */
 export function schemaProblems(doc: OpenApiDocument, schema: Schema, value: unknown, at = '$'): string[] {
   const s = resolve<Schema>(doc, schema);

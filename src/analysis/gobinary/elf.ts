@@ -5,6 +5,8 @@ import type { ElfFacts, ElfSectionFacts, ElfSegmentFacts } from './types.ts';
 
 export const SHT_NOBITS = 8;
 export const SHT_SYMTAB = 2;
+export const SHT_DYNSYM = 11;
+export const SHT_GNU_VERSYM = 0x6fffffff;
 export const SHT_DYNAMIC = 6;
 export const SHF_WRITE = 0x1;
 export const SHF_ALLOC = 0x2;
@@ -85,13 +87,11 @@ export function decodeUtf8(bytes: Uint8Array): string {
 }
 
 export class ElfReader {
+  readonly view: DataView;
   readonly little: boolean;
   readonly is64: boolean;
-  constructor(
-    readonly view: DataView,
-    little: boolean,
-    is64: boolean,
-  ) {
+  constructor(view: DataView, little: boolean, is64: boolean) {
+    this.view = view;
     this.little = little;
     this.is64 = is64;
   }

@@ -130,15 +130,15 @@ export interface ModuleShare {
 /** How a section's bytes reached packages:
  * functions: .text by function extent (pclntab);
  * spread: function metadata (pclntab, funcdata, DWARF) shared out in proportion to each package's code;
- * symbols: .symtab/.strtab entries and data objects charged to the package their symbol names;
- * none: nothing in the file says whose bytes these are. */
-export type AttributionMethod = 'functions' | 'spread' | 'symbols' | 'none';
+ * symbols: .symtab/.strtab entries and data objects charged to the package their symbol names. */
+export type AttributionMethod = 'functions' | 'spread' | 'symbols';
 
 export interface SectionAccount {
   section: string;
   bytes: number;
   attributedBytes: number;
-  method: AttributionMethod;
+  /** Empty when nothing in the section could be charged to a package. */
+  methods: AttributionMethod[];
 }
 
 export interface GoAttribution {

@@ -298,6 +298,7 @@ describe('API root', () => {
       const client = createGitHubClient({ token: TOKEN, retryBaseMs: 1 });
       const result = await createPullRequestComments(client).upsert(PR, 'default', 'report');
       expect(result.kind).toBe('created');
+      expect(standin.comments(2)).toHaveLength(1);
     } finally {
       if (saved === undefined) delete process.env.GITHUB_API_URL;
       else process.env.GITHUB_API_URL = saved;

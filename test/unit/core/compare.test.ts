@@ -12,18 +12,42 @@ import { bloatedHead, layer, leanBase, platformMeasure } from './fixtures.js';
 
 describe('normalizeInstruction', () => {
   it.each([
-    ['BuildKit RUN with build args', 'RUN |2 TARGETOS=linux TARGETARCH=amd64 /bin/sh -c go build -o /out/app . # buildkit', 'RUN go build -o /out/app .'],
-    ['BuildKit RUN without args', 'RUN /bin/sh -c apk add --no-cache git # buildkit', 'RUN apk add --no-cache git'],
-    ['an arg value with spaces before the shell', 'RUN |1 MSG=hello big world /bin/sh -c echo "$MSG" # buildkit', 'RUN echo "$MSG"'],
+    [
+      'BuildKit RUN with build args',
+      'RUN |2 TARGETOS=linux TARGETARCH=amd64 /bin/sh -c go build -o /out/app . # buildkit',
+      'RUN go build -o /out/app .',
+    ],
+    [
+      'BuildKit RUN without args',
+      'RUN /bin/sh -c apk add --no-cache git # buildkit',
+      'RUN apk add --no-cache git',
+    ],
+    [
+      'an arg value with spaces before the shell',
+      'RUN |1 MSG=hello big world /bin/sh -c echo "$MSG" # buildkit',
+      'RUN echo "$MSG"',
+    ],
     ['exec form with args and no shell', 'RUN |2 A=1 B=2 go build ./... # buildkit', 'RUN go build ./...'],
     ['BuildKit COPY', 'COPY /out/server /app/server # buildkit', 'COPY /out/server /app/server'],
     ['BuildKit WORKDIR', 'WORKDIR /app', 'WORKDIR /app'],
     ['classic builder COPY', '/bin/sh -c #(nop) COPY file:0a1b in /app ', 'COPY file:0a1b in /app'],
     ['classic builder RUN', '/bin/sh -c apt-get update', 'RUN apt-get update'],
-    ['classic builder RUN with args', '|1 VERSION=1.2 /bin/sh -c make VERSION=$VERSION', 'RUN make VERSION=$VERSION'],
-    ['a heredoc with line breaks', "RUN /bin/sh -c set -e\n  go vet ./...\n\tgo build . # buildkit", 'RUN set -e go vet ./... go build .'],
+    [
+      'classic builder RUN with args',
+      '|1 VERSION=1.2 /bin/sh -c make VERSION=$VERSION',
+      'RUN make VERSION=$VERSION',
+    ],
+    [
+      'a heredoc with line breaks',
+      'RUN /bin/sh -c set -e\n  go vet ./...\n\tgo build . # buildkit',
+      'RUN set -e go vet ./... go build .',
+    ],
     ['an imported layer with no instruction', '', ''],
-    ['a "# buildkit" that is not the suffix', 'RUN /bin/sh -c echo "# buildkit" > x', 'RUN echo "# buildkit" > x'],
+    [
+      'a "# buildkit" that is not the suffix',
+      'RUN /bin/sh -c echo "# buildkit" > x',
+      'RUN echo "# buildkit" > x',
+    ],
   ])('%s', (_, raw, expected) => {
     expect(normalizeInstruction(raw)).toBe(expected);
   });
@@ -58,8 +82,13 @@ describe('compareLayers', () => {
   it('pairs identical digests as unchanged, the same instruction as changed, the rest as added or removed', () => {
     const certs = layer('COPY ca.crt /etc/ssl/certs/ # buildkit', 'certs', 200_000, 120_000);
     const lib = layer('COPY libsqlite3.so.0 /usr/lib/ # buildkit', 'sqlite', 1_400_000, 600_000);
-    const rows = compareLayers([baseImage, lib, binary('new', 14_000_000)], [baseImage, certs, binary('old', 5_000_000)]);
-    expect(rows.map((r) => [r.status, r.matchedBy, r.step, r.head?.index ?? null, r.base?.index ?? null])).toEqual([
+    const rows = compareLayers(
+      [baseImage, lib, binary('new', 14_000_000)],
+      [baseImage, certs, binary('old', 5_000_000)],
+    );
+    expect(
+      rows.map((r) => [r.status, r.matchedBy, r.step, r.head?.index ?? null, r.base?.index ?? null]),
+    ).toEqual([
       ['unchanged', 'digest', 'ADD rootfs.tar /', 0, 0],
       ['removed', null, 'COPY ca.crt /etc/ssl/certs/', null, 1],
       ['added', null, 'COPY libsqlite3.so.0 /usr/lib/', 1, null],
@@ -87,7 +116,11 @@ describe('compareLayers', () => {
     const gzip = layer('COPY x /x # buildkit', 'same-content', 1_000, 400);
     const zstd = { ...gzip, digest: 'sha256:feed', sizes: { compressed: 350, uncompressed: 1_000 } };
     const [row] = compareLayers([zstd], [gzip]);
-    expect(row).toMatchObject({ status: 'unchanged', matchedBy: 'diff-id', delta: { compressed: -50, uncompressed: 0 } });
+    expect(row).toMatchObject({
+      status: 'unchanged',
+      matchedBy: 'diff-id',
+      delta: { compressed: -50, uncompressed: 0 },
+    });
   });
 
   it('matches instructions across changed build-arg values and BuildKit noise', () => {
@@ -130,8 +163,12 @@ describe('compareLayers', () => {
   });
 
   it('keeps every layer of either side exactly once, in head order', () => {
-    const head = Array.from({ length: 40 }, (_, i) => layer(`RUN /bin/sh -c step ${i % 7}`, `h${i % 11}`, i, i));
-    const base = Array.from({ length: 30 }, (_, i) => layer(`RUN /bin/sh -c step ${i % 5}`, `h${i % 13}`, i, i));
+    const head = Array.from({ length: 40 }, (_, i) =>
+      layer(`RUN /bin/sh -c step ${i % 7}`, `h${i % 11}`, i, i),
+    );
+    const base = Array.from({ length: 30 }, (_, i) =>
+      layer(`RUN /bin/sh -c step ${i % 5}`, `h${i % 13}`, i, i),
+    );
     const rows = compareLayers(head, base);
     const headIndexes = rows.flatMap((r) => (r.head ? [r.head.index] : []));
     const baseIndexes = rows.flatMap((r) => (r.base ? [r.base.index] : [])).sort((a, b) => a - b);
@@ -142,8 +179,18 @@ describe('compareLayers', () => {
 
 describe('comparePlatform and compareImages', () => {
   it('gives both bases a delta and a percentage', () => {
-    const base = platformMeasure('linux/amd64', [layer('ADD a / # buildkit', 'a', 1_000_000, 400_000)], 1_000, 1_000);
-    const head = platformMeasure('linux/amd64', [layer('ADD a / # buildkit', 'b', 1_500_000, 598_000)], 1_000, 2_000);
+    const base = platformMeasure(
+      'linux/amd64',
+      [layer('ADD a / # buildkit', 'a', 1_000_000, 400_000)],
+      1_000,
+      1_000,
+    );
+    const head = platformMeasure(
+      'linux/amd64',
+      [layer('ADD a / # buildkit', 'b', 1_500_000, 598_000)],
+      1_000,
+      2_000,
+    );
     const p = comparePlatform(head, base);
     expect(p.presence).toBe('both');
     expect(p.delta).toEqual({ compressed: 199_000, uncompressed: 500_000 });

@@ -76,7 +76,8 @@ const ARM64: ArchFigures = {
 
 // Layers both commits share byte for byte.
 const workdir = (arch: string) => layer('WORKDIR /app', `workdir:${arch}`, 0, 93, 0);
-const config = (arch: string) => layer('COPY config.yaml /app/config.yaml # buildkit', `config:${arch}`, 1_234, 692);
+const config = (arch: string) =>
+  layer('COPY config.yaml /app/config.yaml # buildkit', `config:${arch}`, 1_234, 692);
 
 function leanPlatform(f: ArchFigures): PlatformMeasure {
   return platformMeasure(`linux/${f.arch}`, [
@@ -125,7 +126,11 @@ function bloatedPlatform(f: ArchFigures): PlatformMeasure {
 }
 
 export function leanBase(): ImageMeasure {
-  return { ref: 'localhost:5000/isg/demo:main', source: 'build', platforms: [leanPlatform(AMD64), leanPlatform(ARM64)] };
+  return {
+    ref: 'localhost:5000/isg/demo:main',
+    source: 'build',
+    platforms: [leanPlatform(AMD64), leanPlatform(ARM64)],
+  };
 }
 
 export function bloatedHead(): ImageMeasure {

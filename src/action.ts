@@ -1,0 +1,52 @@
+// The GitHub Action's entry: read the inputs and the event, run the gate, set the outputs. The only
+// place that fails the step.
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { DockerBuildx } from './buildx/buildx.js';
+import { DockerodeEngine } from './docker/engine.js';
+import { runGate } from './gate/run-gate.js';
+import { baselineGit } from './git/baseline.js';
+import { createGitHubClient } from './github/client.js';
+import { createPullRequestComments } from './github/comments.js';
+import { pullRequestContextFrom } from './github/event.js';
+import { actionsJobSummary } from './github/summary.js';
+import { parseInputs } from './inputs/inputs.js';
+
+async function main(): Promise<void> {
+  try {
+    const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+    const { eventName, payload } = github.context;
+    const pullRequest = pullRequestContextFrom(eventName, payload);
+    const inputs = parseInputs((name) => core.getInput(name), {
+      workspace,
+      eventBaseRef: pullRequest?.baseRef ?? null,
+    });
+    if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    const result = await runGate(
+      inputs,
+      {
+        eventName,
+        workspace,
+        pullRequest,
+        defaultReportFile: join(process.env.RUNNER_TEMP || workspace, 'image-size-gate', 'report.json'),
+      },
+      {
+        buildx: new DockerBuildx(),
+        docker: new DockerodeEngine(),
+        git: baselineGit(),
+        comments: inputs.githubToken
+          ? createPullRequestComments(createGitHubClient({ token: inputs.githubToken, log: core.info }))
+          : null,
+        summary: actionsJobSummary(),
+        log: { info: core.info, warning: core.warning, detail: core.info },
+      },
+    );
+    for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+    if (result.failure) core.setFailed(result.failure);
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+await main();

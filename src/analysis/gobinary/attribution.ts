@@ -1,0 +1,249 @@
+// Size by package and module. Code is charged by function extent from the function table; the metadata
+// Go keeps per function (pclntab, funcdata, DWARF) is shared out in proportion to each package's code;
+// with a symbol table, its entries and the data objects it sizes go to the package their names give.
+// Whatever is left is reported by section, never guessed.
+
+import {
+  cStringLength,
+  type Elf,
+  type ElfSection,
+  readerFor,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHT_DYNSYM,
+  SHT_GNU_VERSYM,
+  SHT_NOBITS,
+  SHT_SYMTAB,
+} from './elf.ts';
+import type { FuncTable } from './pclntab.ts';
+import { isBareName, ModuleResolver, PackageInterner } from './packages.ts';
+import { isDwarfSection } from './strip.ts';
+import type {
+  AttributionMethod,
+  GoAttribution,
+  GoBuildInfo,
+  ModuleShare,
+  PackageShare,
+  SectionAccount,
+  SectionBytes,
+} from './types.ts';
+
+const STT_OBJECT = 1;
+const HEADERS_AND_PADDING = '(headers and padding)';
+
+interface Padding {
+  byte: number;
+  max: number;
+}
+
+/** Filler the linker puts between functions to align the next one: INT3 on x86, zero words elsewhere. */
+function paddingFor(machine: number): Padding {
+  if (machine === 62 || machine === 3) return { byte: 0xcc, max: 31 };
+  return { byte: 0, max: 15 };
+}
+
+class Ledger {
+  code: number[] = [];
+  unpadded: number[] = [];
+  functions: number[] = [];
+  other: number[] = [];
+  grow(n: number): void {
+    while (this.code.length < n) {
+      this.code.push(0);
+      this.unpadded.push(0);
+      this.functions.push(0);
+      this.other.push(0);
+    }
+  }
+}
+
+export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo | null): GoAttribution {
+  const { bytes } = elf;
+  const interner = new PackageInterner(bytes);
+  const ledger = new Ledger();
+  const inFile = elf.sections.filter((s) => s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size <= bytes.length);
+  const attributed = new Map<ElfSection, number>();
+  const methods = new Map<ElfSection, Set<AttributionMethod>>();
+  const charge = (s: ElfSection, amount: number, method: AttributionMethod): void => {
+    attributed.set(s, (attributed.get(s) ?? 0) + amount);
+    let set = methods.get(s);
+    if (!set) methods.set(s, (set = new Set()));
+    set.add(method);
+  };
+
+  // Code, by function extent.
+  const executable = inFile
+    .filter((s) => (s.flags & SHF_EXECINSTR) !== 0)
+    .sort((a, b) => a.addr - b.addr);
+  const pad = paddingFor(elf.machine);
+  const { entries, names, count } = table;
+  let totalCode = 0;
+  let orphanCode = 0;
+  let sectionIndex = 0;
+  let sectionCode = 0;
+  let previous = -1;
+  const flushSection = (): void => {
+    const s = executable[sectionIndex];
+    if (s && sectionCode > 0) charge(s, sectionCode, 'functions');
+    sectionCode = 0;
+  };
+  for (let i = 0; i < count; i++) {
+    const start = entries[i]!;
+    const size = entries[i + 1]! - start;
+    totalCode += size;
+    let id = interner.idAt(names[i]!, bytes.length);
+    // Assembly-local helpers ("aeshashbody", "indexbody") carry no package; the linker lays each package's
+    // functions out together, so they belong to the package of the function before them.
+    if (id < 0 && previous >= 0 && isBareName(bytes, names[i]!, bytes.length)) id = previous;
+    previous = id;
+    if (id < 0) {
+      orphanCode += size;
+      continue;
+    }
+    while (sectionIndex < executable.length && start >= executable[sectionIndex]!.addr + executable[sectionIndex]!.size) {
+      flushSection();
+      sectionIndex++;
+    }
+    const section = executable[sectionIndex];
+    let padding = 0;
+    if (section && start >= section.addr) {
+      sectionCode += size;
+      const end = section.offset + (start - section.addr) + size;
+      const floor = Math.max(end - pad.max, end - size);
+      for (let at = end - 1; at >= floor && bytes[at] === pad.byte; at--) padding++;
+    }
+    if (id >= ledger.code.length) ledger.grow(id + 1);
+    ledger.code[id]! += size;
+    ledger.unpadded[id]! += size - padding;
+    ledger.functions[id]!++;
+  }
+  flushSection();
+  const functionPackages = interner.names.length;
+
+  // Per-function metadata, shared out by code size; the orphans' share stays unattributed.
+  const packagedShare = totalCode > 0 ? (totalCode - orphanCode) / totalCode : 0;
+  let spreadTotal = 0;
+  const spread = (s: ElfSection | undefined, amount: number): void => {
+    if (!s || amount <= 0) return;
+    const room = Math.min(amount, s.size - (attributed.get(s) ?? 0));
+    if (room <= 0) return;
+    spreadTotal += room;
+    charge(s, room * packagedShare, 'spread');
+  };
+  spread(
+    inFile.find((s) => s.offset <= table.fileOffset && table.fileOffset < s.offset + s.size),
+    table.bytes,
+  );
+  spread(
+    inFile.find((s) => s.name === '.rodata'),
+    table.funcdataBytes,
+  );
+  for (const s of inFile) if (isDwarfSection(s.name)) spread(s, s.size);
+
+  // Symbols: each entry and its name (and version entry), and the data objects they size. Data objects
+  // come from .symtab when there is one: .dynsym repeats some of them.
+  const symtab = inFile.find((s) => s.type === SHT_SYMTAB);
+  const dynsym = inFile.find((s) => s.type === SHT_DYNSYM);
+  const versym = inFile.find((s) => s.type === SHT_GNU_VERSYM);
+  const dataSections = elf.sections.map(
+    (s) => s.type !== SHT_NOBITS && (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0,
+  );
+  const dataCharged = new Map<number, number[]>();
+  const chargeSymbols = (table: ElfSection, withData: boolean, versions: ElfSection | undefined): void => {
+    const strtab = elf.sections[table.link];
+    if (!strtab || strtab.type === SHT_NOBITS || strtab.offset + strtab.size > bytes.length) return;
+    const r = readerFor(elf);
+    const entsize = elf.is64 ? 24 : 16;
+    const strEnd = strtab.offset + strtab.size;
+    const versionBytes = versions && versions.size === (table.size / entsize) * 2 ? 2 : 0;
+    let symBytes = 0;
+    let strBytes = 0;
+    for (let at = table.offset + entsize; at + entsize <= table.offset + table.size; at += entsize) {
+      const nameAt = strtab.offset + r.u32(at);
+      if (nameAt >= strEnd) continue;
+      const id = interner.idAt(nameAt, strEnd);
+      if (id < 0 || id >= functionPackages) continue;
+      const nameBytes = cStringLength(bytes, nameAt, strEnd) + 1;
+      ledger.other[id]! += entsize + nameBytes + versionBytes;
+      symBytes += entsize;
+      strBytes += nameBytes;
+      if (!withData) continue;
+      const info = bytes[at + (elf.is64 ? 4 : 12)]!;
+      if ((info & 0xf) !== STT_OBJECT) continue;
+      const shndx = r.u16(at + (elf.is64 ? 6 : 14));
+      if (!dataSections[shndx]) continue;
+      const size = elf.is64 ? r.u64(at + 16) : r.u32(at + 8);
+      if (size <= 0) continue;
+      let perPackage = dataCharged.get(shndx);
+      if (!perPackage) dataCharged.set(shndx, (perPackage = []));
+      perPackage[id] = (perPackage[id] ?? 0) + size;
+    }
+    charge(table, symBytes, 'symbols');
+    // Linkers may share name tails; never charge more than the string table holds.
+    charge(strtab, Math.min(strBytes, strtab.size), 'symbols');
+    if (versions && versionBytes > 0) charge(versions, (symBytes / entsize) * versionBytes, 'symbols');
+  };
+  if (symtab) chargeSymbols(symtab, true, undefined);
+  if (dynsym) chargeSymbols(dynsym, !symtab, versym);
+  for (const [shndx, perPackage] of dataCharged) {
+    const s = elf.sections[shndx]!;
+    const total = perPackage.reduce((sum, v) => sum + (v ?? 0), 0);
+    // Overlapping symbols must not charge more than the section holds.
+    const room = s.size - (attributed.get(s) ?? 0);
+    const scale = total > room ? Math.max(0, room) / total : 1;
+    perPackage.forEach((v, id) => {
+      if (v) ledger.other[id]! += v * scale;
+    });
+    charge(s, total * scale, 'symbols');
+  }
+
+  // Packages, then modules.
+  const resolver = new ModuleResolver(info);
+  const modules = new Map<string, ModuleShare>();
+  const spreadPerCode = totalCode > 0 ? spreadTotal / totalCode : 0;
+  for (let id = 0; id < functionPackages; id++) {
+    const code = ledger.code[id] ?? 0;
+    const total = code + code * spreadPerCode + (ledger.other[id] ?? 0);
+    const name = resolver.displayName(interner.names[id]!);
+    const ref = resolver.resolve(name);
+    let m = modules.get(ref.module);
+    if (!m) {
+      m = { module: ref.module, version: ref.version, kind: ref.kind, bytes: 0, codeBytes: 0, packages: [] };
+      modules.set(ref.module, m);
+    }
+    const share: PackageShare = {
+      package: name,
+      bytes: Math.round(total),
+      codeBytes: ledger.unpadded[id] ?? 0,
+      functions: ledger.functions[id] ?? 0,
+    };
+    m.packages.push(share);
+    m.bytes += share.bytes;
+    m.codeBytes += share.codeBytes;
+  }
+  const moduleList = [...modules.values()].sort((a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module));
+  for (const m of moduleList) m.packages.sort((a, b) => b.bytes - a.bytes || a.package.localeCompare(b.package));
+
+  const sections: SectionAccount[] = [];
+  const unattributed: SectionBytes[] = [];
+  let sectionFileBytes = 0;
+  for (const s of inFile) {
+    const got = Math.min(s.size, Math.round(attributed.get(s) ?? 0));
+    sectionFileBytes += s.size;
+    sections.push({ section: s.name, bytes: s.size, attributedBytes: got, methods: [...(methods.get(s) ?? [])] });
+    if (s.size - got > 0) unattributed.push({ section: s.name, bytes: s.size - got });
+  }
+  const outside = Math.max(0, bytes.length - sectionFileBytes);
+  if (outside > 0) unattributed.push({ section: HEADERS_AND_PADDING, bytes: outside });
+  unattributed.sort((a, b) => b.bytes - a.bytes);
+
+  return {
+    fileBytes: bytes.length,
+    attributedBytes: moduleList.reduce((sum, m) => sum + m.bytes, 0),
+    modules: moduleList,
+    stdlibBytes: modules.get('std')?.bytes ?? 0,
+    unattributed,
+    sections,
+    functions: count,
+  };
+}

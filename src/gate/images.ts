@@ -1,0 +1,139 @@
+// Gets the measurement of one side (head or base) of the comparison: by building it with buildx, or
+// by reading an image that already exists in the daemon or a registry.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BuildOutput, BuildSpec } from '../buildx/argv.js';
+import type { Buildx } from '../buildx/buildx.js';
+import type { ImageMeasure, Platform, PlatformMeasure } from '../core/model.js';
+import type { DockerEngine, ImageStore } from '../docker/engine.js';
+import { ArchiveReader } from '../measure/archive-reader.js';
+import { measureImage, measurePlatform, resolvePlatforms } from '../measure/image-reader.js';
+import { OciDirReader } from '../measure/oci-dir-reader.js';
+import { RegistryReader } from '../measure/registry-reader.js';
+import { RegistryClient } from '../registry/client.js';
+import { namesRegistry, parseReference } from '../registry/reference.js';
+
+export type Role = 'head' | 'base';
+
+export interface BuildRequest {
+  role: Role;
+  context: string;
+  file: string;
+  target: string | null;
+  buildArgs: Record<string, string>;
+  secrets: string[];
+  platforms: Platform[];
+  builder: string | null;
+  /** Repository to push classic-store builds to, for exact compressed sizes. */
+  registry: string | null;
+  /** Human name for the report, e.g. "head (a1b2c3d)". */
+  label: string;
+}
+
+export interface ImageServices {
+  buildx: Buildx;
+  docker: DockerEngine;
+  log: (line: string) => void;
+}
+
+/** How this builder can hand back what it built. */
+export type BuildStrategy =
+  /** One build of every platform into an OCI layout: exact compressed blobs, no daemon state touched. */
+  | 'oci-layout'
+  /** The docker driver on the classic store: one `--load` per platform (it cannot load a manifest list). */
+  | 'per-platform-image';
+
+export function chooseStrategy(driver: string, store: ImageStore): BuildStrategy {
+  // The docker driver only exports OCI layouts when the daemon uses the containerd image store.
+  return driver === 'docker' && store === 'classic' ? 'per-platform-image' : 'oci-layout';
+}
+
+/** The tag a classic-store build leaves behind, documented in the README. */
+export function classicTag(role: Role, platform: Platform, registry: string | null): string {
+  const suffix = platform.replaceAll('/', '-');
+  return registry ? `${registry}:isg-${role}-${suffix}` : `image-size-gate/${role}:${suffix}`;
+}
+
+async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'image-size-gate-'));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export async function buildAndMeasure(
+  request: BuildRequest,
+  strategy: BuildStrategy,
+  services: ImageServices,
+): Promise<ImageMeasure> {
+  return withTempDir(async (dir) => {
+    const spec = (platforms: Platform[], output: BuildOutput, name: string): BuildSpec => ({
+      context: request.context,
+      file: request.file,
+      target: request.target,
+      buildArgs: request.buildArgs,
+      secrets: request.secrets,
+      platforms,
+      builder: request.builder,
+      output,
+      metadataFile: join(dir, `${name}.metadata.json`),
+      iidFile: output.kind === 'image' ? join(dir, `${name}.iid`) : null,
+    });
+
+    if (strategy === 'oci-layout') {
+      const layout = join(dir, 'oci');
+      await services.buildx.build(spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'), services.log);
+      return measureImage(new OciDirReader(layout), request.platforms, request.label, 'build');
+    }
+
+    const platforms: PlatformMeasure[] = [];
+    for (const platform of request.platforms) {
+      const name = classicTag(request.role, platform, request.registry);
+      const push = request.registry !== null;
+      const built = await services.buildx.build(
+        spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
+        services.log,
+      );
+      platforms.push(
+        push && built.digest
+          ? await measureFromRegistry(`${request.registry}@${built.digest}`, platform)
+          : await measureFromDaemon(services.docker, built.imageId ?? name, platform),
+      );
+    }
+    return { ref: request.label, source: 'build', platforms };
+  });
+}
+
+async function measureFromRegistry(ref: string, platform: Platform): Promise<PlatformMeasure> {
+  const reader = new RegistryReader(new RegistryClient(parseReference(ref)));
+  const manifests = await resolvePlatforms(reader, [platform]);
+  return measurePlatform(reader, platform, manifests.get(platform)!);
+}
+
+async function measureFromDaemon(docker: DockerEngine, ref: string, platform: Platform): Promise<PlatformMeasure> {
+  const reader = await ArchiveReader.read(await docker.exportImage(ref));
+  const manifests = await resolvePlatforms(reader, [platform]);
+  return measurePlatform(reader, platform, manifests.get(platform)!);
+}
+
+/**
+ * Measures an image that already exists: from the daemon when it has it (Engine API export), else
+ * from the registry its name points at.
+ */
+export async function measureExisting(
+  ref: string,
+  platforms: Platform[],
+  docker: DockerEngine,
+): Promise<ImageMeasure> {
+  if (await docker.hasImage(ref)) {
+    const reader = await ArchiveReader.read(await docker.exportImage(ref));
+    return measureImage(reader, platforms, ref, 'docker');
+  }
+  if (!namesRegistry(ref)) {
+    throw new Error(`image "${ref}" is not in the Docker daemon and names no registry: build or pull it first`);
+  }
+  return measureImage(new RegistryReader(new RegistryClient(parseReference(ref))), platforms, ref, 'registry');
+}

@@ -1,0 +1,255 @@
+// The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
+// report. The action and the CLI both call runGate; neither decides anything on its own.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import pkg from '../../package.json' with { type: 'json' };
+import { BuildError, type Buildx } from '../buildx/buildx.js';
+import { compareImages } from '../core/compare.js';
+import type { Decision, ImageMeasure } from '../core/model.js';
+import { decide } from '../core/verdict.js';
+import type { DockerEngine } from '../docker/engine.js';
+import type { BaselineGit } from '../git/baseline.js';
+import type { CommentTarget, PullRequestComments } from '../github/comments.js';
+import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
+import type { JobSummary } from '../github/summary.js';
+import type { Inputs } from '../inputs/inputs.js';
+import { buildReport, type Report, renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
+import {
+  type BuildRequest,
+  type BuildStrategy,
+  buildAndMeasure,
+  chooseStrategy,
+  type ImageServices,
+  measureExisting,
+} from './images.js';
+
+export interface Logger {
+  info(line: string): void;
+  warning(line: string): void;
+  /** Build output and other detail: shown in the log, folded where the runner can fold. */
+  detail(line: string): void;
+}
+
+export interface GateServices {
+  buildx: Buildx;
+  docker: DockerEngine;
+  git: BaselineGit;
+  /** null when there is no token to comment with. */
+  comments: PullRequestComments | null;
+  summary: JobSummary | null;
+  log: Logger;
+}
+
+export interface GateContext {
+  eventName: string;
+  workspace: string;
+  pullRequest: PullRequestContext | null;
+  /** Where to put the JSON report when `report-file` is unset; null: do not write one. */
+  defaultReportFile: string | null;
+}
+
+export interface GateResult {
+  report: Report;
+  markdown: string;
+  decision: Decision;
+  reportPath: string | null;
+  /** The one-line reason the step fails; null when it passes (or only warns). */
+  failure: string | null;
+  outputs: Record<'verdict' | 'report-path' | 'head-size' | 'base-size' | 'delta', string>;
+}
+
+export class GateRefusedError extends Error {}
+
+interface Baseline {
+  image: ImageMeasure | null;
+  reason: string | null;
+}
+
+export async function runGate(inputs: Inputs, context: GateContext, services: GateServices): Promise<GateResult> {
+  const { log } = services;
+  const timings: Record<string, number> = {};
+  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Math.round(performance.now() - start);
+      log.info(`[phase] ${name}: ${(timings[name] / 1000).toFixed(2)} s`);
+    }
+  };
+
+  const buildsHead = inputs.image === null;
+  const refusal = buildsHead ? untrustedBuildRefusal(context.eventName, inputs.allowUntrustedBuild) : null;
+  if (refusal) throw new GateRefusedError(refusal);
+
+  const strategy = await phase('preflight', async () => {
+    await services.docker.ping();
+    if (!buildsHead && inputs.baseline !== 'build') return null;
+    const version = await services.buildx.version();
+    const builder = await services.buildx.inspect(inputs.builder);
+    const store = await services.docker.imageStore();
+    const chosen = chooseStrategy(builder.driver, store);
+    log.info(`${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`);
+    if (chosen === 'per-platform-image' && !inputs.registry) {
+      log.info(
+        'compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store',
+      );
+    }
+    return chosen;
+  });
+
+  const request = (role: 'head' | 'base', root: string, label: string): BuildRequest => ({
+    role,
+    context: join(root, relative(context.workspace, inputs.context)),
+    file: join(root, relative(context.workspace, inputs.file)),
+    target: inputs.target,
+    buildArgs: inputs.buildArgs,
+    secrets: inputs.secrets,
+    platforms: inputs.platforms,
+    builder: inputs.builder,
+    registry: inputs.registry,
+    label,
+  });
+
+  const headLabel = inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ''}`;
+  const head = await phase('head', () =>
+    inputs.image
+      ? measureExisting(inputs.image, inputs.platforms, services.docker)
+      : buildAndMeasure(request('head', context.workspace, headLabel), strategy!, imageServices(services)),
+  );
+
+  const baseline = await phase('baseline', () => getBaseline(inputs, context, services, strategy, request));
+  if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
+
+  const comparison = compareImages(head, baseline.image, baseline.reason ?? undefined);
+  const decision = decide(comparison, {
+    maxIncrease: inputs.maxIncrease,
+    maxIncreasePercent: inputs.maxIncreasePercent,
+    maxSize: inputs.maxSize,
+    basis: inputs.sizeBasis,
+    mode: inputs.mode,
+  });
+  const report = buildReport({ comparison, decision, tool: { name: pkg.name, version: pkg.version }, timings });
+  const markdown = renderMarkdown(report);
+
+  const reportPath = inputs.reportFile ?? context.defaultReportFile;
+  if (reportPath) await writeText(reportPath, renderJson(report));
+  if (inputs.markdownFile) await writeText(inputs.markdownFile, markdown);
+
+  await publish(inputs, context, services, markdown);
+
+  const h = decision.headline;
+  const failure =
+    decision.verdict === 'fail' ? decision.violations.map((v) => v.message).join('\n') || 'the gate failed' : null;
+  for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
+  return {
+    report,
+    markdown,
+    decision,
+    reportPath,
+    failure,
+    outputs: {
+      verdict: decision.verdict,
+      'report-path': reportPath ?? '',
+      'head-size': h ? String(h.headSize) : '',
+      'base-size': h?.baseSize != null ? String(h.baseSize) : '',
+      delta: h?.delta != null ? String(h.delta) : '',
+    },
+  };
+}
+
+function imageServices(services: GateServices): ImageServices {
+  return { buildx: services.buildx, docker: services.docker, log: (line) => services.log.detail(line) };
+}
+
+function describe(strategy: BuildStrategy): string {
+  return strategy === 'oci-layout'
+    ? 'building every platform into one OCI layout'
+    : 'building one platform at a time into the image store (the classic store cannot load a manifest list)';
+}
+
+async function getBaseline(
+  inputs: Inputs,
+  context: GateContext,
+  services: GateServices,
+  strategy: BuildStrategy | null,
+  request: (role: 'base', root: string, label: string) => BuildRequest,
+): Promise<Baseline> {
+  if (inputs.baseline === 'none') return { image: null, reason: '`baseline: none` was set' };
+  if (inputs.baseline === 'image') {
+    try {
+      return { image: await measureExisting(inputs.baseImage!, inputs.platforms, services.docker), reason: null };
+    } catch (error) {
+      return { image: null, reason: `base image ${inputs.baseImage} could not be measured: ${(error as Error).message}` };
+    }
+  }
+
+  const baseSha = context.pullRequest?.baseSha;
+  const baseRef = inputs.baseRef ?? undefined;
+  if (!baseSha && !baseRef) {
+    return { image: null, reason: 'this is not a pull request and `base-ref` is not set, so there is no base to build' };
+  }
+  let sha: string;
+  try {
+    const found = await services.git.resolveBaseCommit(context.workspace, {
+      ...(baseSha ? { baseSha } : {}),
+      ...(baseRef ? { baseRef } : {}),
+    });
+    sha = found.sha;
+    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
+  } catch (error) {
+    return { image: null, reason: `the base commit could not be found: ${(error as Error).message}` };
+  }
+  const dockerfile = relative(context.workspace, inputs.file);
+  if (!(await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile))) {
+    return { image: null, reason: `the base commit ${sha.slice(0, 7)} has no ${dockerfile}` };
+  }
+  try {
+    const image = await services.git.withBaseWorktree(context.workspace, sha, (dir) =>
+      buildAndMeasure(request('base', dir, `base (${sha.slice(0, 7)})`), strategy!, imageServices(services)),
+    );
+    return { image, reason: null };
+  } catch (error) {
+    if (error instanceof BuildError) {
+      services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
+      return { image: null, reason: `the base commit ${sha.slice(0, 7)} failed to build (see the log)` };
+    }
+    throw error;
+  }
+}
+
+async function publish(inputs: Inputs, context: GateContext, services: GateServices, markdown: string) {
+  const { log } = services;
+  log.info(markdown);
+  if (inputs.summary && services.summary) {
+    const written = await services.summary.write(markdown);
+    if (!written.written) log.info(`job summary not written: ${written.reason}`);
+  }
+  const pr = context.pullRequest;
+  if (!inputs.comment || !pr) return;
+  if (!services.comments) {
+    log.warning('no `github-token`: the pull request comment was skipped (the verdict stands)');
+    return;
+  }
+  const target: CommentTarget = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+  try {
+    const result = await services.comments.upsert(target, inputs.commentKey, markdown);
+    if (result.kind === 'forbidden') {
+      log.warning(
+        `could not comment on pull request #${pr.number}: ${result.reason}. The token needs \`${result.permissionNeeded}\` ` +
+          '(fork pull requests get a read-only token); the job summary and outputs still carry the report.',
+      );
+    } else {
+      log.info(`${result.kind} comment ${result.htmlUrl}`);
+    }
+  } catch (error) {
+    log.warning(`could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`);
+  }
+}
+
+async function writeText(path: string, text: string) {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+}
+

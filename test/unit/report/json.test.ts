@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { compareImages } from '../../../src/core/compare.js';
+import type { ImageMeasure } from '../../../src/core/model.js';
+import { DEFAULT_THRESHOLDS } from '../../../src/core/thresholds.js';
+import { decide } from '../../../src/core/verdict.js';
+import { buildReport, REPORT_SCHEMA_VERSION, type Report, renderJson } from '../../../src/report/json.js';
+import { bloatedHead, leanBase } from '../core/fixtures.js';
+import { failingReport, GENERATED_AT, reportFor, TIMINGS, TOOL } from './reports.js';
+import { validate } from './schema-subset.js';
+
+const schema = JSON.parse(
+  readFileSync(new URL('../../../schema/report.schema.json', import.meta.url), 'utf8'),
+);
+
+/** The report as a consumer reads it back from the file. */
+function roundTrip(report: Report): unknown {
+  return JSON.parse(renderJson(report));
+}
+
+describe('buildReport', () => {
+  it('holds the version, the tool, the verdict, the thresholds, the images and the timings', () => {
+    const report = failingReport();
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      tool: TOOL,
+      generatedAt: GENERATED_AT.toISOString(),
+      verdict: 'fail',
+      baseMissingReason: null,
+      thresholds: {
+        maxIncrease: 5_000_000,
+        maxIncreasePercent: null,
+        maxSize: null,
+        basis: 'uncompressed',
+        mode: 'fail',
+      },
+      images: [
+        { role: 'head', ref: 'localhost:5000/isg/demo:pr-42', source: 'build' },
+        { role: 'base', ref: 'localhost:5000/isg/demo:main', source: 'build' },
+      ],
+      timings: TIMINGS,
+    });
+    expect(REPORT_SCHEMA_VERSION).toBe(1);
+  });
+
+  it('gives each platform head, base, delta, percent, matched layers and its own violations', () => {
+    const [amd64] = failingReport().platforms;
+    const head = bloatedHead().platforms[0]!;
+    const base = leanBase().platforms[0]!;
+    expect(amd64).toMatchObject({
+      platform: 'linux/amd64',
+      presence: 'both',
+      head: { manifestDigest: head.manifestDigest, sizes: head.sizes, layerCount: 6 },
+      base: { configDigest: base.configDigest, sizes: base.sizes, layerCount: 6 },
+      baseMissingReason: null,
+      delta: {
+        compressed: head.sizes.compressed - base.sizes.compressed,
+        uncompressed: head.sizes.uncompressed - base.sizes.uncompressed,
+      },
+    });
+    expect(amd64!.layers).toHaveLength(7);
+    expect(amd64!.violations.map((v) => `${v.platform} ${v.rule}`)).toEqual(['linux/amd64 max-increase']);
+    expect(amd64!.head).not.toHaveProperty('layers');
+  });
+
+  it('writes null and the reason where there is no baseline', () => {
+    const report = reportFor(bloatedHead(), null, {}, 'the base build failed: exit code 1');
+    expect(report.verdict).toBe('no-baseline');
+    expect(report.baseMissingReason).toBe('the base build failed: exit code 1');
+    expect(report.images.map((i) => i.role)).toEqual(['head']);
+    for (const p of report.platforms) {
+      expect(p).toMatchObject({
+        base: null,
+        delta: null,
+        percent: null,
+        baseMissingReason: 'the base build failed: exit code 1',
+      });
+    }
+  });
+
+  it('stamps the current time when none is given', () => {
+    const before = Date.now();
+    const comparison = compareImages(bloatedHead(), leanBase());
+    const report = buildReport({ comparison, decision: decide(comparison, DEFAULT_THRESHOLDS), tool: TOOL });
+    expect(Date.parse(report.generatedAt)).toBeGreaterThanOrEqual(before);
+    expect(report.timings).toEqual({});
+  });
+});
+
+describe('schema/report.schema.json', () => {
+  it('is a draft 2020-12 schema', () => {
+    expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+  });
+
+  it.each([
+    ['a failing comparison', () => failingReport({ maxIncrease: 0, maxIncreasePercent: 5, maxSize: 1 })],
+    ['a passing comparison on the compressed basis', () => failingReport({ basis: 'compressed' })],
+    ['no baseline', () => reportFor(bloatedHead(), null, { maxSize: 1 }, 'baseline: none')],
+    [
+      'platforms on one side only',
+      () => {
+        const head: ImageMeasure = { ...bloatedHead(), platforms: bloatedHead().platforms.slice(0, 1) };
+        const base: ImageMeasure = { ...leanBase(), platforms: leanBase().platforms.slice(1) };
+        return reportFor(head, base, { maxIncrease: 0 });
+      },
+    ],
+  ])('documents the report for %s', (_, make) => {
+    expect(validate(schema, roundTrip(make()))).toEqual([]);
+  });
+
+  it.each<[string, (r: Record<string, unknown>) => void, string]>([
+    ['a missing field', (r) => delete r.timings, ': missing timings'],
+    ['an undocumented field', (r) => Object.assign(r, { extra: 1 }), '/extra: not allowed'],
+    ['another version', (r) => Object.assign(r, { schemaVersion: 2 }), '/schemaVersion: 2 is not 1'],
+    ['an unknown verdict', (r) => Object.assign(r, { verdict: 'ok' }), '/verdict: "ok" is not one of'],
+    [
+      'a fractional byte count',
+      (r) => setPath(r, ['platforms', 0, 'head', 'sizes', 'compressed'], 1.5),
+      '/platforms/0/head: matches none of anyOf',
+    ],
+    [
+      'a layer status typo',
+      (r) => setPath(r, ['platforms', 0, 'layers', 0, 'status'], 'grown'),
+      '/platforms/0/layers/0/status',
+    ],
+    [
+      'a local time',
+      (r) => Object.assign(r, { generatedAt: '2025-06-01 12:00' }),
+      '/generatedAt: "2025-06-01 12:00" does not match',
+    ],
+  ])('rejects %s (so the check can fail)', (_, spoil, error) => {
+    const report = roundTrip(failingReport()) as Record<string, unknown>;
+    spoil(report);
+    const errors = validate(schema, report);
+    expect(
+      errors.some((e) => e.startsWith(error)),
+      errors.join('\n'),
+    ).toBe(true);
+  });
+});
+
+function setPath(target: Record<string, unknown>, path: (string | number)[], value: unknown) {
+  let node: unknown = target;
+  for (const key of path.slice(0, -1)) node = (node as Record<string | number, unknown>)[key];
+  (node as Record<string | number, unknown>)[path.at(-1)!] = value;
+}
