@@ -53550,8 +53550,8 @@ var require_buildkit = __commonJS({
       if (status.statuses && status.statuses.length > 0) {
         status.statuses.forEach(function(s) {
           if (s.name && s.total > 0) {
-            var percent2 = Math.floor(s.current / s.total * 100);
-            lines2.push(s.name + ": " + percent2 + "% (" + s.current + "/" + s.total + ")");
+            var percent = Math.floor(s.current / s.total * 100);
+            lines2.push(s.name + ": " + percent + "% (" + s.current + "/" + s.total + ")");
           }
         });
       }
@@ -77483,7 +77483,10 @@ var DockerBuildx = class {
     log(`$ ${printableArgv(argv)}`);
     const result = await this.run(argv, log);
     if (result.exitCode !== 0) {
-      throw new BuildError(`docker buildx build failed (exit ${result.exitCode}); the end of its output:`, result.tail);
+      throw new BuildError(
+        `docker buildx build failed (exit ${result.exitCode}); the end of its output:`,
+        result.tail
+      );
     }
     const metadata = JSON.parse(await readFile(spec.metadataFile, "utf8"));
     const imageId = spec.iidFile ? (await readFile(spec.iidFile, "utf8")).trim() : null;
@@ -77729,7 +77732,7 @@ function comparePlatform(head, base, baseMissingReason = "no baseline") {
       layers: compareLayers(head.layers, [])
     };
   }
-  const percent2 = {
+  const percent = {
     compressed: percentChange(base.sizes.compressed, head.sizes.compressed),
     uncompressed: percentChange(base.sizes.uncompressed, head.sizes.uncompressed)
   };
@@ -77740,7 +77743,7 @@ function comparePlatform(head, base, baseMissingReason = "no baseline") {
     base,
     baseMissingReason: null,
     delta: sizesDelta(head.sizes, base.sizes),
-    percent: percent2,
+    percent,
     layers: compareLayers(head.layers, base.layers)
   };
 }
@@ -77802,74 +77805,136 @@ function parseByteSize(text) {
       `"${text}" has an unknown unit "${match[2]}": use B, KB, MB, GB, TB (powers of 10) or KiB, MiB, GiB, TiB (powers of 2)`
     );
   }
-  const bytes = Number(match[1]) * factor;
-  if (!Number.isInteger(bytes)) {
+  const [whole = "", fraction = ""] = (match[1] ?? "").split(".");
+  const scale = 10n ** BigInt(fraction.length);
+  const scaled = BigInt(whole + fraction) * BigInt(factor);
+  if (scaled % scale !== 0n) {
     throw new ByteSizeError(`"${text}" is not a whole number of bytes`);
   }
-  return bytes;
+  const bytes = scaled / scale;
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ByteSizeError(`"${text}" is too large: write at most ${formatBytes(Number.MAX_SAFE_INTEGER)}`);
+  }
+  return Number(bytes);
 }
 function formatBytes(bytes) {
   const abs = Math.abs(bytes);
   const sign = bytes < 0 ? "-" : "";
   if (abs < 1e3) return `${sign}${abs} B`;
   const units = ["KB", "MB", "GB", "TB"];
-  let value = abs;
-  let unit = "B";
-  for (const u of units) {
-    if (value < 999.95) break;
+  let value = abs / 1e3;
+  let unit = 0;
+  let rounded = roundToThreeFigures(value);
+  while (rounded >= 1e3 && unit < units.length - 1) {
     value /= 1e3;
-    unit = u;
+    unit += 1;
+    rounded = roundToThreeFigures(value);
   }
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${sign}${value.toFixed(digits)} ${unit}`;
+  return `${sign}${rounded.toFixed(decimalsFor(rounded))} ${units[unit]}`;
+}
+function decimalsFor(value) {
+  return value >= 100 ? 0 : value >= 10 ? 1 : 2;
+}
+function roundToThreeFigures(value) {
+  return Number(value.toFixed(decimalsFor(value)));
 }
 function formatDelta(bytes) {
   if (bytes === 0) return "\xB10 B";
   return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
 }
-function formatPercent(percent2) {
-  if (percent2 === null || !Number.isFinite(percent2)) return "n/a";
-  if (percent2 === 0) return "\xB10.0%";
-  return `${percent2 > 0 ? "+" : ""}${percent2.toFixed(1)}%`;
+function formatPercent(percent) {
+  if (percent === null || !Number.isFinite(percent)) return "n/a";
+  if (percent === 0) return "\xB10.0%";
+  return `${percent > 0 ? "+" : ""}${percent.toFixed(1)}%`;
 }
 function formatExactBytes(bytes) {
   return `${bytes.toLocaleString("en-US")} B`;
 }
 
 // src/core/thresholds.ts
+var ThresholdInputError = class extends Error {
+  constructor(input, problem) {
+    super(`${input}: ${problem}`);
+    this.input = input;
+    this.problem = problem;
+  }
+  input;
+  problem;
+};
+function parseThresholds(inputs) {
+  return {
+    maxIncrease: bytesInput("max-increase", inputs["max-increase"]),
+    maxIncreasePercent: percentInput("max-increase-percent", inputs["max-increase-percent"]),
+    maxSize: bytesInput("max-size", inputs["max-size"]),
+    basis: choiceInput("size-basis", inputs["size-basis"], ["uncompressed", "compressed"]),
+    mode: choiceInput("mode", inputs.mode, ["fail", "warn"])
+  };
+}
+function bytesInput(name, value) {
+  if (value === void 0 || value.trim() === "") return null;
+  try {
+    return parseByteSize(value);
+  } catch (error) {
+    if (error instanceof ByteSizeError) throw new ThresholdInputError(name, error.message);
+    throw error;
+  }
+}
+function percentInput(name, value) {
+  if (value === void 0 || value.trim() === "") return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+  if (!match) {
+    throw new ThresholdInputError(
+      name,
+      `"${value}" is not a percentage: write a non-negative number, e.g. 10 or 2.5 (a trailing % is allowed)`
+    );
+  }
+  return Number(match[1]);
+}
+function choiceInput(name, value, choices) {
+  const text = (value ?? "").trim();
+  if (text === "") return choices[0];
+  const choice = choices.find((c) => c === text.toLowerCase());
+  if (choice === void 0) {
+    throw new ThresholdInputError(
+      name,
+      `"${value}" is not one of ${choices.map((c) => `"${c}"`).join(", ")}`
+    );
+  }
+  return choice;
+}
 function describeThreshold(rule, limit) {
   return rule === "max-increase-percent" ? `${rule} ${limit}%` : `${rule} ${formatBytes(limit)} (${formatExactBytes(limit)})`;
 }
-function describeThresholds(thresholds) {
+function describeThresholds(thresholds2) {
   const parts = [];
-  if (thresholds.maxIncrease !== null) parts.push(describeThreshold("max-increase", thresholds.maxIncrease));
-  if (thresholds.maxIncreasePercent !== null) {
-    parts.push(describeThreshold("max-increase-percent", thresholds.maxIncreasePercent));
+  if (thresholds2.maxIncrease !== null) parts.push(describeThreshold("max-increase", thresholds2.maxIncrease));
+  if (thresholds2.maxIncreasePercent !== null) {
+    parts.push(describeThreshold("max-increase-percent", thresholds2.maxIncreasePercent));
   }
-  if (thresholds.maxSize !== null) parts.push(describeThreshold("max-size", thresholds.maxSize));
+  if (thresholds2.maxSize !== null) parts.push(describeThreshold("max-size", thresholds2.maxSize));
   return parts.length === 0 ? "none" : parts.join(", ");
 }
 
 // src/core/verdict.ts
-function decide(comparison, thresholds) {
-  const violations = comparison.platforms.flatMap((p) => platformViolations(p, thresholds));
+function decide(comparison, thresholds2) {
+  const violations = comparison.platforms.flatMap((p) => platformViolations(p, thresholds2));
   const compared = comparison.platforms.some((p) => p.presence === "both");
   let verdict;
-  if (violations.length > 0) verdict = thresholds.mode === "warn" ? "warn" : "fail";
+  if (violations.length > 0) verdict = thresholds2.mode === "warn" ? "warn" : "fail";
   else verdict = compared ? "pass" : "no-baseline";
-  return { verdict, thresholds, violations, headline: headline(comparison, thresholds) };
+  return { verdict, thresholds: thresholds2, violations, headline: headline(comparison, thresholds2) };
 }
-function platformViolations(p, thresholds) {
+function platformViolations(p, thresholds2) {
   if (p.head === null) return [];
-  const { basis } = thresholds;
+  const { basis } = thresholds2;
   const name = p.platform;
   const head = p.head.sizes[basis];
   const found = [];
   if (p.base !== null && p.delta !== null && p.percent !== null) {
     const base = p.base.sizes[basis];
     const delta = p.delta[basis];
-    const percent2 = p.percent[basis];
-    const limit = thresholds.maxIncrease;
+    const percent = p.percent[basis];
+    const limit = thresholds2.maxIncrease;
     if (limit !== null && delta > limit) {
       found.push({
         platform: name,
@@ -77880,20 +77945,20 @@ function platformViolations(p, thresholds) {
         message: `${name}: ${basis} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold("max-increase", limit)}`
       });
     }
-    const percentLimit = thresholds.maxIncreasePercent;
-    if (percentLimit !== null && delta > 0 && (percent2 === null || percent2 > percentLimit)) {
-      const figure = percent2 === null ? "from 0 B" : `by ${percentPast(percent2, percentLimit)}`;
+    const percentLimit = thresholds2.maxIncreasePercent;
+    if (percentLimit !== null && delta > 0 && (percent === null || percent > percentLimit)) {
+      const figure = percent === null ? "from 0 B" : `by ${percentPast(percent, percentLimit)}`;
       found.push({
         platform: name,
         rule: "max-increase-percent",
         basis,
-        actual: percent2,
+        actual: percent,
         limit: percentLimit,
         message: `${name}: ${basis} size grew ${figure} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold("max-increase-percent", percentLimit)}`
       });
     }
   }
-  const sizeLimit = thresholds.maxSize;
+  const sizeLimit = thresholds2.maxSize;
   if (sizeLimit !== null && head > sizeLimit) {
     found.push({
       platform: name,
@@ -77906,16 +77971,16 @@ function platformViolations(p, thresholds) {
   }
   return found;
 }
-function percentPast(percent2, limit) {
+function percentPast(percent, limit) {
   for (let digits = 1; digits < 6; digits++) {
-    if (Number(percent2.toFixed(digits)) > limit) {
-      return digits === 1 ? formatPercent(percent2) : `+${percent2.toFixed(digits)}%`;
+    if (Number(percent.toFixed(digits)) > limit) {
+      return digits === 1 ? formatPercent(percent) : `+${percent.toFixed(digits)}%`;
     }
   }
-  return `+${percent2.toFixed(6)}%`;
+  return `+${percent.toFixed(6)}%`;
 }
-function headline(comparison, thresholds) {
-  const { basis } = thresholds;
+function headline(comparison, thresholds2) {
+  const { basis } = thresholds2;
   let best = null;
   for (const p of comparison.platforms) {
     if (p.presence !== "both" || !p.head || !p.base || !p.delta || !p.percent) continue;
@@ -78061,7 +78126,7 @@ function plainText(text, maxChars = Number.POSITIVE_INFINITY) {
   return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
 }
 var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:"'@#]/g;
+var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
 function escapeMarkdown(text, maxChars = Number.POSITIVE_INFINITY) {
   return plainText(text, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
     if (c === "@" || c === "#") return `${c}\u200D`;
@@ -78246,8 +78311,9 @@ function fitToLimit(top, sections, details, maxLength) {
     });
     const shown = details.map((d, i) => pickRows(d, allowance[i]));
     for (; ; ) {
-      const blocks = details.map((d, i) => d.render(shown[i].size === d.total ? null : shown[i]));
-      const body = assemble([...top, note, ...sections, ...blocks]);
+      const cut = shown.map((s, i) => s.size < details[i].total);
+      const blocks = details.map((d, i) => d.render(cut[i] ? shown[i] : null));
+      const body = assemble([...top, cut.some(Boolean) ? note : "", ...sections, ...blocks]);
       if (body.length <= maxLength) return body;
       const biggest = shown.reduce((best, s, i) => s.size > shown[best].size ? i : best, 0);
       if (shown[biggest].size === 0) break;
@@ -78283,6 +78349,145 @@ function pickRows(detail, allowance) {
     used += cost;
   }
   return shown;
+}
+
+// src/report/terminal.ts
+var ANSI = {
+  red: ["\x1B[31m", "\x1B[39m"],
+  green: ["\x1B[32m", "\x1B[39m"],
+  yellow: ["\x1B[33m", "\x1B[39m"],
+  cyan: ["\x1B[36m", "\x1B[39m"],
+  bold: ["\x1B[1m", "\x1B[22m"],
+  dim: ["\x1B[2m", "\x1B[22m"]
+};
+var VERDICT_COLOUR = {
+  pass: "green",
+  fail: "red",
+  warn: "yellow",
+  "no-baseline": "cyan"
+};
+function renderTerminal(report, options = {}) {
+  const paint = (text, colour) => options.color && colour && text !== "" ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+  const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
+  const basis = report.thresholds.basis;
+  const lines2 = [];
+  const word = VERDICT_WORD[report.verdict].toUpperCase();
+  lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
+  if (report.baseMissingReason !== null) {
+    lines2.push(
+      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+    );
+  }
+  const sentence = headlineSentence(report);
+  if (sentence)
+    lines2.push(`${sentence.before}${paint(plainText(sentence.platform), "bold")}${sentence.after}`);
+  const imageText = (role) => {
+    const image = report.images.find((i) => i.role === role);
+    return image ? `${plainText(image.ref)} (${image.source})` : "none";
+  };
+  lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
+  lines2.push("");
+  const bases = [basis, otherBasis(basis)];
+  const rows = [];
+  for (const p of report.platforms) {
+    bases.forEach((b, k) => {
+      rows.push([
+        { text: k === 0 ? plainText(p.platform) : "" },
+        { text: b },
+        { text: p.base ? formatBytes(p.base.sizes[b]) : "\u2014" },
+        { text: p.head ? formatBytes(p.head.sizes[b]) : "\u2014" },
+        { text: p.delta ? formatDelta(p.delta[b]) : "n/a", colour: p.delta ? growth(p.delta[b]) : void 0 },
+        { text: p.percent ? formatPercent(p.percent[b]) : "n/a" },
+        { text: k === 0 ? platformNote(p, report) : "", colour: "dim" }
+      ]);
+    });
+  }
+  lines2.push(
+    ...table2(
+      ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text) => ({ text })),
+      ["left", "left", "right", "right", "right", "right", "left"],
+      rows,
+      paint
+    )
+  );
+  lines2.push("");
+  lines2.push(
+    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
+  );
+  const violations = allViolations(report);
+  if (violations.length > 0) {
+    lines2.push("");
+    lines2.push(
+      report.verdict === "warn" ? "Over the threshold (mode: warn, so the check does not fail):" : "Over the threshold:"
+    );
+    const colour = report.verdict === "warn" ? "yellow" : "red";
+    for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
+  }
+  if (options.layers ?? true) {
+    const other = otherBasis(basis);
+    const width = options.instructionChars ?? 100;
+    for (const p of report.platforms) {
+      if (p.layers.length === 0) continue;
+      lines2.push("");
+      lines2.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
+      const layerRows = p.layers.map((layer) => {
+        const status = layerStatusWord(layer, basis);
+        const statusColour = status === "grew" || status === "added" ? "red" : status === "shrank" || status === "removed" ? "green" : void 0;
+        return [
+          { text: layer.head ? String(layer.head.index + 1) : "\u2014" },
+          { text: status, colour: statusColour },
+          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014" },
+          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014" },
+          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
+          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
+          { text: shortDigest2(layer.head?.digest ?? layer.base?.digest ?? "") },
+          { text: layer.step === "" ? "(no instruction recorded)" : plainText(layer.step, width) }
+        ];
+      });
+      lines2.push(
+        ...table2(
+          [
+            "#",
+            "Status",
+            `Base (${basis})`,
+            `Head (${basis})`,
+            `\u0394 ${basis}`,
+            `\u0394 ${other}`,
+            "Layer",
+            "Instruction"
+          ].map((text) => ({ text })),
+          ["right", "left", "right", "right", "right", "right", "left", "left"],
+          layerRows,
+          paint
+        ).map((line) => `  ${line}`)
+      );
+    }
+  }
+  return `${lines2.join("\n")}
+`;
+}
+function platformNote(p, report) {
+  if (p.presence === "base-only") return "only in the base image";
+  if (p.presence === "head-only" && report.baseMissingReason === null) {
+    return `no baseline: ${plainText(p.baseMissingReason ?? "")}`;
+  }
+  return "";
+}
+function shortDigest2(digest) {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  if (match) return `${match[1]}:${match[2]}`;
+  return digest === "" ? "\u2014" : plainText(digest, 19);
+}
+function table2(header, align, rows, paint) {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
+  return all.map(
+    (row) => row.map((cell, c) => {
+      const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
+      const text = paint(cell.text, cell.colour);
+      return align[c] === "right" ? gap + text : text + gap;
+    }).join("  ").trimEnd()
+  );
 }
 
 // src/gate/images.ts
@@ -78750,7 +78955,9 @@ var ArchiveReader = class _ArchiveReader {
       const name = entry.header.name.replace(/^\.\//, "");
       const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
       if (name === "index.json") {
-        index = JSON.parse((await collect(entry, MAX_JSON_BYTES)).toString("utf8"));
+        index = JSON.parse(
+          (await collect(entry, MAX_JSON_BYTES)).toString("utf8")
+        );
       } else if (blob && entry.header.type === "file") {
         const digest = `${blob[1]}:${blob[2]}`;
         const { head, stream } = await sniff(entry, 4);
@@ -78961,7 +79168,9 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join as join4 } from "node:path";
 import { Readable as Readable2 } from "node:stream";
-var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(", ");
+var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
+  ", "
+);
 var RegistryError = class extends Error {
 };
 var RegistryClient = class {
@@ -79062,6 +79271,11 @@ function storedCredentials(host) {
 
 // src/registry/reference.ts
 var DOCKER_HUB = "docker.io";
+var HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::\d+)?$/;
+var REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+var TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/;
+var SHA256 = /^sha256:[a-f0-9]{64}$/;
 function parseReference(ref) {
   let rest = ref.trim();
   let digest = null;
@@ -79081,9 +79295,19 @@ function parseReference(ref) {
   const hasHost = rest.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
   let host = hasHost ? first : DOCKER_HUB;
   let repository = hasHost ? rest.slice(first.length + 1) : rest;
-  if (host === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
   if (host === "index.docker.io") host = DOCKER_HUB;
-  if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) throw new Error(`"${ref}" is not an image reference`);
+  if (host === DOCKER_HUB && !repository.includes("/")) repository = `library/${repository}`;
+  const invalid = (why) => new Error(`"${ref}" is not an image reference: ${why}`);
+  if (!HOST.test(host)) throw invalid(`"${host}" is not a registry host`);
+  if (!REPOSITORY.test(repository)) {
+    throw invalid(
+      `"${repository}" is not a repository name (lowercase letters, digits and . _ - / separators)`
+    );
+  }
+  if (tag !== null && !TAG.test(tag)) throw invalid(`"${tag}" is not a tag`);
+  if (digest !== null && !(DIGEST.test(digest) && (!digest.startsWith("sha256:") || SHA256.test(digest)))) {
+    throw invalid(`"${digest}" is not a digest (algorithm:hex, e.g. sha256: and 64 hex digits)`);
+  }
   if (!tag && !digest) tag = "latest";
   return { host, repository, tag, digest };
 }
@@ -79124,7 +79348,10 @@ async function buildAndMeasure(request, strategy, services) {
     });
     if (strategy === "oci-layout") {
       const layout = join5(dir, "oci");
-      await services.buildx.build(spec(request.platforms, { kind: "oci-dir", dest: layout }, "all"), services.log);
+      await services.buildx.build(
+        spec(request.platforms, { kind: "oci-dir", dest: layout }, "all"),
+        services.log
+      );
       return measureImage(new OciDirReader(layout), request.platforms, request.label, "build");
     }
     const platforms = [];
@@ -79158,9 +79385,16 @@ async function measureExisting(ref, platforms, docker) {
     return measureImage(reader, platforms, ref, "docker");
   }
   if (!namesRegistry(ref)) {
-    throw new Error(`image "${ref}" is not in the Docker daemon and names no registry: build or pull it first`);
+    throw new Error(
+      `image "${ref}" is not in the Docker daemon and names no registry: build or pull it first`
+    );
   }
-  return measureImage(new RegistryReader(new RegistryClient(parseReference(ref))), platforms, ref, "registry");
+  return measureImage(
+    new RegistryReader(new RegistryClient(parseReference(ref))),
+    platforms,
+    ref,
+    "registry"
+  );
 }
 
 // src/gate/run-gate.ts
@@ -79188,7 +79422,9 @@ async function runGate(inputs, context, services) {
     const builder = await services.buildx.inspect(inputs.builder);
     const store = await services.docker.imageStore();
     const chosen = chooseStrategy(builder.driver, store);
-    log.info(`${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`);
+    log.info(
+      `${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`
+    );
     if (chosen === "per-platform-image" && !inputs.registry) {
       log.info(
         "compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store"
@@ -79223,12 +79459,17 @@ async function runGate(inputs, context, services) {
     basis: inputs.sizeBasis,
     mode: inputs.mode
   });
-  const report = buildReport({ comparison, decision, tool: { name: package_default.name, version: package_default.version }, timings });
+  const report = buildReport({
+    comparison,
+    decision,
+    tool: { name: package_default.name, version: package_default.version },
+    timings
+  });
   const markdown = renderMarkdown(report);
   const reportPath = inputs.reportFile ?? context.defaultReportFile;
   if (reportPath) await writeText(reportPath, renderJson(report));
   if (inputs.markdownFile) await writeText(inputs.markdownFile, markdown);
-  await publish(inputs, context, services, markdown);
+  await publish(inputs, context, services, report, markdown);
   const h = decision.headline;
   const failure = decision.verdict === "fail" ? decision.violations.map((v) => v.message).join("\n") || "the gate failed" : null;
   for (const v of decision.violations) (decision.verdict === "warn" ? log.warning : log.info)(v.message);
@@ -79257,15 +79498,24 @@ async function getBaseline(inputs, context, services, strategy, request) {
   if (inputs.baseline === "none") return { image: null, reason: "`baseline: none` was set" };
   if (inputs.baseline === "image") {
     try {
-      return { image: await measureExisting(inputs.baseImage, inputs.platforms, services.docker), reason: null };
+      return {
+        image: await measureExisting(inputs.baseImage, inputs.platforms, services.docker),
+        reason: null
+      };
     } catch (error) {
-      return { image: null, reason: `base image ${inputs.baseImage} could not be measured: ${error.message}` };
+      return {
+        image: null,
+        reason: `base image ${inputs.baseImage} could not be measured: ${error.message}`
+      };
     }
   }
   const baseSha = context.pullRequest?.baseSha;
   const baseRef = inputs.baseRef ?? void 0;
   if (!baseSha && !baseRef) {
-    return { image: null, reason: "this is not a pull request and `base-ref` is not set, so there is no base to build" };
+    return {
+      image: null,
+      reason: "this is not a pull request and `base-ref` is not set, so there is no base to build"
+    };
   }
   let sha;
   try {
@@ -79298,9 +79548,10 @@ ${error.tail}`);
     throw error;
   }
 }
-async function publish(inputs, context, services, markdown) {
+async function publish(inputs, context, services, report, markdown) {
   const { log } = services;
-  log.info(markdown);
+  log.info(renderTerminal(report));
+  log.group("The report as markdown (what the comment and the job summary show)", markdown);
   if (inputs.summary && services.summary) {
     const written = await services.summary.write(markdown);
     if (!written.written) log.info(`job summary not written: ${written.reason}`);
@@ -79322,7 +79573,9 @@ async function publish(inputs, context, services, markdown) {
       log.info(`${result.kind} comment ${result.htmlUrl}`);
     }
   } catch (error) {
-    log.warning(`could not comment on pull request #${pr.number}: ${error.message} (the verdict stands)`);
+    log.warning(
+      `could not comment on pull request #${pr.number}: ${error.message} (the verdict stands)`
+    );
   }
 }
 async function writeText(path4, text) {
@@ -80228,8 +80481,8 @@ function baselineGit(options = {}) {
 }
 
 // src/inputs/inputs.ts
-import { existsSync, statSync } from "node:fs";
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3 } from "node:path";
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
 var INPUT_NAMES = [
   "context",
   "file",
@@ -80285,12 +80538,21 @@ function parseInputs(read, env) {
     );
   }
   if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new InputError("context", `${context} is not a directory: point it at the folder that holds your Dockerfile`);
+    throw new InputError(
+      "context",
+      `${context} is not a directory: point it at the folder that holds your Dockerfile`
+    );
+  }
+  if (!isInside(realpathSync(workspace), realpathSync(context))) {
+    throw new InputError(
+      "context",
+      `"${text("context")}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`
+    );
   }
   const image = optional("image");
   const fileInput = text("file");
   const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context, "Dockerfile");
-  if (!image && !existsSync(file)) {
+  if (!image && !(existsSync(file) && statSync(file).isFile())) {
     throw new InputError(
       "file",
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
@@ -80300,7 +80562,10 @@ function parseInputs(read, env) {
   const baselineText = text("baseline") || (baseImage ? "image" : "build");
   const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
   if (baseline === "image" && !baseImage) {
-    throw new InputError("baseline", "`baseline: image` needs `base-image` set to the image to compare against");
+    throw new InputError(
+      "baseline",
+      "`baseline: image` needs `base-image` set to the image to compare against"
+    );
   }
   if (baseline === "build" && image && !baseImage) {
     throw new InputError(
@@ -80320,11 +80585,7 @@ function parseInputs(read, env) {
     baseImage,
     baseRef: optional("base-ref") ?? env.eventBaseRef,
     baseline,
-    maxIncrease: byteSize("max-increase", text("max-increase")),
-    maxIncreasePercent: percent("max-increase-percent", text("max-increase-percent")),
-    maxSize: byteSize("max-size", text("max-size")),
-    sizeBasis: oneOf("size-basis", text("size-basis") || "uncompressed", ["uncompressed", "compressed"]),
-    mode: oneOf("mode", text("mode") || "fail", ["fail", "warn"]),
+    ...thresholds(text),
     githubToken: optional("github-token"),
     comment: bool("comment", text("comment"), true),
     commentKey: parseCommentKey(text("comment-key") || "default"),
@@ -80337,7 +80598,7 @@ function parseInputs(read, env) {
 }
 function isInside(parent, child2) {
   const rel = relative4(parent, child2);
-  return rel === "" || !rel.startsWith("..") && !isAbsolute2(rel);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute2(rel);
 }
 function lines(value) {
   return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
@@ -80348,7 +80609,10 @@ function parseBuildArgs(value) {
     const eq = line.indexOf("=");
     const key = eq < 0 ? line : line.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new InputError("build-args", `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`);
+      throw new InputError(
+        "build-args",
+        `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`
+      );
     }
     if (eq < 0) {
       throw new InputError("build-args", `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
@@ -80375,23 +80639,34 @@ function parsePlatforms(value) {
   }
   return [...new Set(platforms)];
 }
-function byteSize(name, value) {
-  if (value === "") return null;
-  if (value.startsWith("-")) {
-    throw new InputError(name, `"${value}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`);
+function thresholds(text) {
+  for (const name of ["max-increase", "max-size"]) {
+    if (text(name).startsWith("-")) {
+      throw new InputError(
+        name,
+        `"${text(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`
+      );
+    }
   }
   try {
-    return parseByteSize(value);
+    const t = parseThresholds({
+      "max-increase": text("max-increase"),
+      "max-increase-percent": text("max-increase-percent"),
+      "max-size": text("max-size"),
+      "size-basis": text("size-basis"),
+      mode: text("mode")
+    });
+    return {
+      maxIncrease: t.maxIncrease,
+      maxIncreasePercent: t.maxIncreasePercent,
+      maxSize: t.maxSize,
+      sizeBasis: t.basis,
+      mode: t.mode
+    };
   } catch (error) {
-    if (error instanceof ByteSizeError) throw new InputError(name, error.message);
+    if (error instanceof ThresholdInputError) throw new InputError(error.input, error.problem);
     throw error;
   }
-}
-function percent(name, value) {
-  if (value === "") return null;
-  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(value);
-  if (!match) throw new InputError(name, `"${value}" is not a percentage: write a number of 0 or more, e.g. 10 or 2.5`);
-  return Number(match[1]);
 }
 function bool(name, value, fallback) {
   if (value === "") return fallback;
@@ -80412,148 +80687,12 @@ function parseCommentKey(value) {
 function parseRegistry(value) {
   if (value === "") return null;
   if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes("@")) {
-    throw new InputError("registry", `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`);
+    throw new InputError(
+      "registry",
+      `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`
+    );
   }
   return value;
-}
-
-// src/report/terminal.ts
-var ANSI = {
-  red: ["\x1B[31m", "\x1B[39m"],
-  green: ["\x1B[32m", "\x1B[39m"],
-  yellow: ["\x1B[33m", "\x1B[39m"],
-  cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"],
-  dim: ["\x1B[2m", "\x1B[22m"]
-};
-var VERDICT_COLOUR = {
-  pass: "green",
-  fail: "red",
-  warn: "yellow",
-  "no-baseline": "cyan"
-};
-function renderTerminal(report, options = {}) {
-  const paint = (text, colour) => options.color && colour && text !== "" ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
-  const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
-  const basis = report.thresholds.basis;
-  const lines2 = [];
-  const word = VERDICT_WORD[report.verdict].toUpperCase();
-  lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
-  if (report.baseMissingReason !== null) {
-    lines2.push(
-      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
-    );
-  }
-  const sentence = headlineSentence(report);
-  if (sentence)
-    lines2.push(`${sentence.before}${paint(plainText(sentence.platform), "bold")}${sentence.after}`);
-  const imageText = (role) => {
-    const image = report.images.find((i) => i.role === role);
-    return image ? `${plainText(image.ref)} (${image.source})` : "none";
-  };
-  lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
-  lines2.push("");
-  const bases = [basis, otherBasis(basis)];
-  const rows = [];
-  for (const p of report.platforms) {
-    bases.forEach((b, k) => {
-      rows.push([
-        { text: k === 0 ? plainText(p.platform) : "" },
-        { text: b },
-        { text: p.base ? formatBytes(p.base.sizes[b]) : "\u2014" },
-        { text: p.head ? formatBytes(p.head.sizes[b]) : "\u2014" },
-        { text: p.delta ? formatDelta(p.delta[b]) : "n/a", colour: p.delta ? growth(p.delta[b]) : void 0 },
-        { text: p.percent ? formatPercent(p.percent[b]) : "n/a" },
-        { text: k === 0 ? platformNote(p, report) : "", colour: "dim" }
-      ]);
-    });
-  }
-  lines2.push(
-    ...table2(
-      ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text) => ({ text })),
-      ["left", "left", "right", "right", "right", "right", "left"],
-      rows,
-      paint
-    )
-  );
-  lines2.push("");
-  lines2.push(
-    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
-  );
-  const violations = allViolations(report);
-  if (violations.length > 0) {
-    lines2.push("");
-    lines2.push(
-      report.verdict === "warn" ? "Over the threshold (mode: warn, so the check does not fail):" : "Over the threshold:"
-    );
-    const colour = report.verdict === "warn" ? "yellow" : "red";
-    for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
-  }
-  if (options.layers ?? true) {
-    const other = otherBasis(basis);
-    const width = options.instructionChars ?? 100;
-    for (const p of report.platforms) {
-      if (p.layers.length === 0) continue;
-      lines2.push("");
-      lines2.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
-      const layerRows = p.layers.map((layer) => {
-        const status = layerStatusWord(layer, basis);
-        const statusColour = status === "grew" || status === "added" ? "red" : status === "shrank" || status === "removed" ? "green" : void 0;
-        return [
-          { text: layer.head ? String(layer.head.index + 1) : "\u2014" },
-          { text: status, colour: statusColour },
-          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014" },
-          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014" },
-          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
-          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
-          { text: shortDigest2(layer.head?.digest ?? layer.base?.digest ?? "") },
-          { text: layer.step === "" ? "(no instruction recorded)" : plainText(layer.step, width) }
-        ];
-      });
-      lines2.push(
-        ...table2(
-          [
-            "#",
-            "Status",
-            `Base (${basis})`,
-            `Head (${basis})`,
-            `\u0394 ${basis}`,
-            `\u0394 ${other}`,
-            "Layer",
-            "Instruction"
-          ].map((text) => ({ text })),
-          ["right", "left", "right", "right", "right", "right", "left", "left"],
-          layerRows,
-          paint
-        ).map((line) => `  ${line}`)
-      );
-    }
-  }
-  return `${lines2.join("\n")}
-`;
-}
-function platformNote(p, report) {
-  if (p.presence === "base-only") return "only in the base image";
-  if (p.presence === "head-only" && report.baseMissingReason === null) {
-    return `no baseline: ${plainText(p.baseMissingReason ?? "")}`;
-  }
-  return "";
-}
-function shortDigest2(digest) {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `${match[1]}:${match[2]}`;
-  return digest === "" ? "\u2014" : plainText(digest, 19);
-}
-function table2(header, align, rows, paint) {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
-  return all.map(
-    (row) => row.map((cell, c) => {
-      const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
-      const text = paint(cell.text, cell.colour);
-      return align[c] === "right" ? gap + text : text + gap;
-    }).join("  ").trimEnd()
-  );
 }
 
 // src/demo/demo.ts
@@ -80567,7 +80706,10 @@ function exampleDir() {
   return found;
 }
 function bloatDockerfile(dockerfile) {
-  return dockerfile.replace("ARG RUNTIME_IMAGE=localhost:5000/isg/busybox:1", "ARG RUNTIME_IMAGE=localhost:5000/isg/glibc:bookworm").replace("ARG CGO_ENABLED=0", "ARG CGO_ENABLED=1").replace('ARG LDFLAGS="-s -w"', 'ARG LDFLAGS=""');
+  return dockerfile.replace(
+    "ARG RUNTIME_IMAGE=localhost:5000/isg/busybox:1",
+    "ARG RUNTIME_IMAGE=localhost:5000/isg/glibc:bookworm"
+  ).replace("ARG CGO_ENABLED=0", "ARG CGO_ENABLED=1").replace('ARG LDFLAGS="-s -w"', 'ARG LDFLAGS=""');
 }
 var GIT_ENV = {
   GIT_AUTHOR_NAME: "image-size-gate demo",
@@ -80591,7 +80733,10 @@ function createDemoRepository(dir) {
   return dir;
 }
 async function runDemo(argv) {
-  const { values } = parseArgs({ args: argv, options: { dir: { type: "string" }, verbose: { type: "boolean" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { dir: { type: "string" }, verbose: { type: "boolean" } }
+  });
   const dir = values.dir ? resolve4(values.dir) : mkdtempSync(join9(tmpdir3(), "image-size-gate-demo-"));
   const say = (line) => process.stderr.write(`${line}
 `);
@@ -80613,7 +80758,9 @@ async function runDemo(argv) {
       log: {
         info: (line) => line.startsWith("[phase]") || line.startsWith("base commit") ? say(line) : void 0,
         warning: (line) => say(`warning: ${line}`),
-        detail: (line) => values.verbose ? say(line) : void 0
+        detail: (line) => values.verbose ? say(line) : void 0,
+        group: () => {
+        }
       }
     }
   );
@@ -80629,7 +80776,13 @@ async function runDemo(argv) {
 }
 
 // src/cli.ts
-var ACTION_ONLY = ["github-token", "comment", "comment-key", "summary", "allow-untrusted-build"];
+var ACTION_ONLY = [
+  "github-token",
+  "comment",
+  "comment-key",
+  "summary",
+  "allow-untrusted-build"
+];
 var FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
 var USAGE = `Usage: image-size-gate [--flag value ...]      gate the image built from the current directory
        image-size-gate demo [--dir DIR]           build a lean and a bloated example commit and gate them
@@ -80677,7 +80830,9 @@ async function main(argv) {
       log: {
         info: (line) => line.startsWith("[phase]") || flags.verbose ? err(line) : void 0,
         warning: (line) => err(`warning: ${line}`),
-        detail: (line) => flags.verbose ? err(line) : void 0
+        detail: (line) => flags.verbose ? err(line) : void 0,
+        group: () => {
+        }
       }
     }
   );

@@ -39,7 +39,16 @@ async function main(): Promise<void> {
           ? createPullRequestComments(createGitHubClient({ token: inputs.githubToken, log: core.info }))
           : null,
         summary: actionsJobSummary(),
-        log: { info: core.info, warning: core.warning, detail: core.info },
+        log: {
+          info: core.info,
+          warning: core.warning,
+          detail: core.info,
+          group: (title, body) => {
+            core.startGroup(title);
+            core.info(body);
+            core.endGroup();
+          },
+        },
       },
     );
     for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);

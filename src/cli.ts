@@ -7,11 +7,17 @@ import { runDemo } from './demo/demo.js';
 import { DockerodeEngine } from './docker/engine.js';
 import { runGate } from './gate/run-gate.js';
 import { baselineGit } from './git/baseline.js';
-import { INPUT_NAMES, type InputName, InputError, parseInputs } from './inputs/inputs.js';
+import { INPUT_NAMES, InputError, type InputName, parseInputs } from './inputs/inputs.js';
 import { renderTerminal } from './report/terminal.js';
 
 /** Inputs that only make sense inside GitHub Actions. */
-const ACTION_ONLY: readonly InputName[] = ['github-token', 'comment', 'comment-key', 'summary', 'allow-untrusted-build'];
+const ACTION_ONLY: readonly InputName[] = [
+  'github-token',
+  'comment',
+  'comment-key',
+  'summary',
+  'allow-untrusted-build',
+];
 const FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
 
 const USAGE = `Usage: image-size-gate [--flag value ...]      gate the image built from the current directory
@@ -60,6 +66,7 @@ async function main(argv: string[]): Promise<number> {
         info: (line) => (line.startsWith('[phase]') || flags.verbose ? err(line) : undefined),
         warning: (line) => err(`warning: ${line}`),
         detail: (line) => (flags.verbose ? err(line) : undefined),
+        group: () => {},
       },
     },
   );

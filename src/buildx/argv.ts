@@ -41,5 +41,7 @@ export function buildxArgv(spec: BuildSpec): string[] {
 /** The command line as it may be logged: secret specs are replaced, whatever they hold. */
 export function printableArgv(argv: string[]): string {
   const shown = argv.map((arg, i) => (argv[i - 1] === '--secret' ? '***' : arg));
-  return ['docker', ...shown].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`)).join(' ');
+  return ['docker', ...shown]
+    .map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`))
+    .join(' ');
 }

@@ -88,14 +88,20 @@ export class DockerBuildx implements Buildx {
     log(`$ ${printableArgv(argv)}`);
     const result = await this.run(argv, log);
     if (result.exitCode !== 0) {
-      throw new BuildError(`docker buildx build failed (exit ${result.exitCode}); the end of its output:`, result.tail);
+      throw new BuildError(
+        `docker buildx build failed (exit ${result.exitCode}); the end of its output:`,
+        result.tail,
+      );
     }
     const metadata = JSON.parse(await readFile(spec.metadataFile, 'utf8')) as Record<string, unknown>;
     const imageId = spec.iidFile ? (await readFile(spec.iidFile, 'utf8')).trim() : null;
     return {
-      digest: typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : null,
+      digest:
+        typeof metadata['containerimage.digest'] === 'string' ? metadata['containerimage.digest'] : null,
       configDigest:
-        typeof metadata['containerimage.config.digest'] === 'string' ? metadata['containerimage.config.digest'] : null,
+        typeof metadata['containerimage.config.digest'] === 'string'
+          ? metadata['containerimage.config.digest']
+          : null,
       imageName: typeof metadata['image.name'] === 'string' ? metadata['image.name'] : null,
       imageId: imageId || null,
     };

@@ -29,11 +29,18 @@ export function parseByteSize(text: string): number {
       `"${text}" has an unknown unit "${match[2]}": use B, KB, MB, GB, TB (powers of 10) or KiB, MiB, GiB, TiB (powers of 2)`,
     );
   }
-  const bytes = Number(match[1]) * factor;
-  if (!Number.isInteger(bytes)) {
+  // Exact decimal arithmetic: 4.1 * 1e9 in floating point is not a whole number, but 4.1 GB is.
+  const [whole = '', fraction = ''] = (match[1] ?? '').split('.');
+  const scale = 10n ** BigInt(fraction.length);
+  const scaled = BigInt(whole + fraction) * BigInt(factor);
+  if (scaled % scale !== 0n) {
     throw new ByteSizeError(`"${text}" is not a whole number of bytes`);
   }
-  return bytes;
+  const bytes = scaled / scale;
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ByteSizeError(`"${text}" is too large: write at most ${formatBytes(Number.MAX_SAFE_INTEGER)}`);
+  }
+  return Number(bytes);
 }
 
 /** Renders a byte count in decimal units with three significant figures: "12.4 MB", "980 kB" is written "980 KB", "0 B". */
@@ -42,15 +49,25 @@ export function formatBytes(bytes: number): string {
   const sign = bytes < 0 ? '-' : '';
   if (abs < 1000) return `${sign}${abs} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = abs;
-  let unit = 'B';
-  for (const u of units) {
-    if (value < 999.95) break;
+  // Round first, then choose the unit and decimals from the rounded figure, so 999,999 B reads "1.00 MB"
+  // rather than "1000 KB", and 9,999 B "10.0 KB" rather than "10.00 KB".
+  let value = abs / 1000;
+  let unit = 0;
+  let rounded = roundToThreeFigures(value);
+  while (rounded >= 1000 && unit < units.length - 1) {
     value /= 1000;
-    unit = u;
+    unit += 1;
+    rounded = roundToThreeFigures(value);
   }
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${sign}${value.toFixed(digits)} ${unit}`;
+  return `${sign}${rounded.toFixed(decimalsFor(rounded))} ${units[unit]}`;
+}
+
+function decimalsFor(value: number): number {
+  return value >= 100 ? 0 : value >= 10 ? 1 : 2;
+}
+
+function roundToThreeFigures(value: number): number {
+  return Number(value.toFixed(decimalsFor(value)));
 }
 
 /** A signed delta: "+12.4 MB", "-3.10 KB", "±0 B". */

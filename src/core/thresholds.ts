@@ -14,9 +14,9 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 export class ThresholdInputError extends Error {
   constructor(
     readonly input: string,
-    message: string,
+    readonly problem: string,
   ) {
-    super(`${input}: ${message}`);
+    super(`${input}: ${problem}`);
   }
 }
 

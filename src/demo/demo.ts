@@ -27,7 +27,10 @@ export function exampleDir(): string {
 /** The head commit's edits: each one a regression the brief names. */
 export function bloatDockerfile(dockerfile: string): string {
   return dockerfile
-    .replace('ARG RUNTIME_IMAGE=localhost:5000/isg/busybox:1', 'ARG RUNTIME_IMAGE=localhost:5000/isg/glibc:bookworm')
+    .replace(
+      'ARG RUNTIME_IMAGE=localhost:5000/isg/busybox:1',
+      'ARG RUNTIME_IMAGE=localhost:5000/isg/glibc:bookworm',
+    )
     .replace('ARG CGO_ENABLED=0', 'ARG CGO_ENABLED=1')
     .replace('ARG LDFLAGS="-s -w"', 'ARG LDFLAGS=""');
 }
@@ -58,13 +61,17 @@ export function createDemoRepository(dir: string): string {
 }
 
 export async function runDemo(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { dir: { type: 'string' }, verbose: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { dir: { type: 'string' }, verbose: { type: 'boolean' } },
+  });
   const dir = values.dir ? resolve(values.dir) : mkdtempSync(join(tmpdir(), 'image-size-gate-demo-'));
   const say = (line: string) => process.stderr.write(`${line}\n`);
   say(`demo: repository ${createDemoRepository(dir)} (main = lean base, bloat = bloated head)`);
   const inputs = parseInputs(
     (name) =>
-      ({ 'base-ref': 'main', 'max-increase': '5MB', platforms: 'linux/amd64,linux/arm64' })[name as string] ?? '',
+      ({ 'base-ref': 'main', 'max-increase': '5MB', platforms: 'linux/amd64,linux/arm64' })[name as string] ??
+      '',
     { workspace: dir, eventBaseRef: null },
   );
   const reportFile = join(dir, '.image-size-gate', 'report.json');
@@ -78,9 +85,11 @@ export async function runDemo(argv: string[]): Promise<number> {
       comments: null,
       summary: null,
       log: {
-        info: (line) => (line.startsWith('[phase]') || line.startsWith('base commit') ? say(line) : undefined),
+        info: (line) =>
+          line.startsWith('[phase]') || line.startsWith('base commit') ? say(line) : undefined,
         warning: (line) => say(`warning: ${line}`),
         detail: (line) => (values.verbose ? say(line) : undefined),
+        group: () => {},
       },
     },
   );

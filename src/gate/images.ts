@@ -85,7 +85,10 @@ export async function buildAndMeasure(
 
     if (strategy === 'oci-layout') {
       const layout = join(dir, 'oci');
-      await services.buildx.build(spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'), services.log);
+      await services.buildx.build(
+        spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'),
+        services.log,
+      );
       return measureImage(new OciDirReader(layout), request.platforms, request.label, 'build');
     }
 
@@ -113,7 +116,11 @@ async function measureFromRegistry(ref: string, platform: Platform): Promise<Pla
   return measurePlatform(reader, platform, manifests.get(platform)!);
 }
 
-async function measureFromDaemon(docker: DockerEngine, ref: string, platform: Platform): Promise<PlatformMeasure> {
+async function measureFromDaemon(
+  docker: DockerEngine,
+  ref: string,
+  platform: Platform,
+): Promise<PlatformMeasure> {
   const reader = await ArchiveReader.read(await docker.exportImage(ref));
   const manifests = await resolvePlatforms(reader, [platform]);
   return measurePlatform(reader, platform, manifests.get(platform)!);
@@ -133,7 +140,14 @@ export async function measureExisting(
     return measureImage(reader, platforms, ref, 'docker');
   }
   if (!namesRegistry(ref)) {
-    throw new Error(`image "${ref}" is not in the Docker daemon and names no registry: build or pull it first`);
+    throw new Error(
+      `image "${ref}" is not in the Docker daemon and names no registry: build or pull it first`,
+    );
   }
-  return measureImage(new RegistryReader(new RegistryClient(parseReference(ref))), platforms, ref, 'registry');
+  return measureImage(
+    new RegistryReader(new RegistryClient(parseReference(ref))),
+    platforms,
+    ref,
+    'registry',
+  );
 }

@@ -15,6 +15,7 @@ import type { JobSummary } from '../github/summary.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { buildReport, type Report, renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { renderTerminal } from '../report/terminal.js';
 import {
   type BuildRequest,
   type BuildStrategy,
@@ -29,6 +30,8 @@ export interface Logger {
   warning(line: string): void;
   /** Build output and other detail: shown in the log, folded where the runner can fold. */
   detail(line: string): void;
+  /** A titled block of text, folded where the runner can fold. */
+  group(title: string, body: string): void;
 }
 
 export interface GateServices {
@@ -66,7 +69,11 @@ interface Baseline {
   reason: string | null;
 }
 
-export async function runGate(inputs: Inputs, context: GateContext, services: GateServices): Promise<GateResult> {
+export async function runGate(
+  inputs: Inputs,
+  context: GateContext,
+  services: GateServices,
+): Promise<GateResult> {
   const { log } = services;
   const timings: Record<string, number> = {};
   const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -90,7 +97,9 @@ export async function runGate(inputs: Inputs, context: GateContext, services: Ga
     const builder = await services.buildx.inspect(inputs.builder);
     const store = await services.docker.imageStore();
     const chosen = chooseStrategy(builder.driver, store);
-    log.info(`${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`);
+    log.info(
+      `${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`,
+    );
     if (chosen === 'per-platform-image' && !inputs.registry) {
       log.info(
         'compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store',
@@ -112,7 +121,8 @@ export async function runGate(inputs: Inputs, context: GateContext, services: Ga
     label,
   });
 
-  const headLabel = inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ''}`;
+  const headLabel =
+    inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ''}`;
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
@@ -130,18 +140,25 @@ export async function runGate(inputs: Inputs, context: GateContext, services: Ga
     basis: inputs.sizeBasis,
     mode: inputs.mode,
   });
-  const report = buildReport({ comparison, decision, tool: { name: pkg.name, version: pkg.version }, timings });
+  const report = buildReport({
+    comparison,
+    decision,
+    tool: { name: pkg.name, version: pkg.version },
+    timings,
+  });
   const markdown = renderMarkdown(report);
 
   const reportPath = inputs.reportFile ?? context.defaultReportFile;
   if (reportPath) await writeText(reportPath, renderJson(report));
   if (inputs.markdownFile) await writeText(inputs.markdownFile, markdown);
 
-  await publish(inputs, context, services, markdown);
+  await publish(inputs, context, services, report, markdown);
 
   const h = decision.headline;
   const failure =
-    decision.verdict === 'fail' ? decision.violations.map((v) => v.message).join('\n') || 'the gate failed' : null;
+    decision.verdict === 'fail'
+      ? decision.violations.map((v) => v.message).join('\n') || 'the gate failed'
+      : null;
   for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
   return {
     report,
@@ -179,16 +196,25 @@ async function getBaseline(
   if (inputs.baseline === 'none') return { image: null, reason: '`baseline: none` was set' };
   if (inputs.baseline === 'image') {
     try {
-      return { image: await measureExisting(inputs.baseImage!, inputs.platforms, services.docker), reason: null };
+      return {
+        image: await measureExisting(inputs.baseImage!, inputs.platforms, services.docker),
+        reason: null,
+      };
     } catch (error) {
-      return { image: null, reason: `base image ${inputs.baseImage} could not be measured: ${(error as Error).message}` };
+      return {
+        image: null,
+        reason: `base image ${inputs.baseImage} could not be measured: ${(error as Error).message}`,
+      };
     }
   }
 
   const baseSha = context.pullRequest?.baseSha;
   const baseRef = inputs.baseRef ?? undefined;
   if (!baseSha && !baseRef) {
-    return { image: null, reason: 'this is not a pull request and `base-ref` is not set, so there is no base to build' };
+    return {
+      image: null,
+      reason: 'this is not a pull request and `base-ref` is not set, so there is no base to build',
+    };
   }
   let sha: string;
   try {
@@ -219,9 +245,16 @@ async function getBaseline(
   }
 }
 
-async function publish(inputs: Inputs, context: GateContext, services: GateServices, markdown: string) {
+async function publish(
+  inputs: Inputs,
+  context: GateContext,
+  services: GateServices,
+  report: Report,
+  markdown: string,
+) {
   const { log } = services;
-  log.info(markdown);
+  log.info(renderTerminal(report));
+  log.group('The report as markdown (what the comment and the job summary show)', markdown);
   if (inputs.summary && services.summary) {
     const written = await services.summary.write(markdown);
     if (!written.written) log.info(`job summary not written: ${written.reason}`);
@@ -244,7 +277,9 @@ async function publish(inputs: Inputs, context: GateContext, services: GateServi
       log.info(`${result.kind} comment ${result.htmlUrl}`);
     }
   } catch (error) {
-    log.warning(`could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`);
+    log.warning(
+      `could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`,
+    );
   }
 }
 
@@ -252,4 +287,3 @@ async function writeText(path: string, text: string) {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, text);
 }
-

@@ -1,12 +1,12 @@
 // The one Inputs object: every action input and CLI flag (they share names) parsed and validated once.
 // Errors name the input and say how to fix it.
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { ByteSizeError, parseByteSize } from '../core/bytes.js';
-import type { Platform, SizeBasis } from '../core/model.js';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { GateMode, Platform, SizeBasis } from '../core/model.js';
+import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
 
 export type BaselineMode = 'build' | 'image' | 'none';
-export type GateMode = 'fail' | 'warn';
+export type { GateMode };
 
 export interface Inputs {
   context: string;
@@ -111,13 +111,23 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     );
   }
   if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new InputError('context', `${context} is not a directory: point it at the folder that holds your Dockerfile`);
+    throw new InputError(
+      'context',
+      `${context} is not a directory: point it at the folder that holds your Dockerfile`,
+    );
+  }
+  // A symlink inside the repository can still lead out of it.
+  if (!isInside(realpathSync(workspace), realpathSync(context))) {
+    throw new InputError(
+      'context',
+      `"${text('context')}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
   }
 
   const image = optional('image');
   const fileInput = text('file');
   const file = fileInput ? resolve(workspace, fileInput) : resolve(context, 'Dockerfile');
-  if (!image && !existsSync(file)) {
+  if (!image && !(existsSync(file) && statSync(file).isFile())) {
     throw new InputError(
       'file',
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`,
@@ -128,7 +138,10 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
   const baselineText = text('baseline') || (baseImage ? 'image' : 'build');
   const baseline = oneOf('baseline', baselineText, ['build', 'image', 'none'] as const);
   if (baseline === 'image' && !baseImage) {
-    throw new InputError('baseline', '`baseline: image` needs `base-image` set to the image to compare against');
+    throw new InputError(
+      'baseline',
+      '`baseline: image` needs `base-image` set to the image to compare against',
+    );
   }
   if (baseline === 'build' && image && !baseImage) {
     // Measuring a given head image while building the base would compare two different pipelines.
@@ -150,11 +163,7 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     baseImage,
     baseRef: optional('base-ref') ?? env.eventBaseRef,
     baseline,
-    maxIncrease: byteSize('max-increase', text('max-increase')),
-    maxIncreasePercent: percent('max-increase-percent', text('max-increase-percent')),
-    maxSize: byteSize('max-size', text('max-size')),
-    sizeBasis: oneOf('size-basis', text('size-basis') || 'uncompressed', ['uncompressed', 'compressed'] as const),
-    mode: oneOf('mode', text('mode') || 'fail', ['fail', 'warn'] as const),
+    ...thresholds(text),
     githubToken: optional('github-token'),
     comment: bool('comment', text('comment'), true),
     commentKey: parseCommentKey(text('comment-key') || 'default'),
@@ -168,7 +177,8 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
 
 function isInside(parent: string, child: string): boolean {
   const rel = relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  // "..build" is a folder inside; only ".." itself or "../…" leads out.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 function lines(value: string): string[] {
@@ -184,7 +194,10 @@ function parseBuildArgs(value: string): Record<string, string> {
     const eq = line.indexOf('=');
     const key = eq < 0 ? line : line.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new InputError('build-args', `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`);
+      throw new InputError(
+        'build-args',
+        `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`,
+      );
     }
     if (eq < 0) {
       throw new InputError('build-args', `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
@@ -216,24 +229,34 @@ export function parsePlatforms(value: string): Platform[] {
   return [...new Set(platforms)];
 }
 
-function byteSize(name: InputName, value: string): number | null {
-  if (value === '') return null;
-  if (value.startsWith('-')) {
-    throw new InputError(name, `"${value}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`);
+function thresholds(text: (name: InputName) => string) {
+  for (const name of ['max-increase', 'max-size'] as const) {
+    if (text(name).startsWith('-')) {
+      throw new InputError(
+        name,
+        `"${text(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`,
+      );
+    }
   }
   try {
-    return parseByteSize(value);
+    const t = parseThresholds({
+      'max-increase': text('max-increase'),
+      'max-increase-percent': text('max-increase-percent'),
+      'max-size': text('max-size'),
+      'size-basis': text('size-basis'),
+      mode: text('mode'),
+    });
+    return {
+      maxIncrease: t.maxIncrease,
+      maxIncreasePercent: t.maxIncreasePercent,
+      maxSize: t.maxSize,
+      sizeBasis: t.basis,
+      mode: t.mode,
+    };
   } catch (error) {
-    if (error instanceof ByteSizeError) throw new InputError(name, error.message);
+    if (error instanceof ThresholdInputError) throw new InputError(error.input as InputName, error.problem);
     throw error;
   }
-}
-
-function percent(name: InputName, value: string): number | null {
-  if (value === '') return null;
-  const match = /^(\d+(?:\.\d+)?)\s*%?$/.exec(value);
-  if (!match) throw new InputError(name, `"${value}" is not a percentage: write a number of 0 or more, e.g. 10 or 2.5`);
-  return Number(match[1]);
 }
 
 function bool(name: InputName, value: string, fallback: boolean): boolean {
@@ -258,7 +281,10 @@ function parseCommentKey(value: string): string {
 function parseRegistry(value: string): string | null {
   if (value === '') return null;
   if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes('@')) {
-    throw new InputError('registry', `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`);
+    throw new InputError(
+      'registry',
+      `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`,
+    );
   }
   return value;
 }

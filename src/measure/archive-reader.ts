@@ -29,7 +29,9 @@ export class ArchiveReader implements ImageReader {
       const name = entry.header.name.replace(/^\.\//, '');
       const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
       if (name === 'index.json') {
-        index = JSON.parse((await collect(entry as unknown as Readable, MAX_JSON_BYTES)).toString('utf8')) as ImageIndex;
+        index = JSON.parse(
+          (await collect(entry as unknown as Readable, MAX_JSON_BYTES)).toString('utf8'),
+        ) as ImageIndex;
       } else if (blob && entry.header.type === 'file') {
         const digest = `${blob[1]}:${blob[2]}`;
         const { head, stream } = await sniff(entry as unknown as Readable, 4);

@@ -85,6 +85,8 @@ export function platformManifests(index: ImageIndex): Map<string, Descriptor> {
  * in order, with the manifest's layers.
  */
 export function layerInstructions(config: ImageConfig, layerCount: number): string[] {
-  const made = (config.history ?? []).filter((h) => !h.empty_layer).map((h) => h.created_by ?? h.comment ?? '');
+  const made = (config.history ?? [])
+    .filter((h) => !h.empty_layer)
+    .map((h) => h.created_by ?? h.comment ?? '');
   return Array.from({ length: layerCount }, (_, i) => made[i] ?? '');
 }

@@ -10,7 +10,9 @@ import type { Descriptor } from '../oci/types.js';
 import { MEDIA } from '../oci/types.js';
 import type { ImageReference } from './reference.js';
 
-const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(', ');
+const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
+  ', ',
+);
 
 export class RegistryError extends Error {}
 
@@ -33,7 +35,8 @@ export class RegistryClient {
     const res = await this.get(`/manifests/${target}`, MANIFEST_ACCEPT);
     const body = Buffer.from(await res.arrayBuffer());
     const mediaType = res.headers.get('content-type')?.split(';')[0] ?? JSON.parse(body.toString()).mediaType;
-    const digest = res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
+    const digest =
+      res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
     return { mediaType, digest, size: body.length };
   }
 
@@ -116,7 +119,8 @@ function storedCredentials(host: string): string | null {
     const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
       auths?: Record<string, { auth?: string }>;
     };
-    const keys = host === 'docker.io' ? ['https://index.docker.io/v1/', 'docker.io'] : [host, `https://${host}`];
+    const keys =
+      host === 'docker.io' ? ['https://index.docker.io/v1/', 'docker.io'] : [host, `https://${host}`];
     for (const key of keys) {
       const auth = config.auths?.[key]?.auth;
       if (auth) return auth;

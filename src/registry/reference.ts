@@ -9,6 +9,12 @@ export interface ImageReference {
 }
 
 const DOCKER_HUB = 'docker.io';
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:]+\])(?::\d+)?$/;
+const REPOSITORY = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[A-Za-z0-9=_-]+$/;
+const SHA256 = /^sha256:[a-f0-9]{64}$/;
 
 export function parseReference(ref: string): ImageReference {
   let rest = ref.trim();
@@ -29,9 +35,19 @@ export function parseReference(ref: string): ImageReference {
   const hasHost = rest.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
   let host = hasHost ? first : DOCKER_HUB;
   let repository = hasHost ? rest.slice(first.length + 1) : rest;
-  if (host === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
   if (host === 'index.docker.io') host = DOCKER_HUB;
-  if (!/^[a-z0-9]+(?:[._/-][a-z0-9]+)*$/.test(repository)) throw new Error(`"${ref}" is not an image reference`);
+  if (host === DOCKER_HUB && !repository.includes('/')) repository = `library/${repository}`;
+  const invalid = (why: string) => new Error(`"${ref}" is not an image reference: ${why}`);
+  if (!HOST.test(host)) throw invalid(`"${host}" is not a registry host`);
+  if (!REPOSITORY.test(repository)) {
+    throw invalid(
+      `"${repository}" is not a repository name (lowercase letters, digits and . _ - / separators)`,
+    );
+  }
+  if (tag !== null && !TAG.test(tag)) throw invalid(`"${tag}" is not a tag`);
+  if (digest !== null && !(DIGEST.test(digest) && (!digest.startsWith('sha256:') || SHA256.test(digest)))) {
+    throw invalid(`"${digest}" is not a digest (algorithm:hex, e.g. sha256: and 64 hex digits)`);
+  }
   if (!tag && !digest) tag = 'latest';
   return { host, repository, tag, digest };
 }

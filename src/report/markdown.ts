@@ -242,8 +242,9 @@ function fitToLimit(
     });
     const shown = details.map((d, i) => pickRows(d, allowance[i]!));
     for (;;) {
-      const blocks = details.map((d, i) => d.render(shown[i]!.size === d.total ? null : shown[i]!));
-      const body = assemble([...top, note, ...sections, ...blocks]);
+      const cut = shown.map((s, i) => s.size < details[i]!.total);
+      const blocks = details.map((d, i) => d.render(cut[i] ? shown[i]! : null));
+      const body = assemble([...top, cut.some(Boolean) ? note : '', ...sections, ...blocks]);
       if (body.length <= maxLength) return body;
       // The estimate was short: drop the lowest-ranked row of the largest table and try again.
       const biggest = shown.reduce((best, s, i) => (s.size > shown[best]!.size ? i : best), 0);

@@ -91,9 +91,10 @@ export function plainText(text: string, maxChars = Number.POSITIVE_INFINITY): st
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
 // Characters with inline meaning in GitHub markdown: tables (|), HTML (<>&), escapes (\), code (`),
-// emphasis (*_~), links and footnotes ([]!^), math ($), emoji shortcodes and autolinks (:), attribute
-// quotes ("'). A character reference is always literal text to a markdown parser and to HTML.
-const MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:"'@#]/g;
+// emphasis (*_~), links and footnotes ([]!^), math ($), emoji shortcodes and autolinks (:). A character
+// reference is always literal text to a markdown parser and to HTML. Quotes stay: untrusted text never
+// goes into an HTML attribute.
+const MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
 
 /**
  * Untrusted text for a markdown table cell, a paragraph, or HTML such as <summary>: one line, every

@@ -23,7 +23,9 @@ export async function requireDaemon(socket: string): Promise<Docker> {
   try {
     await docker.ping();
   } catch (error) {
-    throw new Error(`Docker daemon at ${socket} is not answering (${(error as Error).message}): ${SETUP_HINT}`);
+    throw new Error(
+      `Docker daemon at ${socket} is not answering (${(error as Error).message}): ${SETUP_HINT}`,
+    );
   }
   return docker;
 }

@@ -5,6 +5,7 @@
 
 import {
   cStringLength,
+  readCString,
   type Elf,
   type ElfSection,
   readerFor,
@@ -15,7 +16,7 @@ import {
   SHT_NOBITS,
   SHT_SYMTAB,
 } from './elf.ts';
-import type { FuncTable } from './pclntab.ts';
+import { type FuncTable, sourceFileOffset } from './pclntab.ts';
 import { isBareName, ModuleResolver, PackageInterner } from './packages.ts';
 import { isDwarfSection } from './strip.ts';
 import type {
@@ -36,10 +37,11 @@ interface Padding {
   max: number;
 }
 
-/** Filler the linker puts between functions to align the next one: INT3 on x86, zero words elsewhere. */
+/** Filler the linker puts between functions to align the next one: INT3 on x86. Elsewhere the assembler
+ * pads each function itself, so the padding is part of the function's own size (as .symtab records it). */
 function paddingFor(machine: number): Padding {
   if (machine === 62 || machine === 3) return { byte: 0xcc, max: 31 };
-  return { byte: 0, max: 15 };
+  return { byte: 0, max: 0 };
 }
 
 class Ledger {
@@ -54,6 +56,40 @@ class Ledger {
       this.functions.push(0);
       this.other.push(0);
     }
+  }
+}
+
+/**
+ * Assembly-local functions ("aeshashbody", "indexbody") carry no package in their names. Their source file
+ * does: match its directory against the packages seen, by the longest tail of path elements that names
+ * exactly one package. Failing that, the package of the function laid out before them (the linker keeps a
+ * package's functions together).
+ */
+function resolveBareNames(elf: Elf, table: FuncTable, interner: PackageInterner, owner: Int32Array, bare: number[]): void {
+  if (bare.length === 0) return;
+  const AMBIGUOUS = -2;
+  const tails = new Map<string, number>();
+  interner.names.forEach((name, id) => {
+    const parts = name.split('/');
+    for (let k = 1; k <= parts.length; k++) {
+      const tail = parts.slice(parts.length - k).join('/');
+      const seen = tails.get(tail);
+      tails.set(tail, seen === undefined || seen === id ? id : AMBIGUOUS);
+    }
+  });
+  for (const i of bare) {
+    let id = -1;
+    const fileAt = sourceFileOffset(elf, table, i);
+    if (fileAt >= 0) {
+      const path = readCString(elf.bytes, fileAt, table.files!.limit);
+      const dirs = path.slice(0, path.lastIndexOf('/')).replace(/@[^/]*/g, '').split('/').filter((p) => p !== '');
+      for (let k = dirs.length; k >= 1 && id < 0; k--) {
+        const match = tails.get(dirs.slice(dirs.length - k).join('/'));
+        if (match !== undefined && match >= 0) id = match;
+      }
+    }
+    if (id < 0 && i > 0) id = owner[i - 1]!;
+    owner[i] = id;
   }
 }
 
@@ -72,30 +108,49 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
   };
 
   // Code, by function extent.
-  const executable = inFile
-    .filter((s) => (s.flags & SHF_EXECINSTR) !== 0)
-    .sort((a, b) => a.addr - b.addr);
+  const executable = inFile.filter((s) => (s.flags & SHF_EXECINSTR) !== 0).sort((a, b) => a.addr - b.addr);
   const pad = paddingFor(elf.machine);
   const { entries, names, count } = table;
+  const owner = new Int32Array(count);
+  const padding = new Uint8Array(count);
+  const bare: number[] = [];
+  let sectionIndex = 0;
+  for (let i = 0; i < count; i++) {
+    const start = entries[i]!;
+    const size = entries[i + 1]! - start;
+    owner[i] = interner.idAt(names[i]!, bytes.length);
+    if (owner[i]! < 0 && isBareName(bytes, names[i]!, bytes.length)) bare.push(i);
+    if (pad.max === 0) continue;
+    while (sectionIndex < executable.length && start >= executable[sectionIndex]!.addr + executable[sectionIndex]!.size) {
+      sectionIndex++;
+    }
+    const section = executable[sectionIndex];
+    if (section && start >= section.addr) {
+      const end = section.offset + (start - section.addr) + size;
+      const floor = Math.max(end - pad.max, end - size);
+      let n = 0;
+      for (let at = end - 1; at >= floor && bytes[at] === pad.byte; at--) n++;
+      padding[i] = n;
+    }
+  }
+  const functionPackages = interner.names.length;
+  resolveBareNames(elf, table, interner, owner, bare);
+
   let totalCode = 0;
   let orphanCode = 0;
-  let sectionIndex = 0;
   let sectionCode = 0;
-  let previous = -1;
+  sectionIndex = 0;
   const flushSection = (): void => {
     const s = executable[sectionIndex];
     if (s && sectionCode > 0) charge(s, sectionCode, 'functions');
     sectionCode = 0;
   };
+  ledger.grow(functionPackages);
   for (let i = 0; i < count; i++) {
     const start = entries[i]!;
     const size = entries[i + 1]! - start;
     totalCode += size;
-    let id = interner.idAt(names[i]!, bytes.length);
-    // Assembly-local helpers ("aeshashbody", "indexbody") carry no package; the linker lays each package's
-    // functions out together, so they belong to the package of the function before them.
-    if (id < 0 && previous >= 0 && isBareName(bytes, names[i]!, bytes.length)) id = previous;
-    previous = id;
+    const id = owner[i]!;
     if (id < 0) {
       orphanCode += size;
       continue;
@@ -105,20 +160,12 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
       sectionIndex++;
     }
     const section = executable[sectionIndex];
-    let padding = 0;
-    if (section && start >= section.addr) {
-      sectionCode += size;
-      const end = section.offset + (start - section.addr) + size;
-      const floor = Math.max(end - pad.max, end - size);
-      for (let at = end - 1; at >= floor && bytes[at] === pad.byte; at--) padding++;
-    }
-    if (id >= ledger.code.length) ledger.grow(id + 1);
+    if (section && start >= section.addr) sectionCode += size;
     ledger.code[id]! += size;
-    ledger.unpadded[id]! += size - padding;
+    ledger.unpadded[id]! += size - padding[i]!;
     ledger.functions[id]!++;
   }
   flushSection();
-  const functionPackages = interner.names.length;
 
   // Per-function metadata, shared out by code size; the orphans' share stays unattributed.
   const packagedShare = totalCode > 0 ? (totalCode - orphanCode) / totalCode : 0;

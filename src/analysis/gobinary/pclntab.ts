@@ -1,7 +1,7 @@
 // Go's function table (pclntab): every Go function's entry address and name, which is all that sizing by
 // package needs. Names are not decoded here; callers get file offsets and read only what they use.
 
-import { type Elf, type ElfSection, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, vaddrToOffset } from './elf.ts';
+import { type Elf, type ElfSection, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from './elf.ts';
 
 export type PclntabFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
 
@@ -10,8 +10,8 @@ export interface FuncTable {
   count: number;
   /** Entry address of each function, plus the end of the last one at index `count`. */
   entries: Float64Array;
-  /** File offset of each function's NUL-terminated name. */
-  names: Float64Array;
+  /** File offset of each function's NUL-terminated name (Int32: small integers keep byte indexing fast). */
+  names: Int32Array;
   /** Where the table lives and how many file bytes it spans. */
   section: string;
   fileOffset: number;
@@ -19,8 +19,23 @@ export interface FuncTable {
   /** Go 1.18+: bytes of the funcdata area (go:func.*) the functions point into, counted up to the last
    * funcdata's start (its own length is not recorded anywhere). 0 before Go 1.18. */
   funcdataBytes: number;
-  /** Smallest instruction size (1 on x86, 4 on arm64): functions are padded to alignment with filler. */
+  /** Smallest instruction size (1 on x86, 4 on arm64). */
   quantum: number;
+  /** File offset of each function's _func record. */
+  records: Int32Array;
+  /** Where source file names live (Go 1.16+), for functions whose names carry no package. */
+  files: FileTables | null;
+  little: boolean;
+}
+
+interface FileTables {
+  pctab: number;
+  cutab: number;
+  filetab: number;
+  limit: number;
+  /** Offsets of pcfile and cuOffset inside a _func record. */
+  pcfileField: number;
+  cuField: number;
 }
 
 const MAGICS: Record<number, PclntabFormat> = {
@@ -63,7 +78,10 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
   if (!Number.isSafeInteger(nfunc) || nfunc <= 0 || nfunc > (limit - base) / 8) return 'function count out of bounds';
 
   const entries = new Float64Array(nfunc + 1);
-  const names = new Float64Array(nfunc);
+  // readFuncTable refuses files of 2 GiB or more, so offsets fit Int32.
+  const names = new Int32Array(nfunc);
+  const records = new Int32Array(nfunc);
+  let files: FileTables | null = null;
   let end = base;
   let funcdataMax = -1;
 
@@ -73,6 +91,14 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     const pclnOff = word(base + 8 + 7 * ptrSize);
     const funcnametab = base + funcnameOff;
     const pcln = base + pclnOff;
+    files = {
+      cutab: base + word(base + 8 + 4 * ptrSize),
+      filetab: base + word(base + 8 + 5 * ptrSize),
+      pctab: base + word(base + 8 + 6 * ptrSize),
+      limit,
+      pcfileField: 20,
+      cuField: 32,
+    };
     if (!(funcnametab < limit && pcln + (nfunc * 2 + 1) * 4 <= limit)) return 'function table offsets out of bounds';
     // _func: {entryOff, nameOff, args, deferreturn, pcsp, pcfile, pcln, npcdata, cuOffset, [startLine,]
     // funcID u8, flag u8, pad u8, nfuncdata u8}, then npcdata + nfuncdata uint32 offsets.
@@ -82,6 +108,7 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
       entries[i] = textStart + u32(at);
       const fn = pcln + u32(at + 4);
       if (fn + fixed > limit) return 'function record out of bounds';
+      records[i] = fn;
       names[i] = funcnametab + i32(fn + 4);
       const npcdata = u32(fn + 28);
       const nfuncdata = bytes[fn + fixed - 1]!;
@@ -97,6 +124,16 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     entries[nfunc] = textStart + u32(pcln + nfunc * 8);
   } else {
     const funcnametab = format === 'go1.16' ? base + word(base + 8 + 2 * ptrSize) : base;
+    if (format === 'go1.16') {
+      files = {
+        cutab: base + word(base + 8 + 3 * ptrSize),
+        filetab: base + word(base + 8 + 4 * ptrSize),
+        pctab: base + word(base + 8 + 5 * ptrSize),
+        limit,
+        pcfileField: ptrSize + 16,
+        cuField: ptrSize + 28,
+      };
+    }
     const ftab = format === 'go1.16' ? base + word(base + 8 + 6 * ptrSize) : base + 8 + ptrSize;
     if (!(funcnametab < limit && ftab + (nfunc * 2 + 1) * ptrSize <= limit)) return 'function table offsets out of bounds';
     // go1.16 _func offsets count from the pcln table; go1.2 ones from the header.
@@ -105,7 +142,8 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
       const at = ftab + i * 2 * ptrSize;
       entries[i] = word(at);
       const fn = funcBase + word(at + ptrSize);
-      if (!(fn + ptrSize + 4 <= limit)) return 'function record out of bounds';
+      if (!(fn + ptrSize + 32 <= limit)) return 'function record out of bounds';
+      records[i] = fn;
       names[i] = funcnametab + i32(fn + ptrSize);
       if (fn + ptrSize + 4 > end) end = fn + ptrSize + 4;
     }
@@ -125,6 +163,9 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     bytes: c.wholeSection ? c.limit - base : end - base,
     funcdataBytes: funcdataMax < 0 ? 0 : funcdataMax,
     quantum,
+    records,
+    files,
+    little,
   };
 }
 
@@ -173,6 +214,7 @@ function isMagicByte(b: number): boolean {
 export type FuncTableRead = { ok: true; table: FuncTable } | { ok: false; reason: string };
 
 export function readFuncTable(elf: Elf): FuncTableRead {
+  if (elf.bytes.length > 0x7fffffff) return { ok: false, reason: 'files of 2 GiB or more are not attributed' };
   let reason = 'no Go function table (pclntab) found';
   for (const c of candidates(elf)) {
     for (const little of elf.little ? [true, false] : [false, true]) {
@@ -184,7 +226,27 @@ export function readFuncTable(elf: Elf): FuncTableRead {
   return { ok: false, reason };
 }
 
-/** File offset of the code at `address`, for reading function bytes; null when not in the file. */
-export function codeOffset(elf: Elf, address: number): number | null {
-  return vaddrToOffset(elf, address)?.offset ?? null;
+/** File offset of the source file name where function `i` starts (Go 1.16+), or -1 when unknown. */
+export function sourceFileOffset(elf: Elf, table: FuncTable, i: number): number {
+  const f = table.files;
+  const record = table.records[i];
+  if (!f || record === undefined) return -1;
+  const { bytes, view } = elf;
+  const pcfile = view.getUint32(record + f.pcfileField, table.little);
+  const cu = view.getUint32(record + f.cuField, table.little);
+  // The pcfile table starts with a zig-zag uvarint: the file index's change from -1.
+  let at = f.pctab + pcfile;
+  let v = 0;
+  let scale = 1;
+  for (let n = 0; n < 5; n++, scale *= 128) {
+    const b = bytes[at++];
+    if (b === undefined || at > f.limit) return -1;
+    v += (b & 0x7f) * scale;
+    if (b < 0x80) break;
+  }
+  const file = -1 + (v % 2 === 1 ? -(v + 1) / 2 : v / 2);
+  const slot = f.cutab + (cu + file) * 4;
+  if (file < 0 || slot + 4 > f.limit) return -1;
+  const name = f.filetab + view.getUint32(slot, table.little);
+  return name < f.limit ? name : -1;
 }

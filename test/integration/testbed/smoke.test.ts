@@ -7,7 +7,14 @@ import { ArchiveReader } from '../../../src/measure/archive-reader.js';
 import { resolvePlatforms } from '../../../src/measure/image-reader.js';
 import { RegistryClient } from '../../../src/registry/client.js';
 import { parseReference } from '../../../src/registry/reference.js';
-import { CLASSIC_SOCKET, CONTAINERD_SOCKET, docker, REGISTRY, requireDaemon, requireRegistry } from '../../support/docker.js';
+import {
+  CLASSIC_SOCKET,
+  CONTAINERD_SOCKET,
+  docker,
+  REGISTRY,
+  requireDaemon,
+  requireRegistry,
+} from '../../support/docker.js';
 
 const FIXTURE = join(import.meta.dirname, '../../fixtures/go-service');
 const PLATFORMS = ['linux/amd64', 'linux/arm64'];
@@ -19,7 +26,14 @@ describe('test bed', () => {
     expect(info.ServerVersion).toMatch(/^26\./);
     expect(info.DriverStatus).toContainEqual(['driver-type', 'io.containerd.snapshotter.v1']);
     docker(CONTAINERD_SOCKET, [
-      'buildx', 'build', '--platform', PLATFORMS.join(','), '--load', '-t', 'isg-smoke:multi', FIXTURE,
+      'buildx',
+      'build',
+      '--platform',
+      PLATFORMS.join(','),
+      '--load',
+      '-t',
+      'isg-smoke:multi',
+      FIXTURE,
     ]);
     const reader = await ArchiveReader.read((await api.getImage('isg-smoke:multi').get()) as never);
     const manifests = await resolvePlatforms(reader, PLATFORMS);
@@ -32,11 +46,22 @@ describe('test bed', () => {
     expect(info.Driver).toBe('overlay2');
     for (const platform of PLATFORMS) {
       const arch = platform.split('/')[1]!;
-      docker(CLASSIC_SOCKET, ['buildx', 'build', '--platform', platform, '--load', '-t', `isg-smoke:${arch}`, FIXTURE]);
+      docker(CLASSIC_SOCKET, [
+        'buildx',
+        'build',
+        '--platform',
+        platform,
+        '--load',
+        '-t',
+        `isg-smoke:${arch}`,
+        FIXTURE,
+      ]);
     }
     const images = await api.listImages({ filters: JSON.stringify({ reference: ['isg-smoke'] }) });
     const archs = await Promise.all(
-      images.map(async (image) => ((await api.getImage(image.Id).inspect()) as { Architecture: string }).Architecture),
+      images.map(
+        async (image) => ((await api.getImage(image.Id).inspect()) as { Architecture: string }).Architecture,
+      ),
     );
     expect(archs.sort()).toEqual(['amd64', 'arm64']);
   });
@@ -44,7 +69,16 @@ describe('test bed', () => {
   it('registry: a multi-platform push reads back as an index with both platform manifests', async () => {
     await requireRegistry();
     const ref = `${REGISTRY}/isg-smoke/app:smoke`;
-    docker(CONTAINERD_SOCKET, ['buildx', 'build', '--platform', PLATFORMS.join(','), '--push', '-t', ref, FIXTURE]);
+    docker(CONTAINERD_SOCKET, [
+      'buildx',
+      'build',
+      '--platform',
+      PLATFORMS.join(','),
+      '--push',
+      '-t',
+      ref,
+      FIXTURE,
+    ]);
     const client = new RegistryClient(parseReference(ref));
     const root = await client.rootDescriptor();
     expect(root.mediaType).toMatch(/index|list/);
@@ -55,13 +89,22 @@ describe('test bed', () => {
     expect(platforms).toEqual(expect.arrayContaining(PLATFORMS));
     // skopeo, a reader nobody here wrote, sees the same index.
     const raw = execFileSync('skopeo', ['inspect', '--tls-verify=false', '--raw', `docker://${ref}`]);
-    expect(`sha256:${(await import('node:crypto')).createHash('sha256').update(raw).digest('hex')}`).toBe(root.digest);
+    expect(`sha256:${(await import('node:crypto')).createHash('sha256').update(raw).digest('hex')}`).toBe(
+      root.digest,
+    );
   });
 
   it('arm64 RUN steps work through QEMU', async () => {
     await requireDaemon(CONTAINERD_SOCKET);
     const out = docker(CONTAINERD_SOCKET, [
-      'run', '--rm', '--platform', 'linux/arm64', `${REGISTRY}/isg/busybox:1`, 'busybox', 'uname', '-m',
+      'run',
+      '--rm',
+      '--platform',
+      'linux/arm64',
+      `${REGISTRY}/isg/busybox:1`,
+      'busybox',
+      'uname',
+      '-m',
     ]);
     expect(out.trim()).toBe('aarch64');
   });

@@ -6,10 +6,28 @@ import { pack } from 'tar-stream';
 import type { LayerBlobSource } from '../../../src/analysis/layers/index.js';
 import type { LayerEntry } from '../../../src/oci/layer-stream.js';
 
-export type Spec =
-  | { path: string; type?: 'file'; content?: string | Uint8Array; size?: number; mode?: number }
-  | { path: string; type: 'directory'; mode?: number }
-  | { path: string; type: 'symlink' | 'link'; linkname: string };
+export interface FileSpec {
+  path: string;
+  type?: 'file';
+  content?: string | Uint8Array;
+  size?: number;
+  mode?: number;
+}
+export interface DirectorySpec {
+  path: string;
+  type: 'directory';
+  mode?: number;
+}
+export interface LinkSpec {
+  path: string;
+  type: 'symlink' | 'link';
+  linkname: string;
+}
+export type Spec = FileSpec | DirectorySpec | LinkSpec;
+
+function isFile(s: Spec): s is FileSpec {
+  return s.type === undefined || s.type === 'file';
+}
 
 /** Shorthands: "dir/" is a directory, "a -> b" a symlink, "a => b" a hard link, "name:123" a file of 123 bytes. */
 export function spec(text: string): Spec {
@@ -31,7 +49,7 @@ export async function tarOf(specs: readonly (Spec | string)[]): Promise<Buffer> 
   const packer = pack();
   const collected = (async () => {
     const chunks: Buffer[] = [];
-    for await (const chunk of packer) chunks.push(Buffer.from(chunk));
+    for await (const chunk of packer) chunks.push(Buffer.from(chunk as Uint8Array));
     return Buffer.concat(chunks);
   })();
   for (const item of specs) {
@@ -39,7 +57,7 @@ export async function tarOf(specs: readonly (Spec | string)[]): Promise<Buffer> 
     const mtime = new Date(0);
     if (s.type === 'directory') {
       packer.entry({ name: s.path, type: 'directory', mode: s.mode ?? 0o755, mtime });
-    } else if (s.type === 'symlink' || s.type === 'link') {
+    } else if (!isFile(s)) {
       packer.entry({ name: s.path, type: s.type, linkname: s.linkname, mtime });
     } else {
       const content =
@@ -85,7 +103,7 @@ export function entryOf(text: string): LayerEntry {
   if (s.type === 'directory') return { path, kind: 'directory', size: 0, mode: 0o755, linkname: null };
   if (s.type === 'symlink') return { path, kind: 'symlink', size: 0, mode: 0o777, linkname: s.linkname };
   if (s.type === 'link') return { path, kind: 'hardlink', size: 0, mode: 0o644, linkname: s.linkname };
-  return { path, kind: 'file', size: s.size ?? 0, mode: 0o644, linkname: null };
+  return { path, kind: 'file', size: isFile(s) ? (s.size ?? 0) : 0, mode: 0o644, linkname: null };
 }
 
 // --- raw tar headers, for names pack cannot write -------------------------------------------------
@@ -138,12 +156,18 @@ export function paxPathHeader(path: Uint8Array): Uint8Array {
   let length = body(0).length;
   while (body(length).length !== length) length = body(length).length;
   const record = body(length);
-  return concat([ustarHeader({ name: new TextEncoder().encode('PaxHeader'), size: record.length, typeflag: 'x' }), padded(record)]);
+  return concat([
+    ustarHeader({ name: new TextEncoder().encode('PaxHeader'), size: record.length, typeflag: 'x' }),
+    padded(record),
+  ]);
 }
 
 /** A regular file entry with raw name bytes, in the ustar name field or (viaPax) in a PAX record. */
 export function rawFile(name: Uint8Array, content: Uint8Array, viaPax = false): Uint8Array {
-  const header = ustarHeader({ name: viaPax ? new TextEncoder().encode('placeholder') : name, size: content.length });
+  const header = ustarHeader({
+    name: viaPax ? new TextEncoder().encode('placeholder') : name,
+    size: content.length,
+  });
   return concat([...(viaPax ? [paxPathHeader(name)] : []), header, padded(content)]);
 }
 

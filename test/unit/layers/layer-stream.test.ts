@@ -62,17 +62,23 @@ describe('openLayer', () => {
   ] as const;
 
   for (const [compression, compress] of compressions) {
-    it.each(mediaTypes)(`reads a ${compression} blob whatever the media type says (%s)`, async (mediaType) => {
-      const tar = await tarOf(variety);
-      const expected = await entriesOf(streamOf(tar));
-      const opened = await openLayer(streamOf(compress(tar), 3), mediaType);
-      expect(opened.compression).toBe(compression);
-      expect(await entriesOf(opened.tar)).toEqual(expected);
-    });
+    it.each(mediaTypes)(
+      `reads a ${compression} blob whatever the media type says (%s)`,
+      async (mediaType) => {
+        const tar = await tarOf(variety);
+        const expected = await entriesOf(streamOf(tar));
+        const opened = await openLayer(streamOf(compress(tar), 3), mediaType);
+        expect(opened.compression).toBe(compression);
+        expect(await entriesOf(opened.tar)).toEqual(expected);
+      },
+    );
   }
 
   it('reports what the media type declared, so a mislabelled blob can be named', async () => {
-    const opened = await openLayer(streamOf(await tarOf(['a:1'])), 'application/vnd.oci.image.layer.v1.tar+gzip');
+    const opened = await openLayer(
+      streamOf(await tarOf(['a:1'])),
+      'application/vnd.oci.image.layer.v1.tar+gzip',
+    );
     expect(opened).toMatchObject({ compression: 'none', declared: 'gzip' });
   });
 
@@ -184,7 +190,7 @@ describe('readTarEntries', () => {
 
   it('fails on a header with a bad checksum, naming the offset', async () => {
     const tar = await tarOf(['a:10', 'b:10']);
-    tar[1024 + 0] ^= 0x01; // first byte of the second header's name
+    tar[1024] = tar[1024]! ^ 0x01; // first byte of the second header's name
     await expect(entriesOf(streamOf(tar))).rejects.toThrow('header at byte 1024 fails its checksum');
   });
 
@@ -230,14 +236,22 @@ describe('names that are not UTF-8', () => {
   }
 
   it.each([
-    ['valid UTF-8 stays as it is', bytes('usr/share/zoneinfo/Amérique/Montréal 🕐'), 'usr/share/zoneinfo/Amérique/Montréal 🕐'],
+    [
+      'valid UTF-8 stays as it is',
+      bytes('usr/share/zoneinfo/Amérique/Montréal 🕐'),
+      'usr/share/zoneinfo/Amérique/Montréal 🕐',
+    ],
     ['a lone continuation byte', bytes('a', 0x80, 'b'), 'a\\x80b'],
     ['an overlong encoding of "/"', bytes(0xc0, 0xaf), '\\xc0\\xaf'],
     ['an encoded surrogate', bytes(0xed, 0xa0, 0x80), '\\xed\\xa0\\x80'],
     ['a code point above U+10FFFF', bytes(0xf4, 0x90, 0x80, 0x80), '\\xf4\\x90\\x80\\x80'],
     ['a sequence cut short', bytes('a', 0xe2, 0x82), 'a\\xe2\\x82'],
     ['control characters', bytes('line', 0x0a, 'tab', 0x09, 0x7f), 'line\\x0atab\\x09\\x7f'],
-    ['a literal backslash-x-hex-hex (systemd escapes)', bytes('dev-disk-by\\x2duuid'), 'dev-disk-by\\x5cx2duuid'],
+    [
+      'a literal backslash-x-hex-hex (systemd escapes)',
+      bytes('dev-disk-by\\x2duuid'),
+      'dev-disk-by\\x5cx2duuid',
+    ],
     ['other backslashes', bytes('a\\b\\x'), 'a\\b\\x'],
   ])('%s', (_name, input, expected) => {
     expect(decodePathBytes(input)).toBe(expected);

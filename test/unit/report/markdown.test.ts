@@ -47,6 +47,16 @@ describe('renderMarkdown on the fixture (lean busybox + static Go vs glibc + CGO
     expect(markdown.startsWith(`${heading}\n`)).toBe(true);
   });
 
+  it('says so when no platform grew', () => {
+    const markdown = renderMarkdown(reportFor(leanBase(), leanBase(), { maxIncrease: 0 }));
+    expect(markdown.split('\n').slice(0, 3)).toEqual([
+      '### ✅ Image size: pass',
+      '',
+      'No platform grew in uncompressed size. **linux/amd64**: uncompressed ±0 B (±0.0%, 7.71 MB → 7.71 MB); compressed ±0 B (±0.0%, 3.40 MB → 3.40 MB).',
+    ]);
+    expect(markdown).not.toContain('Over the threshold');
+  });
+
   it('lists each violation in warn mode and says the check does not fail', () => {
     const markdown = renderMarkdown(
       failingReport({ maxIncrease: 5_000_000, maxIncreasePercent: 1_000, mode: 'warn' }),

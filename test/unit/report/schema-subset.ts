@@ -84,8 +84,9 @@ export function validate(root: Schema, value: unknown): string[] {
     if (Array.isArray(v)) {
       if (typeof schema.minItems === 'number' && v.length < schema.minItems)
         errors.push(`${at}: fewer than ${schema.minItems} items`);
-      if (schema.items !== undefined)
-        v.forEach((item, i) => check(schema.items as Schema, item, `${at}/${i}`, errors));
+      if (schema.items !== undefined) {
+        for (const [i, item] of v.entries()) check(schema.items as Schema, item, `${at}/${i}`, errors);
+      }
     }
     if (typeOf(v) === 'object') {
       const object = v as Record<string, unknown>;
