@@ -78501,6 +78501,7 @@ var import_tar_stream = __toESM(require_tar_stream2(), 1);
 // src/oci/layer-stream.ts
 import { pipeline, Readable } from "node:stream";
 import { createGunzip, createZstdDecompress } from "node:zlib";
+var DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
 function compressionOf(head) {
   if (head[0] === 31 && head[1] === 139) return "gzip";
   if (head[1] === 181 && head[2] === 47 && head[3] === 253 && head[0] === 40) return "zstd";
@@ -78516,7 +78517,8 @@ function compressionOfMediaType(mediaType) {
 }
 function decompress(blob, compression) {
   if (compression === "none") return blob;
-  const decompressor = compression === "gzip" ? createGunzip() : createZstdDecompress();
+  const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
+  const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
   });
 }
@@ -78765,7 +78767,13 @@ function parsePax(data, at) {
       const value = record.subarray(equals + 1);
       if (key === "path") records.path = value;
       else if (key === "linkpath") records.linkpath = value;
-      else if (key === "size") records.size = Number(utf8.decode(value));
+      else if (key === "size") {
+        const size = Number(utf8.decode(value));
+        if (!Number.isSafeInteger(size) || size < 0 || value.length === 0) {
+          throw new Error(`layer tar has a PAX size that is not a byte count at byte ${at}`);
+        }
+        records.size = size;
+      }
     }
     i += length;
   }
@@ -78817,8 +78825,9 @@ async function* parseEntries(source) {
     const typeflag = block[156];
     const headerSize = parseNumeric(block, 124, 12, at);
     if (typeflag === 120 || typeflag === 103 || typeflag === 76 || typeflag === 75) {
-      if (headerSize > MAX_META_BYTES)
+      if (headerSize > MAX_META_BYTES) {
         throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
+      }
       const data = await source.readExact(headerSize) ?? new Uint8Array(0);
       if (data.byteLength < headerSize) throw truncated(source.consumed);
       await source.skip(paddingOf(headerSize));
@@ -78851,7 +78860,8 @@ async function* parseEntries(source) {
       kind,
       size: kind === "file" ? size : 0,
       mode: parseOctal(block, 100, 8),
-      linkname: link === null ? null : kind === "hardlink" ? normalizeLayerPath(link) : link
+      linkname: link === null ? null : kind === "hardlink" ? normalizeLayerPath(link) : link,
+      linknameBytes: linkBytes.length
     };
     const body = new TarBody(source, dataSize);
     yield { entry, body };
@@ -79358,9 +79368,12 @@ async function buildAndMeasure(request, strategy, services) {
     for (const platform2 of request.platforms) {
       const name = classicTag(request.role, platform2, request.registry);
       const push = request.registry !== null;
-      const built = await services.buildx.build(
-        spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
-        services.log
+      const built = await services.fold(
+        `docker buildx build: ${request.label}, ${platform2}`,
+        () => services.buildx.build(
+          spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
+          services.log
+        )
       );
       platforms.push(
         push && built.digest ? await measureFromRegistry(`${request.registry}@${built.digest}`, platform2) : await measureFromDaemon(services.docker, built.imageId ?? name, platform2)
@@ -79489,7 +79502,13 @@ async function runGate(inputs, context, services) {
   };
 }
 function imageServices(services) {
-  return { buildx: services.buildx, docker: services.docker, log: (line) => services.log.detail(line) };
+  const { log } = services;
+  return {
+    buildx: services.buildx,
+    docker: services.docker,
+    log: (line) => log.detail(line),
+    fold: (title, fn) => log.fold ? log.fold(title, fn) : fn()
+  };
 }
 function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
@@ -79567,7 +79586,7 @@ async function publish(inputs, context, services, report, markdown) {
     const result = await services.comments.upsert(target, inputs.commentKey, markdown);
     if (result.kind === "forbidden") {
       log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason}. The token needs \`${result.permissionNeeded}\` (fork pull requests get a read-only token); the job summary and outputs still carry the report.`
+        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`
       );
     } else {
       log.info(`${result.kind} comment ${result.htmlUrl}`);

@@ -19274,7 +19274,7 @@ var require_lib = __commonJS({
         return result;
       };
     })();
-    var __awaiter7 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
+    var __awaiter8 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
         return value instanceof P ? value : new P(function(resolve4) {
           resolve4(value);
@@ -19382,8 +19382,8 @@ var require_lib = __commonJS({
         this.message = message;
       }
       readBody() {
-        return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter8(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
@@ -19395,8 +19395,8 @@ var require_lib = __commonJS({
         });
       }
       readBodyBuffer() {
-        return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter8(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
@@ -19452,42 +19452,42 @@ var require_lib = __commonJS({
         }
       }
       options(requestUrl, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
         });
       }
       get(requestUrl, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("GET", requestUrl, null, additionalHeaders || {});
         });
       }
       del(requestUrl, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("DELETE", requestUrl, null, additionalHeaders || {});
         });
       }
       post(requestUrl, data, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("POST", requestUrl, data, additionalHeaders || {});
         });
       }
       patch(requestUrl, data, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("PATCH", requestUrl, data, additionalHeaders || {});
         });
       }
       put(requestUrl, data, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("PUT", requestUrl, data, additionalHeaders || {});
         });
       }
       head(requestUrl, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request("HEAD", requestUrl, null, additionalHeaders || {});
         });
       }
       sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return this.request(verb, requestUrl, stream, additionalHeaders);
         });
       }
@@ -19496,14 +19496,14 @@ var require_lib = __commonJS({
        * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
        */
       getJson(requestUrl_1) {
-        return __awaiter7(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+        return __awaiter8(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           const res = yield this.get(requestUrl, additionalHeaders);
           return this._processResponse(res, this.requestOptions);
         });
       }
       postJson(requestUrl_1, obj_1) {
-        return __awaiter7(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter8(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
@@ -19512,7 +19512,7 @@ var require_lib = __commonJS({
         });
       }
       putJson(requestUrl_1, obj_1) {
-        return __awaiter7(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter8(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
@@ -19521,7 +19521,7 @@ var require_lib = __commonJS({
         });
       }
       patchJson(requestUrl_1, obj_1) {
-        return __awaiter7(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter8(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
           const data = JSON.stringify(obj, null, 2);
           additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
           additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
@@ -19535,7 +19535,7 @@ var require_lib = __commonJS({
        * Prefer get, del, post and patch
        */
       request(verb, requestUrl, data, headers) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           if (this._disposed) {
             throw new Error("Client has already been disposed.");
           }
@@ -19609,7 +19609,7 @@ var require_lib = __commonJS({
        * @param data
        */
       requestRaw(info2, data) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           return new Promise((resolve4, reject) => {
             function callbackForResult(err, res) {
               if (err) {
@@ -19858,15 +19858,15 @@ var require_lib = __commonJS({
         return baseUserAgent;
       }
       _performExponentialBackoff(retryNumber) {
-        return __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
           return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
         });
       }
       _processResponse(res, options) {
-        return __awaiter7(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => __awaiter7(this, void 0, void 0, function* () {
+        return __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => __awaiter8(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -79940,6 +79940,33 @@ var platform = os4.platform();
 var arch = os4.arch();
 
 // node_modules/@actions/core/lib/core.js
+var __awaiter6 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve4, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
 var ExitCode;
 (function(ExitCode2) {
   ExitCode2[ExitCode2["Success"] = 0] = "Success";
@@ -79987,6 +80014,18 @@ function startGroup(name) {
 }
 function endGroup() {
   issue("endgroup");
+}
+function group(name, fn) {
+  return __awaiter6(this, void 0, void 0, function* () {
+    startGroup(name);
+    let result;
+    try {
+      result = yield fn();
+    } finally {
+      endGroup();
+    }
+    return result;
+  });
 }
 
 // node_modules/@actions/github/lib/context.js
@@ -80043,7 +80082,7 @@ var Context = class {
 // node_modules/@actions/github/lib/internal/utils.js
 var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
-var __awaiter6 = function(thisArg, _arguments, P, generator) {
+var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
     return value instanceof P ? value : new P(function(resolve4) {
       resolve4(value);
@@ -80088,7 +80127,7 @@ function getProxyAgentDispatcher(destinationUrl) {
 }
 function getProxyFetch(destinationUrl) {
   const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-  const proxyFetch = (url, opts) => __awaiter6(this, void 0, void 0, function* () {
+  const proxyFetch = (url, opts) => __awaiter7(this, void 0, void 0, function* () {
     return (0, import_undici2.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
   });
   return proxyFetch;
@@ -85307,6 +85346,7 @@ var import_tar_stream = __toESM(require_tar_stream2(), 1);
 // src/oci/layer-stream.ts
 import { pipeline, Readable } from "node:stream";
 import { createGunzip, createZstdDecompress } from "node:zlib";
+var DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
 function compressionOf(head) {
   if (head[0] === 31 && head[1] === 139) return "gzip";
   if (head[1] === 181 && head[2] === 47 && head[3] === 253 && head[0] === 40) return "zstd";
@@ -85322,7 +85362,8 @@ function compressionOfMediaType(mediaType) {
 }
 function decompress(blob, compression) {
   if (compression === "none") return blob;
-  const decompressor = compression === "gzip" ? createGunzip() : createZstdDecompress();
+  const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
+  const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
   });
 }
@@ -85571,7 +85612,13 @@ function parsePax(data, at) {
       const value = record.subarray(equals + 1);
       if (key === "path") records.path = value;
       else if (key === "linkpath") records.linkpath = value;
-      else if (key === "size") records.size = Number(utf8.decode(value));
+      else if (key === "size") {
+        const size = Number(utf8.decode(value));
+        if (!Number.isSafeInteger(size) || size < 0 || value.length === 0) {
+          throw new Error(`layer tar has a PAX size that is not a byte count at byte ${at}`);
+        }
+        records.size = size;
+      }
     }
     i += length;
   }
@@ -85623,8 +85670,9 @@ async function* parseEntries(source) {
     const typeflag = block[156];
     const headerSize = parseNumeric(block, 124, 12, at);
     if (typeflag === 120 || typeflag === 103 || typeflag === 76 || typeflag === 75) {
-      if (headerSize > MAX_META_BYTES)
+      if (headerSize > MAX_META_BYTES) {
         throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
+      }
       const data = await source.readExact(headerSize) ?? new Uint8Array(0);
       if (data.byteLength < headerSize) throw truncated(source.consumed);
       await source.skip(paddingOf(headerSize));
@@ -85657,7 +85705,8 @@ async function* parseEntries(source) {
       kind,
       size: kind === "file" ? size : 0,
       mode: parseOctal(block, 100, 8),
-      linkname: link === null ? null : kind === "hardlink" ? normalizeLayerPath(link) : link
+      linkname: link === null ? null : kind === "hardlink" ? normalizeLayerPath(link) : link,
+      linknameBytes: linkBytes.length
     };
     const body = new TarBody(source, dataSize);
     yield { entry, body };
@@ -86164,9 +86213,12 @@ async function buildAndMeasure(request2, strategy, services) {
     for (const platform2 of request2.platforms) {
       const name = classicTag(request2.role, platform2, request2.registry);
       const push = request2.registry !== null;
-      const built = await services.buildx.build(
-        spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
-        services.log
+      const built = await services.fold(
+        `docker buildx build: ${request2.label}, ${platform2}`,
+        () => services.buildx.build(
+          spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
+          services.log
+        )
       );
       platforms.push(
         push && built.digest ? await measureFromRegistry(`${request2.registry}@${built.digest}`, platform2) : await measureFromDaemon(services.docker, built.imageId ?? name, platform2)
@@ -86295,7 +86347,13 @@ async function runGate(inputs, context3, services) {
   };
 }
 function imageServices(services) {
-  return { buildx: services.buildx, docker: services.docker, log: (line) => services.log.detail(line) };
+  const { log } = services;
+  return {
+    buildx: services.buildx,
+    docker: services.docker,
+    log: (line) => log.detail(line),
+    fold: (title, fn) => log.fold ? log.fold(title, fn) : fn()
+  };
 }
 function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
@@ -86373,7 +86431,7 @@ async function publish(inputs, context3, services, report, markdown) {
     const result = await services.comments.upsert(target, inputs.commentKey, markdown);
     if (result.kind === "forbidden") {
       log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason}. The token needs \`${result.permissionNeeded}\` (fork pull requests get a read-only token); the job summary and outputs still carry the report.`
+        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`
       );
     } else {
       log.info(`${result.kind} comment ${result.htmlUrl}`);
@@ -87366,7 +87424,8 @@ async function main() {
             startGroup(title);
             info(body);
             endGroup();
-          }
+          },
+          fold: (title, fn) => group(title, fn)
         }
       }
     );

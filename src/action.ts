@@ -48,6 +48,7 @@ async function main(): Promise<void> {
             core.info(body);
             core.endGroup();
           },
+          fold: (title, fn) => core.group(title, fn),
         },
       },
     );

@@ -35,6 +35,8 @@ export interface ImageServices {
   buildx: Buildx;
   docker: DockerEngine;
   log: (line: string) => void;
+  /** Folds a build's output under a title in the log. */
+  fold: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 /** How this builder can hand back what it built. */
@@ -96,9 +98,11 @@ export async function buildAndMeasure(
     for (const platform of request.platforms) {
       const name = classicTag(request.role, platform, request.registry);
       const push = request.registry !== null;
-      const built = await services.buildx.build(
-        spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
-        services.log,
+      const built = await services.fold(`docker buildx build: ${request.label}, ${platform}`, () =>
+        services.buildx.build(
+          spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
+          services.log,
+        ),
       );
       platforms.push(
         push && built.digest

@@ -32,6 +32,8 @@ export interface Logger {
   detail(line: string): void;
   /** A titled block of text, folded where the runner can fold. */
   group(title: string, body: string): void;
+  /** Runs fn with everything it logs folded under title, where the runner can fold. */
+  fold?<T>(title: string, fn: () => Promise<T>): Promise<T>;
 }
 
 export interface GateServices {
@@ -177,7 +179,13 @@ export async function runGate(
 }
 
 function imageServices(services: GateServices): ImageServices {
-  return { buildx: services.buildx, docker: services.docker, log: (line) => services.log.detail(line) };
+  const { log } = services;
+  return {
+    buildx: services.buildx,
+    docker: services.docker,
+    log: (line) => log.detail(line),
+    fold: (title, fn) => (log.fold ? log.fold(title, fn) : fn()),
+  };
 }
 
 function describe(strategy: BuildStrategy): string {
@@ -270,8 +278,7 @@ async function publish(
     const result = await services.comments.upsert(target, inputs.commentKey, markdown);
     if (result.kind === 'forbidden') {
       log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason}. The token needs \`${result.permissionNeeded}\` ` +
-          '(fork pull requests get a read-only token); the job summary and outputs still carry the report.',
+        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`,
       );
     } else {
       log.info(`${result.kind} comment ${result.htmlUrl}`);

@@ -11,6 +11,8 @@ import { createGunzip, createZstdDecompress } from 'node:zlib';
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
+const DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
+
 export type EntryKind = 'file' | 'hardlink' | 'symlink' | 'directory' | 'other';
 
 export interface LayerEntry {
@@ -29,6 +31,8 @@ export interface LayerEntry {
    * absolute target keeps its leading "/", a relative one is relative to the link's directory).
    */
   linkname: string | null;
+  /** Bytes of the link target as stored (what lstat reports as a symlink's size); 0 without a target. */
+  linknameBytes?: number;
 }
 
 /** The content of the entry just yielded; valid until the consumer asks for the next entry. */
@@ -67,7 +71,9 @@ export function compressionOfMediaType(mediaType: string): LayerCompression {
 /** Decompresses a blob; an error on the blob reaches the returned stream (plain `pipe` would hang). */
 export function decompress(blob: Readable, compression: LayerCompression): Readable {
   if (compression === 'none') return blob;
-  const decompressor = compression === 'gzip' ? createGunzip() : createZstdDecompress();
+  // Large output chunks: per-chunk overhead, not inflate, dominates with the default 16 KiB.
+  const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
+  const decompressor = compression === 'gzip' ? createGunzip(options) : createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
     // Errors surface on `decompressor`, which pipeline destroys with them; the reader sees them there.
   });
@@ -385,16 +391,18 @@ function parseNumeric(block: Uint8Array, start: number, length: number, at: numb
   return value;
 }
 
+/** The checksum field counts as eight spaces; old tars summed signed bytes, so accept that sum too. */
 function checksumMatches(block: Uint8Array): boolean {
   const stored = parseOctal(block, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
+  let unsigned = 8 * 0x20;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : block[i]!;
+    if (i === 148) i = 156;
+    const b = block[i]!;
     unsigned += b;
-    signed += b >= 0x80 ? b - 256 : b;
+    if (b >= 0x80) high++;
   }
-  return stored === unsigned || stored === signed;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 
 function isZeroBlock(block: Uint8Array): boolean {
@@ -431,7 +439,13 @@ function parsePax(data: Uint8Array, at: number): PaxRecords {
       const value = record.subarray(equals + 1);
       if (key === 'path') records.path = value;
       else if (key === 'linkpath') records.linkpath = value;
-      else if (key === 'size') records.size = Number(utf8.decode(value));
+      else if (key === 'size') {
+        const size = Number(utf8.decode(value));
+        if (!Number.isSafeInteger(size) || size < 0 || value.length === 0) {
+          throw new Error(`layer tar has a PAX size that is not a byte count at byte ${at}`);
+        }
+        records.size = size;
+      }
     }
     i += length;
   }
@@ -494,8 +508,9 @@ async function* parseEntries(source: ByteSource): AsyncGenerator<TarItem> {
     const headerSize = parseNumeric(block, 124, 12, at);
     if (typeflag === 0x78 || typeflag === 0x67 || typeflag === 0x4c || typeflag === 0x4b) {
       // 'x' PAX, 'g' global PAX, 'L' GNU long name, 'K' GNU long link name: metadata for the next entry.
-      if (headerSize > MAX_META_BYTES)
+      if (headerSize > MAX_META_BYTES) {
         throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
+      }
       const data = (await source.readExact(headerSize)) ?? new Uint8Array(0);
       if (data.byteLength < headerSize) throw truncated(source.consumed);
       await source.skip(paddingOf(headerSize));
@@ -532,6 +547,7 @@ async function* parseEntries(source: ByteSource): AsyncGenerator<TarItem> {
       size: kind === 'file' ? size : 0,
       mode: parseOctal(block, 100, 8),
       linkname: link === null ? null : kind === 'hardlink' ? normalizeLayerPath(link) : link,
+      linknameBytes: linkBytes.length,
     };
     const body = new TarBody(source, dataSize);
     yield { entry, body };

@@ -3,8 +3,16 @@
 // payload in GITHUB_EVENT_PATH, and the file commands (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, ...) as files
 // that the test reads back afterwards.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
@@ -102,39 +110,63 @@ export function pullRequestPayload(
 
 /**
  * A `docker` on PATH ahead of the real one that records every invocation's arguments (one JSON array a
- * line) and then runs the real CLI, so a test can tell whether anything was built.
+ * line) and then runs the real CLI, so a test can tell whether anything was built. With `withoutBuildx`
+ * it answers `docker buildx ...` as a Docker CLI without the buildx plugin does.
  */
 export interface DockerRecorder {
   binDir: string;
-  /** Invocations since the recorder was made, e.g. [['buildx', 'build', ...], ...]. */
+  /** Invocations so far, e.g. [['buildx', 'build', ...], ...]. */
   invocations(): string[][];
+  /** The `docker buildx build` invocations so far. */
+  builds(): string[][];
 }
 
-export function dockerRecorder(realDocker: string, dir: string): DockerRecorder {
+export function dockerRecorder(
+  realDocker: string,
+  dir: string,
+  options: { withoutBuildx?: boolean } = {},
+): DockerRecorder {
   const binDir = join(dir, 'bin');
   const log = join(dir, 'docker-invocations.jsonl');
   mkdirSync(binDir, { recursive: true });
   writeFileSync(log, '');
   const script = [
-    '#!/usr/bin/env node',
+    `#!${process.execPath}`,
     "const { appendFileSync } = require('node:fs');",
     "const { spawnSync } = require('node:child_process');",
     'const args = process.argv.slice(2);',
     `appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + '\\n');`,
+    options.withoutBuildx
+      ? "if (args[0] === 'buildx') { process.stderr.write(\"docker: 'buildx' is not a docker command.\\nSee 'docker --help'\\n\"); process.exit(1); }"
+      : '',
     `const result = spawnSync(${JSON.stringify(realDocker)}, args, { stdio: 'inherit' });`,
     'process.exit(result.status ?? 1);',
   ].join('\n');
   const shim = join(binDir, 'docker');
   writeFileSync(shim, `${script}\n`);
   chmodSync(shim, 0o755);
+  const invocations = () =>
+    readFileSync(log, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as string[]);
   return {
     binDir,
-    invocations: () =>
-      readFileSync(log, 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as string[]),
+    invocations,
+    builds: () => invocations().filter((args) => args[0] === 'buildx' && args[1] === 'build'),
   };
+}
+
+/** The real Docker CLI on PATH; throws (the test fails) when there is none. */
+export function findOnPath(command: string): string {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    const candidate = join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  throw new Error(`${command} is not on PATH: run \`sudo bash scripts/setup-test-env.sh\` first`);
 }
 
 export interface ActionRun {
@@ -162,14 +194,18 @@ export interface ActionRunOptions {
   repository: string;
   /** Directories put ahead of PATH (the docker recorder). */
   pathPrefix?: string[];
+  /** Further machine variables, e.g. DOCKER_HOST. */
+  extraEnv?: Record<string, string>;
+  /** A directory for this step's files (event, file commands, RUNNER_TEMP); removed by the caller. */
+  root: string;
   timeoutMs?: number;
 }
 
 /** What a runner passes through from the machine; everything else comes from the step. */
-const MACHINE_VARIABLES = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'DOCKER_HOST', 'DOCKER_CONFIG'];
+const MACHINE_VARIABLES = ['PATH', 'HOME', 'USER', 'LANG', 'LC_ALL', 'TMPDIR', 'DOCKER_CONFIG'];
 
 export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
-  const step = mkdtempSync(join(tmpdir(), 'isg-e2e-step-'));
+  const step = mkdtempSync(join(options.root, 'step-'));
   const runnerTemp = join(step, 'runner-temp');
   const files = join(step, 'files');
   mkdirSync(runnerTemp);
@@ -187,6 +223,7 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     const value = process.env[name];
     if (value !== undefined) env[name] = value;
   }
+  Object.assign(env, options.extraEnv);
   if (options.pathPrefix?.length) env.PATH = [...options.pathPrefix, env.PATH ?? ''].join(delimiter);
   const [owner = ''] = options.repository.split('/');
   const pullRequest = options.payload.pull_request as

@@ -5,9 +5,9 @@
 
 import {
   cStringLength,
-  readCString,
   type Elf,
   type ElfSection,
+  readCString,
   readerFor,
   SHF_ALLOC,
   SHF_EXECINSTR,
@@ -15,10 +15,10 @@ import {
   SHT_GNU_VERSYM,
   SHT_NOBITS,
   SHT_SYMTAB,
-} from './elf.ts';
-import { type FuncTable, sourceFileOffset } from './pclntab.ts';
-import { isBareName, ModuleResolver, PackageInterner } from './packages.ts';
-import { isDwarfSection } from './strip.ts';
+} from './elf.js';
+import { isBareName, ModuleResolver, PackageInterner } from './packages.js';
+import { type FuncTable, sourceFileOffset } from './pclntab.js';
+import { isDwarfSection } from './strip.js';
 import type {
   AttributionMethod,
   GoAttribution,
@@ -27,7 +27,7 @@ import type {
   PackageShare,
   SectionAccount,
   SectionBytes,
-} from './types.ts';
+} from './types.js';
 
 const STT_OBJECT = 1;
 const HEADERS_AND_PADDING = '(headers and padding)';
@@ -65,7 +65,13 @@ class Ledger {
  * exactly one package. Failing that, the package of the function laid out before them (the linker keeps a
  * package's functions together).
  */
-function resolveBareNames(elf: Elf, table: FuncTable, interner: PackageInterner, owner: Int32Array, bare: number[]): void {
+function resolveBareNames(
+  elf: Elf,
+  table: FuncTable,
+  interner: PackageInterner,
+  owner: Int32Array,
+  bare: number[],
+): void {
   if (bare.length === 0) return;
   const AMBIGUOUS = -2;
   const tails = new Map<string, number>();
@@ -82,7 +88,11 @@ function resolveBareNames(elf: Elf, table: FuncTable, interner: PackageInterner,
     const fileAt = sourceFileOffset(elf, table, i);
     if (fileAt >= 0) {
       const path = readCString(elf.bytes, fileAt, table.files!.limit);
-      const dirs = path.slice(0, path.lastIndexOf('/')).replace(/@[^/]*/g, '').split('/').filter((p) => p !== '');
+      const dirs = path
+        .slice(0, path.lastIndexOf('/'))
+        .replace(/@[^/]*/g, '')
+        .split('/')
+        .filter((p) => p !== '');
       for (let k = dirs.length; k >= 1 && id < 0; k--) {
         const match = tails.get(dirs.slice(dirs.length - k).join('/'));
         if (match !== undefined && match >= 0) id = match;
@@ -97,14 +107,16 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
   const { bytes } = elf;
   const interner = new PackageInterner(bytes);
   const ledger = new Ledger();
-  const inFile = elf.sections.filter((s) => s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size <= bytes.length);
+  const inFile = elf.sections.filter(
+    (s) => s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size <= bytes.length,
+  );
   const attributed = new Map<ElfSection, number>();
   const methods = new Map<ElfSection, Set<AttributionMethod>>();
   const charge = (s: ElfSection, amount: number, method: AttributionMethod): void => {
     attributed.set(s, (attributed.get(s) ?? 0) + amount);
-    let set = methods.get(s);
-    if (!set) methods.set(s, (set = new Set()));
+    const set = methods.get(s) ?? new Set<AttributionMethod>();
     set.add(method);
+    methods.set(s, set);
   };
 
   // Code, by function extent.
@@ -121,7 +133,10 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
     owner[i] = interner.idAt(names[i]!, bytes.length);
     if (owner[i]! < 0 && isBareName(bytes, names[i]!, bytes.length)) bare.push(i);
     if (pad.max === 0) continue;
-    while (sectionIndex < executable.length && start >= executable[sectionIndex]!.addr + executable[sectionIndex]!.size) {
+    while (
+      sectionIndex < executable.length &&
+      start >= executable[sectionIndex]!.addr + executable[sectionIndex]!.size
+    ) {
       sectionIndex++;
     }
     const section = executable[sectionIndex];
@@ -155,7 +170,10 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
       orphanCode += size;
       continue;
     }
-    while (sectionIndex < executable.length && start >= executable[sectionIndex]!.addr + executable[sectionIndex]!.size) {
+    while (
+      sectionIndex < executable.length &&
+      start >= executable[sectionIndex]!.addr + executable[sectionIndex]!.size
+    ) {
       flushSection();
       sectionIndex++;
     }
@@ -221,9 +239,9 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
       if (!dataSections[shndx]) continue;
       const size = elf.is64 ? r.u64(at + 16) : r.u32(at + 8);
       if (size <= 0) continue;
-      let perPackage = dataCharged.get(shndx);
-      if (!perPackage) dataCharged.set(shndx, (perPackage = []));
+      const perPackage = dataCharged.get(shndx) ?? [];
       perPackage[id] = (perPackage[id] ?? 0) + size;
+      dataCharged.set(shndx, perPackage);
     }
     charge(table, symBytes, 'symbols');
     // Linkers may share name tails; never charge more than the string table holds.
@@ -268,8 +286,11 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
     m.bytes += share.bytes;
     m.codeBytes += share.codeBytes;
   }
-  const moduleList = [...modules.values()].sort((a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module));
-  for (const m of moduleList) m.packages.sort((a, b) => b.bytes - a.bytes || a.package.localeCompare(b.package));
+  const moduleList = [...modules.values()].sort(
+    (a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module),
+  );
+  for (const m of moduleList)
+    m.packages.sort((a, b) => b.bytes - a.bytes || a.package.localeCompare(b.package));
 
   const sections: SectionAccount[] = [];
   const unattributed: SectionBytes[] = [];
@@ -277,7 +298,12 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
   for (const s of inFile) {
     const got = Math.min(s.size, Math.round(attributed.get(s) ?? 0));
     sectionFileBytes += s.size;
-    sections.push({ section: s.name, bytes: s.size, attributedBytes: got, methods: [...(methods.get(s) ?? [])] });
+    sections.push({
+      section: s.name,
+      bytes: s.size,
+      attributedBytes: got,
+      methods: [...(methods.get(s) ?? [])],
+    });
     if (s.size - got > 0) unattributed.push({ section: s.name, bytes: s.size - got });
   }
   const outside = Math.max(0, bytes.length - sectionFileBytes);

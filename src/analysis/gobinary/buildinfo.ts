@@ -1,9 +1,9 @@
 // The build information Go embeds (what `go version -m` prints), read the way debug/buildinfo reads it
 // and parsed the way runtime/debug parses it, so that rendering it back gives Go's exact text.
 
-import { goQuote, goQuotedPrefixLength, goUnquote } from './goquote.ts';
-import { decodeUtf8, type Elf, PF_W, PF_X, PT_LOAD, sectionByName, vaddrToOffset } from './elf.ts';
-import type { BuildSetting, GoBuildInfo, GoModule, GoVersion } from './types.ts';
+import { decodeUtf8, type Elf, PF_W, PF_X, PT_LOAD, sectionByName, vaddrToOffset } from './elf.js';
+import { goQuote, goQuotedPrefixLength, goUnquote } from './goquote.js';
+import type { BuildSetting, GoBuildInfo, GoModule, GoVersion } from './types.js';
 
 const MAGIC = [0xff, 0x20, 0x47, 0x6f, 0x20, 0x62, 0x75, 0x69, 0x6c, 0x64, 0x69, 0x6e, 0x66, 0x3a];
 const HEADER_SIZE = 32;
@@ -15,7 +15,9 @@ export interface RawBuildInfo {
   modinfo: string;
 }
 
-export type BuildInfoRead = { ok: true; raw: RawBuildInfo } | { ok: false; reason: string; magicFound: boolean };
+export type BuildInfoRead =
+  | { ok: true; raw: RawBuildInfo }
+  | { ok: false; reason: string; magicFound: boolean };
 
 function matchesMagic(bytes: Uint8Array, at: number): boolean {
   for (let i = 0; i < MAGIC.length; i++) if (bytes[at + i] !== MAGIC[i]) return false;
@@ -45,7 +47,8 @@ function readUvarint(bytes: Uint8Array, at: number, end: number): { value: numbe
 export function readBuildInfo(elf: Elf): BuildInfoRead {
   const { bytes } = elf;
   const range = searchRange(elf);
-  if (!range || range.size === 0) return { ok: false, reason: 'no data segment to hold Go build info', magicFound: false };
+  if (!range || range.size === 0)
+    return { ok: false, reason: 'no data segment to hold Go build info', magicFound: false };
   // Like debug/buildinfo: search only the PT_LOAD that holds the start, at 16-byte aligned addresses (file
   // offsets and addresses agree modulo the page size, so aligned offsets are aligned addresses).
   const start = Math.ceil(range.vaddr / ALIGN) * ALIGN;
@@ -59,8 +62,10 @@ export function readBuildInfo(elf: Elf): BuildInfoRead {
       break;
     }
   }
-  if (header < 0) return { ok: false, reason: 'no Go build info magic ("\\xff Go buildinf:") found', magicFound: false };
-  if (stop - header < HEADER_SIZE) return { ok: false, reason: 'Go build info header is cut off', magicFound: true };
+  if (header < 0)
+    return { ok: false, reason: 'no Go build info magic ("\\xff Go buildinf:") found', magicFound: false };
+  if (stop - header < HEADER_SIZE)
+    return { ok: false, reason: 'Go build info header is cut off', magicFound: true };
 
   const flags = bytes[header + 15]!;
   let version: Uint8Array;
@@ -68,15 +73,18 @@ export function readBuildInfo(elf: Elf): BuildInfoRead {
   if ((flags & 2) === 2) {
     // Go 1.18+: two uvarint-prefixed strings follow the header, inside the same segment.
     const vLen = readUvarint(bytes, header + HEADER_SIZE, stop);
-    if (!vLen || vLen.next + vLen.value > stop) return { ok: false, reason: 'Go version string is cut off', magicFound: true };
+    if (!vLen || vLen.next + vLen.value > stop)
+      return { ok: false, reason: 'Go version string is cut off', magicFound: true };
     version = bytes.subarray(vLen.next, vLen.next + vLen.value);
     const mLen = readUvarint(bytes, vLen.next + vLen.value, stop);
-    if (!mLen || mLen.next + mLen.value > stop) return { ok: false, reason: 'Go module info is cut off', magicFound: true };
+    if (!mLen || mLen.next + mLen.value > stop)
+      return { ok: false, reason: 'Go module info is cut off', magicFound: true };
     modinfo = bytes.subarray(mLen.next, mLen.next + mLen.value);
   } else {
     // Before Go 1.18: the header holds the addresses of two Go string headers {data, len}.
     const ptrSize = bytes[header + 14];
-    if (ptrSize !== 4 && ptrSize !== 8) return { ok: false, reason: `Go build info pointer size ${ptrSize}`, magicFound: true };
+    if (ptrSize !== 4 && ptrSize !== 8)
+      return { ok: false, reason: `Go build info pointer size ${ptrSize}`, magicFound: true };
     const little = (flags & 1) === 0;
     const view = elf.view;
     const readPtr = (off: number): number => {
@@ -96,12 +104,16 @@ export function readBuildInfo(elf: Elf): BuildInfoRead {
     version = readGoString(readPtr(header + 16));
     modinfo = readGoString(readPtr(header + 16 + ptrSize));
   }
-  if (version.length === 0) return { ok: false, reason: 'Go build info holds no Go version', magicFound: true };
+  if (version.length === 0)
+    return { ok: false, reason: 'Go build info holds no Go version', magicFound: true };
   // The module text sits between two 16-byte binary sentinels; without them Go treats it as absent.
   const framed = modinfo.length >= 33 && modinfo[modinfo.length - 17] === 0x0a;
   return {
     ok: true,
-    raw: { version: decodeUtf8(version), modinfo: framed ? decodeUtf8(modinfo.subarray(16, modinfo.length - 16)) : '' },
+    raw: {
+      version: decodeUtf8(version),
+      modinfo: framed ? decodeUtf8(modinfo.subarray(16, modinfo.length - 16)) : '',
+    },
   };
 }
 
@@ -136,7 +148,8 @@ export function parseModinfo(modinfo: string): GoBuildInfo {
       info.path = line.slice(5);
     } else if (line.startsWith('mod\t') || line.startsWith('dep\t')) {
       const columns = line.slice(4).split('\t');
-      if (columns.length !== 2 && columns.length !== 3) return fail(`expected 2 or 3 columns; got ${columns.length}`);
+      if (columns.length !== 2 && columns.length !== 3)
+        return fail(`expected 2 or 3 columns; got ${columns.length}`);
       last = moduleFromColumns(columns);
       if (line.startsWith('mod\t')) info.main = last;
       else info.deps.push(last);
@@ -215,7 +228,10 @@ export function formatModinfo(info: GoBuildInfo): string {
 }
 
 /** Exactly what `go version -m FILE` prints for a readable Go binary. */
-export function renderGoVersionM(fileName: string, report: { goVersion: string; buildInfo: GoBuildInfo }): string {
+export function renderGoVersionM(
+  fileName: string,
+  report: { goVersion: string; buildInfo: GoBuildInfo },
+): string {
   const mod = formatModinfo(report.buildInfo);
   let out = `${fileName}: ${report.goVersion}\n`;
   if (mod.length > 0) out += `\t${mod.slice(0, -1).replaceAll('\n', '\n\t')}\n`;

@@ -1,6 +1,6 @@
 // What changed in a Go binary's module set between base and head, and which modules grew most.
 
-import type { GoBinaryReport, GoModule, GoModuleDiff, ModuleGrowth } from './types.ts';
+import type { GoBinaryReport, GoModule, GoModuleDiff, ModuleGrowth } from './types.js';
 
 /** The version a reviewer should see: replacements spelled out as `go version -m` does ("v1 => ./dep"). */
 export function effectiveVersion(m: GoModule): string {
@@ -15,8 +15,12 @@ function dependencyVersions(report: GoBinaryReport): Map<string, string> {
 export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoModuleDiff {
   const before = dependencyVersions(base);
   const after = dependencyVersions(head);
-  const added = [...after].filter(([path]) => !before.has(path)).map(([module, version]) => ({ module, version }));
-  const removed = [...before].filter(([path]) => !after.has(path)).map(([module, version]) => ({ module, version }));
+  const added = [...after]
+    .filter(([path]) => !before.has(path))
+    .map(([module, version]) => ({ module, version }));
+  const removed = [...before]
+    .filter(([path]) => !after.has(path))
+    .map(([module, version]) => ({ module, version }));
   const upgraded = [...after]
     .filter(([path, version]) => before.has(path) && before.get(path) !== version)
     .map(([module, to]) => ({ module, from: before.get(module)!, to }));

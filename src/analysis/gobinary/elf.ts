@@ -1,7 +1,7 @@
 // A small ELF reader over the file's bytes. Every offset is bounds-checked against the file, so a
 // truncated or hostile file yields fewer facts, never an exception past parseElf's own error result.
 
-import type { ElfFacts, ElfSectionFacts, ElfSegmentFacts } from './types.ts';
+import type { ElfFacts, ElfSectionFacts, ElfSegmentFacts } from './types.js';
 
 export const SHT_NOBITS = 8;
 export const SHT_SYMTAB = 2;
@@ -116,13 +116,17 @@ export type ElfParse = { ok: true; elf: Elf } | { ok: false; reason: string };
 
 export function parseElf(bytes: Uint8Array): ElfParse {
   if (!isElf(bytes)) return { ok: false, reason: 'not an ELF file (no \\x7fELF magic)' };
-  if (bytes.length < 52) return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than an ELF header` };
+  if (bytes.length < 52)
+    return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than an ELF header` };
   const cls = bytes[4];
   const data = bytes[5];
-  if (cls !== 1 && cls !== 2) return { ok: false, reason: `ELF class byte ${cls} is neither 32-bit (1) nor 64-bit (2)` };
-  if (data !== 1 && data !== 2) return { ok: false, reason: `ELF data byte ${data} is neither little (1) nor big endian (2)` };
+  if (cls !== 1 && cls !== 2)
+    return { ok: false, reason: `ELF class byte ${cls} is neither 32-bit (1) nor 64-bit (2)` };
+  if (data !== 1 && data !== 2)
+    return { ok: false, reason: `ELF data byte ${data} is neither little (1) nor big endian (2)` };
   const is64 = cls === 2;
-  if (is64 && bytes.length < 64) return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than a 64-bit ELF header` };
+  if (is64 && bytes.length < 64)
+    return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than a 64-bit ELF header` };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const r = new ElfReader(view, data === 1, is64);
   const type = r.u16(16);
@@ -207,7 +211,10 @@ export function parseElf(bytes: Uint8Array): ElfParse {
     });
   }
 
-  return { ok: true, elf: { bytes, view, is64, little: r.little, type, machine, shoff, shentsize, sections, segments } };
+  return {
+    ok: true,
+    elf: { bytes, view, is64, little: r.little, type, machine, shoff, shentsize, sections, segments },
+  };
 }
 
 export function readerFor(elf: Elf): ElfReader {
@@ -255,12 +262,12 @@ const SECTION_TYPES: Record<number, string> = {
   17: 'GROUP',
   18: 'SYMTAB SECTION INDICES',
   19: 'RELR',
-  0x6ffffff5: 'GNU_ATTRIBUTES',
-  0x6ffffff6: 'GNU_HASH',
-  0x6ffffff7: 'GNU_LIBLIST',
-  0x6ffffffd: 'VERDEF',
-  0x6ffffffe: 'VERNEED',
-  0x6fffffff: 'VERSYM',
+  1879048181: 'GNU_ATTRIBUTES',
+  1879048182: 'GNU_HASH',
+  1879048183: 'GNU_LIBLIST',
+  1879048189: 'VERDEF',
+  1879048190: 'VERNEED',
+  1879048191: 'VERSYM',
 };
 
 const SEGMENT_TYPES: Record<number, string> = {
@@ -272,10 +279,10 @@ const SEGMENT_TYPES: Record<number, string> = {
   5: 'SHLIB',
   6: 'PHDR',
   7: 'TLS',
-  0x6474e550: 'GNU_EH_FRAME',
-  0x6474e551: 'GNU_STACK',
-  0x6474e552: 'GNU_RELRO',
-  0x6474e553: 'GNU_PROPERTY',
+  1685382480: 'GNU_EH_FRAME',
+  1685382481: 'GNU_STACK',
+  1685382482: 'GNU_RELRO',
+  1685382483: 'GNU_PROPERTY',
 };
 
 const FILE_TYPES: Record<number, string> = { 0: 'NONE', 1: 'REL', 2: 'EXEC', 3: 'DYN', 4: 'CORE' };

@@ -1,19 +1,19 @@
 // The Go binary doctor: everything worth knowing about a Go executable, read from its bytes alone.
 // Pure: no file system, no processes. Never throws on odd input; says what it could not read instead.
 
-import { attributeModules } from './attribution.ts';
-import { parseGoVersion, parseModinfo, readBuildInfo } from './buildinfo.ts';
-import { type Elf, elfFacts, isElf, PT_NOTE, parseElf, readerFor } from './elf.ts';
-import { readLinkage } from './linkage.ts';
-import { readFuncTable } from './pclntab.ts';
-import { readStrip } from './strip.ts';
-import type { GoBinaryAnalysis, GoBinaryReport, NonGoElfReport } from './types.ts';
+import { attributeModules } from './attribution.js';
+import { parseGoVersion, parseModinfo, readBuildInfo } from './buildinfo.js';
+import { type Elf, elfFacts, isElf, PT_NOTE, parseElf, readerFor } from './elf.js';
+import { readLinkage } from './linkage.js';
+import { readFuncTable } from './pclntab.js';
+import { readStrip } from './strip.js';
+import type { GoBinaryAnalysis, GoBinaryReport, NonGoElfReport } from './types.js';
 
-export { parseGoVersion, renderGoVersionM } from './buildinfo.ts';
-export { diffGoModules, effectiveVersion } from './diff.ts';
-export { goQuote, goUnquote } from './goquote.ts';
-export { packageOfSymbol } from './packages.ts';
-export type * from './types.ts';
+export { parseGoVersion, renderGoVersionM } from './buildinfo.js';
+export { diffGoModules, effectiveVersion } from './diff.js';
+export { goQuote, goUnquote } from './goquote.js';
+export { packageOfSymbol } from './packages.js';
+export type * from './types.js';
 export { isElf };
 
 export interface AnalyzeOptions {
@@ -60,9 +60,14 @@ function hasRuntimeMainSymbol(elf: Elf): boolean {
   for (const s of elf.sections) {
     if (s.name !== '.strtab' && s.name !== '.dynstr') continue;
     const end = Math.min(s.offset + s.size, elf.bytes.length);
-    for (let at = elf.bytes.indexOf(0x72, s.offset); at >= 0 && at < end; at = elf.bytes.indexOf(0x72, at + 1)) {
+    for (
+      let at = elf.bytes.indexOf(0x72, s.offset);
+      at >= 0 && at < end;
+      at = elf.bytes.indexOf(0x72, at + 1)
+    ) {
       let match = true;
-      for (let i = 0; i < RUNTIME_MAIN.length && match; i++) match = elf.bytes[at - 1 + i] === RUNTIME_MAIN[i];
+      for (let i = 0; i < RUNTIME_MAIN.length && match; i++)
+        match = elf.bytes[at - 1 + i] === RUNTIME_MAIN[i];
       if (match) return true;
     }
   }
@@ -96,13 +101,21 @@ function analyze(file: Uint8Array, options: AnalyzeOptions): GoBinaryAnalysis {
       strip,
     });
     if (build.magicFound) return notGo('go-unreadable', `Go build info is damaged: ${build.reason}`);
-    if (hasGoBuildIdNote(elf)) return notGo('go-unreadable', 'Go build ID note present but no readable build info');
-    if (readFuncTable(elf).ok) return notGo('go-unreadable', 'Go function table present but no readable build info');
+    if (hasGoBuildIdNote(elf))
+      return notGo('go-unreadable', 'Go build ID note present but no readable build info');
+    if (readFuncTable(elf).ok)
+      return notGo('go-unreadable', 'Go function table present but no readable build info');
     if (hasRuntimeMainSymbol(elf)) {
-      return notGo('go-unreadable', 'runtime.main symbol present but no Go build info (gccgo or a very old Go)');
+      return notGo(
+        'go-unreadable',
+        'runtime.main symbol present but no Go build info (gccgo or a very old Go)',
+      );
     }
     if (isUpxPacked(file)) {
-      return notGo('not-go', 'UPX-packed executable: its contents are compressed, so whether it is Go is unknown');
+      return notGo(
+        'not-go',
+        'UPX-packed executable: its contents are compressed, so whether it is Go is unknown',
+      );
     }
     return notGo('not-go', 'no Go markers (build info, Go build ID note, function table, runtime.main)');
   }

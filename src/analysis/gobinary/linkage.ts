@@ -1,17 +1,16 @@
 // Static or dynamic, and what the loader must find: decides whether a binary can start on a given base image.
 
 import {
-  ET_DYN,
   type Elf,
+  ET_DYN,
   PT_DYNAMIC,
   PT_INTERP,
   readCString,
   readerFor,
   SHT_DYNAMIC,
-  SHT_NOBITS,
   vaddrToOffset,
-} from './elf.ts';
-import type { Linkage } from './types.ts';
+} from './elf.js';
+import type { Linkage } from './types.js';
 
 const DT_NULL = 0;
 const DT_NEEDED = 1;
@@ -29,7 +28,7 @@ function interpreterOf(elf: Elf): string | null {
 function dynamicTable(elf: Elf): { offset: number; size: number } | null {
   const p = elf.segments.find((s) => s.type === PT_DYNAMIC);
   if (p) return { offset: p.offset, size: p.filesz };
-  const s = elf.sections.find((x) => x.type === SHT_DYNAMIC && x.type !== SHT_NOBITS);
+  const s = elf.sections.find((x) => x.type === SHT_DYNAMIC);
   return s ? { offset: s.offset, size: s.size } : null;
 }
 
@@ -57,12 +56,14 @@ export function readLinkage(elf: Elf): Linkage {
     const strtab = strtabVa >= 0 ? vaddrToOffset(elf, strtabVa) : null;
     if (strtab) {
       for (const off of neededOffsets) {
-        if (off < strtab.available) needed.push(readCString(elf.bytes, strtab.offset + off, strtab.offset + strtab.available));
+        if (off < strtab.available)
+          needed.push(readCString(elf.bytes, strtab.offset + off, strtab.offset + strtab.available));
       }
     }
   }
   // ET_DYN is a PIE unless it is a shared library (which names itself with DT_SONAME and is not flagged PIE).
   const pie = elf.type === ET_DYN && ((flags1 & DF_1_PIE) !== 0 || !hasSoname);
-  const kind = interpreter === null && needed.length === 0 ? (elf.type === ET_DYN ? 'static-pie' : 'static') : 'dynamic';
+  const kind =
+    interpreter === null && needed.length === 0 ? (elf.type === ET_DYN ? 'static-pie' : 'static') : 'dynamic';
   return { kind, interpreter, needed, pie };
 }

@@ -1,8 +1,8 @@
 // From a Go symbol name to its package, and from a package to the module that ships it. Works on the raw
 // name bytes so that hundreds of thousands of names cost no string allocations.
 
-import { decodeUtf8 } from './elf.ts';
-import type { GoBuildInfo, ModuleKind } from './types.ts';
+import { decodeUtf8 } from './elf.js';
+import type { GoBuildInfo, ModuleKind } from './types.js';
 
 const SLASH = 0x2f;
 const DOT = 0x2e;
@@ -38,15 +38,17 @@ const LEGACY_LINKER_PREFIXES = [
 ];
 
 function legacyGoPrefixIsPath(bytes: Uint8Array, start: number, limit: number): boolean {
-  for (const p of LEGACY_LINKER_PREFIXES) if (startsWith(bytes, start, p)) return false;
   // A module path: host name characters up to the first slash.
-  for (let i = start; i < limit; i++) {
+  let i = start;
+  for (; i < limit; i++) {
     const b = bytes[i]!;
-    if (b === SLASH) return i > start + 3;
+    if (b === SLASH) break;
     const hostChar = (b >= 0x61 && b <= 0x7a) || (b >= 0x30 && b <= 0x39) || b === DOT || b === 0x2d;
     if (!hostChar) return false;
   }
-  return false;
+  if (i >= limit || i <= start + 3) return false;
+  for (const p of LEGACY_LINKER_PREFIXES) if (startsWith(bytes, start, p)) return false;
+  return true;
 }
 
 /** Where a name's package path lies: [start, end) in the name bytes, or end -1 for no package. */
@@ -55,7 +57,34 @@ export interface Span {
   end: number;
 }
 
-const EQUALITY_PREFIXES = ['type:.eq.', 'type:.hash.', 'type..eq.', 'type..hash.'];
+/** Unnamed types have no package: "struct { ... }", "map[K]V", ... */
+const TYPE_LITERALS = ['struct', 'interface', 'func(', 'map[', 'chan ', 'chan<-'];
+
+/** Names that belong to no package: empty, local labels, "$f64.…" constants, "go:…" (and, before Go 1.20,
+ * "go.…" unless it is a module path such as go.uber.org/zap). "type…" names are handled by the caller. */
+function isLinkerName(bytes: Uint8Array, start: number, limit: number): boolean {
+  const first = bytes[start];
+  if (first === undefined || first === 0 || first === DOT || first === 0x24 /* $ */) return true;
+  if (first === 0x67 /* g */ && bytes[start + 1] === 0x6f) {
+    if (bytes[start + 2] === 0x3a) return true;
+    if (bytes[start + 2] === DOT) return !legacyGoPrefixIsPath(bytes, start, limit);
+  }
+  return false;
+}
+
+/** "type:…" (Go 1.20+) or "type.…": type descriptors and the functions the compiler makes for types. */
+function isTypeName(bytes: Uint8Array, at: number): boolean {
+  return startsWith(bytes, at, 'type') && (bytes[at + 4] === 0x3a || bytes[at + 4] === DOT);
+}
+
+/** Length of a "type:.eq." / "type:.hash." prefix (or the pre-1.20 "type..eq." spelling) at `at`, else 0. */
+function equalityPrefixLength(bytes: Uint8Array, at: number): number {
+  // "type:" or "type." is already matched.
+  if (bytes[at + 5] !== DOT) return 0;
+  if (bytes[at + 6] === 0x65 && bytes[at + 7] === 0x71 && bytes[at + 8] === DOT) return 9; // eq.
+  if (startsWith(bytes, at + 6, 'hash.')) return 11;
+  return 0;
+}
 
 /**
  * Finds the package path in the symbol name at `start`: the text up to the first '.' after the last '/',
@@ -66,18 +95,20 @@ const EQUALITY_PREFIXES = ['type:.eq.', 'type:.hash.', 'type..eq.', 'type..hash.
 export function packageSpan(bytes: Uint8Array, start: number, limit: number, out: Span): void {
   out.start = start;
   out.end = -1;
-  const first = bytes[start];
-  if (first === undefined || first === 0 || first === DOT || first === 0x24 /* $ */) return;
-  if (first === 0x67 /* g */ && bytes[start + 1] === 0x6f && (bytes[start + 2] === 0x3a || bytes[start + 2] === DOT)) {
-    if (bytes[start + 2] === 0x3a || !legacyGoPrefixIsPath(bytes, start, limit)) return;
-  } else if (first === 0x74 /* t */ && (startsWith(bytes, start, 'type:') || startsWith(bytes, start, 'type.'))) {
-    const prefix = EQUALITY_PREFIXES.find((p) => startsWith(bytes, start, p));
-    if (!prefix) return;
-    start += prefix.length;
+  if (isLinkerName(bytes, start, limit)) return;
+  if (isTypeName(bytes, start)) {
+    const prefix = equalityPrefixLength(bytes, start);
+    if (prefix === 0) return;
+    start += prefix;
     // Element types of arrays and pointers: "[7]pkg.T", "*pkg.T".
-    for (let b = bytes[start]; b === BRACKET || b === 0x5d || b === 0x2a || (b !== undefined && b >= 0x30 && b <= 0x39); b = bytes[++start]) {}
+    for (
+      let b = bytes[start];
+      b === BRACKET || b === 0x5d || b === 0x2a || (b !== undefined && b >= 0x30 && b <= 0x39);
+      b = bytes[++start]
+    ) {}
     out.start = start;
-    if (start >= limit || startsWith(bytes, start, 'struct') || startsWith(bytes, start, 'interface')) return;
+    if (start >= limit || isLinkerName(bytes, start, limit) || isTypeName(bytes, start)) return;
+    for (const literal of TYPE_LITERALS) if (startsWith(bytes, start, literal)) return;
   }
   let lastSlash = -1;
   let stop = start;
@@ -122,52 +153,72 @@ export function packageOfSymbol(name: string): string | null {
   return span.end < 0 ? null : packageFromRaw(decodeUtf8(bytes.subarray(span.start, span.end)));
 }
 
-/** Interns package names: consecutive names usually share a package, so most lookups are a byte compare. */
+/**
+ * Interns package names. Consecutive names usually share a package, so most lookups are a byte compare with
+ * the previous one; the rest go through a hash of the raw bytes, so each package is decoded once.
+ */
 export class PackageInterner {
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
+  /** Raw-bytes hash to the first raw spelling seen with it (where, how long, which id), to confirm a hit. */
+  private readonly byHash = new Map<number, number>();
+  private readonly rawStart: number[] = [];
+  private readonly rawLength: number[] = [];
+  private readonly rawId: number[] = [];
   private lastStart = -1;
-  private lastEnd = -1;
+  private lastLength = -1;
   private lastId = -1;
   private readonly bytes: Uint8Array;
+  private readonly span: Span = { start: 0, end: -1 };
+
   constructor(bytes: Uint8Array) {
     this.bytes = bytes;
   }
 
-  /** Package id of the name at `start` (bounded by `limit`), or -1 for none. */
-  private readonly span: Span = { start: 0, end: -1 };
+  private sameBytes(a: number, b: number, length: number): boolean {
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+    return true;
+  }
 
+  /** Package id of the symbol name at `nameStart` (bounded by `limit`), or -1 for none. */
   idAt(nameStart: number, limit: number): number {
     const bytes = this.bytes;
     packageSpan(bytes, nameStart, limit, this.span);
     const { start, end } = this.span;
     if (end < 0) return -1;
-    const len = end - start;
-    if (this.lastStart >= 0 && this.lastEnd - this.lastStart === len) {
-      let same = true;
-      for (let i = 0; i < len; i++) {
-        if (bytes[start + i] !== bytes[this.lastStart + i]) {
-          same = false;
-          break;
-        }
+    const length = end - start;
+    if (length === this.lastLength && this.sameBytes(start, this.lastStart, length)) return this.lastId;
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+    hash = (hash ^ length) >>> 0;
+    const raw = this.byHash.get(hash);
+    let id: number | undefined;
+    if (
+      raw !== undefined &&
+      this.rawLength[raw] === length &&
+      this.sameBytes(start, this.rawStart[raw]!, length)
+    ) {
+      id = this.rawId[raw]!;
+    } else {
+      const name = packageFromRaw(decodeUtf8(bytes.subarray(start, end)));
+      id = this.ids.get(name);
+      if (id === undefined) {
+        id = this.names.length;
+        this.names.push(name);
+        this.ids.set(name, id);
       }
-      if (same) return this.lastId;
-    }
-    const name = packageFromRaw(decodeUtf8(bytes.subarray(start, end)));
-    let id = this.ids.get(name);
-    if (id === undefined) {
-      id = this.names.length;
-      this.names.push(name);
-      this.ids.set(name, id);
+      if (raw === undefined) {
+        this.byHash.set(hash, this.rawId.length);
+        this.rawStart.push(start);
+        this.rawLength.push(length);
+        this.rawId.push(id);
+      }
     }
     this.lastStart = start;
-    this.lastEnd = end;
+    this.lastLength = length;
     this.lastId = id;
     return id;
-  }
-
-  has(name: string): boolean {
-    return this.ids.has(name);
   }
 }
 
@@ -177,7 +228,14 @@ export interface ModuleRef {
   kind: ModuleKind;
 }
 
-const THREE_ELEMENT_HOSTS = new Set(['github.com', 'gitlab.com', 'bitbucket.org', 'golang.org', 'gitee.com', 'codeberg.org']);
+const THREE_ELEMENT_HOSTS = new Set([
+  'github.com',
+  'gitlab.com',
+  'bitbucket.org',
+  'golang.org',
+  'gitee.com',
+  'codeberg.org',
+]);
 
 /** Maps packages to the modules the build info lists (longest path prefix wins). */
 export class ModuleResolver {
@@ -186,7 +244,9 @@ export class ModuleResolver {
 
   constructor(info: GoBuildInfo | null) {
     for (const dep of info?.deps ?? []) {
-      const version = dep.replace ? `${dep.version} => ${dep.replace.path} ${dep.replace.version}`.trim() : dep.version;
+      const version = dep.replace
+        ? `${dep.version} => ${dep.replace.path} ${dep.replace.version}`.trim()
+        : dep.version;
       this.modules.set(dep.path, { module: dep.path, version, kind: 'dependency' });
     }
     if (info?.main && info.main.path !== '') {
@@ -214,7 +274,10 @@ export class ModuleResolver {
     }
     const elements = pkg.split('/');
     const firstElement = elements[0] ?? '';
-    if (pkg === 'main') return this.mainPackage === 'main' ? { module: 'main', version: null, kind: 'inferred' } : this.resolve(this.mainPackage);
+    if (pkg === 'main')
+      return this.mainPackage === 'main'
+        ? { module: 'main', version: null, kind: 'inferred' }
+        : this.resolve(this.mainPackage);
     if (!firstElement.includes('.')) return { module: 'std', version: null, kind: 'stdlib' };
     const depth = THREE_ELEMENT_HOSTS.has(firstElement) ? 3 : 2;
     return { module: elements.slice(0, depth).join('/'), version: null, kind: 'inferred' };

@@ -1,7 +1,7 @@
 // Go's function table (pclntab): every Go function's entry address and name, which is all that sizing by
 // package needs. Names are not decoded here; callers get file offsets and read only what they use.
 
-import { type Elf, type ElfSection, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from './elf.ts';
+import { type Elf, type ElfSection, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from './elf.js';
 
 export type PclntabFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
 
@@ -39,10 +39,10 @@ interface FileTables {
 }
 
 const MAGICS: Record<number, PclntabFormat> = {
-  0xfffffffb: 'go1.2',
-  0xfffffffa: 'go1.16',
-  0xfffffff0: 'go1.18',
-  0xfffffff1: 'go1.20',
+  4294967291: 'go1.2',
+  4294967290: 'go1.16',
+  4294967280: 'go1.18',
+  4294967281: 'go1.20',
 };
 
 interface Candidate {
@@ -75,7 +75,8 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
   const u32 = (off: number): number => view.getUint32(off, little);
   const i32 = (off: number): number => view.getInt32(off, little);
   const nfunc = word(base + 8);
-  if (!Number.isSafeInteger(nfunc) || nfunc <= 0 || nfunc > (limit - base) / 8) return 'function count out of bounds';
+  if (!Number.isSafeInteger(nfunc) || nfunc <= 0 || nfunc > (limit - base) / 8)
+    return 'function count out of bounds';
 
   const entries = new Float64Array(nfunc + 1);
   // readFuncTable refuses files of 2 GiB or more, so offsets fit Int32.
@@ -99,7 +100,8 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
       pcfileField: 20,
       cuField: 32,
     };
-    if (!(funcnametab < limit && pcln + (nfunc * 2 + 1) * 4 <= limit)) return 'function table offsets out of bounds';
+    if (!(funcnametab < limit && pcln + (nfunc * 2 + 1) * 4 <= limit))
+      return 'function table offsets out of bounds';
     // _func: {entryOff, nameOff, args, deferreturn, pcsp, pcfile, pcln, npcdata, cuOffset, [startLine,]
     // funcID u8, flag u8, pad u8, nfuncdata u8}, then npcdata + nfuncdata uint32 offsets.
     const fixed = format === 'go1.20' ? 44 : 40;
@@ -135,7 +137,8 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
       };
     }
     const ftab = format === 'go1.16' ? base + word(base + 8 + 6 * ptrSize) : base + 8 + ptrSize;
-    if (!(funcnametab < limit && ftab + (nfunc * 2 + 1) * ptrSize <= limit)) return 'function table offsets out of bounds';
+    if (!(funcnametab < limit && ftab + (nfunc * 2 + 1) * ptrSize <= limit))
+      return 'function table offsets out of bounds';
     // go1.16 _func offsets count from the pcln table; go1.2 ones from the header.
     const funcBase = format === 'go1.16' ? ftab : base;
     for (let i = 0; i < nfunc; i++) {
@@ -161,7 +164,7 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     section: c.section,
     fileOffset: base,
     bytes: c.wholeSection ? c.limit - base : end - base,
-    funcdataBytes: funcdataMax < 0 ? 0 : funcdataMax,
+    funcdataBytes: Math.max(funcdataMax, 0),
     quantum,
     records,
     files,
@@ -185,7 +188,9 @@ function candidates(elf: Elf): Candidate[] {
   const regions =
     elf.sections.length > 0
       ? elf.sections
-          .filter((s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.type !== SHT_NOBITS)
+          .filter(
+            (s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.type !== SHT_NOBITS,
+          )
           .map((s) => ({ offset: s.offset, limit: s.offset + s.size, section: s.name }))
       : elf.segments
           .filter((p) => p.type === PT_LOAD && (p.flags & PF_X) === 0)
@@ -199,7 +204,13 @@ function candidates(elf: Elf): Candidate[] {
       const b3 = bytes[at + 3]!;
       const little = b3 === 0xff && isMagicByte(b0);
       const big = b0 === 0xff && isMagicByte(b3);
-      if ((little || big) && bytes[at + 1] === 0xff && bytes[at + 2] === 0xff && bytes[at + 4] === 0 && bytes[at + 5] === 0) {
+      if (
+        (little || big) &&
+        bytes[at + 1] === 0xff &&
+        bytes[at + 2] === 0xff &&
+        bytes[at + 4] === 0 &&
+        bytes[at + 5] === 0
+      ) {
         found.push({ offset: at, limit, section: r.section, wholeSection: false });
       }
     }
@@ -214,7 +225,8 @@ function isMagicByte(b: number): boolean {
 export type FuncTableRead = { ok: true; table: FuncTable } | { ok: false; reason: string };
 
 export function readFuncTable(elf: Elf): FuncTableRead {
-  if (elf.bytes.length > 0x7fffffff) return { ok: false, reason: 'files of 2 GiB or more are not attributed' };
+  if (elf.bytes.length > 0x7fffffff)
+    return { ok: false, reason: 'files of 2 GiB or more are not attributed' };
   let reason = 'no Go function table (pclntab) found';
   for (const c of candidates(elf)) {
     for (const little of elf.little ? [true, false] : [false, true]) {

@@ -1,8 +1,8 @@
 // What `-ldflags="-s -w"` would remove: -s drops the symbol table, -w drops DWARF. Sizes are the on-disk
 // (possibly compressed) section sizes, so nothing needs decompressing.
 
-import { type Elf, type ElfSection, SHT_NOBITS } from './elf.ts';
-import type { StripFacts } from './types.ts';
+import { type Elf, type ElfSection, SHT_NOBITS } from './elf.js';
+import type { StripFacts } from './types.js';
 
 export function isDwarfSection(name: string): boolean {
   return name.startsWith('.debug_') || name.startsWith('.zdebug_');
@@ -17,7 +17,10 @@ export function readStrip(elf: Elf): StripFacts {
   const removed = elf.sections.filter((s) => isStrippable(s.name));
   const hasSymtab = elf.sections.some((s) => s.name === '.symtab');
   const hasDwarf = removed.some((s) => isDwarfSection(s.name));
-  const bySection = removed.map((s: ElfSection) => ({ section: s.name, bytes: s.type === SHT_NOBITS ? 0 : s.size }));
+  const bySection = removed.map((s: ElfSection) => ({
+    section: s.name,
+    bytes: s.type === SHT_NOBITS ? 0 : s.size,
+  }));
   // Their names leave .shstrtab too. Section headers only shrink the file when they sit after all section
   // contents (external linkers put them at the end; Go's own linker puts them in the first page).
   const names = removed.reduce((sum, s) => sum + s.nameBytes, 0);

@@ -3,7 +3,7 @@
 // chosen files. Whoever knows where the blobs live (OCI layout, Engine API export, registry) hands in
 // a way to open each one; nothing here knows or cares which.
 import type { Readable } from 'node:stream';
-import { type LayerCompression, openLayer, readTarEntries } from '../../oci/layer-stream.js';
+import { type LayerCompression, type LayerEntry, openLayer, readTarEntries } from '../../oci/layer-stream.js';
 import {
   type CapturedResult,
   type ContentCapture,
@@ -53,6 +53,12 @@ export interface AnalyzeLayersOptions<T> {
   capture?: ContentCapture<T>;
   /** Longest list kept in the result (wasted files, causes, duplicates, dive's inefficient files). Default 1000. */
   listLimit?: number;
+  /**
+   * Layers decompressed at the same time (default 2). Decompression is most of the work and runs on
+   * libuv's thread pool, so a second layer in flight uses a second core; only the entry list (names and
+   * sizes) of a layer waits in memory for its turn, and captured files are read one at a time.
+   */
+  concurrency?: number;
 }
 
 export interface LayersAnalysis<T> {
@@ -66,6 +72,7 @@ export interface LayersAnalysis<T> {
   efficiency: DiveEfficiency;
   /** Inspection results for the files the final filesystem holds, by path. */
   captured: CapturedResult<T>[];
+  /** Files of the final filesystem that were wanted but too large to read. */
   capturesSkipped: SkippedCapture[];
   anomalies: Anomaly[];
   /** Anomalies beyond the ones listed. */
@@ -74,19 +81,27 @@ export interface LayersAnalysis<T> {
 
 const MAX_ANOMALIES = 100;
 
-/** Analyses an image's layers (bottom first). Memory: the filesystem model plus one captured file. */
+/** What one layer's stream gave, kept until the layers below it are applied. */
+interface ScannedLayer<T> {
+  summary: LayerContents;
+  entries: LayerEntry[];
+  /** By entry index. */
+  captured: Map<number, { value: T } | { skipped: string }>;
+}
+
+/**
+ * Analyses an image's layers (bottom first). Layers stream in parallel (see `concurrency`), and are
+ * applied to the filesystem model strictly in order. Memory: the filesystem model, the entry lists of
+ * the layers in flight, and one captured file.
+ */
 export async function analyzeLayers<T = never>(
   layers: readonly LayerBlobSource[],
   options: AnalyzeLayersOptions<T> = {},
 ): Promise<LayersAnalysis<T>> {
   const listLimit = options.listLimit ?? 1000;
-  const capture = options.capture;
-  const wants = capture?.wants ?? isElf;
-  const maxCaptureBytes = capture?.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
-
+  const concurrency = Math.max(1, options.concurrency ?? 2);
   const ledger = new WasteLedger();
-  const captures = new Map<FileNode, CapturedResult<T>>();
-  const capturesSkipped: SkippedCapture[] = [];
+  const captures = new Map<FileNode, CapturedResult<T> | SkippedCapture>();
   const anomalies: Anomaly[] = [];
   let anomaliesSeen = 0;
   const filesystem = new LayeredFilesystem({
@@ -102,78 +117,60 @@ export async function analyzeLayers<T = never>(
   const lowerBytes = (path: string) => filesystem.lowerBytesBelow(path);
   const summaries: LayerContents[] = [];
 
-  for (const [index, layer] of layers.entries()) {
-    filesystem.beginLayer(index);
-    dive.beginLayer();
-    try {
-      const blob = await layer.open();
-      const { tar, compression } = await openLayer(blob, layer.mediaType);
-      const counted = countBytes(tar);
-      const summary: LayerContents = {
-        index,
-        digest: layer.digest,
-        compression,
-        tarBytes: 0,
-        fileBytes: 0,
-        entries: 0,
-        files: 0,
-        directories: 0,
-        symlinks: 0,
-        hardlinks: 0,
-        other: 0,
-        whiteouts: 0,
-        opaqueDirectories: 0,
-      };
-      for await (const { entry, body } of readTarEntries(counted.stream)) {
-        summary.entries++;
-        summary.fileBytes += entry.size;
-        const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
-        if (base === '.wh..wh..opq') summary.opaqueDirectories++;
-        else if (base.startsWith('.wh.') && !base.startsWith('.wh..wh.')) summary.whiteouts++;
-        else if (entry.kind === 'file') summary.files++;
-        else if (entry.kind === 'directory') summary.directories++;
-        else if (entry.kind === 'symlink') summary.symlinks++;
-        else if (entry.kind === 'hardlink') summary.hardlinks++;
-        else summary.other++;
+  const abort = new AbortController();
+  const captureTurn = new Turns();
+  const scans: Promise<ScannedLayer<T>>[] = [];
+  const startScan = (index: number) => {
+    const layer = layers[index]!;
+    const scan = scanLayer(layer, index, options.capture, captureTurn, abort.signal).catch(
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`layer ${index + 1} of ${layers.length} (${layer.digest}): ${message}`, {
+          cause: error,
+        });
+      },
+    );
+    scan.catch(() => {
+      // Awaited in order below; this only keeps a failure of a layer ahead from going unhandled.
+    });
+    scans[index] = scan;
+  };
+  for (let index = 0; index < Math.min(concurrency, layers.length); index++) startScan(index);
 
+  try {
+    for (let index = 0; index < layers.length; index++) {
+      const scanned = await scans[index]!;
+      if (index + concurrency < layers.length) startScan(index + concurrency);
+      filesystem.beginLayer(index);
+      dive.beginLayer();
+      for (const [entryIndex, entry] of scanned.entries.entries()) {
         dive.observe(entry, lowerBytes);
         const applied = filesystem.apply(entry);
-        if (!capture || !applied || entry.kind !== 'file' || entry.size === 0) continue;
-        const head = await readHead(body, HEAD_BYTES);
-        if (!wants(entry, head)) continue;
-        if (entry.size > maxCaptureBytes) {
-          capturesSkipped.push({
-            path: applied.path,
-            layerIndex: index,
-            size: entry.size,
-            reason: `larger than the ${maxCaptureBytes}-byte capture limit`,
-          });
-          continue;
-        }
-        const bytes = await readWhole(head, body);
-        const value = await capture.inspect({
-          path: applied.path,
-          layerIndex: index,
-          mode: entry.mode,
-          bytes,
-        });
-        captures.set(applied.node, { path: applied.path, layerIndex: index, size: entry.size, value });
+        const captured = scanned.captured.get(entryIndex);
+        if (!applied || !captured) continue;
+        const where = { path: applied.path, layerIndex: index, size: entry.size };
+        captures.set(
+          applied.node,
+          'value' in captured ? { ...where, value: captured.value } : { ...where, reason: captured.skipped },
+        );
       }
-      summary.tarBytes = counted.bytes();
-      summaries.push(summary);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`layer ${index + 1} of ${layers.length} (${layer.digest}): ${message}`, {
-        cause: error,
-      });
+      dive.endLayer();
+      summaries.push(scanned.summary);
+      // Results of files that this layer removed or replaced no longer describe the image.
+      for (const [node, result] of captures) {
+        if (filesystem.nodeAt(result.path) !== node) captures.delete(node);
+      }
     }
-    dive.endLayer();
-    // Results of files that this layer removed or replaced no longer describe the image.
-    for (const node of captures.keys()) {
-      if (filesystem.nodeAt(captures.get(node)!.path) !== node) captures.delete(node);
-    }
+  } finally {
+    abort.abort();
   }
 
+  const captured: CapturedResult<T>[] = [];
+  const capturesSkipped: SkippedCapture[] = [];
+  for (const result of captures.values()) {
+    if ('value' in result) captured.push(result);
+    else capturesSkipped.push(result);
+  }
   const duplicates = ledger.duplicates(filesystem, listLimit);
   return {
     layers: summaries,
@@ -183,11 +180,85 @@ export async function analyzeLayers<T = never>(
     duplicates: duplicates.paths,
     duplicatesOmitted: duplicates.omitted,
     efficiency: dive.result(listLimit),
-    captured: [...captures.values()].sort((a, b) => compareText(a.path, b.path)),
-    capturesSkipped,
+    captured: captured.sort((a, b) => compareText(a.path, b.path)),
+    capturesSkipped: capturesSkipped.sort((a, b) => compareText(a.path, b.path)),
     anomalies,
     anomaliesOmitted: anomaliesSeen - anomalies.length,
   };
+}
+
+async function scanLayer<T>(
+  layer: LayerBlobSource,
+  index: number,
+  capture: ContentCapture<T> | undefined,
+  captureTurn: Turns,
+  signal: AbortSignal,
+): Promise<ScannedLayer<T>> {
+  const wants = capture?.wants ?? isElf;
+  const maxCaptureBytes = capture?.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
+  const blob = await layer.open();
+  const { tar, compression } = await openLayer(blob, layer.mediaType);
+  const counted = countBytes(tar);
+  const summary: LayerContents = {
+    index,
+    digest: layer.digest,
+    compression,
+    tarBytes: 0,
+    fileBytes: 0,
+    entries: 0,
+    files: 0,
+    directories: 0,
+    symlinks: 0,
+    hardlinks: 0,
+    other: 0,
+    whiteouts: 0,
+    opaqueDirectories: 0,
+  };
+  const entries: LayerEntry[] = [];
+  const captured: ScannedLayer<T>['captured'] = new Map();
+  for await (const { entry, body } of readTarEntries(counted.stream)) {
+    if (signal.aborted) break; // another layer failed: stop reading, which releases this stream
+    const entryIndex = entries.length;
+    entries.push(entry);
+    summary.entries++;
+    summary.fileBytes += entry.size;
+    const base = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+    const marker = base.startsWith('.wh.');
+    if (base === '.wh..wh..opq') summary.opaqueDirectories++;
+    else if (marker && !base.startsWith('.wh..wh.')) summary.whiteouts++;
+    else if (entry.kind === 'file') summary.files++;
+    else if (entry.kind === 'directory') summary.directories++;
+    else if (entry.kind === 'symlink') summary.symlinks++;
+    else if (entry.kind === 'hardlink') summary.hardlinks++;
+    else summary.other++;
+
+    if (!capture || marker || entry.kind !== 'file' || entry.size === 0) continue;
+    const head = await readHead(body, HEAD_BYTES);
+    if (!wants(entry, head)) continue;
+    if (entry.size > maxCaptureBytes) {
+      captured.set(entryIndex, { skipped: `larger than the ${maxCaptureBytes}-byte capture limit` });
+      continue;
+    }
+    // One captured file in memory at a time, whichever layer it comes from.
+    const value = await captureTurn.take(async () => {
+      const bytes = await readWhole(head, body);
+      return capture.inspect({ path: `/${entry.path}`, layerIndex: index, mode: entry.mode, bytes });
+    });
+    captured.set(entryIndex, { value });
+  }
+  summary.tarBytes = counted.bytes();
+  return { summary, entries, captured };
+}
+
+/** Runs tasks one after another, in the order they ask. */
+class Turns {
+  private last: Promise<unknown> = Promise.resolve();
+
+  take<R>(task: () => Promise<R>): Promise<R> {
+    const run = this.last.then(task, task);
+    this.last = run.catch(() => undefined);
+    return run;
+  }
 }
 
 function countBytes(stream: AsyncIterable<Uint8Array>): {

@@ -6,7 +6,7 @@
 import type { EntryBody, LayerEntry } from '../../oci/layer-stream.js';
 
 export interface CapturedFile {
-  /** Absolute path where the file lands (symlinks in its parents resolved). */
+  /** Absolute path as the layer's tar names it (the result is filed under where it lands). */
   path: string;
   layerIndex: number;
   mode: number;
@@ -17,13 +17,14 @@ export interface CapturedFile {
 export interface ContentCapture<T> {
   /** Decides from the first bytes (up to HEAD_BYTES) whether to read a regular file whole. Default: isElf. */
   wants?: (entry: LayerEntry, head: Uint8Array) => boolean;
-  /** Turns a file into a (small) result. Awaited before the stream moves on. */
+  /** Turns a file into a (small) result. Awaited before the stream moves on; never two at once. */
   inspect: (file: CapturedFile) => Promise<T> | T;
   /** Larger files are not read; they are listed as skipped. Default 512 MiB. */
   maxBytes?: number;
 }
 
 export interface CapturedResult<T> {
+  /** Where the file is in the final filesystem (symlinks in its parents resolved). */
   path: string;
   layerIndex: number;
   size: number;

@@ -23,7 +23,7 @@
 // below (we count that whiteout as 0), and sizes directory whiteouts on a stack that ignores opaque
 // markers (we size them on the real lower filesystem).
 import type { LayerEntry } from '../../oci/layer-stream.js';
-import { pathParts } from './paths.js';
+import { cleanAbsolutePath } from './paths.js';
 
 export interface DiveInefficientFile {
   /** Absolute path. */
@@ -55,68 +55,60 @@ interface PathTally {
   layers: number;
 }
 
-interface Leaf {
-  /** The path dive files the leaf under (a whiteout's target, not the marker). */
-  at: string;
-  size: number;
-}
-
 /** Sizes a whiteout the way dive does; LayeredFilesystem.lowerBytesBelow, asked before the entry is applied. */
 export type LowerBytes = (path: string) => number;
 
 export class DiveEfficiencyMeter {
-  private readonly tallies = new Map<string, PathTally>();
+  /** Per path: the size of its one leaf so far, or the tally once a second layer has a leaf there. */
+  private readonly tallies = new Map<string, number | PathTally>();
   private readonly layerBytes: number[] = [];
-  /** This layer's tree: node path (markers keep their ".wh." name) -> leaf candidate. */
-  private nodes = new Map<string, Leaf>();
+  /** This layer's tree: node path -> size, for entries other than whiteouts. */
+  private nodes = new Map<string, number>();
+  /** This layer's whiteout nodes (".wh." name kept): the path they count under and their size. */
+  private whiteouts = new Map<string, { at: string; size: number }>();
   /** Paths in this layer's tree that have something below them. */
   private parents = new Set<string>();
 
   beginLayer(): void {
     this.nodes = new Map();
+    this.whiteouts = new Map();
     this.parents = new Set();
     this.layerBytes.push(0);
   }
 
   /** Call for each entry of the current layer, before the entry is applied to the filesystem. */
   observe(entry: LayerEntry, lowerBytes: LowerBytes): void {
-    const parts = pathParts(entry.path);
-    if (parts.length === 0) return; // dive skips "."
+    const path = cleanAbsolutePath(entry.path);
+    if (path === '/') return; // dive skips "."
     this.layerBytes[this.layerBytes.length - 1]! += entry.size;
-    const opaqueAt = parts.findIndex((part) => part.startsWith('.wh..wh.'));
-    if (opaqueAt !== -1) {
+    const marker = path.indexOf('/.wh..wh.');
+    if (marker !== -1) {
       // dive makes the directories down to the marker and stops there.
-      const kept = parts.slice(0, opaqueAt);
-      if (kept.length === 0) return;
+      if (marker === 0) return;
+      const kept = path.slice(0, marker);
       this.markParents(kept);
-      const at = `/${kept.join('/')}`;
-      if (!this.nodes.has(at)) this.nodes.set(at, { at, size: 0 });
+      if (!this.nodes.has(kept)) this.nodes.set(kept, 0);
       return;
     }
-    this.markParents(parts);
-    const node = `/${parts.join('/')}`;
-    const base = parts[parts.length - 1]!;
-    if (base.startsWith('.wh.')) {
-      const target = `/${[...parts.slice(0, -1), base.slice('.wh.'.length)].join('/')}`;
-      this.nodes.set(node, { at: target, size: lowerBytes(target) });
+    this.markParents(path);
+    const slash = path.lastIndexOf('/');
+    if (path.startsWith('.wh.', slash + 1)) {
+      const target = path.slice(0, slash + 1) + path.slice(slash + 1 + '.wh.'.length);
+      this.whiteouts.set(path, { at: target, size: lowerBytes(target) });
     } else {
-      this.nodes.set(node, { at: node, size: entry.size });
+      this.nodes.set(path, entry.size);
     }
   }
 
   endLayer(): void {
-    for (const [node, leaf] of this.nodes) {
-      if (this.parents.has(node)) continue;
-      const tally = this.tallies.get(leaf.at);
-      if (tally) {
-        tally.cumulative += leaf.size;
-        tally.minimum = Math.min(tally.minimum, leaf.size);
-        tally.layers++;
-      } else {
-        this.tallies.set(leaf.at, { cumulative: leaf.size, minimum: leaf.size, layers: 1 });
-      }
+    for (const [node, size] of this.nodes) {
+      if (!this.parents.has(node)) this.tally(node, size);
+    }
+    for (const [node, leaf] of this.whiteouts) {
+      if (!this.parents.has(node)) this.tally(leaf.at, leaf.size);
     }
     this.nodes = new Map();
+    this.whiteouts = new Map();
     this.parents = new Set();
   }
 
@@ -125,10 +117,14 @@ export class DiveEfficiencyMeter {
     let discovered = 0;
     const inefficient: DiveInefficientFile[] = [];
     for (const [path, tally] of this.tallies) {
+      if (typeof tally === 'number') {
+        minimum += tally;
+        discovered += tally;
+        continue;
+      }
       minimum += tally.minimum;
       discovered += tally.cumulative;
-      if (tally.layers >= 2)
-        inefficient.push({ path, layers: tally.layers, cumulativeBytes: tally.cumulative });
+      inefficient.push({ path, layers: tally.layers, cumulativeBytes: tally.cumulative });
     }
     inefficient.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || compareText(a.path, b.path));
     const wastedBytes = inefficient.reduce((sum, file) => sum + file.cumulativeBytes, 0);
@@ -144,11 +140,24 @@ export class DiveEfficiencyMeter {
     };
   }
 
-  private markParents(parts: readonly string[]): void {
-    let path = '';
-    for (let i = 0; i < parts.length - 1; i++) {
-      path += `/${parts[i]}`;
-      this.parents.add(path);
+  private tally(path: string, size: number): void {
+    const tally = this.tallies.get(path);
+    if (tally === undefined) this.tallies.set(path, size);
+    else if (typeof tally === 'number') {
+      this.tallies.set(path, { cumulative: tally + size, minimum: Math.min(tally, size), layers: 2 });
+    } else {
+      tally.cumulative += size;
+      tally.minimum = Math.min(tally.minimum, size);
+      tally.layers++;
+    }
+  }
+
+  /** Marks the ancestors of `path`; stops at one already marked, whose ancestors are marked too. */
+  private markParents(path: string): void {
+    for (let end = path.lastIndexOf('/'); end > 0; end = path.lastIndexOf('/', end - 1)) {
+      const parent = path.slice(0, end);
+      if (this.parents.has(parent)) return;
+      this.parents.add(parent);
     }
   }
 }

@@ -151,9 +151,15 @@ export class LayeredFilesystem implements FilesystemView {
   }
 
   private applyEntry(parentParts: string[], base: string, entry: LayerEntry): AppliedEntry {
-    const located = this.locate(parentParts, true, true);
-    const parent = located!.node;
-    const path = childPath(absolutePath(located!.names), base);
+    let parent = this.walkPlainDirectories(parentParts);
+    let path: string;
+    if (parent) {
+      path = childPath(absolutePath(parentParts), base);
+    } else {
+      const located = this.locate(parentParts, true, true)!;
+      parent = located.node;
+      path = childPath(absolutePath(located.names), base);
+    }
     const existing = parent.children!.get(base);
     if (existing?.kind === 'directory' && entry.kind === 'directory') {
       existing.mode = entry.mode;
@@ -251,6 +257,30 @@ export class LayeredFilesystem implements FilesystemView {
 
   private report(kind: AnomalyKind, path: string, detail: string): void {
     this.listener.anomaly?.({ layerIndex: this.layer, path, kind, detail });
+  }
+
+  /**
+   * The common case, fast: every component is a directory or missing (missing ones are made). Null,
+   * with nothing changed, when a symlink or a non-directory is in the way: `locate` handles those.
+   */
+  private walkPlainDirectories(parts: readonly string[]): Node | null {
+    let dir = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      const child = dir.children!.get(name);
+      if (child === undefined) {
+        // Nothing exists below a missing directory, so the rest of the walk only makes directories.
+        for (let k = i; k < parts.length; k++) {
+          const made = new Node('directory', 0, 0o755, null, this.layer, true, new Map());
+          dir.children!.set(parts[k]!, made);
+          dir = made;
+        }
+        return dir;
+      }
+      if (child.kind !== 'directory') return null;
+      dir = child;
+    }
+    return dir;
   }
 
   /**

@@ -124,9 +124,10 @@ describe('formatBytes', () => {
   it('never prints more than three significant figures below the largest unit', () => {
     for (let bytes = 1; bytes < 1e12; bytes = Math.ceil(bytes * 1.013) + 7) {
       const [figure] = formatBytes(bytes).split(' ');
-      expect(figure!.replace('.', '').replace(/^0+/, '').length, `${bytes} -> ${formatBytes(bytes)}`).toBeLessThanOrEqual(
-        3,
-      );
+      expect(
+        figure!.replace('.', '').replace(/^0+/, '').length,
+        `${bytes} -> ${formatBytes(bytes)}`,
+      ).toBeLessThanOrEqual(3);
     }
   });
 });

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeLayers, type CapturedFile } from '../../../src/analysis/layers/index.js';
-import { bytes, gzip, layerOf, layersOf, rawFile, rawTar, tarOf, zstd } from './fixtures.js';
+import {
+  analyzeLayers,
+  type CapturedFile,
+  type LayerBlobSource,
+} from '../../../src/analysis/layers/index.js';
+import { bytes, gzip, layerOf, layersOf, rawFile, rawTar, streamOf, tarOf, zstd } from './fixtures.js';
 
 const MB = 1_000_000;
 
@@ -195,7 +199,9 @@ describe('analyzeLayers', () => {
         },
       },
     });
-    expect(inspected).toEqual(['/bin/app', '/bin/tool', '/bin/app', '/usr/lib/libc.so.6']);
+    // Layers stream side by side, so inspections interleave; each version is inspected once, under the
+    // path its tar gives, and the result is filed where the file lands.
+    expect(inspected.sort()).toEqual(['/bin/app', '/bin/app', '/bin/tool', '/lib/libc.so.6']);
     expect(result.captured).toEqual([
       { path: '/bin/app', layerIndex: 1, size: 5000, value: 'app v2' },
       { path: '/usr/lib/libc.so.6', layerIndex: 1, size: 64, value: 'libc\u0000\u0000' },
@@ -237,6 +243,47 @@ describe('analyzeLayers', () => {
       layerOf(blob.subarray(0, blob.length - 10), 'sha256:cut'),
     ]);
     await expect(result).rejects.toThrow(/^layer 2 of 2 \(sha256:cut\): /);
+  });
+
+  it('gives the same answer whatever the number of layers in flight', async () => {
+    const layers = await layersOf(
+      ['usr/', 'usr/lib/', 'usr/lib/a:100', 'usr/lib/b:200', { path: 'app', content: elf('v1', 300) }],
+      ['usr/lib/.wh.a', 'usr/lib/c:50', { path: 'app', content: elf('v2', 400) }],
+      ['usr/.wh..wh..opq', 'usr/lib/', 'usr/lib/d:10'],
+      ['usr/lib/d:20', 'x:1'],
+    );
+    const capture = { inspect: (file: CapturedFile) => file.bytes.length };
+    const strip = ({ filesystem, ...rest }: Awaited<ReturnType<typeof analyzeLayers<number>>>) => ({
+      ...rest,
+      files: [...filesystem.walk()],
+    });
+    const one = strip(await analyzeLayers(layers, { capture, concurrency: 1 }));
+    for (const concurrency of [2, 4, 10]) {
+      expect(strip(await analyzeLayers(layers, { capture, concurrency }))).toEqual(one);
+    }
+    expect(one.captured).toEqual([{ path: '/app', layerIndex: 1, size: 400, value: 400 }]);
+    expect(one.wasted.bytes).toBe(100 + 200 + 50 + 10 + 300);
+  });
+
+  it('reports the lowest failing layer even when a layer above it fails first', async () => {
+    const good = gzip(await tarOf(['ok:1']));
+    const cut = gzip(await tarOf(['a:100000']));
+    const slowBad: LayerBlobSource = {
+      digest: 'sha256:slow-bad',
+      open: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return streamOf(cut.subarray(0, cut.length - 10));
+      },
+    };
+    const result = analyzeLayers(
+      [
+        layerOf(good, 'sha256:good'),
+        slowBad,
+        layerOf(Buffer.from('not a tar at all, surely'), 'sha256:fast-bad'),
+      ],
+      { concurrency: 3 },
+    );
+    await expect(result).rejects.toThrow(/^layer 2 of 3 \(sha256:slow-bad\): /);
   });
 
   it('keeps the lists short when asked', async () => {

@@ -6,7 +6,8 @@ import {
   LayeredFilesystem,
   type Removal,
 } from '../../../src/analysis/layers/filesystem.js';
-import { entryOf } from './fixtures.js';
+import { openLayer, readLayerEntries } from '../../../src/oci/layer-stream.js';
+import { entryOf, gzip, streamOf, tarOf } from './fixtures.js';
 
 interface Built {
   fs: LayeredFilesystem;
@@ -258,6 +259,14 @@ describe('applying layers (OCI whiteouts and replacement rules)', () => {
   it('counts what the final filesystem holds', async () => {
     const { fs } = await build(['bin/', 'bin/a:10', 'bin/b => bin/a', 'bin/c -> a', 'big:100'], ['.wh.big']);
     expect(fs.totals()).toEqual({ bytes: 10, files: 1, directories: 1, symlinks: 1, hardlinks: 1, other: 0 });
+  });
+
+  it('applies the entries a layer tar streams', async () => {
+    const fs = new LayeredFilesystem();
+    await applyLayer(fs, 0, readLayerEntries(streamOf(await tarOf(['etc/', 'etc/a:3', 'etc/b:4']))));
+    const { tar } = await openLayer(streamOf(gzip(await tarOf(['etc/', 'etc/.wh.a', 'etc/c -> b']))));
+    await applyLayer(fs, 1, readLayerEntries(tar));
+    expect(listing(fs)).toEqual(['/etc/@1', '/etc/b:4@0', '/etc/c -> b@1']);
   });
 
   it('refuses layers out of order', async () => {

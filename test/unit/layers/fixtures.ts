@@ -185,11 +185,12 @@ export function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-export function bytes(...values: (number | string)[]): Uint8Array {
+export function bytes(...values: (number | string | Uint8Array)[]): Uint8Array {
   const out: number[] = [];
   for (const value of values) {
     if (typeof value === 'number') out.push(value);
-    else out.push(...new TextEncoder().encode(value));
+    else if (typeof value === 'string') out.push(...new TextEncoder().encode(value));
+    else out.push(...value);
   }
   return new Uint8Array(out);
 }

@@ -9,7 +9,7 @@ import {
   readLayerEntries,
   readTarEntries,
 } from '../../../src/oci/layer-stream.js';
-import { bytes, gzip, rawFile, rawTar, streamOf, tarOf, ustarHeader, zstd } from './fixtures.js';
+import { bytes, concat, gzip, rawFile, rawTar, streamOf, tarOf, ustarHeader, zstd } from './fixtures.js';
 
 async function entriesOf(tar: Readable | AsyncIterable<Uint8Array>): Promise<LayerEntry[]> {
   const entries: LayerEntry[] = [];
@@ -144,24 +144,60 @@ describe('readTarEntries', () => {
   it('reads zero-byte files, hard links, symlinks, long names (PAX) and sizes on block edges', async () => {
     const entries = await entriesOf(streamOf(await tarOf(variety), 7));
     expect(entries).toEqual([
-      { path: 'etc', kind: 'directory', size: 0, mode: 0o755, linkname: null },
-      { path: 'etc/empty', kind: 'file', size: 0, mode: 0o644, linkname: null },
-      { path: 'etc/hosts', kind: 'file', size: 12, mode: 0o644, linkname: null },
-      { path: 'bin', kind: 'directory', size: 0, mode: 0o755, linkname: null },
-      { path: 'bin/busybox', kind: 'file', size: 1000, mode: 0o644, linkname: null },
-      { path: 'bin/sh', kind: 'hardlink', size: 0, mode: expect.any(Number), linkname: 'bin/busybox' },
-      { path: 'bin/ls', kind: 'symlink', size: 0, mode: expect.any(Number), linkname: 'busybox' },
-      { path: 'lib64', kind: 'symlink', size: 0, mode: expect.any(Number), linkname: '/usr/lib' },
-      { path: LONG_DIR.slice(0, -1), kind: 'directory', size: 0, mode: 0o755, linkname: null },
-      { path: `${LONG_DIR}file-with-a-long-name.txt`, kind: 'file', size: 513, mode: 0o644, linkname: null },
+      { path: 'etc', kind: 'directory', size: 0, mode: 0o755, linkname: null, linknameBytes: 0 },
+      { path: 'etc/empty', kind: 'file', size: 0, mode: 0o644, linkname: null, linknameBytes: 0 },
+      { path: 'etc/hosts', kind: 'file', size: 12, mode: 0o644, linkname: null, linknameBytes: 0 },
+      { path: 'bin', kind: 'directory', size: 0, mode: 0o755, linkname: null, linknameBytes: 0 },
+      { path: 'bin/busybox', kind: 'file', size: 1000, mode: 0o644, linkname: null, linknameBytes: 0 },
+      {
+        path: 'bin/sh',
+        kind: 'hardlink',
+        size: 0,
+        mode: expect.any(Number),
+        linkname: 'bin/busybox',
+        linknameBytes: 11,
+      },
+      {
+        path: 'bin/ls',
+        kind: 'symlink',
+        size: 0,
+        mode: expect.any(Number),
+        linkname: 'busybox',
+        linknameBytes: 7,
+      },
+      {
+        path: 'lib64',
+        kind: 'symlink',
+        size: 0,
+        mode: expect.any(Number),
+        linkname: '/usr/lib',
+        linknameBytes: 8,
+      },
+      {
+        path: LONG_DIR.slice(0, -1),
+        kind: 'directory',
+        size: 0,
+        mode: 0o755,
+        linkname: null,
+        linknameBytes: 0,
+      },
+      {
+        path: `${LONG_DIR}file-with-a-long-name.txt`,
+        kind: 'file',
+        size: 513,
+        mode: 0o644,
+        linkname: null,
+        linknameBytes: 0,
+      },
       {
         path: `${LONG_DIR}link`,
         kind: 'symlink',
         size: 0,
         mode: expect.any(Number),
         linkname: `/${LONG_DIR}file-with-a-long-name.txt`,
+        linknameBytes: LONG_DIR.length + 'file-with-a-long-name.txt'.length + 1,
       },
-      { path: 'exact', kind: 'file', size: 512, mode: 0o644, linkname: null },
+      { path: 'exact', kind: 'file', size: 512, mode: 0o644, linkname: null, linknameBytes: 0 },
     ]);
     expect(LONG_DIR.length).toBeGreaterThan(100);
   });
@@ -199,6 +235,59 @@ describe('readTarEntries', () => {
     await expect(entriesOf(streamOf(tar.subarray(0, 5000)))).rejects.toThrow('truncated');
   });
 
+  it('reads GNU long names and long link names (typeflags L and K)', async () => {
+    const longName = bytes(`${'n'.repeat(150)}/file`);
+    const longLink = bytes(`/${'t'.repeat(200)}`);
+    const block = (data: Uint8Array) => {
+      const out = new Uint8Array(Math.ceil(data.length / 512) * 512);
+      out.set(data);
+      return out;
+    };
+    const tar = rawTar(
+      ustarHeader({ name: bytes('././@LongLink'), typeflag: 'L', size: longName.length + 1 }),
+      block(bytes(longName, 0)),
+      ustarHeader({ name: bytes('truncated-name'), size: 3 }),
+      block(bytes('abc')),
+      ustarHeader({ name: bytes('././@LongLink'), typeflag: 'K', size: longLink.length }),
+      block(longLink),
+      ustarHeader({ name: bytes('link'), typeflag: '2' }),
+    );
+    expect(await entriesOf(streamOf(tar, 100))).toEqual([
+      {
+        path: `${'n'.repeat(150)}/file`,
+        kind: 'file',
+        size: 3,
+        mode: 0o644,
+        linkname: null,
+        linknameBytes: 0,
+      },
+      {
+        path: 'link',
+        kind: 'symlink',
+        size: 0,
+        mode: 0o644,
+        linkname: `/${'t'.repeat(200)}`,
+        linknameBytes: 201,
+      },
+    ]);
+  });
+
+  it('takes the size from a PAX record over the header', async () => {
+    const record = bytes('12 size=700\n');
+    const tar = rawTar(
+      ustarHeader({ name: bytes('PaxHeader'), typeflag: 'x', size: record.length }),
+      concat([record, new Uint8Array(512 - record.length)]),
+      ustarHeader({ name: bytes('big'), size: 0 }),
+      new Uint8Array(1024),
+      ustarHeader({ name: bytes('after'), size: 1 }),
+      new Uint8Array(512),
+    );
+    expect(await entriesOf(streamOf(tar))).toMatchObject([
+      { path: 'big', size: 700 },
+      { path: 'after', size: 1 },
+    ]);
+  });
+
   it('reads GNU base-256 sizes', async () => {
     const header = ustarHeader({ name: bytes('big'), size: 0 });
     header.fill(0, 124, 136);
@@ -234,6 +323,15 @@ describe('names that are not UTF-8', () => {
       ]);
     });
   }
+
+  it('escape a symlink target too, and tell its length in bytes as stored', async () => {
+    const tar = rawTar(
+      ustarHeader({ name: bytes('link'), typeflag: '2', linkname: bytes('caf', 0xe9, '\\x41') }),
+    );
+    expect(await entriesOf(streamOf(tar))).toMatchObject([
+      { path: 'link', kind: 'symlink', linkname: 'caf\\xe9\\x5cx41', linknameBytes: 8 },
+    ]);
+  });
 
   it.each([
     [

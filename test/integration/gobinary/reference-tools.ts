@@ -1,0 +1,126 @@
+// The references the Go binary doctor is checked against: the host Go toolchain and binutils' readelf.
+// Helpers only; the tests decide what must match.
+
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const GO = '/usr/lib/go-1.24/bin/go';
+const BIG = 1 << 30;
+
+/** An offline, reproducible Go environment: no toolchain switch, no module proxy, no parent workspace. */
+export function goEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '-mod=mod', GOWORK: 'off', ...extra };
+}
+
+export async function goVersionM(file: string): Promise<string> {
+  return (await run(GO, ['version', '-m', file], { env: goEnv(), maxBuffer: BIG })).stdout;
+}
+
+/** Copies a fixture module from test/fixtures/gobinary into a fresh temporary directory. */
+export async function copyFixture(name: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), `isg-gobinary-${name}-`));
+  await cp(new URL(`../../fixtures/gobinary/${name}`, import.meta.url), dir, { recursive: true });
+  return dir;
+}
+
+export async function goBuild(dir: string, output: string, args: string[], env: Record<string, string>): Promise<string> {
+  const out = join(dir, output);
+  await run(GO, ['build', '-o', out, ...args, '.'], { cwd: dir, env: goEnv(env), maxBuffer: BIG });
+  return out;
+}
+
+export interface NmSymbol {
+  address: number;
+  size: number;
+  type: string;
+  name: string;
+}
+
+/** `go tool nm -size -sort address`: reads only .symtab, so it is independent of the function table. */
+export async function goToolNm(file: string): Promise<NmSymbol[]> {
+  const { stdout } = await run(GO, ['tool', 'nm', '-size', '-sort', 'address', file], { env: goEnv(), maxBuffer: BIG });
+  const symbols: NmSymbol[] = [];
+  for (const line of stdout.split('\n')) {
+    const m = /^\s*([0-9a-f]+)\s+(\d+)\s+(\S)\s+(.*)$/.exec(line);
+    if (m) symbols.push({ address: Number.parseInt(m[1]!, 16), size: Number(m[2]), type: m[3]!, name: m[4]! });
+  }
+  return symbols;
+}
+
+/** `go tool addr2line`: the source file of each address (for functions whose names carry no package). */
+export async function goToolAddr2line(file: string, addresses: number[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  const child = execFile(GO, ['tool', 'addr2line', file], { env: goEnv(), maxBuffer: BIG });
+  const output = new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`addr2line exited ${code}`))));
+  });
+  child.stdin!.end(addresses.map((a) => `0x${a.toString(16)}`).join('\n') + '\n');
+  // Two lines per address: the function name, then file:line.
+  const lines = (await output).split('\n');
+  return addresses.map((_, i) => (lines[i * 2 + 1] ?? '').replace(/:\d+$/, ''));
+}
+
+export interface ReadelfSection {
+  index: number;
+  name: string;
+  type: string;
+  offset: number;
+  size: number;
+}
+
+export interface ReadelfSegment {
+  type: string;
+  offset: number;
+  filesz: number;
+  memsz: number;
+}
+
+export interface ReadelfFacts {
+  sections: ReadelfSection[];
+  segments: ReadelfSegment[];
+  interpreter: string | null;
+  needed: string[];
+}
+
+/** Parses `readelf -lSdW`: section table, program headers, interpreter and NEEDED entries. */
+export async function readelf(file: string): Promise<ReadelfFacts> {
+  const { stdout } = await run('readelf', ['-lSdW', file], { maxBuffer: BIG });
+  const sections: ReadelfSection[] = [];
+  const segments: ReadelfSegment[] = [];
+  let inProgramHeaders = false;
+  for (const line of stdout.split('\n')) {
+    const section = /^\s*\[\s*(\d+)\]\s(.*)$/.exec(line);
+    if (section) {
+      const index = Number(section[1]);
+      const fields = section[2]!.trim().split(/\s+/);
+      // Section 0 has an empty name.
+      const [name, type, , offset, size] = index === 0 ? ['', ...fields] : fields;
+      sections.push({ index, name: name!, type: type!, offset: Number.parseInt(offset!, 16), size: Number.parseInt(size!, 16) });
+      continue;
+    }
+    if (line.startsWith('Program Headers:')) inProgramHeaders = true;
+    else if (line.trim() === '' || line.includes('Section to Segment mapping')) inProgramHeaders = false;
+    const segment = /^\s+([A-Z_]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s/.exec(line);
+    if (inProgramHeaders && segment) {
+      segments.push({
+        type: segment[1]!,
+        offset: Number.parseInt(segment[2]!, 16),
+        filesz: Number.parseInt(segment[3]!, 16),
+        memsz: Number.parseInt(segment[4]!, 16),
+      });
+    }
+  }
+  const interpreter = /\[Requesting program interpreter: (.*)\]/.exec(stdout)?.[1] ?? null;
+  const needed = [...stdout.matchAll(/\(NEEDED\)\s+Shared library: \[(.*)\]/g)].map((m) => m[1]!);
+  return { sections, segments, interpreter, needed };
+}

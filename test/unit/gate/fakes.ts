@@ -1,0 +1,182 @@
+// Hand-written stand-ins for the gate's adapters. The builder writes a real OCI layout, so the gate's own
+// OciDirReader measures it; git makes a real temporary directory for the base worktree.
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BuildSpec } from '../../../src/buildx/argv.js';
+import { BuildError, type BuilderInfo, type BuildMetadata, type Buildx } from '../../../src/buildx/buildx.js';
+import type { DockerEngine, HistoryItem, ImageStore } from '../../../src/docker/engine.js';
+import type { Logger } from '../../../src/gate/run-gate.js';
+import type { BaseCommit, BaselineGit, BaseSelector } from '../../../src/git/baseline.js';
+import type { CommentResult, CommentTarget, PullRequestComments } from '../../../src/github/comments.js';
+import type { JobSummary, SummaryResult } from '../../../src/github/summary.js';
+import { type PlatformImage, type WrittenPlatform, writeOciLayout } from './oci-layout.js';
+
+export type Role = 'head' | 'base';
+
+/** What a build of one side produces: images per platform, or a failure with buildx's output tail. */
+export type BuildPlan = PlatformImage[] | { fail: string };
+
+export class FakeBuildx implements Buildx {
+  readonly builds: { role: Role; spec: BuildSpec }[] = [];
+  readonly written: Partial<Record<Role, WrittenPlatform[]>> = {};
+
+  constructor(
+    private readonly plans: Record<Role, BuildPlan>,
+    /** Tells the base worktree's builds from the head's. */
+    private readonly roleOf: (spec: BuildSpec) => Role,
+    /** Called as each build starts (the timing test moves the clock here). */
+    private readonly onBuild: (role: Role) => void = () => {},
+  ) {}
+
+  async version(): Promise<string> {
+    return 'github.com/docker/buildx v0.0.0-fake';
+  }
+
+  async inspect(builder: string | null): Promise<BuilderInfo> {
+    return { name: builder ?? 'fake-builder', driver: 'docker-container' };
+  }
+
+  async build(spec: BuildSpec, log: (line: string) => void): Promise<BuildMetadata> {
+    const role = this.roleOf(spec);
+    this.builds.push({ role, spec: structuredClone(spec) });
+    this.onBuild(role);
+    log(`fake buildx: building ${role} for ${spec.platforms.join(',')}`);
+    // What real buildx would say about paths the gate got wrong.
+    if (!existsSync(spec.context) || !statSync(spec.context).isDirectory()) {
+      throw new BuildError('docker buildx build failed (exit 1)', `ERROR: context ${spec.context} not found`);
+    }
+    if (!existsSync(spec.file)) {
+      throw new BuildError(
+        'docker buildx build failed (exit 1)',
+        `ERROR: failed to read dockerfile: ${spec.file}`,
+      );
+    }
+    const plan = this.plans[role];
+    if ('fail' in plan) {
+      throw new BuildError('docker buildx build failed (exit 1); the end of its output:', plan.fail);
+    }
+    if (spec.output.kind !== 'oci-dir')
+      throw new Error(`the fake builder writes OCI layouts, not ${spec.output.kind}`);
+    const images = plan.filter((image) => spec.platforms.includes(image.platform));
+    this.written[role] = await writeOciLayout(spec.output.dest, images);
+    const metadata = { 'containerimage.digest': `sha256:${'0'.repeat(64)}` };
+    await writeFile(spec.metadataFile, JSON.stringify(metadata));
+    return { digest: metadata['containerimage.digest'], configDigest: null, imageName: null, imageId: null };
+  }
+}
+
+export class FakeDocker implements DockerEngine {
+  pings = 0;
+
+  constructor(private readonly onPing: () => void = () => {}) {}
+
+  async ping(): Promise<void> {
+    this.pings += 1;
+    this.onPing();
+  }
+
+  async imageStore(): Promise<ImageStore> {
+    return 'containerd';
+  }
+
+  async hasImage(): Promise<boolean> {
+    return false;
+  }
+
+  async exportImage(ref: string): Promise<never> {
+    throw new Error(`the fake daemon has no image ${ref}`);
+  }
+
+  async history(): Promise<HistoryItem[]> {
+    return [];
+  }
+}
+
+export class FakeGit implements BaselineGit {
+  readonly resolved: BaseSelector[] = [];
+  readonly asked: string[] = [];
+  readonly worktrees: string[] = [];
+  readonly removed: string[] = [];
+
+  constructor(
+    private readonly options: {
+      baseSha: string;
+      /** Workspace-relative path of the Dockerfile in the base commit; null when the base has none. */
+      dockerfileAtBase: string | null;
+      /** Where base worktrees are made. */
+      worktreeRoot: string;
+    },
+  ) {}
+
+  async resolveBaseCommit(_repoDir: string, selector: BaseSelector): Promise<BaseCommit> {
+    this.resolved.push(selector);
+    return { sha: this.options.baseSha, how: 'base commit from the event (fake git)' };
+  }
+
+  async fileExistsAtCommit(_repoDir: string, sha: string, path: string): Promise<boolean> {
+    this.asked.push(path);
+    return sha === this.options.baseSha && path === this.options.dockerfileAtBase;
+  }
+
+  async withBaseWorktree<T>(_repoDir: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T> {
+    if (sha !== this.options.baseSha) throw new Error(`fake git knows no commit ${sha}`);
+    const dir = await mkdtemp(join(this.options.worktreeRoot, 'base-'));
+    this.worktrees.push(dir);
+    try {
+      if (this.options.dockerfileAtBase) {
+        const dockerfile = join(dir, this.options.dockerfileAtBase);
+        await mkdir(dirname(dockerfile), { recursive: true });
+        await writeFile(dockerfile, 'FROM scratch\n');
+      }
+      return await fn(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      this.removed.push(dir);
+    }
+  }
+
+  async isShallow(): Promise<boolean> {
+    return false;
+  }
+}
+
+export class FakeComments implements PullRequestComments {
+  readonly calls: { target: CommentTarget; key: string; body: string }[] = [];
+
+  constructor(private readonly result: CommentResult) {}
+
+  async upsert(target: CommentTarget, key: string, body: string): Promise<CommentResult> {
+    this.calls.push({ target, key, body });
+    return this.result;
+  }
+}
+
+export class FakeSummary implements JobSummary {
+  readonly written: string[] = [];
+
+  async write(markdown: string): Promise<SummaryResult> {
+    this.written.push(markdown);
+    return { written: true, path: '/fake/step-summary' };
+  }
+}
+
+export class RecordingLog implements Logger {
+  readonly infos: string[] = [];
+  readonly warnings: string[] = [];
+  readonly details: string[] = [];
+  readonly groups: { title: string; body: string }[] = [];
+
+  info = (line: string) => {
+    this.infos.push(line);
+  };
+  warning = (line: string) => {
+    this.warnings.push(line);
+  };
+  detail = (line: string) => {
+    this.details.push(line);
+  };
+  group = (title: string, body: string) => {
+    this.groups.push({ title, body });
+  };
+}

@@ -1,0 +1,410 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BuildError } from '../../../src/buildx/buildx.js';
+import { type GateContext, GateRefusedError, type GateResult, runGate } from '../../../src/gate/run-gate.js';
+import type { CommentResult } from '../../../src/github/comments.js';
+import type { PullRequestContext } from '../../../src/github/event.js';
+import { type InputName, type Inputs, parseInputs } from '../../../src/inputs/inputs.js';
+import { readActionFile } from '../project/action-yml.js';
+import {
+  type BuildPlan,
+  FakeBuildx,
+  FakeComments,
+  FakeDocker,
+  FakeGit,
+  FakeSummary,
+  RecordingLog,
+  type Role,
+} from './fakes.js';
+import type { PlatformImage } from './oci-layout.js';
+
+const BASE_SHA = 'b'.repeat(40);
+const HEAD_SHA = 'a'.repeat(40);
+
+const PULL_REQUEST: PullRequestContext = {
+  owner: 'acme',
+  repo: 'api',
+  number: 7,
+  baseRef: 'main',
+  baseSha: BASE_SHA,
+  headRef: 'feature',
+  headSha: HEAD_SHA,
+  headRepoFullName: 'acme/api',
+  isFork: false,
+};
+
+const CREATED: CommentResult = {
+  kind: 'created',
+  id: 1,
+  htmlUrl: 'https://github.com/acme/api/pull/7#issuecomment-1',
+};
+
+let root: string;
+let workspace: string;
+let worktreeRoot: string;
+
+beforeAll(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), 'isg-gate-')));
+  workspace = join(root, 'repo');
+  worktreeRoot = join(root, 'worktrees');
+  await mkdir(join(workspace, 'svc'), { recursive: true });
+  await mkdir(worktreeRoot);
+  await writeFile(join(workspace, 'svc', 'Dockerfile'), 'FROM scratch\n');
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** A Go service image: a base image layer (the same in head and base) and the service binary on top. */
+function serviceImage(platform: string, serverBytes: number): PlatformImage {
+  const busybox = platform === 'linux/amd64' ? 40_000 : 38_000;
+  return {
+    platform,
+    layers: [
+      {
+        createdBy: 'ADD rootfs.tar / # buildkit',
+        files: [
+          { path: 'bin/', directory: true },
+          { path: 'bin/busybox', size: busybox },
+          { path: 'bin/sh', symlink: 'busybox' },
+          { path: 'bin/ls', hardlink: 'bin/busybox' },
+        ],
+      },
+      {
+        createdBy: 'COPY /out/server /app/server # buildkit',
+        files: [
+          { path: 'app/', directory: true },
+          { path: 'app/server', size: serverBytes },
+        ],
+      },
+    ],
+  };
+}
+
+const service = (amd64: number, arm64: number): PlatformImage[] => [
+  serviceImage('linux/amd64', amd64),
+  serviceImage('linux/arm64', arm64),
+];
+
+const LEAN = service(1_000_000, 900_000);
+
+interface Setup {
+  raw?: Partial<Record<InputName, string>>;
+  head?: BuildPlan;
+  base?: BuildPlan;
+  eventName?: string;
+  dockerfileAtBase?: string | null;
+  comment?: CommentResult;
+  onBuild?: (role: Role) => void;
+  onPing?: () => void;
+}
+
+async function gate(setup: Setup = {}) {
+  const reportDir = await mkdtemp(join(root, 'report-'));
+  const inputs: Inputs = parseInputs((name) => ({ context: 'svc', ...setup.raw })[name] ?? '', {
+    workspace,
+    eventBaseRef: PULL_REQUEST.baseRef,
+  });
+  const buildx = new FakeBuildx(
+    { head: setup.head ?? service(1_001_000, 901_500), base: setup.base ?? LEAN },
+    (spec) => (spec.context.startsWith(worktreeRoot) ? 'base' : 'head'),
+    setup.onBuild,
+  );
+  const docker = new FakeDocker(setup.onPing);
+  const git = new FakeGit({
+    baseSha: BASE_SHA,
+    dockerfileAtBase: setup.dockerfileAtBase === undefined ? 'svc/Dockerfile' : setup.dockerfileAtBase,
+    worktreeRoot,
+  });
+  const comments = new FakeComments(setup.comment ?? CREATED);
+  const summary = new FakeSummary();
+  const log = new RecordingLog();
+  const context: GateContext = {
+    eventName: setup.eventName ?? 'pull_request',
+    workspace,
+    pullRequest: PULL_REQUEST,
+    defaultReportFile: join(reportDir, 'report.json'),
+  };
+  const run = () => runGate(inputs, context, { buildx, docker, git, comments, summary, log });
+  return { inputs, context, buildx, docker, git, comments, summary, log, run };
+}
+
+function platformOf(result: GateResult, platform: string) {
+  const found = result.report.platforms.find((p) => p.platform === platform);
+  if (!found) throw new Error(`no ${platform} in the report`);
+  return found;
+}
+
+describe('runGate', () => {
+  it('passes under the limit, measuring both platforms to the byte from the layouts the builds wrote', async () => {
+    const g = await gate({ raw: { 'max-increase': '5MB' } });
+    const result = await g.run();
+
+    expect(result.decision.verdict).toBe('pass');
+    expect(result.failure).toBeNull();
+    expect(result.decision.violations).toEqual([]);
+
+    // One build per side, every platform at once, into an OCI layout.
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'base']);
+    for (const { spec } of g.buildx.builds) {
+      expect(spec.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+      expect(spec.output.kind).toBe('oci-dir');
+    }
+    // The head builds from the workspace; the base from the same paths inside its worktree.
+    const [head, base] = g.buildx.builds;
+    expect(head!.spec.context).toBe(join(workspace, 'svc'));
+    expect(head!.spec.file).toBe(join(workspace, 'svc', 'Dockerfile'));
+    expect(g.git.asked).toEqual(['svc/Dockerfile']);
+    expect(g.git.worktrees).toHaveLength(1);
+    expect(base!.spec.context).toBe(join(g.git.worktrees[0]!, 'svc'));
+    expect(base!.spec.file).toBe(join(g.git.worktrees[0]!, 'svc', 'Dockerfile'));
+    expect(g.git.removed).toEqual(g.git.worktrees);
+    expect(existsSync(g.git.worktrees[0]!)).toBe(false);
+    expect(g.git.resolved).toEqual([{ baseSha: BASE_SHA, baseRef: 'main' }]);
+
+    // Exact figures on both bases; the attestation manifests are not platforms.
+    expect(result.report.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
+    for (const role of ['head', 'base'] as const) {
+      for (const written of g.buildx.written[role]!) {
+        const measured = platformOf(result, written.platform)[role]!;
+        expect(measured.sizes, `${role} ${written.platform}`).toEqual({
+          compressed: written.compressed,
+          uncompressed: written.uncompressed,
+        });
+        expect(measured.manifestDigest).toBe(written.manifestDigest);
+        expect(measured.layerCount).toBe(2);
+      }
+    }
+    // The base image layer is the same blob on both sides; the service layer is the one that grew.
+    const arm = platformOf(result, 'linux/arm64');
+    expect(arm.delta!.uncompressed).toBe(1_500);
+    expect(arm.layers.map((l) => [l.status, l.matchedBy])).toEqual([
+      ['unchanged', 'digest'],
+      ['changed', 'instruction'],
+    ]);
+
+    // Outputs: the platform with the largest growth (arm64: +1,500 B against +1,000 B), uncompressed.
+    const headArm = g.buildx.written.head!.find((p) => p.platform === 'linux/arm64')!;
+    const baseArm = g.buildx.written.base!.find((p) => p.platform === 'linux/arm64')!;
+    expect(result.outputs).toEqual({
+      verdict: 'pass',
+      'report-path': g.context.defaultReportFile,
+      'head-size': String(headArm.uncompressed),
+      'base-size': String(baseArm.uncompressed),
+      delta: '1500',
+    });
+    expect(Object.keys(result.outputs).sort()).toEqual(
+      readActionFile()
+        .outputs.map((o) => o.name)
+        .sort(),
+    );
+
+    // The JSON report on disk, the summary and the comment all carry the same result.
+    const written = JSON.parse(await readFile(result.reportPath!, 'utf8'));
+    expect(written).toMatchObject({ schemaVersion: 1, verdict: 'pass' });
+    expect(g.summary.written).toEqual([result.markdown]);
+    expect(g.comments.calls).toEqual([
+      { target: { owner: 'acme', repo: 'api', issueNumber: 7 }, key: 'default', body: result.markdown },
+    ]);
+    expect(g.log.groups.map((group) => group.body)).toEqual([result.markdown]);
+    expect(g.log.warnings).toEqual([]);
+  });
+
+  it('reports compressed figures when size-basis is compressed', async () => {
+    const g = await gate({ raw: { 'size-basis': 'compressed' } });
+    const result = await g.run();
+    const growth = (role: Role, platform: string) =>
+      g.buildx.written[role]!.find((p) => p.platform === platform)!.compressed;
+    const largest = ['linux/amd64', 'linux/arm64'].sort(
+      (a, b) => growth('head', b) - growth('base', b) - (growth('head', a) - growth('base', a)),
+    )[0]!;
+    expect(result.decision.headline?.platform).toBe(largest);
+    expect(result.outputs['head-size']).toBe(String(growth('head', largest)));
+    expect(result.outputs['base-size']).toBe(String(growth('base', largest)));
+    expect(result.outputs.delta).toBe(String(growth('head', largest) - growth('base', largest)));
+  });
+
+  it('fails when a platform grows past max-increase, naming that platform, the figure, the limit and the basis', async () => {
+    const g = await gate({ raw: { 'max-increase': '1MB' }, head: service(1_001_000, 2_900_000) });
+    const result = await g.run();
+
+    expect(result.decision.verdict).toBe('fail');
+    expect(result.decision.violations.map((v) => [v.platform, v.rule, v.basis, v.actual, v.limit])).toEqual([
+      ['linux/arm64', 'max-increase', 'uncompressed', 2_000_000, 1_000_000],
+    ]);
+    expect(result.failure).toBe(result.decision.violations[0]!.message);
+    expect(result.failure).toContain('linux/arm64');
+    expect(result.failure).not.toContain('linux/amd64');
+    expect(result.failure).toContain('uncompressed');
+    expect(result.failure).toContain('2,000,000 B');
+    expect(result.failure).toMatch(/max-increase 1\.00 MB/);
+    expect(result.outputs).toMatchObject({ verdict: 'fail', delta: '2000000' });
+    // The verdict is still published.
+    expect(g.comments.calls).toHaveLength(1);
+    expect(g.summary.written).toHaveLength(1);
+  });
+
+  it('warns instead of failing in warn mode', async () => {
+    const g = await gate({
+      raw: { 'max-increase': '1MB', mode: 'warn' },
+      head: service(1_001_000, 2_900_000),
+    });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('warn');
+    expect(result.failure).toBeNull();
+    expect(g.log.warnings.some((w) => w.includes('linux/arm64') && w.includes('max-increase'))).toBe(true);
+  });
+
+  describe('when the base commit has no Dockerfile', () => {
+    it('has no baseline, says why, and does not apply growth limits', async () => {
+      const g = await gate({
+        raw: { 'max-increase': '0', 'max-increase-percent': '0' },
+        dockerfileAtBase: null,
+      });
+      const result = await g.run();
+
+      expect(result.decision.verdict).toBe('no-baseline');
+      expect(result.failure).toBeNull();
+      expect(g.buildx.builds.map((b) => b.role)).toEqual(['head']);
+      expect(g.git.worktrees).toEqual([]);
+      expect(result.report.baseMissingReason).toBe(
+        `the base commit ${BASE_SHA.slice(0, 7)} has no svc/Dockerfile`,
+      );
+      expect(g.log.warnings).toEqual([`no baseline: ${result.report.baseMissingReason}`]);
+      expect(result.markdown).toContain('No baseline');
+      expect(result.markdown).toContain('has no svc/Dockerfile');
+      expect(g.comments.calls[0]!.body).toBe(result.markdown);
+      expect(result.outputs).toMatchObject({ verdict: 'no-baseline', 'base-size': '', delta: '' });
+      const amd = g.buildx.written.head!.find((p) => p.platform === 'linux/amd64')!;
+      expect(result.outputs['head-size']).toBe(String(amd.uncompressed));
+    });
+
+    it('still applies max-size', async () => {
+      const headAmd = 40_000 + 1_001_000 + 'busybox'.length;
+      const g = await gate({
+        raw: { 'max-increase': '0', 'max-size': String(headAmd - 1) },
+        dockerfileAtBase: null,
+      });
+      const result = await g.run();
+      expect(result.decision.verdict).toBe('fail');
+      expect(result.decision.violations.map((v) => [v.platform, v.rule, v.actual])).toEqual([
+        ['linux/amd64', 'max-size', headAmd],
+      ]);
+      expect(result.failure).toContain('linux/amd64');
+      expect(result.failure).toContain('max-size');
+    });
+  });
+
+  it('treats a failed base build as no baseline, never as a head failure', async () => {
+    const tail = 'ERROR: process "/bin/sh -c go build ./..." did not complete successfully: exit code: 1';
+    const g = await gate({ raw: { 'max-increase': '0' }, base: { fail: tail } });
+    const result = await g.run();
+
+    expect(result.decision.verdict).toBe('no-baseline');
+    expect(result.failure).toBeNull();
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'base']);
+    expect(result.report.baseMissingReason).toBe(
+      `the base commit ${BASE_SHA.slice(0, 7)} failed to build (see the log)`,
+    );
+    expect(g.log.warnings.some((w) => w.includes("the base commit's build failed") && w.includes(tail))).toBe(
+      true,
+    );
+    expect(g.git.removed).toEqual(g.git.worktrees);
+    expect(g.git.worktrees).toHaveLength(1);
+    // The head was measured all the same.
+    expect(result.report.platforms.every((p) => p.head !== null && p.base === null)).toBe(true);
+    expect(g.comments.calls).toHaveLength(1);
+  });
+
+  it("fails the step with buildx's own output tail when the head build fails", async () => {
+    const tail = '#12 ERROR: failed to solve: golang:1.24: not found';
+    const g = await gate({ head: { fail: tail } });
+    const failure = await g.run().then(
+      () => null,
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(BuildError);
+    expect((failure as BuildError).tail).toBe(tail);
+    expect((failure as BuildError).message).toContain(tail);
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head']);
+    expect(g.git.resolved).toEqual([]);
+    expect(g.comments.calls).toEqual([]);
+    expect(g.summary.written).toEqual([]);
+  });
+
+  describe('on pull_request_target', () => {
+    it('refuses to build the pull request before anything runs unless allow-untrusted-build is set', async () => {
+      const g = await gate({ eventName: 'pull_request_target' });
+      const failure = await g.run().then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(GateRefusedError);
+      expect((failure as Error).message).toContain('pull_request_target');
+      expect((failure as Error).message).toContain('`allow-untrusted-build: true`');
+      expect(g.docker.pings).toBe(0);
+      expect(g.buildx.builds).toEqual([]);
+      expect(g.git.resolved).toEqual([]);
+      expect(g.comments.calls).toEqual([]);
+    });
+
+    it('builds when allow-untrusted-build is true', async () => {
+      const g = await gate({ eventName: 'pull_request_target', raw: { 'allow-untrusted-build': 'true' } });
+      const result = await g.run();
+      expect(result.decision.verdict).toBe('pass');
+      expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'base']);
+    });
+  });
+
+  it('warns once, naming `pull-requests: write`, when the token may not comment, and keeps the verdict', async () => {
+    const allowed = await (await gate({ raw: { 'max-increase': '5MB' } })).run();
+    const g = await gate({
+      raw: { 'max-increase': '5MB' },
+      comment: {
+        kind: 'forbidden',
+        status: 403,
+        reason: 'GitHub refused to create the comment (403 Resource not accessible by integration)',
+        permissionNeeded: 'pull-requests: write',
+      },
+    });
+    const result = await g.run();
+
+    expect(result.decision.verdict).toBe(allowed.decision.verdict);
+    expect(result.outputs).toEqual({ ...allowed.outputs, 'report-path': result.reportPath });
+    expect(g.comments.calls).toHaveLength(1);
+    expect(g.log.warnings).toHaveLength(1);
+    expect(g.log.warnings[0]).toContain('`pull-requests: write`');
+    expect(g.log.warnings[0]).toContain('#7');
+    expect(g.log.warnings[0]).toContain('403 Resource not accessible by integration');
+    expect(g.summary.written).toEqual([result.markdown]);
+    expect(existsSync(result.reportPath!)).toBe(true);
+  });
+
+  it('records how long each phase took, in the report and in the log', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const g = await gate({
+      onPing: () => vi.advanceTimersByTime(30),
+      onBuild: (role) => vi.advanceTimersByTime(role === 'head' ? 1_200 : 800),
+    });
+    const result = await g.run();
+
+    expect(result.report.timings).toEqual({ preflight: 30, head: 1_200, baseline: 800 });
+    expect(Object.keys(result.report.timings)).toEqual(['preflight', 'head', 'baseline']);
+    expect(g.log.infos.filter((line) => line.startsWith('[phase]'))).toEqual([
+      '[phase] preflight: 0.03 s',
+      '[phase] head: 1.20 s',
+      '[phase] baseline: 0.80 s',
+    ]);
+    const onDisk = JSON.parse(await readFile(result.reportPath!, 'utf8'));
+    expect(onDisk.timings).toEqual(result.report.timings);
+  });
+});
