@@ -77521,9 +77521,14 @@ var DockerodeEngine = class {
       await this.docker.ping();
     } catch (error) {
       throw new Error(
-        `Docker is not reachable at ${describeDockerHost()} (${error.message}): start the daemon or set DOCKER_HOST`
+        `Docker is not reachable at ${this.endpoint()} (${error.message}): start the daemon or set DOCKER_HOST`
       );
     }
+  }
+  endpoint() {
+    const modem = this.docker.modem;
+    if (modem.socketPath) return `unix://${modem.socketPath}`;
+    return modem.host ? `${modem.protocol ?? "http"}://${modem.host}:${modem.port ?? ""}` : describeDockerHost();
   }
   async imageStore() {
     const info = await this.docker.info();
@@ -78733,14 +78738,15 @@ function parseNumeric(block, start, length, at) {
 }
 function checksumMatches(block) {
   const stored = parseOctal(block, 148, 8);
-  let unsigned = 0;
-  let signed = 0;
+  let unsigned = 8 * 32;
+  let high = 0;
   for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 32 : block[i];
+    if (i === 148) i = 156;
+    const b = block[i];
     unsigned += b;
-    signed += b >= 128 ? b - 256 : b;
+    if (b >= 128) high++;
   }
-  return stored === unsigned || stored === signed;
+  return stored === unsigned || stored === unsigned - 256 * high;
 }
 function isZeroBlock(block) {
   for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
@@ -80578,7 +80584,7 @@ function parseInputs(read, env) {
     );
   }
   const baseImage = optional("base-image");
-  const baselineText = text("baseline") || (baseImage ? "image" : "build");
+  const baselineText = text("baseline") || (baseImage ? "image" : image ? "none" : "build");
   const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
   if (baseline === "image" && !baseImage) {
     throw new InputError(

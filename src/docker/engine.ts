@@ -35,9 +35,15 @@ export class DockerodeEngine implements DockerEngine {
       await this.docker.ping();
     } catch (error) {
       throw new Error(
-        `Docker is not reachable at ${describeDockerHost()} (${(error as Error).message}): start the daemon or set DOCKER_HOST`,
+        `Docker is not reachable at ${this.endpoint()} (${(error as Error).message}): start the daemon or set DOCKER_HOST`,
       );
     }
+  }
+
+  private endpoint(): string {
+    const modem = this.docker.modem as { socketPath?: string; host?: string; port?: number; protocol?: string };
+    if (modem.socketPath) return `unix://${modem.socketPath}`;
+    return modem.host ? `${modem.protocol ?? 'http'}://${modem.host}:${modem.port ?? ''}` : describeDockerHost();
   }
 
   async imageStore(): Promise<ImageStore> {

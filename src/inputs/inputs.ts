@@ -135,7 +135,8 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
   }
 
   const baseImage = optional('base-image');
-  const baselineText = text('baseline') || (baseImage ? 'image' : 'build');
+  // Default: compare with base-image when given; a given head image alone has nothing to build a base from.
+  const baselineText = text('baseline') || (baseImage ? 'image' : image ? 'none' : 'build');
   const baseline = oneOf('baseline', baselineText, ['build', 'image', 'none'] as const);
   if (baseline === 'image' && !baseImage) {
     throw new InputError(

@@ -191,7 +191,8 @@ export class PackageInterner {
     if (length === this.lastLength && this.sameBytes(start, this.lastStart, length)) return this.lastId;
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-    hash = (hash ^ length) >>> 0;
+    // 30 bits keep the key a small integer (no boxed number per lookup); hits are confirmed byte by byte.
+    hash = (hash ^ length) & 0x3fffffff;
     const raw = this.byHash.get(hash);
     let id: number | undefined;
     if (

@@ -1,7 +1,7 @@
 // Go's function table (pclntab): every Go function's entry address and name, which is all that sizing by
 // package needs. Names are not decoded here; callers get file offsets and read only what they use.
 
-import { type Elf, type ElfSection, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from './elf.js';
+import { type Elf, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from './elf.js';
 
 export type PclntabFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
 
@@ -172,50 +172,45 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
   };
 }
 
-function candidates(elf: Elf): Candidate[] {
-  const own = (s: ElfSection): Candidate => ({
-    offset: s.offset,
-    limit: s.offset + s.size,
-    section: s.name,
-    wholeSection: true,
-  });
+const SHT_PROGBITS = 1;
+
+/** Places the table may be, best first; scanned regions are searched lazily, so the search stops at the
+ * first table that parses. */
+function* candidates(elf: Elf): Generator<Candidate> {
   const named = elf.sections.filter(
     (s) => (s.name === '.gopclntab' || s.name === '.data.rel.ro.gopclntab') && s.type !== SHT_NOBITS,
   );
-  if (named.length > 0) return named.map(own);
+  for (const s of named)
+    yield { offset: s.offset, limit: s.offset + s.size, section: s.name, wholeSection: true };
+  if (named.length > 0) return;
   // External-link PIE folds the table into .data.rel.ro: look for the magic in allocated, non-executable
-  // sections (or, without section headers, non-executable segments) at 8-byte alignment.
+  // data sections (or, without section headers, non-executable segments) at 8-byte alignment.
+  const rank = (name: string): number => (name === '.data.rel.ro' ? 0 : name === '.rodata' ? 1 : 2);
   const regions =
     elf.sections.length > 0
       ? elf.sections
           .filter(
-            (s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.type !== SHT_NOBITS,
+            (s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.type === SHT_PROGBITS,
           )
+          .sort((x, y) => rank(x.name) - rank(y.name))
           .map((s) => ({ offset: s.offset, limit: s.offset + s.size, section: s.name }))
       : elf.segments
           .filter((p) => p.type === PT_LOAD && (p.flags & PF_X) === 0)
           .map((p) => ({ offset: p.offset, limit: p.offset + p.filesz, section: '(segment)' }));
-  const found: Candidate[] = [];
   const { bytes } = elf;
   for (const r of regions) {
     const limit = Math.min(r.limit, bytes.length);
     for (let at = r.offset; at + 8 <= limit; at += 8) {
+      // Bytes 1 and 2 are 0xff in both byte orders; checking them first rejects almost every position.
+      if (bytes[at + 1] !== 0xff || bytes[at + 2] !== 0xff || bytes[at + 4] !== 0 || bytes[at + 5] !== 0)
+        continue;
       const b0 = bytes[at]!;
       const b3 = bytes[at + 3]!;
-      const little = b3 === 0xff && isMagicByte(b0);
-      const big = b0 === 0xff && isMagicByte(b3);
-      if (
-        (little || big) &&
-        bytes[at + 1] === 0xff &&
-        bytes[at + 2] === 0xff &&
-        bytes[at + 4] === 0 &&
-        bytes[at + 5] === 0
-      ) {
-        found.push({ offset: at, limit, section: r.section, wholeSection: false });
+      if ((b3 === 0xff && isMagicByte(b0)) || (b0 === 0xff && isMagicByte(b3))) {
+        yield { offset: at, limit, section: r.section, wholeSection: false };
       }
     }
   }
-  return found;
 }
 
 function isMagicByte(b: number): boolean {

@@ -119,7 +119,8 @@ export async function analyzeLayers<T = never>(
 
   const abort = new AbortController();
   const captureTurn = new Turns();
-  const scans: Promise<ScannedLayer<T>>[] = [];
+  // A layer's scan is dropped once applied, so only the entry lists of layers in flight stay in memory.
+  const scans: (Promise<ScannedLayer<T>> | undefined)[] = [];
   const startScan = (index: number) => {
     const layer = layers[index]!;
     const scan = scanLayer(layer, index, options.capture, captureTurn, abort.signal).catch(
@@ -140,6 +141,7 @@ export async function analyzeLayers<T = never>(
   try {
     for (let index = 0; index < layers.length; index++) {
       const scanned = await scans[index]!;
+      scans[index] = undefined;
       if (index + concurrency < layers.length) startScan(index + concurrency);
       filesystem.beginLayer(index);
       dive.beginLayer();

@@ -84,7 +84,7 @@ export class WasteLedger {
       wastedBytesWritten: 0,
       wastedBytesCaused: 0,
     }));
-    const causes = new Map<string, WasteCause & { writers: Set<number> }>();
+    const causes = new Map<string, WasteCause>();
     let bytes = 0;
     for (const file of this.wasted) {
       bytes += file.bytes;
@@ -102,22 +102,22 @@ export class WasteLedger {
           bytes: 0,
           files: 0,
           writtenBy: [],
-          writers: new Set(),
         };
         causes.set(key, cause);
       }
       cause.bytes += file.bytes;
       cause.files++;
-      cause.writers.add(file.writtenBy);
+      if (!cause.writtenBy.includes(file.writtenBy)) cause.writtenBy.push(file.writtenBy);
     }
     const sortedFiles = [...this.wasted].sort(
       (a, b) => b.bytes - a.bytes || compareText(a.path, b.path) || a.writtenBy - b.writtenBy,
     );
-    const sortedCauses = [...causes.values()]
-      .map(({ writers, ...cause }) => ({ ...cause, writtenBy: [...writers].sort((a, b) => a - b) }))
-      .sort((a, b) => b.bytes - a.bytes || a.removedBy - b.removedBy || compareText(a.cause, b.cause));
+    const sortedCauses = [...causes.values()].sort(
+      (a, b) => b.bytes - a.bytes || a.removedBy - b.removedBy || compareText(a.cause, b.cause),
+    );
     const largestFiles = sortedFiles.slice(0, limit);
     const listedCauses = sortedCauses.slice(0, limit);
+    for (const cause of listedCauses) cause.writtenBy.sort((a, b) => a - b);
     return {
       bytes,
       files: this.wasted.length,

@@ -40,12 +40,18 @@ describe.each(BINARIES)('%s', (file) => {
   it('has the sections, segments, interpreter and NEEDED libraries readelf lists', async () => {
     const report = analyse(file);
     const reference = await readelf(file);
-    expect(report.elf.sections.map((s) => ({ index: s.index, name: s.name, type: s.type, offset: s.offset, size: s.size }))).toEqual(
-      reference.sections,
-    );
-    expect(report.elf.segments.map((p) => ({ type: p.type, offset: p.offset, filesz: p.filesz, memsz: p.memsz }))).toEqual(
-      reference.segments,
-    );
+    expect(
+      report.elf.sections.map((s) => ({
+        index: s.index,
+        name: s.name,
+        type: s.type,
+        offset: s.offset,
+        size: s.size,
+      })),
+    ).toEqual(reference.sections);
+    expect(
+      report.elf.segments.map((p) => ({ type: p.type, offset: p.offset, filesz: p.filesz, memsz: p.memsz })),
+    ).toEqual(reference.segments);
     expect(report.linkage.interpreter).toBe(reference.interpreter);
     expect(report.linkage.needed).toEqual(reference.needed);
     expect(report.linkage.kind).toBe(
@@ -81,8 +87,23 @@ describe.each(BINARIES)('%s', (file) => {
 describe('truncated copies of a real Go binary', () => {
   it('give a clean result at every cut, never a throw', () => {
     const whole = readFileSync(GO);
-    const cuts = [0, 3, 16, 63, 64, 200, 4096, 65536, whole.length >> 2, whole.length >> 1, whole.length - 4096, whole.length - 1];
-    const kinds = cuts.map((length) => analyzeGoBinary(whole.subarray(0, length), { attributeModules: true }).kind);
+    const cuts = [
+      0,
+      3,
+      16,
+      63,
+      64,
+      200,
+      4096,
+      65536,
+      whole.length >> 2,
+      whole.length >> 1,
+      whole.length - 4096,
+      whole.length - 1,
+    ];
+    const kinds = cuts.map(
+      (length) => analyzeGoBinary(whole.subarray(0, length), { attributeModules: true }).kind,
+    );
     expect(kinds.slice(0, 2)).toEqual(['not-go', 'not-go']);
     // Go's own linker puts the section headers first: once they are in, the build info's absence shows.
     expect(new Set(kinds)).toEqual(new Set(['not-go', 'go-unreadable', 'go']));

@@ -14,7 +14,14 @@ const BIG = 1 << 30;
 
 /** An offline, reproducible Go environment: no toolchain switch, no module proxy, no parent workspace. */
 export function goEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, GOTOOLCHAIN: 'local', GOPROXY: 'off', GOFLAGS: '-mod=mod', GOWORK: 'off', ...extra };
+  return {
+    ...process.env,
+    GOTOOLCHAIN: 'local',
+    GOPROXY: 'off',
+    GOFLAGS: '-mod=mod',
+    GOWORK: 'off',
+    ...extra,
+  };
 }
 
 export async function goVersionM(file: string): Promise<string> {
@@ -28,7 +35,12 @@ export async function copyFixture(name: string): Promise<string> {
   return dir;
 }
 
-export async function goBuild(dir: string, output: string, args: string[], env: Record<string, string>): Promise<string> {
+export async function goBuild(
+  dir: string,
+  output: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<string> {
   const out = join(dir, output);
   await run(GO, ['build', '-o', out, ...args, '.'], { cwd: dir, env: goEnv(env), maxBuffer: BIG });
   return out;
@@ -43,11 +55,15 @@ export interface NmSymbol {
 
 /** `go tool nm -size -sort address`: reads only .symtab, so it is independent of the function table. */
 export async function goToolNm(file: string): Promise<NmSymbol[]> {
-  const { stdout } = await run(GO, ['tool', 'nm', '-size', '-sort', 'address', file], { env: goEnv(), maxBuffer: BIG });
+  const { stdout } = await run(GO, ['tool', 'nm', '-size', '-sort', 'address', file], {
+    env: goEnv(),
+    maxBuffer: BIG,
+  });
   const symbols: NmSymbol[] = [];
   for (const line of stdout.split('\n')) {
     const m = /^\s*([0-9a-f]+)\s+(\d+)\s+(\S)\s+(.*)$/.exec(line);
-    if (m) symbols.push({ address: Number.parseInt(m[1]!, 16), size: Number(m[2]), type: m[3]!, name: m[4]! });
+    if (m)
+      symbols.push({ address: Number.parseInt(m[1]!, 16), size: Number(m[2]), type: m[3]!, name: m[4]! });
   }
   return symbols;
 }
@@ -64,7 +80,7 @@ export async function goToolAddr2line(file: string, addresses: number[]): Promis
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`addr2line exited ${code}`))));
   });
-  child.stdin!.end(addresses.map((a) => `0x${a.toString(16)}`).join('\n') + '\n');
+  child.stdin!.end(addresses.map((a) => `0x${a.toString(16)}\n`).join(''));
   // Two lines per address: the function name, then file:line.
   const lines = (await output).split('\n');
   return addresses.map((_, i) => (lines[i * 2 + 1] ?? '').replace(/:\d+$/, ''));
@@ -105,12 +121,21 @@ export async function readelf(file: string): Promise<ReadelfFacts> {
       const fields = section[2]!.trim().split(/\s+/);
       // Section 0 has an empty name.
       const [name, type, , offset, size] = index === 0 ? ['', ...fields] : fields;
-      sections.push({ index, name: name!, type: type!, offset: Number.parseInt(offset!, 16), size: Number.parseInt(size!, 16) });
+      sections.push({
+        index,
+        name: name!,
+        type: type!,
+        offset: Number.parseInt(offset!, 16),
+        size: Number.parseInt(size!, 16),
+      });
       continue;
     }
     if (line.startsWith('Program Headers:')) inProgramHeaders = true;
     else if (line.trim() === '' || line.includes('Section to Segment mapping')) inProgramHeaders = false;
-    const segment = /^\s+([A-Z_]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s/.exec(line);
+    const segment =
+      /^\s+([A-Z_]+)\s+0x([0-9a-f]+)\s+0x[0-9a-f]+\s+0x[0-9a-f]+\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s/.exec(
+        line,
+      );
     if (inProgramHeaders && segment) {
       segments.push({
         type: segment[1]!,

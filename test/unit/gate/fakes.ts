@@ -144,11 +144,12 @@ export class FakeGit implements BaselineGit {
 export class FakeComments implements PullRequestComments {
   readonly calls: { target: CommentTarget; key: string; body: string }[] = [];
 
-  constructor(private readonly result: CommentResult) {}
+  /** A fixed result, or another PullRequestComments to pass the call on to. */
+  constructor(private readonly answer: CommentResult | PullRequestComments) {}
 
   async upsert(target: CommentTarget, key: string, body: string): Promise<CommentResult> {
     this.calls.push({ target, key, body });
-    return this.result;
+    return 'upsert' in this.answer ? this.answer.upsert(target, key, body) : this.answer;
   }
 }
 

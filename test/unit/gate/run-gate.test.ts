@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BuildError } from '../../../src/buildx/buildx.js';
 import { type GateContext, GateRefusedError, type GateResult, runGate } from '../../../src/gate/run-gate.js';
-import type { CommentResult } from '../../../src/github/comments.js';
+import type { GitHubClient } from '../../../src/github/client.js';
+import {
+  type CommentResult,
+  createPullRequestComments,
+  type PullRequestComments,
+} from '../../../src/github/comments.js';
 import type { PullRequestContext } from '../../../src/github/event.js';
 import { type InputName, type Inputs, parseInputs } from '../../../src/inputs/inputs.js';
 import { readActionFile } from '../project/action-yml.js';
@@ -102,7 +107,7 @@ interface Setup {
   base?: BuildPlan;
   eventName?: string;
   dockerfileAtBase?: string | null;
-  comment?: CommentResult;
+  comment?: CommentResult | PullRequestComments;
   onBuild?: (role: Role) => void;
   onPing?: () => void;
 }
@@ -367,26 +372,48 @@ describe('runGate', () => {
 
   it('warns once, naming `pull-requests: write`, when the token may not comment, and keeps the verdict', async () => {
     const allowed = await (await gate({ raw: { 'max-increase': '5MB' } })).run();
-    const g = await gate({
-      raw: { 'max-increase': '5MB' },
-      comment: {
-        kind: 'forbidden',
-        status: 403,
-        reason: 'GitHub refused to create the comment (403 Resource not accessible by integration)',
-        permissionNeeded: 'pull-requests: write',
+    // The real comments adapter, over a client whose token may read but not write (a fork's token).
+    const readOnly = {
+      paginate: async () => [],
+      rest: {
+        issues: {
+          listComments: async () => ({ data: [] }),
+          createComment: async () => {
+            throw Object.assign(new Error('Resource not accessible by integration'), {
+              status: 403,
+              response: { data: { message: 'Resource not accessible by integration' }, headers: {} },
+            });
+          },
+        },
       },
-    });
+    } as unknown as GitHubClient;
+    const g = await gate({ raw: { 'max-increase': '5MB' }, comment: createPullRequestComments(readOnly) });
     const result = await g.run();
 
     expect(result.decision.verdict).toBe(allowed.decision.verdict);
+    expect(result.failure).toBeNull();
     expect(result.outputs).toEqual({ ...allowed.outputs, 'report-path': result.reportPath });
     expect(g.comments.calls).toHaveLength(1);
     expect(g.log.warnings).toHaveLength(1);
-    expect(g.log.warnings[0]).toContain('`pull-requests: write`');
+    expect(g.log.warnings[0]).toContain('pull-requests: write');
     expect(g.log.warnings[0]).toContain('#7');
-    expect(g.log.warnings[0]).toContain('403 Resource not accessible by integration');
+    expect(g.log.warnings[0]).toContain('Resource not accessible by integration');
     expect(g.summary.written).toEqual([result.markdown]);
     expect(existsSync(result.reportPath!)).toBe(true);
+  });
+
+  it('warns and keeps the verdict when commenting fails outright', async () => {
+    const broken: PullRequestComments = {
+      upsert: async () => {
+        throw new Error('GitHub answered 502 three times');
+      },
+    };
+    const g = await gate({ raw: { 'max-increase': '5MB' }, comment: broken });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('pass');
+    expect(g.log.warnings).toEqual([
+      'could not comment on pull request #7: GitHub answered 502 three times (the verdict stands)',
+    ]);
   });
 
   it('records how long each phase took, in the report and in the log', async () => {

@@ -200,12 +200,8 @@ describe('parseInputs: values', () => {
       baseline: 'image',
       baseImage: 'localhost:5000/app:main',
     });
-    const release = parse({
-      context: 'empty',
-      image: 'localhost:5000/app:v2',
-      baseline: 'none',
-      'max-size': '50MB',
-    });
+    // Release gating: a given image and a cap, no baseline to build.
+    const release = parse({ context: 'empty', image: 'localhost:5000/app:v2', 'max-size': '50MB' });
     expect(release).toMatchObject({ image: 'localhost:5000/app:v2', baseline: 'none', maxSize: 50_000_000 });
   });
 
@@ -367,7 +363,7 @@ describe('parseInputs: each bad input is one line that names the input and the f
     ],
     [
       'an image with a built baseline but nothing to build it from',
-      () => ({ image: 'localhost:5000/app:v2' }),
+      () => ({ image: 'localhost:5000/app:v2', baseline: 'build' }),
       'baseline',
       /`image` is set, so the head is not built here: set `base-image` .* or `baseline: none`/,
     ],

@@ -93,7 +93,6 @@ describe('action.yml', () => {
         expect.arrayContaining([
           'context',
           'platforms',
-          'baseline',
           'size-basis',
           'mode',
           'comment',

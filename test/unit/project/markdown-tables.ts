@@ -1,6 +1,9 @@
-// Reads the README's reference tables: the first markdown table under a heading with a given title.
+// Reads the markdown tables of a document (outside code fences), so the README's reference tables can be
+// compared with action.yml.
 
 export interface MarkdownTable {
+  /** 1-based line of the header row. */
+  line: number;
   header: string[];
   rows: string[][];
 }
@@ -14,37 +17,39 @@ export function tableCells(line: string): string[] {
   return inner.split(/(?<!\\)\|/).map((cell) => cell.trim().replaceAll('\\|', '|'));
 }
 
-function isDelimiterRow(cells: string[]): boolean {
+function isDelimiterRow(line: string | undefined): boolean {
+  if (line === undefined || !line.trim().startsWith('|')) return false;
+  const cells = tableCells(line);
   return cells.length > 0 && cells.every((cell) => /^:?-{3,}:?$/.test(cell));
 }
 
-/**
- * The first table in the section whose heading (any level) reads `title`, or an explanation of what is
- * missing. The section ends at the next heading of the same or a higher level.
- */
-export function tableUnderHeading(markdown: string, title: string): MarkdownTable | string {
+export function markdownTables(markdown: string): MarkdownTable[] {
   const lines = markdown.split(/\r?\n/);
-  const start = lines.findIndex((line) => new RegExp(`^#{1,6}\\s+${title}\\s*$`).test(line));
-  if (start < 0) return `no "${title}" heading (a line like "## ${title}")`;
-  const level = /^#+/.exec(lines[start]!)![0].length;
+  const tables: MarkdownTable[] = [];
   let inFence = false;
-  for (let i = start + 1; i < lines.length; i++) {
+  for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (/^\s*(```|~~~)/.test(line)) inFence = !inFence;
-    if (inFence) continue;
-    const heading = /^(#{1,6})\s/.exec(line);
-    if (heading && heading[1]!.length <= level) break;
-    if (!line.trim().startsWith('|')) continue;
-    const next = lines[i + 1];
-    if (next === undefined || !isDelimiterRow(tableCells(next))) {
-      return `the "${title}" section has a "|" line that does not start a table (no | --- | row under it): ${line}`;
-    }
+    if (inFence || !line.trim().startsWith('|') || !isDelimiterRow(lines[i + 1])) continue;
     const rows: string[][] = [];
-    for (let j = i + 2; j < lines.length && lines[j]!.trim().startsWith('|'); j++)
-      rows.push(tableCells(lines[j]!));
-    return { header: tableCells(line), rows };
+    let j = i + 2;
+    for (; j < lines.length && lines[j]!.trim().startsWith('|'); j++) rows.push(tableCells(lines[j]!));
+    tables.push({ line: i + 1, header: tableCells(line), rows });
+    i = j - 1;
   }
-  return `the "${title}" section has no markdown table`;
+  return tables;
+}
+
+/** The one table whose header row is exactly `header`, or why there is not exactly one. */
+export function tableWithHeader(markdown: string, header: readonly string[]): MarkdownTable | string {
+  const found = markdownTables(markdown).filter(
+    (t) => t.header.length === header.length && t.header.every((cell, i) => cell === header[i]),
+  );
+  const row = `| ${header.join(' | ')} |`;
+  if (found.length === 0) return `no table with the header row ${row}`;
+  if (found.length > 1)
+    return `${found.length} tables with the header row ${row} (lines ${found.map((t) => t.line).join(', ')})`;
+  return found[0]!;
 }
 
 /** Whitespace collapsed, so a description may be wrapped differently in YAML and markdown. */

@@ -1,40 +1,44 @@
-// The README's "Inputs" and "Outputs" tables must say what action.yml says. Format (one row per entry, in
-// action.yml's order; descriptions as in action.yml with whitespace collapsed, a literal | written \|):
+// The README's inputs and outputs tables must say what action.yml says. Format: two markdown tables,
+// anywhere in README.md (outside code blocks), one row per entry in action.yml's order, the name in
+// backticks, the description as in action.yml (whitespace collapsed; a literal | written \|), and the
+// action.yml default in backticks, or an empty cell (or —) when there is none:
 //
-//   ## Inputs
 //   | Input | Description | Default |
 //   | --- | --- | --- |
 //   | `context` | Build context, relative to the workspace. | `.` |
 //   | `file` | Dockerfile path, relative to the workspace. Default <context>/Dockerfile. | |
 //
-//   ## Outputs
 //   | Output | Description |
 //   | --- | --- |
 //   | `verdict` | pass, fail, warn or no-baseline. |
-//
-// The Default cell is the action.yml default in backticks, or empty (or —) when there is none.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, readActionFile } from './action-yml.js';
-import { type MarkdownTable, normalizeText, tableCells, tableUnderHeading } from './markdown-tables.js';
+import {
+  type MarkdownTable,
+  markdownTables,
+  normalizeText,
+  tableCells,
+  tableWithHeader,
+} from './markdown-tables.js';
 
 const README = join(ROOT, 'README.md');
 const action = readActionFile();
 
 const FORMAT =
-  'README.md needs an "## Inputs" section with a table `| Input | Description | Default |` and an "## Outputs" ' +
-  'section with a table `| Output | Description |`: one row per action.yml entry, in action.yml order, first ' +
-  'cell the name in backticks, the description as in action.yml, the default in backticks (empty when none)';
+  'README.md needs an inputs table with the header row `| Input | Description | Default |` and an outputs ' +
+  'table with the header row `| Output | Description |`: one row per action.yml entry, in action.yml order, ' +
+  'first cell the name in backticks, the description as in action.yml, the default in backticks (empty when none)';
 
 function readme(): string {
   if (!existsSync(README)) throw new Error(`README.md does not exist. ${FORMAT}`);
   return readFileSync(README, 'utf8');
 }
 
-function table(title: string): MarkdownTable {
-  const found = tableUnderHeading(readme(), title);
-  if (typeof found === 'string') throw new Error(`README.md: ${found}. ${FORMAT}`);
+function table(markdown: string, header: readonly string[]): MarkdownTable {
+  const found = tableWithHeader(markdown, header);
+  if (typeof found === 'string') throw new Error(`README.md has ${found}. ${FORMAT}`);
   return found;
 }
 
@@ -50,65 +54,89 @@ function nameCell(cell: string): string {
   return /^`([^`]+)`$/.exec(cell)?.[1] ?? `(not a name in backticks) ${cell}`;
 }
 
+function readmeInputs(markdown: string) {
+  return table(markdown, ['Input', 'Description', 'Default']).rows.map((row) => ({
+    name: nameCell(row[0] ?? ''),
+    description: normalizeText(row[1] ?? ''),
+    default: defaultCell(row[2] ?? ''),
+    cells: row.length,
+  }));
+}
+
+function readmeOutputs(markdown: string) {
+  return table(markdown, ['Output', 'Description']).rows.map((row) => ({
+    name: nameCell(row[0] ?? ''),
+    description: normalizeText(row[1] ?? ''),
+    cells: row.length,
+  }));
+}
+
+const expectedInputs = action.inputs.map((input) => ({
+  name: input.name,
+  description: normalizeText(input.description),
+  default: input.default,
+  cells: 3,
+}));
+
+const expectedOutputs = action.outputs.map((output) => ({
+  name: output.name,
+  description: normalizeText(output.description),
+  cells: 2,
+}));
+
 describe('README.md', () => {
-  it('has an Inputs table equal to action.yml inputs: names, descriptions, defaults, in order', () => {
-    const inputs = table('Inputs');
-    expect(inputs.header, FORMAT).toEqual(['Input', 'Description', 'Default']);
-    const rows = inputs.rows.map((row) => ({
-      name: nameCell(row[0] ?? ''),
-      description: normalizeText(row[1] ?? ''),
-      default: defaultCell(row[2] ?? ''),
-      cells: row.length,
-    }));
-    const expected = action.inputs.map((input) => ({
-      name: input.name,
-      description: normalizeText(input.description),
-      default: input.default,
-      cells: 3,
-    }));
-    expect(rows, 'README.md Inputs table differs from action.yml').toEqual(expected);
+  it('has an inputs table equal to action.yml inputs: names, descriptions, defaults, in order', () => {
+    expect(readmeInputs(readme()), `README.md inputs table differs from action.yml. ${FORMAT}`).toEqual(
+      expectedInputs,
+    );
   });
 
-  it('has an Outputs table equal to action.yml outputs: names and descriptions, in order', () => {
-    const outputs = table('Outputs');
-    expect(outputs.header, FORMAT).toEqual(['Output', 'Description']);
-    const rows = outputs.rows.map((row) => ({
-      name: nameCell(row[0] ?? ''),
-      description: normalizeText(row[1] ?? ''),
-      cells: row.length,
-    }));
-    const expected = action.outputs.map((output) => ({
-      name: output.name,
-      description: normalizeText(output.description),
-      cells: 2,
-    }));
-    expect(rows, 'README.md Outputs table differs from action.yml').toEqual(expected);
+  it('has an outputs table equal to action.yml outputs: names and descriptions, in order', () => {
+    expect(readmeOutputs(readme()), `README.md outputs table differs from action.yml. ${FORMAT}`).toEqual(
+      expectedOutputs,
+    );
+  });
+
+  it('would notice a changed default, a dropped row, a reordered row or an unquoted name', () => {
+    const text = readme();
+    const row = (name: string) => text.split('\n').find((line) => line.startsWith(`| \`${name}\` |`))!;
+    const changedDefault = text.replace(row('platforms'), row('platforms').replace('linux/amd64,', ''));
+    const dropped = text.replace(`${row('summary')}\n`, '');
+    const swapped = text
+      .replace(row('context'), '@@')
+      .replace(row('file'), row('context'))
+      .replace('@@', row('file'));
+    const unquoted = text.replace('| `verdict` |', '| verdict |');
+    expect(readmeInputs(changedDefault)).not.toEqual(expectedInputs);
+    expect(readmeInputs(dropped)).not.toEqual(expectedInputs);
+    expect(readmeInputs(swapped)).not.toEqual(expectedInputs);
+    expect(readmeOutputs(unquoted)).not.toEqual(expectedOutputs);
   });
 });
 
 describe('the README table reader', () => {
   const doc = [
     '# Tool',
-    '## Inputs',
     'Some prose | with a bar.',
-    '```yaml',
-    '| not a table | in a fence |',
+    '```markdown',
+    '| Input | Description | Default |',
+    '| --- | --- | --- |',
     '```',
     '| Input | Description | Default |',
     '|:--- | --- | ---:|',
     '| `a` | Uses a \\| bar. | `x` |',
     '| `b` | No default. | |',
     '',
-    '### Notes',
-    '## Outputs',
-    'none yet',
-    '## Later',
+    '| Output | Description |',
+    '| --- | --- |',
     '| Output | Description |',
     '| --- | --- |',
   ].join('\n');
 
-  it('finds the first table of a section and splits its cells', () => {
-    expect(tableUnderHeading(doc, 'Inputs')).toEqual({
+  it('finds tables outside code blocks and splits their cells', () => {
+    expect(markdownTables(doc).map((t) => t.line)).toEqual([7, 12]);
+    expect(tableWithHeader(doc, ['Input', 'Description', 'Default'])).toEqual({
+      line: 7,
       header: ['Input', 'Description', 'Default'],
       rows: [
         ['`a`', 'Uses a | bar.', '`x`'],
@@ -117,14 +145,23 @@ describe('the README table reader', () => {
     });
   });
 
-  it('does not look past the section for a table', () => {
-    expect(tableUnderHeading(doc, 'Outputs')).toBe('the "Outputs" section has no markdown table');
-    expect(tableUnderHeading(doc, 'Permissions')).toMatch(/no "Permissions" heading/);
+  it('says when a table is missing or a row is not a table', () => {
+    expect(tableWithHeader(doc, ['Permission', 'Why'])).toBe(
+      'no table with the header row | Permission | Why |',
+    );
+    expect(
+      tableWithHeader('| Input | Description | Default |\n| a | b | c |\n', [
+        'Input',
+        'Description',
+        'Default',
+      ]),
+    ).toMatch(/^no table/);
   });
 
-  it('says so when a section has bars but no delimiter row', () => {
-    expect(tableUnderHeading('## Inputs\n| a | b |\n| c | d |\n', 'Inputs')).toMatch(
-      /does not start a table/,
+  it('says when there is more than one table with the header', () => {
+    const twice = '| Output | Description |\n| --- | --- |\n\n| Output | Description |\n| --- | --- |\n';
+    expect(tableWithHeader(twice, ['Output', 'Description'])).toBe(
+      '2 tables with the header row | Output | Description | (lines 1, 4)',
     );
   });
 
