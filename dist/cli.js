@@ -77595,7 +77595,7 @@ var package_default = {
   devDependencies: {
     "@action-validator/cli": "^0.6.0",
     "@action-validator/core": "^0.6.0",
-    "@biomejs/biome": "^2.6.8",
+    "@biomejs/biome": "2.5.15",
     "@octokit/openapi": "^23.0.2",
     "@octokit/webhooks-examples": "^7.6.1",
     "@types/dockerode": "^4.0.2",
@@ -78930,8 +78930,8 @@ async function scanLayerSizes(blob, mediaType) {
     if (entry.kind === "file") {
       uncompressedBytes += entry.size;
       files += 1;
-    } else if (entry.kind === "symlink" && entry.linkname) {
-      uncompressedBytes += Buffer.byteLength(entry.linkname);
+    } else if (entry.kind === "symlink") {
+      uncompressedBytes += entry.linknameBytes;
     }
   }
   return { uncompressedBytes, files, gzipEstimate: estimate ? await estimate : null };

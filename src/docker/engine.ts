@@ -41,9 +41,16 @@ export class DockerodeEngine implements DockerEngine {
   }
 
   private endpoint(): string {
-    const modem = this.docker.modem as { socketPath?: string; host?: string; port?: number; protocol?: string };
+    const modem = this.docker.modem as {
+      socketPath?: string;
+      host?: string;
+      port?: number;
+      protocol?: string;
+    };
     if (modem.socketPath) return `unix://${modem.socketPath}`;
-    return modem.host ? `${modem.protocol ?? 'http'}://${modem.host}:${modem.port ?? ''}` : describeDockerHost();
+    return modem.host
+      ? `${modem.protocol ?? 'http'}://${modem.host}:${modem.port ?? ''}`
+      : describeDockerHost();
   }
 
   async imageStore(): Promise<ImageStore> {

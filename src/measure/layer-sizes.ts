@@ -22,8 +22,8 @@ export async function scanLayerSizes(blob: Readable, mediaType: string): Promise
     if (entry.kind === 'file') {
       uncompressedBytes += entry.size;
       files += 1;
-    } else if (entry.kind === 'symlink' && entry.linkname) {
-      uncompressedBytes += Buffer.byteLength(entry.linkname);
+    } else if (entry.kind === 'symlink') {
+      uncompressedBytes += entry.linknameBytes;
     }
   }
   return { uncompressedBytes, files, gzipEstimate: estimate ? await estimate : null };

@@ -152,6 +152,8 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     }
     entries[nfunc] = word(ftab + nfunc * 2 * ptrSize);
   }
+  // Code lies in the file, so the functions cannot span more than the file holds.
+  if (!(entries[nfunc]! - entries[0]! <= bytes.length)) return 'function entries span more than the file';
   for (let i = 0; i < nfunc; i++) {
     if (!(entries[i + 1]! >= entries[i]!)) return 'function entries are not in address order';
     if (!(names[i]! >= base && names[i]! < limit)) return 'function name out of bounds';

@@ -23,7 +23,7 @@ export interface LayerBlobSource {
   digest: string;
   /** The layer's media type, if known; the blob's first bytes decide the compression anyway. */
   mediaType?: string;
-  /** Opens the (compressed) blob; called once, when the layer's turn comes. */
+  /** Opens the (compressed) blob; called once, up to `concurrency` layers ahead of the one being applied. */
   open: () => Promise<Readable>;
 }
 
@@ -34,8 +34,10 @@ export interface LayerContents {
   compression: LayerCompression;
   /** Bytes of the decompressed tar (the layer's diff_id content). */
   tarBytes: number;
-  /** Regular-file bytes in the tar's headers: the "uncompressed" size of the layer. */
+  /** Regular-file bytes in the tar's headers (hard links count zero). */
   fileBytes: number;
+  /** Bytes of symlink targets (lstat's size of a symlink); the classic store's layer size adds them. */
+  symlinkBytes: number;
   entries: number;
   files: number;
   directories: number;
@@ -207,6 +209,7 @@ async function scanLayer<T>(
     compression,
     tarBytes: 0,
     fileBytes: 0,
+    symlinkBytes: 0,
     entries: 0,
     files: 0,
     directories: 0,
@@ -230,8 +233,10 @@ async function scanLayer<T>(
     else if (marker && !base.startsWith('.wh..wh.')) summary.whiteouts++;
     else if (entry.kind === 'file') summary.files++;
     else if (entry.kind === 'directory') summary.directories++;
-    else if (entry.kind === 'symlink') summary.symlinks++;
-    else if (entry.kind === 'hardlink') summary.hardlinks++;
+    else if (entry.kind === 'symlink') {
+      summary.symlinks++;
+      summary.symlinkBytes += entry.linknameBytes ?? 0;
+    } else if (entry.kind === 'hardlink') summary.hardlinks++;
     else summary.other++;
 
     if (!capture || marker || entry.kind !== 'file' || entry.size === 0) continue;

@@ -25,14 +25,26 @@ it('fetches and builds the base commit from a depth-1 clone of the pull request 
   const baseSha = git(source, ['rev-parse', 'main']);
   const headSha = git(source, ['rev-parse', 'bloat']);
   git(root, ['clone', '-q', '--bare', source, 'origin.git']);
-  git(root, ['clone', '-q', '--depth', '1', '--branch', 'bloat', `file://${join(root, 'origin.git')}`, 'work']);
+  git(root, [
+    'clone',
+    '-q',
+    '--depth',
+    '1',
+    '--branch',
+    'bloat',
+    `file://${join(root, 'origin.git')}`,
+    'work',
+  ]);
   const work = join(root, 'work');
   expect(git(work, ['rev-parse', '--is-shallow-repository'])).toBe('true');
   expect(() => git(work, ['cat-file', '-e', `${baseSha}^{commit}`])).toThrow();
 
   const logs: string[] = [];
   const result = await runGate(
-    parseInputs((name) => ({ 'max-increase': '5MB' })[name as string] ?? '', { workspace: work, eventBaseRef: 'main' }),
+    parseInputs((name) => ({ 'max-increase': '5MB' })[name as string] ?? '', {
+      workspace: work,
+      eventBaseRef: 'main',
+    }),
     {
       eventName: 'pull_request',
       workspace: work,

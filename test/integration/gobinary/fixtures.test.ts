@@ -3,11 +3,24 @@
 
 import { execFile } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGoBinary, renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
 import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
 import { copyFixture, goBuild, goToolAddr2line, goToolNm, goVersionM, readelf } from './reference-tools.js';
+
+const workDirs: string[] = [];
+
+async function fixtureDir(name: string): Promise<string> {
+  const dir = await copyFixture(name);
+  workDirs.push(dir);
+  return dir;
+}
+
+afterAll(async () => {
+  await Promise.all(workDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
 
 function analyse(file: string): GoBinaryReport {
   const report = analyzeGoBinary(readFileSync(file), { attributeModules: true });
@@ -64,7 +77,7 @@ describe('fixture with a local dependency module, built with and without -s -w',
   let stripped: string;
 
   beforeAll(async () => {
-    const dir = await copyFixture('modules');
+    const dir = await fixtureDir('modules');
     // The unstripped build fills the build cache first; the stripped one then only links.
     full = await goBuild(dir, 'app', [], { CGO_ENABLED: '0' });
     stripped = await goBuild(dir, 'app-sw', ['-ldflags=-s -w'], { CGO_ENABLED: '0' });
@@ -134,7 +147,7 @@ describe('cgo fixture linked against the host libc', () => {
   beforeAll(async () => {
     // The test needs a C compiler: without one this fails rather than skips.
     await promisify(execFile)('sh', ['-c', 'command -v gcc']);
-    const dir = await copyFixture('cgo');
+    const dir = await fixtureDir('cgo');
     binary = await goBuild(dir, 'cgoapp', [], { CGO_ENABLED: '1' });
   });
 

@@ -45,6 +45,7 @@ describe('analyzeLayers', () => {
         compression: 'gzip',
         tarBytes: base.length,
         fileBytes: 3700,
+        symlinkBytes: 'busybox'.length,
         entries: 8,
         files: 3,
         directories: 3,

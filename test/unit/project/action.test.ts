@@ -90,14 +90,7 @@ describe('action.yml', () => {
 
     it('has defaults to compare', () => {
       expect(withDefaults.map((i) => i.name)).toEqual(
-        expect.arrayContaining([
-          'context',
-          'platforms',
-          'size-basis',
-          'mode',
-          'comment',
-          'summary',
-        ]),
+        expect.arrayContaining(['context', 'platforms', 'size-basis', 'mode', 'comment', 'summary']),
       );
     });
 
