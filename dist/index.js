@@ -85776,7 +85776,7 @@ async function scanLayerSizes(blob, mediaType) {
       uncompressedBytes += entry.size;
       files += 1;
     } else if (entry.kind === "symlink") {
-      uncompressedBytes += entry.linknameBytes;
+      uncompressedBytes += entry.linknameBytes ?? 0;
     }
   }
   return { uncompressedBytes, files, gzipEstimate: estimate ? await estimate : null };

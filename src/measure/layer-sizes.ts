@@ -23,7 +23,7 @@ export async function scanLayerSizes(blob: Readable, mediaType: string): Promise
       uncompressedBytes += entry.size;
       files += 1;
     } else if (entry.kind === 'symlink') {
-      uncompressedBytes += entry.linknameBytes;
+      uncompressedBytes += entry.linknameBytes ?? 0;
     }
   }
   return { uncompressedBytes, files, gzipEstimate: estimate ? await estimate : null };
