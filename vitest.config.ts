@@ -4,6 +4,10 @@ import { defineConfig } from 'vitest/config';
 // daemon pair and one registry, so they run one file at a time to keep build timings honest.
 export default defineConfig({
   test: {
+    // In CI a JSON report too, from which .ci/run prints the plain "N passed, N failed" line.
+    ...(process.env.CI
+      ? { reporters: ['default', 'json'], outputFile: { json: '.tmp/vitest-results.json' } }
+      : {}),
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -10039,7 +10039,7 @@ var require_api_stream = __commonJS({
   "node_modules/undici/lib/api/api-stream.js"(exports, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { finished, PassThrough: PassThrough2 } = __require("node:stream");
+    var { finished, PassThrough: PassThrough3 } = __require("node:stream");
     var { InvalidArgumentError, InvalidReturnValueError } = require_errors();
     var util = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -10115,7 +10115,7 @@ var require_api_stream = __commonJS({
         if (this.throwOnError && statusCode >= 400) {
           const parsedHeaders = responseHeaders === "raw" ? util.parseHeaders(rawHeaders) : headers;
           const contentType = parsedHeaders["content-type"];
-          res = new PassThrough2();
+          res = new PassThrough3();
           this.callback = null;
           this.runInAsyncScope(
             getResolveErrorBodyCallback,
@@ -10214,7 +10214,7 @@ var require_api_pipeline = __commonJS({
     var {
       Readable: Readable3,
       Duplex,
-      PassThrough: PassThrough2
+      PassThrough: PassThrough3
     } = __require("node:stream");
     var {
       InvalidArgumentError,
@@ -10400,7 +10400,7 @@ var require_api_pipeline = __commonJS({
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
         return pipelineHandler.ret;
       } catch (err) {
-        return new PassThrough2().destroy(err);
+        return new PassThrough3().destroy(err);
       }
     }
     module.exports = pipeline2;
@@ -26644,16 +26644,16 @@ ${formatted}-----END ${type} KEY-----`;
         return BigInt(`0x${buf.hexSlice(0, buf.length)}`);
       }
       function bigIntToBuffer(bn) {
-        let hex = bn.toString(16);
-        if ((hex.length & 1) !== 0) {
-          hex = `0${hex}`;
+        let hex2 = bn.toString(16);
+        if ((hex2.length & 1) !== 0) {
+          hex2 = `0${hex2}`;
         } else {
-          const sigbit = hex.charCodeAt(0);
+          const sigbit = hex2.charCodeAt(0);
           if (sigbit === 56 || sigbit === 57 || sigbit >= 97 && sigbit <= 102) {
-            hex = `00${hex}`;
+            hex2 = `00${hex2}`;
           }
         }
-        return Buffer.from(hex, "hex");
+        return Buffer.from(hex2, "hex");
       }
       return function genOpenSSLRSAPriv2(n, e, d, iqmp, p, q) {
         const bn_d = bigIntFromBuffer(d);
@@ -40568,7 +40568,7 @@ var require_errors3 = __commonJS({
         return `of ${thing} ${String(expected)}`;
       }
     }
-    function startsWith(str, search, pos) {
+    function startsWith2(str, search, pos) {
       return str.substr(!pos || pos < 0 ? 0 : +pos, search.length) === search;
     }
     function endsWith(str, search, this_len) {
@@ -40592,7 +40592,7 @@ var require_errors3 = __commonJS({
     }, TypeError);
     createErrorType("ERR_INVALID_ARG_TYPE", function(name, expected, actual) {
       let determiner;
-      if (typeof expected === "string" && startsWith(expected, "not ")) {
+      if (typeof expected === "string" && startsWith2(expected, "not ")) {
         determiner = "must not be";
         expected = expected.replace(/^not /, "");
       } else {
@@ -42797,14 +42797,14 @@ var require_stream_transform = __commonJS({
 var require_stream_passthrough = __commonJS({
   "node_modules/readable-stream/lib/_stream_passthrough.js"(exports, module) {
     "use strict";
-    module.exports = PassThrough2;
+    module.exports = PassThrough3;
     var Transform = require_stream_transform();
-    require_inherits()(PassThrough2, Transform);
-    function PassThrough2(options) {
-      if (!(this instanceof PassThrough2)) return new PassThrough2(options);
+    require_inherits()(PassThrough3, Transform);
+    function PassThrough3(options) {
+      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
       Transform.call(this, options);
     }
-    PassThrough2.prototype._transform = function(chunk, encoding, cb) {
+    PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
     };
   }
@@ -45083,7 +45083,7 @@ var require_extract = __commonJS({
     var bl = require_bl();
     var headers = require_headers2();
     var Writable = require_readable2().Writable;
-    var PassThrough2 = require_readable2().PassThrough;
+    var PassThrough3 = require_readable2().PassThrough;
     var noop3 = function() {
     };
     var overflow = function(size) {
@@ -45105,9 +45105,9 @@ var require_extract = __commonJS({
     var Source = function(self2, offset) {
       this._parent = self2;
       this.offset = offset;
-      PassThrough2.call(this, { autoDestroy: false });
+      PassThrough3.call(this, { autoDestroy: false });
     };
-    util.inherits(Source, PassThrough2);
+    util.inherits(Source, PassThrough3);
     Source.prototype.destroy = function(err) {
       this._parent.destroy(err);
     };
@@ -48389,14 +48389,14 @@ var require_task = __commonJS({
 var require_node3 = __commonJS({
   "node_modules/dockerode/lib/node.js"(exports, module) {
     var util = require_util9();
-    var Node = function(modem, id) {
+    var Node2 = function(modem, id) {
       this.modem = modem;
       this.id = id;
     };
-    Node.prototype[__require("util").inspect.custom] = function() {
+    Node2.prototype[__require("util").inspect.custom] = function() {
       return this;
     };
-    Node.prototype.inspect = function(opts, callback) {
+    Node2.prototype.inspect = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -48424,7 +48424,7 @@ var require_node3 = __commonJS({
         });
       }
     };
-    Node.prototype.update = function(opts, callback) {
+    Node2.prototype.update = function(opts, callback) {
       var self2 = this;
       if (!callback && typeof opts === "function") {
         callback = opts;
@@ -48456,7 +48456,7 @@ var require_node3 = __commonJS({
         });
       }
     };
-    Node.prototype.remove = function(opts, callback) {
+    Node2.prototype.remove = function(opts, callback) {
       var self2 = this;
       var args = util.processArgs(opts, callback);
       var optsf = {
@@ -48485,7 +48485,7 @@ var require_node3 = __commonJS({
         });
       }
     };
-    module.exports = Node;
+    module.exports = Node2;
   }
 });
 
@@ -53652,9 +53652,9 @@ var require_float = __commonJS({
 var require_utf8 = __commonJS({
   "node_modules/@protobufjs/utf8/index.js"(exports) {
     "use strict";
-    var utf82 = exports;
+    var utf83 = exports;
     var replacementCharCode = 65533;
-    utf82.length = function utf8_length(string) {
+    utf83.length = function utf8_length(string) {
       var len = 0, c = 0;
       for (var i = 0; i < string.length; ++i) {
         c = string.charCodeAt(i);
@@ -53670,7 +53670,7 @@ var require_utf8 = __commonJS({
       }
       return len;
     };
-    utf82.read = function utf8_read(buffer, start, end) {
+    utf83.read = function utf8_read(buffer, start, end) {
       if (end - start < 1)
         return "";
       var parts = null, chunk = [], i = 0, t, t2, c2, c3;
@@ -53706,7 +53706,7 @@ var require_utf8 = __commonJS({
       }
       return String.fromCharCode.apply(String, chunk.slice(0, i));
     };
-    utf82.write = function utf8_write(string, buffer, offset) {
+    utf83.write = function utf8_write(string, buffer, offset) {
       var start = offset, c1, c2;
       for (var i = 0; i < string.length; ++i) {
         c1 = string.charCodeAt(i);
@@ -55049,7 +55049,7 @@ var require_writer2 = __commonJS({
     var BufferWriter;
     var LongBits = util.LongBits;
     var base64 = util.base64;
-    var utf82 = util.utf8;
+    var utf83 = util.utf8;
     function Op(fn, len, val) {
       this.fn = fn;
       this.len = len;
@@ -55184,8 +55184,8 @@ var require_writer2 = __commonJS({
       return this.uint32(len)._push(writeBytes, len, value);
     };
     Writer.prototype.string = function write_string(value) {
-      var len = utf82.length(value);
-      return len ? this.uint32(len)._push(utf82.write, len, value) : this._push(writeByte, 1, 0);
+      var len = utf83.length(value);
+      return len ? this.uint32(len)._push(utf83.write, len, value) : this._push(writeByte, 1, 0);
     };
     Writer.prototype.fork = function fork() {
       this.states = new State(this);
@@ -55290,7 +55290,7 @@ var require_reader2 = __commonJS({
     var util = require_minimal();
     var BufferReader;
     var LongBits = util.LongBits;
-    var utf82 = util.utf8;
+    var utf83 = util.utf8;
     function indexOutOfRange(reader, writeLength) {
       return RangeError("index out of range: " + reader.pos + " + " + (writeLength || 1) + " > " + reader.len);
     }
@@ -55455,7 +55455,7 @@ var require_reader2 = __commonJS({
     };
     Reader.prototype.string = function read_string() {
       var bytes = this.bytes();
-      return utf82.read(bytes, 0, bytes.length);
+      return utf83.read(bytes, 0, bytes.length);
     };
     Reader.prototype.skip = function skip(length) {
       if (typeof length === "number") {
@@ -64627,14 +64627,14 @@ var require_stream_decoder = __commonJS({
         this.readMessageRemaining = 0;
       }
       write(data) {
-        let readHead = 0;
+        let readHead2 = 0;
         let toRead;
         const result = [];
-        while (readHead < data.length) {
+        while (readHead2 < data.length) {
           switch (this.readState) {
             case ReadState.NO_DATA:
-              this.readCompressFlag = data.slice(readHead, readHead + 1);
-              readHead += 1;
+              this.readCompressFlag = data.slice(readHead2, readHead2 + 1);
+              readHead2 += 1;
               this.readState = ReadState.READING_SIZE;
               this.readPartialSize.fill(0);
               this.readSizeRemaining = 4;
@@ -64643,10 +64643,10 @@ var require_stream_decoder = __commonJS({
               this.readPartialMessage = [];
               break;
             case ReadState.READING_SIZE:
-              toRead = Math.min(data.length - readHead, this.readSizeRemaining);
-              data.copy(this.readPartialSize, 4 - this.readSizeRemaining, readHead, readHead + toRead);
+              toRead = Math.min(data.length - readHead2, this.readSizeRemaining);
+              data.copy(this.readPartialSize, 4 - this.readSizeRemaining, readHead2, readHead2 + toRead);
               this.readSizeRemaining -= toRead;
-              readHead += toRead;
+              readHead2 += toRead;
               if (this.readSizeRemaining === 0) {
                 this.readMessageSize = this.readPartialSize.readUInt32BE(0);
                 if (this.maxReadMessageLength !== -1 && this.readMessageSize > this.maxReadMessageLength) {
@@ -64663,10 +64663,10 @@ var require_stream_decoder = __commonJS({
               }
               break;
             case ReadState.READING_MESSAGE:
-              toRead = Math.min(data.length - readHead, this.readMessageRemaining);
-              this.readPartialMessage.push(data.slice(readHead, readHead + toRead));
+              toRead = Math.min(data.length - readHead2, this.readMessageRemaining);
+              this.readPartialMessage.push(data.slice(readHead2, readHead2 + toRead));
               this.readMessageRemaining -= toRead;
-              readHead += toRead;
+              readHead2 += toRead;
               if (this.readMessageRemaining === 0) {
                 const framedMessageBuffers = [
                   this.readCompressFlag,
@@ -73561,7 +73561,7 @@ var require_docker = __commonJS({
     var Secret = require_secret();
     var Config = require_config();
     var Task = require_task();
-    var Node = require_node3();
+    var Node2 = require_node3();
     var Exec = require_exec();
     var util = require_util9();
     var withSession = require_session();
@@ -73842,7 +73842,7 @@ var require_docker = __commonJS({
       return new Task(this.modem, id);
     };
     Docker2.prototype.getNode = function(id) {
-      return new Node(this.modem, id);
+      return new Node2(this.modem, id);
     };
     Docker2.prototype.getNetwork = function(id) {
       return new Network(this.modem, id);
@@ -74983,7 +74983,7 @@ var require_docker = __commonJS({
     Docker2.Plugin = Plugin;
     Docker2.Secret = Secret;
     Docker2.Task = Task;
-    Docker2.Node = Node;
+    Docker2.Node = Node2;
     Docker2.Exec = Exec;
     module.exports = Docker2;
   }
@@ -76131,7 +76131,7 @@ var require_streamx = __commonJS({
         }
       }
       static deferred(fn, opts) {
-        const out = new PassThrough2(opts);
+        const out = new PassThrough3(opts);
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
@@ -76411,7 +76411,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough2 = class extends Transform {
+    var PassThrough3 = class extends Transform {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -76542,7 +76542,7 @@ var require_streamx = __commonJS({
       Duplex,
       Transform,
       // Export PassThrough for compatibility with Node.js core's stream module
-      PassThrough: PassThrough2
+      PassThrough: PassThrough3
     };
   }
 });
@@ -85347,6 +85347,8 @@ import { join as join5 } from "node:path";
 
 // src/measure/archive-reader.ts
 var import_tar_stream = __toESM(require_tar_stream2(), 1);
+import { PassThrough as PassThrough2 } from "node:stream";
+import { createGzip } from "node:zlib";
 
 // src/oci/layer-stream.ts
 import { pipeline, Readable } from "node:stream";
@@ -85371,6 +85373,49 @@ function decompress(blob, compression) {
   const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
   });
+}
+async function openLayer(blob, mediaType) {
+  const iterator2 = blob[Symbol.asyncIterator]();
+  const head = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < 4) {
+    const next = await iterator2.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  const first = concatBytes(head, Math.min(headBytes, 4));
+  const compression = compressionOf(first);
+  async function* replay() {
+    yield* head;
+    if (ended) return;
+    for (; ; ) {
+      const next = await iterator2.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  const source = Readable.from(replay(), { objectMode: false });
+  source.once("close", () => {
+    if (!blob.destroyed) blob.destroy();
+  });
+  const declared = mediaType ? compressionOfMediaType(mediaType) : "none";
+  return { tar: decompress(source, compression), compression, declared };
+}
+function concatBytes(chunks, length) {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= length) break;
+    const take = Math.min(chunk.byteLength, length - offset);
+    out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), offset);
+    offset += take;
+  }
+  return out;
 }
 function normalizeLayerPath(name) {
   let path4 = name;
@@ -85720,22 +85765,786 @@ async function* parseEntries(source) {
     await source.skip(paddingOf(dataSize));
   }
 }
-async function* bodyChunks(body) {
-  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) yield chunk;
+
+// src/analysis/layers/content-capture.ts
+var HEAD_BYTES = 16;
+var DEFAULT_MAX_CAPTURE_BYTES = 512 * 2 ** 20;
+function isElf(_entry, head) {
+  return head.length >= 4 && head[0] === 127 && head[1] === 69 && head[2] === 76 && head[3] === 70;
 }
-async function* readLayerEntries(tar, onContent) {
-  for await (const { entry, body } of readTarEntries(tar)) {
-    if (onContent && entry.kind === "file") {
-      const content = Readable.from(bodyChunks(body));
-      await onContent(entry, content);
-      if (!content.closed) {
-        const closed = new Promise((resolve4) => content.once("close", () => resolve4()));
-        content.destroy();
-        await closed;
-      }
-    }
-    yield entry;
+async function readHead(body, length) {
+  const first = await body.read(length);
+  if (first === null) return new Uint8Array(0);
+  if (first.byteLength === length || body.remaining === 0) return first;
+  const head = new Uint8Array(Math.min(length, first.byteLength + body.remaining));
+  head.set(first);
+  let filled = first.byteLength;
+  while (filled < head.length) {
+    const more = await body.read(head.length - filled);
+    if (more === null) break;
+    head.set(more, filled);
+    filled += more.byteLength;
   }
+  return head;
+}
+async function readWhole(head, body) {
+  const bytes = new Uint8Array(head.byteLength + body.remaining);
+  bytes.set(head);
+  let filled = head.byteLength;
+  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
+    bytes.set(chunk, filled);
+    filled += chunk.byteLength;
+  }
+  return bytes;
+}
+
+// src/analysis/layers/paths.ts
+var UNCLEAN = /(^|\/)\.{0,2}(\/|$)/;
+function pathParts(path4) {
+  if (path4 === "") return [];
+  if (!UNCLEAN.test(path4)) return path4.split("/");
+  const parts = [];
+  for (const part of path4.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return parts;
+}
+function cleanAbsolutePath(path4) {
+  if (path4 !== "" && !UNCLEAN.test(path4)) return `/${path4}`;
+  return absolutePath(pathParts(path4));
+}
+function climbsAboveRoot(path4) {
+  if (!path4.includes("..")) return false;
+  let depth = 0;
+  for (const part of path4.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (depth === 0) return true;
+      depth--;
+    } else depth++;
+  }
+  return false;
+}
+function absolutePath(parts) {
+  return `/${parts.join("/")}`;
+}
+function childPath(parent, name) {
+  return parent === "/" ? `/${name}` : `${parent}/${name}`;
+}
+
+// src/analysis/layers/dive-efficiency.ts
+var DiveEfficiencyMeter = class {
+  /** Per path: the size of its one leaf so far, or the tally once a second layer has a leaf there. */
+  tallies = /* @__PURE__ */ new Map();
+  layerBytes = [];
+  /** This layer's tree: node path -> size, for entries other than whiteouts. */
+  nodes = /* @__PURE__ */ new Map();
+  /** This layer's whiteout nodes (".wh." name kept): the path they count under and their size. */
+  whiteouts = /* @__PURE__ */ new Map();
+  /** Paths in this layer's tree that have something below them. */
+  parents = /* @__PURE__ */ new Set();
+  beginLayer() {
+    this.nodes = /* @__PURE__ */ new Map();
+    this.whiteouts = /* @__PURE__ */ new Map();
+    this.parents = /* @__PURE__ */ new Set();
+    this.layerBytes.push(0);
+  }
+  /** Call for each entry of the current layer, before the entry is applied to the filesystem. */
+  observe(entry, lowerBytes2) {
+    const path4 = cleanAbsolutePath(entry.path);
+    if (path4 === "/") return;
+    this.layerBytes[this.layerBytes.length - 1] += entry.size;
+    const marker = path4.indexOf("/.wh..wh.");
+    if (marker !== -1) {
+      if (marker === 0) return;
+      const kept = path4.slice(0, marker);
+      this.markParents(kept);
+      if (!this.nodes.has(kept)) this.nodes.set(kept, 0);
+      return;
+    }
+    this.markParents(path4);
+    const slash = path4.lastIndexOf("/");
+    if (path4.startsWith(".wh.", slash + 1)) {
+      const target = path4.slice(0, slash + 1) + path4.slice(slash + 1 + ".wh.".length);
+      this.whiteouts.set(path4, { at: target, size: lowerBytes2(target) });
+    } else {
+      this.nodes.set(path4, entry.size);
+    }
+  }
+  endLayer() {
+    for (const [node, size] of this.nodes) {
+      if (!this.parents.has(node)) this.tally(node, size);
+    }
+    for (const [node, leaf] of this.whiteouts) {
+      if (!this.parents.has(node)) this.tally(leaf.at, leaf.size);
+    }
+    this.nodes = /* @__PURE__ */ new Map();
+    this.whiteouts = /* @__PURE__ */ new Map();
+    this.parents = /* @__PURE__ */ new Set();
+  }
+  result(limit = Number.POSITIVE_INFINITY) {
+    let minimum = 0;
+    let discovered = 0;
+    const inefficient = [];
+    for (const [path4, tally] of this.tallies) {
+      if (typeof tally === "number") {
+        minimum += tally;
+        discovered += tally;
+        continue;
+      }
+      minimum += tally.minimum;
+      discovered += tally.cumulative;
+      inefficient.push({ path: path4, layers: tally.layers, cumulativeBytes: tally.cumulative });
+    }
+    inefficient.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || compareText(a.path, b.path));
+    const wastedBytes = inefficient.reduce((sum, file) => sum + file.cumulativeBytes, 0);
+    const userBytes = this.layerBytes.slice(1).reduce((sum, bytes) => sum + bytes, 0);
+    const listed = inefficient.slice(0, limit);
+    return {
+      score: discovered === 0 ? 1 : minimum / discovered,
+      wastedBytes,
+      userBytes,
+      wastedUserFraction: userBytes > 0 ? wastedBytes / userBytes : null,
+      inefficientFiles: listed,
+      inefficientFilesOmitted: inefficient.length - listed.length
+    };
+  }
+  tally(path4, size) {
+    const tally = this.tallies.get(path4);
+    if (tally === void 0) this.tallies.set(path4, size);
+    else if (typeof tally === "number") {
+      this.tallies.set(path4, { cumulative: tally + size, minimum: Math.min(tally, size), layers: 2 });
+    } else {
+      tally.cumulative += size;
+      tally.minimum = Math.min(tally.minimum, size);
+      tally.layers++;
+    }
+  }
+  /** Marks the ancestors of `path`; stops at one already marked, whose ancestors are marked too. */
+  markParents(path4) {
+    for (let end = path4.lastIndexOf("/"); end > 0; end = path4.lastIndexOf("/", end - 1)) {
+      const parent = path4.slice(0, end);
+      if (this.parents.has(parent)) return;
+      this.parents.add(parent);
+    }
+  }
+};
+function compareText(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/analysis/layers/filesystem.ts
+var MAX_SYMLINK_HOPS = 40;
+var Node = class {
+  constructor(kind, size, mode, linkname, layer, implicit, children) {
+    this.kind = kind;
+    this.size = size;
+    this.mode = mode;
+    this.linkname = linkname;
+    this.layer = layer;
+    this.implicit = implicit;
+    this.children = children;
+  }
+  kind;
+  size;
+  mode;
+  linkname;
+  layer;
+  implicit;
+  children;
+};
+var SymlinkLoop = class extends Error {
+};
+var LayeredFilesystem = class {
+  constructor(listener = {}) {
+    this.listener = listener;
+  }
+  listener;
+  root = new Node("directory", 0, 493, null, -1, true, /* @__PURE__ */ new Map());
+  layer = -1;
+  /** Layers must be applied bottom first; each entry of layer `index` follows this call. */
+  beginLayer(index) {
+    if (!Number.isInteger(index) || index <= this.layer) {
+      throw new Error(`layers must be applied in order: layer ${index} after layer ${this.layer}`);
+    }
+    this.layer = index;
+  }
+  get currentLayer() {
+    return this.layer;
+  }
+  /** Applies one entry of the current layer. Returns where a non-whiteout entry landed, else null. */
+  apply(entry) {
+    if (this.layer < 0) throw new Error("beginLayer must be called before apply");
+    if (climbsAboveRoot(entry.path)) {
+      this.report("escapes-root", entry.path, 'a ".." climbs above the root; applied at the root instead');
+    }
+    const parts = pathParts(entry.path);
+    const base = parts.pop();
+    if (base === void 0) {
+      if (entry.kind !== "directory")
+        this.report("root-not-directory", "/", `the root entry is a ${entry.kind}`);
+      else this.root.mode = entry.mode;
+      return null;
+    }
+    try {
+      if (base.startsWith(".wh.")) {
+        this.applyWhiteout(parts, base, entry.path);
+        return null;
+      }
+      return this.applyEntry(parts, base, entry);
+    } catch (error2) {
+      if (!(error2 instanceof SymlinkLoop)) throw error2;
+      this.report(
+        "symlink-loop",
+        absolutePath([...parts, base]),
+        "its parent path loops through symlinks; skipped"
+      );
+      return null;
+    }
+  }
+  applyEntry(parentParts, base, entry) {
+    let parent = this.walkPlainDirectories(parentParts);
+    let path4;
+    if (parent) {
+      path4 = childPath(absolutePath(parentParts), base);
+    } else {
+      const located = this.locate(parentParts, true, true);
+      parent = located.node;
+      path4 = childPath(absolutePath(located.names), base);
+    }
+    const existing = parent.children.get(base);
+    if (existing?.kind === "directory" && entry.kind === "directory") {
+      existing.mode = entry.mode;
+      existing.layer = this.layer;
+      existing.implicit = false;
+      return { path: path4, node: existing };
+    }
+    if (existing) {
+      if (existing.layer === this.layer && !existing.implicit) {
+        this.report("duplicate-in-layer", path4, "the layer holds this path twice; the later entry wins");
+      }
+      parent.children.delete(base);
+      this.discard(existing, path4, { layerIndex: this.layer, reason: "overwritten", cause: path4 });
+    }
+    const node = new Node(
+      entry.kind,
+      entry.kind === "file" ? entry.size : 0,
+      entry.mode,
+      entry.kind === "hardlink" && entry.linkname !== null ? `/${entry.linkname}` : entry.linkname,
+      this.layer,
+      false,
+      entry.kind === "directory" ? /* @__PURE__ */ new Map() : null
+    );
+    parent.children.set(base, node);
+    return { path: path4, node };
+  }
+  applyWhiteout(parentParts, base, rawPath) {
+    if (base === ".wh..wh..opq") {
+      const located2 = this.locate(parentParts, true, true);
+      const path5 = absolutePath(located2.names);
+      this.hideLower(located2.node, path5, { layerIndex: this.layer, reason: "opaque", cause: path5 });
+      return;
+    }
+    if (base.startsWith(".wh..wh.")) return;
+    const name = base.slice(".wh.".length);
+    if (name === "" || name === "." || name === "..") {
+      this.report("invalid-whiteout", `/${rawPath}`, "a whiteout must name an entry; ignored");
+      return;
+    }
+    const located = this.locate(parentParts, false, true);
+    if (located?.node.kind !== "directory") return;
+    const target = located.node.children.get(name);
+    if (!target) return;
+    const path4 = childPath(absolutePath(located.names), name);
+    if (!this.removeLower(target, path4, { layerIndex: this.layer, reason: "deleted", cause: path4 })) {
+      located.node.children.delete(name);
+    }
+  }
+  /** Removes what lower layers put in a directory, keeping what the current layer wrote. */
+  hideLower(dir, path4, removal) {
+    for (const [name, child2] of dir.children) {
+      if (!this.removeLower(child2, childPath(path4, name), removal)) dir.children.delete(name);
+    }
+  }
+  /**
+   * Removes `node` and its subtree where lower layers wrote them. Returns true when the node stays: it
+   * was written by the current layer, or it is a directory that still holds something that was.
+   */
+  removeLower(node, path4, removal) {
+    if (node.kind !== "directory") {
+      if (node.layer === this.layer) return true;
+      this.discard(node, path4, removal);
+      return false;
+    }
+    let keepsSome = false;
+    for (const [name, child2] of node.children) {
+      if (this.removeLower(child2, childPath(path4, name), removal)) keepsSome = true;
+      else node.children.delete(name);
+    }
+    if (node.layer === this.layer) return true;
+    if (keepsSome) {
+      node.layer = this.layer;
+      return true;
+    }
+    this.notifyRemoved(node, path4, removal);
+    return false;
+  }
+  /** Reports a removed node and its subtree, children first. */
+  discard(node, path4, removal) {
+    if (node.children) {
+      for (const [name, child2] of node.children) this.discard(child2, childPath(path4, name), removal);
+    }
+    this.notifyRemoved(node, path4, removal);
+  }
+  notifyRemoved(node, path4, removal) {
+    this.listener.removed?.(recordOf(node, path4), removal);
+  }
+  report(kind, path4, detail) {
+    this.listener.anomaly?.({ layerIndex: this.layer, path: path4, kind, detail });
+  }
+  /**
+   * The common case, fast: every component is a directory or missing (missing ones are made). Null,
+   * with nothing changed, when a symlink or a non-directory is in the way: `locate` handles those.
+   */
+  walkPlainDirectories(parts) {
+    let dir = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i];
+      const child2 = dir.children.get(name);
+      if (child2 === void 0) {
+        for (let k = i; k < parts.length; k++) {
+          const made = new Node("directory", 0, 493, null, this.layer, true, /* @__PURE__ */ new Map());
+          dir.children.set(parts[k], made);
+          dir = made;
+        }
+        return dir;
+      }
+      if (child2.kind !== "directory") return null;
+      dir = child2;
+    }
+    return dir;
+  }
+  /**
+   * Walks `parts` from the root, following symlinks in every component (the last one too). With
+   * `create`, missing directories are made and non-directories in the way replaced, as unpacking does;
+   * the result is then always a directory. Without it, the walk ends at whatever the path names, or null.
+   */
+  locate(parts, create, followLast) {
+    const dirs = [this.root];
+    const names = [];
+    const pending = parts.slice().reverse();
+    let hops = 0;
+    while (pending.length > 0) {
+      const name = pending.pop();
+      if (name === "" || name === ".") continue;
+      if (name === "..") {
+        if (dirs.length > 1) {
+          dirs.pop();
+          names.pop();
+        }
+        continue;
+      }
+      const dir = dirs[dirs.length - 1];
+      const last = pending.length === 0;
+      let child2 = dir.children.get(name);
+      if (child2?.kind === "symlink" && (followLast || !last)) {
+        if (++hops > MAX_SYMLINK_HOPS) throw new SymlinkLoop();
+        const target = child2.linkname ?? "";
+        if (target.startsWith("/")) {
+          dirs.length = 1;
+          names.length = 0;
+        }
+        const targetParts = target.split("/");
+        for (let k = targetParts.length - 1; k >= 0; k--) pending.push(targetParts[k]);
+        continue;
+      }
+      if (!create) {
+        if (!child2) return null;
+        if (child2.kind !== "directory" && !last) return null;
+        dirs.push(child2);
+        names.push(name);
+        continue;
+      }
+      if (child2?.kind !== "directory") {
+        const path4 = childPath(absolutePath(names), name);
+        if (child2) {
+          dir.children.delete(name);
+          this.discard(child2, path4, { layerIndex: this.layer, reason: "replaced", cause: path4 });
+        }
+        child2 = new Node("directory", 0, 493, null, this.layer, true, /* @__PURE__ */ new Map());
+        dir.children.set(name, child2);
+      }
+      dirs.push(child2);
+      names.push(name);
+    }
+    return { node: dirs[dirs.length - 1], names };
+  }
+  get(path4) {
+    let node = this.root;
+    const parts = pathParts(path4);
+    for (const part of parts) {
+      node = node.children?.get(part);
+      if (!node) return void 0;
+    }
+    return recordOf(node, absolutePath(parts));
+  }
+  resolve(path4) {
+    let located;
+    try {
+      located = this.locate(pathParts(path4), false, true);
+    } catch (error2) {
+      if (error2 instanceof SymlinkLoop) return void 0;
+      throw error2;
+    }
+    return located ? recordOf(located.node, absolutePath(located.names)) : void 0;
+  }
+  /** The live node at a path, for callers that keep per-node data (see content capture). */
+  nodeAt(path4) {
+    let node = this.root;
+    for (const part of pathParts(path4)) {
+      node = node.children?.get(part);
+      if (!node) return void 0;
+    }
+    return node;
+  }
+  *walk() {
+    yield* walkNode(this.root, "/");
+  }
+  /**
+   * The bytes dive attributes to a whiteout of `path` (see dive-efficiency.ts): the regular-file bytes
+   * lower layers have below it when it is a directory that has its own tar entry, 0 otherwise.
+   */
+  lowerBytesBelow(path4) {
+    let node = this.root;
+    for (const part of pathParts(path4)) {
+      node = node.children?.get(part);
+      if (!node) return 0;
+    }
+    if (node.kind !== "directory" || node.implicit) return 0;
+    return lowerBytes(node, this.layer);
+  }
+  totals() {
+    const totals = {
+      bytes: 0,
+      files: 0,
+      directories: 0,
+      symlinks: 0,
+      hardlinks: 0,
+      other: 0
+    };
+    for (const record of this.walk()) {
+      totals.bytes += record.size;
+      if (record.kind === "file") totals.files++;
+      else if (record.kind === "directory") totals.directories++;
+      else if (record.kind === "symlink") totals.symlinks++;
+      else if (record.kind === "hardlink") totals.hardlinks++;
+      else totals.other++;
+    }
+    return totals;
+  }
+};
+function lowerBytes(node, currentLayer) {
+  let bytes = node.layer < currentLayer ? node.size : 0;
+  if (node.children) for (const child2 of node.children.values()) bytes += lowerBytes(child2, currentLayer);
+  return bytes;
+}
+function recordOf(node, path4) {
+  return {
+    path: path4,
+    kind: node.kind,
+    size: node.size,
+    mode: node.mode,
+    linkname: node.linkname,
+    layerIndex: node.layer
+  };
+}
+function* walkNode(dir, path4) {
+  const names = [...dir.children.keys()].sort();
+  for (const name of names) {
+    const child2 = dir.children.get(name);
+    const childAt = childPath(path4, name);
+    yield recordOf(child2, childAt);
+    if (child2.children) yield* walkNode(child2, childAt);
+  }
+}
+
+// src/analysis/layers/wasted.ts
+var WasteLedger = class {
+  wasted = [];
+  removed = (record, removal) => {
+    if (record.kind !== "file" || record.size === 0) return;
+    this.wasted.push({
+      path: record.path,
+      bytes: record.size,
+      writtenBy: record.layerIndex,
+      removedBy: removal.layerIndex,
+      reason: removal.reason,
+      cause: removal.cause
+    });
+  };
+  result(layerCount, limit = Number.POSITIVE_INFINITY) {
+    const byLayer = Array.from({ length: layerCount }, (_, layerIndex) => ({
+      layerIndex,
+      wastedBytesWritten: 0,
+      wastedBytesCaused: 0
+    }));
+    const causes = /* @__PURE__ */ new Map();
+    let bytes = 0;
+    for (const file of this.wasted) {
+      bytes += file.bytes;
+      const written = byLayer[file.writtenBy];
+      if (written) written.wastedBytesWritten += file.bytes;
+      const caused = byLayer[file.removedBy];
+      if (caused) caused.wastedBytesCaused += file.bytes;
+      const key = `${file.removedBy}\0${file.reason}\0${file.cause}`;
+      let cause = causes.get(key);
+      if (!cause) {
+        cause = {
+          removedBy: file.removedBy,
+          reason: file.reason,
+          cause: file.cause,
+          bytes: 0,
+          files: 0,
+          writtenBy: []
+        };
+        causes.set(key, cause);
+      }
+      cause.bytes += file.bytes;
+      cause.files++;
+      if (!cause.writtenBy.includes(file.writtenBy)) cause.writtenBy.push(file.writtenBy);
+    }
+    const sortedFiles = [...this.wasted].sort(
+      (a, b) => b.bytes - a.bytes || compareText(a.path, b.path) || a.writtenBy - b.writtenBy
+    );
+    const sortedCauses = [...causes.values()].sort(
+      (a, b) => b.bytes - a.bytes || a.removedBy - b.removedBy || compareText(a.cause, b.cause)
+    );
+    const largestFiles = sortedFiles.slice(0, limit);
+    const listedCauses = sortedCauses.slice(0, limit);
+    for (const cause of listedCauses) cause.writtenBy.sort((a, b) => a - b);
+    return {
+      bytes,
+      files: this.wasted.length,
+      largestFiles,
+      largestFilesOmitted: sortedFiles.length - largestFiles.length,
+      causes: listedCauses,
+      causesOmitted: sortedCauses.length - listedCauses.length,
+      byLayer
+    };
+  }
+  /**
+   * Paths written with content more than once: every earlier write is in this ledger, the last one
+   * (when it survived) is in the final filesystem.
+   */
+  duplicates(finalFilesystem, limit = Number.POSITIVE_INFINITY) {
+    const writes = /* @__PURE__ */ new Map();
+    for (const file of this.wasted) {
+      const list = writes.get(file.path);
+      if (list) list.push({ layerIndex: file.writtenBy, bytes: file.bytes });
+      else writes.set(file.path, [{ layerIndex: file.writtenBy, bytes: file.bytes }]);
+    }
+    const paths = [];
+    for (const [path4, earlier] of writes) {
+      const redundantBytes = earlier.reduce((sum, write) => sum + write.bytes, 0);
+      const all = [...earlier];
+      const survivor = finalFilesystem.get(path4);
+      if (survivor?.kind === "file" && survivor.size > 0)
+        all.push({ layerIndex: survivor.layerIndex, bytes: survivor.size });
+      if (all.length < 2) continue;
+      all.sort((a, b) => a.layerIndex - b.layerIndex);
+      paths.push({
+        path: path4,
+        writes: all,
+        shippedBytes: all.reduce((sum, write) => sum + write.bytes, 0),
+        redundantBytes
+      });
+    }
+    paths.sort((a, b) => b.redundantBytes - a.redundantBytes || compareText(a.path, b.path));
+    const listed = paths.slice(0, limit);
+    return { paths: listed, omitted: paths.length - listed.length };
+  }
+};
+
+// src/analysis/layers/analyze-layers.ts
+var MAX_ANOMALIES = 100;
+async function analyzeLayers(layers, options = {}) {
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const abort = new AbortController();
+  const captureTurn = new Turns();
+  const scans = [];
+  const startScan = (index) => {
+    const layer = layers[index];
+    const scan = scanLayer(layer, index, options.capture, captureTurn, abort.signal).catch(
+      (error2) => {
+        const message = error2 instanceof Error ? error2.message : String(error2);
+        throw new Error(`layer ${index + 1} of ${layers.length} (${layer.digest}): ${message}`, {
+          cause: error2
+        });
+      }
+    );
+    scan.catch(() => {
+    });
+    scans[index] = scan;
+  };
+  for (let index = 0; index < Math.min(concurrency, layers.length); index++) startScan(index);
+  try {
+    return await applyScannedLayers(
+      layers.length,
+      async (index) => {
+        const scanned = await scans[index];
+        scans[index] = void 0;
+        if (index + concurrency < layers.length) startScan(index + concurrency);
+        return scanned;
+      },
+      options
+    );
+  } finally {
+    abort.abort();
+  }
+}
+function scanLayerBlob(layer, index, capture) {
+  return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
+}
+async function applyScannedLayers(count, scanAt, options = {}) {
+  const listLimit = options.listLimit ?? 1e3;
+  const ledger = new WasteLedger();
+  const captures = /* @__PURE__ */ new Map();
+  const anomalies = [];
+  let anomaliesSeen = 0;
+  const filesystem = new LayeredFilesystem({
+    removed: (record, removal) => {
+      ledger.removed(record, removal);
+    },
+    anomaly: (anomaly) => {
+      anomaliesSeen++;
+      if (anomalies.length < MAX_ANOMALIES) anomalies.push(anomaly);
+    }
+  });
+  const dive = new DiveEfficiencyMeter();
+  const lowerBytes2 = (path4) => filesystem.lowerBytesBelow(path4);
+  const summaries = [];
+  for (let index = 0; index < count; index++) {
+    const scanned = await scanAt(index);
+    filesystem.beginLayer(index);
+    dive.beginLayer();
+    for (const [entryIndex, entry] of scanned.entries.entries()) {
+      dive.observe(entry, lowerBytes2);
+      const applied = filesystem.apply(entry);
+      const captured2 = scanned.captured.get(entryIndex);
+      if (!applied || !captured2) continue;
+      const where = { path: applied.path, layerIndex: index, size: entry.size };
+      captures.set(
+        applied.node,
+        "value" in captured2 ? { ...where, value: captured2.value } : { ...where, reason: captured2.skipped }
+      );
+    }
+    dive.endLayer();
+    summaries.push({ ...scanned.summary, index });
+    for (const [node, result] of captures) {
+      if (filesystem.nodeAt(result.path) !== node) captures.delete(node);
+    }
+  }
+  const captured = [];
+  const capturesSkipped = [];
+  for (const result of captures.values()) {
+    if ("value" in result) captured.push(result);
+    else capturesSkipped.push(result);
+  }
+  const duplicates = ledger.duplicates(filesystem, listLimit);
+  return {
+    layers: summaries,
+    filesystem,
+    totals: filesystem.totals(),
+    wasted: ledger.result(count, listLimit),
+    duplicates: duplicates.paths,
+    duplicatesOmitted: duplicates.omitted,
+    efficiency: dive.result(listLimit),
+    captured: captured.sort((a, b) => compareText(a.path, b.path)),
+    capturesSkipped: capturesSkipped.sort((a, b) => compareText(a.path, b.path)),
+    anomalies,
+    anomaliesOmitted: anomaliesSeen - anomalies.length
+  };
+}
+async function scanLayer(layer, index, capture, captureTurn, signal) {
+  const wants = capture?.wants ?? isElf;
+  const maxCaptureBytes = capture?.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
+  const blob = await layer.open();
+  const { tar, compression } = await openLayer(blob, layer.mediaType);
+  const counted = countBytes(tar);
+  const summary3 = {
+    index,
+    digest: layer.digest,
+    compression,
+    tarBytes: 0,
+    fileBytes: 0,
+    symlinkBytes: 0,
+    entries: 0,
+    files: 0,
+    directories: 0,
+    symlinks: 0,
+    hardlinks: 0,
+    other: 0,
+    whiteouts: 0,
+    opaqueDirectories: 0
+  };
+  const entries = [];
+  const captured = /* @__PURE__ */ new Map();
+  for await (const { entry, body } of readTarEntries(counted.stream)) {
+    if (signal.aborted) break;
+    const entryIndex = entries.length;
+    entries.push(entry);
+    summary3.entries++;
+    summary3.fileBytes += entry.size;
+    const base = entry.path.slice(entry.path.lastIndexOf("/") + 1);
+    const marker = base.startsWith(".wh.");
+    if (base === ".wh..wh..opq") summary3.opaqueDirectories++;
+    else if (marker && !base.startsWith(".wh..wh.")) summary3.whiteouts++;
+    else if (entry.kind === "file") summary3.files++;
+    else if (entry.kind === "directory") summary3.directories++;
+    else if (entry.kind === "symlink") {
+      summary3.symlinks++;
+      summary3.symlinkBytes += entry.linknameBytes ?? 0;
+    } else if (entry.kind === "hardlink") summary3.hardlinks++;
+    else summary3.other++;
+    if (!capture || marker || entry.kind !== "file" || entry.size === 0) continue;
+    const head = await readHead(body, HEAD_BYTES);
+    if (!wants(entry, head)) continue;
+    if (entry.size > maxCaptureBytes) {
+      captured.set(entryIndex, { skipped: `larger than the ${maxCaptureBytes}-byte capture limit` });
+      continue;
+    }
+    const value = await captureTurn.take(async () => {
+      const bytes = await readWhole(head, body);
+      return capture.inspect({ path: `/${entry.path}`, layerIndex: index, mode: entry.mode, bytes });
+    });
+    captured.set(entryIndex, { value });
+  }
+  summary3.tarBytes = counted.bytes();
+  return { summary: summary3, entries, captured };
+}
+var Turns = class {
+  last = Promise.resolve();
+  take(task) {
+    const run = this.last.then(task, task);
+    this.last = run.catch(() => void 0);
+    return run;
+  }
+};
+function countBytes(stream) {
+  let total = 0;
+  return {
+    stream: {
+      async *[Symbol.asyncIterator]() {
+        for await (const chunk of stream) {
+          total += chunk.byteLength;
+          yield chunk;
+        }
+      }
+    },
+    bytes: () => total
+  };
 }
 
 // src/oci/sniff.ts
@@ -85764,22 +86573,89 @@ async function sniff(stream, bytes) {
   return { head: Buffer.concat(chunks).subarray(0, bytes), stream: rest };
 }
 
-// src/measure/layer-sizes.ts
-import { createGzip } from "node:zlib";
-async function scanLayerSizes(blob, mediaType) {
-  const compression = compressionOfMediaType(mediaType);
-  const estimate = compression === "none" ? countGzipBytes(blob) : null;
-  let uncompressedBytes = 0;
-  let files = 0;
-  for await (const entry of readLayerEntries(decompress(blob, compression))) {
-    if (entry.kind === "file") {
-      uncompressedBytes += entry.size;
-      files += 1;
-    } else if (entry.kind === "symlink") {
-      uncompressedBytes += entry.linknameBytes ?? 0;
-    }
+// src/measure/archive-reader.ts
+var MAX_JSON_BYTES = 8 * 1024 * 1024;
+var ArchiveReader = class _ArchiveReader {
+  constructor(index, jsonBlobs, scans, gzipSizes) {
+    this.index = index;
+    this.jsonBlobs = jsonBlobs;
+    this.scans = scans;
+    this.gzipSizes = gzipSizes;
   }
-  return { uncompressedBytes, files, gzipEstimate: estimate ? await estimate : null };
+  index;
+  jsonBlobs;
+  scans;
+  gzipSizes;
+  static async read(archive, capture) {
+    const jsonBlobs = /* @__PURE__ */ new Map();
+    const scans = /* @__PURE__ */ new Map();
+    const gzipSizes = /* @__PURE__ */ new Map();
+    let index = null;
+    const extractor = (0, import_tar_stream.extract)();
+    archive.on("error", (error2) => extractor.destroy(error2));
+    archive.pipe(extractor);
+    for await (const entry of extractor) {
+      const name = entry.header.name.replace(/^\.\//, "");
+      const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+      const stream = entry;
+      if (name === "index.json") {
+        index = JSON.parse((await collect(stream, MAX_JSON_BYTES)).toString("utf8"));
+      } else if (blob && entry.header.type === "file") {
+        const digest = `${blob[1]}:${blob[2]}`;
+        const sniffed = await sniff(stream, 4);
+        if (sniffed.head[0] === 123) {
+          jsonBlobs.set(digest, await collect(sniffed.stream, MAX_JSON_BYTES));
+          continue;
+        }
+        let layer = sniffed.stream;
+        let gzipped = null;
+        if (compressionOf(sniffed.head) === "none") {
+          layer = new PassThrough2();
+          const toGzip = new PassThrough2();
+          sniffed.stream.pipe(layer);
+          sniffed.stream.pipe(toGzip);
+          gzipped = countGzipBytes(toGzip);
+        }
+        const source = { digest, open: async () => layer };
+        scans.set(digest, await scanLayerBlob(source, 0, capture));
+        if (gzipped) gzipSizes.set(digest, await gzipped);
+      } else {
+        entry.resume();
+      }
+    }
+    if (!index) throw new Error("the image archive has no index.json (is the daemon older than Docker 25?)");
+    return new _ArchiveReader(index, jsonBlobs, scans, gzipSizes);
+  }
+  async root() {
+    const first = this.index.manifests[0];
+    if (!first) throw new Error("the image archive lists no image");
+    return first;
+  }
+  async json(desc) {
+    const bytes = this.jsonBlobs.get(desc.digest);
+    if (!bytes) throw new Error(`the image archive lacks blob ${desc.digest}`);
+    return bytes;
+  }
+  analyze(layers) {
+    return applyScannedLayers(layers.length, async (i) => {
+      const scan = this.scans.get(layers[i].digest);
+      if (!scan) throw new Error(`the image archive lacks layer ${layers[i].digest}`);
+      return scan;
+    });
+  }
+  compressedEstimate(layer) {
+    return this.gzipSizes.get(layer.digest) ?? null;
+  }
+};
+async function collect(stream, limit) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit) throw new Error(`a JSON blob in the image archive is over ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
 }
 function countGzipBytes(blob) {
   const gzip = createGzip();
@@ -85794,74 +86670,1372 @@ function countGzipBytes(blob) {
   });
 }
 
-// src/measure/archive-reader.ts
-var MAX_JSON_BYTES = 8 * 1024 * 1024;
-var ArchiveReader = class _ArchiveReader {
-  constructor(index, jsonBlobs, scans) {
-    this.index = index;
-    this.jsonBlobs = jsonBlobs;
-    this.scans = scans;
+// src/analysis/gobinary/elf.ts
+var SHT_NOBITS = 8;
+var SHT_SYMTAB = 2;
+var SHT_DYNSYM = 11;
+var SHT_GNU_VERSYM = 1879048191;
+var SHT_DYNAMIC = 6;
+var SHF_ALLOC = 2;
+var SHF_EXECINSTR = 4;
+var PT_LOAD = 1;
+var PT_DYNAMIC = 2;
+var PT_INTERP = 3;
+var PT_NOTE = 4;
+var PF_X = 1;
+var PF_W = 2;
+var ET_DYN = 3;
+var ELF_MAGIC = [127, 69, 76, 70];
+function isElf2(head) {
+  return head.length >= 4 && ELF_MAGIC.every((b, i) => head[i] === b);
+}
+var utf82 = new TextDecoder("utf-8");
+function readCString(bytes, offset, end = bytes.length) {
+  const limit = Math.min(end, bytes.length);
+  if (offset < 0 || offset >= limit) return "";
+  let stop = bytes.indexOf(0, offset);
+  if (stop < 0 || stop > limit) stop = limit;
+  return utf82.decode(bytes.subarray(offset, stop));
+}
+function cStringLength(bytes, offset, end = bytes.length) {
+  const limit = Math.min(end, bytes.length);
+  if (offset < 0 || offset >= limit) return 0;
+  const stop = bytes.indexOf(0, offset);
+  return (stop < 0 || stop > limit ? limit : stop) - offset;
+}
+function decodeUtf8(bytes) {
+  return utf82.decode(bytes);
+}
+var ElfReader = class {
+  view;
+  little;
+  is64;
+  constructor(view, little, is64) {
+    this.view = view;
+    this.little = little;
+    this.is64 = is64;
   }
-  index;
-  jsonBlobs;
-  scans;
-  static async read(archive) {
-    const jsonBlobs = /* @__PURE__ */ new Map();
-    const scans = /* @__PURE__ */ new Map();
-    let index = null;
-    const extractor = (0, import_tar_stream.extract)();
-    archive.on("error", (error2) => extractor.destroy(error2));
-    archive.pipe(extractor);
-    for await (const entry of extractor) {
-      const name = entry.header.name.replace(/^\.\//, "");
-      const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
-      if (name === "index.json") {
-        index = JSON.parse(
-          (await collect(entry, MAX_JSON_BYTES)).toString("utf8")
-        );
-      } else if (blob && entry.header.type === "file") {
-        const digest = `${blob[1]}:${blob[2]}`;
-        const { head, stream } = await sniff(entry, 4);
-        if (head[0] === 123) {
-          jsonBlobs.set(digest, await collect(stream, MAX_JSON_BYTES));
-        } else {
-          const compression = compressionOf(head);
-          const mediaType = compression === "none" ? "tar" : `tar+${compression}`;
-          scans.set(digest, await scanLayerSizes(stream, mediaType));
-        }
-      } else {
-        entry.resume();
-      }
-    }
-    if (!index) throw new Error("the image archive has no index.json (is the daemon older than Docker 25?)");
-    return new _ArchiveReader(index, jsonBlobs, scans);
+  u16(off) {
+    return this.view.getUint16(off, this.little);
   }
-  async root() {
-    const first = this.index.manifests[0];
-    if (!first) throw new Error("the image archive lists no image");
-    return first;
+  u32(off) {
+    return this.view.getUint32(off, this.little);
   }
-  async json(desc) {
-    const bytes = this.jsonBlobs.get(desc.digest);
-    if (!bytes) throw new Error(`the image archive lacks blob ${desc.digest}`);
-    return bytes;
+  /** 64-bit field as a number: exact below 2^53, which covers every file offset and address we meet. */
+  u64(off) {
+    const a = this.view.getUint32(off, this.little);
+    const b = this.view.getUint32(off + 4, this.little);
+    return this.little ? b * 4294967296 + a : a * 4294967296 + b;
   }
-  async layer(desc) {
-    const scan = this.scans.get(desc.digest);
-    if (!scan) throw new Error(`the image archive lacks layer ${desc.digest}`);
-    return scan;
+  word(off) {
+    return this.is64 ? this.u64(off) : this.u32(off);
   }
 };
-async function collect(stream, limit) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size > limit) throw new Error(`a JSON blob in the image archive is over ${limit} bytes`);
-    chunks.push(chunk);
+function parseElf(bytes) {
+  if (!isElf2(bytes)) return { ok: false, reason: "not an ELF file (no \\x7fELF magic)" };
+  if (bytes.length < 52)
+    return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than an ELF header` };
+  const cls = bytes[4];
+  const data = bytes[5];
+  if (cls !== 1 && cls !== 2)
+    return { ok: false, reason: `ELF class byte ${cls} is neither 32-bit (1) nor 64-bit (2)` };
+  if (data !== 1 && data !== 2)
+    return { ok: false, reason: `ELF data byte ${data} is neither little (1) nor big endian (2)` };
+  const is64 = cls === 2;
+  if (is64 && bytes.length < 64)
+    return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than a 64-bit ELF header` };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const r = new ElfReader(view, data === 1, is64);
+  const type = r.u16(16);
+  const machine = r.u16(18);
+  const phoff = is64 ? r.u64(32) : r.u32(28);
+  const shoff = is64 ? r.u64(40) : r.u32(32);
+  const phentsize = r.u16(is64 ? 54 : 42);
+  let phnum = r.u16(is64 ? 56 : 44);
+  const shentsize = r.u16(is64 ? 58 : 46);
+  let shnum = r.u16(is64 ? 60 : 48);
+  let shstrndx = r.u16(is64 ? 62 : 50);
+  const shMin = is64 ? 64 : 40;
+  const phMin = is64 ? 56 : 32;
+  const sectionHeaderAt = (i) => shoff + i * shentsize;
+  const sectionHeaderFits = (i) => shoff > 0 && shentsize >= shMin && sectionHeaderAt(i) + shMin <= bytes.length;
+  if (shoff > 0 && sectionHeaderFits(0)) {
+    const at = sectionHeaderAt(0);
+    if (shnum === 0) shnum = is64 ? r.u64(at + 32) : r.u32(at + 20);
+    if (shstrndx === 65535) shstrndx = r.u32(at + (is64 ? 40 : 24));
+    if (phnum === 65535) phnum = r.u32(at + (is64 ? 44 : 28));
   }
-  return Buffer.concat(chunks);
+  const segments = [];
+  if (phoff > 0 && phentsize >= phMin) {
+    for (let i = 0; i < phnum; i++) {
+      const at = phoff + i * phentsize;
+      if (at + phMin > bytes.length) break;
+      segments.push(
+        is64 ? {
+          type: r.u32(at),
+          flags: r.u32(at + 4),
+          offset: r.u64(at + 8),
+          vaddr: r.u64(at + 16),
+          filesz: r.u64(at + 32),
+          memsz: r.u64(at + 40)
+        } : {
+          type: r.u32(at),
+          offset: r.u32(at + 4),
+          vaddr: r.u32(at + 8),
+          filesz: r.u32(at + 16),
+          memsz: r.u32(at + 20),
+          flags: r.u32(at + 24)
+        }
+      );
+    }
+  }
+  const sections = [];
+  const nameOffsets = [];
+  for (let i = 0; i < shnum && sectionHeaderFits(i); i++) {
+    const at = sectionHeaderAt(i);
+    nameOffsets.push(r.u32(at));
+    sections.push({
+      index: i,
+      name: "",
+      nameBytes: 0,
+      type: r.u32(at + 4),
+      flags: is64 ? r.u64(at + 8) : r.u32(at + 8),
+      addr: is64 ? r.u64(at + 16) : r.u32(at + 12),
+      offset: is64 ? r.u64(at + 24) : r.u32(at + 16),
+      size: is64 ? r.u64(at + 32) : r.u32(at + 20),
+      link: r.u32(at + (is64 ? 40 : 24)),
+      info: r.u32(at + (is64 ? 44 : 28)),
+      entsize: is64 ? r.u64(at + 56) : r.u32(at + 36)
+    });
+  }
+  const names = sections[shstrndx];
+  if (names && names.type !== SHT_NOBITS) {
+    const end = Math.min(names.offset + names.size, bytes.length);
+    sections.forEach((s, i) => {
+      const nameOff = nameOffsets[i] ?? 0;
+      if (names.offset + nameOff < end) {
+        s.name = readCString(bytes, names.offset + nameOff, end);
+        s.nameBytes = nameOff === 0 ? 0 : cStringLength(bytes, names.offset + nameOff, end) + 1;
+      }
+    });
+  }
+  return {
+    ok: true,
+    elf: { bytes, view, is64, little: r.little, type, machine, shoff, shentsize, sections, segments }
+  };
 }
+function readerFor(elf) {
+  return new ElfReader(elf.view, elf.little, elf.is64);
+}
+function sectionByName(elf, name) {
+  return elf.sections.find((s) => s.name === name);
+}
+function vaddrToOffset(elf, va) {
+  for (const p of elf.segments) {
+    if (p.type === PT_LOAD && p.vaddr <= va && va < p.vaddr + p.filesz) {
+      const offset = p.offset + (va - p.vaddr);
+      const available = Math.min(p.vaddr + p.filesz - va, elf.bytes.length - offset);
+      return available > 0 ? { offset, available } : null;
+    }
+  }
+  return null;
+}
+var SECTION_TYPES = {
+  0: "NULL",
+  1: "PROGBITS",
+  2: "SYMTAB",
+  3: "STRTAB",
+  4: "RELA",
+  5: "HASH",
+  6: "DYNAMIC",
+  7: "NOTE",
+  8: "NOBITS",
+  9: "REL",
+  10: "SHLIB",
+  11: "DYNSYM",
+  14: "INIT_ARRAY",
+  15: "FINI_ARRAY",
+  16: "PREINIT_ARRAY",
+  17: "GROUP",
+  18: "SYMTAB SECTION INDICES",
+  19: "RELR",
+  1879048181: "GNU_ATTRIBUTES",
+  1879048182: "GNU_HASH",
+  1879048183: "GNU_LIBLIST",
+  1879048189: "VERDEF",
+  1879048190: "VERNEED",
+  1879048191: "VERSYM"
+};
+var SEGMENT_TYPES = {
+  0: "NULL",
+  1: "LOAD",
+  2: "DYNAMIC",
+  3: "INTERP",
+  4: "NOTE",
+  5: "SHLIB",
+  6: "PHDR",
+  7: "TLS",
+  1685382480: "GNU_EH_FRAME",
+  1685382481: "GNU_STACK",
+  1685382482: "GNU_RELRO",
+  1685382483: "GNU_PROPERTY"
+};
+var FILE_TYPES = { 0: "NONE", 1: "REL", 2: "EXEC", 3: "DYN", 4: "CORE" };
+var hex = (n) => `0x${n.toString(16)}`;
+function goarchOf(machine, is64, little) {
+  switch (machine) {
+    case 3:
+      return "386";
+    case 62:
+      return "amd64";
+    case 40:
+      return "arm";
+    case 183:
+      return "arm64";
+    case 8:
+      return is64 ? little ? "mips64le" : "mips64" : little ? "mipsle" : "mips";
+    case 21:
+      return little ? "ppc64le" : "ppc64";
+    case 22:
+      return "s390x";
+    case 243:
+      return "riscv64";
+    case 258:
+      return "loong64";
+    default:
+      return null;
+  }
+}
+function elfFacts(elf) {
+  const sections = elf.sections.map((s) => ({
+    index: s.index,
+    name: s.name,
+    type: SECTION_TYPES[s.type] ?? hex(s.type),
+    flags: s.flags,
+    addr: s.addr,
+    offset: s.offset,
+    size: s.size
+  }));
+  const segments = elf.segments.map((p) => ({
+    type: SEGMENT_TYPES[p.type] ?? hex(p.type),
+    flags: p.flags,
+    offset: p.offset,
+    vaddr: p.vaddr,
+    filesz: p.filesz,
+    memsz: p.memsz
+  }));
+  return {
+    class: elf.is64 ? 64 : 32,
+    endian: elf.little ? "little" : "big",
+    machine: elf.machine,
+    goarch: goarchOf(elf.machine, elf.is64, elf.little),
+    type: FILE_TYPES[elf.type] ?? hex(elf.type),
+    fileBytes: elf.bytes.length,
+    sections,
+    segments
+  };
+}
+
+// src/analysis/gobinary/packages.ts
+var SLASH = 47;
+var DOT = 46;
+var BRACKET = 91;
+function startsWith(bytes, at, text2) {
+  for (let i = 0; i < text2.length; i++) if (bytes[at + i] !== text2.charCodeAt(i)) return false;
+  return true;
+}
+var LEGACY_LINKER_PREFIXES = [
+  "go.itab.",
+  "go.string.",
+  "go.func.",
+  "go.shape.",
+  "go.importpath.",
+  "go.info.",
+  "go.builtin.",
+  "go.map.",
+  "go.interface.",
+  "go.track.",
+  "go.weak.",
+  "go.constinfo.",
+  "go.cuinfo.",
+  "go.loc.",
+  "go.range.",
+  "go.debug",
+  "go.plugin.",
+  "go.link.",
+  "go.buildid"
+];
+function legacyGoPrefixIsPath(bytes, start, limit) {
+  let i = start;
+  for (; i < limit; i++) {
+    const b = bytes[i];
+    if (b === SLASH) break;
+    const hostChar = b >= 97 && b <= 122 || b >= 48 && b <= 57 || b === DOT || b === 45;
+    if (!hostChar) return false;
+  }
+  if (i >= limit || i <= start + 3) return false;
+  for (const p of LEGACY_LINKER_PREFIXES) if (startsWith(bytes, start, p)) return false;
+  return true;
+}
+var TYPE_LITERALS = ["struct", "interface", "func(", "map[", "chan ", "chan<-"];
+function isLinkerName(bytes, start, limit) {
+  const first = bytes[start];
+  if (first === void 0 || first === 0 || first === DOT || first === 36) return true;
+  if (first === 103 && bytes[start + 1] === 111) {
+    if (bytes[start + 2] === 58) return true;
+    if (bytes[start + 2] === DOT) return !legacyGoPrefixIsPath(bytes, start, limit);
+  }
+  return false;
+}
+function isTypeName(bytes, at) {
+  return startsWith(bytes, at, "type") && (bytes[at + 4] === 58 || bytes[at + 4] === DOT);
+}
+function equalityPrefixLength(bytes, at) {
+  if (bytes[at + 5] !== DOT) return 0;
+  if (bytes[at + 6] === 101 && bytes[at + 7] === 113 && bytes[at + 8] === DOT) return 9;
+  if (startsWith(bytes, at + 6, "hash.")) return 11;
+  return 0;
+}
+function packageSpan(bytes, start, limit, out) {
+  out.start = start;
+  out.end = -1;
+  if (isLinkerName(bytes, start, limit)) return;
+  if (isTypeName(bytes, start)) {
+    const prefix = equalityPrefixLength(bytes, start);
+    if (prefix === 0) return;
+    start += prefix;
+    for (let b = bytes[start]; b === BRACKET || b === 93 || b === 42 || b !== void 0 && b >= 48 && b <= 57; b = bytes[++start]) {
+    }
+    out.start = start;
+    if (start >= limit || isLinkerName(bytes, start, limit) || isTypeName(bytes, start)) return;
+    for (const literal of TYPE_LITERALS) if (startsWith(bytes, start, literal)) return;
+  }
+  let lastSlash = -1;
+  let stop = start;
+  for (; stop < limit; stop++) {
+    const b = bytes[stop];
+    if (b === 0 || b === BRACKET) break;
+    if (b === SLASH) lastSlash = stop;
+  }
+  for (let i = lastSlash < 0 ? start : lastSlash + 1; i < stop; i++) {
+    if (bytes[i] === DOT) {
+      if (i > start) out.end = i;
+      return;
+    }
+  }
+}
+function isBareName(bytes, start, limit) {
+  for (let i = start; i < limit; i++) {
+    const b = bytes[i];
+    if (b === 0) return i > start;
+    if (b === DOT || b === 58 || b === SLASH) return false;
+  }
+  return false;
+}
+function packageFromRaw(raw) {
+  let pkg = raw.includes("%") ? raw.replace(/%([0-9a-fA-F]{2})/g, (_, h) => String.fromCharCode(Number.parseInt(h, 16))) : raw;
+  const vendor = pkg.lastIndexOf("/vendor/");
+  if (vendor >= 0) pkg = pkg.slice(vendor + "/vendor/".length);
+  return pkg;
+}
+var PackageInterner = class {
+  names = [];
+  ids = /* @__PURE__ */ new Map();
+  /** Raw-bytes hash to the first raw spelling seen with it (where, how long, which id), to confirm a hit. */
+  byHash = /* @__PURE__ */ new Map();
+  rawStart = [];
+  rawLength = [];
+  rawId = [];
+  lastStart = -1;
+  lastLength = -1;
+  lastId = -1;
+  bytes;
+  span = { start: 0, end: -1 };
+  constructor(bytes) {
+    this.bytes = bytes;
+  }
+  sameBytes(a, b, length) {
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
+    return true;
+  }
+  /** Package id of the symbol name at `nameStart` (bounded by `limit`), or -1 for none. */
+  idAt(nameStart, limit) {
+    const bytes = this.bytes;
+    packageSpan(bytes, nameStart, limit, this.span);
+    const { start, end } = this.span;
+    if (end < 0) return -1;
+    const length = end - start;
+    if (length === this.lastLength && this.sameBytes(start, this.lastStart, length)) return this.lastId;
+    let hash = 2166136261;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i], 16777619);
+    hash = (hash ^ length) & 1073741823;
+    const raw = this.byHash.get(hash);
+    let id;
+    if (raw !== void 0 && this.rawLength[raw] === length && this.sameBytes(start, this.rawStart[raw], length)) {
+      id = this.rawId[raw];
+    } else {
+      const name = packageFromRaw(decodeUtf8(bytes.subarray(start, end)));
+      id = this.ids.get(name);
+      if (id === void 0) {
+        id = this.names.length;
+        this.names.push(name);
+        this.ids.set(name, id);
+      }
+      if (raw === void 0) {
+        this.byHash.set(hash, this.rawId.length);
+        this.rawStart.push(start);
+        this.rawLength.push(length);
+        this.rawId.push(id);
+      }
+    }
+    this.lastStart = start;
+    this.lastLength = length;
+    this.lastId = id;
+    return id;
+  }
+};
+var THREE_ELEMENT_HOSTS = /* @__PURE__ */ new Set([
+  "github.com",
+  "gitlab.com",
+  "bitbucket.org",
+  "golang.org",
+  "gitee.com",
+  "codeberg.org"
+]);
+var ModuleResolver = class {
+  modules = /* @__PURE__ */ new Map();
+  mainPackage;
+  constructor(info2) {
+    for (const dep of info2?.deps ?? []) {
+      const version = dep.replace ? `${dep.version} => ${dep.replace.path} ${dep.replace.version}`.trim() : dep.version;
+      this.modules.set(dep.path, { module: dep.path, version, kind: "dependency" });
+    }
+    if (info2?.main && info2.main.path !== "") {
+      this.modules.set(info2.main.path, { module: info2.main.path, version: info2.main.version, kind: "main" });
+    }
+    this.mainPackage = info2?.path || "main";
+  }
+  /** "main" is the package Go compiles the command as; report it under its import path. */
+  displayName(pkg) {
+    return pkg === "main" ? this.mainPackage : pkg;
+  }
+  resolve(pkg) {
+    if (pkg === "main" || pkg === this.mainPackage) {
+      const main2 = [...this.modules.values()].find((m) => m.kind === "main");
+      if (main2) return main2;
+    }
+    for (let prefix = pkg; ; ) {
+      const m = this.modules.get(prefix);
+      if (m) return m;
+      const slash = prefix.lastIndexOf("/");
+      if (slash < 0) break;
+      prefix = prefix.slice(0, slash);
+    }
+    const elements = pkg.split("/");
+    const firstElement = elements[0] ?? "";
+    if (pkg === "main")
+      return this.mainPackage === "main" ? { module: "main", version: null, kind: "inferred" } : this.resolve(this.mainPackage);
+    if (!firstElement.includes(".")) return { module: "std", version: null, kind: "stdlib" };
+    const depth = THREE_ELEMENT_HOSTS.has(firstElement) ? 3 : 2;
+    return { module: elements.slice(0, depth).join("/"), version: null, kind: "inferred" };
+  }
+};
+
+// src/analysis/gobinary/pclntab.ts
+var MAGICS = {
+  4294967291: "go1.2",
+  4294967290: "go1.16",
+  4294967280: "go1.18",
+  4294967281: "go1.20"
+};
+function parseAt(elf, c, little) {
+  const { bytes, view } = elf;
+  const base = c.offset;
+  const limit = Math.min(c.limit, bytes.length);
+  if (base + 16 > limit) return "function table header is cut off";
+  const format = MAGICS[view.getUint32(base, little)];
+  if (!format) return "no function table magic";
+  const quantum = bytes[base + 6];
+  const ptrSize = bytes[base + 7];
+  if (bytes[base + 4] !== 0 || bytes[base + 5] !== 0) return "function table header padding is not zero";
+  if (quantum !== 1 && quantum !== 2 && quantum !== 4) return `function table quantum ${quantum}`;
+  if (ptrSize !== 4 && ptrSize !== 8) return `function table pointer size ${ptrSize}`;
+  const word = (off) => {
+    if (off + ptrSize > limit) return Number.NaN;
+    if (ptrSize === 4) return view.getUint32(off, little);
+    const a = view.getUint32(off, little);
+    const b = view.getUint32(off + 4, little);
+    return little ? b * 4294967296 + a : a * 4294967296 + b;
+  };
+  const u32 = (off) => view.getUint32(off, little);
+  const i32 = (off) => view.getInt32(off, little);
+  const nfunc = word(base + 8);
+  if (!Number.isSafeInteger(nfunc) || nfunc <= 0 || nfunc > (limit - base) / 8)
+    return "function count out of bounds";
+  const entries = new Float64Array(nfunc + 1);
+  const names = new Int32Array(nfunc);
+  const records = new Int32Array(nfunc);
+  let files = null;
+  let end = base;
+  let funcdataMax = -1;
+  if (format === "go1.18" || format === "go1.20") {
+    const textStart = word(base + 8 + 2 * ptrSize);
+    const funcnameOff = word(base + 8 + 3 * ptrSize);
+    const pclnOff = word(base + 8 + 7 * ptrSize);
+    const funcnametab = base + funcnameOff;
+    const pcln = base + pclnOff;
+    files = {
+      cutab: base + word(base + 8 + 4 * ptrSize),
+      filetab: base + word(base + 8 + 5 * ptrSize),
+      pctab: base + word(base + 8 + 6 * ptrSize),
+      limit,
+      pcfileField: 20,
+      cuField: 32
+    };
+    if (!(funcnametab < limit && pcln + (nfunc * 2 + 1) * 4 <= limit))
+      return "function table offsets out of bounds";
+    const fixed = format === "go1.20" ? 44 : 40;
+    for (let i = 0; i < nfunc; i++) {
+      const at = pcln + i * 8;
+      entries[i] = textStart + u32(at);
+      const fn = pcln + u32(at + 4);
+      if (fn + fixed > limit) return "function record out of bounds";
+      records[i] = fn;
+      names[i] = funcnametab + i32(fn + 4);
+      const npcdata = u32(fn + 28);
+      const nfuncdata = bytes[fn + fixed - 1];
+      const funcdata = fn + fixed + npcdata * 4;
+      const recordEnd = funcdata + nfuncdata * 4;
+      if (recordEnd > limit) return "function record out of bounds";
+      if (recordEnd > end) end = recordEnd;
+      for (let k = funcdata; k < recordEnd; k += 4) {
+        const off = u32(k);
+        if (off !== 4294967295 && off > funcdataMax) funcdataMax = off;
+      }
+    }
+    entries[nfunc] = textStart + u32(pcln + nfunc * 8);
+  } else {
+    const funcnametab = format === "go1.16" ? base + word(base + 8 + 2 * ptrSize) : base;
+    if (format === "go1.16") {
+      files = {
+        cutab: base + word(base + 8 + 3 * ptrSize),
+        filetab: base + word(base + 8 + 4 * ptrSize),
+        pctab: base + word(base + 8 + 5 * ptrSize),
+        limit,
+        pcfileField: ptrSize + 16,
+        cuField: ptrSize + 28
+      };
+    }
+    const ftab = format === "go1.16" ? base + word(base + 8 + 6 * ptrSize) : base + 8 + ptrSize;
+    if (!(funcnametab < limit && ftab + (nfunc * 2 + 1) * ptrSize <= limit))
+      return "function table offsets out of bounds";
+    const funcBase = format === "go1.16" ? ftab : base;
+    for (let i = 0; i < nfunc; i++) {
+      const at = ftab + i * 2 * ptrSize;
+      entries[i] = word(at);
+      const fn = funcBase + word(at + ptrSize);
+      if (!(fn + ptrSize + 32 <= limit)) return "function record out of bounds";
+      records[i] = fn;
+      names[i] = funcnametab + i32(fn + ptrSize);
+      if (fn + ptrSize + 4 > end) end = fn + ptrSize + 4;
+    }
+    entries[nfunc] = word(ftab + nfunc * 2 * ptrSize);
+  }
+  if (!(entries[nfunc] - entries[0] <= bytes.length)) return "function entries span more than the file";
+  for (let i = 0; i < nfunc; i++) {
+    if (!(entries[i + 1] >= entries[i])) return "function entries are not in address order";
+    if (!(names[i] >= base && names[i] < limit)) return "function name out of bounds";
+  }
+  return {
+    format,
+    count: nfunc,
+    entries,
+    names,
+    section: c.section,
+    fileOffset: base,
+    bytes: c.wholeSection ? c.limit - base : end - base,
+    funcdataBytes: Math.max(funcdataMax, 0),
+    quantum,
+    records,
+    files,
+    little
+  };
+}
+var SHT_PROGBITS = 1;
+function* candidates(elf) {
+  const named = elf.sections.filter(
+    (s) => (s.name === ".gopclntab" || s.name === ".data.rel.ro.gopclntab") && s.type !== SHT_NOBITS
+  );
+  for (const s of named)
+    yield { offset: s.offset, limit: s.offset + s.size, section: s.name, wholeSection: true };
+  if (named.length > 0) return;
+  const rank = (name) => name === ".data.rel.ro" ? 0 : name === ".rodata" ? 1 : 2;
+  const regions = elf.sections.length > 0 ? elf.sections.filter(
+    (s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.type === SHT_PROGBITS
+  ).sort((x, y) => rank(x.name) - rank(y.name)).map((s) => ({ offset: s.offset, limit: s.offset + s.size, section: s.name })) : elf.segments.filter((p) => p.type === PT_LOAD && (p.flags & PF_X) === 0).map((p) => ({ offset: p.offset, limit: p.offset + p.filesz, section: "(segment)" }));
+  const { bytes } = elf;
+  for (const r of regions) {
+    const limit = Math.min(r.limit, bytes.length);
+    for (let at = r.offset; at + 8 <= limit; at += 8) {
+      if (bytes[at + 1] !== 255 || bytes[at + 2] !== 255 || bytes[at + 4] !== 0 || bytes[at + 5] !== 0)
+        continue;
+      const b0 = bytes[at];
+      const b3 = bytes[at + 3];
+      if (b3 === 255 && isMagicByte(b0) || b0 === 255 && isMagicByte(b3)) {
+        yield { offset: at, limit, section: r.section, wholeSection: false };
+      }
+    }
+  }
+}
+function isMagicByte(b) {
+  return b === 251 || b === 250 || b === 240 || b === 241;
+}
+function readFuncTable(elf) {
+  if (elf.bytes.length > 2147483647)
+    return { ok: false, reason: "files of 2 GiB or more are not attributed" };
+  let reason = "no Go function table (pclntab) found";
+  for (const c of candidates(elf)) {
+    for (const little of elf.little ? [true, false] : [false, true]) {
+      const parsed = parseAt(elf, c, little);
+      if (typeof parsed !== "string") return { ok: true, table: parsed };
+      if (parsed !== "no function table magic") reason = `${c.section}: ${parsed}`;
+    }
+  }
+  return { ok: false, reason };
+}
+function sourceFileOffset(elf, table3, i) {
+  const f = table3.files;
+  const record = table3.records[i];
+  if (!f || record === void 0) return -1;
+  const { bytes, view } = elf;
+  const pcfile = view.getUint32(record + f.pcfileField, table3.little);
+  const cu = view.getUint32(record + f.cuField, table3.little);
+  let at = f.pctab + pcfile;
+  let v = 0;
+  let scale = 1;
+  for (let n = 0; n < 5; n++, scale *= 128) {
+    const b = bytes[at++];
+    if (b === void 0 || at > f.limit) return -1;
+    v += (b & 127) * scale;
+    if (b < 128) break;
+  }
+  const file = -1 + (v % 2 === 1 ? -(v + 1) / 2 : v / 2);
+  const slot = f.cutab + (cu + file) * 4;
+  if (file < 0 || slot + 4 > f.limit) return -1;
+  const name = f.filetab + view.getUint32(slot, table3.little);
+  return name < f.limit ? name : -1;
+}
+
+// src/analysis/gobinary/strip.ts
+function isDwarfSection(name) {
+  return name.startsWith(".debug_") || name.startsWith(".zdebug_");
+}
+function isStrippable(name) {
+  return name === ".symtab" || name === ".strtab" || isDwarfSection(name);
+}
+function readStrip(elf) {
+  const removed = elf.sections.filter((s) => isStrippable(s.name));
+  const hasSymtab = elf.sections.some((s) => s.name === ".symtab");
+  const hasDwarf = removed.some((s) => isDwarfSection(s.name));
+  const bySection = removed.map((s) => ({
+    section: s.name,
+    bytes: s.type === SHT_NOBITS ? 0 : s.size
+  }));
+  const names = removed.reduce((sum, s) => sum + s.nameBytes, 0);
+  if (names > 0) bySection.push({ section: ".shstrtab", bytes: names });
+  const contentEnd = elf.sections.reduce(
+    (end, s) => s.type === SHT_NOBITS ? end : Math.max(end, s.offset + s.size),
+    0
+  );
+  if (removed.length > 0 && elf.shoff >= contentEnd) {
+    bySection.push({ section: "(section headers)", bytes: removed.length * elf.shentsize });
+  }
+  const savingBytes = bySection.reduce((sum, s) => sum + s.bytes, 0);
+  return { stripped: !hasSymtab, hasSymtab, hasDwarf, savingBytes, bySection };
+}
+
+// src/analysis/gobinary/attribution.ts
+var STT_OBJECT = 1;
+var HEADERS_AND_PADDING = "(headers and padding)";
+function paddingFor(machine) {
+  if (machine === 62 || machine === 3) return { byte: 204, max: 31 };
+  return { byte: 0, max: 0 };
+}
+var Ledger = class {
+  code = [];
+  unpadded = [];
+  functions = [];
+  other = [];
+  grow(n) {
+    while (this.code.length < n) {
+      this.code.push(0);
+      this.unpadded.push(0);
+      this.functions.push(0);
+      this.other.push(0);
+    }
+  }
+};
+function resolveBareNames(elf, table3, interner, owner, bare) {
+  if (bare.length === 0) return;
+  const AMBIGUOUS = -2;
+  const tails = /* @__PURE__ */ new Map();
+  interner.names.forEach((name, id) => {
+    const parts = name.split("/");
+    for (let k = 1; k <= parts.length; k++) {
+      const tail = parts.slice(parts.length - k).join("/");
+      const seen = tails.get(tail);
+      tails.set(tail, seen === void 0 || seen === id ? id : AMBIGUOUS);
+    }
+  });
+  for (const i of bare) {
+    let id = -1;
+    const fileAt = sourceFileOffset(elf, table3, i);
+    if (fileAt >= 0) {
+      const path4 = readCString(elf.bytes, fileAt, table3.files.limit);
+      const dirs = path4.slice(0, path4.lastIndexOf("/")).replace(/@[^/]*/g, "").split("/").filter((p) => p !== "");
+      for (let k = dirs.length; k >= 1 && id < 0; k--) {
+        const match = tails.get(dirs.slice(dirs.length - k).join("/"));
+        if (match !== void 0 && match >= 0) id = match;
+      }
+    }
+    if (id < 0 && i > 0) id = owner[i - 1];
+    owner[i] = id;
+  }
+}
+function attributeModules(elf, table3, info2) {
+  const { bytes } = elf;
+  const interner = new PackageInterner(bytes);
+  const ledger = new Ledger();
+  const inFile = elf.sections.filter(
+    (s) => s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size <= bytes.length
+  );
+  const attributed = /* @__PURE__ */ new Map();
+  const methods = /* @__PURE__ */ new Map();
+  const charge = (s, amount, method) => {
+    attributed.set(s, (attributed.get(s) ?? 0) + amount);
+    const set = methods.get(s) ?? /* @__PURE__ */ new Set();
+    set.add(method);
+    methods.set(s, set);
+  };
+  const executable = inFile.filter((s) => (s.flags & SHF_EXECINSTR) !== 0).sort((a, b) => a.addr - b.addr);
+  const pad = paddingFor(elf.machine);
+  const { entries, names, count } = table3;
+  const owner = new Int32Array(count);
+  const padding = new Uint8Array(count);
+  const bare = [];
+  let sectionIndex = 0;
+  for (let i = 0; i < count; i++) {
+    const start = entries[i];
+    const size = entries[i + 1] - start;
+    owner[i] = interner.idAt(names[i], bytes.length);
+    if (owner[i] < 0 && isBareName(bytes, names[i], bytes.length)) bare.push(i);
+    if (pad.max === 0) continue;
+    while (sectionIndex < executable.length && start >= executable[sectionIndex].addr + executable[sectionIndex].size) {
+      sectionIndex++;
+    }
+    const section = executable[sectionIndex];
+    if (section && start >= section.addr) {
+      const end = section.offset + (start - section.addr) + size;
+      const floor = Math.max(end - pad.max, end - size);
+      let n = 0;
+      for (let at = end - 1; at >= floor && bytes[at] === pad.byte; at--) n++;
+      padding[i] = n;
+    }
+  }
+  const functionPackages = interner.names.length;
+  resolveBareNames(elf, table3, interner, owner, bare);
+  let totalCode = 0;
+  let orphanCode = 0;
+  let sectionCode = 0;
+  sectionIndex = 0;
+  const flushSection = () => {
+    const s = executable[sectionIndex];
+    if (s && sectionCode > 0) charge(s, sectionCode, "functions");
+    sectionCode = 0;
+  };
+  ledger.grow(functionPackages);
+  for (let i = 0; i < count; i++) {
+    const start = entries[i];
+    const size = entries[i + 1] - start;
+    totalCode += size;
+    const id = owner[i];
+    if (id < 0) {
+      orphanCode += size;
+      continue;
+    }
+    while (sectionIndex < executable.length && start >= executable[sectionIndex].addr + executable[sectionIndex].size) {
+      flushSection();
+      sectionIndex++;
+    }
+    const section = executable[sectionIndex];
+    if (section && start >= section.addr) sectionCode += size;
+    ledger.code[id] += size;
+    ledger.unpadded[id] += size - padding[i];
+    ledger.functions[id]++;
+  }
+  flushSection();
+  const packagedShare = totalCode > 0 ? (totalCode - orphanCode) / totalCode : 0;
+  let spreadTotal = 0;
+  const spread = (s, amount) => {
+    if (!s || amount <= 0) return;
+    const room = Math.min(amount, s.size - (attributed.get(s) ?? 0));
+    if (room <= 0) return;
+    spreadTotal += room;
+    charge(s, room * packagedShare, "spread");
+  };
+  spread(
+    inFile.find((s) => s.offset <= table3.fileOffset && table3.fileOffset < s.offset + s.size),
+    table3.bytes
+  );
+  spread(
+    inFile.find((s) => s.name === ".rodata"),
+    table3.funcdataBytes
+  );
+  for (const s of inFile) if (isDwarfSection(s.name)) spread(s, s.size);
+  const symtab = inFile.find((s) => s.type === SHT_SYMTAB);
+  const dynsym = inFile.find((s) => s.type === SHT_DYNSYM);
+  const versym = inFile.find((s) => s.type === SHT_GNU_VERSYM);
+  const dataSections = elf.sections.map(
+    (s) => s.type !== SHT_NOBITS && (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0
+  );
+  const dataCharged = /* @__PURE__ */ new Map();
+  const chargeSymbols = (table4, withData, versions) => {
+    const strtab = elf.sections[table4.link];
+    if (!strtab || strtab.type === SHT_NOBITS || strtab.offset + strtab.size > bytes.length) return;
+    const r = readerFor(elf);
+    const entsize = elf.is64 ? 24 : 16;
+    const strEnd = strtab.offset + strtab.size;
+    const versionBytes = versions && versions.size === table4.size / entsize * 2 ? 2 : 0;
+    let symBytes = 0;
+    let strBytes = 0;
+    for (let at = table4.offset + entsize; at + entsize <= table4.offset + table4.size; at += entsize) {
+      const nameAt = strtab.offset + r.u32(at);
+      if (nameAt >= strEnd) continue;
+      const id = interner.idAt(nameAt, strEnd);
+      if (id < 0 || id >= functionPackages) continue;
+      const nameBytes = cStringLength(bytes, nameAt, strEnd) + 1;
+      ledger.other[id] += entsize + nameBytes + versionBytes;
+      symBytes += entsize;
+      strBytes += nameBytes;
+      if (!withData) continue;
+      const info3 = bytes[at + (elf.is64 ? 4 : 12)];
+      if ((info3 & 15) !== STT_OBJECT) continue;
+      const shndx = r.u16(at + (elf.is64 ? 6 : 14));
+      if (!dataSections[shndx]) continue;
+      const size = elf.is64 ? r.u64(at + 16) : r.u32(at + 8);
+      if (size <= 0) continue;
+      const perPackage = dataCharged.get(shndx) ?? [];
+      perPackage[id] = (perPackage[id] ?? 0) + size;
+      dataCharged.set(shndx, perPackage);
+    }
+    charge(table4, symBytes, "symbols");
+    charge(strtab, Math.min(strBytes, strtab.size), "symbols");
+    if (versions && versionBytes > 0) charge(versions, symBytes / entsize * versionBytes, "symbols");
+  };
+  if (symtab) chargeSymbols(symtab, true, void 0);
+  if (dynsym) chargeSymbols(dynsym, !symtab, versym);
+  for (const [shndx, perPackage] of dataCharged) {
+    const s = elf.sections[shndx];
+    const total = perPackage.reduce((sum, v) => sum + (v ?? 0), 0);
+    const room = s.size - (attributed.get(s) ?? 0);
+    const scale = total > room ? Math.max(0, room) / total : 1;
+    perPackage.forEach((v, id) => {
+      if (v) ledger.other[id] += v * scale;
+    });
+    charge(s, total * scale, "symbols");
+  }
+  const resolver = new ModuleResolver(info2);
+  const modules = /* @__PURE__ */ new Map();
+  const spreadPerCode = totalCode > 0 ? spreadTotal / totalCode : 0;
+  for (let id = 0; id < functionPackages; id++) {
+    const code = ledger.code[id] ?? 0;
+    const total = code + code * spreadPerCode + (ledger.other[id] ?? 0);
+    const name = resolver.displayName(interner.names[id]);
+    const ref = resolver.resolve(name);
+    let m = modules.get(ref.module);
+    if (!m) {
+      m = { module: ref.module, version: ref.version, kind: ref.kind, bytes: 0, codeBytes: 0, packages: [] };
+      modules.set(ref.module, m);
+    }
+    const share = {
+      package: name,
+      bytes: Math.round(total),
+      codeBytes: ledger.unpadded[id] ?? 0,
+      functions: ledger.functions[id] ?? 0
+    };
+    m.packages.push(share);
+    m.bytes += share.bytes;
+    m.codeBytes += share.codeBytes;
+  }
+  const moduleList = [...modules.values()].sort(
+    (a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module)
+  );
+  for (const m of moduleList)
+    m.packages.sort((a, b) => b.bytes - a.bytes || a.package.localeCompare(b.package));
+  const sections = [];
+  const unattributed = [];
+  let sectionFileBytes = 0;
+  for (const s of inFile) {
+    const got = Math.min(s.size, Math.round(attributed.get(s) ?? 0));
+    sectionFileBytes += s.size;
+    sections.push({
+      section: s.name,
+      bytes: s.size,
+      attributedBytes: got,
+      methods: [...methods.get(s) ?? []]
+    });
+    if (s.size - got > 0) unattributed.push({ section: s.name, bytes: s.size - got });
+  }
+  const outside = Math.max(0, bytes.length - sectionFileBytes);
+  if (outside > 0) unattributed.push({ section: HEADERS_AND_PADDING, bytes: outside });
+  unattributed.sort((a, b) => b.bytes - a.bytes);
+  return {
+    fileBytes: bytes.length,
+    attributedBytes: moduleList.reduce((sum, m) => sum + m.bytes, 0),
+    modules: moduleList,
+    stdlibBytes: modules.get("std")?.bytes ?? 0,
+    unattributed,
+    sections,
+    functions: count
+  };
+}
+
+// src/analysis/gobinary/goquote.ts
+function goQuotedPrefixLength(s) {
+  const quote = s[0];
+  if (quote === "`") {
+    const end = s.indexOf("`", 1);
+    return end < 0 ? -1 : end + 1;
+  }
+  if (quote !== '"') return -1;
+  for (let i = 1; i < s.length; i++) {
+    const c = s[i];
+    if (c === "\n") return -1;
+    if (c === '"') return goUnquote(s.slice(0, i + 1)) === null ? -1 : i + 1;
+    if (c === "\\") i++;
+  }
+  return -1;
+}
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"'
+};
+function goUnquote(s) {
+  if (s.length < 2) return null;
+  const quote = s[0];
+  if (s[s.length - 1] !== quote) return null;
+  const body = s.slice(1, -1);
+  if (quote === "`") {
+    if (body.includes("`")) return null;
+    return body.replaceAll("\r", "");
+  }
+  if (quote !== '"') return null;
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '"' || c === "\n") return null;
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const e = body[++i];
+    if (e === void 0) return null;
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== void 0) {
+      out += simple;
+      continue;
+    }
+    const width = e === "x" ? 2 : e === "u" ? 4 : e === "U" ? 8 : 0;
+    if (width > 0) {
+      const digits = body.slice(i + 1, i + 1 + width);
+      if (!/^[0-9a-fA-F]+$/.test(digits) || digits.length !== width) return null;
+      const code = Number.parseInt(digits, 16);
+      if (code > 1114111 || code >= 55296 && code < 57344 && e !== "x") return null;
+      out += String.fromCodePoint(code);
+      i += width;
+      continue;
+    }
+    if (e >= "0" && e <= "7") {
+      const digits = body.slice(i, i + 3);
+      if (!/^[0-7]{3}$/.test(digits)) return null;
+      const code = Number.parseInt(digits, 8);
+      if (code > 255) return null;
+      out += String.fromCharCode(code);
+      i += 2;
+      continue;
+    }
+    return null;
+  }
+  return out;
+}
+
+// src/analysis/gobinary/buildinfo.ts
+var MAGIC = [255, 32, 71, 111, 32, 98, 117, 105, 108, 100, 105, 110, 102, 58];
+var HEADER_SIZE = 32;
+var ALIGN = 16;
+function matchesMagic(bytes, at) {
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[at + i] !== MAGIC[i]) return false;
+  return true;
+}
+function searchRange(elf) {
+  const section = sectionByName(elf, ".go.buildinfo");
+  if (section) return { vaddr: section.addr, size: section.size };
+  const data = elf.segments.find((p) => p.type === PT_LOAD && (p.flags & (PF_X | PF_W)) === PF_W);
+  return data ? { vaddr: data.vaddr, size: data.memsz } : null;
+}
+function readUvarint(bytes, at, end) {
+  let value = 0;
+  let scale = 1;
+  for (let i = at; i < end && i < at + 10; i++) {
+    const b = bytes[i];
+    value += (b & 127) * scale;
+    if (b < 128) return Number.isSafeInteger(value) ? { value, next: i + 1 } : null;
+    scale *= 128;
+  }
+  return null;
+}
+function readBuildInfo(elf) {
+  const { bytes } = elf;
+  const range = searchRange(elf);
+  if (!range || range.size === 0)
+    return { ok: false, reason: "no data segment to hold Go build info", magicFound: false };
+  const start = Math.ceil(range.vaddr / ALIGN) * ALIGN;
+  const mapped = vaddrToOffset(elf, start);
+  if (!mapped) return { ok: false, reason: "Go build info range is not in the file", magicFound: false };
+  const stop = mapped.offset + Math.min(mapped.available, range.vaddr + range.size - start);
+  let header = -1;
+  for (let at = mapped.offset; at + MAGIC.length <= stop; at += ALIGN) {
+    if (bytes[at] === 255 && matchesMagic(bytes, at)) {
+      header = at;
+      break;
+    }
+  }
+  if (header < 0)
+    return { ok: false, reason: 'no Go build info magic ("\\xff Go buildinf:") found', magicFound: false };
+  if (stop - header < HEADER_SIZE)
+    return { ok: false, reason: "Go build info header is cut off", magicFound: true };
+  const flags = bytes[header + 15];
+  let version;
+  let modinfo;
+  if ((flags & 2) === 2) {
+    const vLen = readUvarint(bytes, header + HEADER_SIZE, stop);
+    if (!vLen || vLen.next + vLen.value > stop)
+      return { ok: false, reason: "Go version string is cut off", magicFound: true };
+    version = bytes.subarray(vLen.next, vLen.next + vLen.value);
+    const mLen = readUvarint(bytes, vLen.next + vLen.value, stop);
+    if (!mLen || mLen.next + mLen.value > stop)
+      return { ok: false, reason: "Go module info is cut off", magicFound: true };
+    modinfo = bytes.subarray(mLen.next, mLen.next + mLen.value);
+  } else {
+    const ptrSize = bytes[header + 14];
+    if (ptrSize !== 4 && ptrSize !== 8)
+      return { ok: false, reason: `Go build info pointer size ${ptrSize}`, magicFound: true };
+    const little = (flags & 1) === 0;
+    const view = elf.view;
+    const readPtr = (off) => {
+      if (ptrSize === 4) return view.getUint32(off, little);
+      const a = view.getUint32(off, little);
+      const b = view.getUint32(off + 4, little);
+      return little ? b * 4294967296 + a : a * 4294967296 + b;
+    };
+    const readGoString = (va) => {
+      const hdr = vaddrToOffset(elf, va);
+      if (!hdr || hdr.available < 2 * ptrSize) return new Uint8Array(0);
+      const len = readPtr(hdr.offset + ptrSize);
+      const data = vaddrToOffset(elf, readPtr(hdr.offset));
+      if (!data || data.available < len) return new Uint8Array(0);
+      return bytes.subarray(data.offset, data.offset + len);
+    };
+    version = readGoString(readPtr(header + 16));
+    modinfo = readGoString(readPtr(header + 16 + ptrSize));
+  }
+  if (version.length === 0)
+    return { ok: false, reason: "Go build info holds no Go version", magicFound: true };
+  const framed = modinfo.length >= 33 && modinfo[modinfo.length - 17] === 10;
+  return {
+    ok: true,
+    raw: {
+      version: decodeUtf8(version),
+      modinfo: framed ? decodeUtf8(modinfo.subarray(16, modinfo.length - 16)) : ""
+    }
+  };
+}
+function quoteKey(key) {
+  return key.length === 0 || /[= \t\r\n"`]/.test(key);
+}
+function quoteValue(value) {
+  return /[ \t\r\n"`]/.test(value);
+}
+function moduleFromColumns(columns) {
+  return { path: columns[0] ?? "", version: columns[1] ?? "", sum: columns[2] ?? "", replace: null };
+}
+function parseModinfo(modinfo) {
+  const info2 = { path: "", main: null, deps: [], settings: [], parseError: null };
+  let last = null;
+  let lineNumber = 1;
+  let rest = modinfo;
+  const fail = (message) => {
+    info2.parseError = `line ${lineNumber}: ${message}`;
+    return info2;
+  };
+  while (rest.length > 0) {
+    const nl = rest.indexOf("\n");
+    if (nl < 0) break;
+    const line = rest.slice(0, nl);
+    rest = rest.slice(nl + 1);
+    if (line.startsWith("path	")) {
+      info2.path = line.slice(5);
+    } else if (line.startsWith("mod	") || line.startsWith("dep	")) {
+      const columns = line.slice(4).split("	");
+      if (columns.length !== 2 && columns.length !== 3)
+        return fail(`expected 2 or 3 columns; got ${columns.length}`);
+      last = moduleFromColumns(columns);
+      if (line.startsWith("mod	")) info2.main = last;
+      else info2.deps.push(last);
+    } else if (line.startsWith("=>	")) {
+      const columns = line.slice(3).split("	");
+      if (columns.length !== 3) return fail(`expected 3 columns for replacement; got ${columns.length}`);
+      if (!last) return fail("replacement with no module on previous line");
+      last.replace = moduleFromColumns(columns);
+      last = null;
+    } else if (line.startsWith("build	")) {
+      const setting = parseSetting(line.slice(6));
+      if (typeof setting === "string") return fail(setting);
+      info2.settings.push(setting);
+    }
+    lineNumber++;
+  }
+  return info2;
+}
+function parseSetting(kv) {
+  if (kv.length < 1) return "build line missing '='";
+  let key;
+  let rawValue;
+  if (kv[0] === "=") return "build line with missing key";
+  if (kv[0] === "`" || kv[0] === '"') {
+    const n = goQuotedPrefixLength(kv);
+    if (n < 0) return "invalid quoted key in build line";
+    if (n === kv.length) return "build line missing '=' after quoted key";
+    if (kv[n] !== "=") return `unexpected character after quoted key: ${JSON.stringify(kv[n])}`;
+    key = goUnquote(kv.slice(0, n)) ?? "";
+    rawValue = kv.slice(n + 1);
+  } else {
+    const eq = kv.indexOf("=");
+    if (eq < 0) return "build line missing '=' after key";
+    key = kv.slice(0, eq);
+    rawValue = kv.slice(eq + 1);
+    if (quoteKey(key)) return `unquoted key ${JSON.stringify(key)} must be quoted`;
+  }
+  let value = "";
+  if (rawValue.length > 0) {
+    if (rawValue[0] === "`" || rawValue[0] === '"') {
+      const unquoted = goUnquote(rawValue);
+      if (unquoted === null) return "invalid quoted value in build line";
+      value = unquoted;
+    } else {
+      value = rawValue;
+      if (quoteValue(value)) return `unquoted value ${JSON.stringify(value)} must be quoted`;
+    }
+  }
+  return { key, value };
+}
+var VERSION7 = /^(devel )?go(\d+)\.(\d+)(?:\.(\d+))?((?:rc|beta|alpha)\d+)?/;
+function parseGoVersion(raw) {
+  const m = VERSION7.exec(raw);
+  if (!m) return null;
+  return {
+    raw,
+    major: Number(m[2]),
+    minor: Number(m[3]),
+    patch: m[4] === void 0 ? null : Number(m[4]),
+    prerelease: m[5] ?? null,
+    suffix: raw.slice(m[0].length).trim(),
+    devel: m[1] !== void 0
+  };
+}
+
+// src/analysis/gobinary/linkage.ts
+var DT_NULL = 0;
+var DT_NEEDED = 1;
+var DT_STRTAB = 5;
+var DT_SONAME = 14;
+var DT_FLAGS_1 = 1879048187;
+var DF_1_PIE = 134217728;
+function interpreterOf(elf) {
+  const p = elf.segments.find((s) => s.type === PT_INTERP);
+  if (!p || p.offset >= elf.bytes.length) return null;
+  return readCString(elf.bytes, p.offset, p.offset + p.filesz);
+}
+function dynamicTable(elf) {
+  const p = elf.segments.find((s2) => s2.type === PT_DYNAMIC);
+  if (p) return { offset: p.offset, size: p.filesz };
+  const s = elf.sections.find((x) => x.type === SHT_DYNAMIC);
+  return s ? { offset: s.offset, size: s.size } : null;
+}
+function readLinkage(elf) {
+  const interpreter = interpreterOf(elf);
+  const needed = [];
+  let flags1 = 0;
+  let hasSoname = false;
+  const table3 = dynamicTable(elf);
+  if (table3) {
+    const r = readerFor(elf);
+    const entry = elf.is64 ? 16 : 8;
+    const end = Math.min(table3.offset + table3.size, elf.bytes.length);
+    const neededOffsets = [];
+    let strtabVa = -1;
+    for (let at = table3.offset; at + entry <= end; at += entry) {
+      const tag = r.word(at);
+      const value = r.word(at + entry / 2);
+      if (tag === DT_NULL) break;
+      if (tag === DT_NEEDED) neededOffsets.push(value);
+      else if (tag === DT_STRTAB) strtabVa = value;
+      else if (tag === DT_FLAGS_1) flags1 = value;
+      else if (tag === DT_SONAME) hasSoname = true;
+    }
+    const strtab = strtabVa >= 0 ? vaddrToOffset(elf, strtabVa) : null;
+    if (strtab) {
+      for (const off of neededOffsets) {
+        if (off < strtab.available)
+          needed.push(readCString(elf.bytes, strtab.offset + off, strtab.offset + strtab.available));
+      }
+    }
+  }
+  const pie = elf.type === ET_DYN && ((flags1 & DF_1_PIE) !== 0 || !hasSoname);
+  const kind = interpreter === null && needed.length === 0 ? elf.type === ET_DYN ? "static-pie" : "static" : "dynamic";
+  return { kind, interpreter, needed, pie };
+}
+
+// src/analysis/gobinary/index.ts
+var SHT_NOTE = 7;
+var NT_GO_BUILD_ID = 4;
+function hasGoBuildIdNote(elf) {
+  const r = readerFor(elf);
+  const regions = [
+    ...elf.sections.filter((s) => s.type === SHT_NOTE).map((s) => ({ offset: s.offset, size: s.size })),
+    ...elf.segments.filter((p) => p.type === PT_NOTE).map((p) => ({ offset: p.offset, size: p.filesz }))
+  ];
+  for (const { offset, size } of regions) {
+    const end = Math.min(offset + size, elf.bytes.length);
+    for (let at = offset; at + 12 <= end; ) {
+      const namesz = r.u32(at);
+      const descsz = r.u32(at + 4);
+      const type = r.u32(at + 8);
+      const name = at + 12;
+      if (type === NT_GO_BUILD_ID && namesz === 4 && elf.bytes[name] === 71 && elf.bytes[name + 1] === 111 && elf.bytes[name + 2] === 0 && elf.bytes[name + 3] === 0) {
+        return true;
+      }
+      at = name + Math.ceil(namesz / 4) * 4 + Math.ceil(descsz / 4) * 4;
+    }
+  }
+  return false;
+}
+var RUNTIME_MAIN = new TextEncoder().encode("\0runtime.main\0");
+function hasRuntimeMainSymbol(elf) {
+  for (const s of elf.sections) {
+    if (s.name !== ".strtab" && s.name !== ".dynstr") continue;
+    const end = Math.min(s.offset + s.size, elf.bytes.length);
+    for (let at = elf.bytes.indexOf(114, s.offset); at >= 0 && at < end; at = elf.bytes.indexOf(114, at + 1)) {
+      let match = true;
+      for (let i = 0; i < RUNTIME_MAIN.length && match; i++)
+        match = elf.bytes[at - 1 + i] === RUNTIME_MAIN[i];
+      if (match) return true;
+    }
+  }
+  return false;
+}
+var UPX = [85, 80, 88, 33];
+function isUpxPacked(bytes) {
+  const end = Math.min(bytes.length, 4096);
+  for (let at = bytes.indexOf(85); at >= 0 && at + 4 <= end; at = bytes.indexOf(85, at + 1)) {
+    if (UPX.every((b, i) => bytes[at + i] === b)) return true;
+  }
+  return false;
+}
+function analyze(file, options) {
+  const parsed = parseElf(file);
+  if (!parsed.ok) return { kind: "not-go", reason: parsed.reason, elf: null, linkage: null, strip: null };
+  const elf = parsed.elf;
+  const facts = elfFacts(elf);
+  const linkage = readLinkage(elf);
+  const strip = readStrip(elf);
+  const build = readBuildInfo(elf);
+  if (!build.ok) {
+    const notGo = (kind, reason) => ({
+      kind,
+      reason,
+      elf: facts,
+      linkage,
+      strip
+    });
+    if (build.magicFound) return notGo("go-unreadable", `Go build info is damaged: ${build.reason}`);
+    if (hasGoBuildIdNote(elf))
+      return notGo("go-unreadable", "Go build ID note present but no readable build info");
+    if (readFuncTable(elf).ok)
+      return notGo("go-unreadable", "Go function table present but no readable build info");
+    if (hasRuntimeMainSymbol(elf)) {
+      return notGo(
+        "go-unreadable",
+        "runtime.main symbol present but no Go build info (gccgo or a very old Go)"
+      );
+    }
+    if (isUpxPacked(file)) {
+      return notGo(
+        "not-go",
+        "UPX-packed executable: its contents are compressed, so whether it is Go is unknown"
+      );
+    }
+    return notGo("not-go", "no Go markers (build info, Go build ID note, function table, runtime.main)");
+  }
+  const buildInfo = parseModinfo(build.raw.modinfo);
+  const report = {
+    kind: "go",
+    goVersion: build.raw.version,
+    version: parseGoVersion(build.raw.version),
+    buildInfo,
+    elf: facts,
+    linkage,
+    strip,
+    attribution: null,
+    attributionError: null
+  };
+  if (options.attributeModules) {
+    try {
+      const table3 = readFuncTable(elf);
+      if (table3.ok) report.attribution = attributeModules(elf, table3.table, buildInfo);
+      else report.attributionError = table3.reason;
+    } catch (error2) {
+      report.attributionError = `function table unreadable: ${error2.message}`;
+    }
+  }
+  return report;
+}
+function analyzeGoBinary(file, options = {}) {
+  try {
+    return analyze(file, options);
+  } catch (error2) {
+    return {
+      kind: "not-go",
+      reason: `unreadable ELF: ${error2.message}`,
+      elf: null,
+      linkage: null,
+      strip: null
+    };
+  }
+}
+
+// src/explain/binary-capture.ts
+var goBinaryCapture = {
+  inspect: (file) => analyzeGoBinary(file.bytes, { attributeModules: true })
+};
 
 // src/oci/types.ts
 var MEDIA = {
@@ -85936,20 +88110,22 @@ async function measurePlatform(reader, platform2, manifestDesc) {
   const configBytes = await reader.json(manifest.config);
   const config = parse3(configBytes);
   const instructions = layerInstructions(config, manifest.layers.length);
+  const analysis = await reader.analyze(manifest.layers);
   let estimated = false;
-  const layers = [];
-  for (const [i, desc] of manifest.layers.entries()) {
-    const scan = await reader.layer(desc);
-    if (scan.gzipEstimate !== null) estimated = true;
-    layers.push({
+  const layers = manifest.layers.map((desc, i) => {
+    const contents = analysis.layers[i];
+    const estimate = reader.compressedEstimate(desc);
+    if (estimate !== null) estimated = true;
+    return {
       digest: desc.digest,
       diffId: config.rootfs.diff_ids[i] ?? desc.digest,
       mediaType: desc.mediaType,
-      sizes: { compressed: scan.gzipEstimate ?? desc.size, uncompressed: scan.uncompressedBytes },
+      // What the classic store's history reports: regular-file bytes plus symlink target lengths.
+      sizes: { compressed: estimate ?? desc.size, uncompressed: contents.fileBytes + contents.symlinkBytes },
       instruction: instructions[i] ?? "",
-      files: scan.files
-    });
-  }
+      files: contents.files
+    };
+  });
   const measure = {
     platform: platform2,
     manifestDigest: manifestDesc.digest,
@@ -85963,15 +88139,18 @@ async function measurePlatform(reader, platform2, manifestDesc) {
     layers
   };
   if (estimated) measure.compressedEstimated = true;
-  return measure;
+  return { measure, analysis };
 }
 async function measureImage(reader, platforms, ref, source) {
   const manifests = await resolvePlatforms(reader, platforms);
   const measured = [];
+  const analyses = /* @__PURE__ */ new Map();
   for (const platform2 of platforms) {
-    measured.push(await measurePlatform(reader, platform2, manifests.get(platform2)));
+    const { measure, analysis } = await measurePlatform(reader, platform2, manifests.get(platform2));
+    measured.push(measure);
+    analyses.set(platform2, analysis);
   }
-  return { ref, source, platforms: measured };
+  return { measure: { ref, source, platforms: measured }, analyses };
 }
 
 // src/measure/oci-dir-reader.ts
@@ -85980,14 +88159,16 @@ import { readFile as readFile2 } from "node:fs/promises";
 import { join as join3 } from "node:path";
 var LAYOUT_INDEX = "index.json";
 var OciDirReader = class {
-  constructor(dir) {
+  constructor(dir, capture) {
     this.dir = dir;
+    this.capture = capture;
   }
   dir;
+  capture;
   blobPath(digest) {
-    const [algorithm, hex] = digest.split(":");
-    if (!algorithm || !hex || !/^[a-f0-9]+$/.test(hex)) throw new Error(`bad digest ${digest}`);
-    return join3(this.dir, "blobs", algorithm, hex);
+    const [algorithm, hex2] = digest.split(":");
+    if (!algorithm || !hex2 || !/^[a-f0-9]+$/.test(hex2)) throw new Error(`bad digest ${digest}`);
+    return join3(this.dir, "blobs", algorithm, hex2);
   }
   async root() {
     const bytes = await readFile2(join3(this.dir, LAYOUT_INDEX));
@@ -85999,17 +88180,29 @@ var OciDirReader = class {
     if (desc.digest === LAYOUT_INDEX) return readFile2(join3(this.dir, LAYOUT_INDEX));
     return readFile2(this.blobPath(desc.digest));
   }
-  async layer(desc) {
-    return scanLayerSizes(createReadStream(this.blobPath(desc.digest)), desc.mediaType);
+  analyze(layers) {
+    return analyzeLayers(
+      layers.map((d) => ({
+        digest: d.digest,
+        mediaType: d.mediaType,
+        open: async () => createReadStream(this.blobPath(d.digest))
+      })),
+      this.capture ? { capture: this.capture } : {}
+    );
+  }
+  compressedEstimate() {
+    return null;
   }
 };
 
 // src/measure/registry-reader.ts
 var RegistryReader = class {
-  constructor(client) {
+  constructor(client, capture) {
     this.client = client;
+    this.capture = capture;
   }
   client;
+  capture;
   rootCache = null;
   root() {
     this.rootCache ??= this.client.rootDescriptor();
@@ -86018,8 +88211,14 @@ var RegistryReader = class {
   json(desc) {
     return isIndex(desc.mediaType) || isManifest(desc.mediaType) ? this.client.manifest(desc.digest) : this.client.blobBytes(desc.digest);
   }
-  async layer(desc) {
-    return scanLayerSizes(await this.client.blobStream(desc.digest), desc.mediaType);
+  analyze(layers) {
+    return analyzeLayers(
+      layers.map((d) => ({ digest: d.digest, mediaType: d.mediaType, open: () => this.client.blobStream(d.digest) })),
+      this.capture ? { capture: this.capture } : {}
+    );
+  }
+  compressedEstimate() {
+    return null;
   }
 };
 
@@ -86110,8 +88309,8 @@ var RegistryClient = class {
   }
 };
 function verified(digest, bytes) {
-  const [algorithm, hex] = digest.split(":");
-  if (algorithm === "sha256" && createHash("sha256").update(bytes).digest("hex") !== hex) {
+  const [algorithm, hex2] = digest.split(":");
+  if (algorithm === "sha256" && createHash("sha256").update(bytes).digest("hex") !== hex2) {
     throw new RegistryError(`content of ${digest} does not match its digest`);
   }
   return bytes;
@@ -86213,9 +88412,10 @@ async function buildAndMeasure(request2, strategy, services) {
         spec(request2.platforms, { kind: "oci-dir", dest: layout }, "all"),
         services.log
       );
-      return measureImage(new OciDirReader(layout), request2.platforms, request2.label, "build");
+      return measureImage(new OciDirReader(layout, goBinaryCapture), request2.platforms, request2.label, "build");
     }
     const platforms = [];
+    const analyses = /* @__PURE__ */ new Map();
     for (const platform2 of request2.platforms) {
       const name = classicTag(request2.role, platform2, request2.registry);
       const push = request2.registry !== null;
@@ -86226,26 +88426,21 @@ async function buildAndMeasure(request2, strategy, services) {
           services.log
         )
       );
-      platforms.push(
-        push && built.digest ? await measureFromRegistry(`${request2.registry}@${built.digest}`, platform2) : await measureFromDaemon(services.docker, built.imageId ?? name, platform2)
-      );
+      const reader = push && built.digest ? new RegistryReader(new RegistryClient(parseReference(`${request2.registry}@${built.digest}`)), goBinaryCapture) : await ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture);
+      const { measure, analysis } = await measureOne(reader, platform2);
+      platforms.push(measure);
+      analyses.set(platform2, analysis);
     }
-    return { ref: request2.label, source: "build", platforms };
+    return { measure: { ref: request2.label, source: "build", platforms }, analyses };
   });
 }
-async function measureFromRegistry(ref, platform2) {
-  const reader = new RegistryReader(new RegistryClient(parseReference(ref)));
-  const manifests = await resolvePlatforms(reader, [platform2]);
-  return measurePlatform(reader, platform2, manifests.get(platform2));
-}
-async function measureFromDaemon(docker, ref, platform2) {
-  const reader = await ArchiveReader.read(await docker.exportImage(ref));
+async function measureOne(reader, platform2) {
   const manifests = await resolvePlatforms(reader, [platform2]);
   return measurePlatform(reader, platform2, manifests.get(platform2));
 }
 async function measureExisting(ref, platforms, docker) {
   if (await docker.hasImage(ref)) {
-    const reader = await ArchiveReader.read(await docker.exportImage(ref));
+    const reader = await ArchiveReader.read(await docker.exportImage(ref), goBinaryCapture);
     return measureImage(reader, platforms, ref, "docker");
   }
   if (!namesRegistry(ref)) {
@@ -86315,7 +88510,7 @@ async function runGate(inputs, context3, services) {
   );
   const baseline = await phase("baseline", () => getBaseline(inputs, context3, services, strategy, request2));
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
-  const comparison = compareImages(head, baseline.image, baseline.reason ?? void 0);
+  const comparison = compareImages(head.measure, baseline.image?.measure ?? null, baseline.reason ?? void 0);
   const decision = decide(comparison, {
     maxIncrease: inputs.maxIncrease,
     maxIncreasePercent: inputs.maxIncreasePercent,
@@ -86884,8 +89079,8 @@ Check that base-ref names a branch that exists in the remote.`
   const via = done.length > 0 ? ` (${done.join("; ")})` : "";
   return { sha: base, how: `merge-base ${short(base)} of ${tip.name} and ${head}${via}` };
 }
-async function firstCommitOf(repoDir, git, candidates) {
-  for (const { revision, name, tracksRemote } of candidates) {
+async function firstCommitOf(repoDir, git, candidates2) {
+  for (const { revision, name, tracksRemote } of candidates2) {
     const sha = await commitOf(repoDir, revision, { git });
     if (sha) return { sha, name, tracksRemote };
   }
@@ -86927,7 +89122,7 @@ import { setTimeout as delay } from "node:timers/promises";
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
-var VERSION7 = "0.0.0-development";
+var VERSION8 = "0.0.0-development";
 function isRequestError(error2) {
   return error2.request !== void 0;
 }
@@ -86997,7 +89192,7 @@ function retry(octokit, octokitOptions) {
   }
   return retryPlugin;
 }
-retry.VERSION = VERSION7;
+retry.VERSION = VERSION8;
 
 // src/github/rate-limit.ts
 var SECONDARY_RATE_LIMIT_DEFAULT_WAIT_MS = 6e4;

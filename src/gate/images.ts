@@ -5,10 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOutput, BuildSpec } from '../buildx/argv.js';
 import type { Buildx } from '../buildx/buildx.js';
-import type { ImageMeasure, Platform, PlatformMeasure } from '../core/model.js';
+import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
 import { ArchiveReader } from '../measure/archive-reader.js';
-import { measureImage, measurePlatform, resolvePlatforms } from '../measure/image-reader.js';
+import { goBinaryCapture } from '../explain/binary-capture.js';
+import {
+  type ImageReader,
+  type LayerAnalysis,
+  type MeasuredImage,
+  measureImage,
+  measurePlatform,
+  resolvePlatforms,
+} from '../measure/image-reader.js';
 import { OciDirReader } from '../measure/oci-dir-reader.js';
 import { RegistryReader } from '../measure/registry-reader.js';
 import { RegistryClient } from '../registry/client.js';
@@ -70,7 +78,7 @@ export async function buildAndMeasure(
   request: BuildRequest,
   strategy: BuildStrategy,
   services: ImageServices,
-): Promise<ImageMeasure> {
+): Promise<MeasuredImage> {
   return withTempDir(async (dir) => {
     const spec = (platforms: Platform[], output: BuildOutput, name: string): BuildSpec => ({
       context: request.context,
@@ -91,10 +99,11 @@ export async function buildAndMeasure(
         spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'),
         services.log,
       );
-      return measureImage(new OciDirReader(layout), request.platforms, request.label, 'build');
+      return measureImage(new OciDirReader(layout, goBinaryCapture), request.platforms, request.label, 'build');
     }
 
     const platforms: PlatformMeasure[] = [];
+    const analyses = new Map<Platform, LayerAnalysis>();
     for (const platform of request.platforms) {
       const name = classicTag(request.role, platform, request.registry);
       const push = request.registry !== null;
@@ -104,28 +113,19 @@ export async function buildAndMeasure(
           services.log,
         ),
       );
-      platforms.push(
+      const reader =
         push && built.digest
-          ? await measureFromRegistry(`${request.registry}@${built.digest}`, platform)
-          : await measureFromDaemon(services.docker, built.imageId ?? name, platform),
-      );
+          ? new RegistryReader(new RegistryClient(parseReference(`${request.registry}@${built.digest}`)), goBinaryCapture)
+          : await ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture);
+      const { measure, analysis } = await measureOne(reader, platform);
+      platforms.push(measure);
+      analyses.set(platform, analysis);
     }
-    return { ref: request.label, source: 'build', platforms };
+    return { measure: { ref: request.label, source: 'build', platforms }, analyses };
   });
 }
 
-async function measureFromRegistry(ref: string, platform: Platform): Promise<PlatformMeasure> {
-  const reader = new RegistryReader(new RegistryClient(parseReference(ref)));
-  const manifests = await resolvePlatforms(reader, [platform]);
-  return measurePlatform(reader, platform, manifests.get(platform)!);
-}
-
-async function measureFromDaemon(
-  docker: DockerEngine,
-  ref: string,
-  platform: Platform,
-): Promise<PlatformMeasure> {
-  const reader = await ArchiveReader.read(await docker.exportImage(ref));
+async function measureOne(reader: ImageReader, platform: Platform) {
   const manifests = await resolvePlatforms(reader, [platform]);
   return measurePlatform(reader, platform, manifests.get(platform)!);
 }
@@ -138,9 +138,9 @@ export async function measureExisting(
   ref: string,
   platforms: Platform[],
   docker: DockerEngine,
-): Promise<ImageMeasure> {
+): Promise<MeasuredImage> {
   if (await docker.hasImage(ref)) {
-    const reader = await ArchiveReader.read(await docker.exportImage(ref));
+    const reader = await ArchiveReader.read(await docker.exportImage(ref), goBinaryCapture);
     return measureImage(reader, platforms, ref, 'docker');
   }
   if (!namesRegistry(ref)) {

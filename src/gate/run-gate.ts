@@ -5,7 +5,7 @@ import { dirname, join, relative } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
-import type { Decision, ImageMeasure } from '../core/model.js';
+import type { Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
 import type { BaselineGit } from '../git/baseline.js';
@@ -13,6 +13,7 @@ import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
 import type { JobSummary } from '../github/summary.js';
 import type { Inputs } from '../inputs/inputs.js';
+import type { MeasuredImage } from '../measure/image-reader.js';
 import { buildReport, type Report, renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -67,7 +68,7 @@ export interface GateResult {
 export class GateRefusedError extends Error {}
 
 interface Baseline {
-  image: ImageMeasure | null;
+  image: MeasuredImage | null;
   reason: string | null;
 }
 
@@ -134,7 +135,7 @@ export async function runGate(
   const baseline = await phase('baseline', () => getBaseline(inputs, context, services, strategy, request));
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
 
-  const comparison = compareImages(head, baseline.image, baseline.reason ?? undefined);
+  const comparison = compareImages(head.measure, baseline.image?.measure ?? null, baseline.reason ?? undefined);
   const decision = decide(comparison, {
     maxIncrease: inputs.maxIncrease,
     maxIncreasePercent: inputs.maxIncreasePercent,

@@ -1,13 +1,21 @@
 // Reads an image archive stream (the Engine API's `GET /images/{name}/get`, an OCI layout in a tar) in
-// one pass: entries come in no useful order, so small JSON blobs are kept and every layer is scanned
-// as it streams by. Nothing of a layer is held in memory or written to disk.
-import type { Readable } from 'node:stream';
+// one pass. Entries come in digest order, not layer order, so small JSON blobs are kept, every layer
+// is scanned as it streams by (its file list and inspected binaries kept, never its bytes), and the
+// scans are applied in layer order afterwards.
+import { PassThrough, type Readable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { extract } from 'tar-stream';
+import {
+  applyScannedLayers,
+  type ContentCapture,
+  type ScannedLayer,
+  scanLayerBlob,
+} from '../analysis/layers/index.js';
+import type { BinaryInspection } from '../explain/binary-capture.js';
 import { compressionOf } from '../oci/layer-stream.js';
 import { sniff } from '../oci/sniff.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
-import type { ImageReader } from './image-reader.js';
-import { type LayerScan, scanLayerSizes } from './layer-sizes.js';
+import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
@@ -15,12 +23,14 @@ export class ArchiveReader implements ImageReader {
   private constructor(
     private readonly index: ImageIndex,
     private readonly jsonBlobs: Map<string, Uint8Array>,
-    private readonly scans: Map<string, LayerScan>,
+    private readonly scans: Map<string, ScannedLayer<BinaryInspection>>,
+    private readonly gzipSizes: Map<string, number>,
   ) {}
 
-  static async read(archive: Readable): Promise<ArchiveReader> {
+  static async read(archive: Readable, capture?: ContentCapture<BinaryInspection>): Promise<ArchiveReader> {
     const jsonBlobs = new Map<string, Uint8Array>();
-    const scans = new Map<string, LayerScan>();
+    const scans = new Map<string, ScannedLayer<BinaryInspection>>();
+    const gzipSizes = new Map<string, number>();
     let index: ImageIndex | null = null;
     const extractor = extract();
     archive.on('error', (error) => extractor.destroy(error));
@@ -28,26 +38,35 @@ export class ArchiveReader implements ImageReader {
     for await (const entry of extractor) {
       const name = entry.header.name.replace(/^\.\//, '');
       const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+      const stream = entry as unknown as Readable;
       if (name === 'index.json') {
-        index = JSON.parse(
-          (await collect(entry as unknown as Readable, MAX_JSON_BYTES)).toString('utf8'),
-        ) as ImageIndex;
+        index = JSON.parse((await collect(stream, MAX_JSON_BYTES)).toString('utf8')) as ImageIndex;
       } else if (blob && entry.header.type === 'file') {
         const digest = `${blob[1]}:${blob[2]}`;
-        const { head, stream } = await sniff(entry as unknown as Readable, 4);
-        if (head[0] === 0x7b /* { */) {
-          jsonBlobs.set(digest, await collect(stream, MAX_JSON_BYTES));
-        } else {
-          const compression = compressionOf(head);
-          const mediaType = compression === 'none' ? 'tar' : `tar+${compression}`;
-          scans.set(digest, await scanLayerSizes(stream, mediaType));
+        const sniffed = await sniff(stream, 4);
+        if (sniffed.head[0] === 0x7b /* { */) {
+          jsonBlobs.set(digest, await collect(sniffed.stream, MAX_JSON_BYTES));
+          continue;
         }
+        let layer: Readable = sniffed.stream;
+        let gzipped: Promise<number> | null = null;
+        if (compressionOf(sniffed.head) === 'none') {
+          // Stored uncompressed (classic store): measure what gzip makes of it while it streams by.
+          layer = new PassThrough();
+          const toGzip = new PassThrough();
+          sniffed.stream.pipe(layer as PassThrough);
+          sniffed.stream.pipe(toGzip);
+          gzipped = countGzipBytes(toGzip);
+        }
+        const source = { digest, open: async () => layer };
+        scans.set(digest, await scanLayerBlob(source, 0, capture));
+        if (gzipped) gzipSizes.set(digest, await gzipped);
       } else {
         entry.resume();
       }
     }
     if (!index) throw new Error('the image archive has no index.json (is the daemon older than Docker 25?)');
-    return new ArchiveReader(index, jsonBlobs, scans);
+    return new ArchiveReader(index, jsonBlobs, scans, gzipSizes);
   }
 
   async root(): Promise<Descriptor> {
@@ -62,10 +81,16 @@ export class ArchiveReader implements ImageReader {
     return bytes;
   }
 
-  async layer(desc: Descriptor): Promise<LayerScan> {
-    const scan = this.scans.get(desc.digest);
-    if (!scan) throw new Error(`the image archive lacks layer ${desc.digest}`);
-    return scan;
+  analyze(layers: readonly Descriptor[]): Promise<LayerAnalysis> {
+    return applyScannedLayers(layers.length, async (i) => {
+      const scan = this.scans.get(layers[i]!.digest);
+      if (!scan) throw new Error(`the image archive lacks layer ${layers[i]!.digest}`);
+      return scan;
+    });
+  }
+
+  compressedEstimate(layer: Descriptor): number | null {
+    return this.gzipSizes.get(layer.digest) ?? null;
   }
 }
 
@@ -78,4 +103,18 @@ async function collect(stream: Readable, limit: number): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** What a classic daemon's push would roughly store: the tar gzip-compressed at the default level. */
+function countGzipBytes(blob: Readable): Promise<number> {
+  const gzip = createGzip();
+  let bytes = 0;
+  gzip.on('data', (chunk: Buffer) => {
+    bytes += chunk.length;
+  });
+  blob.pipe(gzip);
+  return new Promise((resolve, reject) => {
+    gzip.on('end', () => resolve(bytes));
+    gzip.on('error', reject);
+  });
 }

@@ -1,6 +1,9 @@
 // Turns any image store (an OCI layout on disk, a Docker export, a registry) into exact per-platform
-// measurements. Each store only has to hand out JSON blobs and layer scans.
+// measurements and, in the same pass over the layers, their contents. Each store only hands out JSON
+// blobs and layer analyses.
+import type { LayersAnalysis } from '../analysis/layers/index.js';
 import type { ImageMeasure, LayerMeasure, MeasureSource, Platform, PlatformMeasure } from '../core/model.js';
+import type { BinaryInspection } from '../explain/binary-capture.js';
 import {
   type Descriptor,
   type ImageConfig,
@@ -12,14 +15,26 @@ import {
   platformManifests,
   platformString,
 } from '../oci/types.js';
-import type { LayerScan } from './layer-sizes.js';
+
+export type LayerAnalysis = LayersAnalysis<BinaryInspection>;
 
 export interface ImageReader {
   /** The descriptor of the image's top document: an index or a single manifest. */
   root(): Promise<Descriptor>;
   /** The raw bytes of a small JSON blob (index, manifest, config). */
   json(desc: Descriptor): Promise<Uint8Array>;
-  layer(desc: Descriptor): Promise<LayerScan>;
+  /** Streams the layers bottom first: sizes, final filesystem, waste, inspected binaries. */
+  analyze(layers: readonly Descriptor[]): Promise<LayerAnalysis>;
+  /**
+   * For stores that hold layers uncompressed (a classic-store export): the gzip size of the layer, an
+   * estimate of what a push would store. null where the blob is the compressed one.
+   */
+  compressedEstimate(layer: Descriptor): number | null;
+}
+
+export interface MeasuredImage {
+  measure: ImageMeasure;
+  analyses: Map<Platform, LayerAnalysis>;
 }
 
 export class PlatformMissingError extends Error {}
@@ -30,8 +45,8 @@ function parse<T>(bytes: Uint8Array): T {
 
 /** Finds the manifest of each wanted platform under the root descriptor. */
 export async function resolvePlatforms(
-  reader: ImageReader,
-  platforms: Platform[],
+  reader: Pick<ImageReader, 'root' | 'json'>,
+  platforms: readonly Platform[],
 ): Promise<Map<Platform, Descriptor>> {
   const root = await reader.root();
   const found = new Map<Platform, Descriptor>();
@@ -66,26 +81,28 @@ export async function measurePlatform(
   reader: ImageReader,
   platform: Platform,
   manifestDesc: Descriptor,
-): Promise<PlatformMeasure> {
+): Promise<{ measure: PlatformMeasure; analysis: LayerAnalysis }> {
   const manifestBytes = await reader.json(manifestDesc);
   const manifest = parse<ImageManifest>(manifestBytes);
   const configBytes = await reader.json(manifest.config);
   const config = parse<ImageConfig>(configBytes);
   const instructions = layerInstructions(config, manifest.layers.length);
+  const analysis = await reader.analyze(manifest.layers);
   let estimated = false;
-  const layers: LayerMeasure[] = [];
-  for (const [i, desc] of manifest.layers.entries()) {
-    const scan = await reader.layer(desc);
-    if (scan.gzipEstimate !== null) estimated = true;
-    layers.push({
+  const layers: LayerMeasure[] = manifest.layers.map((desc, i) => {
+    const contents = analysis.layers[i]!;
+    const estimate = reader.compressedEstimate(desc);
+    if (estimate !== null) estimated = true;
+    return {
       digest: desc.digest,
       diffId: config.rootfs.diff_ids[i] ?? desc.digest,
       mediaType: desc.mediaType,
-      sizes: { compressed: scan.gzipEstimate ?? desc.size, uncompressed: scan.uncompressedBytes },
+      // What the classic store's history reports: regular-file bytes plus symlink target lengths.
+      sizes: { compressed: estimate ?? desc.size, uncompressed: contents.fileBytes + contents.symlinkBytes },
       instruction: instructions[i] ?? '',
-      files: scan.files,
-    });
-  }
+      files: contents.files,
+    };
+  });
   const measure: PlatformMeasure = {
     platform,
     manifestDigest: manifestDesc.digest,
@@ -93,26 +110,28 @@ export async function measurePlatform(
     configDigest: manifest.config.digest,
     configBytes: configBytes.length,
     sizes: {
-      compressed:
-        manifestBytes.length + configBytes.length + layers.reduce((n, l) => n + l.sizes.compressed, 0),
+      compressed: manifestBytes.length + configBytes.length + layers.reduce((n, l) => n + l.sizes.compressed, 0),
       uncompressed: layers.reduce((n, l) => n + l.sizes.uncompressed, 0),
     },
     layers,
   };
   if (estimated) measure.compressedEstimated = true;
-  return measure;
+  return { measure, analysis };
 }
 
 export async function measureImage(
   reader: ImageReader,
-  platforms: Platform[],
+  platforms: readonly Platform[],
   ref: string,
   source: MeasureSource,
-): Promise<ImageMeasure> {
+): Promise<MeasuredImage> {
   const manifests = await resolvePlatforms(reader, platforms);
   const measured: PlatformMeasure[] = [];
+  const analyses = new Map<Platform, LayerAnalysis>();
   for (const platform of platforms) {
-    measured.push(await measurePlatform(reader, platform, manifests.get(platform)!));
+    const { measure, analysis } = await measurePlatform(reader, platform, manifests.get(platform)!);
+    measured.push(measure);
+    analyses.set(platform, analysis);
   }
-  return { ref, source, platforms: measured };
+  return { measure: { ref, source, platforms: measured }, analyses };
 }

@@ -2,14 +2,18 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { analyzeLayers, type ContentCapture } from '../analysis/layers/index.js';
+import type { BinaryInspection } from '../explain/binary-capture.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
-import type { ImageReader } from './image-reader.js';
-import { scanLayerSizes } from './layer-sizes.js';
+import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 const LAYOUT_INDEX = 'index.json';
 
 export class OciDirReader implements ImageReader {
-  constructor(readonly dir: string) {}
+  constructor(
+    readonly dir: string,
+    private readonly capture?: ContentCapture<BinaryInspection>,
+  ) {}
 
   private blobPath(digest: string): string {
     const [algorithm, hex] = digest.split(':');
@@ -30,7 +34,18 @@ export class OciDirReader implements ImageReader {
     return readFile(this.blobPath(desc.digest));
   }
 
-  async layer(desc: Descriptor) {
-    return scanLayerSizes(createReadStream(this.blobPath(desc.digest)), desc.mediaType);
+  analyze(layers: readonly Descriptor[]): Promise<LayerAnalysis> {
+    return analyzeLayers(
+      layers.map((d) => ({
+        digest: d.digest,
+        mediaType: d.mediaType,
+        open: async () => createReadStream(this.blobPath(d.digest)),
+      })),
+      this.capture ? { capture: this.capture } : {},
+    );
+  }
+
+  compressedEstimate(): null {
+    return null;
   }
 }

@@ -1,14 +1,18 @@
+import { analyzeLayers, type ContentCapture } from '../analysis/layers/index.js';
+import type { BinaryInspection } from '../explain/binary-capture.js';
 import type { Descriptor } from '../oci/types.js';
 import { isIndex, isManifest } from '../oci/types.js';
 import type { RegistryClient } from '../registry/client.js';
-import type { ImageReader } from './image-reader.js';
-import { type LayerScan, scanLayerSizes } from './layer-sizes.js';
+import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 /** Measures an image straight from a registry: manifests and configs fetched, layers streamed. */
 export class RegistryReader implements ImageReader {
   private rootCache: Promise<Descriptor> | null = null;
 
-  constructor(private readonly client: RegistryClient) {}
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly capture?: ContentCapture<BinaryInspection>,
+  ) {}
 
   root(): Promise<Descriptor> {
     this.rootCache ??= this.client.rootDescriptor();
@@ -21,7 +25,14 @@ export class RegistryReader implements ImageReader {
       : this.client.blobBytes(desc.digest);
   }
 
-  async layer(desc: Descriptor): Promise<LayerScan> {
-    return scanLayerSizes(await this.client.blobStream(desc.digest), desc.mediaType);
+  analyze(layers: readonly Descriptor[]): Promise<LayerAnalysis> {
+    return analyzeLayers(
+      layers.map((d) => ({ digest: d.digest, mediaType: d.mediaType, open: () => this.client.blobStream(d.digest) })),
+      this.capture ? { capture: this.capture } : {},
+    );
+  }
+
+  compressedEstimate(): null {
+    return null;
   }
 }

@@ -84,7 +84,7 @@ export interface LayersAnalysis<T> {
 const MAX_ANOMALIES = 100;
 
 /** What one layer's stream gave, kept until the layers below it are applied. */
-interface ScannedLayer<T> {
+export interface ScannedLayer<T> {
   summary: LayerContents;
   entries: LayerEntry[];
   /** By entry index. */
@@ -100,25 +100,7 @@ export async function analyzeLayers<T = never>(
   layers: readonly LayerBlobSource[],
   options: AnalyzeLayersOptions<T> = {},
 ): Promise<LayersAnalysis<T>> {
-  const listLimit = options.listLimit ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 2);
-  const ledger = new WasteLedger();
-  const captures = new Map<FileNode, CapturedResult<T> | SkippedCapture>();
-  const anomalies: Anomaly[] = [];
-  let anomaliesSeen = 0;
-  const filesystem = new LayeredFilesystem({
-    removed: (record, removal) => {
-      ledger.removed(record, removal);
-    },
-    anomaly: (anomaly) => {
-      anomaliesSeen++;
-      if (anomalies.length < MAX_ANOMALIES) anomalies.push(anomaly);
-    },
-  });
-  const dive = new DiveEfficiencyMeter();
-  const lowerBytes = (path: string) => filesystem.lowerBytesBelow(path);
-  const summaries: LayerContents[] = [];
-
   const abort = new AbortController();
   const captureTurn = new Turns();
   // A layer's scan is dropped once applied, so only the entry lists of layers in flight stay in memory.
@@ -139,34 +121,79 @@ export async function analyzeLayers<T = never>(
     scans[index] = scan;
   };
   for (let index = 0; index < Math.min(concurrency, layers.length); index++) startScan(index);
-
   try {
-    for (let index = 0; index < layers.length; index++) {
-      const scanned = await scans[index]!;
-      scans[index] = undefined;
-      if (index + concurrency < layers.length) startScan(index + concurrency);
-      filesystem.beginLayer(index);
-      dive.beginLayer();
-      for (const [entryIndex, entry] of scanned.entries.entries()) {
-        dive.observe(entry, lowerBytes);
-        const applied = filesystem.apply(entry);
-        const captured = scanned.captured.get(entryIndex);
-        if (!applied || !captured) continue;
-        const where = { path: applied.path, layerIndex: index, size: entry.size };
-        captures.set(
-          applied.node,
-          'value' in captured ? { ...where, value: captured.value } : { ...where, reason: captured.skipped },
-        );
-      }
-      dive.endLayer();
-      summaries.push(scanned.summary);
-      // Results of files that this layer removed or replaced no longer describe the image.
-      for (const [node, result] of captures) {
-        if (filesystem.nodeAt(result.path) !== node) captures.delete(node);
-      }
-    }
+    return await applyScannedLayers(
+      layers.length,
+      async (index) => {
+        const scanned = await scans[index]!;
+        scans[index] = undefined;
+        if (index + concurrency < layers.length) startScan(index + concurrency);
+        return scanned;
+      },
+      options,
+    );
   } finally {
     abort.abort();
+  }
+}
+
+/**
+ * Scans one layer blob on its own: for sources that deliver layers in no useful order (an image
+ * export), each layer is scanned as it streams by and the scans are applied in order afterwards.
+ */
+export function scanLayerBlob<T>(
+  layer: LayerBlobSource,
+  index: number,
+  capture?: ContentCapture<T>,
+): Promise<ScannedLayer<T>> {
+  return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
+}
+
+/** Applies layer scans bottom first; `scanAt(i)` is awaited in order. */
+export async function applyScannedLayers<T>(
+  count: number,
+  scanAt: (index: number) => Promise<ScannedLayer<T>>,
+  options: Pick<AnalyzeLayersOptions<T>, 'listLimit'> = {},
+): Promise<LayersAnalysis<T>> {
+  const listLimit = options.listLimit ?? 1000;
+  const ledger = new WasteLedger();
+  const captures = new Map<FileNode, CapturedResult<T> | SkippedCapture>();
+  const anomalies: Anomaly[] = [];
+  let anomaliesSeen = 0;
+  const filesystem = new LayeredFilesystem({
+    removed: (record, removal) => {
+      ledger.removed(record, removal);
+    },
+    anomaly: (anomaly) => {
+      anomaliesSeen++;
+      if (anomalies.length < MAX_ANOMALIES) anomalies.push(anomaly);
+    },
+  });
+  const dive = new DiveEfficiencyMeter();
+  const lowerBytes = (path: string) => filesystem.lowerBytesBelow(path);
+  const summaries: LayerContents[] = [];
+
+  for (let index = 0; index < count; index++) {
+    const scanned = await scanAt(index);
+    filesystem.beginLayer(index);
+    dive.beginLayer();
+    for (const [entryIndex, entry] of scanned.entries.entries()) {
+      dive.observe(entry, lowerBytes);
+      const applied = filesystem.apply(entry);
+      const captured = scanned.captured.get(entryIndex);
+      if (!applied || !captured) continue;
+      const where = { path: applied.path, layerIndex: index, size: entry.size };
+      captures.set(
+        applied.node,
+        'value' in captured ? { ...where, value: captured.value } : { ...where, reason: captured.skipped },
+      );
+    }
+    dive.endLayer();
+    summaries.push({ ...scanned.summary, index });
+    // Results of files that this layer removed or replaced no longer describe the image.
+    for (const [node, result] of captures) {
+      if (filesystem.nodeAt(result.path) !== node) captures.delete(node);
+    }
   }
 
   const captured: CapturedResult<T>[] = [];
@@ -180,7 +207,7 @@ export async function analyzeLayers<T = never>(
     layers: summaries,
     filesystem,
     totals: filesystem.totals(),
-    wasted: ledger.result(layers.length, listLimit),
+    wasted: ledger.result(count, listLimit),
     duplicates: duplicates.paths,
     duplicatesOmitted: duplicates.omitted,
     efficiency: dive.result(listLimit),

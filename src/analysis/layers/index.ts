@@ -2,9 +2,12 @@
 export {
   type AnalyzeLayersOptions,
   analyzeLayers,
+  applyScannedLayers,
   type LayerBlobSource,
   type LayerContents,
   type LayersAnalysis,
+  type ScannedLayer,
+  scanLayerBlob,
 } from './analyze-layers.js';
 export {
   type CapturedFile,

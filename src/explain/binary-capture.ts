@@ -1,0 +1,10 @@
+// What the layer scan does with each ELF file it meets: the Go binary doctor reads it whole, once,
+// and only its (small) report is kept.
+import { analyzeGoBinary, type GoBinaryAnalysis } from '../analysis/gobinary/index.js';
+import type { ContentCapture } from '../analysis/layers/index.js';
+
+export type BinaryInspection = GoBinaryAnalysis;
+
+export const goBinaryCapture: ContentCapture<BinaryInspection> = {
+  inspect: (file) => analyzeGoBinary(file.bytes, { attributeModules: true }),
+};

@@ -1,0 +1,223 @@
+// Why an image is the size it is, and why it grew: the final filesystem, the bytes that ship for
+// nothing, the Go binaries and what is in them, compared base to head, and findings with the bytes at
+// stake and the one-line fix. Pure: it reads the layer analyses the measurement pass produced.
+
+import {
+  diffGoModules,
+  type GoBinaryReport,
+  type GoModuleDiff,
+  renderGoVersionM,
+} from '../analysis/gobinary/index.js';
+import {
+  type DiveEfficiency,
+  diffFilesystems,
+  type FilesystemDiff,
+  type FilesystemView,
+} from '../analysis/layers/index.js';
+import type { Platform, PlatformMeasure } from '../core/model.js';
+import type { LayerAnalysis } from '../measure/image-reader.js';
+import { type Finding, findingsFor } from './findings.js';
+
+export interface ExplainSide {
+  measure: PlatformMeasure;
+  analysis: LayerAnalysis;
+  /** Layers that came with the base image (FROM), from the Dockerfile's final stage; null when unknown. */
+  baseImageLayers: number | null;
+}
+
+export interface BinaryFacts {
+  path: string;
+  bytes: number;
+  layerIndex: number;
+  kind: 'go' | 'go-unreadable' | 'not-go';
+  goVersion: string | null;
+  mainModule: string | null;
+  /** Exactly what `go version -m` prints for this file. */
+  goVersionM: string | null;
+  settings: Record<string, string>;
+  linkage: {
+    kind: 'static' | 'static-pie' | 'dynamic';
+    interpreter: string | null;
+    needed: string[];
+    /** The loader and NEEDED libraries the image's filesystem does not have. */
+    missing: string[];
+  } | null;
+  strip: { stripped: boolean; hasDwarf: boolean; savingBytes: number } | null;
+  /** Largest modules first (the standard library as "std"); bytes include spread metadata. */
+  modules: { module: string; version: string | null; bytes: number }[];
+  modulesOmitted: number;
+  /** Share of the file's bytes charged to a module. */
+  attributedFraction: number | null;
+}
+
+export interface WasteFacts {
+  bytes: number;
+  files: number;
+  largest: { path: string; bytes: number; writtenBy: number; removedBy: number; reason: string }[];
+}
+
+export interface PlatformExplanation {
+  platform: Platform;
+  files: number;
+  fileBytes: number;
+  baseImage: { layers: number; bytes: number } | null;
+  wasted: WasteFacts;
+  efficiency: Pick<DiveEfficiency, 'score' | 'wastedBytes'>;
+  duplicates: { path: string; layers: number[]; redundantBytes: number }[];
+  binaries: BinaryFacts[];
+  /** Base to head, when there is a base. */
+  diff:
+    | (Omit<FilesystemDiff, 'files' | 'directories'> & {
+        files: FilesystemDiff['files'];
+        directories: FilesystemDiff['directories'];
+      })
+    | null;
+  /** Go binaries found at the same path on both sides. */
+  modules: { path: string; diff: GoModuleDiff }[];
+  findings: Finding[];
+}
+
+const LIST = 10;
+const MODULES = 12;
+
+/** Where a loader or library may live; NEEDED names are looked up in these, as ld.so's defaults do. */
+const LIBRARY_DIRS = [
+  '/lib',
+  '/usr/lib',
+  '/lib64',
+  '/usr/lib64',
+  '/lib/x86_64-linux-gnu',
+  '/usr/lib/x86_64-linux-gnu',
+  '/lib/aarch64-linux-gnu',
+  '/usr/lib/aarch64-linux-gnu',
+  '/usr/local/lib',
+];
+
+function exists(fs: FilesystemView, path: string): boolean {
+  const found = fs.resolve(path);
+  return found !== undefined && found.kind === 'file';
+}
+
+function binaryFacts(
+  fs: FilesystemView,
+  path: string,
+  layerIndex: number,
+  bytes: number,
+  r: LayerAnalysis['captured'][number]['value'],
+): BinaryFacts {
+  const linkage = r.linkage
+    ? {
+        kind: r.linkage.kind,
+        interpreter: r.linkage.interpreter,
+        needed: r.linkage.needed,
+        missing: [
+          ...(r.linkage.interpreter && !exists(fs, r.linkage.interpreter) ? [r.linkage.interpreter] : []),
+          ...r.linkage.needed.filter((lib) => !LIBRARY_DIRS.some((dir) => exists(fs, `${dir}/${lib}`))),
+        ],
+      }
+    : null;
+  const strip = r.strip
+    ? { stripped: r.strip.stripped, hasDwarf: r.strip.hasDwarf, savingBytes: r.strip.savingBytes }
+    : null;
+  if (r.kind !== 'go') {
+    return {
+      path,
+      bytes,
+      layerIndex,
+      kind: r.kind,
+      goVersion: null,
+      mainModule: null,
+      goVersionM: null,
+      settings: {},
+      linkage,
+      strip,
+      modules: [],
+      modulesOmitted: 0,
+      attributedFraction: null,
+    };
+  }
+  const go = r as GoBinaryReport;
+  const modules = (go.attribution?.modules ?? []).map((m) => ({
+    module: m.module,
+    version: m.version,
+    bytes: m.bytes,
+  }));
+  return {
+    path,
+    bytes,
+    layerIndex,
+    kind: 'go',
+    goVersion: go.goVersion,
+    mainModule: go.buildInfo.main?.path ?? (go.buildInfo.path || null),
+    goVersionM: renderGoVersionM(path, go),
+    settings: Object.fromEntries(go.buildInfo.settings.map((s) => [s.key, s.value])),
+    linkage,
+    strip,
+    modules: modules.slice(0, MODULES),
+    modulesOmitted: Math.max(0, modules.length - MODULES),
+    attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null,
+  };
+}
+
+function binariesOf(analysis: LayerAnalysis): { facts: BinaryFacts; report: GoBinaryReport | null }[] {
+  return analysis.captured.map((c) => ({
+    facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
+    report: c.value.kind === 'go' ? (c.value as GoBinaryReport) : null,
+  }));
+}
+
+export function explainPlatform(head: ExplainSide, base: ExplainSide | null): PlatformExplanation {
+  const { analysis, measure } = head;
+  const binaries = binariesOf(analysis);
+  const baseImage =
+    head.baseImageLayers === null
+      ? null
+      : {
+          layers: head.baseImageLayers,
+          bytes: measure.layers.slice(0, head.baseImageLayers).reduce((n, l) => n + l.sizes.uncompressed, 0),
+        };
+  let diff: PlatformExplanation['diff'] = null;
+  const modules: PlatformExplanation['modules'] = [];
+  if (base) {
+    const full = diffFilesystems(base.analysis.filesystem, analysis.filesystem, { fileLimit: 50 });
+    diff = { ...full, files: full.files.slice(0, 20), directories: full.directories.slice(0, LIST) };
+    const baseBinaries = new Map(
+      binariesOf(base.analysis)
+        .filter((b) => b.report)
+        .map((b) => [b.facts.path, b.report!]),
+    );
+    for (const b of binaries) {
+      const before = baseBinaries.get(b.facts.path);
+      if (b.report && before) modules.push({ path: b.facts.path, diff: diffGoModules(before, b.report) });
+    }
+  }
+  const explanation: PlatformExplanation = {
+    platform: measure.platform,
+    files: analysis.totals.files,
+    fileBytes: analysis.totals.bytes,
+    baseImage,
+    wasted: {
+      bytes: analysis.wasted.bytes,
+      files: analysis.wasted.files,
+      largest: analysis.wasted.largestFiles.slice(0, LIST).map((f) => ({
+        path: f.path,
+        bytes: f.bytes,
+        writtenBy: f.writtenBy,
+        removedBy: f.removedBy,
+        reason: f.reason,
+      })),
+    },
+    efficiency: { score: analysis.efficiency.score, wastedBytes: analysis.efficiency.wastedBytes },
+    duplicates: analysis.duplicates.slice(0, LIST).map((d) => ({
+      path: d.path,
+      layers: d.writes.map((w) => w.layerIndex),
+      redundantBytes: d.redundantBytes,
+    })),
+    binaries: binaries.map((b) => b.facts),
+    diff,
+    modules,
+    findings: [],
+  };
+  explanation.findings = findingsFor(explanation, analysis.filesystem, measure);
+  return explanation;
+}

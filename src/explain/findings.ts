@@ -1,0 +1,198 @@
+// Findings: what is making the image big or broken, each with the bytes at stake and the one-line
+// fix, derived only from what the image holds.
+import type { FilesystemView } from '../analysis/layers/index.js';
+import { formatBytes } from '../core/bytes.js';
+import type { PlatformMeasure } from '../core/model.js';
+import type { PlatformExplanation } from './explain.js';
+
+export type FindingId =
+  | 'cannot-start'
+  | 'cgo-dynamic-libc'
+  | 'unstripped-binary'
+  | 'go-toolchain-in-image'
+  | 'build-context-leftovers'
+  | 'wasted-bytes'
+  | 'duplicate-files'
+  | 'base-image-dominates';
+
+export interface Finding {
+  id: FindingId;
+  severity: 'error' | 'warning' | 'info';
+  /** What the fix would save; null when the finding is not about size. */
+  bytes: number | null;
+  /** One plain-text sentence; paths and instructions in it come from the image (renderers escape). */
+  title: string;
+  /** The one-line fix. */
+  fix: string;
+  paths: string[];
+}
+
+/** Below these, a finding is noise. */
+const MIN_WASTE = 1_000_000;
+const BASE_SHARE = 0.5;
+
+/** Directories a Go build leaves behind when the final stage is not a clean copy of the binary. */
+const TOOLCHAIN_DIRS = [
+  '/usr/local/go',
+  '/usr/lib/go',
+  '/root/.cache/go-build',
+  '/go/pkg/mod',
+  '/root/go/pkg/mod',
+];
+
+function under(path: string, dir: string): boolean {
+  return path === dir || path.startsWith(`${dir}/`);
+}
+
+function isLeftover(path: string): string | null {
+  if (/(^|\/)\.git(\/|$)/.test(path)) return '.git';
+  if (/(^|\/)testdata(\/|$)/.test(path)) return 'testdata';
+  if (path.endsWith('_test.go')) return '*_test.go';
+  if (path.endsWith('/go.sum') || path.endsWith('/go.mod')) return 'go.mod/go.sum';
+  return null;
+}
+
+function instruction(measure: PlatformMeasure, layer: number): string {
+  const text = measure.layers[layer]?.instruction ?? '';
+  return text
+    .replace(/\s*#\s*buildkit$/, '')
+    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
+    .slice(0, 80);
+}
+
+export function findingsFor(
+  explanation: PlatformExplanation,
+  fs: FilesystemView,
+  measure: PlatformMeasure,
+): Finding[] {
+  const findings: Finding[] = [];
+  const go = explanation.binaries.filter((b) => b.kind === 'go');
+  const baseBytes = explanation.baseImage?.bytes ?? null;
+
+  for (const b of explanation.binaries) {
+    if (b.linkage && b.linkage.missing.length > 0) {
+      findings.push({
+        id: 'cannot-start',
+        severity: 'error',
+        bytes: null,
+        title: `${b.path} cannot start: it needs ${b.linkage.missing.join(', ')}, which the image does not have`,
+        fix: `build it static (CGO_ENABLED=0), or use a base image that provides ${b.linkage.missing[0]}`,
+        paths: [b.path],
+      });
+    }
+  }
+
+  for (const b of go) {
+    if (b.linkage?.kind === 'dynamic') {
+      const needs = [b.linkage.interpreter, ...b.linkage.needed].filter(Boolean).join(', ');
+      findings.push({
+        id: 'cgo-dynamic-libc',
+        severity: 'warning',
+        bytes: baseBytes,
+        title:
+          `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? '1'}) and needs ${needs}, ` +
+          `which ties the image to a libc base${baseBytes !== null ? ` (${formatBytes(baseBytes)} here)` : ''}`,
+        fix: 'build with CGO_ENABLED=0 (add -tags netgo,osusergo if it uses net or os/user) and use FROM scratch or a distroless static base',
+        paths: [b.path],
+      });
+    }
+    if (b.strip && b.strip.savingBytes > 0) {
+      const trimpath = b.settings['-trimpath'] === 'true';
+      findings.push({
+        id: 'unstripped-binary',
+        severity: 'warning',
+        bytes: b.strip.savingBytes,
+        title: `${b.path} keeps its symbol table${b.strip.hasDwarf ? ' and DWARF debug info' : ''} (${formatBytes(b.strip.savingBytes)} of ${formatBytes(b.bytes)})`,
+        fix: `go build -ldflags="-s -w"${trimpath ? '' : ' -trimpath'}`,
+        paths: [b.path],
+      });
+    }
+  }
+
+  const toolchain = new Map<string, number>();
+  const leftovers = new Map<string, { bytes: number; paths: Set<string> }>();
+  for (const record of fs.walk()) {
+    if (record.kind !== 'file') continue;
+    const dir = TOOLCHAIN_DIRS.find((d) => under(record.path, d));
+    if (dir) {
+      toolchain.set(dir, (toolchain.get(dir) ?? 0) + record.size);
+      continue;
+    }
+    const kind = isLeftover(record.path);
+    if (kind) {
+      const entry = leftovers.get(kind) ?? { bytes: 0, paths: new Set<string>() };
+      entry.bytes += record.size;
+      const top = kind === '.git' ? record.path.replace(/(\/\.git)\/.*$/, '$1') : record.path;
+      if (entry.paths.size < 5) entry.paths.add(top);
+      leftovers.set(kind, entry);
+    }
+  }
+  if (toolchain.size > 0) {
+    const bytes = [...toolchain.values()].reduce((a, b) => a + b, 0);
+    findings.push({
+      id: 'go-toolchain-in-image',
+      severity: 'warning',
+      bytes,
+      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(', ')} (${formatBytes(bytes)})`,
+      fix: 'use a multi-stage build: compile in a builder stage and COPY --from=builder only the binary into the final stage',
+      paths: [...toolchain.keys()],
+    });
+  }
+  if (leftovers.size > 0) {
+    const bytes = [...leftovers.values()].reduce((a, b) => a + b.bytes, 0);
+    findings.push({
+      id: 'build-context-leftovers',
+      severity: bytes >= MIN_WASTE ? 'warning' : 'info',
+      bytes,
+      title: `build-context leftovers were copied in: ${[...leftovers.keys()].join(', ')} (${formatBytes(bytes)})`,
+      fix: 'add them to .dockerignore and COPY only what the service needs at run time',
+      paths: [...leftovers.values()].flatMap((l) => [...l.paths]),
+    });
+  }
+
+  const wasted = explanation.wasted;
+  if (wasted.bytes >= MIN_WASTE) {
+    const top = wasted.largest[0]!;
+    findings.push({
+      id: 'wasted-bytes',
+      severity: 'warning',
+      bytes: wasted.bytes,
+      title:
+        `${formatBytes(wasted.bytes)} in ${wasted.files} file(s) ship but are deleted or overwritten by a later layer; ` +
+        `the largest, ${top.path} (${formatBytes(top.bytes)}), is written by layer ${top.writtenBy + 1} ` +
+        `(${instruction(measure, top.writtenBy)}) and removed by layer ${top.removedBy + 1} (${instruction(measure, top.removedBy)})`,
+      fix: 'create and delete temporary files in the same RUN (or use RUN --mount=type=cache / a builder stage), since a later layer cannot shrink an earlier one',
+      paths: wasted.largest.slice(0, 5).map((f) => f.path),
+    });
+  }
+
+  const duplicated = explanation.duplicates.filter((d) => d.redundantBytes > 0);
+  const redundant = duplicated.reduce((n, d) => n + d.redundantBytes, 0);
+  if (redundant >= MIN_WASTE) {
+    findings.push({
+      id: 'duplicate-files',
+      severity: 'info',
+      bytes: redundant,
+      title: `${duplicated.length} path(s) are written in several layers (${formatBytes(redundant)} shipped more than once), e.g. ${duplicated[0]!.path}`,
+      fix: 'write each file once, in the layer where it is final',
+      paths: duplicated.slice(0, 5).map((d) => d.path),
+    });
+  }
+
+  if (baseBytes !== null && explanation.fileBytes > 0 && baseBytes / explanation.fileBytes >= BASE_SHARE) {
+    const allStatic = go.length > 0 && go.every((b) => b.linkage?.kind !== 'dynamic');
+    findings.push({
+      id: 'base-image-dominates',
+      severity: 'info',
+      bytes: baseBytes,
+      title: `the base image is ${Math.round((baseBytes / explanation.fileBytes) * 100)}% of the image (${formatBytes(baseBytes)} of ${formatBytes(explanation.fileBytes)})`,
+      fix: allStatic
+        ? 'the Go binary is static: FROM scratch or a distroless static base needs none of it'
+        : 'build the binary static (CGO_ENABLED=0) so it can run FROM scratch or a distroless static base',
+      paths: [],
+    });
+  }
+
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  return findings.sort((a, b) => rank[a.severity] - rank[b.severity] || (b.bytes ?? 0) - (a.bytes ?? 0));
+}
