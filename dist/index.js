@@ -12037,12 +12037,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter2}${value}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -26644,16 +26644,16 @@ ${formatted}-----END ${type} KEY-----`;
         return BigInt(`0x${buf.hexSlice(0, buf.length)}`);
       }
       function bigIntToBuffer(bn) {
-        let hex2 = bn.toString(16);
-        if ((hex2.length & 1) !== 0) {
-          hex2 = `0${hex2}`;
+        let hex3 = bn.toString(16);
+        if ((hex3.length & 1) !== 0) {
+          hex3 = `0${hex3}`;
         } else {
-          const sigbit = hex2.charCodeAt(0);
+          const sigbit = hex3.charCodeAt(0);
           if (sigbit === 56 || sigbit === 57 || sigbit >= 97 && sigbit <= 102) {
-            hex2 = `00${hex2}`;
+            hex3 = `00${hex3}`;
           }
         }
-        return Buffer.from(hex2, "hex");
+        return Buffer.from(hex3, "hex");
       }
       return function genOpenSSLRSAPriv2(n, e, d, iqmp, p, q) {
         const bn_d = bigIntFromBuffer(d);
@@ -27772,7 +27772,7 @@ var require_agent2 = __commonJS({
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
     var { resolve: resolve4 } = __require("path");
-    var { readFile: readFile3 } = __require("fs");
+    var { readFile: readFile4 } = __require("fs");
     var { execFile, spawn: spawn2 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
     var {
@@ -27990,7 +27990,7 @@ var require_agent2 = __commonJS({
           cb = once(cb);
           let socketPath = this.socketPath;
           let triedCygpath = false;
-          readFile3(socketPath, function readCygsocket(err, data) {
+          readFile4(socketPath, function readCygsocket(err, data) {
             if (err) {
               if (triedCygpath)
                 return cb(new Error("Invalid cygwin unix socket path"));
@@ -27999,7 +27999,7 @@ var require_agent2 = __commonJS({
                   return cb(new Error("Invalid cygwin unix socket path"));
                 triedCygpath = true;
                 socketPath = stdout.toString().replace(/[\r\n]/g, "");
-                readFile3(socketPath, readCygsocket);
+                readFile4(socketPath, readCygsocket);
               });
               return;
             }
@@ -29172,7 +29172,7 @@ var require_handlers_misc = __commonJS({
           case "keyboard-interactive": {
             bufferParser.init(payload, 1);
             const name = bufferParser.readString(true);
-            const instructions = bufferParser.readString(true);
+            const instructions2 = bufferParser.readString(true);
             bufferParser.readString();
             const numPrompts = bufferParser.readUInt32BE();
             let prompts;
@@ -29198,7 +29198,7 @@ var require_handlers_misc = __commonJS({
             }
             self2._debug && self2._debug("Inbound: Received USERAUTH_INFO_REQUEST");
             const handler2 = self2._handlers.USERAUTH_INFO_REQUEST;
-            handler2 && handler2(self2, name, instructions, prompts);
+            handler2 && handler2(self2, name, instructions2, prompts);
             break;
           }
           default:
@@ -32740,12 +32740,12 @@ var require_Protocol = __commonJS({
         this._debug && this._debug("Outbound: Sending USERAUTH_PASSWD_CHANGEREQ");
         sendPacket(this, this._packetRW.write.finalize(packet));
       }
-      authInfoReq(name, instructions, prompts) {
+      authInfoReq(name, instructions2, prompts) {
         if (!this._server)
           throw new Error("Server-only method called in client mode");
         let promptsLen = 0;
         const nameLen = name ? Buffer.byteLength(name) : 0;
-        const instrLen = instructions ? Buffer.byteLength(instructions) : 0;
+        const instrLen = instructions2 ? Buffer.byteLength(instructions2) : 0;
         for (let i = 0; i < prompts.length; ++i)
           promptsLen += 4 + Buffer.byteLength(prompts[i].prompt) + 1;
         let p = this._packetRW.write.allocStart;
@@ -32761,8 +32761,8 @@ var require_Protocol = __commonJS({
         }
         writeUInt32BE(packet, instrLen, p);
         p += 4;
-        if (instructions) {
-          packet.utf8Write(instructions, p, instrLen);
+        if (instructions2) {
+          packet.utf8Write(instructions2, p, instrLen);
           p += instrLen;
         }
         writeUInt32BE(packet, 0, p);
@@ -37026,7 +37026,7 @@ var require_client2 = __commonJS({
                 });
               }
             },
-            USERAUTH_INFO_REQUEST: (p, name, instructions, prompts) => {
+            USERAUTH_INFO_REQUEST: (p, name, instructions2, prompts) => {
               if (curAuth.type === "keyboard-interactive") {
                 const nprompts = Array.isArray(prompts) ? prompts.length : 0;
                 if (nprompts === 0) {
@@ -37038,7 +37038,7 @@ var require_client2 = __commonJS({
                 }
                 curAuth.prompt(
                   name,
-                  instructions,
+                  instructions2,
                   "",
                   prompts,
                   (answers) => {
@@ -38586,15 +38586,15 @@ var require_server = __commonJS({
           this._cb && this._cb(new Error("Authentication request aborted"));
         });
       }
-      prompt(prompts, title, instructions, cb) {
+      prompt(prompts, title, instructions2, cb) {
         if (!Array.isArray(prompts))
           prompts = [prompts];
         if (typeof title === "function") {
           cb = title;
-          title = instructions = void 0;
-        } else if (typeof instructions === "function") {
-          cb = instructions;
-          instructions = void 0;
+          title = instructions2 = void 0;
+        } else if (typeof instructions2 === "function") {
+          cb = instructions2;
+          instructions2 = void 0;
         } else if (typeof cb !== "function") {
           cb = void 0;
         }
@@ -38608,7 +38608,7 @@ var require_server = __commonJS({
         }
         this._cb = cb;
         this._initialResponse = true;
-        this._protocol.authInfoReq(title, instructions, prompts);
+        this._protocol.authInfoReq(title, instructions2, prompts);
       }
     };
     var PKAuthContext = class extends AuthContext {
@@ -84345,7 +84345,7 @@ var DockerodeEngine = class {
 };
 
 // src/gate/run-gate.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import { dirname as dirname3, join as join6, relative as relative2 } from "node:path";
 
 // package.json
@@ -84806,1868 +84806,40 @@ function headline(comparison, thresholds2) {
   return best;
 }
 
-// src/github/event.ts
-var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set([
-  "pull_request",
-  "pull_request_target",
-  "pull_request_review",
-  "pull_request_review_comment"
-]);
-var EventPayloadError = class extends Error {
-  name = "EventPayloadError";
-};
-function pullRequestContextFrom(eventName, payload) {
-  if (!PULL_REQUEST_EVENTS.has(eventName)) return null;
-  const pr = field(payload, "pull_request");
-  if (pr === void 0 || pr === null) return null;
-  const base = field(pr, "base");
-  const head = field(pr, "head");
-  const baseRepo = field(base, "repo");
-  const headRepo = field(head, "repo");
-  const baseRepoFullName = text(baseRepo, "full_name", "pull_request.base.repo.full_name");
-  const [ownerFromName, repoFromName] = baseRepoFullName.split("/");
-  const repository = field(payload, "repository");
-  const owner = optionalText(field(repository, "owner"), "login") ?? ownerFromName;
-  const repo = optionalText(repository, "name") ?? repoFromName;
-  if (!owner || !repo) throw new EventPayloadError(`${eventName} payload names no repository owner and name`);
-  const headRepoFullName = headRepo === null || headRepo === void 0 ? null : text(headRepo, "full_name", "pull_request.head.repo.full_name");
-  return {
-    owner,
-    repo,
-    number: number(pr, "number", "pull_request.number"),
-    baseRef: text(base, "ref", "pull_request.base.ref"),
-    baseSha: text(base, "sha", "pull_request.base.sha"),
-    headRef: text(head, "ref", "pull_request.head.ref"),
-    headSha: text(head, "sha", "pull_request.head.sha"),
-    headRepoFullName,
-    isFork: headRepoFullName === null || headRepoFullName.toLowerCase() !== baseRepoFullName.toLowerCase()
-  };
-}
-function isPullRequestTarget(eventName) {
-  return eventName === "pull_request_target";
-}
-function untrustedBuildRefusal(eventName, allowUntrusted) {
-  if (!isPullRequestTarget(eventName) || allowUntrusted) return null;
-  return "image-size-gate refuses to build the pull request on pull_request_target: that event runs with a write token and the repository's secrets, and building the head runs the pull request's own Dockerfile and code with them. Run the gate on the pull_request event instead (fork pull requests then get a read-only token; the gate still writes the job summary and outputs), or set `allow-untrusted-build: true` if every pull request that reaches this workflow is trusted.";
-}
-function field(value, name) {
-  if (typeof value !== "object" || value === null) return void 0;
-  return value[name];
-}
-function optionalText(value, name) {
-  const found = field(value, name);
-  return typeof found === "string" && found !== "" ? found : void 0;
-}
-function text(value, name, where) {
-  const found = optionalText(value, name);
-  if (found === void 0) throw new EventPayloadError(`pull request event payload has no ${where}`);
-  return found;
-}
-function number(value, name, where) {
-  const found = field(value, name);
-  if (typeof found !== "number" || !Number.isInteger(found)) {
-    throw new EventPayloadError(`pull request event payload has no ${where}`);
-  }
-  return found;
-}
-
-// src/report/json.ts
-var REPORT_SCHEMA_VERSION = 1;
-function summary2(measure) {
-  if (measure === null) return null;
-  return {
-    manifestDigest: measure.manifestDigest,
-    manifestBytes: measure.manifestBytes,
-    configDigest: measure.configDigest,
-    configBytes: measure.configBytes,
-    sizes: { ...measure.sizes },
-    layerCount: measure.layers.length
-  };
-}
-function buildReport(input) {
-  const { comparison, decision } = input;
-  const images = [{ role: "head", ...comparison.head }];
-  if (comparison.base) images.push({ role: "base", ...comparison.base });
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { ...input.tool },
-    generatedAt: (input.generatedAt ?? /* @__PURE__ */ new Date()).toISOString(),
-    verdict: decision.verdict,
-    headline: decision.headline,
-    baseMissingReason: comparison.baseMissingReason,
-    thresholds: { ...decision.thresholds },
-    images,
-    platforms: comparison.platforms.map((p) => ({
-      platform: p.platform,
-      presence: p.presence,
-      head: summary2(p.head),
-      base: summary2(p.base),
-      baseMissingReason: p.baseMissingReason,
-      delta: p.delta,
-      percent: p.percent,
-      layers: p.layers,
-      violations: decision.violations.filter((v) => v.platform === p.platform)
-    })),
-    timings: { ...input.timings ?? {} }
-  };
-}
-function renderJson(report) {
-  return `${JSON.stringify(report, null, 2)}
-`;
-}
-function allViolations(report) {
-  return report.platforms.flatMap((p) => p.violations);
-}
-
-// src/report/text.ts
-var VERDICT_WORD = {
-  pass: "pass",
-  fail: "fail",
-  warn: "warn",
-  "no-baseline": "no baseline"
-};
-function otherBasis(basis) {
-  return basis === "uncompressed" ? "compressed" : "uncompressed";
-}
-function layerStatusWord(layer, basis) {
-  if (layer.status !== "changed") return layer.status;
-  const delta = layer.delta[basis];
-  return delta > 0 ? "grew" : delta < 0 ? "shrank" : "changed";
-}
-function layerCounts(layers, basis) {
-  const order = ["grew", "shrank", "changed", "added", "removed", "unchanged"];
-  const counts = /* @__PURE__ */ new Map();
-  for (const layer of layers) {
-    const word = layerStatusWord(layer, basis);
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
-  const total = `${layers.length} ${layers.length === 1 ? "layer" : "layers"}`;
-  return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
-}
-function changeFigure(p, basis) {
-  if (!p.head || !p.base || !p.delta || !p.percent) return "n/a";
-  return `${formatDelta(p.delta[basis])} (${formatPercent(p.percent[basis])}, ${formatBytes(p.base.sizes[basis])} \u2192 ${formatBytes(p.head.sizes[basis])})`;
-}
-function headlineSentence(report) {
-  const h = report.headline;
-  if (h === null) return null;
-  const p = report.platforms.find((x) => x.platform === h.platform);
-  if (!p?.head) return null;
-  const basis = h.basis;
-  const other = otherBasis(basis);
-  if (h.delta === null) {
-    return {
-      before: "Largest image: ",
-      platform: h.platform,
-      after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`
-    };
-  }
-  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
-  if (h.delta > 0) return { before: "", platform: h.platform, after: ` grew the most: ${figures}` };
-  return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
-}
-var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
-function plainText(text2, maxChars = Number.POSITIVE_INFINITY) {
-  const points = Array.from(text2);
-  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text2;
-  return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
-}
-var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
-function escapeMarkdown(text2, maxChars = Number.POSITIVE_INFINITY) {
-  return plainText(text2, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
-    if (c === "@" || c === "#") return `${c}\u200D`;
-    return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
-  }).replace(/\b(www)\./gi, "$1&#46;");
-}
-
-// src/report/markdown.ts
-var GITHUB_COMMENT_LIMIT = 65536;
-var DEFAULT_MARKDOWN_LIMIT = 64e3;
-var DEFAULT_INSTRUCTION_CHARS = 200;
-var VERDICT_EMOJI = {
-  pass: "\u2705",
-  fail: "\u274C",
-  warn: "\u26A0\uFE0F",
-  "no-baseline": "\u2139\uFE0F"
-};
-var LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit`;
-function renderMarkdown(report, options = {}) {
-  const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
-  const basis = report.thresholds.basis;
-  const top = summaryBlocks(report, options.title ?? "Image size");
-  const sections = (options.sections ?? []).map(renderSection);
-  const details = report.platforms.filter((p) => p.layers.length > 0).map((p) => layerDetail(p, basis, options.instructionChars ?? DEFAULT_INSTRUCTION_CHARS));
-  const full = assemble([...top, ...sections, ...details.map((d) => d.render(null))]);
-  if (full.length <= maxLength) return full;
-  return fitToLimit(top, sections, details, maxLength);
-}
-function assemble(blocks) {
-  return `${blocks.filter((b) => b !== "").join("\n\n")}
-`;
-}
-function summaryBlocks(report, title) {
-  const blocks = [];
-  blocks.push(
-    `### ${VERDICT_EMOJI[report.verdict]} ${escapeMarkdown(title)}: ${VERDICT_WORD[report.verdict]}`
-  );
-  if (report.baseMissingReason !== null) {
-    blocks.push(
-      `**No baseline:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
-    );
-  }
-  const sentence = headlineSentence(report);
-  if (sentence) blocks.push(`${sentence.before}**${escapeMarkdown(sentence.platform)}**${sentence.after}`);
-  const head = report.images.find((i) => i.role === "head");
-  const base = report.images.find((i) => i.role === "base");
-  const imageText = (i) => i ? `${escapeMarkdown(i.ref)} (${i.source})` : "none";
-  blocks.push(`Head: ${imageText(head)} \xB7 base: ${imageText(base)}`);
-  const violations = allViolations(report);
-  if (violations.length > 0) {
-    const lead = report.verdict === "warn" ? "**Over the threshold** (mode: warn, so the check does not fail):" : "**Over the threshold:**";
-    blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join("\n"));
-  }
-  blocks.push(platformTable(report));
-  const notes = report.platforms.flatMap((p) => {
-    if (p.presence === "base-only") return [`- ${escapeMarkdown(p.platform)}: only in the base image.`];
-    if (p.presence === "head-only" && report.baseMissingReason === null) {
-      return [`- ${escapeMarkdown(p.platform)}: no baseline: ${escapeMarkdown(p.baseMissingReason ?? "")}.`];
+// src/explain/dockerfile.ts
+var LAYER_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
+function instructions(text2) {
+  const out = [];
+  let current = "";
+  for (const raw of text2.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (current === "" && (line === "" || line.startsWith("#"))) continue;
+    if (line.startsWith("#")) continue;
+    if (line.endsWith("\\")) {
+      current += `${line.slice(0, -1)} `;
+      continue;
     }
-    return [];
-  });
-  if (notes.length > 0) blocks.push(notes.join("\n"));
-  blocks.push(
-    `Gated on the **${report.thresholds.basis}** size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
-  );
-  return blocks;
-}
-function platformTable(report) {
-  const first = report.thresholds.basis;
-  const bases = [first, otherBasis(first)];
-  const header = ["Platform", ...bases.flatMap((b) => [`Base (${b})`, `Head (${b})`, `\u0394 ${b}`, `% ${b}`])];
-  const rows = report.platforms.map((p) => [
-    escapeMarkdown(p.platform),
-    ...bases.flatMap((b) => [
-      p.base ? formatBytes(p.base.sizes[b]) : "\u2014",
-      p.head ? formatBytes(p.head.sizes[b]) : "\u2014",
-      p.delta ? formatDelta(p.delta[b]) : "n/a",
-      p.percent ? formatPercent(p.percent[b]) : "n/a"
-    ])
-  ]);
-  return table(header, [":--", ...header.slice(1).map(() => "--:")], rows);
-}
-function table(header, align, rows) {
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(align), ...rows.map(line)].join("\n");
-}
-function renderSection(section) {
-  const heading = escapeMarkdown(section.heading);
-  if (section.collapsed) {
-    return `<details><summary>${heading}</summary>
-
-${section.body.trim()}
-
-</details>`;
+    out.push(current + line);
+    current = "";
   }
-  return `#### ${heading}
-
-${section.body.trim()}`;
-}
-function layerDetail(p, basis, instructionChars) {
-  const other = otherBasis(basis);
-  const header = [
-    "#",
-    "Instruction",
-    "Status",
-    `Base (${basis})`,
-    `Head (${basis})`,
-    `\u0394 ${basis}`,
-    `\u0394 ${other}`,
-    "Layer"
-  ];
-  const align = ["--:", ":--", ":--", "--:", "--:", "--:", "--:", ":--"];
-  const texts = p.layers.map((layer) => {
-    const cells = [
-      layer.head ? String(layer.head.index + 1) : "\u2014",
-      layer.step === "" ? "*(no instruction recorded)*" : escapeMarkdown(layer.step, instructionChars),
-      layerStatusWord(layer, basis),
-      layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014",
-      layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014",
-      formatDelta(layer.delta[basis]),
-      formatDelta(layer.delta[other]),
-      shortDigest(layer.head?.digest ?? layer.base?.digest ?? "")
-    ];
-    return `| ${cells.join(" | ")} |`;
-  });
-  const ranks = rankLayers(p.layers, basis);
-  const rows = texts.map((text2, i) => ({ text: text2, rank: ranks[i] }));
-  const total = p.layers.length;
-  const summary3 = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
-  const head = [`| ${header.join(" | ")} |`, `| ${align.join(" | ")} |`].join("\n");
-  return {
-    total,
-    rows,
-    render(shown) {
-      const body = shown === null ? texts : texts.filter((_, i) => shown.has(i));
-      const note = shown === null ? "" : `
-
-Showing ${shown.size.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
-      return `${summary3}
-
-${[head, ...body].join("\n")}${note}
-
-</details>`;
-    }
-  };
-}
-function rankLayers(layers, basis) {
-  const other = otherBasis(basis);
-  const order = layers.map((layer, i) => ({ i, layer })).sort((a, b) => {
-    const aChanged = a.layer.status !== "unchanged" ? 0 : 1;
-    const bChanged = b.layer.status !== "unchanged" ? 0 : 1;
-    if (aChanged !== bChanged) return aChanged - bChanged;
-    const size = (l) => l.status === "unchanged" ? l.head?.sizes[basis] ?? 0 : Math.abs(l.delta[basis]);
-    const bySize = size(b.layer) - size(a.layer);
-    if (bySize !== 0) return bySize;
-    const byOther = Math.abs(b.layer.delta[other]) - Math.abs(a.layer.delta[other]);
-    return byOther !== 0 ? byOther : a.i - b.i;
-  });
-  const ranks = new Array(layers.length).fill(0);
-  order.forEach(({ i }, rank) => {
-    ranks[i] = rank;
-  });
-  return ranks;
-}
-function shortDigest(digest) {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `\`${match[1]}:${match[2]}\``;
-  return digest === "" ? "\u2014" : escapeMarkdown(digest, 19);
-}
-function fitToLimit(top, sections, details, maxLength) {
-  const note = `**Note:** the layer tables below are cut to stay under ${LIMIT_TEXT}; the JSON report has every layer.`;
-  const fixed = assemble([...top, note, ...sections]).length;
-  const emptyBlocks = details.map((d) => d.render(/* @__PURE__ */ new Set([])).length + 2);
-  let room = maxLength - fixed - emptyBlocks.reduce((a, b) => a + b, 0) - 64;
-  if (room > 0) {
-    const need = details.map((d) => d.rows.reduce((sum, r) => sum + r.text.length + 1, 0));
-    const allowance = details.map(() => 0);
-    const bySize = details.map((_, i) => i).sort((a, b) => need[a] - need[b]);
-    bySize.forEach((i, k) => {
-      allowance[i] = Math.min(need[i], Math.floor(room / (bySize.length - k)));
-      room -= allowance[i];
-    });
-    const shown = details.map((d, i) => pickRows(d, allowance[i]));
-    for (; ; ) {
-      const cut = shown.map((s, i) => s.size < details[i].total);
-      const blocks = details.map((d, i) => d.render(cut[i] ? shown[i] : null));
-      const body = assemble([...top, cut.some(Boolean) ? note : "", ...sections, ...blocks]);
-      if (body.length <= maxLength) return body;
-      const biggest = shown.reduce((best, s, i) => s.size > shown[best].size ? i : best, 0);
-      if (shown[biggest].size === 0) break;
-      const set = shown[biggest];
-      const worst = [...set].reduce(
-        (a, b) => details[biggest].rows[a].rank > details[biggest].rows[b].rank ? a : b
-      );
-      set.delete(worst);
-    }
-  }
-  const without = `**Note:** the layer tables are left out to stay under ${LIMIT_TEXT}; the JSON report has every layer.`;
-  for (let keep = sections.length; keep >= 0; keep--) {
-    const dropped = keep < sections.length ? ` ${sections.length - keep} of ${sections.length} further sections are left out too.` : "";
-    const body = assemble([...top, without + dropped, ...sections.slice(0, keep)]);
-    if (body.length <= maxLength) return body;
-  }
-  const cutNote = `
-
-**Note:** this report is cut to stay under ${LIMIT_TEXT}; the JSON report has everything.
-`;
-  const whole = assemble(top);
-  const end = whole.lastIndexOf("\n", maxLength - cutNote.length);
-  return `${whole.slice(0, Math.max(0, end))}${cutNote}`.slice(0, maxLength);
-}
-function pickRows(detail, allowance) {
-  const shown = /* @__PURE__ */ new Set();
-  let used = 0;
-  const byRank = detail.rows.map((r, i) => ({ i, r })).sort((a, b) => a.r.rank - b.r.rank);
-  for (const { i, r } of byRank) {
-    const cost = r.text.length + 1;
-    if (used + cost > allowance) break;
-    shown.add(i);
-    used += cost;
-  }
-  return shown;
-}
-
-// src/report/terminal.ts
-var ANSI = {
-  red: ["\x1B[31m", "\x1B[39m"],
-  green: ["\x1B[32m", "\x1B[39m"],
-  yellow: ["\x1B[33m", "\x1B[39m"],
-  cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"],
-  dim: ["\x1B[2m", "\x1B[22m"]
-};
-var VERDICT_COLOUR = {
-  pass: "green",
-  fail: "red",
-  warn: "yellow",
-  "no-baseline": "cyan"
-};
-function renderTerminal(report, options = {}) {
-  const paint = (text2, colour) => options.color && colour && text2 !== "" ? `${ANSI[colour][0]}${text2}${ANSI[colour][1]}` : text2;
-  const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
-  const basis = report.thresholds.basis;
-  const lines2 = [];
-  const word = VERDICT_WORD[report.verdict].toUpperCase();
-  lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
-  if (report.baseMissingReason !== null) {
-    lines2.push(
-      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
-    );
-  }
-  const sentence = headlineSentence(report);
-  if (sentence)
-    lines2.push(`${sentence.before}${paint(plainText(sentence.platform), "bold")}${sentence.after}`);
-  const imageText = (role) => {
-    const image = report.images.find((i) => i.role === role);
-    return image ? `${plainText(image.ref)} (${image.source})` : "none";
-  };
-  lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
-  lines2.push("");
-  const bases = [basis, otherBasis(basis)];
-  const rows = [];
-  for (const p of report.platforms) {
-    bases.forEach((b, k) => {
-      rows.push([
-        { text: k === 0 ? plainText(p.platform) : "" },
-        { text: b },
-        { text: p.base ? formatBytes(p.base.sizes[b]) : "\u2014" },
-        { text: p.head ? formatBytes(p.head.sizes[b]) : "\u2014" },
-        { text: p.delta ? formatDelta(p.delta[b]) : "n/a", colour: p.delta ? growth(p.delta[b]) : void 0 },
-        { text: p.percent ? formatPercent(p.percent[b]) : "n/a" },
-        { text: k === 0 ? platformNote(p, report) : "", colour: "dim" }
-      ]);
-    });
-  }
-  lines2.push(
-    ...table2(
-      ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text2) => ({ text: text2 })),
-      ["left", "left", "right", "right", "right", "right", "left"],
-      rows,
-      paint
-    )
-  );
-  lines2.push("");
-  lines2.push(
-    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
-  );
-  const violations = allViolations(report);
-  if (violations.length > 0) {
-    lines2.push("");
-    lines2.push(
-      report.verdict === "warn" ? "Over the threshold (mode: warn, so the check does not fail):" : "Over the threshold:"
-    );
-    const colour = report.verdict === "warn" ? "yellow" : "red";
-    for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
-  }
-  if (options.layers ?? true) {
-    const other = otherBasis(basis);
-    const width = options.instructionChars ?? 100;
-    for (const p of report.platforms) {
-      if (p.layers.length === 0) continue;
-      lines2.push("");
-      lines2.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
-      const layerRows = p.layers.map((layer) => {
-        const status = layerStatusWord(layer, basis);
-        const statusColour = status === "grew" || status === "added" ? "red" : status === "shrank" || status === "removed" ? "green" : void 0;
-        return [
-          { text: layer.head ? String(layer.head.index + 1) : "\u2014" },
-          { text: status, colour: statusColour },
-          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014" },
-          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014" },
-          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
-          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
-          { text: shortDigest2(layer.head?.digest ?? layer.base?.digest ?? "") },
-          { text: layer.step === "" ? "(no instruction recorded)" : plainText(layer.step, width) }
-        ];
-      });
-      lines2.push(
-        ...table2(
-          [
-            "#",
-            "Status",
-            `Base (${basis})`,
-            `Head (${basis})`,
-            `\u0394 ${basis}`,
-            `\u0394 ${other}`,
-            "Layer",
-            "Instruction"
-          ].map((text2) => ({ text: text2 })),
-          ["right", "left", "right", "right", "right", "right", "left", "left"],
-          layerRows,
-          paint
-        ).map((line) => `  ${line}`)
-      );
-    }
-  }
-  return `${lines2.join("\n")}
-`;
-}
-function platformNote(p, report) {
-  if (p.presence === "base-only") return "only in the base image";
-  if (p.presence === "head-only" && report.baseMissingReason === null) {
-    return `no baseline: ${plainText(p.baseMissingReason ?? "")}`;
-  }
-  return "";
-}
-function shortDigest2(digest) {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `${match[1]}:${match[2]}`;
-  return digest === "" ? "\u2014" : plainText(digest, 19);
-}
-function table2(header, align, rows, paint) {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
-  return all.map(
-    (row) => row.map((cell, c) => {
-      const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
-      const text2 = paint(cell.text, cell.colour);
-      return align[c] === "right" ? gap + text2 : text2 + gap;
-    }).join("  ").trimEnd()
-  );
-}
-
-// src/gate/images.ts
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
-
-// src/measure/archive-reader.ts
-var import_tar_stream = __toESM(require_tar_stream2(), 1);
-import { PassThrough as PassThrough2 } from "node:stream";
-import { createGzip } from "node:zlib";
-
-// src/oci/layer-stream.ts
-import { pipeline, Readable } from "node:stream";
-import { createGunzip, createZstdDecompress } from "node:zlib";
-var DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
-function compressionOf(head) {
-  if (head[0] === 31 && head[1] === 139) return "gzip";
-  if (head[1] === 181 && head[2] === 47 && head[3] === 253 && head[0] === 40) return "zstd";
-  if (head[1] === 42 && head[2] === 77 && head[3] === 24 && ((head[0] ?? 0) & 240) === 80) {
-    return "zstd";
-  }
-  return "none";
-}
-function compressionOfMediaType(mediaType) {
-  if (mediaType.endsWith("gzip")) return "gzip";
-  if (mediaType.endsWith("zstd")) return "zstd";
-  return "none";
-}
-function decompress(blob, compression) {
-  if (compression === "none") return blob;
-  const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
-  const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
-  return pipeline(blob, decompressor, () => {
-  });
-}
-async function openLayer(blob, mediaType) {
-  const iterator2 = blob[Symbol.asyncIterator]();
-  const head = [];
-  let headBytes = 0;
-  let ended = false;
-  while (headBytes < 4) {
-    const next = await iterator2.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    head.push(next.value);
-    headBytes += next.value.byteLength;
-  }
-  const first = concatBytes(head, Math.min(headBytes, 4));
-  const compression = compressionOf(first);
-  async function* replay() {
-    yield* head;
-    if (ended) return;
-    for (; ; ) {
-      const next = await iterator2.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  const source = Readable.from(replay(), { objectMode: false });
-  source.once("close", () => {
-    if (!blob.destroyed) blob.destroy();
-  });
-  const declared = mediaType ? compressionOfMediaType(mediaType) : "none";
-  return { tar: decompress(source, compression), compression, declared };
-}
-function concatBytes(chunks, length) {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    if (offset >= length) break;
-    const take = Math.min(chunk.byteLength, length - offset);
-    out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), offset);
-    offset += take;
-  }
+  if (current) out.push(current);
   return out;
 }
-function normalizeLayerPath(name) {
-  let path4 = name;
-  while (path4.startsWith("./")) path4 = path4.slice(2);
-  while (path4.startsWith("/")) path4 = path4.slice(1);
-  while (path4.endsWith("/")) path4 = path4.slice(0, -1);
-  if (path4 === ".") return "";
-  return path4;
-}
-var HEX = "0123456789abcdef";
-function escapeByte(byte) {
-  return `\\x${HEX[byte >> 4]}${HEX[byte & 15]}`;
-}
-function isHexDigit(byte) {
-  return byte !== void 0 && (byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102);
-}
-var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
-var utf8 = new TextDecoder("utf-8");
-function decodePathBytes(bytes) {
-  let plain = true;
-  for (let i2 = 0; i2 < bytes.length; i2++) {
-    const b = bytes[i2];
-    if (b < 32 || b === 127 || b >= 128 || b === 92) {
-      plain = false;
-      break;
+function finalStageLayerCount(dockerfile, target) {
+  const stages = [];
+  for (const line of instructions(dockerfile)) {
+    const [keyword = "", ...rest] = line.split(/\s+/);
+    const upper = keyword.toUpperCase();
+    if (upper === "FROM") {
+      const words = rest.filter((w) => !w.startsWith("--"));
+      const as = words.findIndex((w) => w.toUpperCase() === "AS");
+      stages.push({ name: as >= 0 ? words[as + 1] ?? null : null, layers: 0 });
+    } else if (LAYER_INSTRUCTIONS.has(upper) && stages.length > 0) {
+      stages.at(-1).layers += 1;
     }
   }
-  if (plain) return utf8.decode(bytes);
-  let out = "";
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i];
-    if (b < 128) {
-      if (b < 32 || b === 127) out += escapeByte(b);
-      else if (b === 92 && bytes[i + 1] === 120 && isHexDigit(bytes[i + 2]) && isHexDigit(bytes[i + 3])) {
-        out += "\\x5c";
-      } else out += String.fromCharCode(b);
-      i += 1;
-      continue;
-    }
-    const length = utf8SequenceLength(bytes, i);
-    if (length === 0) {
-      out += escapeByte(b);
-      i += 1;
-    } else {
-      out += strictUtf8.decode(bytes.subarray(i, i + length));
-      i += length;
-    }
-  }
-  return out;
-}
-function utf8SequenceLength(bytes, i) {
-  const b0 = bytes[i];
-  const inRange = (byte, low, high) => byte !== void 0 && byte >= low && byte <= high;
-  const b1 = bytes[i + 1];
-  if (b0 >= 194 && b0 <= 223) return inRange(b1, 128, 191) ? 2 : 0;
-  if (b0 >= 224 && b0 <= 239) {
-    const low = b0 === 224 ? 160 : 128;
-    const high = b0 === 237 ? 159 : 191;
-    return inRange(b1, low, high) && inRange(bytes[i + 2], 128, 191) ? 3 : 0;
-  }
-  if (b0 >= 240 && b0 <= 244) {
-    const low = b0 === 240 ? 144 : 128;
-    const high = b0 === 244 ? 143 : 191;
-    return inRange(b1, low, high) && inRange(bytes[i + 2], 128, 191) && inRange(bytes[i + 3], 128, 191) ? 4 : 0;
-  }
-  return 0;
-}
-var ByteSource = class {
-  iterator;
-  chunk = new Uint8Array(0);
-  offset = 0;
-  ended = false;
-  /** Bytes handed out or skipped so far: the position in the tar. */
-  consumed = 0;
-  constructor(stream) {
-    this.iterator = stream[Symbol.asyncIterator]();
-  }
-  /** Makes at least one byte available; false at the end of the stream. */
-  async fill() {
-    while (this.offset >= this.chunk.byteLength) {
-      if (this.ended) return false;
-      const next = await this.iterator.next();
-      if (next.done) {
-        this.ended = true;
-        return false;
-      }
-      this.chunk = next.value;
-      this.offset = 0;
-    }
-    return true;
-  }
-  /** Up to `max` bytes without copying; null at the end of the stream. */
-  async readSome(max) {
-    if (!await this.fill()) return null;
-    const take = Math.min(max, this.chunk.byteLength - this.offset);
-    const out = this.chunk.subarray(this.offset, this.offset + take);
-    this.offset += take;
-    this.consumed += take;
-    return out;
-  }
-  /** Exactly `length` bytes; null when the stream ends before the first byte; throws when it ends inside. */
-  async readExact(length) {
-    if (length === 0) return new Uint8Array(0);
-    const first = await this.readSome(length);
-    if (first === null) return null;
-    if (first.byteLength === length) return first;
-    const out = new Uint8Array(length);
-    out.set(first);
-    let filled = first.byteLength;
-    while (filled < length) {
-      const more = await this.readSome(length - filled);
-      if (more === null) throw truncated(this.consumed);
-      out.set(more, filled);
-      filled += more.byteLength;
-    }
-    return out;
-  }
-  async skip(length) {
-    let left = length;
-    while (left > 0) {
-      const some = await this.readSome(left);
-      if (some === null) throw truncated(this.consumed);
-      left -= some.byteLength;
-    }
-  }
-  /** Lets go of the stream early (the consumer stopped reading): Node streams destroy themselves. */
-  async close() {
-    if (!this.ended) {
-      this.ended = true;
-      await this.iterator.return?.();
-    }
-  }
-  /** Reads to the end of the stream, so the decompressor checks its trailer and the source closes. */
-  async drain() {
-    while (await this.readSome(Number.MAX_SAFE_INTEGER) !== null) {
-    }
-  }
-};
-function truncated(at) {
-  return new Error(`layer tar ends in the middle of an entry (after ${at} bytes): the blob is truncated`);
-}
-var TarBody = class {
-  constructor(source, size) {
-    this.source = source;
-    this.left = size;
-  }
-  source;
-  left;
-  stale = false;
-  get remaining() {
-    return this.stale ? 0 : this.left;
-  }
-  async read(max = 1 << 20) {
-    if (this.stale) throw new Error("entry content read after moving on to the next entry");
-    if (this.left === 0) return null;
-    const some = await this.source.readSome(Math.min(max, this.left));
-    if (some === null) throw truncated(this.source.consumed);
-    this.left -= some.byteLength;
-    return some;
-  }
-  async readAll() {
-    const out = new Uint8Array(this.left);
-    let filled = 0;
-    for (let some = await this.read(); some !== null; some = await this.read()) {
-      out.set(some, filled);
-      filled += some.byteLength;
-    }
-    return out;
-  }
-  /** Called by the parser before it reads the next header. */
-  async finish() {
-    const left = this.left;
-    this.left = 0;
-    this.stale = true;
-    await this.source.skip(left);
-  }
-};
-var BLOCK = 512;
-var MAX_META_BYTES = 16 * 1024 * 1024;
-function paddingOf(size) {
-  const rest = size % BLOCK;
-  return rest === 0 ? 0 : BLOCK - rest;
-}
-function cString(block, start, length) {
-  const field2 = block.subarray(start, start + length);
-  const nul = field2.indexOf(0);
-  return nul === -1 ? field2 : field2.subarray(0, nul);
-}
-function parseOctal(block, start, length) {
-  let value = 0;
-  let i = start;
-  const end = start + length;
-  while (i < end && (block[i] === 32 || block[i] === 0)) i++;
-  for (; i < end; i++) {
-    const b = block[i];
-    if (b < 48 || b > 55) break;
-    value = value * 8 + (b - 48);
-  }
-  return value;
-}
-function parseNumeric(block, start, length, at) {
-  const first = block[start];
-  if ((first & 128) === 0) return parseOctal(block, start, length);
-  if (first === 255) throw new Error(`layer tar has a negative size field at byte ${at}`);
-  let value = first & 127;
-  for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i];
-  if (!Number.isSafeInteger(value)) throw new Error(`layer tar has a size beyond 2^53 at byte ${at}`);
-  return value;
-}
-function checksumMatches(block) {
-  const stored = parseOctal(block, 148, 8);
-  let unsigned = 8 * 32;
-  let high = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    if (i === 148) i = 156;
-    const b = block[i];
-    unsigned += b;
-    if (b >= 128) high++;
-  }
-  return stored === unsigned || stored === unsigned - 256 * high;
-}
-function isZeroBlock(block) {
-  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
-  return true;
-}
-function startsWithAscii(block, start, text2) {
-  for (let i = 0; i < text2.length; i++) if (block[start + i] !== text2.charCodeAt(i)) return false;
-  return true;
-}
-function parsePax(data, at) {
-  const records = {};
-  let i = 0;
-  while (i < data.length) {
-    const space = data.indexOf(32, i);
-    if (space === -1) break;
-    const length = Number(utf8.decode(data.subarray(i, space)));
-    if (!Number.isInteger(length) || length <= space - i || i + length > data.length) {
-      throw new Error(`layer tar has a malformed PAX header at byte ${at}`);
-    }
-    const record = data.subarray(space + 1, i + length - 1);
-    const equals = record.indexOf(61);
-    if (equals !== -1) {
-      const key = utf8.decode(record.subarray(0, equals));
-      const value = record.subarray(equals + 1);
-      if (key === "path") records.path = value;
-      else if (key === "linkpath") records.linkpath = value;
-      else if (key === "size") {
-        const size = Number(utf8.decode(value));
-        if (!Number.isSafeInteger(size) || size < 0 || value.length === 0) {
-          throw new Error(`layer tar has a PAX size that is not a byte count at byte ${at}`);
-        }
-        records.size = size;
-      }
-    }
-    i += length;
-  }
-  return records;
-}
-function kindOfTypeflag(typeflag, nameBytes) {
-  switch (typeflag) {
-    case 0:
-    case 48:
-    // '0'
-    case 55:
-      return nameBytes[nameBytes.length - 1] === 47 ? "directory" : "file";
-    case 49:
-      return "hardlink";
-    case 50:
-      return "symlink";
-    case 53:
-      return "directory";
-    default:
-      return "other";
-  }
-}
-function isHeaderOnly(typeflag) {
-  return typeflag >= 49 && typeflag <= 54;
-}
-async function* readTarEntries(tar) {
-  const source = new ByteSource(tar);
-  try {
-    yield* parseEntries(source);
-  } finally {
-    await source.close();
-  }
-}
-async function* parseEntries(source) {
-  let pax = null;
-  let longName = null;
-  let longLink = null;
-  for (; ; ) {
-    const at = source.consumed;
-    const block = await source.readExact(BLOCK);
-    if (block === null) return;
-    if (isZeroBlock(block)) {
-      await source.drain();
-      return;
-    }
-    if (!checksumMatches(block)) {
-      throw new Error(`layer tar header at byte ${at} fails its checksum: the tar is corrupt or not a tar`);
-    }
-    const typeflag = block[156];
-    const headerSize = parseNumeric(block, 124, 12, at);
-    if (typeflag === 120 || typeflag === 103 || typeflag === 76 || typeflag === 75) {
-      if (headerSize > MAX_META_BYTES) {
-        throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
-      }
-      const data = await source.readExact(headerSize) ?? new Uint8Array(0);
-      if (data.byteLength < headerSize) throw truncated(source.consumed);
-      await source.skip(paddingOf(headerSize));
-      if (typeflag === 120) pax = Object.assign(pax ?? {}, parsePax(data, at));
-      else if (typeflag === 76) longName = cString(data, 0, data.length);
-      else if (typeflag === 75) longLink = cString(data, 0, data.length);
-      continue;
-    }
-    let nameBytes = pax?.path ?? longName ?? cString(block, 0, 100);
-    if (!pax?.path && !longName && startsWithAscii(block, 257, "ustar\x0000")) {
-      const prefix = cString(block, 345, 155);
-      if (prefix.length > 0) {
-        const joined = new Uint8Array(prefix.length + 1 + nameBytes.length);
-        joined.set(prefix);
-        joined[prefix.length] = 47;
-        joined.set(nameBytes, prefix.length + 1);
-        nameBytes = joined;
-      }
-    }
-    const linkBytes = pax?.linkpath ?? longLink ?? cString(block, 157, 100);
-    const size = pax?.size ?? headerSize;
-    pax = null;
-    longName = null;
-    longLink = null;
-    const kind = kindOfTypeflag(typeflag, nameBytes);
-    const dataSize = isHeaderOnly(typeflag) ? 0 : size;
-    const link = linkBytes.length > 0 ? decodePathBytes(linkBytes) : null;
-    const entry = {
-      path: normalizeLayerPath(decodePathBytes(nameBytes)),
-      kind,
-      size: kind === "file" ? size : 0,
-      mode: parseOctal(block, 100, 8),
-      linkname: link === null ? null : kind === "hardlink" ? normalizeLayerPath(link) : link,
-      linknameBytes: linkBytes.length
-    };
-    const body = new TarBody(source, dataSize);
-    yield { entry, body };
-    await body.finish();
-    await source.skip(paddingOf(dataSize));
-  }
-}
-
-// src/analysis/layers/content-capture.ts
-var HEAD_BYTES = 16;
-var DEFAULT_MAX_CAPTURE_BYTES = 512 * 2 ** 20;
-function isElf(_entry, head) {
-  return head.length >= 4 && head[0] === 127 && head[1] === 69 && head[2] === 76 && head[3] === 70;
-}
-async function readHead(body, length) {
-  const first = await body.read(length);
-  if (first === null) return new Uint8Array(0);
-  if (first.byteLength === length || body.remaining === 0) return first;
-  const head = new Uint8Array(Math.min(length, first.byteLength + body.remaining));
-  head.set(first);
-  let filled = first.byteLength;
-  while (filled < head.length) {
-    const more = await body.read(head.length - filled);
-    if (more === null) break;
-    head.set(more, filled);
-    filled += more.byteLength;
-  }
-  return head;
-}
-async function readWhole(head, body) {
-  const bytes = new Uint8Array(head.byteLength + body.remaining);
-  bytes.set(head);
-  let filled = head.byteLength;
-  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
-    bytes.set(chunk, filled);
-    filled += chunk.byteLength;
-  }
-  return bytes;
-}
-
-// src/analysis/layers/paths.ts
-var UNCLEAN = /(^|\/)\.{0,2}(\/|$)/;
-function pathParts(path4) {
-  if (path4 === "") return [];
-  if (!UNCLEAN.test(path4)) return path4.split("/");
-  const parts = [];
-  for (const part of path4.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") parts.pop();
-    else parts.push(part);
-  }
-  return parts;
-}
-function cleanAbsolutePath(path4) {
-  if (path4 !== "" && !UNCLEAN.test(path4)) return `/${path4}`;
-  return absolutePath(pathParts(path4));
-}
-function climbsAboveRoot(path4) {
-  if (!path4.includes("..")) return false;
-  let depth = 0;
-  for (const part of path4.split("/")) {
-    if (part === "" || part === ".") continue;
-    if (part === "..") {
-      if (depth === 0) return true;
-      depth--;
-    } else depth++;
-  }
-  return false;
-}
-function absolutePath(parts) {
-  return `/${parts.join("/")}`;
-}
-function childPath(parent, name) {
-  return parent === "/" ? `/${name}` : `${parent}/${name}`;
-}
-
-// src/analysis/layers/dive-efficiency.ts
-var DiveEfficiencyMeter = class {
-  /** Per path: the size of its one leaf so far, or the tally once a second layer has a leaf there. */
-  tallies = /* @__PURE__ */ new Map();
-  layerBytes = [];
-  /** This layer's tree: node path -> size, for entries other than whiteouts. */
-  nodes = /* @__PURE__ */ new Map();
-  /** This layer's whiteout nodes (".wh." name kept): the path they count under and their size. */
-  whiteouts = /* @__PURE__ */ new Map();
-  /** Paths in this layer's tree that have something below them. */
-  parents = /* @__PURE__ */ new Set();
-  beginLayer() {
-    this.nodes = /* @__PURE__ */ new Map();
-    this.whiteouts = /* @__PURE__ */ new Map();
-    this.parents = /* @__PURE__ */ new Set();
-    this.layerBytes.push(0);
-  }
-  /** Call for each entry of the current layer, before the entry is applied to the filesystem. */
-  observe(entry, lowerBytes2) {
-    const path4 = cleanAbsolutePath(entry.path);
-    if (path4 === "/") return;
-    this.layerBytes[this.layerBytes.length - 1] += entry.size;
-    const marker = path4.indexOf("/.wh..wh.");
-    if (marker !== -1) {
-      if (marker === 0) return;
-      const kept = path4.slice(0, marker);
-      this.markParents(kept);
-      if (!this.nodes.has(kept)) this.nodes.set(kept, 0);
-      return;
-    }
-    this.markParents(path4);
-    const slash = path4.lastIndexOf("/");
-    if (path4.startsWith(".wh.", slash + 1)) {
-      const target = path4.slice(0, slash + 1) + path4.slice(slash + 1 + ".wh.".length);
-      this.whiteouts.set(path4, { at: target, size: lowerBytes2(target) });
-    } else {
-      this.nodes.set(path4, entry.size);
-    }
-  }
-  endLayer() {
-    for (const [node, size] of this.nodes) {
-      if (!this.parents.has(node)) this.tally(node, size);
-    }
-    for (const [node, leaf] of this.whiteouts) {
-      if (!this.parents.has(node)) this.tally(leaf.at, leaf.size);
-    }
-    this.nodes = /* @__PURE__ */ new Map();
-    this.whiteouts = /* @__PURE__ */ new Map();
-    this.parents = /* @__PURE__ */ new Set();
-  }
-  result(limit = Number.POSITIVE_INFINITY) {
-    let minimum = 0;
-    let discovered = 0;
-    const inefficient = [];
-    for (const [path4, tally] of this.tallies) {
-      if (typeof tally === "number") {
-        minimum += tally;
-        discovered += tally;
-        continue;
-      }
-      minimum += tally.minimum;
-      discovered += tally.cumulative;
-      inefficient.push({ path: path4, layers: tally.layers, cumulativeBytes: tally.cumulative });
-    }
-    inefficient.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || compareText(a.path, b.path));
-    const wastedBytes = inefficient.reduce((sum, file) => sum + file.cumulativeBytes, 0);
-    const userBytes = this.layerBytes.slice(1).reduce((sum, bytes) => sum + bytes, 0);
-    const listed = inefficient.slice(0, limit);
-    return {
-      score: discovered === 0 ? 1 : minimum / discovered,
-      wastedBytes,
-      userBytes,
-      wastedUserFraction: userBytes > 0 ? wastedBytes / userBytes : null,
-      inefficientFiles: listed,
-      inefficientFilesOmitted: inefficient.length - listed.length
-    };
-  }
-  tally(path4, size) {
-    const tally = this.tallies.get(path4);
-    if (tally === void 0) this.tallies.set(path4, size);
-    else if (typeof tally === "number") {
-      this.tallies.set(path4, { cumulative: tally + size, minimum: Math.min(tally, size), layers: 2 });
-    } else {
-      tally.cumulative += size;
-      tally.minimum = Math.min(tally.minimum, size);
-      tally.layers++;
-    }
-  }
-  /** Marks the ancestors of `path`; stops at one already marked, whose ancestors are marked too. */
-  markParents(path4) {
-    for (let end = path4.lastIndexOf("/"); end > 0; end = path4.lastIndexOf("/", end - 1)) {
-      const parent = path4.slice(0, end);
-      if (this.parents.has(parent)) return;
-      this.parents.add(parent);
-    }
-  }
-};
-function compareText(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/analysis/layers/filesystem.ts
-var MAX_SYMLINK_HOPS = 40;
-var Node = class {
-  constructor(kind, size, mode, linkname, layer, implicit, children) {
-    this.kind = kind;
-    this.size = size;
-    this.mode = mode;
-    this.linkname = linkname;
-    this.layer = layer;
-    this.implicit = implicit;
-    this.children = children;
-  }
-  kind;
-  size;
-  mode;
-  linkname;
-  layer;
-  implicit;
-  children;
-};
-var SymlinkLoop = class extends Error {
-};
-var LayeredFilesystem = class {
-  constructor(listener = {}) {
-    this.listener = listener;
-  }
-  listener;
-  root = new Node("directory", 0, 493, null, -1, true, /* @__PURE__ */ new Map());
-  layer = -1;
-  /** Layers must be applied bottom first; each entry of layer `index` follows this call. */
-  beginLayer(index) {
-    if (!Number.isInteger(index) || index <= this.layer) {
-      throw new Error(`layers must be applied in order: layer ${index} after layer ${this.layer}`);
-    }
-    this.layer = index;
-  }
-  get currentLayer() {
-    return this.layer;
-  }
-  /** Applies one entry of the current layer. Returns where a non-whiteout entry landed, else null. */
-  apply(entry) {
-    if (this.layer < 0) throw new Error("beginLayer must be called before apply");
-    if (climbsAboveRoot(entry.path)) {
-      this.report("escapes-root", entry.path, 'a ".." climbs above the root; applied at the root instead');
-    }
-    const parts = pathParts(entry.path);
-    const base = parts.pop();
-    if (base === void 0) {
-      if (entry.kind !== "directory")
-        this.report("root-not-directory", "/", `the root entry is a ${entry.kind}`);
-      else this.root.mode = entry.mode;
-      return null;
-    }
-    try {
-      if (base.startsWith(".wh.")) {
-        this.applyWhiteout(parts, base, entry.path);
-        return null;
-      }
-      return this.applyEntry(parts, base, entry);
-    } catch (error2) {
-      if (!(error2 instanceof SymlinkLoop)) throw error2;
-      this.report(
-        "symlink-loop",
-        absolutePath([...parts, base]),
-        "its parent path loops through symlinks; skipped"
-      );
-      return null;
-    }
-  }
-  applyEntry(parentParts, base, entry) {
-    let parent = this.walkPlainDirectories(parentParts);
-    let path4;
-    if (parent) {
-      path4 = childPath(absolutePath(parentParts), base);
-    } else {
-      const located = this.locate(parentParts, true, true);
-      parent = located.node;
-      path4 = childPath(absolutePath(located.names), base);
-    }
-    const existing = parent.children.get(base);
-    if (existing?.kind === "directory" && entry.kind === "directory") {
-      existing.mode = entry.mode;
-      existing.layer = this.layer;
-      existing.implicit = false;
-      return { path: path4, node: existing };
-    }
-    if (existing) {
-      if (existing.layer === this.layer && !existing.implicit) {
-        this.report("duplicate-in-layer", path4, "the layer holds this path twice; the later entry wins");
-      }
-      parent.children.delete(base);
-      this.discard(existing, path4, { layerIndex: this.layer, reason: "overwritten", cause: path4 });
-    }
-    const node = new Node(
-      entry.kind,
-      entry.kind === "file" ? entry.size : 0,
-      entry.mode,
-      entry.kind === "hardlink" && entry.linkname !== null ? `/${entry.linkname}` : entry.linkname,
-      this.layer,
-      false,
-      entry.kind === "directory" ? /* @__PURE__ */ new Map() : null
-    );
-    parent.children.set(base, node);
-    return { path: path4, node };
-  }
-  applyWhiteout(parentParts, base, rawPath) {
-    if (base === ".wh..wh..opq") {
-      const located2 = this.locate(parentParts, true, true);
-      const path5 = absolutePath(located2.names);
-      this.hideLower(located2.node, path5, { layerIndex: this.layer, reason: "opaque", cause: path5 });
-      return;
-    }
-    if (base.startsWith(".wh..wh.")) return;
-    const name = base.slice(".wh.".length);
-    if (name === "" || name === "." || name === "..") {
-      this.report("invalid-whiteout", `/${rawPath}`, "a whiteout must name an entry; ignored");
-      return;
-    }
-    const located = this.locate(parentParts, false, true);
-    if (located?.node.kind !== "directory") return;
-    const target = located.node.children.get(name);
-    if (!target) return;
-    const path4 = childPath(absolutePath(located.names), name);
-    if (!this.removeLower(target, path4, { layerIndex: this.layer, reason: "deleted", cause: path4 })) {
-      located.node.children.delete(name);
-    }
-  }
-  /** Removes what lower layers put in a directory, keeping what the current layer wrote. */
-  hideLower(dir, path4, removal) {
-    for (const [name, child2] of dir.children) {
-      if (!this.removeLower(child2, childPath(path4, name), removal)) dir.children.delete(name);
-    }
-  }
-  /**
-   * Removes `node` and its subtree where lower layers wrote them. Returns true when the node stays: it
-   * was written by the current layer, or it is a directory that still holds something that was.
-   */
-  removeLower(node, path4, removal) {
-    if (node.kind !== "directory") {
-      if (node.layer === this.layer) return true;
-      this.discard(node, path4, removal);
-      return false;
-    }
-    let keepsSome = false;
-    for (const [name, child2] of node.children) {
-      if (this.removeLower(child2, childPath(path4, name), removal)) keepsSome = true;
-      else node.children.delete(name);
-    }
-    if (node.layer === this.layer) return true;
-    if (keepsSome) {
-      node.layer = this.layer;
-      return true;
-    }
-    this.notifyRemoved(node, path4, removal);
-    return false;
-  }
-  /** Reports a removed node and its subtree, children first. */
-  discard(node, path4, removal) {
-    if (node.children) {
-      for (const [name, child2] of node.children) this.discard(child2, childPath(path4, name), removal);
-    }
-    this.notifyRemoved(node, path4, removal);
-  }
-  notifyRemoved(node, path4, removal) {
-    this.listener.removed?.(recordOf(node, path4), removal);
-  }
-  report(kind, path4, detail) {
-    this.listener.anomaly?.({ layerIndex: this.layer, path: path4, kind, detail });
-  }
-  /**
-   * The common case, fast: every component is a directory or missing (missing ones are made). Null,
-   * with nothing changed, when a symlink or a non-directory is in the way: `locate` handles those.
-   */
-  walkPlainDirectories(parts) {
-    let dir = this.root;
-    for (let i = 0; i < parts.length; i++) {
-      const name = parts[i];
-      const child2 = dir.children.get(name);
-      if (child2 === void 0) {
-        for (let k = i; k < parts.length; k++) {
-          const made = new Node("directory", 0, 493, null, this.layer, true, /* @__PURE__ */ new Map());
-          dir.children.set(parts[k], made);
-          dir = made;
-        }
-        return dir;
-      }
-      if (child2.kind !== "directory") return null;
-      dir = child2;
-    }
-    return dir;
-  }
-  /**
-   * Walks `parts` from the root, following symlinks in every component (the last one too). With
-   * `create`, missing directories are made and non-directories in the way replaced, as unpacking does;
-   * the result is then always a directory. Without it, the walk ends at whatever the path names, or null.
-   */
-  locate(parts, create, followLast) {
-    const dirs = [this.root];
-    const names = [];
-    const pending = parts.slice().reverse();
-    let hops = 0;
-    while (pending.length > 0) {
-      const name = pending.pop();
-      if (name === "" || name === ".") continue;
-      if (name === "..") {
-        if (dirs.length > 1) {
-          dirs.pop();
-          names.pop();
-        }
-        continue;
-      }
-      const dir = dirs[dirs.length - 1];
-      const last = pending.length === 0;
-      let child2 = dir.children.get(name);
-      if (child2?.kind === "symlink" && (followLast || !last)) {
-        if (++hops > MAX_SYMLINK_HOPS) throw new SymlinkLoop();
-        const target = child2.linkname ?? "";
-        if (target.startsWith("/")) {
-          dirs.length = 1;
-          names.length = 0;
-        }
-        const targetParts = target.split("/");
-        for (let k = targetParts.length - 1; k >= 0; k--) pending.push(targetParts[k]);
-        continue;
-      }
-      if (!create) {
-        if (!child2) return null;
-        if (child2.kind !== "directory" && !last) return null;
-        dirs.push(child2);
-        names.push(name);
-        continue;
-      }
-      if (child2?.kind !== "directory") {
-        const path4 = childPath(absolutePath(names), name);
-        if (child2) {
-          dir.children.delete(name);
-          this.discard(child2, path4, { layerIndex: this.layer, reason: "replaced", cause: path4 });
-        }
-        child2 = new Node("directory", 0, 493, null, this.layer, true, /* @__PURE__ */ new Map());
-        dir.children.set(name, child2);
-      }
-      dirs.push(child2);
-      names.push(name);
-    }
-    return { node: dirs[dirs.length - 1], names };
-  }
-  get(path4) {
-    let node = this.root;
-    const parts = pathParts(path4);
-    for (const part of parts) {
-      node = node.children?.get(part);
-      if (!node) return void 0;
-    }
-    return recordOf(node, absolutePath(parts));
-  }
-  resolve(path4) {
-    let located;
-    try {
-      located = this.locate(pathParts(path4), false, true);
-    } catch (error2) {
-      if (error2 instanceof SymlinkLoop) return void 0;
-      throw error2;
-    }
-    return located ? recordOf(located.node, absolutePath(located.names)) : void 0;
-  }
-  /** The live node at a path, for callers that keep per-node data (see content capture). */
-  nodeAt(path4) {
-    let node = this.root;
-    for (const part of pathParts(path4)) {
-      node = node.children?.get(part);
-      if (!node) return void 0;
-    }
-    return node;
-  }
-  *walk() {
-    yield* walkNode(this.root, "/");
-  }
-  /**
-   * The bytes dive attributes to a whiteout of `path` (see dive-efficiency.ts): the regular-file bytes
-   * lower layers have below it when it is a directory that has its own tar entry, 0 otherwise.
-   */
-  lowerBytesBelow(path4) {
-    let node = this.root;
-    for (const part of pathParts(path4)) {
-      node = node.children?.get(part);
-      if (!node) return 0;
-    }
-    if (node.kind !== "directory" || node.implicit) return 0;
-    return lowerBytes(node, this.layer);
-  }
-  totals() {
-    const totals = {
-      bytes: 0,
-      files: 0,
-      directories: 0,
-      symlinks: 0,
-      hardlinks: 0,
-      other: 0
-    };
-    for (const record of this.walk()) {
-      totals.bytes += record.size;
-      if (record.kind === "file") totals.files++;
-      else if (record.kind === "directory") totals.directories++;
-      else if (record.kind === "symlink") totals.symlinks++;
-      else if (record.kind === "hardlink") totals.hardlinks++;
-      else totals.other++;
-    }
-    return totals;
-  }
-};
-function lowerBytes(node, currentLayer) {
-  let bytes = node.layer < currentLayer ? node.size : 0;
-  if (node.children) for (const child2 of node.children.values()) bytes += lowerBytes(child2, currentLayer);
-  return bytes;
-}
-function recordOf(node, path4) {
-  return {
-    path: path4,
-    kind: node.kind,
-    size: node.size,
-    mode: node.mode,
-    linkname: node.linkname,
-    layerIndex: node.layer
-  };
-}
-function* walkNode(dir, path4) {
-  const names = [...dir.children.keys()].sort();
-  for (const name of names) {
-    const child2 = dir.children.get(name);
-    const childAt = childPath(path4, name);
-    yield recordOf(child2, childAt);
-    if (child2.children) yield* walkNode(child2, childAt);
-  }
-}
-
-// src/analysis/layers/wasted.ts
-var WasteLedger = class {
-  wasted = [];
-  removed = (record, removal) => {
-    if (record.kind !== "file" || record.size === 0) return;
-    this.wasted.push({
-      path: record.path,
-      bytes: record.size,
-      writtenBy: record.layerIndex,
-      removedBy: removal.layerIndex,
-      reason: removal.reason,
-      cause: removal.cause
-    });
-  };
-  result(layerCount, limit = Number.POSITIVE_INFINITY) {
-    const byLayer = Array.from({ length: layerCount }, (_, layerIndex) => ({
-      layerIndex,
-      wastedBytesWritten: 0,
-      wastedBytesCaused: 0
-    }));
-    const causes = /* @__PURE__ */ new Map();
-    let bytes = 0;
-    for (const file of this.wasted) {
-      bytes += file.bytes;
-      const written = byLayer[file.writtenBy];
-      if (written) written.wastedBytesWritten += file.bytes;
-      const caused = byLayer[file.removedBy];
-      if (caused) caused.wastedBytesCaused += file.bytes;
-      const key = `${file.removedBy}\0${file.reason}\0${file.cause}`;
-      let cause = causes.get(key);
-      if (!cause) {
-        cause = {
-          removedBy: file.removedBy,
-          reason: file.reason,
-          cause: file.cause,
-          bytes: 0,
-          files: 0,
-          writtenBy: []
-        };
-        causes.set(key, cause);
-      }
-      cause.bytes += file.bytes;
-      cause.files++;
-      if (!cause.writtenBy.includes(file.writtenBy)) cause.writtenBy.push(file.writtenBy);
-    }
-    const sortedFiles = [...this.wasted].sort(
-      (a, b) => b.bytes - a.bytes || compareText(a.path, b.path) || a.writtenBy - b.writtenBy
-    );
-    const sortedCauses = [...causes.values()].sort(
-      (a, b) => b.bytes - a.bytes || a.removedBy - b.removedBy || compareText(a.cause, b.cause)
-    );
-    const largestFiles = sortedFiles.slice(0, limit);
-    const listedCauses = sortedCauses.slice(0, limit);
-    for (const cause of listedCauses) cause.writtenBy.sort((a, b) => a - b);
-    return {
-      bytes,
-      files: this.wasted.length,
-      largestFiles,
-      largestFilesOmitted: sortedFiles.length - largestFiles.length,
-      causes: listedCauses,
-      causesOmitted: sortedCauses.length - listedCauses.length,
-      byLayer
-    };
-  }
-  /**
-   * Paths written with content more than once: every earlier write is in this ledger, the last one
-   * (when it survived) is in the final filesystem.
-   */
-  duplicates(finalFilesystem, limit = Number.POSITIVE_INFINITY) {
-    const writes = /* @__PURE__ */ new Map();
-    for (const file of this.wasted) {
-      const list = writes.get(file.path);
-      if (list) list.push({ layerIndex: file.writtenBy, bytes: file.bytes });
-      else writes.set(file.path, [{ layerIndex: file.writtenBy, bytes: file.bytes }]);
-    }
-    const paths = [];
-    for (const [path4, earlier] of writes) {
-      const redundantBytes = earlier.reduce((sum, write) => sum + write.bytes, 0);
-      const all = [...earlier];
-      const survivor = finalFilesystem.get(path4);
-      if (survivor?.kind === "file" && survivor.size > 0)
-        all.push({ layerIndex: survivor.layerIndex, bytes: survivor.size });
-      if (all.length < 2) continue;
-      all.sort((a, b) => a.layerIndex - b.layerIndex);
-      paths.push({
-        path: path4,
-        writes: all,
-        shippedBytes: all.reduce((sum, write) => sum + write.bytes, 0),
-        redundantBytes
-      });
-    }
-    paths.sort((a, b) => b.redundantBytes - a.redundantBytes || compareText(a.path, b.path));
-    const listed = paths.slice(0, limit);
-    return { paths: listed, omitted: paths.length - listed.length };
-  }
-};
-
-// src/analysis/layers/analyze-layers.ts
-var MAX_ANOMALIES = 100;
-async function analyzeLayers(layers, options = {}) {
-  const concurrency = Math.max(1, options.concurrency ?? 2);
-  const abort = new AbortController();
-  const captureTurn = new Turns();
-  const scans = [];
-  const startScan = (index) => {
-    const layer = layers[index];
-    const scan = scanLayer(layer, index, options.capture, captureTurn, abort.signal).catch(
-      (error2) => {
-        const message = error2 instanceof Error ? error2.message : String(error2);
-        throw new Error(`layer ${index + 1} of ${layers.length} (${layer.digest}): ${message}`, {
-          cause: error2
-        });
-      }
-    );
-    scan.catch(() => {
-    });
-    scans[index] = scan;
-  };
-  for (let index = 0; index < Math.min(concurrency, layers.length); index++) startScan(index);
-  try {
-    return await applyScannedLayers(
-      layers.length,
-      async (index) => {
-        const scanned = await scans[index];
-        scans[index] = void 0;
-        if (index + concurrency < layers.length) startScan(index + concurrency);
-        return scanned;
-      },
-      options
-    );
-  } finally {
-    abort.abort();
-  }
-}
-function scanLayerBlob(layer, index, capture) {
-  return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
-}
-async function applyScannedLayers(count, scanAt, options = {}) {
-  const listLimit = options.listLimit ?? 1e3;
-  const ledger = new WasteLedger();
-  const captures = /* @__PURE__ */ new Map();
-  const anomalies = [];
-  let anomaliesSeen = 0;
-  const filesystem = new LayeredFilesystem({
-    removed: (record, removal) => {
-      ledger.removed(record, removal);
-    },
-    anomaly: (anomaly) => {
-      anomaliesSeen++;
-      if (anomalies.length < MAX_ANOMALIES) anomalies.push(anomaly);
-    }
-  });
-  const dive = new DiveEfficiencyMeter();
-  const lowerBytes2 = (path4) => filesystem.lowerBytesBelow(path4);
-  const summaries = [];
-  for (let index = 0; index < count; index++) {
-    const scanned = await scanAt(index);
-    filesystem.beginLayer(index);
-    dive.beginLayer();
-    for (const [entryIndex, entry] of scanned.entries.entries()) {
-      dive.observe(entry, lowerBytes2);
-      const applied = filesystem.apply(entry);
-      const captured2 = scanned.captured.get(entryIndex);
-      if (!applied || !captured2) continue;
-      const where = { path: applied.path, layerIndex: index, size: entry.size };
-      captures.set(
-        applied.node,
-        "value" in captured2 ? { ...where, value: captured2.value } : { ...where, reason: captured2.skipped }
-      );
-    }
-    dive.endLayer();
-    summaries.push({ ...scanned.summary, index });
-    for (const [node, result] of captures) {
-      if (filesystem.nodeAt(result.path) !== node) captures.delete(node);
-    }
-  }
-  const captured = [];
-  const capturesSkipped = [];
-  for (const result of captures.values()) {
-    if ("value" in result) captured.push(result);
-    else capturesSkipped.push(result);
-  }
-  const duplicates = ledger.duplicates(filesystem, listLimit);
-  return {
-    layers: summaries,
-    filesystem,
-    totals: filesystem.totals(),
-    wasted: ledger.result(count, listLimit),
-    duplicates: duplicates.paths,
-    duplicatesOmitted: duplicates.omitted,
-    efficiency: dive.result(listLimit),
-    captured: captured.sort((a, b) => compareText(a.path, b.path)),
-    capturesSkipped: capturesSkipped.sort((a, b) => compareText(a.path, b.path)),
-    anomalies,
-    anomaliesOmitted: anomaliesSeen - anomalies.length
-  };
-}
-async function scanLayer(layer, index, capture, captureTurn, signal) {
-  const wants = capture?.wants ?? isElf;
-  const maxCaptureBytes = capture?.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
-  const blob = await layer.open();
-  const { tar, compression } = await openLayer(blob, layer.mediaType);
-  const counted = countBytes(tar);
-  const summary3 = {
-    index,
-    digest: layer.digest,
-    compression,
-    tarBytes: 0,
-    fileBytes: 0,
-    symlinkBytes: 0,
-    entries: 0,
-    files: 0,
-    directories: 0,
-    symlinks: 0,
-    hardlinks: 0,
-    other: 0,
-    whiteouts: 0,
-    opaqueDirectories: 0
-  };
-  const entries = [];
-  const captured = /* @__PURE__ */ new Map();
-  for await (const { entry, body } of readTarEntries(counted.stream)) {
-    if (signal.aborted) break;
-    const entryIndex = entries.length;
-    entries.push(entry);
-    summary3.entries++;
-    summary3.fileBytes += entry.size;
-    const base = entry.path.slice(entry.path.lastIndexOf("/") + 1);
-    const marker = base.startsWith(".wh.");
-    if (base === ".wh..wh..opq") summary3.opaqueDirectories++;
-    else if (marker && !base.startsWith(".wh..wh.")) summary3.whiteouts++;
-    else if (entry.kind === "file") summary3.files++;
-    else if (entry.kind === "directory") summary3.directories++;
-    else if (entry.kind === "symlink") {
-      summary3.symlinks++;
-      summary3.symlinkBytes += entry.linknameBytes ?? 0;
-    } else if (entry.kind === "hardlink") summary3.hardlinks++;
-    else summary3.other++;
-    if (!capture || marker || entry.kind !== "file" || entry.size === 0) continue;
-    const head = await readHead(body, HEAD_BYTES);
-    if (!wants(entry, head)) continue;
-    if (entry.size > maxCaptureBytes) {
-      captured.set(entryIndex, { skipped: `larger than the ${maxCaptureBytes}-byte capture limit` });
-      continue;
-    }
-    const value = await captureTurn.take(async () => {
-      const bytes = await readWhole(head, body);
-      return capture.inspect({ path: `/${entry.path}`, layerIndex: index, mode: entry.mode, bytes });
-    });
-    captured.set(entryIndex, { value });
-  }
-  summary3.tarBytes = counted.bytes();
-  return { summary: summary3, entries, captured };
-}
-var Turns = class {
-  last = Promise.resolve();
-  take(task) {
-    const run = this.last.then(task, task);
-    this.last = run.catch(() => void 0);
-    return run;
-  }
-};
-function countBytes(stream) {
-  let total = 0;
-  return {
-    stream: {
-      async *[Symbol.asyncIterator]() {
-        for await (const chunk of stream) {
-          total += chunk.byteLength;
-          yield chunk;
-        }
-      }
-    },
-    bytes: () => total
-  };
-}
-
-// src/oci/sniff.ts
-import { PassThrough } from "node:stream";
-async function sniff(stream, bytes) {
-  const chunks = [];
-  let have = 0;
-  const iterator2 = stream[Symbol.asyncIterator]();
-  while (have < bytes) {
-    const next = await iterator2.next();
-    if (next.done) break;
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-    chunks.push(chunk);
-    have += chunk.length;
-  }
-  const rest = new PassThrough();
-  for (const chunk of chunks) rest.write(chunk);
-  (async () => {
-    for (; ; ) {
-      const next = await iterator2.next();
-      if (next.done) break;
-      if (!rest.write(next.value)) await new Promise((r) => rest.once("drain", r));
-    }
-    rest.end();
-  })().catch((error2) => rest.destroy(error2));
-  return { head: Buffer.concat(chunks).subarray(0, bytes), stream: rest };
-}
-
-// src/measure/archive-reader.ts
-var MAX_JSON_BYTES = 8 * 1024 * 1024;
-var ArchiveReader = class _ArchiveReader {
-  constructor(index, jsonBlobs, scans, gzipSizes) {
-    this.index = index;
-    this.jsonBlobs = jsonBlobs;
-    this.scans = scans;
-    this.gzipSizes = gzipSizes;
-  }
-  index;
-  jsonBlobs;
-  scans;
-  gzipSizes;
-  static async read(archive, capture) {
-    const jsonBlobs = /* @__PURE__ */ new Map();
-    const scans = /* @__PURE__ */ new Map();
-    const gzipSizes = /* @__PURE__ */ new Map();
-    let index = null;
-    const extractor = (0, import_tar_stream.extract)();
-    archive.on("error", (error2) => extractor.destroy(error2));
-    archive.pipe(extractor);
-    for await (const entry of extractor) {
-      const name = entry.header.name.replace(/^\.\//, "");
-      const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
-      const stream = entry;
-      if (name === "index.json") {
-        index = JSON.parse((await collect(stream, MAX_JSON_BYTES)).toString("utf8"));
-      } else if (blob && entry.header.type === "file") {
-        const digest = `${blob[1]}:${blob[2]}`;
-        const sniffed = await sniff(stream, 4);
-        if (sniffed.head[0] === 123) {
-          jsonBlobs.set(digest, await collect(sniffed.stream, MAX_JSON_BYTES));
-          continue;
-        }
-        let layer = sniffed.stream;
-        let gzipped = null;
-        if (compressionOf(sniffed.head) === "none") {
-          layer = new PassThrough2();
-          const toGzip = new PassThrough2();
-          sniffed.stream.pipe(layer);
-          sniffed.stream.pipe(toGzip);
-          gzipped = countGzipBytes(toGzip);
-        }
-        const source = { digest, open: async () => layer };
-        scans.set(digest, await scanLayerBlob(source, 0, capture));
-        if (gzipped) gzipSizes.set(digest, await gzipped);
-      } else {
-        entry.resume();
-      }
-    }
-    if (!index) throw new Error("the image archive has no index.json (is the daemon older than Docker 25?)");
-    return new _ArchiveReader(index, jsonBlobs, scans, gzipSizes);
-  }
-  async root() {
-    const first = this.index.manifests[0];
-    if (!first) throw new Error("the image archive lists no image");
-    return first;
-  }
-  async json(desc) {
-    const bytes = this.jsonBlobs.get(desc.digest);
-    if (!bytes) throw new Error(`the image archive lacks blob ${desc.digest}`);
-    return bytes;
-  }
-  analyze(layers) {
-    return applyScannedLayers(layers.length, async (i) => {
-      const scan = this.scans.get(layers[i].digest);
-      if (!scan) throw new Error(`the image archive lacks layer ${layers[i].digest}`);
-      return scan;
-    });
-  }
-  compressedEstimate(layer) {
-    return this.gzipSizes.get(layer.digest) ?? null;
-  }
-};
-async function collect(stream, limit) {
-  const chunks = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    size += chunk.length;
-    if (size > limit) throw new Error(`a JSON blob in the image archive is over ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-function countGzipBytes(blob) {
-  const gzip = createGzip();
-  let bytes = 0;
-  gzip.on("data", (chunk) => {
-    bytes += chunk.length;
-  });
-  blob.pipe(gzip);
-  return new Promise((resolve4, reject) => {
-    gzip.on("end", () => resolve4(bytes));
-    gzip.on("error", reject);
-  });
+  const stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
+  return stage ? stage.layers : null;
 }
 
 // src/analysis/gobinary/elf.ts
@@ -86686,16 +84858,16 @@ var PF_X = 1;
 var PF_W = 2;
 var ET_DYN = 3;
 var ELF_MAGIC = [127, 69, 76, 70];
-function isElf2(head) {
+function isElf(head) {
   return head.length >= 4 && ELF_MAGIC.every((b, i) => head[i] === b);
 }
-var utf82 = new TextDecoder("utf-8");
+var utf8 = new TextDecoder("utf-8");
 function readCString(bytes, offset, end = bytes.length) {
   const limit = Math.min(end, bytes.length);
   if (offset < 0 || offset >= limit) return "";
   let stop = bytes.indexOf(0, offset);
   if (stop < 0 || stop > limit) stop = limit;
-  return utf82.decode(bytes.subarray(offset, stop));
+  return utf8.decode(bytes.subarray(offset, stop));
 }
 function cStringLength(bytes, offset, end = bytes.length) {
   const limit = Math.min(end, bytes.length);
@@ -86704,7 +84876,7 @@ function cStringLength(bytes, offset, end = bytes.length) {
   return (stop < 0 || stop > limit ? limit : stop) - offset;
 }
 function decodeUtf8(bytes) {
-  return utf82.decode(bytes);
+  return utf8.decode(bytes);
 }
 var ElfReader = class {
   view;
@@ -86732,7 +84904,7 @@ var ElfReader = class {
   }
 };
 function parseElf(bytes) {
-  if (!isElf2(bytes)) return { ok: false, reason: "not an ELF file (no \\x7fELF magic)" };
+  if (!isElf(bytes)) return { ok: false, reason: "not an ELF file (no \\x7fELF magic)" };
   if (bytes.length < 52)
     return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than an ELF header` };
   const cls = bytes[4];
@@ -87602,6 +85774,54 @@ function attributeModules(elf, table3, info2) {
 }
 
 // src/analysis/gobinary/goquote.ts
+var PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+function isPrint(ch, code) {
+  if (code < 128) return code >= 32 && code < 127;
+  return PRINTABLE.test(ch);
+}
+var hex2 = (n, width) => n.toString(16).padStart(width, "0");
+function goQuote(s) {
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0);
+    if (ch === '"' || ch === "\\") {
+      out += `\\${ch}`;
+      continue;
+    }
+    if (isPrint(ch, code)) {
+      out += ch;
+      continue;
+    }
+    switch (code) {
+      case 7:
+        out += "\\a";
+        break;
+      case 8:
+        out += "\\b";
+        break;
+      case 12:
+        out += "\\f";
+        break;
+      case 10:
+        out += "\\n";
+        break;
+      case 13:
+        out += "\\r";
+        break;
+      case 9:
+        out += "\\t";
+        break;
+      case 11:
+        out += "\\v";
+        break;
+      default:
+        if (code < 32 || code === 127) out += `\\x${hex2(code, 2)}`;
+        else if (code < 65536) out += `\\u${hex2(code, 4)}`;
+        else out += `\\U${hex2(code, 8)}`;
+    }
+  }
+  return `${out}"`;
+}
 function goQuotedPrefixLength(s) {
   const quote = s[0];
   if (quote === "`") {
@@ -87847,6 +86067,39 @@ function parseSetting(kv) {
   }
   return { key, value };
 }
+function formatModinfo(info2) {
+  let out = "";
+  if (info2.path !== "") out += `path	${info2.path}
+`;
+  const formatModule = (word, m) => {
+    out += `${word}	${m.path}	${m.version}`;
+    if (m.replace === null) {
+      out += `	${m.sum}`;
+    } else {
+      out += "\n";
+      formatModule("=>", m.replace);
+    }
+    out += "\n";
+  };
+  const main2 = info2.main;
+  if (main2 && (main2.path !== "" || main2.version !== "" || main2.sum !== "" || main2.replace !== null)) {
+    formatModule("mod", main2);
+  }
+  for (const dep of info2.deps) formatModule("dep", dep);
+  for (const { key, value } of info2.settings) {
+    out += `build	${quoteKey(key) ? goQuote(key) : key}=${quoteValue(value) ? goQuote(value) : value}
+`;
+  }
+  return out;
+}
+function renderGoVersionM(fileName, report) {
+  const mod = formatModinfo(report.buildInfo);
+  let out = `${fileName}: ${report.goVersion}
+`;
+  if (mod.length > 0) out += `	${mod.slice(0, -1).replaceAll("\n", "\n	")}
+`;
+  return out;
+}
 var VERSION7 = /^(devel )?go(\d+)\.(\d+)(?:\.(\d+))?((?:rc|beta|alpha)\d+)?/;
 function parseGoVersion(raw) {
   const m = VERSION7.exec(raw);
@@ -87912,6 +86165,48 @@ function readLinkage(elf) {
   const pie = elf.type === ET_DYN && ((flags1 & DF_1_PIE) !== 0 || !hasSoname);
   const kind = interpreter === null && needed.length === 0 ? elf.type === ET_DYN ? "static-pie" : "static" : "dynamic";
   return { kind, interpreter, needed, pie };
+}
+
+// src/analysis/gobinary/diff.ts
+function effectiveVersion(m) {
+  if (!m.replace) return m.version;
+  return `${m.version} => ${m.replace.path}${m.replace.version ? ` ${m.replace.version}` : ""}`;
+}
+function dependencyVersions(report) {
+  return new Map(report.buildInfo.deps.map((d) => [d.path, effectiveVersion(d)]));
+}
+function diffGoModules(base, head) {
+  const before = dependencyVersions(base);
+  const after = dependencyVersions(head);
+  const added = [...after].filter(([path4]) => !before.has(path4)).map(([module, version]) => ({ module, version }));
+  const removed = [...before].filter(([path4]) => !after.has(path4)).map(([module, version]) => ({ module, version }));
+  const upgraded = [...after].filter(([path4, version]) => before.has(path4) && before.get(path4) !== version).map(([module, to]) => ({ module, from: before.get(module), to }));
+  const growth = [];
+  if (base.attribution && head.attribution) {
+    const baseBytes = new Map(base.attribution.modules.map((m) => [m.module, m]));
+    const headBytes = new Map(head.attribution.modules.map((m) => [m.module, m]));
+    for (const module of /* @__PURE__ */ new Set([...baseBytes.keys(), ...headBytes.keys()])) {
+      const b = baseBytes.get(module);
+      const h = headBytes.get(module);
+      const delta = (h?.bytes ?? 0) - (b?.bytes ?? 0);
+      growth.push({
+        module,
+        kind: (h ?? b).kind,
+        baseBytes: b?.bytes ?? 0,
+        headBytes: h?.bytes ?? 0,
+        delta
+      });
+    }
+    growth.sort((a, b) => b.delta - a.delta || a.module.localeCompare(b.module));
+  }
+  const byName = (a, b) => a.module.localeCompare(b.module);
+  return {
+    goVersion: base.goVersion === head.goVersion ? null : { from: base.goVersion, to: head.goVersion },
+    added: added.sort(byName),
+    removed: removed.sort(byName),
+    upgraded: upgraded.sort(byName),
+    growth
+  };
 }
 
 // src/analysis/gobinary/index.ts
@@ -88032,10 +86327,2243 @@ function analyzeGoBinary(file, options = {}) {
   }
 }
 
+// src/oci/layer-stream.ts
+import { pipeline, Readable } from "node:stream";
+import { createGunzip, createZstdDecompress } from "node:zlib";
+var DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
+function compressionOf(head) {
+  if (head[0] === 31 && head[1] === 139) return "gzip";
+  if (head[1] === 181 && head[2] === 47 && head[3] === 253 && head[0] === 40) return "zstd";
+  if (head[1] === 42 && head[2] === 77 && head[3] === 24 && ((head[0] ?? 0) & 240) === 80) {
+    return "zstd";
+  }
+  return "none";
+}
+function compressionOfMediaType(mediaType) {
+  if (mediaType.endsWith("gzip")) return "gzip";
+  if (mediaType.endsWith("zstd")) return "zstd";
+  return "none";
+}
+function decompress(blob, compression) {
+  if (compression === "none") return blob;
+  const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
+  const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
+  return pipeline(blob, decompressor, () => {
+  });
+}
+async function openLayer(blob, mediaType) {
+  const iterator2 = blob[Symbol.asyncIterator]();
+  const head = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < 4) {
+    const next = await iterator2.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    headBytes += next.value.byteLength;
+  }
+  const first = concatBytes(head, Math.min(headBytes, 4));
+  const compression = compressionOf(first);
+  async function* replay() {
+    yield* head;
+    if (ended) return;
+    for (; ; ) {
+      const next = await iterator2.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  const source = Readable.from(replay(), { objectMode: false });
+  source.once("close", () => {
+    if (!blob.destroyed) blob.destroy();
+  });
+  const declared = mediaType ? compressionOfMediaType(mediaType) : "none";
+  return { tar: decompress(source, compression), compression, declared };
+}
+function concatBytes(chunks, length) {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    if (offset >= length) break;
+    const take = Math.min(chunk.byteLength, length - offset);
+    out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), offset);
+    offset += take;
+  }
+  return out;
+}
+function normalizeLayerPath(name) {
+  let path4 = name;
+  while (path4.startsWith("./")) path4 = path4.slice(2);
+  while (path4.startsWith("/")) path4 = path4.slice(1);
+  while (path4.endsWith("/")) path4 = path4.slice(0, -1);
+  if (path4 === ".") return "";
+  return path4;
+}
+var HEX = "0123456789abcdef";
+function escapeByte(byte) {
+  return `\\x${HEX[byte >> 4]}${HEX[byte & 15]}`;
+}
+function isHexDigit(byte) {
+  return byte !== void 0 && (byte >= 48 && byte <= 57 || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102);
+}
+var strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+var utf82 = new TextDecoder("utf-8");
+function decodePathBytes(bytes) {
+  let plain = true;
+  for (let i2 = 0; i2 < bytes.length; i2++) {
+    const b = bytes[i2];
+    if (b < 32 || b === 127 || b >= 128 || b === 92) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return utf82.decode(bytes);
+  let out = "";
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 128) {
+      if (b < 32 || b === 127) out += escapeByte(b);
+      else if (b === 92 && bytes[i + 1] === 120 && isHexDigit(bytes[i + 2]) && isHexDigit(bytes[i + 3])) {
+        out += "\\x5c";
+      } else out += String.fromCharCode(b);
+      i += 1;
+      continue;
+    }
+    const length = utf8SequenceLength(bytes, i);
+    if (length === 0) {
+      out += escapeByte(b);
+      i += 1;
+    } else {
+      out += strictUtf8.decode(bytes.subarray(i, i + length));
+      i += length;
+    }
+  }
+  return out;
+}
+function utf8SequenceLength(bytes, i) {
+  const b0 = bytes[i];
+  const inRange = (byte, low, high) => byte !== void 0 && byte >= low && byte <= high;
+  const b1 = bytes[i + 1];
+  if (b0 >= 194 && b0 <= 223) return inRange(b1, 128, 191) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const low = b0 === 224 ? 160 : 128;
+    const high = b0 === 237 ? 159 : 191;
+    return inRange(b1, low, high) && inRange(bytes[i + 2], 128, 191) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const low = b0 === 240 ? 144 : 128;
+    const high = b0 === 244 ? 143 : 191;
+    return inRange(b1, low, high) && inRange(bytes[i + 2], 128, 191) && inRange(bytes[i + 3], 128, 191) ? 4 : 0;
+  }
+  return 0;
+}
+var ByteSource = class {
+  iterator;
+  chunk = new Uint8Array(0);
+  offset = 0;
+  ended = false;
+  /** Bytes handed out or skipped so far: the position in the tar. */
+  consumed = 0;
+  constructor(stream) {
+    this.iterator = stream[Symbol.asyncIterator]();
+  }
+  /** Makes at least one byte available; false at the end of the stream. */
+  async fill() {
+    while (this.offset >= this.chunk.byteLength) {
+      if (this.ended) return false;
+      const next = await this.iterator.next();
+      if (next.done) {
+        this.ended = true;
+        return false;
+      }
+      this.chunk = next.value;
+      this.offset = 0;
+    }
+    return true;
+  }
+  /** Up to `max` bytes without copying; null at the end of the stream. */
+  async readSome(max) {
+    if (!await this.fill()) return null;
+    const take = Math.min(max, this.chunk.byteLength - this.offset);
+    const out = this.chunk.subarray(this.offset, this.offset + take);
+    this.offset += take;
+    this.consumed += take;
+    return out;
+  }
+  /** Exactly `length` bytes; null when the stream ends before the first byte; throws when it ends inside. */
+  async readExact(length) {
+    if (length === 0) return new Uint8Array(0);
+    const first = await this.readSome(length);
+    if (first === null) return null;
+    if (first.byteLength === length) return first;
+    const out = new Uint8Array(length);
+    out.set(first);
+    let filled = first.byteLength;
+    while (filled < length) {
+      const more = await this.readSome(length - filled);
+      if (more === null) throw truncated(this.consumed);
+      out.set(more, filled);
+      filled += more.byteLength;
+    }
+    return out;
+  }
+  async skip(length) {
+    let left = length;
+    while (left > 0) {
+      const some = await this.readSome(left);
+      if (some === null) throw truncated(this.consumed);
+      left -= some.byteLength;
+    }
+  }
+  /** Lets go of the stream early (the consumer stopped reading): Node streams destroy themselves. */
+  async close() {
+    if (!this.ended) {
+      this.ended = true;
+      await this.iterator.return?.();
+    }
+  }
+  /** Reads to the end of the stream, so the decompressor checks its trailer and the source closes. */
+  async drain() {
+    while (await this.readSome(Number.MAX_SAFE_INTEGER) !== null) {
+    }
+  }
+};
+function truncated(at) {
+  return new Error(`layer tar ends in the middle of an entry (after ${at} bytes): the blob is truncated`);
+}
+var TarBody = class {
+  constructor(source, size) {
+    this.source = source;
+    this.left = size;
+  }
+  source;
+  left;
+  stale = false;
+  get remaining() {
+    return this.stale ? 0 : this.left;
+  }
+  async read(max = 1 << 20) {
+    if (this.stale) throw new Error("entry content read after moving on to the next entry");
+    if (this.left === 0) return null;
+    const some = await this.source.readSome(Math.min(max, this.left));
+    if (some === null) throw truncated(this.source.consumed);
+    this.left -= some.byteLength;
+    return some;
+  }
+  async readAll() {
+    const out = new Uint8Array(this.left);
+    let filled = 0;
+    for (let some = await this.read(); some !== null; some = await this.read()) {
+      out.set(some, filled);
+      filled += some.byteLength;
+    }
+    return out;
+  }
+  /** Called by the parser before it reads the next header. */
+  async finish() {
+    const left = this.left;
+    this.left = 0;
+    this.stale = true;
+    await this.source.skip(left);
+  }
+};
+var BLOCK = 512;
+var MAX_META_BYTES = 16 * 1024 * 1024;
+function paddingOf(size) {
+  const rest = size % BLOCK;
+  return rest === 0 ? 0 : BLOCK - rest;
+}
+function cString(block, start, length) {
+  const field2 = block.subarray(start, start + length);
+  const nul = field2.indexOf(0);
+  return nul === -1 ? field2 : field2.subarray(0, nul);
+}
+function parseOctal(block, start, length) {
+  let value = 0;
+  let i = start;
+  const end = start + length;
+  while (i < end && (block[i] === 32 || block[i] === 0)) i++;
+  for (; i < end; i++) {
+    const b = block[i];
+    if (b < 48 || b > 55) break;
+    value = value * 8 + (b - 48);
+  }
+  return value;
+}
+function parseNumeric(block, start, length, at) {
+  const first = block[start];
+  if ((first & 128) === 0) return parseOctal(block, start, length);
+  if (first === 255) throw new Error(`layer tar has a negative size field at byte ${at}`);
+  let value = first & 127;
+  for (let i = start + 1; i < start + length; i++) value = value * 256 + block[i];
+  if (!Number.isSafeInteger(value)) throw new Error(`layer tar has a size beyond 2^53 at byte ${at}`);
+  return value;
+}
+function checksumMatches(block) {
+  const stored = parseOctal(block, 148, 8);
+  let unsigned = 8 * 32;
+  let high = 0;
+  for (let i = 0; i < BLOCK; i++) {
+    if (i === 148) i = 156;
+    const b = block[i];
+    unsigned += b;
+    if (b >= 128) high++;
+  }
+  return stored === unsigned || stored === unsigned - 256 * high;
+}
+function isZeroBlock(block) {
+  for (let i = 0; i < BLOCK; i++) if (block[i] !== 0) return false;
+  return true;
+}
+function startsWithAscii(block, start, text2) {
+  for (let i = 0; i < text2.length; i++) if (block[start + i] !== text2.charCodeAt(i)) return false;
+  return true;
+}
+function parsePax(data, at) {
+  const records = {};
+  let i = 0;
+  while (i < data.length) {
+    const space = data.indexOf(32, i);
+    if (space === -1) break;
+    const length = Number(utf82.decode(data.subarray(i, space)));
+    if (!Number.isInteger(length) || length <= space - i || i + length > data.length) {
+      throw new Error(`layer tar has a malformed PAX header at byte ${at}`);
+    }
+    const record = data.subarray(space + 1, i + length - 1);
+    const equals = record.indexOf(61);
+    if (equals !== -1) {
+      const key = utf82.decode(record.subarray(0, equals));
+      const value = record.subarray(equals + 1);
+      if (key === "path") records.path = value;
+      else if (key === "linkpath") records.linkpath = value;
+      else if (key === "size") {
+        const size = Number(utf82.decode(value));
+        if (!Number.isSafeInteger(size) || size < 0 || value.length === 0) {
+          throw new Error(`layer tar has a PAX size that is not a byte count at byte ${at}`);
+        }
+        records.size = size;
+      }
+    }
+    i += length;
+  }
+  return records;
+}
+function kindOfTypeflag(typeflag, nameBytes) {
+  switch (typeflag) {
+    case 0:
+    case 48:
+    // '0'
+    case 55:
+      return nameBytes[nameBytes.length - 1] === 47 ? "directory" : "file";
+    case 49:
+      return "hardlink";
+    case 50:
+      return "symlink";
+    case 53:
+      return "directory";
+    default:
+      return "other";
+  }
+}
+function isHeaderOnly(typeflag) {
+  return typeflag >= 49 && typeflag <= 54;
+}
+async function* readTarEntries(tar) {
+  const source = new ByteSource(tar);
+  try {
+    yield* parseEntries(source);
+  } finally {
+    await source.close();
+  }
+}
+async function* parseEntries(source) {
+  let pax = null;
+  let longName = null;
+  let longLink = null;
+  for (; ; ) {
+    const at = source.consumed;
+    const block = await source.readExact(BLOCK);
+    if (block === null) return;
+    if (isZeroBlock(block)) {
+      await source.drain();
+      return;
+    }
+    if (!checksumMatches(block)) {
+      throw new Error(`layer tar header at byte ${at} fails its checksum: the tar is corrupt or not a tar`);
+    }
+    const typeflag = block[156];
+    const headerSize = parseNumeric(block, 124, 12, at);
+    if (typeflag === 120 || typeflag === 103 || typeflag === 76 || typeflag === 75) {
+      if (headerSize > MAX_META_BYTES) {
+        throw new Error(`layer tar has a ${headerSize}-byte header at byte ${at}`);
+      }
+      const data = await source.readExact(headerSize) ?? new Uint8Array(0);
+      if (data.byteLength < headerSize) throw truncated(source.consumed);
+      await source.skip(paddingOf(headerSize));
+      if (typeflag === 120) pax = Object.assign(pax ?? {}, parsePax(data, at));
+      else if (typeflag === 76) longName = cString(data, 0, data.length);
+      else if (typeflag === 75) longLink = cString(data, 0, data.length);
+      continue;
+    }
+    let nameBytes = pax?.path ?? longName ?? cString(block, 0, 100);
+    if (!pax?.path && !longName && startsWithAscii(block, 257, "ustar\x0000")) {
+      const prefix = cString(block, 345, 155);
+      if (prefix.length > 0) {
+        const joined = new Uint8Array(prefix.length + 1 + nameBytes.length);
+        joined.set(prefix);
+        joined[prefix.length] = 47;
+        joined.set(nameBytes, prefix.length + 1);
+        nameBytes = joined;
+      }
+    }
+    const linkBytes = pax?.linkpath ?? longLink ?? cString(block, 157, 100);
+    const size = pax?.size ?? headerSize;
+    pax = null;
+    longName = null;
+    longLink = null;
+    const kind = kindOfTypeflag(typeflag, nameBytes);
+    const dataSize = isHeaderOnly(typeflag) ? 0 : size;
+    const link = linkBytes.length > 0 ? decodePathBytes(linkBytes) : null;
+    const entry = {
+      path: normalizeLayerPath(decodePathBytes(nameBytes)),
+      kind,
+      size: kind === "file" ? size : 0,
+      mode: parseOctal(block, 100, 8),
+      linkname: link === null ? null : kind === "hardlink" ? normalizeLayerPath(link) : link,
+      linknameBytes: linkBytes.length
+    };
+    const body = new TarBody(source, dataSize);
+    yield { entry, body };
+    await body.finish();
+    await source.skip(paddingOf(dataSize));
+  }
+}
+
+// src/analysis/layers/content-capture.ts
+var HEAD_BYTES = 16;
+var DEFAULT_MAX_CAPTURE_BYTES = 512 * 2 ** 20;
+function isElf2(_entry, head) {
+  return head.length >= 4 && head[0] === 127 && head[1] === 69 && head[2] === 76 && head[3] === 70;
+}
+async function readHead(body, length) {
+  const first = await body.read(length);
+  if (first === null) return new Uint8Array(0);
+  if (first.byteLength === length || body.remaining === 0) return first;
+  const head = new Uint8Array(Math.min(length, first.byteLength + body.remaining));
+  head.set(first);
+  let filled = first.byteLength;
+  while (filled < head.length) {
+    const more = await body.read(head.length - filled);
+    if (more === null) break;
+    head.set(more, filled);
+    filled += more.byteLength;
+  }
+  return head;
+}
+async function readWhole(head, body) {
+  const bytes = new Uint8Array(head.byteLength + body.remaining);
+  bytes.set(head);
+  let filled = head.byteLength;
+  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
+    bytes.set(chunk, filled);
+    filled += chunk.byteLength;
+  }
+  return bytes;
+}
+
+// src/analysis/layers/paths.ts
+var UNCLEAN = /(^|\/)\.{0,2}(\/|$)/;
+function pathParts(path4) {
+  if (path4 === "") return [];
+  if (!UNCLEAN.test(path4)) return path4.split("/");
+  const parts = [];
+  for (const part of path4.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") parts.pop();
+    else parts.push(part);
+  }
+  return parts;
+}
+function cleanAbsolutePath(path4) {
+  if (path4 !== "" && !UNCLEAN.test(path4)) return `/${path4}`;
+  return absolutePath(pathParts(path4));
+}
+function climbsAboveRoot(path4) {
+  if (!path4.includes("..")) return false;
+  let depth = 0;
+  for (const part of path4.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      if (depth === 0) return true;
+      depth--;
+    } else depth++;
+  }
+  return false;
+}
+function absolutePath(parts) {
+  return `/${parts.join("/")}`;
+}
+function childPath(parent, name) {
+  return parent === "/" ? `/${name}` : `${parent}/${name}`;
+}
+
+// src/analysis/layers/dive-efficiency.ts
+var DiveEfficiencyMeter = class {
+  /** Per path: the size of its one leaf so far, or the tally once a second layer has a leaf there. */
+  tallies = /* @__PURE__ */ new Map();
+  layerBytes = [];
+  /** This layer's tree: node path -> size, for entries other than whiteouts. */
+  nodes = /* @__PURE__ */ new Map();
+  /** This layer's whiteout nodes (".wh." name kept): the path they count under and their size. */
+  whiteouts = /* @__PURE__ */ new Map();
+  /** Paths in this layer's tree that have something below them. */
+  parents = /* @__PURE__ */ new Set();
+  beginLayer() {
+    this.nodes = /* @__PURE__ */ new Map();
+    this.whiteouts = /* @__PURE__ */ new Map();
+    this.parents = /* @__PURE__ */ new Set();
+    this.layerBytes.push(0);
+  }
+  /** Call for each entry of the current layer, before the entry is applied to the filesystem. */
+  observe(entry, lowerBytes2) {
+    const path4 = cleanAbsolutePath(entry.path);
+    if (path4 === "/") return;
+    this.layerBytes[this.layerBytes.length - 1] += entry.size;
+    const marker = path4.indexOf("/.wh..wh.");
+    if (marker !== -1) {
+      if (marker === 0) return;
+      const kept = path4.slice(0, marker);
+      this.markParents(kept);
+      if (!this.nodes.has(kept)) this.nodes.set(kept, 0);
+      return;
+    }
+    this.markParents(path4);
+    const slash = path4.lastIndexOf("/");
+    if (path4.startsWith(".wh.", slash + 1)) {
+      const target = path4.slice(0, slash + 1) + path4.slice(slash + 1 + ".wh.".length);
+      this.whiteouts.set(path4, { at: target, size: lowerBytes2(target) });
+    } else {
+      this.nodes.set(path4, entry.size);
+    }
+  }
+  endLayer() {
+    for (const [node, size] of this.nodes) {
+      if (!this.parents.has(node)) this.tally(node, size);
+    }
+    for (const [node, leaf] of this.whiteouts) {
+      if (!this.parents.has(node)) this.tally(leaf.at, leaf.size);
+    }
+    this.nodes = /* @__PURE__ */ new Map();
+    this.whiteouts = /* @__PURE__ */ new Map();
+    this.parents = /* @__PURE__ */ new Set();
+  }
+  result(limit = Number.POSITIVE_INFINITY) {
+    let minimum = 0;
+    let discovered = 0;
+    const inefficient = [];
+    for (const [path4, tally] of this.tallies) {
+      if (typeof tally === "number") {
+        minimum += tally;
+        discovered += tally;
+        continue;
+      }
+      minimum += tally.minimum;
+      discovered += tally.cumulative;
+      inefficient.push({ path: path4, layers: tally.layers, cumulativeBytes: tally.cumulative });
+    }
+    inefficient.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || compareText(a.path, b.path));
+    const wastedBytes = inefficient.reduce((sum, file) => sum + file.cumulativeBytes, 0);
+    const userBytes = this.layerBytes.slice(1).reduce((sum, bytes) => sum + bytes, 0);
+    const listed = inefficient.slice(0, limit);
+    return {
+      score: discovered === 0 ? 1 : minimum / discovered,
+      wastedBytes,
+      userBytes,
+      wastedUserFraction: userBytes > 0 ? wastedBytes / userBytes : null,
+      inefficientFiles: listed,
+      inefficientFilesOmitted: inefficient.length - listed.length
+    };
+  }
+  tally(path4, size) {
+    const tally = this.tallies.get(path4);
+    if (tally === void 0) this.tallies.set(path4, size);
+    else if (typeof tally === "number") {
+      this.tallies.set(path4, { cumulative: tally + size, minimum: Math.min(tally, size), layers: 2 });
+    } else {
+      tally.cumulative += size;
+      tally.minimum = Math.min(tally.minimum, size);
+      tally.layers++;
+    }
+  }
+  /** Marks the ancestors of `path`; stops at one already marked, whose ancestors are marked too. */
+  markParents(path4) {
+    for (let end = path4.lastIndexOf("/"); end > 0; end = path4.lastIndexOf("/", end - 1)) {
+      const parent = path4.slice(0, end);
+      if (this.parents.has(parent)) return;
+      this.parents.add(parent);
+    }
+  }
+};
+function compareText(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/analysis/layers/filesystem.ts
+var MAX_SYMLINK_HOPS = 40;
+var Node = class {
+  constructor(kind, size, mode, linkname, layer, implicit, children) {
+    this.kind = kind;
+    this.size = size;
+    this.mode = mode;
+    this.linkname = linkname;
+    this.layer = layer;
+    this.implicit = implicit;
+    this.children = children;
+  }
+  kind;
+  size;
+  mode;
+  linkname;
+  layer;
+  implicit;
+  children;
+};
+var SymlinkLoop = class extends Error {
+};
+var LayeredFilesystem = class {
+  constructor(listener = {}) {
+    this.listener = listener;
+  }
+  listener;
+  root = new Node("directory", 0, 493, null, -1, true, /* @__PURE__ */ new Map());
+  layer = -1;
+  /** Layers must be applied bottom first; each entry of layer `index` follows this call. */
+  beginLayer(index) {
+    if (!Number.isInteger(index) || index <= this.layer) {
+      throw new Error(`layers must be applied in order: layer ${index} after layer ${this.layer}`);
+    }
+    this.layer = index;
+  }
+  get currentLayer() {
+    return this.layer;
+  }
+  /** Applies one entry of the current layer. Returns where a non-whiteout entry landed, else null. */
+  apply(entry) {
+    if (this.layer < 0) throw new Error("beginLayer must be called before apply");
+    if (climbsAboveRoot(entry.path)) {
+      this.report("escapes-root", entry.path, 'a ".." climbs above the root; applied at the root instead');
+    }
+    const parts = pathParts(entry.path);
+    const base = parts.pop();
+    if (base === void 0) {
+      if (entry.kind !== "directory")
+        this.report("root-not-directory", "/", `the root entry is a ${entry.kind}`);
+      else this.root.mode = entry.mode;
+      return null;
+    }
+    try {
+      if (base.startsWith(".wh.")) {
+        this.applyWhiteout(parts, base, entry.path);
+        return null;
+      }
+      return this.applyEntry(parts, base, entry);
+    } catch (error2) {
+      if (!(error2 instanceof SymlinkLoop)) throw error2;
+      this.report(
+        "symlink-loop",
+        absolutePath([...parts, base]),
+        "its parent path loops through symlinks; skipped"
+      );
+      return null;
+    }
+  }
+  applyEntry(parentParts, base, entry) {
+    let parent = this.walkPlainDirectories(parentParts);
+    let path4;
+    if (parent) {
+      path4 = childPath(absolutePath(parentParts), base);
+    } else {
+      const located = this.locate(parentParts, true, true);
+      parent = located.node;
+      path4 = childPath(absolutePath(located.names), base);
+    }
+    const existing = parent.children.get(base);
+    if (existing?.kind === "directory" && entry.kind === "directory") {
+      existing.mode = entry.mode;
+      existing.layer = this.layer;
+      existing.implicit = false;
+      return { path: path4, node: existing };
+    }
+    if (existing) {
+      if (existing.layer === this.layer && !existing.implicit) {
+        this.report("duplicate-in-layer", path4, "the layer holds this path twice; the later entry wins");
+      }
+      parent.children.delete(base);
+      this.discard(existing, path4, { layerIndex: this.layer, reason: "overwritten", cause: path4 });
+    }
+    const node = new Node(
+      entry.kind,
+      entry.kind === "file" ? entry.size : 0,
+      entry.mode,
+      entry.kind === "hardlink" && entry.linkname !== null ? `/${entry.linkname}` : entry.linkname,
+      this.layer,
+      false,
+      entry.kind === "directory" ? /* @__PURE__ */ new Map() : null
+    );
+    parent.children.set(base, node);
+    return { path: path4, node };
+  }
+  applyWhiteout(parentParts, base, rawPath) {
+    if (base === ".wh..wh..opq") {
+      const located2 = this.locate(parentParts, true, true);
+      const path5 = absolutePath(located2.names);
+      this.hideLower(located2.node, path5, { layerIndex: this.layer, reason: "opaque", cause: path5 });
+      return;
+    }
+    if (base.startsWith(".wh..wh.")) return;
+    const name = base.slice(".wh.".length);
+    if (name === "" || name === "." || name === "..") {
+      this.report("invalid-whiteout", `/${rawPath}`, "a whiteout must name an entry; ignored");
+      return;
+    }
+    const located = this.locate(parentParts, false, true);
+    if (located?.node.kind !== "directory") return;
+    const target = located.node.children.get(name);
+    if (!target) return;
+    const path4 = childPath(absolutePath(located.names), name);
+    if (!this.removeLower(target, path4, { layerIndex: this.layer, reason: "deleted", cause: path4 })) {
+      located.node.children.delete(name);
+    }
+  }
+  /** Removes what lower layers put in a directory, keeping what the current layer wrote. */
+  hideLower(dir, path4, removal) {
+    for (const [name, child2] of dir.children) {
+      if (!this.removeLower(child2, childPath(path4, name), removal)) dir.children.delete(name);
+    }
+  }
+  /**
+   * Removes `node` and its subtree where lower layers wrote them. Returns true when the node stays: it
+   * was written by the current layer, or it is a directory that still holds something that was.
+   */
+  removeLower(node, path4, removal) {
+    if (node.kind !== "directory") {
+      if (node.layer === this.layer) return true;
+      this.discard(node, path4, removal);
+      return false;
+    }
+    let keepsSome = false;
+    for (const [name, child2] of node.children) {
+      if (this.removeLower(child2, childPath(path4, name), removal)) keepsSome = true;
+      else node.children.delete(name);
+    }
+    if (node.layer === this.layer) return true;
+    if (keepsSome) {
+      node.layer = this.layer;
+      return true;
+    }
+    this.notifyRemoved(node, path4, removal);
+    return false;
+  }
+  /** Reports a removed node and its subtree, children first. */
+  discard(node, path4, removal) {
+    if (node.children) {
+      for (const [name, child2] of node.children) this.discard(child2, childPath(path4, name), removal);
+    }
+    this.notifyRemoved(node, path4, removal);
+  }
+  notifyRemoved(node, path4, removal) {
+    this.listener.removed?.(recordOf(node, path4), removal);
+  }
+  report(kind, path4, detail) {
+    this.listener.anomaly?.({ layerIndex: this.layer, path: path4, kind, detail });
+  }
+  /**
+   * The common case, fast: every component is a directory or missing (missing ones are made). Null,
+   * with nothing changed, when a symlink or a non-directory is in the way: `locate` handles those.
+   */
+  walkPlainDirectories(parts) {
+    let dir = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i];
+      const child2 = dir.children.get(name);
+      if (child2 === void 0) {
+        for (let k = i; k < parts.length; k++) {
+          const made = new Node("directory", 0, 493, null, this.layer, true, /* @__PURE__ */ new Map());
+          dir.children.set(parts[k], made);
+          dir = made;
+        }
+        return dir;
+      }
+      if (child2.kind !== "directory") return null;
+      dir = child2;
+    }
+    return dir;
+  }
+  /**
+   * Walks `parts` from the root, following symlinks in every component (the last one too). With
+   * `create`, missing directories are made and non-directories in the way replaced, as unpacking does;
+   * the result is then always a directory. Without it, the walk ends at whatever the path names, or null.
+   */
+  locate(parts, create, followLast) {
+    const dirs = [this.root];
+    const names = [];
+    const pending = parts.slice().reverse();
+    let hops = 0;
+    while (pending.length > 0) {
+      const name = pending.pop();
+      if (name === "" || name === ".") continue;
+      if (name === "..") {
+        if (dirs.length > 1) {
+          dirs.pop();
+          names.pop();
+        }
+        continue;
+      }
+      const dir = dirs[dirs.length - 1];
+      const last = pending.length === 0;
+      let child2 = dir.children.get(name);
+      if (child2?.kind === "symlink" && (followLast || !last)) {
+        if (++hops > MAX_SYMLINK_HOPS) throw new SymlinkLoop();
+        const target = child2.linkname ?? "";
+        if (target.startsWith("/")) {
+          dirs.length = 1;
+          names.length = 0;
+        }
+        const targetParts = target.split("/");
+        for (let k = targetParts.length - 1; k >= 0; k--) pending.push(targetParts[k]);
+        continue;
+      }
+      if (!create) {
+        if (!child2) return null;
+        if (child2.kind !== "directory" && !last) return null;
+        dirs.push(child2);
+        names.push(name);
+        continue;
+      }
+      if (child2?.kind !== "directory") {
+        const path4 = childPath(absolutePath(names), name);
+        if (child2) {
+          dir.children.delete(name);
+          this.discard(child2, path4, { layerIndex: this.layer, reason: "replaced", cause: path4 });
+        }
+        child2 = new Node("directory", 0, 493, null, this.layer, true, /* @__PURE__ */ new Map());
+        dir.children.set(name, child2);
+      }
+      dirs.push(child2);
+      names.push(name);
+    }
+    return { node: dirs[dirs.length - 1], names };
+  }
+  get(path4) {
+    let node = this.root;
+    const parts = pathParts(path4);
+    for (const part of parts) {
+      node = node.children?.get(part);
+      if (!node) return void 0;
+    }
+    return recordOf(node, absolutePath(parts));
+  }
+  resolve(path4) {
+    let located;
+    try {
+      located = this.locate(pathParts(path4), false, true);
+    } catch (error2) {
+      if (error2 instanceof SymlinkLoop) return void 0;
+      throw error2;
+    }
+    return located ? recordOf(located.node, absolutePath(located.names)) : void 0;
+  }
+  /** The live node at a path, for callers that keep per-node data (see content capture). */
+  nodeAt(path4) {
+    let node = this.root;
+    for (const part of pathParts(path4)) {
+      node = node.children?.get(part);
+      if (!node) return void 0;
+    }
+    return node;
+  }
+  *walk() {
+    yield* walkNode(this.root, "/");
+  }
+  /**
+   * The bytes dive attributes to a whiteout of `path` (see dive-efficiency.ts): the regular-file bytes
+   * lower layers have below it when it is a directory that has its own tar entry, 0 otherwise.
+   */
+  lowerBytesBelow(path4) {
+    let node = this.root;
+    for (const part of pathParts(path4)) {
+      node = node.children?.get(part);
+      if (!node) return 0;
+    }
+    if (node.kind !== "directory" || node.implicit) return 0;
+    return lowerBytes(node, this.layer);
+  }
+  totals() {
+    const totals = {
+      bytes: 0,
+      files: 0,
+      directories: 0,
+      symlinks: 0,
+      hardlinks: 0,
+      other: 0
+    };
+    for (const record of this.walk()) {
+      totals.bytes += record.size;
+      if (record.kind === "file") totals.files++;
+      else if (record.kind === "directory") totals.directories++;
+      else if (record.kind === "symlink") totals.symlinks++;
+      else if (record.kind === "hardlink") totals.hardlinks++;
+      else totals.other++;
+    }
+    return totals;
+  }
+};
+function lowerBytes(node, currentLayer) {
+  let bytes = node.layer < currentLayer ? node.size : 0;
+  if (node.children) for (const child2 of node.children.values()) bytes += lowerBytes(child2, currentLayer);
+  return bytes;
+}
+function recordOf(node, path4) {
+  return {
+    path: path4,
+    kind: node.kind,
+    size: node.size,
+    mode: node.mode,
+    linkname: node.linkname,
+    layerIndex: node.layer
+  };
+}
+function* walkNode(dir, path4) {
+  const names = [...dir.children.keys()].sort();
+  for (const name of names) {
+    const child2 = dir.children.get(name);
+    const childAt = childPath(path4, name);
+    yield recordOf(child2, childAt);
+    if (child2.children) yield* walkNode(child2, childAt);
+  }
+}
+
+// src/analysis/layers/wasted.ts
+var WasteLedger = class {
+  wasted = [];
+  removed = (record, removal) => {
+    if (record.kind !== "file" || record.size === 0) return;
+    this.wasted.push({
+      path: record.path,
+      bytes: record.size,
+      writtenBy: record.layerIndex,
+      removedBy: removal.layerIndex,
+      reason: removal.reason,
+      cause: removal.cause
+    });
+  };
+  result(layerCount, limit = Number.POSITIVE_INFINITY) {
+    const byLayer = Array.from({ length: layerCount }, (_, layerIndex) => ({
+      layerIndex,
+      wastedBytesWritten: 0,
+      wastedBytesCaused: 0
+    }));
+    const causes = /* @__PURE__ */ new Map();
+    let bytes = 0;
+    for (const file of this.wasted) {
+      bytes += file.bytes;
+      const written = byLayer[file.writtenBy];
+      if (written) written.wastedBytesWritten += file.bytes;
+      const caused = byLayer[file.removedBy];
+      if (caused) caused.wastedBytesCaused += file.bytes;
+      const key = `${file.removedBy}\0${file.reason}\0${file.cause}`;
+      let cause = causes.get(key);
+      if (!cause) {
+        cause = {
+          removedBy: file.removedBy,
+          reason: file.reason,
+          cause: file.cause,
+          bytes: 0,
+          files: 0,
+          writtenBy: []
+        };
+        causes.set(key, cause);
+      }
+      cause.bytes += file.bytes;
+      cause.files++;
+      if (!cause.writtenBy.includes(file.writtenBy)) cause.writtenBy.push(file.writtenBy);
+    }
+    const sortedFiles = [...this.wasted].sort(
+      (a, b) => b.bytes - a.bytes || compareText(a.path, b.path) || a.writtenBy - b.writtenBy
+    );
+    const sortedCauses = [...causes.values()].sort(
+      (a, b) => b.bytes - a.bytes || a.removedBy - b.removedBy || compareText(a.cause, b.cause)
+    );
+    const largestFiles = sortedFiles.slice(0, limit);
+    const listedCauses = sortedCauses.slice(0, limit);
+    for (const cause of listedCauses) cause.writtenBy.sort((a, b) => a - b);
+    return {
+      bytes,
+      files: this.wasted.length,
+      largestFiles,
+      largestFilesOmitted: sortedFiles.length - largestFiles.length,
+      causes: listedCauses,
+      causesOmitted: sortedCauses.length - listedCauses.length,
+      byLayer
+    };
+  }
+  /**
+   * Paths written with content more than once: every earlier write is in this ledger, the last one
+   * (when it survived) is in the final filesystem.
+   */
+  duplicates(finalFilesystem, limit = Number.POSITIVE_INFINITY) {
+    const writes = /* @__PURE__ */ new Map();
+    for (const file of this.wasted) {
+      const list = writes.get(file.path);
+      if (list) list.push({ layerIndex: file.writtenBy, bytes: file.bytes });
+      else writes.set(file.path, [{ layerIndex: file.writtenBy, bytes: file.bytes }]);
+    }
+    const paths = [];
+    for (const [path4, earlier] of writes) {
+      const redundantBytes = earlier.reduce((sum, write) => sum + write.bytes, 0);
+      const all = [...earlier];
+      const survivor = finalFilesystem.get(path4);
+      if (survivor?.kind === "file" && survivor.size > 0)
+        all.push({ layerIndex: survivor.layerIndex, bytes: survivor.size });
+      if (all.length < 2) continue;
+      all.sort((a, b) => a.layerIndex - b.layerIndex);
+      paths.push({
+        path: path4,
+        writes: all,
+        shippedBytes: all.reduce((sum, write) => sum + write.bytes, 0),
+        redundantBytes
+      });
+    }
+    paths.sort((a, b) => b.redundantBytes - a.redundantBytes || compareText(a.path, b.path));
+    const listed = paths.slice(0, limit);
+    return { paths: listed, omitted: paths.length - listed.length };
+  }
+};
+
+// src/analysis/layers/analyze-layers.ts
+var MAX_ANOMALIES = 100;
+async function analyzeLayers(layers, options = {}) {
+  const concurrency = Math.max(1, options.concurrency ?? 2);
+  const abort = new AbortController();
+  const captureTurn = new Turns();
+  const scans = [];
+  const startScan = (index) => {
+    const layer = layers[index];
+    const scan = scanLayer(layer, index, options.capture, captureTurn, abort.signal).catch(
+      (error2) => {
+        const message = error2 instanceof Error ? error2.message : String(error2);
+        throw new Error(`layer ${index + 1} of ${layers.length} (${layer.digest}): ${message}`, {
+          cause: error2
+        });
+      }
+    );
+    scan.catch(() => {
+    });
+    scans[index] = scan;
+  };
+  for (let index = 0; index < Math.min(concurrency, layers.length); index++) startScan(index);
+  try {
+    return await applyScannedLayers(
+      layers.length,
+      async (index) => {
+        const scanned = await scans[index];
+        scans[index] = void 0;
+        if (index + concurrency < layers.length) startScan(index + concurrency);
+        return scanned;
+      },
+      options
+    );
+  } finally {
+    abort.abort();
+  }
+}
+function scanLayerBlob(layer, index, capture) {
+  return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
+}
+async function applyScannedLayers(count, scanAt, options = {}) {
+  const listLimit = options.listLimit ?? 1e3;
+  const ledger = new WasteLedger();
+  const captures = /* @__PURE__ */ new Map();
+  const anomalies = [];
+  let anomaliesSeen = 0;
+  const filesystem = new LayeredFilesystem({
+    removed: (record, removal) => {
+      ledger.removed(record, removal);
+    },
+    anomaly: (anomaly) => {
+      anomaliesSeen++;
+      if (anomalies.length < MAX_ANOMALIES) anomalies.push(anomaly);
+    }
+  });
+  const dive = new DiveEfficiencyMeter();
+  const lowerBytes2 = (path4) => filesystem.lowerBytesBelow(path4);
+  const summaries = [];
+  for (let index = 0; index < count; index++) {
+    const scanned = await scanAt(index);
+    filesystem.beginLayer(index);
+    dive.beginLayer();
+    for (const [entryIndex, entry] of scanned.entries.entries()) {
+      dive.observe(entry, lowerBytes2);
+      const applied = filesystem.apply(entry);
+      const captured2 = scanned.captured.get(entryIndex);
+      if (!applied || !captured2) continue;
+      const where = { path: applied.path, layerIndex: index, size: entry.size };
+      captures.set(
+        applied.node,
+        "value" in captured2 ? { ...where, value: captured2.value } : { ...where, reason: captured2.skipped }
+      );
+    }
+    dive.endLayer();
+    summaries.push({ ...scanned.summary, index });
+    for (const [node, result] of captures) {
+      if (filesystem.nodeAt(result.path) !== node) captures.delete(node);
+    }
+  }
+  const captured = [];
+  const capturesSkipped = [];
+  for (const result of captures.values()) {
+    if ("value" in result) captured.push(result);
+    else capturesSkipped.push(result);
+  }
+  const duplicates = ledger.duplicates(filesystem, listLimit);
+  return {
+    layers: summaries,
+    filesystem,
+    totals: filesystem.totals(),
+    wasted: ledger.result(count, listLimit),
+    duplicates: duplicates.paths,
+    duplicatesOmitted: duplicates.omitted,
+    efficiency: dive.result(listLimit),
+    captured: captured.sort((a, b) => compareText(a.path, b.path)),
+    capturesSkipped: capturesSkipped.sort((a, b) => compareText(a.path, b.path)),
+    anomalies,
+    anomaliesOmitted: anomaliesSeen - anomalies.length
+  };
+}
+async function scanLayer(layer, index, capture, captureTurn, signal) {
+  const wants = capture?.wants ?? isElf2;
+  const maxCaptureBytes = capture?.maxBytes ?? DEFAULT_MAX_CAPTURE_BYTES;
+  const blob = await layer.open();
+  const { tar, compression } = await openLayer(blob, layer.mediaType);
+  const counted = countBytes(tar);
+  const summary3 = {
+    index,
+    digest: layer.digest,
+    compression,
+    tarBytes: 0,
+    fileBytes: 0,
+    symlinkBytes: 0,
+    entries: 0,
+    files: 0,
+    directories: 0,
+    symlinks: 0,
+    hardlinks: 0,
+    other: 0,
+    whiteouts: 0,
+    opaqueDirectories: 0
+  };
+  const entries = [];
+  const captured = /* @__PURE__ */ new Map();
+  for await (const { entry, body } of readTarEntries(counted.stream)) {
+    if (signal.aborted) break;
+    const entryIndex = entries.length;
+    entries.push(entry);
+    summary3.entries++;
+    summary3.fileBytes += entry.size;
+    const base = entry.path.slice(entry.path.lastIndexOf("/") + 1);
+    const marker = base.startsWith(".wh.");
+    if (base === ".wh..wh..opq") summary3.opaqueDirectories++;
+    else if (marker && !base.startsWith(".wh..wh.")) summary3.whiteouts++;
+    else if (entry.kind === "file") summary3.files++;
+    else if (entry.kind === "directory") summary3.directories++;
+    else if (entry.kind === "symlink") {
+      summary3.symlinks++;
+      summary3.symlinkBytes += entry.linknameBytes ?? 0;
+    } else if (entry.kind === "hardlink") summary3.hardlinks++;
+    else summary3.other++;
+    if (!capture || marker || entry.kind !== "file" || entry.size === 0) continue;
+    const head = await readHead(body, HEAD_BYTES);
+    if (!wants(entry, head)) continue;
+    if (entry.size > maxCaptureBytes) {
+      captured.set(entryIndex, { skipped: `larger than the ${maxCaptureBytes}-byte capture limit` });
+      continue;
+    }
+    const value = await captureTurn.take(async () => {
+      const bytes = await readWhole(head, body);
+      return capture.inspect({ path: `/${entry.path}`, layerIndex: index, mode: entry.mode, bytes });
+    });
+    captured.set(entryIndex, { value });
+  }
+  summary3.tarBytes = counted.bytes();
+  return { summary: summary3, entries, captured };
+}
+var Turns = class {
+  last = Promise.resolve();
+  take(task) {
+    const run = this.last.then(task, task);
+    this.last = run.catch(() => void 0);
+    return run;
+  }
+};
+function countBytes(stream) {
+  let total = 0;
+  return {
+    stream: {
+      async *[Symbol.asyncIterator]() {
+        for await (const chunk of stream) {
+          total += chunk.byteLength;
+          yield chunk;
+        }
+      }
+    },
+    bytes: () => total
+  };
+}
+
+// src/analysis/layers/filesystem-diff.ts
+function diffFilesystems(base, head, options = {}) {
+  const changes = [];
+  let baseBytes = 0;
+  let headBytes = 0;
+  for (const record of head.walk()) {
+    if (record.kind === "directory") continue;
+    headBytes += record.size;
+    const before = base.get(record.path);
+    const beforeIsEntry = before !== void 0 && before.kind !== "directory";
+    if (!beforeIsEntry) {
+      changes.push(change(record.path, record.kind, null, record.size));
+    } else if (before.size !== record.size) {
+      changes.push(change(record.path, record.kind, before.size, record.size));
+    }
+  }
+  for (const record of base.walk()) {
+    if (record.kind === "directory") continue;
+    baseBytes += record.size;
+    const after = head.get(record.path);
+    if (after === void 0 || after.kind === "directory") {
+      changes.push(change(record.path, record.kind, record.size, null));
+    }
+  }
+  changes.sort(byImpact);
+  const counts = { added: 0, removed: 0, grown: 0, shrunk: 0 };
+  const bytes = { added: 0, removed: 0, grown: 0, shrunk: 0 };
+  for (const c of changes) {
+    counts[c.change]++;
+    bytes[c.change] += Math.abs(c.delta);
+  }
+  const fileLimit = options.fileLimit ?? Number.POSITIVE_INFINITY;
+  const files = changes.slice(0, fileLimit);
+  return {
+    baseBytes,
+    headBytes,
+    delta: headBytes - baseBytes,
+    counts,
+    bytes,
+    files,
+    filesOmitted: changes.length - files.length,
+    directories: rollUp(changes, options.rollUpDepth ?? 2, options.maxRollUpDepth ?? 6)
+  };
+}
+function change(path4, kind, baseBytes, headBytes) {
+  const delta = (headBytes ?? 0) - (baseBytes ?? 0);
+  const kindOfChange = baseBytes === null ? "added" : headBytes === null ? "removed" : delta > 0 ? "grown" : "shrunk";
+  return { path: path4, change: kindOfChange, kind, baseBytes, headBytes, delta };
+}
+function byImpact(a, b) {
+  return Math.abs(b.delta) - Math.abs(a.delta) || compareText(a.path, b.path);
+}
+function rollUp(changes, depth, maxDepth) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const c of [...changes].sort(byImpact)) {
+    if (c.delta === 0) continue;
+    const dir = pathParts(c.path).slice(0, -1);
+    const key = dir.slice(0, Math.min(depth, dir.length)).join("/");
+    let group2 = groups.get(key);
+    if (!group2) {
+      group2 = {
+        common: dir.slice(0, Math.max(maxDepth, depth)),
+        churn: 0,
+        row: {
+          path: "",
+          delta: 0,
+          addedBytes: 0,
+          removedBytes: 0,
+          grownBytes: 0,
+          shrunkBytes: 0,
+          files: 0,
+          largest: []
+        }
+      };
+      groups.set(key, group2);
+    } else {
+      let shared = 0;
+      while (shared < group2.common.length && group2.common[shared] === dir[shared]) shared++;
+      group2.common.length = shared;
+    }
+    const row = group2.row;
+    row.delta += c.delta;
+    row.files++;
+    group2.churn += Math.abs(c.delta);
+    const magnitude = Math.abs(c.delta);
+    if (c.change === "added") row.addedBytes += magnitude;
+    else if (c.change === "removed") row.removedBytes += magnitude;
+    else if (c.change === "grown") row.grownBytes += magnitude;
+    else row.shrunkBytes += magnitude;
+    if (row.largest.length < 3) row.largest.push({ path: c.path, delta: c.delta });
+  }
+  const rows = [...groups.values()].map(({ common, row, churn }) => ({
+    row: { ...row, path: absolutePath(common) },
+    churn
+  }));
+  rows.sort(
+    (a, b) => Math.abs(b.row.delta) - Math.abs(a.row.delta) || b.churn - a.churn || compareText(a.row.path, b.row.path)
+  );
+  return rows.map(({ row }) => row);
+}
+
+// src/explain/findings.ts
+var MIN_WASTE = 1e6;
+var BASE_SHARE = 0.5;
+var TOOLCHAIN_DIRS = [
+  "/usr/local/go",
+  "/usr/lib/go",
+  "/root/.cache/go-build",
+  "/go/pkg/mod",
+  "/root/go/pkg/mod"
+];
+function under(path4, dir) {
+  return path4 === dir || path4.startsWith(`${dir}/`);
+}
+function isLeftover(path4) {
+  if (/(^|\/)\.git(\/|$)/.test(path4)) return ".git";
+  if (/(^|\/)testdata(\/|$)/.test(path4)) return "testdata";
+  if (path4.endsWith("_test.go")) return "*_test.go";
+  if (path4.endsWith("/go.sum") || path4.endsWith("/go.mod")) return "go.mod/go.sum";
+  return null;
+}
+function instruction(measure, layer) {
+  const text2 = measure.layers[layer]?.instruction ?? "";
+  return text2.replace(/\s*#\s*buildkit$/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").slice(0, 80);
+}
+function findingsFor(explanation, fs3, measure) {
+  const findings = [];
+  const go = explanation.binaries.filter((b) => b.kind === "go");
+  const baseBytes = explanation.baseImage?.bytes ?? null;
+  for (const b of explanation.binaries) {
+    if (b.linkage && b.linkage.missing.length > 0) {
+      findings.push({
+        id: "cannot-start",
+        severity: "error",
+        bytes: null,
+        title: `${b.path} cannot start: it needs ${b.linkage.missing.join(", ")}, which the image does not have`,
+        fix: `build it static (CGO_ENABLED=0), or use a base image that provides ${b.linkage.missing[0]}`,
+        paths: [b.path]
+      });
+    }
+  }
+  for (const b of go) {
+    if (b.linkage?.kind === "dynamic") {
+      const needs = [b.linkage.interpreter, ...b.linkage.needed].filter(Boolean).join(", ");
+      findings.push({
+        id: "cgo-dynamic-libc",
+        severity: "warning",
+        bytes: baseBytes,
+        title: `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? "1"}) and needs ${needs}, which ties the image to a libc base${baseBytes !== null ? ` (${formatBytes(baseBytes)} here)` : ""}`,
+        fix: "build with CGO_ENABLED=0 (add -tags netgo,osusergo if it uses net or os/user) and use FROM scratch or a distroless static base",
+        paths: [b.path]
+      });
+    }
+    if (b.strip && b.strip.savingBytes > 0) {
+      const trimpath = b.settings["-trimpath"] === "true";
+      findings.push({
+        id: "unstripped-binary",
+        severity: "warning",
+        bytes: b.strip.savingBytes,
+        title: `${b.path} keeps its symbol table${b.strip.hasDwarf ? " and DWARF debug info" : ""} (${formatBytes(b.strip.savingBytes)} of ${formatBytes(b.bytes)})`,
+        fix: `go build -ldflags="-s -w"${trimpath ? "" : " -trimpath"}`,
+        paths: [b.path]
+      });
+    }
+  }
+  const toolchain = /* @__PURE__ */ new Map();
+  const leftovers = /* @__PURE__ */ new Map();
+  for (const record of fs3.walk()) {
+    if (record.kind !== "file") continue;
+    const dir = TOOLCHAIN_DIRS.find((d) => under(record.path, d));
+    if (dir) {
+      toolchain.set(dir, (toolchain.get(dir) ?? 0) + record.size);
+      continue;
+    }
+    const kind = isLeftover(record.path);
+    if (kind) {
+      const entry = leftovers.get(kind) ?? { bytes: 0, paths: /* @__PURE__ */ new Set() };
+      entry.bytes += record.size;
+      const top = kind === ".git" ? record.path.replace(/(\/\.git)\/.*$/, "$1") : record.path;
+      if (entry.paths.size < 5) entry.paths.add(top);
+      leftovers.set(kind, entry);
+    }
+  }
+  if (toolchain.size > 0) {
+    const bytes = [...toolchain.values()].reduce((a, b) => a + b, 0);
+    findings.push({
+      id: "go-toolchain-in-image",
+      severity: "warning",
+      bytes,
+      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(", ")} (${formatBytes(bytes)})`,
+      fix: "use a multi-stage build: compile in a builder stage and COPY --from=builder only the binary into the final stage",
+      paths: [...toolchain.keys()]
+    });
+  }
+  if (leftovers.size > 0) {
+    const bytes = [...leftovers.values()].reduce((a, b) => a + b.bytes, 0);
+    findings.push({
+      id: "build-context-leftovers",
+      severity: bytes >= MIN_WASTE ? "warning" : "info",
+      bytes,
+      title: `build-context leftovers were copied in: ${[...leftovers.keys()].join(", ")} (${formatBytes(bytes)})`,
+      fix: "add them to .dockerignore and COPY only what the service needs at run time",
+      paths: [...leftovers.values()].flatMap((l) => [...l.paths])
+    });
+  }
+  const wasted = explanation.wasted;
+  if (wasted.bytes >= MIN_WASTE) {
+    const top = wasted.largest[0];
+    findings.push({
+      id: "wasted-bytes",
+      severity: "warning",
+      bytes: wasted.bytes,
+      title: `${formatBytes(wasted.bytes)} in ${wasted.files} file(s) ship but are deleted or overwritten by a later layer; the largest, ${top.path} (${formatBytes(top.bytes)}), is written by layer ${top.writtenBy + 1} (${instruction(measure, top.writtenBy)}) and removed by layer ${top.removedBy + 1} (${instruction(measure, top.removedBy)})`,
+      fix: "create and delete temporary files in the same RUN (or use RUN --mount=type=cache / a builder stage), since a later layer cannot shrink an earlier one",
+      paths: wasted.largest.slice(0, 5).map((f) => f.path)
+    });
+  }
+  const duplicated = explanation.duplicates.filter((d) => d.redundantBytes > 0);
+  const redundant = duplicated.reduce((n, d) => n + d.redundantBytes, 0);
+  if (redundant >= MIN_WASTE) {
+    findings.push({
+      id: "duplicate-files",
+      severity: "info",
+      bytes: redundant,
+      title: `${duplicated.length} path(s) are written in several layers (${formatBytes(redundant)} shipped more than once), e.g. ${duplicated[0].path}`,
+      fix: "write each file once, in the layer where it is final",
+      paths: duplicated.slice(0, 5).map((d) => d.path)
+    });
+  }
+  if (baseBytes !== null && explanation.fileBytes > 0 && baseBytes / explanation.fileBytes >= BASE_SHARE) {
+    const allStatic = go.length > 0 && go.every((b) => b.linkage?.kind !== "dynamic");
+    findings.push({
+      id: "base-image-dominates",
+      severity: "info",
+      bytes: baseBytes,
+      title: `the base image is ${Math.round(baseBytes / explanation.fileBytes * 100)}% of the image (${formatBytes(baseBytes)} of ${formatBytes(explanation.fileBytes)})`,
+      fix: allStatic ? "the Go binary is static: FROM scratch or a distroless static base needs none of it" : "build the binary static (CGO_ENABLED=0) so it can run FROM scratch or a distroless static base",
+      paths: []
+    });
+  }
+  const rank = { error: 0, warning: 1, info: 2 };
+  return findings.sort((a, b) => rank[a.severity] - rank[b.severity] || (b.bytes ?? 0) - (a.bytes ?? 0));
+}
+
+// src/explain/explain.ts
+var LIST = 10;
+var MODULES = 12;
+var LIBRARY_DIRS = [
+  "/lib",
+  "/usr/lib",
+  "/lib64",
+  "/usr/lib64",
+  "/lib/x86_64-linux-gnu",
+  "/usr/lib/x86_64-linux-gnu",
+  "/lib/aarch64-linux-gnu",
+  "/usr/lib/aarch64-linux-gnu",
+  "/usr/local/lib"
+];
+function exists2(fs3, path4) {
+  const found = fs3.resolve(path4);
+  return found !== void 0 && found.kind === "file";
+}
+function binaryFacts(fs3, path4, layerIndex, bytes, r) {
+  const linkage = r.linkage ? {
+    kind: r.linkage.kind,
+    interpreter: r.linkage.interpreter,
+    needed: r.linkage.needed,
+    missing: [
+      ...r.linkage.interpreter && !exists2(fs3, r.linkage.interpreter) ? [r.linkage.interpreter] : [],
+      ...r.linkage.needed.filter((lib) => !LIBRARY_DIRS.some((dir) => exists2(fs3, `${dir}/${lib}`)))
+    ]
+  } : null;
+  const strip = r.strip ? { stripped: r.strip.stripped, hasDwarf: r.strip.hasDwarf, savingBytes: r.strip.savingBytes } : null;
+  if (r.kind !== "go") {
+    return {
+      path: path4,
+      bytes,
+      layerIndex,
+      kind: r.kind,
+      goVersion: null,
+      mainModule: null,
+      goVersionM: null,
+      settings: {},
+      linkage,
+      strip,
+      modules: [],
+      modulesOmitted: 0,
+      attributedFraction: null
+    };
+  }
+  const go = r;
+  const modules = (go.attribution?.modules ?? []).map((m) => ({
+    module: m.module,
+    version: m.version,
+    bytes: m.bytes
+  }));
+  return {
+    path: path4,
+    bytes,
+    layerIndex,
+    kind: "go",
+    goVersion: go.goVersion,
+    mainModule: go.buildInfo.main?.path ?? (go.buildInfo.path || null),
+    goVersionM: renderGoVersionM(path4, go),
+    settings: Object.fromEntries(go.buildInfo.settings.map((s) => [s.key, s.value])),
+    linkage,
+    strip,
+    modules: modules.slice(0, MODULES),
+    modulesOmitted: Math.max(0, modules.length - MODULES),
+    attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null
+  };
+}
+function binariesOf(analysis) {
+  return analysis.captured.map((c) => ({
+    facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
+    report: c.value.kind === "go" ? c.value : null
+  }));
+}
+function explainPlatform(head, base) {
+  const { analysis, measure } = head;
+  const binaries = binariesOf(analysis);
+  const baseImage = head.baseImageLayers === null ? null : {
+    layers: head.baseImageLayers,
+    bytes: measure.layers.slice(0, head.baseImageLayers).reduce((n, l) => n + l.sizes.uncompressed, 0)
+  };
+  let diff = null;
+  const modules = [];
+  if (base) {
+    const full = diffFilesystems(base.analysis.filesystem, analysis.filesystem, { fileLimit: 50 });
+    diff = { ...full, files: full.files.slice(0, 20), directories: full.directories.slice(0, LIST) };
+    const baseBinaries = new Map(
+      binariesOf(base.analysis).filter((b) => b.report).map((b) => [b.facts.path, b.report])
+    );
+    for (const b of binaries) {
+      const before = baseBinaries.get(b.facts.path);
+      if (b.report && before) modules.push({ path: b.facts.path, diff: diffGoModules(before, b.report) });
+    }
+  }
+  const explanation = {
+    platform: measure.platform,
+    files: analysis.totals.files,
+    fileBytes: analysis.totals.bytes,
+    baseImage,
+    wasted: {
+      bytes: analysis.wasted.bytes,
+      files: analysis.wasted.files,
+      largest: analysis.wasted.largestFiles.slice(0, LIST).map((f) => ({
+        path: f.path,
+        bytes: f.bytes,
+        writtenBy: f.writtenBy,
+        removedBy: f.removedBy,
+        reason: f.reason
+      }))
+    },
+    efficiency: { score: analysis.efficiency.score, wastedBytes: analysis.efficiency.wastedBytes },
+    duplicates: analysis.duplicates.slice(0, LIST).map((d) => ({
+      path: d.path,
+      layers: d.writes.map((w) => w.layerIndex),
+      redundantBytes: d.redundantBytes
+    })),
+    binaries: binaries.map((b) => b.facts),
+    diff,
+    modules,
+    findings: []
+  };
+  explanation.findings = findingsFor(explanation, analysis.filesystem, measure);
+  return explanation;
+}
+
+// src/github/event.ts
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set([
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment"
+]);
+var EventPayloadError = class extends Error {
+  name = "EventPayloadError";
+};
+function pullRequestContextFrom(eventName, payload) {
+  if (!PULL_REQUEST_EVENTS.has(eventName)) return null;
+  const pr = field(payload, "pull_request");
+  if (pr === void 0 || pr === null) return null;
+  const base = field(pr, "base");
+  const head = field(pr, "head");
+  const baseRepo = field(base, "repo");
+  const headRepo = field(head, "repo");
+  const baseRepoFullName = text(baseRepo, "full_name", "pull_request.base.repo.full_name");
+  const [ownerFromName, repoFromName] = baseRepoFullName.split("/");
+  const repository = field(payload, "repository");
+  const owner = optionalText(field(repository, "owner"), "login") ?? ownerFromName;
+  const repo = optionalText(repository, "name") ?? repoFromName;
+  if (!owner || !repo) throw new EventPayloadError(`${eventName} payload names no repository owner and name`);
+  const headRepoFullName = headRepo === null || headRepo === void 0 ? null : text(headRepo, "full_name", "pull_request.head.repo.full_name");
+  return {
+    owner,
+    repo,
+    number: number(pr, "number", "pull_request.number"),
+    baseRef: text(base, "ref", "pull_request.base.ref"),
+    baseSha: text(base, "sha", "pull_request.base.sha"),
+    headRef: text(head, "ref", "pull_request.head.ref"),
+    headSha: text(head, "sha", "pull_request.head.sha"),
+    headRepoFullName,
+    isFork: headRepoFullName === null || headRepoFullName.toLowerCase() !== baseRepoFullName.toLowerCase()
+  };
+}
+function isPullRequestTarget(eventName) {
+  return eventName === "pull_request_target";
+}
+function untrustedBuildRefusal(eventName, allowUntrusted) {
+  if (!isPullRequestTarget(eventName) || allowUntrusted) return null;
+  return "image-size-gate refuses to build the pull request on pull_request_target: that event runs with a write token and the repository's secrets, and building the head runs the pull request's own Dockerfile and code with them. Run the gate on the pull_request event instead (fork pull requests then get a read-only token; the gate still writes the job summary and outputs), or set `allow-untrusted-build: true` if every pull request that reaches this workflow is trusted.";
+}
+function field(value, name) {
+  if (typeof value !== "object" || value === null) return void 0;
+  return value[name];
+}
+function optionalText(value, name) {
+  const found = field(value, name);
+  return typeof found === "string" && found !== "" ? found : void 0;
+}
+function text(value, name, where) {
+  const found = optionalText(value, name);
+  if (found === void 0) throw new EventPayloadError(`pull request event payload has no ${where}`);
+  return found;
+}
+function number(value, name, where) {
+  const found = field(value, name);
+  if (typeof found !== "number" || !Number.isInteger(found)) {
+    throw new EventPayloadError(`pull request event payload has no ${where}`);
+  }
+  return found;
+}
+
+// src/report/json.ts
+var REPORT_SCHEMA_VERSION = 1;
+function summary2(measure) {
+  if (measure === null) return null;
+  return {
+    manifestDigest: measure.manifestDigest,
+    manifestBytes: measure.manifestBytes,
+    configDigest: measure.configDigest,
+    configBytes: measure.configBytes,
+    sizes: { ...measure.sizes },
+    layerCount: measure.layers.length
+  };
+}
+function buildReport(input) {
+  const { comparison, decision } = input;
+  const images = [{ role: "head", ...comparison.head }];
+  if (comparison.base) images.push({ role: "base", ...comparison.base });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { ...input.tool },
+    generatedAt: (input.generatedAt ?? /* @__PURE__ */ new Date()).toISOString(),
+    verdict: decision.verdict,
+    headline: decision.headline,
+    baseMissingReason: comparison.baseMissingReason,
+    thresholds: { ...decision.thresholds },
+    images,
+    platforms: comparison.platforms.map((p) => ({
+      platform: p.platform,
+      presence: p.presence,
+      head: summary2(p.head),
+      base: summary2(p.base),
+      baseMissingReason: p.baseMissingReason,
+      delta: p.delta,
+      percent: p.percent,
+      layers: p.layers,
+      violations: decision.violations.filter((v) => v.platform === p.platform)
+    })),
+    timings: { ...input.timings ?? {} }
+  };
+}
+function renderJson(report) {
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+function allViolations(report) {
+  return report.platforms.flatMap((p) => p.violations);
+}
+
+// src/report/text.ts
+var VERDICT_WORD = {
+  pass: "pass",
+  fail: "fail",
+  warn: "warn",
+  "no-baseline": "no baseline"
+};
+function otherBasis(basis) {
+  return basis === "uncompressed" ? "compressed" : "uncompressed";
+}
+function layerStatusWord(layer, basis) {
+  if (layer.status !== "changed") return layer.status;
+  const delta = layer.delta[basis];
+  return delta > 0 ? "grew" : delta < 0 ? "shrank" : "changed";
+}
+function layerCounts(layers, basis) {
+  const order = ["grew", "shrank", "changed", "added", "removed", "unchanged"];
+  const counts = /* @__PURE__ */ new Map();
+  for (const layer of layers) {
+    const word = layerStatusWord(layer, basis);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
+  const total = `${layers.length} ${layers.length === 1 ? "layer" : "layers"}`;
+  return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
+}
+function changeFigure(p, basis) {
+  if (!p.head || !p.base || !p.delta || !p.percent) return "n/a";
+  return `${formatDelta(p.delta[basis])} (${formatPercent(p.percent[basis])}, ${formatBytes(p.base.sizes[basis])} \u2192 ${formatBytes(p.head.sizes[basis])})`;
+}
+function headlineSentence(report) {
+  const h = report.headline;
+  if (h === null) return null;
+  const p = report.platforms.find((x) => x.platform === h.platform);
+  if (!p?.head) return null;
+  const basis = h.basis;
+  const other = otherBasis(basis);
+  if (h.delta === null) {
+    return {
+      before: "Largest image: ",
+      platform: h.platform,
+      after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`
+    };
+  }
+  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
+  if (h.delta > 0) return { before: "", platform: h.platform, after: ` grew the most: ${figures}` };
+  return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
+}
+var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+function plainText(text2, maxChars = Number.POSITIVE_INFINITY) {
+  const points = Array.from(text2);
+  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text2;
+  return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
+}
+var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
+function escapeMarkdown(text2, maxChars = Number.POSITIVE_INFINITY) {
+  return plainText(text2, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
+    if (c === "@" || c === "#") return `${c}\u200D`;
+    return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
+  }).replace(/\b(www)\./gi, "$1&#46;");
+}
+
+// src/report/markdown.ts
+var GITHUB_COMMENT_LIMIT = 65536;
+var DEFAULT_MARKDOWN_LIMIT = 64e3;
+var DEFAULT_INSTRUCTION_CHARS = 200;
+var VERDICT_EMOJI = {
+  pass: "\u2705",
+  fail: "\u274C",
+  warn: "\u26A0\uFE0F",
+  "no-baseline": "\u2139\uFE0F"
+};
+var LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit`;
+function renderMarkdown(report, options = {}) {
+  const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
+  const basis = report.thresholds.basis;
+  const top = summaryBlocks(report, options.title ?? "Image size");
+  const sections = (options.sections ?? []).map(renderSection);
+  const details = report.platforms.filter((p) => p.layers.length > 0).map((p) => layerDetail(p, basis, options.instructionChars ?? DEFAULT_INSTRUCTION_CHARS));
+  const full = assemble([...top, ...sections, ...details.map((d) => d.render(null))]);
+  if (full.length <= maxLength) return full;
+  return fitToLimit(top, sections, details, maxLength);
+}
+function assemble(blocks) {
+  return `${blocks.filter((b) => b !== "").join("\n\n")}
+`;
+}
+function summaryBlocks(report, title) {
+  const blocks = [];
+  blocks.push(
+    `### ${VERDICT_EMOJI[report.verdict]} ${escapeMarkdown(title)}: ${VERDICT_WORD[report.verdict]}`
+  );
+  if (report.baseMissingReason !== null) {
+    blocks.push(
+      `**No baseline:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+    );
+  }
+  const sentence = headlineSentence(report);
+  if (sentence) blocks.push(`${sentence.before}**${escapeMarkdown(sentence.platform)}**${sentence.after}`);
+  const head = report.images.find((i) => i.role === "head");
+  const base = report.images.find((i) => i.role === "base");
+  const imageText = (i) => i ? `${escapeMarkdown(i.ref)} (${i.source})` : "none";
+  blocks.push(`Head: ${imageText(head)} \xB7 base: ${imageText(base)}`);
+  const violations = allViolations(report);
+  if (violations.length > 0) {
+    const lead = report.verdict === "warn" ? "**Over the threshold** (mode: warn, so the check does not fail):" : "**Over the threshold:**";
+    blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join("\n"));
+  }
+  blocks.push(platformTable(report));
+  const notes = report.platforms.flatMap((p) => {
+    if (p.presence === "base-only") return [`- ${escapeMarkdown(p.platform)}: only in the base image.`];
+    if (p.presence === "head-only" && report.baseMissingReason === null) {
+      return [`- ${escapeMarkdown(p.platform)}: no baseline: ${escapeMarkdown(p.baseMissingReason ?? "")}.`];
+    }
+    return [];
+  });
+  if (notes.length > 0) blocks.push(notes.join("\n"));
+  blocks.push(
+    `Gated on the **${report.thresholds.basis}** size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
+  );
+  return blocks;
+}
+function platformTable(report) {
+  const first = report.thresholds.basis;
+  const bases = [first, otherBasis(first)];
+  const header = ["Platform", ...bases.flatMap((b) => [`Base (${b})`, `Head (${b})`, `\u0394 ${b}`, `% ${b}`])];
+  const rows = report.platforms.map((p) => [
+    escapeMarkdown(p.platform),
+    ...bases.flatMap((b) => [
+      p.base ? formatBytes(p.base.sizes[b]) : "\u2014",
+      p.head ? formatBytes(p.head.sizes[b]) : "\u2014",
+      p.delta ? formatDelta(p.delta[b]) : "n/a",
+      p.percent ? formatPercent(p.percent[b]) : "n/a"
+    ])
+  ]);
+  return table(header, [":--", ...header.slice(1).map(() => "--:")], rows);
+}
+function table(header, align, rows) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(align), ...rows.map(line)].join("\n");
+}
+function renderSection(section) {
+  const heading = escapeMarkdown(section.heading);
+  if (section.collapsed) {
+    return `<details><summary>${heading}</summary>
+
+${section.body.trim()}
+
+</details>`;
+  }
+  return `#### ${heading}
+
+${section.body.trim()}`;
+}
+function layerDetail(p, basis, instructionChars) {
+  const other = otherBasis(basis);
+  const header = [
+    "#",
+    "Instruction",
+    "Status",
+    `Base (${basis})`,
+    `Head (${basis})`,
+    `\u0394 ${basis}`,
+    `\u0394 ${other}`,
+    "Layer"
+  ];
+  const align = ["--:", ":--", ":--", "--:", "--:", "--:", "--:", ":--"];
+  const texts = p.layers.map((layer) => {
+    const cells = [
+      layer.head ? String(layer.head.index + 1) : "\u2014",
+      layer.step === "" ? "*(no instruction recorded)*" : escapeMarkdown(layer.step, instructionChars),
+      layerStatusWord(layer, basis),
+      layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014",
+      layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014",
+      formatDelta(layer.delta[basis]),
+      formatDelta(layer.delta[other]),
+      shortDigest(layer.head?.digest ?? layer.base?.digest ?? "")
+    ];
+    return `| ${cells.join(" | ")} |`;
+  });
+  const ranks = rankLayers(p.layers, basis);
+  const rows = texts.map((text2, i) => ({ text: text2, rank: ranks[i] }));
+  const total = p.layers.length;
+  const summary3 = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
+  const head = [`| ${header.join(" | ")} |`, `| ${align.join(" | ")} |`].join("\n");
+  return {
+    total,
+    rows,
+    render(shown) {
+      const body = shown === null ? texts : texts.filter((_, i) => shown.has(i));
+      const note = shown === null ? "" : `
+
+Showing ${shown.size.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
+      return `${summary3}
+
+${[head, ...body].join("\n")}${note}
+
+</details>`;
+    }
+  };
+}
+function rankLayers(layers, basis) {
+  const other = otherBasis(basis);
+  const order = layers.map((layer, i) => ({ i, layer })).sort((a, b) => {
+    const aChanged = a.layer.status !== "unchanged" ? 0 : 1;
+    const bChanged = b.layer.status !== "unchanged" ? 0 : 1;
+    if (aChanged !== bChanged) return aChanged - bChanged;
+    const size = (l) => l.status === "unchanged" ? l.head?.sizes[basis] ?? 0 : Math.abs(l.delta[basis]);
+    const bySize = size(b.layer) - size(a.layer);
+    if (bySize !== 0) return bySize;
+    const byOther = Math.abs(b.layer.delta[other]) - Math.abs(a.layer.delta[other]);
+    return byOther !== 0 ? byOther : a.i - b.i;
+  });
+  const ranks = new Array(layers.length).fill(0);
+  order.forEach(({ i }, rank) => {
+    ranks[i] = rank;
+  });
+  return ranks;
+}
+function shortDigest(digest) {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  if (match) return `\`${match[1]}:${match[2]}\``;
+  return digest === "" ? "\u2014" : escapeMarkdown(digest, 19);
+}
+function fitToLimit(top, sections, details, maxLength) {
+  const note = `**Note:** the layer tables below are cut to stay under ${LIMIT_TEXT}; the JSON report has every layer.`;
+  const fixed = assemble([...top, note, ...sections]).length;
+  const emptyBlocks = details.map((d) => d.render(/* @__PURE__ */ new Set([])).length + 2);
+  let room = maxLength - fixed - emptyBlocks.reduce((a, b) => a + b, 0) - 64;
+  if (room > 0) {
+    const need = details.map((d) => d.rows.reduce((sum, r) => sum + r.text.length + 1, 0));
+    const allowance = details.map(() => 0);
+    const bySize = details.map((_, i) => i).sort((a, b) => need[a] - need[b]);
+    bySize.forEach((i, k) => {
+      allowance[i] = Math.min(need[i], Math.floor(room / (bySize.length - k)));
+      room -= allowance[i];
+    });
+    const shown = details.map((d, i) => pickRows(d, allowance[i]));
+    for (; ; ) {
+      const cut = shown.map((s, i) => s.size < details[i].total);
+      const blocks = details.map((d, i) => d.render(cut[i] ? shown[i] : null));
+      const body = assemble([...top, cut.some(Boolean) ? note : "", ...sections, ...blocks]);
+      if (body.length <= maxLength) return body;
+      const biggest = shown.reduce((best, s, i) => s.size > shown[best].size ? i : best, 0);
+      if (shown[biggest].size === 0) break;
+      const set = shown[biggest];
+      const worst = [...set].reduce(
+        (a, b) => details[biggest].rows[a].rank > details[biggest].rows[b].rank ? a : b
+      );
+      set.delete(worst);
+    }
+  }
+  const without = `**Note:** the layer tables are left out to stay under ${LIMIT_TEXT}; the JSON report has every layer.`;
+  for (let keep = sections.length; keep >= 0; keep--) {
+    const dropped = keep < sections.length ? ` ${sections.length - keep} of ${sections.length} further sections are left out too.` : "";
+    const body = assemble([...top, without + dropped, ...sections.slice(0, keep)]);
+    if (body.length <= maxLength) return body;
+  }
+  const cutNote = `
+
+**Note:** this report is cut to stay under ${LIMIT_TEXT}; the JSON report has everything.
+`;
+  const whole = assemble(top);
+  const end = whole.lastIndexOf("\n", maxLength - cutNote.length);
+  return `${whole.slice(0, Math.max(0, end))}${cutNote}`.slice(0, maxLength);
+}
+function pickRows(detail, allowance) {
+  const shown = /* @__PURE__ */ new Set();
+  let used = 0;
+  const byRank = detail.rows.map((r, i) => ({ i, r })).sort((a, b) => a.r.rank - b.r.rank);
+  for (const { i, r } of byRank) {
+    const cost = r.text.length + 1;
+    if (used + cost > allowance) break;
+    shown.add(i);
+    used += cost;
+  }
+  return shown;
+}
+
+// src/report/terminal.ts
+var ANSI = {
+  red: ["\x1B[31m", "\x1B[39m"],
+  green: ["\x1B[32m", "\x1B[39m"],
+  yellow: ["\x1B[33m", "\x1B[39m"],
+  cyan: ["\x1B[36m", "\x1B[39m"],
+  bold: ["\x1B[1m", "\x1B[22m"],
+  dim: ["\x1B[2m", "\x1B[22m"]
+};
+var VERDICT_COLOUR = {
+  pass: "green",
+  fail: "red",
+  warn: "yellow",
+  "no-baseline": "cyan"
+};
+function renderTerminal(report, options = {}) {
+  const paint = (text2, colour) => options.color && colour && text2 !== "" ? `${ANSI[colour][0]}${text2}${ANSI[colour][1]}` : text2;
+  const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
+  const basis = report.thresholds.basis;
+  const lines2 = [];
+  const word = VERDICT_WORD[report.verdict].toUpperCase();
+  lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
+  if (report.baseMissingReason !== null) {
+    lines2.push(
+      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+    );
+  }
+  const sentence = headlineSentence(report);
+  if (sentence)
+    lines2.push(`${sentence.before}${paint(plainText(sentence.platform), "bold")}${sentence.after}`);
+  const imageText = (role) => {
+    const image = report.images.find((i) => i.role === role);
+    return image ? `${plainText(image.ref)} (${image.source})` : "none";
+  };
+  lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
+  lines2.push("");
+  const bases = [basis, otherBasis(basis)];
+  const rows = [];
+  for (const p of report.platforms) {
+    bases.forEach((b, k) => {
+      rows.push([
+        { text: k === 0 ? plainText(p.platform) : "" },
+        { text: b },
+        { text: p.base ? formatBytes(p.base.sizes[b]) : "\u2014" },
+        { text: p.head ? formatBytes(p.head.sizes[b]) : "\u2014" },
+        { text: p.delta ? formatDelta(p.delta[b]) : "n/a", colour: p.delta ? growth(p.delta[b]) : void 0 },
+        { text: p.percent ? formatPercent(p.percent[b]) : "n/a" },
+        { text: k === 0 ? platformNote(p, report) : "", colour: "dim" }
+      ]);
+    });
+  }
+  lines2.push(
+    ...table2(
+      ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text2) => ({ text: text2 })),
+      ["left", "left", "right", "right", "right", "right", "left"],
+      rows,
+      paint
+    )
+  );
+  lines2.push("");
+  lines2.push(
+    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
+  );
+  const violations = allViolations(report);
+  if (violations.length > 0) {
+    lines2.push("");
+    lines2.push(
+      report.verdict === "warn" ? "Over the threshold (mode: warn, so the check does not fail):" : "Over the threshold:"
+    );
+    const colour = report.verdict === "warn" ? "yellow" : "red";
+    for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
+  }
+  if (options.layers ?? true) {
+    const other = otherBasis(basis);
+    const width = options.instructionChars ?? 100;
+    for (const p of report.platforms) {
+      if (p.layers.length === 0) continue;
+      lines2.push("");
+      lines2.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
+      const layerRows = p.layers.map((layer) => {
+        const status = layerStatusWord(layer, basis);
+        const statusColour = status === "grew" || status === "added" ? "red" : status === "shrank" || status === "removed" ? "green" : void 0;
+        return [
+          { text: layer.head ? String(layer.head.index + 1) : "\u2014" },
+          { text: status, colour: statusColour },
+          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014" },
+          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014" },
+          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
+          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
+          { text: shortDigest2(layer.head?.digest ?? layer.base?.digest ?? "") },
+          { text: layer.step === "" ? "(no instruction recorded)" : plainText(layer.step, width) }
+        ];
+      });
+      lines2.push(
+        ...table2(
+          [
+            "#",
+            "Status",
+            `Base (${basis})`,
+            `Head (${basis})`,
+            `\u0394 ${basis}`,
+            `\u0394 ${other}`,
+            "Layer",
+            "Instruction"
+          ].map((text2) => ({ text: text2 })),
+          ["right", "left", "right", "right", "right", "right", "left", "left"],
+          layerRows,
+          paint
+        ).map((line) => `  ${line}`)
+      );
+    }
+  }
+  return `${lines2.join("\n")}
+`;
+}
+function platformNote(p, report) {
+  if (p.presence === "base-only") return "only in the base image";
+  if (p.presence === "head-only" && report.baseMissingReason === null) {
+    return `no baseline: ${plainText(p.baseMissingReason ?? "")}`;
+  }
+  return "";
+}
+function shortDigest2(digest) {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  if (match) return `${match[1]}:${match[2]}`;
+  return digest === "" ? "\u2014" : plainText(digest, 19);
+}
+function table2(header, align, rows, paint) {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
+  return all.map(
+    (row) => row.map((cell, c) => {
+      const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
+      const text2 = paint(cell.text, cell.colour);
+      return align[c] === "right" ? gap + text2 : text2 + gap;
+    }).join("  ").trimEnd()
+  );
+}
+
+// src/gate/images.ts
+import { mkdtemp, rm as rm2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join5 } from "node:path";
+
 // src/explain/binary-capture.ts
 var goBinaryCapture = {
   inspect: (file) => analyzeGoBinary(file.bytes, { attributeModules: true })
 };
+
+// src/measure/archive-reader.ts
+var import_tar_stream = __toESM(require_tar_stream2(), 1);
+import { PassThrough as PassThrough2 } from "node:stream";
+import { createGzip } from "node:zlib";
+
+// src/oci/sniff.ts
+import { PassThrough } from "node:stream";
+async function sniff(stream, bytes) {
+  const chunks = [];
+  let have = 0;
+  const iterator2 = stream[Symbol.asyncIterator]();
+  while (have < bytes) {
+    const next = await iterator2.next();
+    if (next.done) break;
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    chunks.push(chunk);
+    have += chunk.length;
+  }
+  const rest = new PassThrough();
+  for (const chunk of chunks) rest.write(chunk);
+  (async () => {
+    for (; ; ) {
+      const next = await iterator2.next();
+      if (next.done) break;
+      if (!rest.write(next.value)) await new Promise((r) => rest.once("drain", r));
+    }
+    rest.end();
+  })().catch((error2) => rest.destroy(error2));
+  return { head: Buffer.concat(chunks).subarray(0, bytes), stream: rest };
+}
+
+// src/measure/archive-reader.ts
+var MAX_JSON_BYTES = 8 * 1024 * 1024;
+var ArchiveReader = class _ArchiveReader {
+  constructor(index, jsonBlobs, scans, gzipSizes) {
+    this.index = index;
+    this.jsonBlobs = jsonBlobs;
+    this.scans = scans;
+    this.gzipSizes = gzipSizes;
+  }
+  index;
+  jsonBlobs;
+  scans;
+  gzipSizes;
+  static async read(archive, capture) {
+    const jsonBlobs = /* @__PURE__ */ new Map();
+    const scans = /* @__PURE__ */ new Map();
+    const gzipSizes = /* @__PURE__ */ new Map();
+    let index = null;
+    const extractor = (0, import_tar_stream.extract)();
+    archive.on("error", (error2) => extractor.destroy(error2));
+    archive.pipe(extractor);
+    for await (const entry of extractor) {
+      const name = entry.header.name.replace(/^\.\//, "");
+      const blob = /^blobs\/([a-z0-9]+)\/([a-f0-9]+)$/.exec(name);
+      const stream = entry;
+      if (name === "index.json") {
+        index = JSON.parse((await collect(stream, MAX_JSON_BYTES)).toString("utf8"));
+      } else if (blob && entry.header.type === "file") {
+        const digest = `${blob[1]}:${blob[2]}`;
+        const sniffed = await sniff(stream, 4);
+        if (sniffed.head[0] === 123) {
+          jsonBlobs.set(digest, await collect(sniffed.stream, MAX_JSON_BYTES));
+          continue;
+        }
+        let layer = sniffed.stream;
+        let gzipped = null;
+        if (compressionOf(sniffed.head) === "none") {
+          layer = new PassThrough2();
+          const toGzip = new PassThrough2();
+          sniffed.stream.pipe(layer);
+          sniffed.stream.pipe(toGzip);
+          gzipped = countGzipBytes(toGzip);
+        }
+        const source = { digest, open: async () => layer };
+        scans.set(digest, await scanLayerBlob(source, 0, capture));
+        if (gzipped) gzipSizes.set(digest, await gzipped);
+      } else {
+        entry.resume();
+      }
+    }
+    if (!index) throw new Error("the image archive has no index.json (is the daemon older than Docker 25?)");
+    return new _ArchiveReader(index, jsonBlobs, scans, gzipSizes);
+  }
+  async root() {
+    const first = this.index.manifests[0];
+    if (!first) throw new Error("the image archive lists no image");
+    return first;
+  }
+  async json(desc) {
+    const bytes = this.jsonBlobs.get(desc.digest);
+    if (!bytes) throw new Error(`the image archive lacks blob ${desc.digest}`);
+    return bytes;
+  }
+  analyze(layers) {
+    return applyScannedLayers(layers.length, async (i) => {
+      const scan = this.scans.get(layers[i].digest);
+      if (!scan) throw new Error(`the image archive lacks layer ${layers[i].digest}`);
+      return scan;
+    });
+  }
+  compressedEstimate(layer) {
+    return this.gzipSizes.get(layer.digest) ?? null;
+  }
+};
+async function collect(stream, limit) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    size += chunk.length;
+    if (size > limit) throw new Error(`a JSON blob in the image archive is over ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+function countGzipBytes(blob) {
+  const gzip = createGzip();
+  let bytes = 0;
+  gzip.on("data", (chunk) => {
+    bytes += chunk.length;
+  });
+  blob.pipe(gzip);
+  return new Promise((resolve4, reject) => {
+    gzip.on("end", () => resolve4(bytes));
+    gzip.on("error", reject);
+  });
+}
 
 // src/oci/types.ts
 var MEDIA = {
@@ -88109,7 +88637,7 @@ async function measurePlatform(reader, platform2, manifestDesc) {
   const manifest = parse3(manifestBytes);
   const configBytes = await reader.json(manifest.config);
   const config = parse3(configBytes);
-  const instructions = layerInstructions(config, manifest.layers.length);
+  const instructions2 = layerInstructions(config, manifest.layers.length);
   const analysis = await reader.analyze(manifest.layers);
   let estimated = false;
   const layers = manifest.layers.map((desc, i) => {
@@ -88122,7 +88650,7 @@ async function measurePlatform(reader, platform2, manifestDesc) {
       mediaType: desc.mediaType,
       // What the classic store's history reports: regular-file bytes plus symlink target lengths.
       sizes: { compressed: estimate ?? desc.size, uncompressed: contents.fileBytes + contents.symlinkBytes },
-      instruction: instructions[i] ?? "",
+      instruction: instructions2[i] ?? "",
       files: contents.files
     };
   });
@@ -88166,9 +88694,9 @@ var OciDirReader = class {
   dir;
   capture;
   blobPath(digest) {
-    const [algorithm, hex2] = digest.split(":");
-    if (!algorithm || !hex2 || !/^[a-f0-9]+$/.test(hex2)) throw new Error(`bad digest ${digest}`);
-    return join3(this.dir, "blobs", algorithm, hex2);
+    const [algorithm, hex3] = digest.split(":");
+    if (!algorithm || !hex3 || !/^[a-f0-9]+$/.test(hex3)) throw new Error(`bad digest ${digest}`);
+    return join3(this.dir, "blobs", algorithm, hex3);
   }
   async root() {
     const bytes = await readFile2(join3(this.dir, LAYOUT_INDEX));
@@ -88309,8 +88837,8 @@ var RegistryClient = class {
   }
 };
 function verified(digest, bytes) {
-  const [algorithm, hex2] = digest.split(":");
-  if (algorithm === "sha256" && createHash("sha256").update(bytes).digest("hex") !== hex2) {
+  const [algorithm, hex3] = digest.split(":");
+  if (algorithm === "sha256" && createHash("sha256").update(bytes).digest("hex") !== hex3) {
     throw new RegistryError(`content of ${digest} does not match its digest`);
   }
   return bytes;
@@ -88412,7 +88940,12 @@ async function buildAndMeasure(request2, strategy, services) {
         spec(request2.platforms, { kind: "oci-dir", dest: layout }, "all"),
         services.log
       );
-      return measureImage(new OciDirReader(layout, goBinaryCapture), request2.platforms, request2.label, "build");
+      return measureImage(
+        new OciDirReader(layout, goBinaryCapture),
+        request2.platforms,
+        request2.label,
+        "build"
+      );
     }
     const platforms = [];
     const analyses = /* @__PURE__ */ new Map();
@@ -88426,7 +88959,13 @@ async function buildAndMeasure(request2, strategy, services) {
           services.log
         )
       );
-      const reader = push && built.digest ? new RegistryReader(new RegistryClient(parseReference(`${request2.registry}@${built.digest}`)), goBinaryCapture) : await ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture);
+      const reader = push && built.digest ? new RegistryReader(
+        new RegistryClient(parseReference(`${request2.registry}@${built.digest}`)),
+        goBinaryCapture
+      ) : await ArchiveReader.read(
+        await services.docker.exportImage(built.imageId ?? name),
+        goBinaryCapture
+      );
       const { measure, analysis } = await measureOne(reader, platform2);
       platforms.push(measure);
       analyses.set(platform2, analysis);
@@ -88510,7 +89049,20 @@ async function runGate(inputs, context3, services) {
   );
   const baseline = await phase("baseline", () => getBaseline(inputs, context3, services, strategy, request2));
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
-  const comparison = compareImages(head.measure, baseline.image?.measure ?? null, baseline.reason ?? void 0);
+  const explanations = await phase(
+    "explain",
+    async () => explainImages(
+      head,
+      inputs.image ? null : await readFile3(inputs.file, "utf8").catch(() => null),
+      baseline,
+      inputs.target
+    )
+  );
+  const comparison = compareImages(
+    head.measure,
+    baseline.image?.measure ?? null,
+    baseline.reason ?? void 0
+  );
   const decision = decide(comparison, {
     maxIncrease: inputs.maxIncrease,
     maxIncreasePercent: inputs.maxIncreasePercent,
@@ -88534,6 +89086,7 @@ async function runGate(inputs, context3, services) {
   for (const v of decision.violations) (decision.verdict === "warn" ? log.warning : log.info)(v.message);
   return {
     report,
+    explanations,
     markdown,
     decision,
     reportPath,
@@ -88546,6 +89099,23 @@ async function runGate(inputs, context3, services) {
       delta: h?.delta != null ? String(h.delta) : ""
     }
   };
+}
+function explainImages(head, headDockerfile, baseline, target) {
+  const side2 = (image, dockerfile, platform2) => {
+    const measure = image.measure.platforms.find((p) => p.platform === platform2);
+    const analysis = image.analyses.get(platform2);
+    if (!measure || !analysis) return null;
+    const own = dockerfile === null ? null : finalStageLayerCount(dockerfile, target);
+    return {
+      measure,
+      analysis,
+      baseImageLayers: own === null ? null : Math.max(0, measure.layers.length - own)
+    };
+  };
+  return head.measure.platforms.map((p) => {
+    const base = baseline.image ? side2(baseline.image, baseline.dockerfile, p.platform) : null;
+    return explainPlatform(side2(head, headDockerfile, p.platform), base);
+  });
 }
 function imageServices(services) {
   const { log } = services;
@@ -88560,27 +89130,20 @@ function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
 async function getBaseline(inputs, context3, services, strategy, request2) {
-  if (inputs.baseline === "none") return { image: null, reason: "`baseline: none` was set" };
+  const none = (reason) => ({ image: null, reason, dockerfile: null });
+  if (inputs.baseline === "none") return none("`baseline: none` was set");
   if (inputs.baseline === "image") {
     try {
-      return {
-        image: await measureExisting(inputs.baseImage, inputs.platforms, services.docker),
-        reason: null
-      };
+      const image = await measureExisting(inputs.baseImage, inputs.platforms, services.docker);
+      return { image, reason: null, dockerfile: null };
     } catch (error2) {
-      return {
-        image: null,
-        reason: `base image ${inputs.baseImage} could not be measured: ${error2.message}`
-      };
+      return none(`base image ${inputs.baseImage} could not be measured: ${error2.message}`);
     }
   }
   const baseSha = context3.pullRequest?.baseSha;
   const baseRef = inputs.baseRef ?? void 0;
   if (!baseSha && !baseRef) {
-    return {
-      image: null,
-      reason: "this is not a pull request and `base-ref` is not set, so there is no base to build"
-    };
+    return none("this is not a pull request and `base-ref` is not set, so there is no base to build");
   }
   let sha;
   try {
@@ -88591,24 +89154,25 @@ async function getBaseline(inputs, context3, services, strategy, request2) {
     sha = found.sha;
     services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
   } catch (error2) {
-    return { image: null, reason: `the base commit could not be found: ${error2.message}` };
+    return none(`the base commit could not be found: ${error2.message}`);
   }
   const dockerfile = relative2(context3.workspace, inputs.file);
   if (!await services.git.fileExistsAtCommit(context3.workspace, sha, dockerfile)) {
-    return { image: null, reason: `the base commit ${sha.slice(0, 7)} has no ${dockerfile}` };
+    return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
   }
   try {
-    const image = await services.git.withBaseWorktree(
-      context3.workspace,
-      sha,
-      (dir) => buildAndMeasure(request2("base", dir, `base (${sha.slice(0, 7)})`), strategy, imageServices(services))
-    );
-    return { image, reason: null };
+    let text2 = null;
+    const image = await services.git.withBaseWorktree(context3.workspace, sha, async (dir) => {
+      const built = request2("base", dir, `base (${sha.slice(0, 7)})`);
+      text2 = await readFile3(built.file, "utf8").catch(() => null);
+      return buildAndMeasure(built, strategy, imageServices(services));
+    });
+    return { image, reason: null, dockerfile: text2 };
   } catch (error2) {
     if (error2 instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:
 ${error2.tail}`);
-      return { image: null, reason: `the base commit ${sha.slice(0, 7)} failed to build (see the log)` };
+      return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error2;
   }

@@ -7,8 +7,8 @@ import type { BuildOutput, BuildSpec } from '../buildx/argv.js';
 import type { Buildx } from '../buildx/buildx.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
-import { ArchiveReader } from '../measure/archive-reader.js';
 import { goBinaryCapture } from '../explain/binary-capture.js';
+import { ArchiveReader } from '../measure/archive-reader.js';
 import {
   type ImageReader,
   type LayerAnalysis,
@@ -99,7 +99,12 @@ export async function buildAndMeasure(
         spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'),
         services.log,
       );
-      return measureImage(new OciDirReader(layout, goBinaryCapture), request.platforms, request.label, 'build');
+      return measureImage(
+        new OciDirReader(layout, goBinaryCapture),
+        request.platforms,
+        request.label,
+        'build',
+      );
     }
 
     const platforms: PlatformMeasure[] = [];
@@ -115,8 +120,14 @@ export async function buildAndMeasure(
       );
       const reader =
         push && built.digest
-          ? new RegistryReader(new RegistryClient(parseReference(`${request.registry}@${built.digest}`)), goBinaryCapture)
-          : await ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture);
+          ? new RegistryReader(
+              new RegistryClient(parseReference(`${request.registry}@${built.digest}`)),
+              goBinaryCapture,
+            )
+          : await ArchiveReader.read(
+              await services.docker.exportImage(built.imageId ?? name),
+              goBinaryCapture,
+            );
       const { measure, analysis } = await measureOne(reader, platform);
       platforms.push(measure);
       analyses.set(platform, analysis);

@@ -1,6 +1,6 @@
 // The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
 // report. The action and the CLI both call runGate; neither decides anything on its own.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx } from '../buildx/buildx.js';
@@ -8,6 +8,8 @@ import { compareImages } from '../core/compare.js';
 import type { Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
+import { finalStageLayerCount } from '../explain/dockerfile.js';
+import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../explain/explain.js';
 import type { BaselineGit } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
@@ -57,6 +59,7 @@ export interface GateContext {
 
 export interface GateResult {
   report: Report;
+  explanations: PlatformExplanation[];
   markdown: string;
   decision: Decision;
   reportPath: string | null;
@@ -70,6 +73,8 @@ export class GateRefusedError extends Error {}
 interface Baseline {
   image: MeasuredImage | null;
   reason: string | null;
+  /** The base commit's Dockerfile, to tell its base-image layers from its own. */
+  dockerfile: string | null;
 }
 
 export async function runGate(
@@ -135,7 +140,19 @@ export async function runGate(
   const baseline = await phase('baseline', () => getBaseline(inputs, context, services, strategy, request));
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
 
-  const comparison = compareImages(head.measure, baseline.image?.measure ?? null, baseline.reason ?? undefined);
+  const explanations = await phase('explain', async () =>
+    explainImages(
+      head,
+      inputs.image ? null : await readFile(inputs.file, 'utf8').catch(() => null),
+      baseline,
+      inputs.target,
+    ),
+  );
+  const comparison = compareImages(
+    head.measure,
+    baseline.image?.measure ?? null,
+    baseline.reason ?? undefined,
+  );
   const decision = decide(comparison, {
     maxIncrease: inputs.maxIncrease,
     maxIncreasePercent: inputs.maxIncreasePercent,
@@ -165,6 +182,7 @@ export async function runGate(
   for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
   return {
     report,
+    explanations,
     markdown,
     decision,
     reportPath,
@@ -177,6 +195,30 @@ export async function runGate(
       delta: h?.delta != null ? String(h.delta) : '',
     },
   };
+}
+
+/** Explains each head platform, against the same platform of the base when there is one. */
+function explainImages(
+  head: MeasuredImage,
+  headDockerfile: string | null,
+  baseline: Baseline,
+  target: string | null,
+): PlatformExplanation[] {
+  const side = (image: MeasuredImage, dockerfile: string | null, platform: string): ExplainSide | null => {
+    const measure = image.measure.platforms.find((p) => p.platform === platform);
+    const analysis = image.analyses.get(platform);
+    if (!measure || !analysis) return null;
+    const own = dockerfile === null ? null : finalStageLayerCount(dockerfile, target);
+    return {
+      measure,
+      analysis,
+      baseImageLayers: own === null ? null : Math.max(0, measure.layers.length - own),
+    };
+  };
+  return head.measure.platforms.map((p) => {
+    const base = baseline.image ? side(baseline.image, baseline.dockerfile, p.platform) : null;
+    return explainPlatform(side(head, headDockerfile, p.platform)!, base);
+  });
 }
 
 function imageServices(services: GateServices): ImageServices {
@@ -202,28 +244,21 @@ async function getBaseline(
   strategy: BuildStrategy | null,
   request: (role: 'base', root: string, label: string) => BuildRequest,
 ): Promise<Baseline> {
-  if (inputs.baseline === 'none') return { image: null, reason: '`baseline: none` was set' };
+  const none = (reason: string): Baseline => ({ image: null, reason, dockerfile: null });
+  if (inputs.baseline === 'none') return none('`baseline: none` was set');
   if (inputs.baseline === 'image') {
     try {
-      return {
-        image: await measureExisting(inputs.baseImage!, inputs.platforms, services.docker),
-        reason: null,
-      };
+      const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker);
+      return { image, reason: null, dockerfile: null };
     } catch (error) {
-      return {
-        image: null,
-        reason: `base image ${inputs.baseImage} could not be measured: ${(error as Error).message}`,
-      };
+      return none(`base image ${inputs.baseImage} could not be measured: ${(error as Error).message}`);
     }
   }
 
   const baseSha = context.pullRequest?.baseSha;
   const baseRef = inputs.baseRef ?? undefined;
   if (!baseSha && !baseRef) {
-    return {
-      image: null,
-      reason: 'this is not a pull request and `base-ref` is not set, so there is no base to build',
-    };
+    return none('this is not a pull request and `base-ref` is not set, so there is no base to build');
   }
   let sha: string;
   try {
@@ -234,21 +269,24 @@ async function getBaseline(
     sha = found.sha;
     services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
   } catch (error) {
-    return { image: null, reason: `the base commit could not be found: ${(error as Error).message}` };
+    return none(`the base commit could not be found: ${(error as Error).message}`);
   }
   const dockerfile = relative(context.workspace, inputs.file);
   if (!(await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile))) {
-    return { image: null, reason: `the base commit ${sha.slice(0, 7)} has no ${dockerfile}` };
+    return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
   }
   try {
-    const image = await services.git.withBaseWorktree(context.workspace, sha, (dir) =>
-      buildAndMeasure(request('base', dir, `base (${sha.slice(0, 7)})`), strategy!, imageServices(services)),
-    );
-    return { image, reason: null };
+    let text: string | null = null;
+    const image = await services.git.withBaseWorktree(context.workspace, sha, async (dir) => {
+      const built = request('base', dir, `base (${sha.slice(0, 7)})`);
+      text = await readFile(built.file, 'utf8').catch(() => null);
+      return buildAndMeasure(built, strategy!, imageServices(services));
+    });
+    return { image, reason: null, dockerfile: text };
   } catch (error) {
     if (error instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
-      return { image: null, reason: `the base commit ${sha.slice(0, 7)} failed to build (see the log)` };
+      return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error;
   }

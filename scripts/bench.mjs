@@ -1,0 +1,264 @@
+// `npm run bench`: how fast and how lean the analysis of a large image is, against the floor of
+// streaming the same image out of Docker. Prints figures; asserts nothing.
+//   node scripts/bench.mjs [--runs N] [--rebuild] [--no-oci] [--no-diagnostics] [--json FILE]
+// Needs the Docker daemon (containerd image store) and the base image localhost:5000/isg/busybox:1.
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { ensureImage, GO_BINARIES, IMAGE_TAG } from './bench/image.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at >= 0 && args[at + 1] ? args[at + 1] : fallback;
+};
+const runs = Math.max(1, Number(option('--runs', '3')));
+const log = (message) => process.stderr.write(`[bench] ${message}\n`);
+
+const TARGETS = { ratio: 1.5, rssBytes: 300e6, goBinaryMs: 1000 };
+
+/** Bundles the TypeScript children (and the byte formatter) into a temp dir, as scripts/build.mjs does. */
+async function bundle(outdir) {
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: {
+      analyse: 'scripts/bench/analyse.ts',
+      children: 'scripts/bench/children.ts',
+      format: 'scripts/bench/format.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'esm',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    banner: {
+      js: [
+        "import { createRequire as __isgRequire } from 'node:module';",
+        'const require = __isgRequire(import.meta.url);',
+        'const __filename = import.meta.filename;',
+        'const __dirname = import.meta.dirname;',
+      ].join('\n'),
+    },
+    external: ['cpu-features', '*.node'],
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+}
+
+/** Runs a bundled child to completion and parses the JSON line it prints. */
+function child(script, childArgs, extraNodeArgs = []) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [...extraNodeArgs, script, ...childArgs], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    proc.on('error', reject);
+    proc.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${script} ${childArgs.join(' ')} exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()));
+    });
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** `docker save IMAGE > /dev/null`, timed from spawn to exit. */
+function dockerSave(image) {
+  const devNull = openSync('/dev/null', 'w');
+  try {
+    const start = performance.now();
+    const result = spawnSync('docker', ['save', image], { stdio: ['ignore', devNull, 'inherit'] });
+    const ms = performance.now() - start;
+    if (result.status !== 0) throw new Error(`docker save ${image} failed with status ${result.status}`);
+    return ms;
+  } finally {
+    closeSync(devNull);
+  }
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const millis = (ms) => `${Math.round(ms)} ms`;
+
+function table(rows) {
+  const header = ['Measure', 'Figure', 'Target', 'Met'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i] ?? '').length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c ?? '').padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+const met = (ok) => (ok ? 'yes' : 'NO');
+
+async function main() {
+  const work = mkdtempSync(join(tmpdir(), 'isg-bench-run-'));
+  try {
+    await bundle(work);
+    const analyse = join(work, 'analyse.mjs');
+    const children = join(work, 'children.mjs');
+    const { formatBytes } = await import(pathToFileURL(join(work, 'format.mjs')).href);
+
+    const { ociDir } = ensureImage({ rebuild: flag('--rebuild'), oci: !flag('--no-oci'), log });
+
+    // Warm the page cache and the daemon once, so every run sees the same state.
+    log('warming up: one docker save');
+    dockerSave(IMAGE_TAG);
+
+    log(`floor: docker save ${IMAGE_TAG} > /dev/null, ${runs + 2} runs`);
+    const saveMs = [];
+    for (let i = 0; i < runs + 2; i++) saveMs.push(dockerSave(IMAGE_TAG));
+
+    log(`analysis through the Engine API export, ${runs} runs`);
+    const exportRuns = [];
+    for (let i = 0; i < runs; i++) exportRuns.push(await child(analyse, ['export', IMAGE_TAG]));
+
+    const ociRuns = [];
+    if (!flag('--no-oci') && existsSync(join(ociDir, 'index.json'))) {
+      log(`analysis of the OCI layout ${ociDir}, ${runs} runs`);
+      for (let i = 0; i < runs; i++) ociRuns.push(await child(analyse, ['oci', ociDir]));
+    }
+
+    const diagnostics = {};
+    if (!flag('--no-diagnostics')) {
+      log('diagnostics: export drained by Node; layers gunzipped from the OCI layout');
+      const drains = [];
+      for (let i = 0; i < runs; i++) drains.push(await child(children, ['drain', IMAGE_TAG]));
+      diagnostics.drainMs = median(drains.map((d) => d.ms));
+      diagnostics.drainBytes = drains[0].bytes;
+      if (ociRuns.length > 0) {
+        const gunzips = [];
+        for (let i = 0; i < runs; i++) gunzips.push(await child(children, ['gunzip', ociDir]));
+        diagnostics.gunzipMs = median(gunzips.map((d) => d.ms));
+        diagnostics.gunzipBytes = gunzips[0].bytes;
+      }
+    }
+
+    log('Go binary doctor on single binaries');
+    const goRuns = [];
+    for (const file of GO_BINARIES) goRuns.push({ file, ...(await child(analyse, ['gobinary', file, '5'])) });
+
+    const floor = median(saveMs);
+    const exportMs = median(exportRuns.map((r) => r.ms));
+    const exportRss = Math.max(...exportRuns.map((r) => r.maxRssBytes));
+    const s = exportRuns[0].summary;
+    const rows = [
+      ['Image', IMAGE_TAG, '', ''],
+      [
+        'Image: layers / entries / final files',
+        `${s.layers} layers, ${s.entries} tar entries, ${s.finalFiles} files in the final filesystem`,
+        '>= 5 layers, thousands of files',
+        met(s.layers >= 5 && s.finalFiles >= 1000),
+      ],
+      [
+        'Image: uncompressed / compressed',
+        `${formatBytes(s.uncompressedBytes)} uncompressed (${formatBytes(s.tarBytes)} of tar), ${formatBytes(s.compressedBytes)} compressed`,
+        '>= 1 GiB uncompressed',
+        met(s.uncompressedBytes >= 2 ** 30),
+      ],
+      [
+        'Image: wasted bytes / efficiency',
+        `${formatBytes(s.wastedBytes)} in ${s.wastedFiles} files, dive efficiency ${(s.efficiency * 100).toFixed(1)}%`,
+        '',
+        '',
+      ],
+      [
+        'Image: Go binaries inspected',
+        s.goBinaries.map((b) => `${b.path} (${formatBytes(b.size)}, ${b.functions} funcs)`).join(', '),
+        '',
+        '',
+      ],
+      [
+        'Floor: docker save IMAGE > /dev/null',
+        `${seconds(floor)} (median of ${saveMs.length}: ${saveMs.map(seconds).join(', ')})`,
+        '',
+        '',
+      ],
+      [
+        'Analysis via Engine API export',
+        `${seconds(exportMs)} (median of ${runs}: ${exportRuns.map((r) => seconds(r.ms)).join(', ')})`,
+        `<= ${seconds(floor * TARGETS.ratio)}`,
+        met(exportMs <= floor * TARGETS.ratio),
+      ],
+      [
+        'Ratio analysis / floor',
+        `${(exportMs / floor).toFixed(2)}x`,
+        `<= ${TARGETS.ratio}x`,
+        met(exportMs / floor <= TARGETS.ratio),
+      ],
+      [
+        'Peak RSS of the analysis (export)',
+        `${formatBytes(exportRss)} (max of ${runs})`,
+        `< ${formatBytes(TARGETS.rssBytes)}`,
+        met(exportRss < TARGETS.rssBytes),
+      ],
+    ];
+    if (ociRuns.length > 0) {
+      const ociMs = median(ociRuns.map((r) => r.ms));
+      const ociRss = Math.max(...ociRuns.map((r) => r.maxRssBytes));
+      rows.push(
+        [
+          'Analysis via OCI layout on disk',
+          `${seconds(ociMs)} (median of ${runs}: ${ociRuns.map((r) => seconds(r.ms)).join(', ')}), ${(ociMs / floor).toFixed(2)}x the floor`,
+          '',
+          '',
+        ],
+        ['Peak RSS of the analysis (OCI layout)', `${formatBytes(ociRss)} (max of ${runs})`, `< ${formatBytes(TARGETS.rssBytes)}`, met(ociRss < TARGETS.rssBytes)],
+      );
+    }
+    if (diagnostics.drainMs !== undefined) {
+      rows.push([
+        'Diagnostic: export drained by Node, no analysis',
+        `${seconds(diagnostics.drainMs)} for ${formatBytes(diagnostics.drainBytes)} (median of ${runs})`,
+        '',
+        '',
+      ]);
+    }
+    if (diagnostics.gunzipMs !== undefined) {
+      rows.push([
+        'Diagnostic: layers gunzipped one by one, no analysis',
+        `${seconds(diagnostics.gunzipMs)} for ${formatBytes(diagnostics.gunzipBytes)} of tar (median of ${runs})`,
+        '',
+        '',
+      ]);
+    }
+    for (const go of goRuns) {
+      const name = go.file;
+      const med = median(go.repeatedMs);
+      rows.push(
+        [
+          `Go doctor: ${name}, first call`,
+          `${millis(go.firstMs)} (${formatBytes(go.fileBytes)}, ${go.functions} functions, ${go.modules} modules)`,
+          go.fileBytes >= 50e6 ? `< ${millis(TARGETS.goBinaryMs)}` : '',
+          go.fileBytes >= 50e6 ? met(go.firstMs < TARGETS.goBinaryMs) : '',
+        ],
+        [
+          `Go doctor: ${name}, repeated`,
+          `${millis(med)} median of ${go.repeatedMs.length} with attribution; ${millis(median(go.readOnlyMs))} without`,
+          go.fileBytes >= 50e6 ? `< ${millis(TARGETS.goBinaryMs)}` : '',
+          go.fileBytes >= 50e6 ? met(med < TARGETS.goBinaryMs) : '',
+        ],
+      );
+    }
+    process.stdout.write(`\nimage-size-gate benchmark (node ${process.version}, ${new Date().toISOString()})\n\n`);
+    process.stdout.write(`${table(rows)}\n`);
+    const jsonOut = option('--json', null);
+    if (jsonOut) {
+      writeFileSync(jsonOut, JSON.stringify({ saveMs, exportRuns, ociRuns, diagnostics, goRuns }, null, 2));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+await main();

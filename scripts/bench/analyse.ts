@@ -1,0 +1,94 @@
+// The benchmark's child process: one measurement per process, so its peak RSS is that measurement's
+// alone. Bundled on the fly by scripts/bench.mjs. Prints one JSON line on stdout.
+//   analyse export IMAGE        full analysis through the Engine API export
+//   analyse oci DIR             full analysis of an OCI layout on disk
+//   analyse gobinary FILE RUNS  the Go binary doctor on one file, first call and repeated calls
+import { readFileSync } from 'node:fs';
+import { analyzeGoBinary } from '../../src/analysis/gobinary/index.js';
+import { DockerodeEngine } from '../../src/docker/engine.js';
+import { goBinaryCapture } from '../../src/explain/binary-capture.js';
+import { ArchiveReader } from '../../src/measure/archive-reader.js';
+import { type ImageReader, type MeasuredImage, measureImage } from '../../src/measure/image-reader.js';
+import { OciDirReader } from '../../src/measure/oci-dir-reader.js';
+
+const PLATFORM = 'linux/amd64';
+
+function summary(measured: MeasuredImage) {
+  const platform = measured.measure.platforms[0]!;
+  const analysis = measured.analyses.get(PLATFORM)!;
+  return {
+    layers: platform.layers.length,
+    compressedBytes: platform.sizes.compressed,
+    uncompressedBytes: platform.sizes.uncompressed,
+    tarBytes: analysis.layers.reduce((n, l) => n + l.tarBytes, 0),
+    entries: analysis.layers.reduce((n, l) => n + l.entries, 0),
+    finalFiles: analysis.totals.files,
+    finalBytes: analysis.totals.bytes,
+    wastedBytes: analysis.wasted.bytes,
+    wastedFiles: analysis.wasted.files,
+    efficiency: analysis.efficiency.score,
+    goBinaries: analysis.captured.map((c) => ({
+      path: c.path,
+      size: c.size,
+      kind: c.value.kind,
+      functions: c.value.kind === 'go' ? (c.value.attribution?.functions ?? 0) : 0,
+      modules: c.value.kind === 'go' ? (c.value.attribution?.modules.length ?? 0) : 0,
+    })),
+  };
+}
+
+async function analyseImage(open: () => Promise<ImageReader>, ref: string, source: 'docker' | 'oci-layout') {
+  const start = performance.now();
+  const reader = await open();
+  const measured = await measureImage(reader, [PLATFORM], ref, source);
+  const ms = performance.now() - start;
+  return { ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, summary: summary(measured) };
+}
+
+function analyseGoBinary(file: string, runs: number) {
+  const bytes = readFileSync(file);
+  const time = (attributeModules: boolean) => {
+    const start = performance.now();
+    const report = analyzeGoBinary(bytes, { attributeModules });
+    return { ms: performance.now() - start, report };
+  };
+  const first = time(true);
+  if (first.report.kind !== 'go' || !first.report.attribution) {
+    throw new Error(`${file}: no attribution (${first.report.kind})`);
+  }
+  const repeated: number[] = [];
+  for (let i = 0; i < runs; i++) repeated.push(time(true).ms);
+  const readOnly: number[] = [];
+  for (let i = 0; i < runs; i++) readOnly.push(time(false).ms);
+  return {
+    fileBytes: bytes.length,
+    functions: first.report.attribution.functions,
+    modules: first.report.attribution.modules.length,
+    attributedBytes: first.report.attribution.attributedBytes,
+    firstMs: first.ms,
+    repeatedMs: repeated,
+    readOnlyMs: readOnly,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
+}
+
+async function main(): Promise<unknown> {
+  const [mode, target, runs] = process.argv.slice(2);
+  if (!target) throw new Error('usage: analyse export IMAGE | oci DIR | gobinary FILE RUNS');
+  switch (mode) {
+    case 'export':
+      return analyseImage(
+        async () => ArchiveReader.read(await new DockerodeEngine().exportImage(target), goBinaryCapture),
+        target,
+        'docker',
+      );
+    case 'oci':
+      return analyseImage(async () => new OciDirReader(target, goBinaryCapture), target, 'oci-layout');
+    case 'gobinary':
+      return analyseGoBinary(target, Number(runs ?? 5));
+    default:
+      throw new Error(`unknown mode ${mode}`);
+  }
+}
+
+process.stdout.write(`${JSON.stringify(await main())}\n`);
