@@ -2,13 +2,9 @@
 // `image-size-gate`: the same gate as the action, run locally before pushing. Flags share the action's
 // input names. Prints a table, writes the JSON report and the markdown when asked, exits 1 on fail.
 import { parseArgs } from 'node:util';
-import { DockerBuildx } from './buildx/buildx.js';
 import { runDemo } from './demo/demo.js';
-import { DockerodeEngine } from './docker/engine.js';
-import { runGate } from './gate/run-gate.js';
-import { baselineGit } from './git/baseline.js';
+import { runLocalGate } from './gate/local.js';
 import { INPUT_NAMES, InputError, type InputName, parseInputs } from './inputs/inputs.js';
-import { renderTerminal } from './report/terminal.js';
 
 /** Inputs that only make sense inside GitHub Actions. */
 const ACTION_ONLY: readonly InputName[] = [
@@ -52,27 +48,11 @@ async function main(argv: string[]): Promise<number> {
     },
     { workspace, eventBaseRef: null },
   );
-  const err = (line: string) => process.stderr.write(`${line}\n`);
-  const result = await runGate(
-    { ...inputs, comment: false, summary: false },
-    { eventName: 'local', workspace, pullRequest: null, defaultReportFile: null },
-    {
-      buildx: new DockerBuildx(),
-      docker: new DockerodeEngine(),
-      git: baselineGit(),
-      comments: null,
-      summary: null,
-      log: {
-        info: (line) => (line.startsWith('[phase]') || flags.verbose ? err(line) : undefined),
-        warning: (line) => err(`warning: ${line}`),
-        detail: (line) => (flags.verbose ? err(line) : undefined),
-        group: () => {},
-      },
-    },
-  );
-  process.stdout.write(`${renderTerminal(result.report, { color: process.stdout.isTTY === true })}\n`);
-  if (result.reportPath) err(`report: ${result.reportPath}`);
-  if (inputs.markdownFile) err(`markdown: ${inputs.markdownFile}`);
+  const result = await runLocalGate(inputs, {
+    workspace,
+    defaultReportFile: null,
+    verbose: flags.verbose === true,
+  });
   return result.decision.verdict === 'fail' ? 1 : 0;
 }
 

@@ -7,14 +7,19 @@ export type BuildOutput =
   /** An image in the daemon's store (classic store: one platform per build), optionally pushed too. */
   | { kind: 'image'; name: string; push: boolean };
 
-export interface BuildSpec {
+/** What a build is made of, as the user chose it (the action's inputs, the CLI's flags). */
+export interface BuildOptions {
   context: string;
   file: string;
   target: string | null;
   buildArgs: Record<string, string>;
+  /** Raw `--secret` specs; never logged. */
   secrets: string[];
   platforms: Platform[];
   builder: string | null;
+}
+
+export interface BuildSpec extends BuildOptions {
   output: BuildOutput;
   metadataFile: string;
   iidFile: string | null;

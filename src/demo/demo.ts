@@ -6,12 +6,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DockerBuildx } from '../buildx/buildx.js';
-import { DockerodeEngine } from '../docker/engine.js';
-import { runGate } from '../gate/run-gate.js';
-import { baselineGit } from '../git/baseline.js';
+import { runLocalGate } from '../gate/local.js';
 import { parseInputs } from '../inputs/inputs.js';
-import { renderTerminal } from '../report/terminal.js';
 
 /** The example service ships in the package next to dist/. */
 export function exampleDir(): string {
@@ -75,26 +71,11 @@ export async function runDemo(argv: string[]): Promise<number> {
     { workspace: dir, eventBaseRef: null },
   );
   const reportFile = join(dir, '.image-size-gate', 'report.json');
-  const result = await runGate(
-    { ...inputs, markdownFile: join(dir, '.image-size-gate', 'report.md') },
-    { eventName: 'local', workspace: dir, pullRequest: null, defaultReportFile: reportFile },
-    {
-      buildx: new DockerBuildx(),
-      docker: new DockerodeEngine(),
-      git: baselineGit(),
-      comments: null,
-      summary: null,
-      log: {
-        info: (line) =>
-          line.startsWith('[phase]') || line.startsWith('base commit') ? say(line) : undefined,
-        warning: (line) => say(`warning: ${line}`),
-        detail: (line) => (values.verbose ? say(line) : undefined),
-        group: () => {},
-      },
-    },
+  const markdownFile = join(dir, '.image-size-gate', 'report.md');
+  const result = await runLocalGate(
+    { ...inputs, markdownFile },
+    { workspace: dir, defaultReportFile: reportFile, verbose: values.verbose === true },
   );
-  process.stdout.write(`${renderTerminal(result.report, { color: process.stdout.isTTY === true })}\n`);
-  say(`demo: JSON report ${reportFile}; markdown ${join(dir, '.image-size-gate', 'report.md')}`);
   if (result.decision.verdict !== 'fail') {
     say(`demo: expected the bloated head to fail max-increase 5MB, got "${result.decision.verdict}"`);
     return 1;

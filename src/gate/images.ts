@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BuildOutput, BuildSpec } from '../buildx/argv.js';
+import type { BuildOptions, BuildOutput, BuildSpec } from '../buildx/argv.js';
 import type { Buildx } from '../buildx/buildx.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
@@ -24,15 +24,8 @@ import { namesRegistry, parseReference } from '../registry/reference.js';
 
 export type Role = 'head' | 'base';
 
-export interface BuildRequest {
+export interface BuildRequest extends BuildOptions {
   role: Role;
-  context: string;
-  file: string;
-  target: string | null;
-  buildArgs: Record<string, string>;
-  secrets: string[];
-  platforms: Platform[];
-  builder: string | null;
   /** Repository to push classic-store builds to, for exact compressed sizes. */
   registry: string | null;
   /** Human name for the report, e.g. "head (a1b2c3d)". */
@@ -80,14 +73,10 @@ export async function buildAndMeasure(
   services: ImageServices,
 ): Promise<MeasuredImage> {
   return withTempDir(async (dir) => {
+    const { role: _role, registry: _registry, label: _label, ...options } = request;
     const spec = (platforms: Platform[], output: BuildOutput, name: string): BuildSpec => ({
-      context: request.context,
-      file: request.file,
-      target: request.target,
-      buildArgs: request.buildArgs,
-      secrets: request.secrets,
+      ...options,
       platforms,
-      builder: request.builder,
       output,
       metadataFile: join(dir, `${name}.metadata.json`),
       iidFile: output.kind === 'image' ? join(dir, `${name}.iid`) : null,

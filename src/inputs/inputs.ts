@@ -2,21 +2,14 @@
 // Errors name the input and say how to fix it.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { BuildOptions } from '../buildx/argv.js';
 import type { GateMode, Platform, SizeBasis } from '../core/model.js';
 import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
 
 export type BaselineMode = 'build' | 'image' | 'none';
 export type { GateMode };
 
-export interface Inputs {
-  context: string;
-  file: string;
-  target: string | null;
-  buildArgs: Record<string, string>;
-  /** Raw `--secret` specs; never logged. */
-  secrets: string[];
-  platforms: Platform[];
-  builder: string | null;
+export interface Inputs extends BuildOptions {
   /** Measure this image instead of building the head. */
   image: string | null;
   baseImage: string | null;

@@ -15,6 +15,7 @@ import type {
   Verdict,
   Violation,
 } from '../core/model.js';
+import type { PlatformExplanation } from '../explain/explain.js';
 
 /** Bump on any change that is not purely additive, and update schema/report.schema.json with it. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -45,6 +46,8 @@ export interface PlatformReport {
   percent: Percentages | null;
   layers: LayerComparison[];
   violations: Violation[];
+  /** Why the head is the size it is and why it grew (file bytes: the uncompressed basis); null when not explained. */
+  explanation: PlatformExplanation | null;
 }
 
 export interface Report {
@@ -70,6 +73,8 @@ export interface ReportInput {
   tool: { name: string; version: string };
   timings?: Record<string, number>;
   generatedAt?: Date;
+  /** One per head platform (explainPlatform's result), matched to the report's platforms by name. */
+  explanations?: readonly PlatformExplanation[];
 }
 
 function summary(measure: PlatformMeasure | null): PlatformSummary | null {
@@ -107,6 +112,7 @@ export function buildReport(input: ReportInput): Report {
       percent: p.percent,
       layers: p.layers,
       violations: decision.violations.filter((v) => v.platform === p.platform),
+      explanation: input.explanations?.find((e) => e.platform === p.platform) ?? null,
     })),
     timings: { ...(input.timings ?? {}) },
   };

@@ -132,6 +132,11 @@ function table(header: readonly string[], align: readonly string[], rows: readon
   return [line(header), line(align), ...rows.map(line)].join('\n');
 }
 
+/** The characters a section adds to the body: its rendering and the blank line before it. */
+export function markdownSectionLength(section: MarkdownSection): number {
+  return renderSection(section).length + 2;
+}
+
 function renderSection(section: MarkdownSection): string {
   const heading = escapeMarkdown(section.heading);
   if (section.collapsed) {

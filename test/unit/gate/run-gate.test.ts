@@ -424,12 +424,13 @@ describe('runGate', () => {
     });
     const result = await g.run();
 
-    expect(result.report.timings).toEqual({ preflight: 30, head: 1_200, baseline: 800 });
-    expect(Object.keys(result.report.timings)).toEqual(['preflight', 'head', 'baseline']);
+    expect(result.report.timings).toEqual({ preflight: 30, head: 1_200, baseline: 800, explain: 0 });
+    expect(Object.keys(result.report.timings)).toEqual(['preflight', 'head', 'baseline', 'explain']);
     expect(g.log.infos.filter((line) => line.startsWith('[phase]'))).toEqual([
       '[phase] preflight: 0.03 s',
       '[phase] head: 1.20 s',
       '[phase] baseline: 0.80 s',
+      '[phase] explain: 0.00 s',
     ]);
     const onDisk = JSON.parse(await readFile(result.reportPath!, 'utf8'));
     expect(onDisk.timings).toEqual(result.report.timings);

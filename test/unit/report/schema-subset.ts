@@ -15,6 +15,7 @@ const ASSERTIONS = new Set([
   'items',
   'minItems',
   'minimum',
+  'maximum',
   'pattern',
   'anyOf',
   '$ref',
@@ -73,6 +74,9 @@ export function validate(root: Schema, value: unknown): string[] {
     }
     if (typeof v === 'number' && typeof schema.minimum === 'number' && v < schema.minimum) {
       errors.push(`${at}: ${v} is below ${schema.minimum}`);
+    }
+    if (typeof v === 'number' && typeof schema.maximum === 'number' && v > schema.maximum) {
+      errors.push(`${at}: ${v} is above ${schema.maximum}`);
     }
     if (
       typeof v === 'string' &&
