@@ -4133,7 +4133,7 @@ var require_bcrypt_pbkdf = __commonJS({
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count2, origkeylen = keylen;
       if (rounds < 1)
         return -1;
       if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
@@ -4143,11 +4143,11 @@ var require_bcrypt_pbkdf = __commonJS({
       for (i = 0; i < saltlen; i++)
         countsalt[i] = salt[i];
       crypto_hash_sha512(sha2pass, pass, passlen);
-      for (count = 1; keylen > 0; count++) {
-        countsalt[saltlen + 0] = count >>> 24;
-        countsalt[saltlen + 1] = count >>> 16;
-        countsalt[saltlen + 2] = count >>> 8;
-        countsalt[saltlen + 3] = count;
+      for (count2 = 1; keylen > 0; count2++) {
+        countsalt[saltlen + 0] = count2 >>> 24;
+        countsalt[saltlen + 1] = count2 >>> 16;
+        countsalt[saltlen + 2] = count2 >>> 8;
+        countsalt[saltlen + 3] = count2;
         crypto_hash_sha512(sha2salt, countsalt, saltlen + 4);
         bcrypt_hash(sha2pass, sha2salt, tmpout);
         for (i = out.byteLength; i--; )
@@ -4160,7 +4160,7 @@ var require_bcrypt_pbkdf = __commonJS({
         }
         amt = Math.min(amt, keylen);
         for (i = 0; i < amt; i++) {
-          dest = i * stride + (count - 1);
+          dest = i * stride + (count2 - 1);
           if (dest >= origkeylen)
             break;
           key[dest] = out[i];
@@ -14647,11 +14647,11 @@ var require_SFTP = __commonJS({
             throw new Error("names is not an object or array");
           names = [names];
         }
-        const count = names.length;
+        const count2 = names.length;
         let namesLen = 0;
         let nameAttrs;
         const attrs = [];
-        for (let i = 0; i < count; ++i) {
+        for (let i = 0; i < count2; ++i) {
           const name = names[i];
           const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
           namesLen += 4 + Buffer.byteLength(filename);
@@ -14681,9 +14681,9 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.NAME;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, count, p);
+        writeUInt32BE(buf, count2, p);
         p += 4;
-        for (let i = 0; i < count; ++i) {
+        for (let i = 0; i < count2; ++i) {
           const name = names[i];
           {
             const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
@@ -15176,11 +15176,11 @@ var require_SFTP = __commonJS({
         attrs.mtime = mtime;
       }
       if (flags & ATTR.EXTENDED) {
-        const count = bufferParser.readUInt32BE();
-        if (count === void 0)
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 === void 0)
           return;
         const extended = {};
-        for (let i = 0; i < count; ++i) {
+        for (let i = 0; i < count2; ++i) {
           const type = bufferParser.readString(true);
           const data = bufferParser.readString();
           if (data === void 0)
@@ -15431,10 +15431,10 @@ var require_SFTP = __commonJS({
           req = sftp._requests[reqID];
           delete sftp._requests[reqID];
         }
-        const count = bufferParser.readUInt32BE();
-        if (count !== void 0) {
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 !== void 0) {
           let names = [];
-          for (let i = 0; i < count; ++i) {
+          for (let i = 0; i < count2; ++i) {
             const filename = bufferParser.readString(true);
             const longname = bufferParser.readString(true);
             const attrs = readAttrs(sftp._biOpt);
@@ -21134,13 +21134,13 @@ var require_stream_writable = __commonJS({
         var buffer = new Array(l);
         var holder = state.corkedRequestsFree;
         holder.entry = entry;
-        var count = 0;
+        var count2 = 0;
         var allBuffers = true;
         while (entry) {
-          buffer[count] = entry;
+          buffer[count2] = entry;
           if (!entry.isBuf) allBuffers = false;
           entry = entry.next;
-          count += 1;
+          count2 += 1;
         }
         buffer.allBuffers = allBuffers;
         doWrite(stream, state, true, state.length, buffer, "", holder.finish);
@@ -34578,7 +34578,7 @@ var require_umd = __commonJS({
         };
         LongPrototype.gte = LongPrototype.greaterThanOrEqual;
         LongPrototype.ge = LongPrototype.greaterThanOrEqual;
-        LongPrototype.compare = function compare(other) {
+        LongPrototype.compare = function compare2(other) {
           if (!isLong(other)) other = fromValue(other);
           if (this.eq(other)) return 0;
           var thisNeg = this.isNegative(), otherNeg = other.isNegative();
@@ -46822,13 +46822,13 @@ var require_retrying_call = __commonJS({
         }, retryDelayMs);
       }
       countActiveCalls() {
-        let count = 0;
+        let count2 = 0;
         for (const call of this.underlyingCalls) {
           if ((call === null || call === void 0 ? void 0 : call.state) === "ACTIVE") {
-            count += 1;
+            count2 += 1;
           }
         }
-        return count;
+        return count2;
       }
       handleProcessedStatus(status, callIndex, pushback) {
         var _a, _b, _c;
@@ -52790,13 +52790,13 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         this.weightUpdateTimer = null;
       }
       countChildrenWithState(state) {
-        let count = 0;
+        let count2 = 0;
         for (const entry of this.children.values()) {
           if (entry.child.getConnectivityState() === state) {
-            count += 1;
+            count2 += 1;
           }
         }
-        return count;
+        return count2;
       }
       updateWeight(entry, loadReport) {
         var _a, _b;
@@ -55104,2432 +55104,6 @@ var require_docker = __commonJS({
   }
 });
 
-// node_modules/events-universal/default.js
-var require_default = __commonJS({
-  "node_modules/events-universal/default.js"(exports, module) {
-    module.exports = __require("events");
-  }
-});
-
-// node_modules/fast-fifo/fixed-size.js
-var require_fixed_size = __commonJS({
-  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
-    module.exports = class FixedFIFO {
-      constructor(hwm) {
-        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
-        this.buffer = new Array(hwm);
-        this.mask = hwm - 1;
-        this.top = 0;
-        this.btm = 0;
-        this.next = null;
-      }
-      clear() {
-        this.top = this.btm = 0;
-        this.next = null;
-        this.buffer.fill(void 0);
-      }
-      push(data) {
-        if (this.buffer[this.top] !== void 0) return false;
-        this.buffer[this.top] = data;
-        this.top = this.top + 1 & this.mask;
-        return true;
-      }
-      shift() {
-        const last = this.buffer[this.btm];
-        if (last === void 0) return void 0;
-        this.buffer[this.btm] = void 0;
-        this.btm = this.btm + 1 & this.mask;
-        return last;
-      }
-      peek() {
-        return this.buffer[this.btm];
-      }
-      isEmpty() {
-        return this.buffer[this.btm] === void 0;
-      }
-    };
-  }
-});
-
-// node_modules/fast-fifo/index.js
-var require_fast_fifo = __commonJS({
-  "node_modules/fast-fifo/index.js"(exports, module) {
-    var FixedFIFO = require_fixed_size();
-    module.exports = class FastFIFO {
-      constructor(hwm) {
-        this.hwm = hwm || 16;
-        this.head = new FixedFIFO(this.hwm);
-        this.tail = this.head;
-        this.length = 0;
-      }
-      clear() {
-        this.head = this.tail;
-        this.head.clear();
-        this.length = 0;
-      }
-      push(val) {
-        this.length++;
-        if (!this.head.push(val)) {
-          const prev = this.head;
-          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
-          this.head.push(val);
-        }
-      }
-      shift() {
-        if (this.length !== 0) this.length--;
-        const val = this.tail.shift();
-        if (val === void 0 && this.tail.next) {
-          const next = this.tail.next;
-          this.tail.next = null;
-          this.tail = next;
-          return this.tail.shift();
-        }
-        return val;
-      }
-      peek() {
-        const val = this.tail.peek();
-        if (val === void 0 && this.tail.next) return this.tail.next.peek();
-        return val;
-      }
-      isEmpty() {
-        return this.length === 0;
-      }
-    };
-  }
-});
-
-// node_modules/b4a/index.js
-var require_b4a = __commonJS({
-  "node_modules/b4a/index.js"(exports, module) {
-    function isBuffer(value) {
-      return Buffer.isBuffer(value) || value instanceof Uint8Array;
-    }
-    function isEncoding(encoding) {
-      return Buffer.isEncoding(encoding);
-    }
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
-    }
-    function allocUnsafe(size) {
-      return Buffer.allocUnsafe(size);
-    }
-    function allocUnsafeSlow(size) {
-      return Buffer.allocUnsafeSlow(size);
-    }
-    function byteLength(string, encoding) {
-      return Buffer.byteLength(string, encoding);
-    }
-    function compare(a, b) {
-      return Buffer.compare(a, b);
-    }
-    function concat(buffers, totalLength) {
-      return Buffer.concat(buffers, totalLength);
-    }
-    function copy(source, target, targetStart, start, end) {
-      return toBuffer(source).copy(target, targetStart, start, end);
-    }
-    function equals(a, b) {
-      return toBuffer(a).equals(b);
-    }
-    function fill(buffer, value, offset, end, encoding) {
-      return toBuffer(buffer).fill(value, offset, end, encoding);
-    }
-    function from(value, encodingOrOffset, length) {
-      return Buffer.from(value, encodingOrOffset, length);
-    }
-    function includes(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).includes(value, byteOffset, encoding);
-    }
-    function indexOf(buffer, value, byfeOffset, encoding) {
-      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
-    }
-    function lastIndexOf(buffer, value, byteOffset, encoding) {
-      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
-    }
-    function swap16(buffer) {
-      return toBuffer(buffer).swap16();
-    }
-    function swap32(buffer) {
-      return toBuffer(buffer).swap32();
-    }
-    function swap64(buffer) {
-      return toBuffer(buffer).swap64();
-    }
-    function toBuffer(buffer) {
-      if (Buffer.isBuffer(buffer)) return buffer;
-      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    }
-    function toString(buffer, encoding, start, end) {
-      return toBuffer(buffer).toString(encoding, start, end);
-    }
-    function toHex(buffer, start, end) {
-      return toBuffer(buffer).toString("hex", start, end);
-    }
-    function write(buffer, string, offset, length, encoding) {
-      return toBuffer(buffer).write(string, offset, length, encoding);
-    }
-    function readDoubleBE(buffer, offset) {
-      return toBuffer(buffer).readDoubleBE(offset);
-    }
-    function readDoubleLE(buffer, offset) {
-      return toBuffer(buffer).readDoubleLE(offset);
-    }
-    function readFloatBE(buffer, offset) {
-      return toBuffer(buffer).readFloatBE(offset);
-    }
-    function readFloatLE(buffer, offset) {
-      return toBuffer(buffer).readFloatLE(offset);
-    }
-    function readInt32BE(buffer, offset) {
-      return toBuffer(buffer).readInt32BE(offset);
-    }
-    function readInt32LE(buffer, offset) {
-      return toBuffer(buffer).readInt32LE(offset);
-    }
-    function readUInt32BE(buffer, offset) {
-      return toBuffer(buffer).readUInt32BE(offset);
-    }
-    function readUInt32LE(buffer, offset) {
-      return toBuffer(buffer).readUInt32LE(offset);
-    }
-    function writeDoubleBE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleBE(value, offset);
-    }
-    function writeDoubleLE(buffer, value, offset) {
-      return toBuffer(buffer).writeDoubleLE(value, offset);
-    }
-    function writeFloatBE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatBE(value, offset);
-    }
-    function writeFloatLE(buffer, value, offset) {
-      return toBuffer(buffer).writeFloatLE(value, offset);
-    }
-    function writeInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32BE(value, offset);
-    }
-    function writeInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeInt32LE(value, offset);
-    }
-    function writeUInt32BE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32BE(value, offset);
-    }
-    function writeUInt32LE(buffer, value, offset) {
-      return toBuffer(buffer).writeUInt32LE(value, offset);
-    }
-    module.exports = {
-      isBuffer,
-      isEncoding,
-      alloc,
-      allocUnsafe,
-      allocUnsafeSlow,
-      byteLength,
-      compare,
-      concat,
-      copy,
-      equals,
-      fill,
-      from,
-      includes,
-      indexOf,
-      lastIndexOf,
-      swap16,
-      swap32,
-      swap64,
-      toBuffer,
-      toString,
-      toHex,
-      write,
-      readDoubleBE,
-      readDoubleLE,
-      readFloatBE,
-      readFloatLE,
-      readInt32BE,
-      readInt32LE,
-      readUInt32BE,
-      readUInt32LE,
-      writeDoubleBE,
-      writeDoubleLE,
-      writeFloatBE,
-      writeFloatLE,
-      writeInt32BE,
-      writeInt32LE,
-      writeUInt32BE,
-      writeUInt32LE
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/pass-through-decoder.js
-var require_pass_through_decoder = __commonJS({
-  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
-    var b4a = require_b4a();
-    module.exports = class PassThroughDecoder {
-      constructor(encoding) {
-        this.encoding = encoding;
-      }
-      get remaining() {
-        return 0;
-      }
-      decode(data) {
-        return b4a.toString(data, this.encoding);
-      }
-      flush() {
-        return "";
-      }
-    };
-  }
-});
-
-// node_modules/text-decoder/lib/utf8-decoder.js
-var require_utf8_decoder = __commonJS({
-  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
-    var b4a = require_b4a();
-    module.exports = class UTF8Decoder {
-      constructor() {
-        this._reset();
-      }
-      get remaining() {
-        return this.bytesSeen;
-      }
-      decode(data) {
-        if (data.byteLength === 0) return "";
-        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
-          this.bytesSeen = trailingBytesSeen(data);
-          return b4a.toString(data, "utf8");
-        }
-        let result = "";
-        let start = 0;
-        if (this.bytesNeeded > 0) {
-          while (start < data.byteLength) {
-            const byte = data[start];
-            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-              result += "\uFFFD";
-              this._reset();
-              break;
-            }
-            this.lowerBoundary = 128;
-            this.upperBoundary = 191;
-            this.codePoint = this.codePoint << 6 | byte & 63;
-            this.bytesSeen++;
-            start++;
-            if (this.bytesSeen === this.bytesNeeded) {
-              result += String.fromCodePoint(this.codePoint);
-              this._reset();
-              break;
-            }
-          }
-          if (this.bytesNeeded > 0) return result;
-        }
-        const trailing = trailingIncomplete(data, start);
-        const end = data.byteLength - trailing;
-        if (end > start) result += b4a.toString(data, "utf8", start, end);
-        for (let i = end; i < data.byteLength; i++) {
-          const byte = data[i];
-          if (this.bytesNeeded === 0) {
-            if (byte <= 127) {
-              this.bytesSeen = 0;
-              result += String.fromCharCode(byte);
-            } else if (byte >= 194 && byte <= 223) {
-              this.bytesNeeded = 2;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 31;
-            } else if (byte >= 224 && byte <= 239) {
-              if (byte === 224) this.lowerBoundary = 160;
-              else if (byte === 237) this.upperBoundary = 159;
-              this.bytesNeeded = 3;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 15;
-            } else if (byte >= 240 && byte <= 244) {
-              if (byte === 240) this.lowerBoundary = 144;
-              else if (byte === 244) this.upperBoundary = 143;
-              this.bytesNeeded = 4;
-              this.bytesSeen = 1;
-              this.codePoint = byte & 7;
-            } else {
-              this.bytesSeen = 1;
-              result += "\uFFFD";
-            }
-            continue;
-          }
-          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
-            result += "\uFFFD";
-            i--;
-            this._reset();
-            continue;
-          }
-          this.lowerBoundary = 128;
-          this.upperBoundary = 191;
-          this.codePoint = this.codePoint << 6 | byte & 63;
-          this.bytesSeen++;
-          if (this.bytesSeen === this.bytesNeeded) {
-            result += String.fromCodePoint(this.codePoint);
-            this._reset();
-          }
-        }
-        return result;
-      }
-      flush() {
-        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
-        this._reset();
-        return result;
-      }
-      _reset() {
-        this.codePoint = 0;
-        this.bytesNeeded = 0;
-        this.bytesSeen = 0;
-        this.lowerBoundary = 128;
-        this.upperBoundary = 191;
-      }
-    };
-    function trailingIncomplete(data, start) {
-      const len = data.byteLength;
-      if (len <= start) return 0;
-      const limit = Math.max(start, len - 4);
-      let i = len - 1;
-      while (i > limit && (data[i] & 192) === 128) i--;
-      if (i < start) return 0;
-      const byte = data[i];
-      let needed;
-      if (byte <= 127) return 0;
-      if (byte >= 194 && byte <= 223) needed = 2;
-      else if (byte >= 224 && byte <= 239) needed = 3;
-      else if (byte >= 240 && byte <= 244) needed = 4;
-      else return 0;
-      const available = len - i;
-      return available < needed ? available : 0;
-    }
-    function trailingBytesSeen(data) {
-      const len = data.byteLength;
-      if (len === 0) return 0;
-      const last = data[len - 1];
-      if (last <= 127) return 0;
-      if ((last & 192) !== 128) return 1;
-      const limit = Math.max(0, len - 4);
-      let i = len - 2;
-      while (i >= limit && (data[i] & 192) === 128) i--;
-      if (i < 0) return 1;
-      const first = data[i];
-      let needed;
-      if (first >= 194 && first <= 223) needed = 2;
-      else if (first >= 224 && first <= 239) needed = 3;
-      else if (first >= 240 && first <= 244) needed = 4;
-      else return 1;
-      if (len - i !== needed) return 1;
-      if (needed >= 3) {
-        const second = data[i + 1];
-        if (first === 224 && second < 160) return 1;
-        if (first === 237 && second > 159) return 1;
-        if (first === 240 && second < 144) return 1;
-        if (first === 244 && second > 143) return 1;
-      }
-      return 0;
-    }
-  }
-});
-
-// node_modules/text-decoder/index.js
-var require_text_decoder = __commonJS({
-  "node_modules/text-decoder/index.js"(exports, module) {
-    var PassThroughDecoder = require_pass_through_decoder();
-    var UTF8Decoder = require_utf8_decoder();
-    module.exports = class TextDecoder {
-      constructor(encoding = "utf8") {
-        this.encoding = normalizeEncoding(encoding);
-        switch (this.encoding) {
-          case "utf8":
-            this.decoder = new UTF8Decoder();
-            break;
-          case "utf16le":
-          case "base64":
-            throw new Error("Unsupported encoding: " + this.encoding);
-          default:
-            this.decoder = new PassThroughDecoder(this.encoding);
-        }
-      }
-      get remaining() {
-        return this.decoder.remaining;
-      }
-      push(data) {
-        if (typeof data === "string") return data;
-        return this.decoder.decode(data);
-      }
-      // For Node.js compatibility
-      write(data) {
-        return this.push(data);
-      }
-      end(data) {
-        let result = "";
-        if (data) result = this.push(data);
-        result += this.decoder.flush();
-        return result;
-      }
-    };
-    function normalizeEncoding(encoding) {
-      encoding = encoding.toLowerCase();
-      switch (encoding) {
-        case "utf8":
-        case "utf-8":
-          return "utf8";
-        case "ucs2":
-        case "ucs-2":
-        case "utf16le":
-        case "utf-16le":
-          return "utf16le";
-        case "latin1":
-        case "binary":
-          return "latin1";
-        case "base64":
-        case "ascii":
-        case "hex":
-          return encoding;
-        default:
-          throw new Error("Unknown encoding: " + encoding);
-      }
-    }
-  }
-});
-
-// node_modules/streamx/lib/errors.js
-var require_errors3 = __commonJS({
-  "node_modules/streamx/lib/errors.js"(exports, module) {
-    module.exports = class StreamError extends Error {
-      constructor(msg, code, fn = StreamError) {
-        super(msg);
-        this.code = code;
-        if (Error.captureStackTrace) {
-          Error.captureStackTrace(this, fn);
-        }
-      }
-      static isStreamDestroyed(err) {
-        return err && err.code === "STREAM_DESTROYED";
-      }
-      static isPrematureClose(err) {
-        return err && err.code === "PREMATURE_CLOSE";
-      }
-      static isAborted(err) {
-        return err && err.code === "ABORTED";
-      }
-      static isBadArgument(err) {
-        return err && err.code === "BAD_ARGUMENT";
-      }
-      get name() {
-        return "StreamError";
-      }
-      static STREAM_DESTROYED() {
-        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
-      }
-      static PREMATURE_CLOSE(msg = "Premature close") {
-        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
-      }
-      static ABORTED() {
-        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
-      }
-      static BAD_ARGUMENT(msg = "Bad argument") {
-        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
-      }
-    };
-  }
-});
-
-// node_modules/streamx/index.js
-var require_streamx = __commonJS({
-  "node_modules/streamx/index.js"(exports, module) {
-    var { EventEmitter: EventEmitter2 } = require_default();
-    var FIFO = require_fast_fifo();
-    var TextDecoder2 = require_text_decoder();
-    var StreamError = require_errors3();
-    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
-    var MAX = (1 << 29) - 1;
-    var OPENING = 1;
-    var PREDESTROYING = 2;
-    var DESTROYING = 4;
-    var DESTROYED = 8;
-    var NOT_OPENING = MAX ^ OPENING;
-    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
-    var READ_ACTIVE = 1 << 4;
-    var READ_UPDATING = 2 << 4;
-    var READ_PRIMARY = 4 << 4;
-    var READ_QUEUED = 8 << 4;
-    var READ_RESUMED = 16 << 4;
-    var READ_PIPE_DRAINED = 32 << 4;
-    var READ_ENDING = 64 << 4;
-    var READ_EMIT_DATA = 128 << 4;
-    var READ_EMIT_READABLE = 256 << 4;
-    var READ_EMITTED_READABLE = 512 << 4;
-    var READ_DONE = 1024 << 4;
-    var READ_NEXT_TICK = 2048 << 4;
-    var READ_NEEDS_PUSH = 4096 << 4;
-    var READ_READ_AHEAD = 8192 << 4;
-    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
-    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
-    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
-    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
-    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
-    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
-    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
-    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
-    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
-    var READ_PAUSED = MAX ^ READ_RESUMED;
-    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
-    var READ_NOT_ENDING = MAX ^ READ_ENDING;
-    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
-    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
-    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
-    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
-    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
-    var WRITE_ACTIVE = 1 << 18;
-    var WRITE_UPDATING = 2 << 18;
-    var WRITE_PRIMARY = 4 << 18;
-    var WRITE_QUEUED = 8 << 18;
-    var WRITE_UNDRAINED = 16 << 18;
-    var WRITE_DONE = 32 << 18;
-    var WRITE_EMIT_DRAIN = 64 << 18;
-    var WRITE_NEXT_TICK = 128 << 18;
-    var WRITE_WRITING = 256 << 18;
-    var WRITE_FINISHING = 512 << 18;
-    var WRITE_CORKED = 1024 << 18;
-    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
-    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
-    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
-    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
-    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
-    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
-    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
-    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
-    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
-    var NOT_ACTIVE = MAX ^ ACTIVE;
-    var DONE = READ_DONE | WRITE_DONE;
-    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
-    var OPEN_STATUS = DESTROY_STATUS | OPENING;
-    var AUTO_DESTROY = DESTROY_STATUS | DONE;
-    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
-    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
-    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
-    var IS_OPENING = OPEN_STATUS | TICKING;
-    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
-    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
-    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
-    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
-    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
-    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
-    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
-    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
-    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
-    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
-    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
-    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
-    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
-    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
-    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
-    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
-    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
-    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
-    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
-    var WritableState = class {
-      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark;
-        this.buffered = 0;
-        this.error = null;
-        this.pipeline = null;
-        this.drains = null;
-        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
-        this.map = mapWritable || map;
-        this.afterWrite = afterWrite.bind(this);
-        this.afterUpdateNextTick = updateWriteNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & WRITE_DONE) !== 0;
-      }
-      push(data) {
-        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
-        if (this.map !== null) data = this.map(data);
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        if (this.buffered < this.highWaterMark) {
-          this.stream._duplexState |= WRITE_QUEUED;
-          return true;
-        }
-        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
-        return false;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
-        return data;
-      }
-      end(data) {
-        if (typeof data === "function") {
-          this.stream.once("finish", data);
-        } else if (data !== void 0 && data !== null) {
-          this.push(data);
-        }
-        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
-      }
-      autoBatch(data, cb) {
-        const buffer = [];
-        const stream = this.stream;
-        buffer.push(data);
-        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
-          buffer.push(stream._writableState.shift());
-        }
-        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
-        stream._writev(buffer, cb);
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= WRITE_UPDATING;
-        do {
-          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
-            const data = this.shift();
-            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
-            stream._write(data, this.afterWrite);
-          }
-          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= WRITE_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
-          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
-          stream._final(afterFinal.bind(this));
-          return;
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= WRITE_NEXT_TICK;
-        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var ReadableState = class {
-      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
-        this.stream = stream;
-        this.queue = new FIFO();
-        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
-        this.buffered = 0;
-        this.readAhead = highWaterMark > 0;
-        this.error = null;
-        this.pipeline = null;
-        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
-        this.map = mapReadable || map;
-        this.pipeTo = null;
-        this.afterRead = afterRead.bind(this);
-        this.afterUpdateNextTick = updateReadNT.bind(this);
-      }
-      get ending() {
-        return (this.stream._duplexState & READ_ENDING) !== 0;
-      }
-      get ended() {
-        return (this.stream._duplexState & READ_DONE) !== 0;
-      }
-      pipe(pipeTo, cb) {
-        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
-        if (typeof cb !== "function") cb = null;
-        this.stream._duplexState |= READ_PIPE_DRAINED;
-        this.pipeTo = pipeTo;
-        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
-        if (cb) this.stream.on("error", noop);
-        if (isStreamx(pipeTo)) {
-          pipeTo._writableState.pipeline = this.pipeline;
-          if (cb) pipeTo.on("error", noop);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        } else {
-          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
-          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
-          pipeTo.on("error", onerror);
-          pipeTo.on("close", onclose);
-          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
-        }
-        pipeTo.on("drain", afterDrain.bind(this));
-        this.stream.emit("piping", pipeTo);
-        pipeTo.emit("pipe", this.stream);
-      }
-      push(data) {
-        const stream = this.stream;
-        if (data === null) {
-          this.highWaterMark = 0;
-          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
-          return false;
-        }
-        if (this.map !== null) {
-          data = this.map(data);
-          if (data === null) {
-            stream._duplexState &= READ_PUSHED;
-            return this.buffered < this.highWaterMark;
-          }
-        }
-        this.buffered += this.byteLength(data);
-        this.queue.push(data);
-        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
-        return this.buffered < this.highWaterMark;
-      }
-      shift() {
-        const data = this.queue.shift();
-        this.buffered -= this.byteLength(data);
-        if (this.buffered === 0) {
-          this.stream._duplexState &= READ_NOT_QUEUED;
-        }
-        return data;
-      }
-      unshift(data) {
-        const pending = [this.map !== null ? this.map(data) : data];
-        while (this.buffered > 0) pending.push(this.shift());
-        for (let i = 0; i < pending.length - 1; i++) {
-          const data2 = pending[i];
-          this.buffered += this.byteLength(data2);
-          this.queue.push(data2);
-        }
-        this.push(pending[pending.length - 1]);
-      }
-      read() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-          return data;
-        }
-        if (this.readAhead === false) {
-          stream._duplexState |= READ_READ_AHEAD;
-          this.updateNextTick();
-        }
-        return null;
-      }
-      drain() {
-        const stream = this.stream;
-        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
-          const data = this.shift();
-          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
-            stream._duplexState &= READ_PIPE_NOT_DRAINED;
-          }
-          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
-            stream.emit("data", data);
-          }
-        }
-      }
-      update() {
-        const stream = this.stream;
-        stream._duplexState |= READ_UPDATING;
-        do {
-          this.drain();
-          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
-            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
-            stream._read(this.afterRead);
-            this.drain();
-          }
-          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
-            stream._duplexState |= READ_EMITTED_READABLE;
-            stream.emit("readable");
-          }
-          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
-            this.updateNonPrimary();
-          }
-        } while (this.continueUpdate() === true);
-        stream._duplexState &= READ_NOT_UPDATING;
-      }
-      updateNonPrimary() {
-        const stream = this.stream;
-        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
-          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
-          stream.emit("end");
-          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-            stream._duplexState |= DESTROYING;
-          }
-          if (this.pipeTo !== null) {
-            this.pipeTo.end();
-          }
-        }
-        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
-          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
-            stream._duplexState |= ACTIVE;
-            stream._destroy(afterDestroy.bind(this));
-          }
-          return;
-        }
-        if ((stream._duplexState & IS_OPENING) === OPENING) {
-          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
-          stream._open(afterOpen.bind(this));
-        }
-      }
-      continueUpdate() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        return true;
-      }
-      updateCallback() {
-        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
-          this.update();
-        } else {
-          this.updateNextTick();
-        }
-      }
-      updateNextTickIfOpen() {
-        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-      updateNextTick() {
-        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
-        this.stream._duplexState |= READ_NEXT_TICK;
-        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
-      }
-    };
-    var TransformState = class {
-      constructor(stream) {
-        this.data = null;
-        this.afterTransform = afterTransform.bind(stream);
-        this.afterFinal = null;
-      }
-    };
-    var Pipeline = class {
-      constructor(src, dst, cb) {
-        this.from = src;
-        this.to = dst;
-        this.afterPipe = cb;
-        this.error = null;
-        this.pipeToFinished = false;
-      }
-      finished() {
-        this.pipeToFinished = true;
-      }
-      done(stream, err) {
-        if (err) this.error = err;
-        if (stream === this.to) {
-          this.to = null;
-          if (this.from !== null) {
-            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
-              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
-            }
-            return;
-          }
-        }
-        if (stream === this.from) {
-          this.from = null;
-          if (this.to !== null) {
-            if ((stream._duplexState & READ_DONE) === 0) {
-              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
-            }
-            return;
-          }
-        }
-        if (this.afterPipe !== null) this.afterPipe(this.error);
-        this.to = this.from = this.afterPipe = null;
-      }
-    };
-    function afterDrain() {
-      this.stream._duplexState |= READ_PIPE_DRAINED;
-      this.updateCallback();
-    }
-    function afterFinal(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROY_STATUS) === 0) {
-        stream._duplexState |= WRITE_DONE;
-        stream.emit("finish");
-      }
-      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
-        stream._duplexState |= DESTROYING;
-      }
-      stream._duplexState &= WRITE_NOT_FINISHING;
-      if ((stream._duplexState & WRITE_UPDATING) === 0) {
-        this.update();
-      } else {
-        this.updateNextTick();
-      }
-    }
-    function afterDestroy(err) {
-      const stream = this.stream;
-      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
-      if (err) stream.emit("error", err);
-      stream._duplexState |= DESTROYED;
-      stream.emit("close");
-      const rs = stream._readableState;
-      const ws = stream._writableState;
-      if (rs !== null && rs.pipeline !== null) {
-        rs.pipeline.done(stream, err);
-      }
-      if (ws !== null) {
-        while (ws.drains !== null && ws.drains.length > 0) {
-          ws.drains.shift().resolve(false);
-        }
-        if (ws.pipeline !== null) {
-          ws.pipeline.done(stream, err);
-        }
-      }
-    }
-    function afterWrite(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      stream._duplexState &= WRITE_NOT_ACTIVE;
-      if (this.drains !== null) tickDrains(this.drains);
-      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
-        stream._duplexState &= WRITE_DRAINED;
-        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
-          stream.emit("drain");
-        }
-      }
-      this.updateCallback();
-    }
-    function afterRead(err) {
-      if (err) this.stream.destroy(err);
-      this.stream._duplexState &= READ_NOT_ACTIVE;
-      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
-        this.stream._duplexState &= READ_NO_READ_AHEAD;
-      }
-      this.updateCallback();
-    }
-    function updateReadNT() {
-      if ((this.stream._duplexState & READ_UPDATING) === 0) {
-        this.stream._duplexState &= READ_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    function updateWriteNT() {
-      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
-        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
-        this.update();
-      }
-    }
-    function tickDrains(drains) {
-      for (let i = 0; i < drains.length; i++) {
-        if (--drains[i].writes === 0) {
-          drains.shift().resolve(true);
-          i--;
-        }
-      }
-    }
-    function afterOpen(err) {
-      const stream = this.stream;
-      if (err) stream.destroy(err);
-      if ((stream._duplexState & DESTROYING) === 0) {
-        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= READ_PRIMARY;
-        }
-        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
-          stream._duplexState |= WRITE_PRIMARY;
-        }
-        stream.emit("open");
-      }
-      stream._duplexState &= NOT_ACTIVE;
-      if (stream._writableState !== null) {
-        stream._writableState.updateCallback();
-      }
-      if (stream._readableState !== null) {
-        stream._readableState.updateCallback();
-      }
-    }
-    function afterTransform(err, data) {
-      if (data !== void 0 && data !== null) this.push(data);
-      this._writableState.afterWrite(err);
-    }
-    function newListener(name) {
-      if (this._readableState !== null) {
-        if (name === "data") {
-          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
-          this._readableState.updateNextTick();
-        }
-        if (name === "readable") {
-          this._duplexState |= READ_EMIT_READABLE;
-          this._readableState.updateNextTick();
-        }
-      }
-      if (this._writableState !== null) {
-        if (name === "drain") {
-          this._duplexState |= WRITE_EMIT_DRAIN;
-          this._writableState.updateNextTick();
-        }
-      }
-    }
-    var Stream = class extends EventEmitter2 {
-      constructor(opts) {
-        super();
-        this._duplexState = 0;
-        this._readableState = null;
-        this._writableState = null;
-        if (opts) {
-          if (opts.open) this._open = opts.open;
-          if (opts.destroy) this._destroy = opts.destroy;
-          if (opts.predestroy) this._predestroy = opts.predestroy;
-          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
-        }
-        this.on("newListener", newListener);
-      }
-      _open(cb) {
-        cb(null);
-      }
-      _destroy(cb) {
-        cb(null);
-      }
-      _predestroy() {
-      }
-      get readable() {
-        return this._readableState !== null ? true : void 0;
-      }
-      get writable() {
-        return this._writableState !== null ? true : void 0;
-      }
-      get destroyed() {
-        return (this._duplexState & DESTROYED) !== 0;
-      }
-      get destroying() {
-        return (this._duplexState & DESTROY_STATUS) !== 0;
-      }
-      destroy(err) {
-        if ((this._duplexState & DESTROY_STATUS) === 0) {
-          if (!err) err = StreamError.STREAM_DESTROYED();
-          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
-          if (this._readableState !== null) {
-            this._readableState.highWaterMark = 0;
-            this._readableState.error = err;
-          }
-          if (this._writableState !== null) {
-            this._writableState.highWaterMark = 0;
-            this._writableState.error = err;
-          }
-          this._duplexState |= PREDESTROYING;
-          this._predestroy();
-          this._duplexState &= NOT_PREDESTROYING;
-          if (this._readableState !== null) {
-            this._readableState.updateNextTick();
-          }
-          if (this._writableState !== null) {
-            this._writableState.updateNextTick();
-          }
-        }
-      }
-    };
-    var Readable3 = class _Readable extends Stream {
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
-        this._readableState = new ReadableState(this, opts);
-        if (opts) {
-          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
-          if (opts.read) this._read = opts.read;
-          if (opts.eagerOpen) this._readableState.updateNextTick();
-          if (opts.encoding) this.setEncoding(opts.encoding);
-        }
-      }
-      static deferred(fn, opts) {
-        const out = new PassThrough3(opts);
-        fn().then((src) => {
-          if (src === null) return out.end();
-          if (out.destroying) return;
-          pipeline2(src, out, noop);
-        }).catch((err) => out.destroy(err));
-        return out;
-      }
-      setEncoding(encoding) {
-        const dec = new TextDecoder2(encoding);
-        const map = this._readableState.map || echo;
-        this._readableState.map = mapOrSkip;
-        return this;
-        function mapOrSkip(data) {
-          const next = dec.push(data);
-          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
-        }
-      }
-      _read(cb) {
-        cb(null);
-      }
-      pipe(dest, cb) {
-        this._readableState.updateNextTick();
-        this._readableState.pipe(dest, cb);
-        return dest;
-      }
-      read() {
-        this._readableState.updateNextTick();
-        return this._readableState.read();
-      }
-      push(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.push(data);
-      }
-      unshift(data) {
-        this._readableState.updateNextTickIfOpen();
-        return this._readableState.unshift(data);
-      }
-      resume() {
-        this._duplexState |= READ_RESUMED_READ_AHEAD;
-        this._readableState.updateNextTick();
-        return this;
-      }
-      pause() {
-        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
-        return this;
-      }
-      static _fromAsyncIterator(ite, opts) {
-        let destroy;
-        const rs = new _Readable({
-          ...opts,
-          read(cb) {
-            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
-          },
-          predestroy() {
-            destroy = ite.return();
-          },
-          destroy(cb) {
-            if (!destroy) return cb(null);
-            destroy.then(cb.bind(null, null)).catch(cb);
-          }
-        });
-        return rs;
-        function push(data) {
-          if (data.done) rs.push(null);
-          else rs.push(data.value);
-        }
-      }
-      static from(data, opts) {
-        if (isReadStreamx(data)) return data;
-        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
-        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
-        let i = 0;
-        return new _Readable({
-          ...opts,
-          read(cb) {
-            this.push(i === data.length ? null : data[i++]);
-            cb(null);
-          }
-        });
-      }
-      static isBackpressured(rs) {
-        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
-      }
-      static isPaused(rs) {
-        return (rs._duplexState & READ_RESUMED) === 0;
-      }
-      [asyncIterator]() {
-        const stream = this;
-        let error = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        this.on("error", (err) => {
-          error = err;
-        });
-        this.on("readable", onreadable);
-        this.on("close", onclose);
-        return {
-          [asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(function(resolve5, reject) {
-              promiseResolve = resolve5;
-              promiseReject = reject;
-              const data = stream.read();
-              if (data !== null) ondata(data);
-              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
-            });
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err) {
-            return destroy(err);
-          }
-        };
-        function onreadable() {
-          if (promiseResolve !== null) ondata(stream.read());
-        }
-        function onclose() {
-          if (promiseResolve !== null) ondata(null);
-        }
-        function ondata(data) {
-          if (promiseReject === null) return;
-          if (error) {
-            promiseReject(error);
-          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
-            promiseReject(StreamError.STREAM_DESTROYED());
-          } else {
-            promiseResolve({ value: data, done: data === null });
-          }
-          promiseReject = promiseResolve = null;
-        }
-        function destroy(err) {
-          stream.destroy(err);
-          return new Promise((resolve5, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
-            stream.once("close", function() {
-              if (err) reject(err);
-              else resolve5({ value: void 0, done: true });
-            });
-          });
-        }
-      }
-    };
-    var Writable = class extends Stream {
-      constructor(opts) {
-        super(opts);
-        this._duplexState |= OPENING | READ_DONE;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-          if (opts.eagerOpen) this._writableState.updateNextTick();
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      static isBackpressured(ws) {
-        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
-      }
-      static drained(ws) {
-        if (ws.destroyed) return Promise.resolve(false);
-        const state = ws._writableState;
-        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
-        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
-        if (writes === 0) return Promise.resolve(true);
-        if (state.drains === null) state.drains = [];
-        return new Promise((resolve5) => {
-          state.drains.push({ writes, resolve: resolve5 });
-        });
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Duplex = class extends Readable3 {
-      // and Writable
-      constructor(opts) {
-        super(opts);
-        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
-        this._writableState = new WritableState(this, opts);
-        if (opts) {
-          if (opts.writev) this._writev = opts.writev;
-          if (opts.write) this._write = opts.write;
-          if (opts.final) this._final = opts.final;
-        }
-      }
-      cork() {
-        this._duplexState |= WRITE_CORKED;
-      }
-      uncork() {
-        this._duplexState &= WRITE_NOT_CORKED;
-        this._writableState.updateNextTick();
-      }
-      _writev(batch, cb) {
-        cb(null);
-      }
-      _write(data, cb) {
-        this._writableState.autoBatch(data, cb);
-      }
-      _final(cb) {
-        cb(null);
-      }
-      write(data) {
-        this._writableState.updateNextTick();
-        return this._writableState.push(data);
-      }
-      end(data) {
-        this._writableState.updateNextTick();
-        this._writableState.end(data);
-        return this;
-      }
-    };
-    var Transform = class extends Duplex {
-      constructor(opts) {
-        super(opts);
-        this._transformState = new TransformState(this);
-        if (opts) {
-          if (opts.transform) this._transform = opts.transform;
-          if (opts.flush) this._flush = opts.flush;
-        }
-      }
-      _write(data, cb) {
-        if (this._readableState.buffered >= this._readableState.highWaterMark) {
-          this._transformState.data = data;
-        } else {
-          this._transform(data, this._transformState.afterTransform);
-        }
-      }
-      _read(cb) {
-        if (this._transformState.data !== null) {
-          const data = this._transformState.data;
-          this._transformState.data = null;
-          cb(null);
-          this._transform(data, this._transformState.afterTransform);
-        } else {
-          cb(null);
-        }
-      }
-      destroy(err) {
-        super.destroy(err);
-        if (this._transformState.data !== null) {
-          this._transformState.data = null;
-          this._transformState.afterTransform();
-        }
-      }
-      _transform(data, cb) {
-        cb(null, data);
-      }
-      _flush(cb) {
-        cb(null);
-      }
-      _final(cb) {
-        this._transformState.afterFinal = cb;
-        this._flush(transformAfterFlush.bind(this));
-      }
-    };
-    var PassThrough3 = class extends Transform {
-    };
-    function transformAfterFlush(err, data) {
-      const cb = this._transformState.afterFinal;
-      if (err) return cb(err);
-      if (data !== null && data !== void 0) this.push(data);
-      this.push(null);
-      cb(null);
-    }
-    function pipelinePromise(...streams) {
-      return new Promise((resolve5, reject) => {
-        return pipeline2(...streams, (err) => {
-          if (err) return reject(err);
-          resolve5();
-        });
-      });
-    }
-    function pipeline2(stream, ...streams) {
-      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
-      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
-      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
-      let src = all[0];
-      let dest = null;
-      let error = null;
-      for (let i = 1; i < all.length; i++) {
-        dest = all[i];
-        if (isStreamx(src)) {
-          src.pipe(dest, onerror);
-        } else {
-          errorHandle(src, true, i > 1, onerror);
-          src.pipe(dest);
-        }
-        src = dest;
-      }
-      if (done) {
-        let fin = false;
-        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
-        dest.on("error", (err) => {
-          if (error === null) error = err;
-        });
-        dest.on("finish", () => {
-          fin = true;
-          if (!autoDestroy) done(error);
-        });
-        if (autoDestroy) {
-          dest.on("close", () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())));
-        }
-      }
-      return dest;
-      function errorHandle(s, rd, wr, onerror2) {
-        s.on("error", onerror2);
-        s.on("close", onclose);
-        function onclose() {
-          if (rd && s._readableState && !s._readableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-          if (wr && s._writableState && !s._writableState.ended) {
-            return onerror2(StreamError.PREMATURE_CLOSE());
-          }
-        }
-      }
-      function onerror(err) {
-        if (!err || error) return;
-        error = err;
-        for (const s of all) {
-          s.destroy(err);
-        }
-      }
-    }
-    function echo(s) {
-      return s;
-    }
-    function isStream(stream) {
-      return !!stream._readableState || !!stream._writableState;
-    }
-    function isStreamx(stream) {
-      return typeof stream._duplexState === "number" && isStream(stream);
-    }
-    function isEnding(stream) {
-      return !!stream._readableState && stream._readableState.ending;
-    }
-    function isEnded(stream) {
-      return !!stream._readableState && stream._readableState.ended;
-    }
-    function isFinishing(stream) {
-      return !!stream._writableState && stream._writableState.ending;
-    }
-    function isFinished(stream) {
-      return !!stream._writableState && stream._writableState.ended;
-    }
-    function getStreamError(stream, opts = {}) {
-      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
-      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
-    }
-    function isReadStreamx(stream) {
-      return isStreamx(stream) && stream.readable;
-    }
-    function isDisturbed(stream) {
-      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
-    }
-    function isTypedArray(data) {
-      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
-    }
-    function defaultByteLength(data) {
-      return isTypedArray(data) ? data.byteLength : 1024;
-    }
-    function noop() {
-    }
-    function abort() {
-      this.destroy(StreamError.ABORTED());
-    }
-    function isWritev(s) {
-      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
-    }
-    module.exports = {
-      pipeline: pipeline2,
-      pipelinePromise,
-      isStream,
-      isStreamx,
-      isEnding,
-      isEnded,
-      isFinishing,
-      isFinished,
-      isDisturbed,
-      getStreamError,
-      Stream,
-      Writable,
-      Readable: Readable3,
-      Duplex,
-      Transform,
-      // Export PassThrough for compatibility with Node.js core's stream module
-      PassThrough: PassThrough3
-    };
-  }
-});
-
-// node_modules/tar-stream/headers.js
-var require_headers2 = __commonJS({
-  "node_modules/tar-stream/headers.js"(exports) {
-    var b4a = require_b4a();
-    var ZEROS = "0000000000000000000";
-    var SEVENS = "7777777777777777777";
-    var ZERO_OFFSET = "0".charCodeAt(0);
-    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
-    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
-    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
-    var GNU_VER = b4a.from([32, 0]);
-    var MASK = 4095;
-    var MAGIC_OFFSET = 257;
-    var VERSION_OFFSET = 263;
-    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
-      return decodeStr(buf, 0, buf.length, encoding);
-    };
-    exports.encodePax = function encodePax(opts) {
-      let result = "";
-      if (opts.name) result += addLength(" path=" + opts.name + "\n");
-      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
-      const pax = opts.pax;
-      if (pax) {
-        for (const key in pax) {
-          result += addLength(" " + key + "=" + pax[key] + "\n");
-        }
-      }
-      return b4a.from(result);
-    };
-    exports.decodePax = function decodePax(buf) {
-      const result = {};
-      while (buf.length) {
-        let i = 0;
-        while (i < buf.length && buf[i] !== 32) i++;
-        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
-        if (!len) return result;
-        const b = b4a.toString(buf.subarray(i + 1, len - 1));
-        const keyIndex = b.indexOf("=");
-        if (keyIndex === -1) return result;
-        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
-        buf = buf.subarray(len);
-      }
-      return result;
-    };
-    exports.encode = function encode(opts) {
-      const buf = b4a.alloc(512);
-      let name = opts.name;
-      let prefix = "";
-      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
-      if (b4a.byteLength(name) !== name.length) return null;
-      while (b4a.byteLength(name) > 100) {
-        const i = name.indexOf("/");
-        if (i === -1) return null;
-        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
-        name = name.slice(i + 1);
-      }
-      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
-      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
-      b4a.write(buf, name);
-      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
-      b4a.write(buf, encodeOct(opts.uid, 6), 108);
-      b4a.write(buf, encodeOct(opts.gid, 6), 116);
-      encodeSize(opts.size, buf, 124);
-      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
-      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
-      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
-      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
-      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
-      if (opts.uname) b4a.write(buf, opts.uname, 265);
-      if (opts.gname) b4a.write(buf, opts.gname, 297);
-      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
-      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
-      if (prefix) b4a.write(buf, prefix, 345);
-      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
-      return buf;
-    };
-    exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
-      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
-      let name = decodeStr(buf, 0, 100, filenameEncoding);
-      const mode = decodeOct(buf, 100, 8);
-      const uid = decodeOct(buf, 108, 8);
-      const gid = decodeOct(buf, 116, 8);
-      const size = decodeOct(buf, 124, 12);
-      const mtime = decodeOct(buf, 136, 12);
-      const type = toType(typeflag);
-      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
-      const uname = decodeStr(buf, 265, 32);
-      const gname = decodeStr(buf, 297, 32);
-      const devmajor = decodeOct(buf, 329, 8);
-      const devminor = decodeOct(buf, 337, 8);
-      const c = cksum(buf);
-      if (c === 8 * 32) return null;
-      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
-      if (isUSTAR(buf)) {
-        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
-      } else if (isGNU(buf)) {
-      } else {
-        if (!allowUnknownFormat) {
-          throw new Error("Invalid tar header: unknown format.");
-        }
-      }
-      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
-      return {
-        name,
-        mode,
-        uid,
-        gid,
-        size,
-        byteOffset: 0,
-        mtime: new Date(1e3 * mtime),
-        type,
-        linkname,
-        uname,
-        gname,
-        devmajor,
-        devminor,
-        pax: null
-      };
-    };
-    function isUSTAR(buf) {
-      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
-    }
-    function isGNU(buf) {
-      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
-    }
-    function clamp(index, len, defaultValue) {
-      if (typeof index !== "number") return defaultValue;
-      index = ~~index;
-      if (index >= len) return len;
-      if (index >= 0) return index;
-      index += len;
-      if (index >= 0) return index;
-      return 0;
-    }
-    function toType(flag) {
-      switch (flag) {
-        case 0:
-          return "file";
-        case 1:
-          return "link";
-        case 2:
-          return "symlink";
-        case 3:
-          return "character-device";
-        case 4:
-          return "block-device";
-        case 5:
-          return "directory";
-        case 6:
-          return "fifo";
-        case 7:
-          return "contiguous-file";
-        case 72:
-          return "pax-header";
-        case 55:
-          return "pax-global-header";
-        case 27:
-          return "gnu-long-link-path";
-        case 28:
-        case 30:
-          return "gnu-long-path";
-      }
-      return null;
-    }
-    function toTypeflag(flag) {
-      switch (flag) {
-        case "file":
-          return 0;
-        case "link":
-          return 1;
-        case "symlink":
-          return 2;
-        case "character-device":
-          return 3;
-        case "block-device":
-          return 4;
-        case "directory":
-          return 5;
-        case "fifo":
-          return 6;
-        case "contiguous-file":
-          return 7;
-        case "pax-header":
-          return 72;
-      }
-      return 0;
-    }
-    function indexOf(block, num, offset, end) {
-      for (; offset < end; offset++) {
-        if (block[offset] === num) return offset;
-      }
-      return end;
-    }
-    function cksum(block) {
-      let sum = 8 * 32;
-      for (let i = 0; i < 148; i++) sum += block[i];
-      for (let j = 156; j < 512; j++) sum += block[j];
-      return sum;
-    }
-    function encodeOct(val, n) {
-      val = val.toString(8);
-      if (val.length > n) return SEVENS.slice(0, n) + " ";
-      return ZEROS.slice(0, n - val.length) + val + " ";
-    }
-    function encodeSizeBin(num, buf, off) {
-      buf[off] = 128;
-      for (let i = 11; i > 0; i--) {
-        buf[off + i] = num & 255;
-        num = Math.floor(num / 256);
-      }
-    }
-    function encodeSize(num, buf, off) {
-      if (num.toString(8).length > 11) {
-        encodeSizeBin(num, buf, off);
-      } else {
-        b4a.write(buf, encodeOct(num, 11), off);
-      }
-    }
-    function parse256(buf) {
-      let positive;
-      if (buf[0] === 128) positive = true;
-      else if (buf[0] === 255) positive = false;
-      else return null;
-      const tuple = [];
-      let i;
-      for (i = buf.length - 1; i > 0; i--) {
-        const byte = buf[i];
-        if (positive) tuple.push(byte);
-        else tuple.push(255 - byte);
-      }
-      let sum = 0;
-      const l = tuple.length;
-      for (i = 0; i < l; i++) {
-        sum += tuple[i] * Math.pow(256, i);
-      }
-      return positive ? sum : -1 * sum;
-    }
-    function decodeOct(val, offset, length) {
-      val = val.subarray(offset, offset + length);
-      offset = 0;
-      if (val[offset] & 128) {
-        return parse256(val);
-      } else {
-        while (offset < val.length && val[offset] === 32) offset++;
-        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
-        while (offset < end && val[offset] === 0) offset++;
-        if (end === offset) return 0;
-        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
-      }
-    }
-    function decodeStr(val, offset, length, encoding) {
-      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
-    }
-    function addLength(str) {
-      const len = b4a.byteLength(str);
-      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
-      if (len + digits >= Math.pow(10, digits)) digits++;
-      return len + digits + str;
-    }
-  }
-});
-
-// node_modules/tar-stream/extract.js
-var require_extract2 = __commonJS({
-  "node_modules/tar-stream/extract.js"(exports, module) {
-    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
-    var FIFO = require_fast_fifo();
-    var b4a = require_b4a();
-    var headers = require_headers2();
-    var EMPTY = b4a.alloc(0);
-    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
-    var BufferList = class {
-      constructor() {
-        this.buffered = 0;
-        this.shifted = 0;
-        this.queue = new FIFO();
-        this._offset = 0;
-      }
-      push(buffer) {
-        this.buffered += buffer.byteLength;
-        this.queue.push(buffer);
-      }
-      shiftFirst(size) {
-        return this.buffered === 0 ? null : this._next(size);
-      }
-      shift(size) {
-        if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
-        const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
-          chunks.push(chunk);
-        }
-        return b4a.concat(chunks);
-      }
-      _next(size) {
-        const buf = this.queue.peek();
-        const rem = buf.byteLength - this._offset;
-        if (size >= rem) {
-          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
-          this.queue.shift();
-          this._offset = 0;
-          this.buffered -= rem;
-          this.shifted += rem;
-          return sub;
-        }
-        this.buffered -= size;
-        this.shifted += size;
-        return buf.subarray(this._offset, this._offset += size);
-      }
-    };
-    var Source = class extends Readable3 {
-      constructor(self2, header, offset) {
-        super();
-        this.header = header;
-        this.offset = offset;
-        this._parent = self2;
-      }
-      _read(cb) {
-        if (this.header.size === 0) {
-          this.push(null);
-        }
-        if (this._parent._stream === this) {
-          this._parent._update();
-        }
-        cb(null);
-      }
-      _predestroy() {
-        this._parent.destroy(getStreamError(this));
-      }
-      _detach() {
-        if (this._parent._stream === this) {
-          this._parent._stream = null;
-          this._parent._missing = overflow(this.header.size);
-          this._parent._update();
-        }
-      }
-      _destroy(cb) {
-        this._detach();
-        cb(null);
-      }
-    };
-    var Extract = class extends Writable {
-      constructor(opts) {
-        super(opts);
-        if (!opts) opts = {};
-        this._buffer = new BufferList();
-        this._offset = 0;
-        this._header = null;
-        this._stream = null;
-        this._missing = 0;
-        this._longHeader = false;
-        this._callback = noop;
-        this._locked = false;
-        this._finished = false;
-        this._pax = null;
-        this._paxGlobal = null;
-        this._gnuLongPath = null;
-        this._gnuLongLinkPath = null;
-        this._filenameEncoding = opts.filenameEncoding || "utf-8";
-        this._allowUnknownFormat = !!opts.allowUnknownFormat;
-        this._unlockBound = this._unlock.bind(this);
-      }
-      _unlock(err) {
-        this._locked = false;
-        if (err) {
-          this.destroy(err);
-          this._continueWrite(err);
-          return;
-        }
-        this._update();
-      }
-      _consumeHeader() {
-        if (this._locked) return false;
-        this._offset = this._buffer.shifted;
-        try {
-          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
-        } catch (err) {
-          this._continueWrite(err);
-          return false;
-        }
-        if (!this._header) return true;
-        this._header.byteOffset = this._buffer.shifted;
-        switch (this._header.type) {
-          case "gnu-long-path":
-          case "gnu-long-link-path":
-          case "pax-global-header":
-          case "pax-header":
-            this._longHeader = true;
-            this._missing = this._header.size;
-            if (this._missing > MAX_HEADER_SIZE) {
-              this._continueWrite(new Error("Header exceeds max size"));
-              return false;
-            }
-            return true;
-        }
-        this._locked = true;
-        this._applyLongHeaders();
-        if (!(this._header.size >= 0)) {
-          this._continueWrite(new Error("Invalid header"));
-          return false;
-        }
-        if (this._header.size === 0 || this._header.type === "directory") {
-          this.emit("entry", this._header, this._createStream(), this._unlockBound);
-          return true;
-        }
-        this._stream = this._createStream();
-        this._missing = this._header.size;
-        this.emit("entry", this._header, this._stream, this._unlockBound);
-        return true;
-      }
-      _applyLongHeaders() {
-        if (this._gnuLongPath) {
-          this._header.name = this._gnuLongPath;
-          this._gnuLongPath = null;
-        }
-        if (this._gnuLongLinkPath) {
-          this._header.linkname = this._gnuLongLinkPath;
-          this._gnuLongLinkPath = null;
-        }
-        if (this._pax) {
-          if (this._pax.path) this._header.name = this._pax.path;
-          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
-          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
-          this._header.pax = this._pax;
-          this._pax = null;
-        }
-      }
-      _decodeLongHeader(buf) {
-        switch (this._header.type) {
-          case "gnu-long-path":
-            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "gnu-long-link-path":
-            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
-            break;
-          case "pax-global-header":
-            this._paxGlobal = headers.decodePax(buf);
-            break;
-          case "pax-header":
-            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
-            break;
-        }
-      }
-      _consumeLongHeader() {
-        this._longHeader = false;
-        this._missing = overflow(this._header.size);
-        const buf = this._buffer.shift(this._header.size);
-        try {
-          this._decodeLongHeader(buf);
-        } catch (err) {
-          this._continueWrite(err);
-          return false;
-        }
-        return true;
-      }
-      _consumeStream() {
-        const buf = this._buffer.shiftFirst(this._missing);
-        if (buf === null) return false;
-        this._missing -= buf.byteLength;
-        const drained = this._stream.push(buf);
-        if (this._missing === 0) {
-          this._stream.push(null);
-          if (drained) this._stream._detach();
-          return drained && this._locked === false;
-        }
-        return drained;
-      }
-      _createStream() {
-        return new Source(this, this._header, this._offset);
-      }
-      _update() {
-        while (this._buffer.buffered > 0 && !this.destroying) {
-          if (this._missing > 0) {
-            if (this._stream !== null) {
-              if (this._consumeStream() === false) return;
-              continue;
-            }
-            if (this._longHeader === true) {
-              if (this._missing > this._buffer.buffered) break;
-              if (this._consumeLongHeader() === false) return false;
-              continue;
-            }
-            const ignore = this._buffer.shiftFirst(this._missing);
-            if (ignore !== null) this._missing -= ignore.byteLength;
-            continue;
-          }
-          if (this._buffer.buffered < 512) break;
-          if (this._stream !== null || this._consumeHeader() === false) return;
-        }
-        this._continueWrite(null);
-      }
-      _continueWrite(err) {
-        const cb = this._callback;
-        this._callback = noop;
-        cb(err);
-      }
-      _write(data, cb) {
-        this._callback = cb;
-        this._buffer.push(data);
-        this._update();
-      }
-      _final(cb) {
-        this._finished = this._missing === 0 && this._buffer.buffered === 0;
-        cb(this._finished ? null : new Error("Unexpected end of data"));
-      }
-      _predestroy() {
-        this._continueWrite(null);
-      }
-      _destroy(cb) {
-        if (this._stream) this._stream.destroy(getStreamError(this));
-        cb(null);
-      }
-      [Symbol.asyncIterator]() {
-        let error = null;
-        let promiseResolve = null;
-        let promiseReject = null;
-        let entryStream = null;
-        let entryCallback = null;
-        const extract2 = this;
-        this.on("entry", onentry);
-        this.on("error", (err) => {
-          error = err;
-        });
-        this.on("close", onclose);
-        return {
-          [Symbol.asyncIterator]() {
-            return this;
-          },
-          next() {
-            return new Promise(onnext);
-          },
-          return() {
-            return destroy(null);
-          },
-          throw(err) {
-            return destroy(err);
-          }
-        };
-        function consumeCallback(err) {
-          if (!entryCallback) return;
-          const cb = entryCallback;
-          entryCallback = null;
-          cb(err);
-        }
-        function onnext(resolve5, reject) {
-          if (error) {
-            return reject(error);
-          }
-          if (entryStream) {
-            resolve5({ value: entryStream, done: false });
-            entryStream = null;
-            return;
-          }
-          promiseResolve = resolve5;
-          promiseReject = reject;
-          consumeCallback(null);
-          if (extract2._finished && promiseResolve) {
-            promiseResolve({ value: void 0, done: true });
-            promiseResolve = promiseReject = null;
-          }
-        }
-        function onentry(header, stream, callback) {
-          entryCallback = callback;
-          stream.on("error", noop);
-          if (promiseResolve) {
-            promiseResolve({ value: stream, done: false });
-            promiseResolve = promiseReject = null;
-          } else {
-            entryStream = stream;
-          }
-        }
-        function onclose() {
-          consumeCallback(error);
-          if (!promiseResolve) return;
-          if (error) promiseReject(error);
-          else promiseResolve({ value: void 0, done: true });
-          promiseResolve = promiseReject = null;
-        }
-        function destroy(err) {
-          extract2.destroy(err);
-          consumeCallback(err);
-          return new Promise((resolve5, reject) => {
-            if (extract2.destroyed) return resolve5({ value: void 0, done: true });
-            extract2.once("close", function() {
-              if (err) reject(err);
-              else resolve5({ value: void 0, done: true });
-            });
-          });
-        }
-      }
-    };
-    module.exports = function extract2(opts) {
-      return new Extract(opts);
-    };
-    function noop() {
-    }
-    function overflow(size) {
-      size &= 511;
-      return size && 512 - size;
-    }
-  }
-});
-
-// node_modules/tar-stream/constants.js
-var require_constants3 = __commonJS({
-  "node_modules/tar-stream/constants.js"(exports, module) {
-    var constants3 = {
-      // just for envs without fs
-      S_IFMT: 61440,
-      S_IFDIR: 16384,
-      S_IFCHR: 8192,
-      S_IFBLK: 24576,
-      S_IFIFO: 4096,
-      S_IFLNK: 40960
-    };
-    try {
-      module.exports = __require("fs").constants || constants3;
-    } catch {
-      module.exports = constants3;
-    }
-  }
-});
-
-// node_modules/tar-stream/pack.js
-var require_pack2 = __commonJS({
-  "node_modules/tar-stream/pack.js"(exports, module) {
-    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
-    var b4a = require_b4a();
-    var constants3 = require_constants3();
-    var headers = require_headers2();
-    var DMODE = 493;
-    var FMODE = 420;
-    var END_OF_TAR = b4a.alloc(1024);
-    var Sink = class extends Writable {
-      constructor(pack, header, callback) {
-        super({ mapWritable, eagerOpen: true });
-        this.written = 0;
-        this.header = header;
-        this._callback = callback;
-        this._linkname = null;
-        this._isLinkname = header.type === "symlink" && !header.linkname;
-        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
-        this._finished = false;
-        this._pack = pack;
-        this._openCallback = null;
-        if (this._pack._stream === null) this._pack._stream = this;
-        else this._pack._pending.push(this);
-      }
-      _open(cb) {
-        this._openCallback = cb;
-        if (this._pack._stream === this) this._continueOpen();
-      }
-      _continuePack(err) {
-        if (this._callback === null) return;
-        const callback = this._callback;
-        this._callback = null;
-        callback(err);
-      }
-      _continueOpen() {
-        if (this._pack._stream === null) this._pack._stream = this;
-        const cb = this._openCallback;
-        this._openCallback = null;
-        if (cb === null) return;
-        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
-        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
-        this._pack._stream = this;
-        if (!this._isLinkname) {
-          this._pack._encode(this.header);
-        }
-        if (this._isVoid) {
-          this._finish();
-          this._continuePack(null);
-        }
-        cb(null);
-      }
-      _write(data, cb) {
-        if (this._isLinkname) {
-          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
-          return cb(null);
-        }
-        if (this._isVoid) {
-          if (data.byteLength > 0) {
-            return cb(new Error("No body allowed for this entry"));
-          }
-          return cb();
-        }
-        this.written += data.byteLength;
-        if (this._pack.push(data)) return cb();
-        this._pack._drain = cb;
-      }
-      _finish() {
-        if (this._finished) return;
-        this._finished = true;
-        if (this._isLinkname) {
-          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
-          this._pack._encode(this.header);
-        }
-        overflow(this._pack, this.header.size);
-        this._pack._done(this);
-      }
-      _final(cb) {
-        if (this.written !== this.header.size) {
-          return cb(new Error("Size mismatch"));
-        }
-        this._finish();
-        cb(null);
-      }
-      _getError() {
-        return getStreamError(this) || new Error("tar entry destroyed");
-      }
-      _predestroy() {
-        this._pack.destroy(this._getError());
-      }
-      _destroy(cb) {
-        this._pack._done(this);
-        this._continuePack(this._finished ? null : this._getError());
-        cb();
-      }
-    };
-    var Pack = class extends Readable3 {
-      constructor(opts) {
-        super(opts);
-        this._drain = noop;
-        this._finalized = false;
-        this._finalizing = false;
-        this._pending = [];
-        this._stream = null;
-      }
-      entry(header, buffer, callback) {
-        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
-        if (typeof buffer === "function") {
-          callback = buffer;
-          buffer = null;
-        }
-        if (!callback) callback = noop;
-        if (!header.size || header.type === "symlink") header.size = 0;
-        if (!header.type) header.type = modeToType(header.mode);
-        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
-        if (!header.uid) header.uid = 0;
-        if (!header.gid) header.gid = 0;
-        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
-        if (typeof buffer === "string") buffer = b4a.from(buffer);
-        const sink = new Sink(this, header, callback);
-        if (b4a.isBuffer(buffer)) {
-          header.size = buffer.byteLength;
-          sink.write(buffer);
-          sink.end();
-          return sink;
-        }
-        if (sink._isVoid) {
-          return sink;
-        }
-        return sink;
-      }
-      finalize() {
-        if (this._stream || this._pending.length > 0) {
-          this._finalizing = true;
-          return;
-        }
-        if (this._finalized) return;
-        this._finalized = true;
-        this.push(END_OF_TAR);
-        this.push(null);
-      }
-      _done(stream) {
-        if (stream !== this._stream) return;
-        this._stream = null;
-        if (this._finalizing) this.finalize();
-        if (this._pending.length) this._pending.shift()._continueOpen();
-      }
-      _encode(header) {
-        if (!header.pax) {
-          const buf = headers.encode(header);
-          if (buf) {
-            this.push(buf);
-            return;
-          }
-        }
-        this._encodePax(header);
-      }
-      _encodePax(header) {
-        const paxHeader = headers.encodePax({
-          name: header.name,
-          linkname: header.linkname,
-          pax: header.pax
-        });
-        const newHeader = {
-          name: "PaxHeader",
-          mode: header.mode,
-          uid: header.uid,
-          gid: header.gid,
-          size: paxHeader.byteLength,
-          mtime: header.mtime,
-          type: "pax-header",
-          linkname: header.linkname && "PaxHeader",
-          uname: header.uname,
-          gname: header.gname,
-          devmajor: header.devmajor,
-          devminor: header.devminor
-        };
-        this.push(headers.encode(newHeader));
-        this.push(paxHeader);
-        overflow(this, paxHeader.byteLength);
-        newHeader.size = header.size;
-        newHeader.type = header.type;
-        this.push(headers.encode(newHeader));
-      }
-      _doDrain() {
-        const drain = this._drain;
-        this._drain = noop;
-        drain();
-      }
-      _predestroy() {
-        const err = getStreamError(this);
-        if (this._stream) this._stream.destroy(err);
-        while (this._pending.length) {
-          const stream = this._pending.shift();
-          stream.destroy(err);
-          stream._continueOpen();
-        }
-        this._doDrain();
-      }
-      _read(cb) {
-        this._doDrain();
-        cb();
-      }
-    };
-    module.exports = function pack(opts) {
-      return new Pack(opts);
-    };
-    function modeToType(mode) {
-      switch (mode & constants3.S_IFMT) {
-        case constants3.S_IFBLK:
-          return "block-device";
-        case constants3.S_IFCHR:
-          return "character-device";
-        case constants3.S_IFDIR:
-          return "directory";
-        case constants3.S_IFIFO:
-          return "fifo";
-        case constants3.S_IFLNK:
-          return "symlink";
-      }
-      return "file";
-    }
-    function noop() {
-    }
-    function overflow(self2, size) {
-      size &= 511;
-      if (size) self2.push(END_OF_TAR.subarray(0, 512 - size));
-    }
-    function mapWritable(buf) {
-      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
-    }
-  }
-});
-
-// node_modules/tar-stream/index.js
-var require_tar_stream2 = __commonJS({
-  "node_modules/tar-stream/index.js"(exports) {
-    exports.extract = require_extract2();
-    exports.pack = require_pack2();
-  }
-});
-
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
   "node_modules/tunnel/lib/tunnel.js"(exports) {
@@ -57841,7 +55415,7 @@ var require_symbols = __commonJS({
 });
 
 // node_modules/undici/lib/core/errors.js
-var require_errors4 = __commonJS({
+var require_errors3 = __commonJS({
   "node_modules/undici/lib/core/errors.js"(exports, module) {
     "use strict";
     var kUndiciError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR");
@@ -58199,7 +55773,7 @@ var require_errors4 = __commonJS({
 });
 
 // node_modules/undici/lib/core/constants.js
-var require_constants4 = __commonJS({
+var require_constants3 = __commonJS({
   "node_modules/undici/lib/core/constants.js"(exports, module) {
     "use strict";
     var headerNameLowerCasedRecord = {};
@@ -58320,7 +55894,7 @@ var require_tree = __commonJS({
     var {
       wellknownHeaderNames,
       headerNameLowerCasedRecord
-    } = require_constants4();
+    } = require_constants3();
     var TstNode = class _TstNode {
       /** @type {any} */
       value = null;
@@ -58466,8 +56040,8 @@ var require_util5 = __commonJS({
     var nodeUtil = __require("node:util");
     var { stringify } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
-    var { InvalidArgumentError } = require_errors4();
-    var { headerNameLowerCasedRecord } = require_constants4();
+    var { InvalidArgumentError } = require_errors3();
+    var { headerNameLowerCasedRecord } = require_constants3();
     var { tree } = require_tree();
     var [nodeMajor, nodeMinor] = process.versions.node.split(".").map((v) => Number(v));
     var BodyAsyncIterable = class {
@@ -59151,7 +56725,7 @@ var require_request = __commonJS({
     var {
       InvalidArgumentError,
       NotSupportedError
-    } = require_errors4();
+    } = require_errors3();
     var assert = __require("node:assert");
     var {
       isValidHTTPToken,
@@ -59168,7 +56742,7 @@ var require_request = __commonJS({
       normalizedMethodRecords
     } = require_util5();
     var { channels } = require_diagnostics();
-    var { headerNameLowerCasedRecord } = require_constants4();
+    var { headerNameLowerCasedRecord } = require_constants3();
     var invalidPathRegex = /[^\u0021-\u00ff]/;
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
@@ -59605,7 +57179,7 @@ var require_dispatcher_base = __commonJS({
       ClientDestroyedError,
       ClientClosedError,
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors3();
     var { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = require_symbols();
     var kOnDestroyed = /* @__PURE__ */ Symbol("onDestroyed");
     var kOnClosed = /* @__PURE__ */ Symbol("onClosed");
@@ -60010,7 +57584,7 @@ var require_connect = __commonJS({
     var net = __require("node:net");
     var assert = __require("node:assert");
     var util = require_util5();
-    var { InvalidArgumentError, ConnectTimeoutError } = require_errors4();
+    var { InvalidArgumentError, ConnectTimeoutError } = require_errors3();
     var timers = require_timers();
     function noop() {
     }
@@ -60204,7 +57778,7 @@ var require_utils4 = __commonJS({
 });
 
 // node_modules/undici/lib/llhttp/constants.js
-var require_constants5 = __commonJS({
+var require_constants4 = __commonJS({
   "node_modules/undici/lib/llhttp/constants.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -60543,7 +58117,7 @@ var require_llhttp_simd_wasm = __commonJS({
 });
 
 // node_modules/undici/lib/web/fetch/constants.js
-var require_constants6 = __commonJS({
+var require_constants5 = __commonJS({
   "node_modules/undici/lib/web/fetch/constants.js"(exports, module) {
     "use strict";
     var corsSafeListedMethods = (
@@ -61573,7 +59147,7 @@ var require_util6 = __commonJS({
     "use strict";
     var { Transform } = __require("node:stream");
     var zlib = __require("node:zlib");
-    var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants6();
+    var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants5();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
     var { performance: performance2 } = __require("node:perf_hooks");
@@ -63246,7 +60820,7 @@ var require_client_h1 = __commonJS({
       BodyTimeoutError,
       HTTPParserError,
       ResponseExceededMaxSizeError
-    } = require_errors4();
+    } = require_errors3();
     var {
       kUrl,
       kReset,
@@ -63280,7 +60854,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants5();
+    var constants3 = require_constants4();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -64369,7 +61943,7 @@ var require_client_h2 = __commonJS({
       RequestAbortedError,
       SocketError,
       InformationalError
-    } = require_errors4();
+    } = require_errors3();
     var {
       kUrl,
       kReset,
@@ -64937,7 +62511,7 @@ var require_redirect_handler = __commonJS({
     var util = require_util5();
     var { kBodyUsed } = require_symbols();
     var assert = __require("node:assert");
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors3();
     var EE = __require("node:events");
     var redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
     var kBody = /* @__PURE__ */ Symbol("body");
@@ -65126,7 +62700,7 @@ var require_client3 = __commonJS({
       InvalidArgumentError,
       InformationalError,
       ClientDestroyedError
-    } = require_errors4();
+    } = require_errors3();
     var buildConnector = require_connect();
     var {
       kUrl,
@@ -65871,7 +63445,7 @@ var require_pool2 = __commonJS({
     var Client = require_client3();
     var {
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors3();
     var util = require_util5();
     var { kUrl, kInterceptors } = require_symbols();
     var buildConnector = require_connect();
@@ -65955,7 +63529,7 @@ var require_balanced_pool = __commonJS({
     var {
       BalancedPoolMissingUpstreamError,
       InvalidArgumentError
-    } = require_errors4();
+    } = require_errors3();
     var {
       PoolBase,
       kClients,
@@ -66096,7 +63670,7 @@ var require_balanced_pool = __commonJS({
 var require_agent2 = __commonJS({
   "node_modules/undici/lib/dispatcher/agent.js"(exports, module) {
     "use strict";
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors3();
     var { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = require_symbols();
     var DispatcherBase = require_dispatcher_base();
     var Pool = require_pool2();
@@ -66201,7 +63775,7 @@ var require_proxy_agent = __commonJS({
     var Agent = require_agent2();
     var Pool = require_pool2();
     var DispatcherBase = require_dispatcher_base();
-    var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors4();
+    var { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = require_errors3();
     var buildConnector = require_connect();
     var Client = require_client3();
     var kAgent = /* @__PURE__ */ Symbol("proxy agent");
@@ -66557,7 +64131,7 @@ var require_retry_handler = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { kRetryHandlerDefaultRetry } = require_symbols();
-    var { RequestRetryError } = require_errors4();
+    var { RequestRetryError } = require_errors3();
     var {
       isDisturbed,
       parseHeaders,
@@ -66941,7 +64515,7 @@ var require_readable2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { Readable: Readable3 } = __require("node:stream");
-    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors4();
+    var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = require_errors3();
     var util = require_util5();
     var { ReadableStreamFrom } = require_util5();
     var kConsume = /* @__PURE__ */ Symbol("kConsume");
@@ -67234,7 +64808,7 @@ var require_util7 = __commonJS({
     var assert = __require("node:assert");
     var {
       ResponseStatusCodeError
-    } = require_errors4();
+    } = require_errors3();
     var { chunksDecode } = require_readable2();
     var CHUNK_LIMIT = 128 * 1024;
     async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -67295,7 +64869,7 @@ var require_api_request = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { Readable: Readable3 } = require_readable2();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors4();
+    var { InvalidArgumentError, RequestAbortedError } = require_errors3();
     var util = require_util5();
     var { getResolveErrorBodyCallback } = require_util7();
     var { AsyncResource } = __require("node:async_hooks");
@@ -67479,7 +65053,7 @@ var require_api_request = __commonJS({
 var require_abort_signal = __commonJS({
   "node_modules/undici/lib/api/abort-signal.js"(exports, module) {
     var { addAbortListener } = require_util5();
-    var { RequestAbortedError } = require_errors4();
+    var { RequestAbortedError } = require_errors3();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
     function abort(self2) {
@@ -67532,7 +65106,7 @@ var require_api_stream = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { finished, PassThrough: PassThrough3 } = __require("node:stream");
-    var { InvalidArgumentError, InvalidReturnValueError } = require_errors4();
+    var { InvalidArgumentError, InvalidReturnValueError } = require_errors3();
     var util = require_util5();
     var { getResolveErrorBodyCallback } = require_util7();
     var { AsyncResource } = __require("node:async_hooks");
@@ -67712,7 +65286,7 @@ var require_api_pipeline = __commonJS({
       InvalidArgumentError,
       InvalidReturnValueError,
       RequestAbortedError
-    } = require_errors4();
+    } = require_errors3();
     var util = require_util5();
     var { AsyncResource } = __require("node:async_hooks");
     var { addSignal, removeSignal } = require_abort_signal();
@@ -67903,7 +65477,7 @@ var require_api_pipeline = __commonJS({
 var require_api_upgrade = __commonJS({
   "node_modules/undici/lib/api/api-upgrade.js"(exports, module) {
     "use strict";
-    var { InvalidArgumentError, SocketError } = require_errors4();
+    var { InvalidArgumentError, SocketError } = require_errors3();
     var { AsyncResource } = __require("node:async_hooks");
     var util = require_util5();
     var { addSignal, removeSignal } = require_abort_signal();
@@ -67997,7 +65571,7 @@ var require_api_connect = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { AsyncResource } = __require("node:async_hooks");
-    var { InvalidArgumentError, SocketError } = require_errors4();
+    var { InvalidArgumentError, SocketError } = require_errors3();
     var util = require_util5();
     var { addSignal, removeSignal } = require_abort_signal();
     var ConnectHandler = class extends AsyncResource {
@@ -68097,7 +65671,7 @@ var require_api2 = __commonJS({
 var require_mock_errors = __commonJS({
   "node_modules/undici/lib/mock/mock-errors.js"(exports, module) {
     "use strict";
-    var { UndiciError } = require_errors4();
+    var { UndiciError } = require_errors3();
     var kMockNotMatchedError = /* @__PURE__ */ Symbol.for("undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED");
     var MockNotMatchedError = class _MockNotMatchedError extends UndiciError {
       constructor(message) {
@@ -68455,7 +66029,7 @@ var require_mock_interceptor = __commonJS({
       kContentLength,
       kMockDispatch
     } = require_mock_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors3();
     var { buildURL } = require_util5();
     var MockScope = class {
       constructor(mockDispatch) {
@@ -68622,7 +66196,7 @@ var require_mock_client = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors3();
     var MockClient = class extends Client {
       constructor(origin, opts) {
         super(origin, opts);
@@ -68675,7 +66249,7 @@ var require_mock_pool = __commonJS({
     } = require_mock_symbols();
     var { MockInterceptor } = require_mock_interceptor();
     var Symbols = require_symbols();
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors3();
     var MockPool = class extends Pool {
       constructor(origin, opts) {
         super(origin, opts);
@@ -68731,11 +66305,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -68802,7 +66376,7 @@ var require_mock_agent = __commonJS({
     var MockClient = require_mock_client();
     var MockPool = require_mock_pool();
     var { matchValue, buildMockOptions } = require_mock_utils();
-    var { InvalidArgumentError, UndiciError } = require_errors4();
+    var { InvalidArgumentError, UndiciError } = require_errors3();
     var Dispatcher = require_dispatcher();
     var Pluralizer = require_pluralizer();
     var PendingInterceptorsFormatter = require_pending_interceptors_formatter();
@@ -68917,7 +66491,7 @@ var require_global2 = __commonJS({
   "node_modules/undici/lib/global.js"(exports, module) {
     "use strict";
     var globalDispatcher = /* @__PURE__ */ Symbol.for("undici.globalDispatcher.1");
-    var { InvalidArgumentError } = require_errors4();
+    var { InvalidArgumentError } = require_errors3();
     var Agent = require_agent2();
     if (getGlobalDispatcher() === void 0) {
       setGlobalDispatcher(new Agent());
@@ -69038,7 +66612,7 @@ var require_dump = __commonJS({
   "node_modules/undici/lib/interceptor/dump.js"(exports, module) {
     "use strict";
     var util = require_util5();
-    var { InvalidArgumentError, RequestAbortedError } = require_errors4();
+    var { InvalidArgumentError, RequestAbortedError } = require_errors3();
     var DecoratorHandler = require_decorator_handler();
     var DumpHandler = class extends DecoratorHandler {
       #maxSize = 1024 * 1024;
@@ -69138,7 +66712,7 @@ var require_dns = __commonJS({
     var { isIP } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
-    var { InvalidArgumentError, InformationalError } = require_errors4();
+    var { InvalidArgumentError, InformationalError } = require_errors3();
     var maxInt = Math.pow(2, 31) - 1;
     var DNSInstance = class {
       #maxTTL = 0;
@@ -69421,7 +66995,7 @@ var require_dns = __commonJS({
 });
 
 // node_modules/undici/lib/web/fetch/headers.js
-var require_headers3 = __commonJS({
+var require_headers2 = __commonJS({
   "node_modules/undici/lib/web/fetch/headers.js"(exports, module) {
     "use strict";
     var { kConstruct } = require_symbols();
@@ -69868,7 +67442,7 @@ var require_headers3 = __commonJS({
 var require_response = __commonJS({
   "node_modules/undici/lib/web/fetch/response.js"(exports, module) {
     "use strict";
-    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers3();
+    var { Headers: Headers2, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = require_headers2();
     var { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = require_body();
     var util = require_util5();
     var nodeUtil = __require("node:util");
@@ -69886,7 +67460,7 @@ var require_response = __commonJS({
     var {
       redirectStatusSet,
       nullBodyStatus
-    } = require_constants6();
+    } = require_constants5();
     var { kState, kHeaders } = require_symbols2();
     var { webidl } = require_webidl();
     var { FormData } = require_formdata();
@@ -70310,7 +67884,7 @@ var require_request2 = __commonJS({
   "node_modules/undici/lib/web/fetch/request.js"(exports, module) {
     "use strict";
     var { extractBody, mixinBody, cloneBody, bodyUnusable } = require_body();
-    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers3();
+    var { Headers: Headers2, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = require_headers2();
     var { FinalizationRegistry: FinalizationRegistry2 } = require_dispatcher_weakref()();
     var util = require_util5();
     var nodeUtil = __require("node:util");
@@ -70328,7 +67902,7 @@ var require_request2 = __commonJS({
       requestCredentials,
       requestCache,
       requestDuplex
-    } = require_constants6();
+    } = require_constants5();
     var { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
     var { kHeaders, kSignal, kState, kDispatcher } = require_symbols2();
     var { webidl } = require_webidl();
@@ -71011,7 +68585,7 @@ var require_fetch2 = __commonJS({
       makeResponse,
       fromInnerResponse
     } = require_response();
-    var { HeadersList } = require_headers3();
+    var { HeadersList } = require_headers2();
     var { Request, cloneRequest } = require_request2();
     var zlib = __require("node:zlib");
     var {
@@ -71058,7 +68632,7 @@ var require_fetch2 = __commonJS({
       safeMethodsSet,
       requestBodyHeader,
       subresourceSet
-    } = require_constants6();
+    } = require_constants5();
     var EE = __require("node:events");
     var { Readable: Readable3, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util5();
@@ -73574,7 +71148,7 @@ var require_cachestorage = __commonJS({
 });
 
 // node_modules/undici/lib/web/cookies/constants.js
-var require_constants7 = __commonJS({
+var require_constants6 = __commonJS({
   "node_modules/undici/lib/web/cookies/constants.js"(exports, module) {
     "use strict";
     var maxAttributeValueSize = 1024;
@@ -73798,7 +71372,7 @@ var require_util10 = __commonJS({
 var require_parse2 = __commonJS({
   "node_modules/undici/lib/web/cookies/parse.js"(exports, module) {
     "use strict";
-    var { maxNameValuePairSize, maxAttributeValueSize } = require_constants7();
+    var { maxNameValuePairSize, maxAttributeValueSize } = require_constants6();
     var { isCTLExcludingHtab } = require_util10();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
@@ -73937,7 +71511,7 @@ var require_cookies = __commonJS({
     var { parseSetCookie } = require_parse2();
     var { stringify } = require_util10();
     var { webidl } = require_webidl();
-    var { Headers: Headers2 } = require_headers3();
+    var { Headers: Headers2 } = require_headers2();
     function getCookies(headers) {
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
       webidl.brandCheck(headers, Headers2, { strict: false });
@@ -74326,7 +71900,7 @@ var require_events = __commonJS({
 });
 
 // node_modules/undici/lib/web/websocket/constants.js
-var require_constants8 = __commonJS({
+var require_constants7 = __commonJS({
   "node_modules/undici/lib/web/websocket/constants.js"(exports, module) {
     "use strict";
     var uid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -74404,7 +71978,7 @@ var require_util11 = __commonJS({
   "node_modules/undici/lib/web/websocket/util.js"(exports, module) {
     "use strict";
     var { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = require_symbols5();
-    var { states, opcodes } = require_constants8();
+    var { states, opcodes } = require_constants7();
     var { ErrorEvent, createFastMessageEvent } = require_events();
     var { isUtf8 } = __require("node:buffer");
     var { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = require_data_url();
@@ -74576,7 +72150,7 @@ var require_util11 = __commonJS({
 var require_frame = __commonJS({
   "node_modules/undici/lib/web/websocket/frame.js"(exports, module) {
     "use strict";
-    var { maxUnsigned16Bit } = require_constants8();
+    var { maxUnsigned16Bit } = require_constants7();
     var BUFFER_SIZE = 16386;
     var crypto;
     var buffer = null;
@@ -74653,7 +72227,7 @@ var require_frame = __commonJS({
 var require_connection = __commonJS({
   "node_modules/undici/lib/web/websocket/connection.js"(exports, module) {
     "use strict";
-    var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants8();
+    var { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = require_constants7();
     var {
       kReadyState,
       kSentClose,
@@ -74666,7 +72240,7 @@ var require_connection = __commonJS({
     var { CloseEvent } = require_events();
     var { makeRequest } = require_request2();
     var { fetching } = require_fetch2();
-    var { Headers: Headers2, getHeadersList } = require_headers3();
+    var { Headers: Headers2, getHeadersList } = require_headers2();
     var { getDecodeSplit } = require_util6();
     var { WebsocketFrameSend } = require_frame();
     var crypto;
@@ -74840,7 +72414,7 @@ var require_permessage_deflate = __commonJS({
     "use strict";
     var { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __require("node:zlib");
     var { isValidClientWindowBits } = require_util11();
-    var { MessageSizeExceededError } = require_errors4();
+    var { MessageSizeExceededError } = require_errors3();
     var tail = Buffer.from([0, 0, 255, 255]);
     var kBuffer = /* @__PURE__ */ Symbol("kBuffer");
     var kLength = /* @__PURE__ */ Symbol("kLength");
@@ -74922,7 +72496,7 @@ var require_receiver = __commonJS({
     "use strict";
     var { Writable } = __require("node:stream");
     var assert = __require("node:assert");
-    var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants8();
+    var { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = require_constants7();
     var { kReadyState, kSentClose, kResponse, kReceivedClose } = require_symbols5();
     var { channels } = require_diagnostics();
     var {
@@ -74938,7 +72512,7 @@ var require_receiver = __commonJS({
     var { WebsocketFrameSend } = require_frame();
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
-    var { MessageSizeExceededError } = require_errors4();
+    var { MessageSizeExceededError } = require_errors3();
     function failWebsocketConnectionWithCode(ws, code, reason) {
       closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
@@ -75303,7 +72877,7 @@ var require_sender = __commonJS({
   "node_modules/undici/lib/web/websocket/sender.js"(exports, module) {
     "use strict";
     var { WebsocketFrameSend } = require_frame();
-    var { opcodes, sendHints } = require_constants8();
+    var { opcodes, sendHints } = require_constants7();
     var FixedQueue = require_fixed_queue();
     var FastBuffer = Buffer[Symbol.species];
     var SendQueue = class {
@@ -75387,7 +72961,7 @@ var require_websocket = __commonJS({
     var { webidl } = require_webidl();
     var { URLSerializer } = require_data_url();
     var { environmentSettingsObject } = require_util6();
-    var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = require_constants8();
+    var { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = require_constants7();
     var {
       kWebSocketURL,
       kReadyState,
@@ -76154,15 +73728,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -76514,7 +74088,7 @@ var require_undici = __commonJS({
     var ProxyAgent2 = require_proxy_agent();
     var EnvHttpProxyAgent = require_env_http_proxy_agent();
     var RetryAgent = require_retry_agent();
-    var errors = require_errors4();
+    var errors = require_errors3();
     var util = require_util5();
     var { InvalidArgumentError } = errors;
     var api = require_api2();
@@ -76605,7 +74179,7 @@ var require_undici = __commonJS({
         throw err;
       }
     };
-    module.exports.Headers = require_headers3().Headers;
+    module.exports.Headers = require_headers2().Headers;
     module.exports.Response = require_response().Response;
     module.exports.Request = require_request2().Request;
     module.exports.FormData = require_formdata().FormData;
@@ -76644,8 +74218,2441 @@ var require_undici = __commonJS({
   }
 });
 
+// node_modules/events-universal/default.js
+var require_default = __commonJS({
+  "node_modules/events-universal/default.js"(exports, module) {
+    module.exports = __require("events");
+  }
+});
+
+// node_modules/fast-fifo/fixed-size.js
+var require_fixed_size = __commonJS({
+  "node_modules/fast-fifo/fixed-size.js"(exports, module) {
+    module.exports = class FixedFIFO {
+      constructor(hwm) {
+        if (!(hwm > 0) || (hwm - 1 & hwm) !== 0) throw new Error("Max size for a FixedFIFO should be a power of two");
+        this.buffer = new Array(hwm);
+        this.mask = hwm - 1;
+        this.top = 0;
+        this.btm = 0;
+        this.next = null;
+      }
+      clear() {
+        this.top = this.btm = 0;
+        this.next = null;
+        this.buffer.fill(void 0);
+      }
+      push(data) {
+        if (this.buffer[this.top] !== void 0) return false;
+        this.buffer[this.top] = data;
+        this.top = this.top + 1 & this.mask;
+        return true;
+      }
+      shift() {
+        const last = this.buffer[this.btm];
+        if (last === void 0) return void 0;
+        this.buffer[this.btm] = void 0;
+        this.btm = this.btm + 1 & this.mask;
+        return last;
+      }
+      peek() {
+        return this.buffer[this.btm];
+      }
+      isEmpty() {
+        return this.buffer[this.btm] === void 0;
+      }
+    };
+  }
+});
+
+// node_modules/fast-fifo/index.js
+var require_fast_fifo = __commonJS({
+  "node_modules/fast-fifo/index.js"(exports, module) {
+    var FixedFIFO = require_fixed_size();
+    module.exports = class FastFIFO {
+      constructor(hwm) {
+        this.hwm = hwm || 16;
+        this.head = new FixedFIFO(this.hwm);
+        this.tail = this.head;
+        this.length = 0;
+      }
+      clear() {
+        this.head = this.tail;
+        this.head.clear();
+        this.length = 0;
+      }
+      push(val) {
+        this.length++;
+        if (!this.head.push(val)) {
+          const prev = this.head;
+          this.head = prev.next = new FixedFIFO(2 * this.head.buffer.length);
+          this.head.push(val);
+        }
+      }
+      shift() {
+        if (this.length !== 0) this.length--;
+        const val = this.tail.shift();
+        if (val === void 0 && this.tail.next) {
+          const next = this.tail.next;
+          this.tail.next = null;
+          this.tail = next;
+          return this.tail.shift();
+        }
+        return val;
+      }
+      peek() {
+        const val = this.tail.peek();
+        if (val === void 0 && this.tail.next) return this.tail.next.peek();
+        return val;
+      }
+      isEmpty() {
+        return this.length === 0;
+      }
+    };
+  }
+});
+
+// node_modules/b4a/index.js
+var require_b4a = __commonJS({
+  "node_modules/b4a/index.js"(exports, module) {
+    function isBuffer(value) {
+      return Buffer.isBuffer(value) || value instanceof Uint8Array;
+    }
+    function isEncoding(encoding) {
+      return Buffer.isEncoding(encoding);
+    }
+    function alloc(size, fill2, encoding) {
+      return Buffer.alloc(size, fill2, encoding);
+    }
+    function allocUnsafe(size) {
+      return Buffer.allocUnsafe(size);
+    }
+    function allocUnsafeSlow(size) {
+      return Buffer.allocUnsafeSlow(size);
+    }
+    function byteLength(string, encoding) {
+      return Buffer.byteLength(string, encoding);
+    }
+    function compare2(a, b) {
+      return Buffer.compare(a, b);
+    }
+    function concat(buffers, totalLength) {
+      return Buffer.concat(buffers, totalLength);
+    }
+    function copy(source, target, targetStart, start, end) {
+      return toBuffer(source).copy(target, targetStart, start, end);
+    }
+    function equals(a, b) {
+      return toBuffer(a).equals(b);
+    }
+    function fill(buffer, value, offset, end, encoding) {
+      return toBuffer(buffer).fill(value, offset, end, encoding);
+    }
+    function from(value, encodingOrOffset, length) {
+      return Buffer.from(value, encodingOrOffset, length);
+    }
+    function includes(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).includes(value, byteOffset, encoding);
+    }
+    function indexOf(buffer, value, byfeOffset, encoding) {
+      return toBuffer(buffer).indexOf(value, byfeOffset, encoding);
+    }
+    function lastIndexOf(buffer, value, byteOffset, encoding) {
+      return toBuffer(buffer).lastIndexOf(value, byteOffset, encoding);
+    }
+    function swap16(buffer) {
+      return toBuffer(buffer).swap16();
+    }
+    function swap32(buffer) {
+      return toBuffer(buffer).swap32();
+    }
+    function swap64(buffer) {
+      return toBuffer(buffer).swap64();
+    }
+    function toBuffer(buffer) {
+      if (Buffer.isBuffer(buffer)) return buffer;
+      return Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    }
+    function toString(buffer, encoding, start, end) {
+      return toBuffer(buffer).toString(encoding, start, end);
+    }
+    function toHex(buffer, start, end) {
+      return toBuffer(buffer).toString("hex", start, end);
+    }
+    function write(buffer, string, offset, length, encoding) {
+      return toBuffer(buffer).write(string, offset, length, encoding);
+    }
+    function readDoubleBE(buffer, offset) {
+      return toBuffer(buffer).readDoubleBE(offset);
+    }
+    function readDoubleLE(buffer, offset) {
+      return toBuffer(buffer).readDoubleLE(offset);
+    }
+    function readFloatBE(buffer, offset) {
+      return toBuffer(buffer).readFloatBE(offset);
+    }
+    function readFloatLE(buffer, offset) {
+      return toBuffer(buffer).readFloatLE(offset);
+    }
+    function readInt32BE(buffer, offset) {
+      return toBuffer(buffer).readInt32BE(offset);
+    }
+    function readInt32LE(buffer, offset) {
+      return toBuffer(buffer).readInt32LE(offset);
+    }
+    function readUInt32BE(buffer, offset) {
+      return toBuffer(buffer).readUInt32BE(offset);
+    }
+    function readUInt32LE(buffer, offset) {
+      return toBuffer(buffer).readUInt32LE(offset);
+    }
+    function writeDoubleBE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleBE(value, offset);
+    }
+    function writeDoubleLE(buffer, value, offset) {
+      return toBuffer(buffer).writeDoubleLE(value, offset);
+    }
+    function writeFloatBE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatBE(value, offset);
+    }
+    function writeFloatLE(buffer, value, offset) {
+      return toBuffer(buffer).writeFloatLE(value, offset);
+    }
+    function writeInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32BE(value, offset);
+    }
+    function writeInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeInt32LE(value, offset);
+    }
+    function writeUInt32BE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32BE(value, offset);
+    }
+    function writeUInt32LE(buffer, value, offset) {
+      return toBuffer(buffer).writeUInt32LE(value, offset);
+    }
+    module.exports = {
+      isBuffer,
+      isEncoding,
+      alloc,
+      allocUnsafe,
+      allocUnsafeSlow,
+      byteLength,
+      compare: compare2,
+      concat,
+      copy,
+      equals,
+      fill,
+      from,
+      includes,
+      indexOf,
+      lastIndexOf,
+      swap16,
+      swap32,
+      swap64,
+      toBuffer,
+      toString,
+      toHex,
+      write,
+      readDoubleBE,
+      readDoubleLE,
+      readFloatBE,
+      readFloatLE,
+      readInt32BE,
+      readInt32LE,
+      readUInt32BE,
+      readUInt32LE,
+      writeDoubleBE,
+      writeDoubleLE,
+      writeFloatBE,
+      writeFloatLE,
+      writeInt32BE,
+      writeInt32LE,
+      writeUInt32BE,
+      writeUInt32LE
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/pass-through-decoder.js
+var require_pass_through_decoder = __commonJS({
+  "node_modules/text-decoder/lib/pass-through-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class PassThroughDecoder {
+      constructor(encoding) {
+        this.encoding = encoding;
+      }
+      get remaining() {
+        return 0;
+      }
+      decode(data) {
+        return b4a.toString(data, this.encoding);
+      }
+      flush() {
+        return "";
+      }
+    };
+  }
+});
+
+// node_modules/text-decoder/lib/utf8-decoder.js
+var require_utf8_decoder = __commonJS({
+  "node_modules/text-decoder/lib/utf8-decoder.js"(exports, module) {
+    var b4a = require_b4a();
+    module.exports = class UTF8Decoder {
+      constructor() {
+        this._reset();
+      }
+      get remaining() {
+        return this.bytesSeen;
+      }
+      decode(data) {
+        if (data.byteLength === 0) return "";
+        if (this.bytesNeeded === 0 && trailingIncomplete(data, 0) === 0) {
+          this.bytesSeen = trailingBytesSeen(data);
+          return b4a.toString(data, "utf8");
+        }
+        let result = "";
+        let start = 0;
+        if (this.bytesNeeded > 0) {
+          while (start < data.byteLength) {
+            const byte = data[start];
+            if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+              result += "\uFFFD";
+              this._reset();
+              break;
+            }
+            this.lowerBoundary = 128;
+            this.upperBoundary = 191;
+            this.codePoint = this.codePoint << 6 | byte & 63;
+            this.bytesSeen++;
+            start++;
+            if (this.bytesSeen === this.bytesNeeded) {
+              result += String.fromCodePoint(this.codePoint);
+              this._reset();
+              break;
+            }
+          }
+          if (this.bytesNeeded > 0) return result;
+        }
+        const trailing = trailingIncomplete(data, start);
+        const end = data.byteLength - trailing;
+        if (end > start) result += b4a.toString(data, "utf8", start, end);
+        for (let i = end; i < data.byteLength; i++) {
+          const byte = data[i];
+          if (this.bytesNeeded === 0) {
+            if (byte <= 127) {
+              this.bytesSeen = 0;
+              result += String.fromCharCode(byte);
+            } else if (byte >= 194 && byte <= 223) {
+              this.bytesNeeded = 2;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 31;
+            } else if (byte >= 224 && byte <= 239) {
+              if (byte === 224) this.lowerBoundary = 160;
+              else if (byte === 237) this.upperBoundary = 159;
+              this.bytesNeeded = 3;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 15;
+            } else if (byte >= 240 && byte <= 244) {
+              if (byte === 240) this.lowerBoundary = 144;
+              else if (byte === 244) this.upperBoundary = 143;
+              this.bytesNeeded = 4;
+              this.bytesSeen = 1;
+              this.codePoint = byte & 7;
+            } else {
+              this.bytesSeen = 1;
+              result += "\uFFFD";
+            }
+            continue;
+          }
+          if (byte < this.lowerBoundary || byte > this.upperBoundary) {
+            result += "\uFFFD";
+            i--;
+            this._reset();
+            continue;
+          }
+          this.lowerBoundary = 128;
+          this.upperBoundary = 191;
+          this.codePoint = this.codePoint << 6 | byte & 63;
+          this.bytesSeen++;
+          if (this.bytesSeen === this.bytesNeeded) {
+            result += String.fromCodePoint(this.codePoint);
+            this._reset();
+          }
+        }
+        return result;
+      }
+      flush() {
+        const result = this.bytesNeeded > 0 ? "\uFFFD" : "";
+        this._reset();
+        return result;
+      }
+      _reset() {
+        this.codePoint = 0;
+        this.bytesNeeded = 0;
+        this.bytesSeen = 0;
+        this.lowerBoundary = 128;
+        this.upperBoundary = 191;
+      }
+    };
+    function trailingIncomplete(data, start) {
+      const len = data.byteLength;
+      if (len <= start) return 0;
+      const limit = Math.max(start, len - 4);
+      let i = len - 1;
+      while (i > limit && (data[i] & 192) === 128) i--;
+      if (i < start) return 0;
+      const byte = data[i];
+      let needed;
+      if (byte <= 127) return 0;
+      if (byte >= 194 && byte <= 223) needed = 2;
+      else if (byte >= 224 && byte <= 239) needed = 3;
+      else if (byte >= 240 && byte <= 244) needed = 4;
+      else return 0;
+      const available = len - i;
+      return available < needed ? available : 0;
+    }
+    function trailingBytesSeen(data) {
+      const len = data.byteLength;
+      if (len === 0) return 0;
+      const last = data[len - 1];
+      if (last <= 127) return 0;
+      if ((last & 192) !== 128) return 1;
+      const limit = Math.max(0, len - 4);
+      let i = len - 2;
+      while (i >= limit && (data[i] & 192) === 128) i--;
+      if (i < 0) return 1;
+      const first = data[i];
+      let needed;
+      if (first >= 194 && first <= 223) needed = 2;
+      else if (first >= 224 && first <= 239) needed = 3;
+      else if (first >= 240 && first <= 244) needed = 4;
+      else return 1;
+      if (len - i !== needed) return 1;
+      if (needed >= 3) {
+        const second = data[i + 1];
+        if (first === 224 && second < 160) return 1;
+        if (first === 237 && second > 159) return 1;
+        if (first === 240 && second < 144) return 1;
+        if (first === 244 && second > 143) return 1;
+      }
+      return 0;
+    }
+  }
+});
+
+// node_modules/text-decoder/index.js
+var require_text_decoder = __commonJS({
+  "node_modules/text-decoder/index.js"(exports, module) {
+    var PassThroughDecoder = require_pass_through_decoder();
+    var UTF8Decoder = require_utf8_decoder();
+    module.exports = class TextDecoder {
+      constructor(encoding = "utf8") {
+        this.encoding = normalizeEncoding(encoding);
+        switch (this.encoding) {
+          case "utf8":
+            this.decoder = new UTF8Decoder();
+            break;
+          case "utf16le":
+          case "base64":
+            throw new Error("Unsupported encoding: " + this.encoding);
+          default:
+            this.decoder = new PassThroughDecoder(this.encoding);
+        }
+      }
+      get remaining() {
+        return this.decoder.remaining;
+      }
+      push(data) {
+        if (typeof data === "string") return data;
+        return this.decoder.decode(data);
+      }
+      // For Node.js compatibility
+      write(data) {
+        return this.push(data);
+      }
+      end(data) {
+        let result = "";
+        if (data) result = this.push(data);
+        result += this.decoder.flush();
+        return result;
+      }
+    };
+    function normalizeEncoding(encoding) {
+      encoding = encoding.toLowerCase();
+      switch (encoding) {
+        case "utf8":
+        case "utf-8":
+          return "utf8";
+        case "ucs2":
+        case "ucs-2":
+        case "utf16le":
+        case "utf-16le":
+          return "utf16le";
+        case "latin1":
+        case "binary":
+          return "latin1";
+        case "base64":
+        case "ascii":
+        case "hex":
+          return encoding;
+        default:
+          throw new Error("Unknown encoding: " + encoding);
+      }
+    }
+  }
+});
+
+// node_modules/streamx/lib/errors.js
+var require_errors4 = __commonJS({
+  "node_modules/streamx/lib/errors.js"(exports, module) {
+    module.exports = class StreamError extends Error {
+      constructor(msg, code, fn = StreamError) {
+        super(msg);
+        this.code = code;
+        if (Error.captureStackTrace) {
+          Error.captureStackTrace(this, fn);
+        }
+      }
+      static isStreamDestroyed(err) {
+        return err && err.code === "STREAM_DESTROYED";
+      }
+      static isPrematureClose(err) {
+        return err && err.code === "PREMATURE_CLOSE";
+      }
+      static isAborted(err) {
+        return err && err.code === "ABORTED";
+      }
+      static isBadArgument(err) {
+        return err && err.code === "BAD_ARGUMENT";
+      }
+      get name() {
+        return "StreamError";
+      }
+      static STREAM_DESTROYED() {
+        return new StreamError("Stream was destroyed", "STREAM_DESTROYED", StreamError.STREAM_DESTROYED);
+      }
+      static PREMATURE_CLOSE(msg = "Premature close") {
+        return new StreamError(msg, "PREMATURE_CLOSE", StreamError.PREMATURE_CLOSE);
+      }
+      static ABORTED() {
+        return new StreamError("Stream aborted", "ABORTED", StreamError.ABORTED);
+      }
+      static BAD_ARGUMENT(msg = "Bad argument") {
+        return new StreamError(msg, "BAD_ARGUMENT", StreamError.BAD_ARGUMENT);
+      }
+    };
+  }
+});
+
+// node_modules/streamx/index.js
+var require_streamx = __commonJS({
+  "node_modules/streamx/index.js"(exports, module) {
+    var { EventEmitter: EventEmitter2 } = require_default();
+    var FIFO = require_fast_fifo();
+    var TextDecoder2 = require_text_decoder();
+    var StreamError = require_errors4();
+    var qmt = typeof queueMicrotask === "undefined" ? (fn) => global.process.nextTick(fn) : queueMicrotask;
+    var MAX = (1 << 29) - 1;
+    var OPENING = 1;
+    var PREDESTROYING = 2;
+    var DESTROYING = 4;
+    var DESTROYED = 8;
+    var NOT_OPENING = MAX ^ OPENING;
+    var NOT_PREDESTROYING = MAX ^ PREDESTROYING;
+    var READ_ACTIVE = 1 << 4;
+    var READ_UPDATING = 2 << 4;
+    var READ_PRIMARY = 4 << 4;
+    var READ_QUEUED = 8 << 4;
+    var READ_RESUMED = 16 << 4;
+    var READ_PIPE_DRAINED = 32 << 4;
+    var READ_ENDING = 64 << 4;
+    var READ_EMIT_DATA = 128 << 4;
+    var READ_EMIT_READABLE = 256 << 4;
+    var READ_EMITTED_READABLE = 512 << 4;
+    var READ_DONE = 1024 << 4;
+    var READ_NEXT_TICK = 2048 << 4;
+    var READ_NEEDS_PUSH = 4096 << 4;
+    var READ_READ_AHEAD = 8192 << 4;
+    var READ_FLOWING = READ_RESUMED | READ_PIPE_DRAINED;
+    var READ_ACTIVE_AND_NEEDS_PUSH = READ_ACTIVE | READ_NEEDS_PUSH;
+    var READ_PRIMARY_AND_ACTIVE = READ_PRIMARY | READ_ACTIVE;
+    var READ_EMIT_READABLE_AND_QUEUED = READ_EMIT_READABLE | READ_QUEUED;
+    var READ_RESUMED_READ_AHEAD = READ_RESUMED | READ_READ_AHEAD;
+    var READ_NOT_ACTIVE = MAX ^ READ_ACTIVE;
+    var READ_NON_PRIMARY = MAX ^ READ_PRIMARY;
+    var READ_NON_PRIMARY_AND_PUSHED = MAX ^ (READ_PRIMARY | READ_NEEDS_PUSH);
+    var READ_PUSHED = MAX ^ READ_NEEDS_PUSH;
+    var READ_PAUSED = MAX ^ READ_RESUMED;
+    var READ_NOT_QUEUED = MAX ^ (READ_QUEUED | READ_EMITTED_READABLE);
+    var READ_NOT_ENDING = MAX ^ READ_ENDING;
+    var READ_PIPE_NOT_DRAINED = MAX ^ READ_FLOWING;
+    var READ_NOT_NEXT_TICK = MAX ^ READ_NEXT_TICK;
+    var READ_NOT_UPDATING = MAX ^ READ_UPDATING;
+    var READ_NO_READ_AHEAD = MAX ^ READ_READ_AHEAD;
+    var READ_PAUSED_NO_READ_AHEAD = MAX ^ READ_RESUMED_READ_AHEAD;
+    var WRITE_ACTIVE = 1 << 18;
+    var WRITE_UPDATING = 2 << 18;
+    var WRITE_PRIMARY = 4 << 18;
+    var WRITE_QUEUED = 8 << 18;
+    var WRITE_UNDRAINED = 16 << 18;
+    var WRITE_DONE = 32 << 18;
+    var WRITE_EMIT_DRAIN = 64 << 18;
+    var WRITE_NEXT_TICK = 128 << 18;
+    var WRITE_WRITING = 256 << 18;
+    var WRITE_FINISHING = 512 << 18;
+    var WRITE_CORKED = 1024 << 18;
+    var WRITE_NOT_ACTIVE = MAX ^ (WRITE_ACTIVE | WRITE_WRITING);
+    var WRITE_NON_PRIMARY = MAX ^ WRITE_PRIMARY;
+    var WRITE_NOT_FINISHING = MAX ^ (WRITE_ACTIVE | WRITE_FINISHING);
+    var WRITE_DRAINED = MAX ^ WRITE_UNDRAINED;
+    var WRITE_NOT_QUEUED = MAX ^ WRITE_QUEUED;
+    var WRITE_NOT_NEXT_TICK = MAX ^ WRITE_NEXT_TICK;
+    var WRITE_NOT_UPDATING = MAX ^ WRITE_UPDATING;
+    var WRITE_NOT_CORKED = MAX ^ WRITE_CORKED;
+    var ACTIVE = READ_ACTIVE | WRITE_ACTIVE;
+    var NOT_ACTIVE = MAX ^ ACTIVE;
+    var DONE = READ_DONE | WRITE_DONE;
+    var DESTROY_STATUS = DESTROYING | DESTROYED | PREDESTROYING;
+    var OPEN_STATUS = DESTROY_STATUS | OPENING;
+    var AUTO_DESTROY = DESTROY_STATUS | DONE;
+    var NON_PRIMARY = WRITE_NON_PRIMARY & READ_NON_PRIMARY;
+    var ACTIVE_OR_TICKING = WRITE_NEXT_TICK | READ_NEXT_TICK;
+    var TICKING = ACTIVE_OR_TICKING & NOT_ACTIVE;
+    var IS_OPENING = OPEN_STATUS | TICKING;
+    var READ_PRIMARY_STATUS = OPEN_STATUS | READ_ENDING | READ_DONE;
+    var READ_STATUS = OPEN_STATUS | READ_DONE | READ_QUEUED;
+    var READ_ENDING_STATUS = OPEN_STATUS | READ_ENDING | READ_QUEUED;
+    var READ_READABLE_STATUS = OPEN_STATUS | READ_EMIT_READABLE | READ_QUEUED | READ_EMITTED_READABLE;
+    var SHOULD_NOT_READ = OPEN_STATUS | READ_ACTIVE | READ_ENDING | READ_DONE | READ_NEEDS_PUSH | READ_READ_AHEAD;
+    var READ_BACKPRESSURE_STATUS = DESTROY_STATUS | READ_ENDING | READ_DONE;
+    var READ_UPDATE_SYNC_STATUS = READ_UPDATING | OPEN_STATUS | READ_NEXT_TICK | READ_PRIMARY;
+    var READ_NEXT_TICK_OR_OPENING = READ_NEXT_TICK | OPENING;
+    var WRITE_PRIMARY_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_QUEUED_AND_UNDRAINED = WRITE_QUEUED | WRITE_UNDRAINED;
+    var WRITE_QUEUED_AND_ACTIVE = WRITE_QUEUED | WRITE_ACTIVE;
+    var WRITE_DRAIN_STATUS = WRITE_QUEUED | WRITE_UNDRAINED | OPEN_STATUS | WRITE_ACTIVE;
+    var WRITE_STATUS = OPEN_STATUS | WRITE_ACTIVE | WRITE_QUEUED | WRITE_CORKED;
+    var WRITE_PRIMARY_AND_ACTIVE = WRITE_PRIMARY | WRITE_ACTIVE;
+    var WRITE_ACTIVE_AND_WRITING = WRITE_ACTIVE | WRITE_WRITING;
+    var WRITE_FINISHING_STATUS = OPEN_STATUS | WRITE_FINISHING | WRITE_QUEUED_AND_ACTIVE | WRITE_DONE;
+    var WRITE_BACKPRESSURE_STATUS = WRITE_UNDRAINED | DESTROY_STATUS | WRITE_FINISHING | WRITE_DONE;
+    var WRITE_UPDATE_SYNC_STATUS = WRITE_UPDATING | OPEN_STATUS | WRITE_NEXT_TICK | WRITE_PRIMARY;
+    var WRITE_DROP_DATA = WRITE_FINISHING | WRITE_DONE | DESTROY_STATUS;
+    var asyncIterator = Symbol.asyncIterator || /* @__PURE__ */ Symbol("asyncIterator");
+    var WritableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapWritable, byteLength, byteLengthWritable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark;
+        this.buffered = 0;
+        this.error = null;
+        this.pipeline = null;
+        this.drains = null;
+        this.byteLength = byteLengthWritable || byteLength || defaultByteLength;
+        this.map = mapWritable || map;
+        this.afterWrite = afterWrite.bind(this);
+        this.afterUpdateNextTick = updateWriteNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & WRITE_FINISHING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & WRITE_DONE) !== 0;
+      }
+      push(data) {
+        if ((this.stream._duplexState & WRITE_DROP_DATA) !== 0) return false;
+        if (this.map !== null) data = this.map(data);
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        if (this.buffered < this.highWaterMark) {
+          this.stream._duplexState |= WRITE_QUEUED;
+          return true;
+        }
+        this.stream._duplexState |= WRITE_QUEUED_AND_UNDRAINED;
+        return false;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) this.stream._duplexState &= WRITE_NOT_QUEUED;
+        return data;
+      }
+      end(data) {
+        if (typeof data === "function") {
+          this.stream.once("finish", data);
+        } else if (data !== void 0 && data !== null) {
+          this.push(data);
+        }
+        this.stream._duplexState = (this.stream._duplexState | WRITE_FINISHING) & WRITE_NON_PRIMARY;
+      }
+      autoBatch(data, cb) {
+        const buffer = [];
+        const stream = this.stream;
+        buffer.push(data);
+        while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED_AND_ACTIVE) {
+          buffer.push(stream._writableState.shift());
+        }
+        if ((stream._duplexState & OPEN_STATUS) !== 0) return cb(null);
+        stream._writev(buffer, cb);
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= WRITE_UPDATING;
+        do {
+          while ((stream._duplexState & WRITE_STATUS) === WRITE_QUEUED) {
+            const data = this.shift();
+            stream._duplexState |= WRITE_ACTIVE_AND_WRITING;
+            stream._write(data, this.afterWrite);
+          }
+          if ((stream._duplexState & WRITE_PRIMARY_AND_ACTIVE) === 0) this.updateNonPrimary();
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= WRITE_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & WRITE_FINISHING_STATUS) === WRITE_FINISHING) {
+          stream._duplexState = stream._duplexState | WRITE_ACTIVE;
+          stream._final(afterFinal.bind(this));
+          return;
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & WRITE_UPDATE_SYNC_STATUS) === WRITE_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & WRITE_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= WRITE_NEXT_TICK;
+        if ((this.stream._duplexState & WRITE_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var ReadableState = class {
+      constructor(stream, { highWaterMark = 16384, map = null, mapReadable, byteLength, byteLengthReadable } = {}) {
+        this.stream = stream;
+        this.queue = new FIFO();
+        this.highWaterMark = highWaterMark === 0 ? 1 : highWaterMark;
+        this.buffered = 0;
+        this.readAhead = highWaterMark > 0;
+        this.error = null;
+        this.pipeline = null;
+        this.byteLength = byteLengthReadable || byteLength || defaultByteLength;
+        this.map = mapReadable || map;
+        this.pipeTo = null;
+        this.afterRead = afterRead.bind(this);
+        this.afterUpdateNextTick = updateReadNT.bind(this);
+      }
+      get ending() {
+        return (this.stream._duplexState & READ_ENDING) !== 0;
+      }
+      get ended() {
+        return (this.stream._duplexState & READ_DONE) !== 0;
+      }
+      pipe(pipeTo, cb) {
+        if (this.pipeTo !== null) throw StreamError.BAD_ARGUMENT("Can only pipe to one destination");
+        if (typeof cb !== "function") cb = null;
+        this.stream._duplexState |= READ_PIPE_DRAINED;
+        this.pipeTo = pipeTo;
+        this.pipeline = new Pipeline(this.stream, pipeTo, cb);
+        if (cb) this.stream.on("error", noop);
+        if (isStreamx(pipeTo)) {
+          pipeTo._writableState.pipeline = this.pipeline;
+          if (cb) pipeTo.on("error", noop);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        } else {
+          const onerror = this.pipeline.done.bind(this.pipeline, pipeTo);
+          const onclose = this.pipeline.done.bind(this.pipeline, pipeTo, null);
+          pipeTo.on("error", onerror);
+          pipeTo.on("close", onclose);
+          pipeTo.on("finish", this.pipeline.finished.bind(this.pipeline));
+        }
+        pipeTo.on("drain", afterDrain.bind(this));
+        this.stream.emit("piping", pipeTo);
+        pipeTo.emit("pipe", this.stream);
+      }
+      push(data) {
+        const stream = this.stream;
+        if (data === null) {
+          this.highWaterMark = 0;
+          stream._duplexState = (stream._duplexState | READ_ENDING) & READ_NON_PRIMARY_AND_PUSHED;
+          return false;
+        }
+        if (this.map !== null) {
+          data = this.map(data);
+          if (data === null) {
+            stream._duplexState &= READ_PUSHED;
+            return this.buffered < this.highWaterMark;
+          }
+        }
+        this.buffered += this.byteLength(data);
+        this.queue.push(data);
+        stream._duplexState = (stream._duplexState | READ_QUEUED) & READ_PUSHED;
+        return this.buffered < this.highWaterMark;
+      }
+      shift() {
+        const data = this.queue.shift();
+        this.buffered -= this.byteLength(data);
+        if (this.buffered === 0) {
+          this.stream._duplexState &= READ_NOT_QUEUED;
+        }
+        return data;
+      }
+      unshift(data) {
+        const pending = [this.map !== null ? this.map(data) : data];
+        while (this.buffered > 0) pending.push(this.shift());
+        for (let i = 0; i < pending.length - 1; i++) {
+          const data2 = pending[i];
+          this.buffered += this.byteLength(data2);
+          this.queue.push(data2);
+        }
+        this.push(pending[pending.length - 1]);
+      }
+      read() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_STATUS) === READ_QUEUED) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+          return data;
+        }
+        if (this.readAhead === false) {
+          stream._duplexState |= READ_READ_AHEAD;
+          this.updateNextTick();
+        }
+        return null;
+      }
+      drain() {
+        const stream = this.stream;
+        while ((stream._duplexState & READ_STATUS) === READ_QUEUED && (stream._duplexState & READ_FLOWING) !== 0) {
+          const data = this.shift();
+          if (this.pipeTo !== null && this.pipeTo.write(data) === false) {
+            stream._duplexState &= READ_PIPE_NOT_DRAINED;
+          }
+          if ((stream._duplexState & READ_EMIT_DATA) !== 0) {
+            stream.emit("data", data);
+          }
+        }
+      }
+      update() {
+        const stream = this.stream;
+        stream._duplexState |= READ_UPDATING;
+        do {
+          this.drain();
+          while (this.buffered < this.highWaterMark && (stream._duplexState & SHOULD_NOT_READ) === READ_READ_AHEAD) {
+            stream._duplexState |= READ_ACTIVE_AND_NEEDS_PUSH;
+            stream._read(this.afterRead);
+            this.drain();
+          }
+          if ((stream._duplexState & READ_READABLE_STATUS) === READ_EMIT_READABLE_AND_QUEUED) {
+            stream._duplexState |= READ_EMITTED_READABLE;
+            stream.emit("readable");
+          }
+          if ((stream._duplexState & READ_PRIMARY_AND_ACTIVE) === 0) {
+            this.updateNonPrimary();
+          }
+        } while (this.continueUpdate() === true);
+        stream._duplexState &= READ_NOT_UPDATING;
+      }
+      updateNonPrimary() {
+        const stream = this.stream;
+        if ((stream._duplexState & READ_ENDING_STATUS) === READ_ENDING) {
+          stream._duplexState = (stream._duplexState | READ_DONE) & READ_NOT_ENDING;
+          stream.emit("end");
+          if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+            stream._duplexState |= DESTROYING;
+          }
+          if (this.pipeTo !== null) {
+            this.pipeTo.end();
+          }
+        }
+        if ((stream._duplexState & DESTROY_STATUS) === DESTROYING) {
+          if ((stream._duplexState & ACTIVE_OR_TICKING) === 0) {
+            stream._duplexState |= ACTIVE;
+            stream._destroy(afterDestroy.bind(this));
+          }
+          return;
+        }
+        if ((stream._duplexState & IS_OPENING) === OPENING) {
+          stream._duplexState = (stream._duplexState | ACTIVE) & NOT_OPENING;
+          stream._open(afterOpen.bind(this));
+        }
+      }
+      continueUpdate() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) === 0) return false;
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        return true;
+      }
+      updateCallback() {
+        if ((this.stream._duplexState & READ_UPDATE_SYNC_STATUS) === READ_PRIMARY) {
+          this.update();
+        } else {
+          this.updateNextTick();
+        }
+      }
+      updateNextTickIfOpen() {
+        if ((this.stream._duplexState & READ_NEXT_TICK_OR_OPENING) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+      updateNextTick() {
+        if ((this.stream._duplexState & READ_NEXT_TICK) !== 0) return;
+        this.stream._duplexState |= READ_NEXT_TICK;
+        if ((this.stream._duplexState & READ_UPDATING) === 0) qmt(this.afterUpdateNextTick);
+      }
+    };
+    var TransformState = class {
+      constructor(stream) {
+        this.data = null;
+        this.afterTransform = afterTransform.bind(stream);
+        this.afterFinal = null;
+      }
+    };
+    var Pipeline = class {
+      constructor(src, dst, cb) {
+        this.from = src;
+        this.to = dst;
+        this.afterPipe = cb;
+        this.error = null;
+        this.pipeToFinished = false;
+      }
+      finished() {
+        this.pipeToFinished = true;
+      }
+      done(stream, err) {
+        if (err) this.error = err;
+        if (stream === this.to) {
+          this.to = null;
+          if (this.from !== null) {
+            if ((this.from._duplexState & READ_DONE) === 0 || !this.pipeToFinished) {
+              this.from.destroy(this.error || StreamError.PREMATURE_CLOSE("Writable stream closed"));
+            }
+            return;
+          }
+        }
+        if (stream === this.from) {
+          this.from = null;
+          if (this.to !== null) {
+            if ((stream._duplexState & READ_DONE) === 0) {
+              this.to.destroy(this.error || StreamError.PREMATURE_CLOSE("Readable stream closed"));
+            }
+            return;
+          }
+        }
+        if (this.afterPipe !== null) this.afterPipe(this.error);
+        this.to = this.from = this.afterPipe = null;
+      }
+    };
+    function afterDrain() {
+      this.stream._duplexState |= READ_PIPE_DRAINED;
+      this.updateCallback();
+    }
+    function afterFinal(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROY_STATUS) === 0) {
+        stream._duplexState |= WRITE_DONE;
+        stream.emit("finish");
+      }
+      if ((stream._duplexState & AUTO_DESTROY) === DONE) {
+        stream._duplexState |= DESTROYING;
+      }
+      stream._duplexState &= WRITE_NOT_FINISHING;
+      if ((stream._duplexState & WRITE_UPDATING) === 0) {
+        this.update();
+      } else {
+        this.updateNextTick();
+      }
+    }
+    function afterDestroy(err) {
+      const stream = this.stream;
+      if (!err && !StreamError.isStreamDestroyed(this.error)) err = this.error;
+      if (err) stream.emit("error", err);
+      stream._duplexState |= DESTROYED;
+      stream.emit("close");
+      const rs = stream._readableState;
+      const ws = stream._writableState;
+      if (rs !== null && rs.pipeline !== null) {
+        rs.pipeline.done(stream, err);
+      }
+      if (ws !== null) {
+        while (ws.drains !== null && ws.drains.length > 0) {
+          ws.drains.shift().resolve(false);
+        }
+        if (ws.pipeline !== null) {
+          ws.pipeline.done(stream, err);
+        }
+      }
+    }
+    function afterWrite(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      stream._duplexState &= WRITE_NOT_ACTIVE;
+      if (this.drains !== null) tickDrains(this.drains);
+      if ((stream._duplexState & WRITE_DRAIN_STATUS) === WRITE_UNDRAINED) {
+        stream._duplexState &= WRITE_DRAINED;
+        if ((stream._duplexState & WRITE_EMIT_DRAIN) === WRITE_EMIT_DRAIN) {
+          stream.emit("drain");
+        }
+      }
+      this.updateCallback();
+    }
+    function afterRead(err) {
+      if (err) this.stream.destroy(err);
+      this.stream._duplexState &= READ_NOT_ACTIVE;
+      if (this.readAhead === false && (this.stream._duplexState & READ_RESUMED) === 0) {
+        this.stream._duplexState &= READ_NO_READ_AHEAD;
+      }
+      this.updateCallback();
+    }
+    function updateReadNT() {
+      if ((this.stream._duplexState & READ_UPDATING) === 0) {
+        this.stream._duplexState &= READ_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function updateWriteNT() {
+      if ((this.stream._duplexState & WRITE_UPDATING) === 0) {
+        this.stream._duplexState &= WRITE_NOT_NEXT_TICK;
+        this.update();
+      }
+    }
+    function tickDrains(drains) {
+      for (let i = 0; i < drains.length; i++) {
+        if (--drains[i].writes === 0) {
+          drains.shift().resolve(true);
+          i--;
+        }
+      }
+    }
+    function afterOpen(err) {
+      const stream = this.stream;
+      if (err) stream.destroy(err);
+      if ((stream._duplexState & DESTROYING) === 0) {
+        if ((stream._duplexState & READ_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= READ_PRIMARY;
+        }
+        if ((stream._duplexState & WRITE_PRIMARY_STATUS) === 0) {
+          stream._duplexState |= WRITE_PRIMARY;
+        }
+        stream.emit("open");
+      }
+      stream._duplexState &= NOT_ACTIVE;
+      if (stream._writableState !== null) {
+        stream._writableState.updateCallback();
+      }
+      if (stream._readableState !== null) {
+        stream._readableState.updateCallback();
+      }
+    }
+    function afterTransform(err, data) {
+      if (data !== void 0 && data !== null) this.push(data);
+      this._writableState.afterWrite(err);
+    }
+    function newListener(name) {
+      if (this._readableState !== null) {
+        if (name === "data") {
+          this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
+          this._readableState.updateNextTick();
+        }
+        if (name === "readable") {
+          this._duplexState |= READ_EMIT_READABLE;
+          this._readableState.updateNextTick();
+        }
+      }
+      if (this._writableState !== null) {
+        if (name === "drain") {
+          this._duplexState |= WRITE_EMIT_DRAIN;
+          this._writableState.updateNextTick();
+        }
+      }
+    }
+    var Stream = class extends EventEmitter2 {
+      constructor(opts) {
+        super();
+        this._duplexState = 0;
+        this._readableState = null;
+        this._writableState = null;
+        if (opts) {
+          if (opts.open) this._open = opts.open;
+          if (opts.destroy) this._destroy = opts.destroy;
+          if (opts.predestroy) this._predestroy = opts.predestroy;
+          if (opts.signal) opts.signal.addEventListener("abort", abort.bind(this));
+        }
+        this.on("newListener", newListener);
+      }
+      _open(cb) {
+        cb(null);
+      }
+      _destroy(cb) {
+        cb(null);
+      }
+      _predestroy() {
+      }
+      get readable() {
+        return this._readableState !== null ? true : void 0;
+      }
+      get writable() {
+        return this._writableState !== null ? true : void 0;
+      }
+      get destroyed() {
+        return (this._duplexState & DESTROYED) !== 0;
+      }
+      get destroying() {
+        return (this._duplexState & DESTROY_STATUS) !== 0;
+      }
+      destroy(err) {
+        if ((this._duplexState & DESTROY_STATUS) === 0) {
+          if (!err) err = StreamError.STREAM_DESTROYED();
+          this._duplexState = (this._duplexState | DESTROYING) & NON_PRIMARY;
+          if (this._readableState !== null) {
+            this._readableState.highWaterMark = 0;
+            this._readableState.error = err;
+          }
+          if (this._writableState !== null) {
+            this._writableState.highWaterMark = 0;
+            this._writableState.error = err;
+          }
+          this._duplexState |= PREDESTROYING;
+          this._predestroy();
+          this._duplexState &= NOT_PREDESTROYING;
+          if (this._readableState !== null) {
+            this._readableState.updateNextTick();
+          }
+          if (this._writableState !== null) {
+            this._writableState.updateNextTick();
+          }
+        }
+      }
+    };
+    var Readable3 = class _Readable extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
+        this._readableState = new ReadableState(this, opts);
+        if (opts) {
+          if (this._readableState.readAhead === false) this._duplexState &= READ_NO_READ_AHEAD;
+          if (opts.read) this._read = opts.read;
+          if (opts.eagerOpen) this._readableState.updateNextTick();
+          if (opts.encoding) this.setEncoding(opts.encoding);
+        }
+      }
+      static deferred(fn, opts) {
+        const out = new PassThrough3(opts);
+        fn().then((src) => {
+          if (src === null) return out.end();
+          if (out.destroying) return;
+          pipeline2(src, out, noop);
+        }).catch((err) => out.destroy(err));
+        return out;
+      }
+      setEncoding(encoding) {
+        const dec = new TextDecoder2(encoding);
+        const map = this._readableState.map || echo;
+        this._readableState.map = mapOrSkip;
+        return this;
+        function mapOrSkip(data) {
+          const next = dec.push(data);
+          return next === "" && (data.byteLength !== 0 || dec.remaining > 0) ? null : map(next);
+        }
+      }
+      _read(cb) {
+        cb(null);
+      }
+      pipe(dest, cb) {
+        this._readableState.updateNextTick();
+        this._readableState.pipe(dest, cb);
+        return dest;
+      }
+      read() {
+        this._readableState.updateNextTick();
+        return this._readableState.read();
+      }
+      push(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.push(data);
+      }
+      unshift(data) {
+        this._readableState.updateNextTickIfOpen();
+        return this._readableState.unshift(data);
+      }
+      resume() {
+        this._duplexState |= READ_RESUMED_READ_AHEAD;
+        this._readableState.updateNextTick();
+        return this;
+      }
+      pause() {
+        this._duplexState &= this._readableState.readAhead === false ? READ_PAUSED_NO_READ_AHEAD : READ_PAUSED;
+        return this;
+      }
+      static _fromAsyncIterator(ite, opts) {
+        let destroy;
+        const rs = new _Readable({
+          ...opts,
+          read(cb) {
+            ite.next().then(push).then(cb.bind(null, null)).catch(cb);
+          },
+          predestroy() {
+            destroy = ite.return();
+          },
+          destroy(cb) {
+            if (!destroy) return cb(null);
+            destroy.then(cb.bind(null, null)).catch(cb);
+          }
+        });
+        return rs;
+        function push(data) {
+          if (data.done) rs.push(null);
+          else rs.push(data.value);
+        }
+      }
+      static from(data, opts) {
+        if (isReadStreamx(data)) return data;
+        if (data[asyncIterator]) return this._fromAsyncIterator(data[asyncIterator](), opts);
+        if (!Array.isArray(data)) data = data === void 0 ? [] : [data];
+        let i = 0;
+        return new _Readable({
+          ...opts,
+          read(cb) {
+            this.push(i === data.length ? null : data[i++]);
+            cb(null);
+          }
+        });
+      }
+      static isBackpressured(rs) {
+        return (rs._duplexState & READ_BACKPRESSURE_STATUS) !== 0 || rs._readableState.buffered >= rs._readableState.highWaterMark;
+      }
+      static isPaused(rs) {
+        return (rs._duplexState & READ_RESUMED) === 0;
+      }
+      [asyncIterator]() {
+        const stream = this;
+        let error = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        this.on("error", (err) => {
+          error = err;
+        });
+        this.on("readable", onreadable);
+        this.on("close", onclose);
+        return {
+          [asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(function(resolve5, reject) {
+              promiseResolve = resolve5;
+              promiseReject = reject;
+              const data = stream.read();
+              if (data !== null) ondata(data);
+              else if ((stream._duplexState & DESTROYED) !== 0) ondata(null);
+            });
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function onreadable() {
+          if (promiseResolve !== null) ondata(stream.read());
+        }
+        function onclose() {
+          if (promiseResolve !== null) ondata(null);
+        }
+        function ondata(data) {
+          if (promiseReject === null) return;
+          if (error) {
+            promiseReject(error);
+          } else if (data === null && (stream._duplexState & READ_DONE) === 0) {
+            promiseReject(StreamError.STREAM_DESTROYED());
+          } else {
+            promiseResolve({ value: data, done: data === null });
+          }
+          promiseReject = promiseResolve = null;
+        }
+        function destroy(err) {
+          stream.destroy(err);
+          return new Promise((resolve5, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
+            stream.once("close", function() {
+              if (err) reject(err);
+              else resolve5({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    var Writable = class extends Stream {
+      constructor(opts) {
+        super(opts);
+        this._duplexState |= OPENING | READ_DONE;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+          if (opts.eagerOpen) this._writableState.updateNextTick();
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      static isBackpressured(ws) {
+        return (ws._duplexState & WRITE_BACKPRESSURE_STATUS) !== 0;
+      }
+      static drained(ws) {
+        if (ws.destroyed) return Promise.resolve(false);
+        const state = ws._writableState;
+        const pending = isWritev(ws) ? Math.min(1, state.queue.length) : state.queue.length;
+        const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
+        if (writes === 0) return Promise.resolve(true);
+        if (state.drains === null) state.drains = [];
+        return new Promise((resolve5) => {
+          state.drains.push({ writes, resolve: resolve5 });
+        });
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Duplex = class extends Readable3 {
+      // and Writable
+      constructor(opts) {
+        super(opts);
+        this._duplexState = OPENING | this._duplexState & READ_READ_AHEAD;
+        this._writableState = new WritableState(this, opts);
+        if (opts) {
+          if (opts.writev) this._writev = opts.writev;
+          if (opts.write) this._write = opts.write;
+          if (opts.final) this._final = opts.final;
+        }
+      }
+      cork() {
+        this._duplexState |= WRITE_CORKED;
+      }
+      uncork() {
+        this._duplexState &= WRITE_NOT_CORKED;
+        this._writableState.updateNextTick();
+      }
+      _writev(batch, cb) {
+        cb(null);
+      }
+      _write(data, cb) {
+        this._writableState.autoBatch(data, cb);
+      }
+      _final(cb) {
+        cb(null);
+      }
+      write(data) {
+        this._writableState.updateNextTick();
+        return this._writableState.push(data);
+      }
+      end(data) {
+        this._writableState.updateNextTick();
+        this._writableState.end(data);
+        return this;
+      }
+    };
+    var Transform = class extends Duplex {
+      constructor(opts) {
+        super(opts);
+        this._transformState = new TransformState(this);
+        if (opts) {
+          if (opts.transform) this._transform = opts.transform;
+          if (opts.flush) this._flush = opts.flush;
+        }
+      }
+      _write(data, cb) {
+        if (this._readableState.buffered >= this._readableState.highWaterMark) {
+          this._transformState.data = data;
+        } else {
+          this._transform(data, this._transformState.afterTransform);
+        }
+      }
+      _read(cb) {
+        if (this._transformState.data !== null) {
+          const data = this._transformState.data;
+          this._transformState.data = null;
+          cb(null);
+          this._transform(data, this._transformState.afterTransform);
+        } else {
+          cb(null);
+        }
+      }
+      destroy(err) {
+        super.destroy(err);
+        if (this._transformState.data !== null) {
+          this._transformState.data = null;
+          this._transformState.afterTransform();
+        }
+      }
+      _transform(data, cb) {
+        cb(null, data);
+      }
+      _flush(cb) {
+        cb(null);
+      }
+      _final(cb) {
+        this._transformState.afterFinal = cb;
+        this._flush(transformAfterFlush.bind(this));
+      }
+    };
+    var PassThrough3 = class extends Transform {
+    };
+    function transformAfterFlush(err, data) {
+      const cb = this._transformState.afterFinal;
+      if (err) return cb(err);
+      if (data !== null && data !== void 0) this.push(data);
+      this.push(null);
+      cb(null);
+    }
+    function pipelinePromise(...streams) {
+      return new Promise((resolve5, reject) => {
+        return pipeline2(...streams, (err) => {
+          if (err) return reject(err);
+          resolve5();
+        });
+      });
+    }
+    function pipeline2(stream, ...streams) {
+      const all = Array.isArray(stream) ? [...stream, ...streams] : [stream, ...streams];
+      const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
+      if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
+      let src = all[0];
+      let dest = null;
+      let error = null;
+      for (let i = 1; i < all.length; i++) {
+        dest = all[i];
+        if (isStreamx(src)) {
+          src.pipe(dest, onerror);
+        } else {
+          errorHandle(src, true, i > 1, onerror);
+          src.pipe(dest);
+        }
+        src = dest;
+      }
+      if (done) {
+        let fin = false;
+        const autoDestroy = isStreamx(dest) || !!(dest._writableState && dest._writableState.autoDestroy);
+        dest.on("error", (err) => {
+          if (error === null) error = err;
+        });
+        dest.on("finish", () => {
+          fin = true;
+          if (!autoDestroy) done(error);
+        });
+        if (autoDestroy) {
+          dest.on("close", () => done(error || (fin ? null : StreamError.PREMATURE_CLOSE())));
+        }
+      }
+      return dest;
+      function errorHandle(s, rd, wr, onerror2) {
+        s.on("error", onerror2);
+        s.on("close", onclose);
+        function onclose() {
+          if (rd && s._readableState && !s._readableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+          if (wr && s._writableState && !s._writableState.ended) {
+            return onerror2(StreamError.PREMATURE_CLOSE());
+          }
+        }
+      }
+      function onerror(err) {
+        if (!err || error) return;
+        error = err;
+        for (const s of all) {
+          s.destroy(err);
+        }
+      }
+    }
+    function echo(s) {
+      return s;
+    }
+    function isStream(stream) {
+      return !!stream._readableState || !!stream._writableState;
+    }
+    function isStreamx(stream) {
+      return typeof stream._duplexState === "number" && isStream(stream);
+    }
+    function isEnding(stream) {
+      return !!stream._readableState && stream._readableState.ending;
+    }
+    function isEnded(stream) {
+      return !!stream._readableState && stream._readableState.ended;
+    }
+    function isFinishing(stream) {
+      return !!stream._writableState && stream._writableState.ending;
+    }
+    function isFinished(stream) {
+      return !!stream._writableState && stream._writableState.ended;
+    }
+    function getStreamError(stream, opts = {}) {
+      const err = stream._readableState && stream._readableState.error || stream._writableState && stream._writableState.error;
+      return !opts.all && StreamError.isStreamDestroyed(err) ? null : err;
+    }
+    function isReadStreamx(stream) {
+      return isStreamx(stream) && stream.readable;
+    }
+    function isDisturbed(stream) {
+      return (stream._duplexState & OPENING) !== OPENING || (stream._duplexState & DESTROYING) === DESTROYING || (stream._duplexState & ACTIVE_OR_TICKING) !== 0;
+    }
+    function isTypedArray(data) {
+      return typeof data === "object" && data !== null && typeof data.byteLength === "number";
+    }
+    function defaultByteLength(data) {
+      return isTypedArray(data) ? data.byteLength : 1024;
+    }
+    function noop() {
+    }
+    function abort() {
+      this.destroy(StreamError.ABORTED());
+    }
+    function isWritev(s) {
+      return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
+    }
+    module.exports = {
+      pipeline: pipeline2,
+      pipelinePromise,
+      isStream,
+      isStreamx,
+      isEnding,
+      isEnded,
+      isFinishing,
+      isFinished,
+      isDisturbed,
+      getStreamError,
+      Stream,
+      Writable,
+      Readable: Readable3,
+      Duplex,
+      Transform,
+      // Export PassThrough for compatibility with Node.js core's stream module
+      PassThrough: PassThrough3
+    };
+  }
+});
+
+// node_modules/tar-stream/headers.js
+var require_headers3 = __commonJS({
+  "node_modules/tar-stream/headers.js"(exports) {
+    var b4a = require_b4a();
+    var ZEROS = "0000000000000000000";
+    var SEVENS = "7777777777777777777";
+    var ZERO_OFFSET = "0".charCodeAt(0);
+    var USTAR_MAGIC = b4a.from([117, 115, 116, 97, 114, 0]);
+    var USTAR_VER = b4a.from([ZERO_OFFSET, ZERO_OFFSET]);
+    var GNU_MAGIC = b4a.from([117, 115, 116, 97, 114, 32]);
+    var GNU_VER = b4a.from([32, 0]);
+    var MASK = 4095;
+    var MAGIC_OFFSET = 257;
+    var VERSION_OFFSET = 263;
+    exports.decodeLongPath = function decodeLongPath(buf, encoding) {
+      return decodeStr(buf, 0, buf.length, encoding);
+    };
+    exports.encodePax = function encodePax(opts) {
+      let result = "";
+      if (opts.name) result += addLength(" path=" + opts.name + "\n");
+      if (opts.linkname) result += addLength(" linkpath=" + opts.linkname + "\n");
+      const pax = opts.pax;
+      if (pax) {
+        for (const key in pax) {
+          result += addLength(" " + key + "=" + pax[key] + "\n");
+        }
+      }
+      return b4a.from(result);
+    };
+    exports.decodePax = function decodePax(buf) {
+      const result = {};
+      while (buf.length) {
+        let i = 0;
+        while (i < buf.length && buf[i] !== 32) i++;
+        const len = parseInt(b4a.toString(buf.subarray(0, i)), 10);
+        if (!len) return result;
+        const b = b4a.toString(buf.subarray(i + 1, len - 1));
+        const keyIndex = b.indexOf("=");
+        if (keyIndex === -1) return result;
+        result[b.slice(0, keyIndex)] = b.slice(keyIndex + 1);
+        buf = buf.subarray(len);
+      }
+      return result;
+    };
+    exports.encode = function encode(opts) {
+      const buf = b4a.alloc(512);
+      let name = opts.name;
+      let prefix = "";
+      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
+      if (b4a.byteLength(name) !== name.length) return null;
+      while (b4a.byteLength(name) > 100) {
+        const i = name.indexOf("/");
+        if (i === -1) return null;
+        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
+        name = name.slice(i + 1);
+      }
+      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
+      b4a.write(buf, name);
+      b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
+      b4a.write(buf, encodeOct(opts.uid, 6), 108);
+      b4a.write(buf, encodeOct(opts.gid, 6), 116);
+      encodeSize(opts.size, buf, 124);
+      b4a.write(buf, encodeOct(opts.mtime.getTime() / 1e3 | 0, 11), 136);
+      buf[156] = ZERO_OFFSET + toTypeflag(opts.type);
+      if (opts.linkname) b4a.write(buf, opts.linkname, 157);
+      b4a.copy(USTAR_MAGIC, buf, MAGIC_OFFSET);
+      b4a.copy(USTAR_VER, buf, VERSION_OFFSET);
+      if (opts.uname) b4a.write(buf, opts.uname, 265);
+      if (opts.gname) b4a.write(buf, opts.gname, 297);
+      b4a.write(buf, encodeOct(opts.devmajor || 0, 6), 329);
+      b4a.write(buf, encodeOct(opts.devminor || 0, 6), 337);
+      if (prefix) b4a.write(buf, prefix, 345);
+      b4a.write(buf, encodeOct(cksum(buf), 6), 148);
+      return buf;
+    };
+    exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
+      let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
+      let name = decodeStr(buf, 0, 100, filenameEncoding);
+      const mode = decodeOct(buf, 100, 8);
+      const uid = decodeOct(buf, 108, 8);
+      const gid = decodeOct(buf, 116, 8);
+      const size = decodeOct(buf, 124, 12);
+      const mtime = decodeOct(buf, 136, 12);
+      const type = toType(typeflag);
+      const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
+      const uname = decodeStr(buf, 265, 32);
+      const gname = decodeStr(buf, 297, 32);
+      const devmajor = decodeOct(buf, 329, 8);
+      const devminor = decodeOct(buf, 337, 8);
+      const c = cksum(buf);
+      if (c === 8 * 32) return null;
+      if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
+      if (isUSTAR(buf)) {
+        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+      } else if (isGNU(buf)) {
+      } else {
+        if (!allowUnknownFormat) {
+          throw new Error("Invalid tar header: unknown format.");
+        }
+      }
+      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      return {
+        name,
+        mode,
+        uid,
+        gid,
+        size,
+        byteOffset: 0,
+        mtime: new Date(1e3 * mtime),
+        type,
+        linkname,
+        uname,
+        gname,
+        devmajor,
+        devminor,
+        pax: null
+      };
+    };
+    function isUSTAR(buf) {
+      return b4a.equals(USTAR_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6));
+    }
+    function isGNU(buf) {
+      return b4a.equals(GNU_MAGIC, buf.subarray(MAGIC_OFFSET, MAGIC_OFFSET + 6)) && b4a.equals(GNU_VER, buf.subarray(VERSION_OFFSET, VERSION_OFFSET + 2));
+    }
+    function clamp(index, len, defaultValue) {
+      if (typeof index !== "number") return defaultValue;
+      index = ~~index;
+      if (index >= len) return len;
+      if (index >= 0) return index;
+      index += len;
+      if (index >= 0) return index;
+      return 0;
+    }
+    function toType(flag) {
+      switch (flag) {
+        case 0:
+          return "file";
+        case 1:
+          return "link";
+        case 2:
+          return "symlink";
+        case 3:
+          return "character-device";
+        case 4:
+          return "block-device";
+        case 5:
+          return "directory";
+        case 6:
+          return "fifo";
+        case 7:
+          return "contiguous-file";
+        case 72:
+          return "pax-header";
+        case 55:
+          return "pax-global-header";
+        case 27:
+          return "gnu-long-link-path";
+        case 28:
+        case 30:
+          return "gnu-long-path";
+      }
+      return null;
+    }
+    function toTypeflag(flag) {
+      switch (flag) {
+        case "file":
+          return 0;
+        case "link":
+          return 1;
+        case "symlink":
+          return 2;
+        case "character-device":
+          return 3;
+        case "block-device":
+          return 4;
+        case "directory":
+          return 5;
+        case "fifo":
+          return 6;
+        case "contiguous-file":
+          return 7;
+        case "pax-header":
+          return 72;
+      }
+      return 0;
+    }
+    function indexOf(block, num, offset, end) {
+      for (; offset < end; offset++) {
+        if (block[offset] === num) return offset;
+      }
+      return end;
+    }
+    function cksum(block) {
+      let sum = 8 * 32;
+      for (let i = 0; i < 148; i++) sum += block[i];
+      for (let j = 156; j < 512; j++) sum += block[j];
+      return sum;
+    }
+    function encodeOct(val, n) {
+      val = val.toString(8);
+      if (val.length > n) return SEVENS.slice(0, n) + " ";
+      return ZEROS.slice(0, n - val.length) + val + " ";
+    }
+    function encodeSizeBin(num, buf, off) {
+      buf[off] = 128;
+      for (let i = 11; i > 0; i--) {
+        buf[off + i] = num & 255;
+        num = Math.floor(num / 256);
+      }
+    }
+    function encodeSize(num, buf, off) {
+      if (num.toString(8).length > 11) {
+        encodeSizeBin(num, buf, off);
+      } else {
+        b4a.write(buf, encodeOct(num, 11), off);
+      }
+    }
+    function parse256(buf) {
+      let positive;
+      if (buf[0] === 128) positive = true;
+      else if (buf[0] === 255) positive = false;
+      else return null;
+      const tuple = [];
+      let i;
+      for (i = buf.length - 1; i > 0; i--) {
+        const byte = buf[i];
+        if (positive) tuple.push(byte);
+        else tuple.push(255 - byte);
+      }
+      let sum = 0;
+      const l = tuple.length;
+      for (i = 0; i < l; i++) {
+        sum += tuple[i] * Math.pow(256, i);
+      }
+      return positive ? sum : -1 * sum;
+    }
+    function decodeOct(val, offset, length) {
+      val = val.subarray(offset, offset + length);
+      offset = 0;
+      if (val[offset] & 128) {
+        return parse256(val);
+      } else {
+        while (offset < val.length && val[offset] === 32) offset++;
+        const end = clamp(indexOf(val, 32, offset, val.length), val.length, val.length);
+        while (offset < end && val[offset] === 0) offset++;
+        if (end === offset) return 0;
+        return parseInt(b4a.toString(val.subarray(offset, end)), 8);
+      }
+    }
+    function decodeStr(val, offset, length, encoding) {
+      return b4a.toString(val.subarray(offset, indexOf(val, 0, offset, offset + length)), encoding);
+    }
+    function addLength(str) {
+      const len = b4a.byteLength(str);
+      let digits = Math.floor(Math.log(len) / Math.log(10)) + 1;
+      if (len + digits >= Math.pow(10, digits)) digits++;
+      return len + digits + str;
+    }
+  }
+});
+
+// node_modules/tar-stream/extract.js
+var require_extract2 = __commonJS({
+  "node_modules/tar-stream/extract.js"(exports, module) {
+    var { Writable, Readable: Readable3, getStreamError } = require_streamx();
+    var FIFO = require_fast_fifo();
+    var b4a = require_b4a();
+    var headers = require_headers3();
+    var EMPTY = b4a.alloc(0);
+    var MAX_HEADER_SIZE = 4 * 1024 * 1024;
+    var BufferList = class {
+      constructor() {
+        this.buffered = 0;
+        this.shifted = 0;
+        this.queue = new FIFO();
+        this._offset = 0;
+      }
+      push(buffer) {
+        this.buffered += buffer.byteLength;
+        this.queue.push(buffer);
+      }
+      shiftFirst(size) {
+        return this.buffered === 0 ? null : this._next(size);
+      }
+      shift(size) {
+        if (size > this.buffered) return null;
+        if (size === 0) return EMPTY;
+        let chunk = this._next(size);
+        if (size === chunk.byteLength) return chunk;
+        const chunks = [chunk];
+        while ((size -= chunk.byteLength) > 0) {
+          chunk = this._next(size);
+          chunks.push(chunk);
+        }
+        return b4a.concat(chunks);
+      }
+      _next(size) {
+        const buf = this.queue.peek();
+        const rem = buf.byteLength - this._offset;
+        if (size >= rem) {
+          const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
+          this.queue.shift();
+          this._offset = 0;
+          this.buffered -= rem;
+          this.shifted += rem;
+          return sub;
+        }
+        this.buffered -= size;
+        this.shifted += size;
+        return buf.subarray(this._offset, this._offset += size);
+      }
+    };
+    var Source = class extends Readable3 {
+      constructor(self2, header, offset) {
+        super();
+        this.header = header;
+        this.offset = offset;
+        this._parent = self2;
+      }
+      _read(cb) {
+        if (this.header.size === 0) {
+          this.push(null);
+        }
+        if (this._parent._stream === this) {
+          this._parent._update();
+        }
+        cb(null);
+      }
+      _predestroy() {
+        this._parent.destroy(getStreamError(this));
+      }
+      _detach() {
+        if (this._parent._stream === this) {
+          this._parent._stream = null;
+          this._parent._missing = overflow(this.header.size);
+          this._parent._update();
+        }
+      }
+      _destroy(cb) {
+        this._detach();
+        cb(null);
+      }
+    };
+    var Extract = class extends Writable {
+      constructor(opts) {
+        super(opts);
+        if (!opts) opts = {};
+        this._buffer = new BufferList();
+        this._offset = 0;
+        this._header = null;
+        this._stream = null;
+        this._missing = 0;
+        this._longHeader = false;
+        this._callback = noop;
+        this._locked = false;
+        this._finished = false;
+        this._pax = null;
+        this._paxGlobal = null;
+        this._gnuLongPath = null;
+        this._gnuLongLinkPath = null;
+        this._filenameEncoding = opts.filenameEncoding || "utf-8";
+        this._allowUnknownFormat = !!opts.allowUnknownFormat;
+        this._unlockBound = this._unlock.bind(this);
+      }
+      _unlock(err) {
+        this._locked = false;
+        if (err) {
+          this.destroy(err);
+          this._continueWrite(err);
+          return;
+        }
+        this._update();
+      }
+      _consumeHeader() {
+        if (this._locked) return false;
+        this._offset = this._buffer.shifted;
+        try {
+          this._header = headers.decode(this._buffer.shift(512), this._filenameEncoding, this._allowUnknownFormat);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        if (!this._header) return true;
+        this._header.byteOffset = this._buffer.shifted;
+        switch (this._header.type) {
+          case "gnu-long-path":
+          case "gnu-long-link-path":
+          case "pax-global-header":
+          case "pax-header":
+            this._longHeader = true;
+            this._missing = this._header.size;
+            if (this._missing > MAX_HEADER_SIZE) {
+              this._continueWrite(new Error("Header exceeds max size"));
+              return false;
+            }
+            return true;
+        }
+        this._locked = true;
+        this._applyLongHeaders();
+        if (!(this._header.size >= 0)) {
+          this._continueWrite(new Error("Invalid header"));
+          return false;
+        }
+        if (this._header.size === 0 || this._header.type === "directory") {
+          this.emit("entry", this._header, this._createStream(), this._unlockBound);
+          return true;
+        }
+        this._stream = this._createStream();
+        this._missing = this._header.size;
+        this.emit("entry", this._header, this._stream, this._unlockBound);
+        return true;
+      }
+      _applyLongHeaders() {
+        if (this._gnuLongPath) {
+          this._header.name = this._gnuLongPath;
+          this._gnuLongPath = null;
+        }
+        if (this._gnuLongLinkPath) {
+          this._header.linkname = this._gnuLongLinkPath;
+          this._gnuLongLinkPath = null;
+        }
+        if (this._pax) {
+          if (this._pax.path) this._header.name = this._pax.path;
+          if (this._pax.linkpath) this._header.linkname = this._pax.linkpath;
+          if (this._pax.size) this._header.size = parseInt(this._pax.size, 10);
+          this._header.pax = this._pax;
+          this._pax = null;
+        }
+      }
+      _decodeLongHeader(buf) {
+        switch (this._header.type) {
+          case "gnu-long-path":
+            this._gnuLongPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "gnu-long-link-path":
+            this._gnuLongLinkPath = headers.decodeLongPath(buf, this._filenameEncoding);
+            break;
+          case "pax-global-header":
+            this._paxGlobal = headers.decodePax(buf);
+            break;
+          case "pax-header":
+            this._pax = this._paxGlobal === null ? headers.decodePax(buf) : Object.assign({}, this._paxGlobal, headers.decodePax(buf));
+            break;
+        }
+      }
+      _consumeLongHeader() {
+        this._longHeader = false;
+        this._missing = overflow(this._header.size);
+        const buf = this._buffer.shift(this._header.size);
+        try {
+          this._decodeLongHeader(buf);
+        } catch (err) {
+          this._continueWrite(err);
+          return false;
+        }
+        return true;
+      }
+      _consumeStream() {
+        const buf = this._buffer.shiftFirst(this._missing);
+        if (buf === null) return false;
+        this._missing -= buf.byteLength;
+        const drained = this._stream.push(buf);
+        if (this._missing === 0) {
+          this._stream.push(null);
+          if (drained) this._stream._detach();
+          return drained && this._locked === false;
+        }
+        return drained;
+      }
+      _createStream() {
+        return new Source(this, this._header, this._offset);
+      }
+      _update() {
+        while (this._buffer.buffered > 0 && !this.destroying) {
+          if (this._missing > 0) {
+            if (this._stream !== null) {
+              if (this._consumeStream() === false) return;
+              continue;
+            }
+            if (this._longHeader === true) {
+              if (this._missing > this._buffer.buffered) break;
+              if (this._consumeLongHeader() === false) return false;
+              continue;
+            }
+            const ignore = this._buffer.shiftFirst(this._missing);
+            if (ignore !== null) this._missing -= ignore.byteLength;
+            continue;
+          }
+          if (this._buffer.buffered < 512) break;
+          if (this._stream !== null || this._consumeHeader() === false) return;
+        }
+        this._continueWrite(null);
+      }
+      _continueWrite(err) {
+        const cb = this._callback;
+        this._callback = noop;
+        cb(err);
+      }
+      _write(data, cb) {
+        this._callback = cb;
+        this._buffer.push(data);
+        this._update();
+      }
+      _final(cb) {
+        this._finished = this._missing === 0 && this._buffer.buffered === 0;
+        cb(this._finished ? null : new Error("Unexpected end of data"));
+      }
+      _predestroy() {
+        this._continueWrite(null);
+      }
+      _destroy(cb) {
+        if (this._stream) this._stream.destroy(getStreamError(this));
+        cb(null);
+      }
+      [Symbol.asyncIterator]() {
+        let error = null;
+        let promiseResolve = null;
+        let promiseReject = null;
+        let entryStream = null;
+        let entryCallback = null;
+        const extract2 = this;
+        this.on("entry", onentry);
+        this.on("error", (err) => {
+          error = err;
+        });
+        this.on("close", onclose);
+        return {
+          [Symbol.asyncIterator]() {
+            return this;
+          },
+          next() {
+            return new Promise(onnext);
+          },
+          return() {
+            return destroy(null);
+          },
+          throw(err) {
+            return destroy(err);
+          }
+        };
+        function consumeCallback(err) {
+          if (!entryCallback) return;
+          const cb = entryCallback;
+          entryCallback = null;
+          cb(err);
+        }
+        function onnext(resolve5, reject) {
+          if (error) {
+            return reject(error);
+          }
+          if (entryStream) {
+            resolve5({ value: entryStream, done: false });
+            entryStream = null;
+            return;
+          }
+          promiseResolve = resolve5;
+          promiseReject = reject;
+          consumeCallback(null);
+          if (extract2._finished && promiseResolve) {
+            promiseResolve({ value: void 0, done: true });
+            promiseResolve = promiseReject = null;
+          }
+        }
+        function onentry(header, stream, callback) {
+          entryCallback = callback;
+          stream.on("error", noop);
+          if (promiseResolve) {
+            promiseResolve({ value: stream, done: false });
+            promiseResolve = promiseReject = null;
+          } else {
+            entryStream = stream;
+          }
+        }
+        function onclose() {
+          consumeCallback(error);
+          if (!promiseResolve) return;
+          if (error) promiseReject(error);
+          else promiseResolve({ value: void 0, done: true });
+          promiseResolve = promiseReject = null;
+        }
+        function destroy(err) {
+          extract2.destroy(err);
+          consumeCallback(err);
+          return new Promise((resolve5, reject) => {
+            if (extract2.destroyed) return resolve5({ value: void 0, done: true });
+            extract2.once("close", function() {
+              if (err) reject(err);
+              else resolve5({ value: void 0, done: true });
+            });
+          });
+        }
+      }
+    };
+    module.exports = function extract2(opts) {
+      return new Extract(opts);
+    };
+    function noop() {
+    }
+    function overflow(size) {
+      size &= 511;
+      return size && 512 - size;
+    }
+  }
+});
+
+// node_modules/tar-stream/constants.js
+var require_constants8 = __commonJS({
+  "node_modules/tar-stream/constants.js"(exports, module) {
+    var constants3 = {
+      // just for envs without fs
+      S_IFMT: 61440,
+      S_IFDIR: 16384,
+      S_IFCHR: 8192,
+      S_IFBLK: 24576,
+      S_IFIFO: 4096,
+      S_IFLNK: 40960
+    };
+    try {
+      module.exports = __require("fs").constants || constants3;
+    } catch {
+      module.exports = constants3;
+    }
+  }
+});
+
+// node_modules/tar-stream/pack.js
+var require_pack2 = __commonJS({
+  "node_modules/tar-stream/pack.js"(exports, module) {
+    var { Readable: Readable3, Writable, getStreamError } = require_streamx();
+    var b4a = require_b4a();
+    var constants3 = require_constants8();
+    var headers = require_headers3();
+    var DMODE = 493;
+    var FMODE = 420;
+    var END_OF_TAR = b4a.alloc(1024);
+    var Sink = class extends Writable {
+      constructor(pack, header, callback) {
+        super({ mapWritable, eagerOpen: true });
+        this.written = 0;
+        this.header = header;
+        this._callback = callback;
+        this._linkname = null;
+        this._isLinkname = header.type === "symlink" && !header.linkname;
+        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
+        this._finished = false;
+        this._pack = pack;
+        this._openCallback = null;
+        if (this._pack._stream === null) this._pack._stream = this;
+        else this._pack._pending.push(this);
+      }
+      _open(cb) {
+        this._openCallback = cb;
+        if (this._pack._stream === this) this._continueOpen();
+      }
+      _continuePack(err) {
+        if (this._callback === null) return;
+        const callback = this._callback;
+        this._callback = null;
+        callback(err);
+      }
+      _continueOpen() {
+        if (this._pack._stream === null) this._pack._stream = this;
+        const cb = this._openCallback;
+        this._openCallback = null;
+        if (cb === null) return;
+        if (this._pack.destroying) return cb(new Error("pack stream destroyed"));
+        if (this._pack._finalized) return cb(new Error("pack stream is already finalized"));
+        this._pack._stream = this;
+        if (!this._isLinkname) {
+          this._pack._encode(this.header);
+        }
+        if (this._isVoid) {
+          this._finish();
+          this._continuePack(null);
+        }
+        cb(null);
+      }
+      _write(data, cb) {
+        if (this._isLinkname) {
+          this._linkname = this._linkname ? b4a.concat([this._linkname, data]) : data;
+          return cb(null);
+        }
+        if (this._isVoid) {
+          if (data.byteLength > 0) {
+            return cb(new Error("No body allowed for this entry"));
+          }
+          return cb();
+        }
+        this.written += data.byteLength;
+        if (this._pack.push(data)) return cb();
+        this._pack._drain = cb;
+      }
+      _finish() {
+        if (this._finished) return;
+        this._finished = true;
+        if (this._isLinkname) {
+          this.header.linkname = this._linkname ? b4a.toString(this._linkname, "utf-8") : "";
+          this._pack._encode(this.header);
+        }
+        overflow(this._pack, this.header.size);
+        this._pack._done(this);
+      }
+      _final(cb) {
+        if (this.written !== this.header.size) {
+          return cb(new Error("Size mismatch"));
+        }
+        this._finish();
+        cb(null);
+      }
+      _getError() {
+        return getStreamError(this) || new Error("tar entry destroyed");
+      }
+      _predestroy() {
+        this._pack.destroy(this._getError());
+      }
+      _destroy(cb) {
+        this._pack._done(this);
+        this._continuePack(this._finished ? null : this._getError());
+        cb();
+      }
+    };
+    var Pack = class extends Readable3 {
+      constructor(opts) {
+        super(opts);
+        this._drain = noop;
+        this._finalized = false;
+        this._finalizing = false;
+        this._pending = [];
+        this._stream = null;
+      }
+      entry(header, buffer, callback) {
+        if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
+        if (typeof buffer === "function") {
+          callback = buffer;
+          buffer = null;
+        }
+        if (!callback) callback = noop;
+        if (!header.size || header.type === "symlink") header.size = 0;
+        if (!header.type) header.type = modeToType(header.mode);
+        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
+        if (!header.uid) header.uid = 0;
+        if (!header.gid) header.gid = 0;
+        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+        if (typeof buffer === "string") buffer = b4a.from(buffer);
+        const sink = new Sink(this, header, callback);
+        if (b4a.isBuffer(buffer)) {
+          header.size = buffer.byteLength;
+          sink.write(buffer);
+          sink.end();
+          return sink;
+        }
+        if (sink._isVoid) {
+          return sink;
+        }
+        return sink;
+      }
+      finalize() {
+        if (this._stream || this._pending.length > 0) {
+          this._finalizing = true;
+          return;
+        }
+        if (this._finalized) return;
+        this._finalized = true;
+        this.push(END_OF_TAR);
+        this.push(null);
+      }
+      _done(stream) {
+        if (stream !== this._stream) return;
+        this._stream = null;
+        if (this._finalizing) this.finalize();
+        if (this._pending.length) this._pending.shift()._continueOpen();
+      }
+      _encode(header) {
+        if (!header.pax) {
+          const buf = headers.encode(header);
+          if (buf) {
+            this.push(buf);
+            return;
+          }
+        }
+        this._encodePax(header);
+      }
+      _encodePax(header) {
+        const paxHeader = headers.encodePax({
+          name: header.name,
+          linkname: header.linkname,
+          pax: header.pax
+        });
+        const newHeader = {
+          name: "PaxHeader",
+          mode: header.mode,
+          uid: header.uid,
+          gid: header.gid,
+          size: paxHeader.byteLength,
+          mtime: header.mtime,
+          type: "pax-header",
+          linkname: header.linkname && "PaxHeader",
+          uname: header.uname,
+          gname: header.gname,
+          devmajor: header.devmajor,
+          devminor: header.devminor
+        };
+        this.push(headers.encode(newHeader));
+        this.push(paxHeader);
+        overflow(this, paxHeader.byteLength);
+        newHeader.size = header.size;
+        newHeader.type = header.type;
+        this.push(headers.encode(newHeader));
+      }
+      _doDrain() {
+        const drain = this._drain;
+        this._drain = noop;
+        drain();
+      }
+      _predestroy() {
+        const err = getStreamError(this);
+        if (this._stream) this._stream.destroy(err);
+        while (this._pending.length) {
+          const stream = this._pending.shift();
+          stream.destroy(err);
+          stream._continueOpen();
+        }
+        this._doDrain();
+      }
+      _read(cb) {
+        this._doDrain();
+        cb();
+      }
+    };
+    module.exports = function pack(opts) {
+      return new Pack(opts);
+    };
+    function modeToType(mode) {
+      switch (mode & constants3.S_IFMT) {
+        case constants3.S_IFBLK:
+          return "block-device";
+        case constants3.S_IFCHR:
+          return "character-device";
+        case constants3.S_IFDIR:
+          return "directory";
+        case constants3.S_IFIFO:
+          return "fifo";
+        case constants3.S_IFLNK:
+          return "symlink";
+      }
+      return "file";
+    }
+    function noop() {
+    }
+    function overflow(self2, size) {
+      size &= 511;
+      if (size) self2.push(END_OF_TAR.subarray(0, 512 - size));
+    }
+    function mapWritable(buf) {
+      return b4a.isBuffer(buf) ? buf : b4a.from(buf);
+    }
+  }
+});
+
+// node_modules/tar-stream/index.js
+var require_tar_stream2 = __commonJS({
+  "node_modules/tar-stream/index.js"(exports) {
+    exports.extract = require_extract2();
+    exports.pack = require_pack2();
+  }
+});
+
 // src/cli.ts
 import { parseArgs as parseArgs2 } from "node:util";
+
+// src/demo/demo.ts
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join9, resolve as resolve4 } from "node:path";
+import { parseArgs } from "node:util";
 
 // src/buildx/buildx.ts
 import { readFile } from "node:fs/promises";
@@ -77499,13 +77506,6 @@ var DockerBuildx = class {
   }
 };
 
-// src/demo/demo.ts
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, resolve as resolve4 } from "node:path";
-import { parseArgs } from "node:util";
-
 // src/docker/engine.ts
 var import_dockerode = __toESM(require_docker(), 1);
 function describeDockerHost() {
@@ -77555,9 +77555,1582 @@ var DockerodeEngine = class {
   }
 };
 
+// src/git/errors.ts
+var BaselineGitError = class extends Error {
+  constructor(code, message, options) {
+    super(message, options);
+    this.code = code;
+  }
+  code;
+  name = "BaselineGitError";
+};
+
+// node_modules/@actions/core/lib/command.js
+import * as os2 from "os";
+
+// node_modules/@actions/core/lib/utils.js
+function toCommandValue(input) {
+  if (input === null || input === void 0) {
+    return "";
+  } else if (typeof input === "string" || input instanceof String) {
+    return input;
+  }
+  return JSON.stringify(input);
+}
+function toCommandProperties(annotationProperties) {
+  if (!Object.keys(annotationProperties).length) {
+    return {};
+  }
+  return {
+    title: annotationProperties.title,
+    file: annotationProperties.file,
+    line: annotationProperties.startLine,
+    endLine: annotationProperties.endLine,
+    col: annotationProperties.startColumn,
+    endColumn: annotationProperties.endColumn
+  };
+}
+
+// node_modules/@actions/core/lib/command.js
+function issueCommand(command, properties, message) {
+  const cmd = new Command(command, properties, message);
+  process.stdout.write(cmd.toString() + os2.EOL);
+}
+var CMD_STRING = "::";
+var Command = class {
+  constructor(command, properties, message) {
+    if (!command) {
+      command = "missing.command";
+    }
+    this.command = command;
+    this.properties = properties;
+    this.message = message;
+  }
+  toString() {
+    let cmdStr = CMD_STRING + this.command;
+    if (this.properties && Object.keys(this.properties).length > 0) {
+      cmdStr += " ";
+      let first = true;
+      for (const key in this.properties) {
+        if (this.properties.hasOwnProperty(key)) {
+          const val = this.properties[key];
+          if (val) {
+            if (first) {
+              first = false;
+            } else {
+              cmdStr += ",";
+            }
+            cmdStr += `${key}=${escapeProperty(val)}`;
+          }
+        }
+      }
+    }
+    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
+    return cmdStr;
+  }
+};
+function escapeData(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty(s) {
+  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+
+// node_modules/@actions/http-client/lib/index.js
+var tunnel = __toESM(require_tunnel2(), 1);
+var import_undici = __toESM(require_undici(), 1);
+var HttpCodes;
+(function(HttpCodes2) {
+  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
+  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
+  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
+  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
+  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
+  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
+  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
+  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
+  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
+  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
+  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
+  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
+  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
+  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
+  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
+  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
+  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
+  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
+  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
+  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
+  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
+  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
+  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
+})(HttpCodes || (HttpCodes = {}));
+var Headers;
+(function(Headers2) {
+  Headers2["Accept"] = "accept";
+  Headers2["ContentType"] = "content-type";
+})(Headers || (Headers = {}));
+var MediaTypes;
+(function(MediaTypes2) {
+  MediaTypes2["ApplicationJson"] = "application/json";
+})(MediaTypes || (MediaTypes = {}));
+var HttpRedirectCodes = [
+  HttpCodes.MovedPermanently,
+  HttpCodes.ResourceMoved,
+  HttpCodes.SeeOther,
+  HttpCodes.TemporaryRedirect,
+  HttpCodes.PermanentRedirect
+];
+var HttpResponseRetryCodes = [
+  HttpCodes.BadGateway,
+  HttpCodes.ServiceUnavailable,
+  HttpCodes.GatewayTimeout
+];
+
+// node_modules/@actions/core/lib/summary.js
+import { EOL as EOL3 } from "os";
+import { constants as constants2, promises as promises2 } from "fs";
+var __awaiter5 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve5, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+var { access, appendFile, writeFile } = promises2;
+var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
+var Summary = class {
+  constructor() {
+    this._buffer = "";
+  }
+  /**
+   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
+   * Also checks r/w permissions.
+   *
+   * @returns step summary file path
+   */
+  filePath() {
+    return __awaiter5(this, void 0, void 0, function* () {
+      if (this._filePath) {
+        return this._filePath;
+      }
+      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
+      if (!pathFromEnv) {
+        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
+      }
+      try {
+        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
+      } catch (_a) {
+        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
+      }
+      this._filePath = pathFromEnv;
+      return this._filePath;
+    });
+  }
+  /**
+   * Wraps content in an HTML tag, adding any HTML attributes
+   *
+   * @param {string} tag HTML tag to wrap
+   * @param {string | null} content content within the tag
+   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
+   *
+   * @returns {string} content wrapped in HTML element
+   */
+  wrap(tag, content, attrs = {}) {
+    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
+    if (!content) {
+      return `<${tag}${htmlAttrs}>`;
+    }
+    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
+  }
+  /**
+   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
+   *
+   * @param {SummaryWriteOptions} [options] (optional) options for write operation
+   *
+   * @returns {Promise<Summary>} summary instance
+   */
+  write(options) {
+    return __awaiter5(this, void 0, void 0, function* () {
+      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const filePath = yield this.filePath();
+      const writeFunc = overwrite ? writeFile : appendFile;
+      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
+      return this.emptyBuffer();
+    });
+  }
+  /**
+   * Clears the summary buffer and wipes the summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  clear() {
+    return __awaiter5(this, void 0, void 0, function* () {
+      return this.emptyBuffer().write({ overwrite: true });
+    });
+  }
+  /**
+   * Returns the current summary buffer as a string
+   *
+   * @returns {string} string of summary buffer
+   */
+  stringify() {
+    return this._buffer;
+  }
+  /**
+   * If the summary buffer is empty
+   *
+   * @returns {boolen} true if the buffer is empty
+   */
+  isEmptyBuffer() {
+    return this._buffer.length === 0;
+  }
+  /**
+   * Resets the summary buffer without writing to summary file
+   *
+   * @returns {Summary} summary instance
+   */
+  emptyBuffer() {
+    this._buffer = "";
+    return this;
+  }
+  /**
+   * Adds raw text to the summary buffer
+   *
+   * @param {string} text content to add
+   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addRaw(text, addEOL = false) {
+    this._buffer += text;
+    return addEOL ? this.addEOL() : this;
+  }
+  /**
+   * Adds the operating system-specific end-of-line marker to the buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addEOL() {
+    return this.addRaw(EOL3);
+  }
+  /**
+   * Adds an HTML codeblock to the summary buffer
+   *
+   * @param {string} code content to render within fenced code block
+   * @param {string} lang (optional) language to syntax highlight code
+   *
+   * @returns {Summary} summary instance
+   */
+  addCodeBlock(code, lang) {
+    const attrs = Object.assign({}, lang && { lang });
+    const element = this.wrap("pre", this.wrap("code", code), attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML list to the summary buffer
+   *
+   * @param {string[]} items list of items to render
+   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
+   *
+   * @returns {Summary} summary instance
+   */
+  addList(items, ordered = false) {
+    const tag = ordered ? "ol" : "ul";
+    const listItems = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML table to the summary buffer
+   *
+   * @param {SummaryTableCell[]} rows table rows
+   *
+   * @returns {Summary} summary instance
+   */
+  addTable(rows) {
+    const tableBody = rows.map((row) => {
+      const cells = row.map((cell) => {
+        if (typeof cell === "string") {
+          return this.wrap("td", cell);
+        }
+        const { header, data, colspan, rowspan } = cell;
+        const tag = header ? "th" : "td";
+        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
+        return this.wrap(tag, data, attrs);
+      }).join("");
+      return this.wrap("tr", cells);
+    }).join("");
+    const element = this.wrap("table", tableBody);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds a collapsable HTML details element to the summary buffer
+   *
+   * @param {string} label text for the closed state
+   * @param {string} content collapsable content
+   *
+   * @returns {Summary} summary instance
+   */
+  addDetails(label, content) {
+    const element = this.wrap("details", this.wrap("summary", label) + content);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML image tag to the summary buffer
+   *
+   * @param {string} src path to the image you to embed
+   * @param {string} alt text description of the image
+   * @param {SummaryImageOptions} options (optional) addition image attributes
+   *
+   * @returns {Summary} summary instance
+   */
+  addImage(src, alt, options) {
+    const { width, height } = options || {};
+    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
+    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML section heading element
+   *
+   * @param {string} text heading text
+   * @param {number | string} [level=1] (optional) the heading level, default: 1
+   *
+   * @returns {Summary} summary instance
+   */
+  addHeading(text, level) {
+    const tag = `h${level}`;
+    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
+    const element = this.wrap(allowedTag, text);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML thematic break (<hr>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addSeparator() {
+    const element = this.wrap("hr", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML line break (<br>) to the summary buffer
+   *
+   * @returns {Summary} summary instance
+   */
+  addBreak() {
+    const element = this.wrap("br", null);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML blockquote to the summary buffer
+   *
+   * @param {string} text quote text
+   * @param {string} cite (optional) citation url
+   *
+   * @returns {Summary} summary instance
+   */
+  addQuote(text, cite) {
+    const attrs = Object.assign({}, cite && { cite });
+    const element = this.wrap("blockquote", text, attrs);
+    return this.addRaw(element).addEOL();
+  }
+  /**
+   * Adds an HTML anchor tag to the summary buffer
+   *
+   * @param {string} text link text/content
+   * @param {string} href hyperlink
+   *
+   * @returns {Summary} summary instance
+   */
+  addLink(text, href) {
+    const element = this.wrap("a", text, { href });
+    return this.addRaw(element).addEOL();
+  }
+};
+var _summary = new Summary();
+
+// node_modules/@actions/core/lib/platform.js
+import os3 from "os";
+var platform = os3.platform();
+var arch = os3.arch();
+
+// node_modules/@actions/core/lib/core.js
+var ExitCode;
+(function(ExitCode2) {
+  ExitCode2[ExitCode2["Success"] = 0] = "Success";
+  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
+})(ExitCode || (ExitCode = {}));
+function isDebug() {
+  return process.env["RUNNER_DEBUG"] === "1";
+}
+function warning(message, properties = {}) {
+  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+}
+
+// src/git/git-runner.ts
+function execGit(options = {}) {
+  return {
+    async run(dir, args) {
+      const verbose = options.debug ?? isDebug();
+      try {
+        return await getExecOutput("git", [...args], {
+          cwd: dir,
+          silent: !verbose,
+          ignoreReturnCode: true,
+          // A credential prompt would hang a CI job until its timeout; fail fast instead.
+          env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: "0" }
+        });
+      } catch (error) {
+        throw new Error(
+          `Could not run git in ${dir}: ${error instanceof Error ? error.message : String(error)}. Install git and put it on PATH.`,
+          { cause: error }
+        );
+      }
+    }
+  };
+}
+function definedEnv(env) {
+  const result = {};
+  for (const [key, value] of Object.entries(env)) if (value !== void 0) result[key] = value;
+  return result;
+}
+function stderrTail(result, lines2 = 5) {
+  const text = result.stderr.trim() || result.stdout.trim();
+  if (text === "") return `git exited with code ${result.exitCode}`;
+  return text.split("\n").slice(-lines2).join("\n");
+}
+
+// src/git/repository.ts
+import { realpath } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, posix, relative as relative2, sep as sep2 } from "node:path";
+var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+function isFullSha(value) {
+  return FULL_SHA.test(value);
+}
+function assertNotOption(value, what) {
+  if (value.startsWith("-")) {
+    throw new BaselineGitError(
+      "invalid-input",
+      `${what} "${value}" starts with "-"; give a branch name or commit SHA.`
+    );
+  }
+}
+async function requireRepository(repoDir, { git: git2 = execGit() } = {}) {
+  const result = await git2.run(repoDir, ["rev-parse", "--git-dir"]);
+  if (result.exitCode !== 0) {
+    throw new BaselineGitError(
+      "not-a-repository",
+      `${repoDir} is not inside a git repository (${stderrTail(result, 1)}). Building the base commit needs the repository: run actions/checkout before this step, or set baseline: none.`
+    );
+  }
+}
+async function isShallow(repoDir, { git: git2 = execGit() } = {}) {
+  return await gitOutput(git2, repoDir, ["rev-parse", "--is-shallow-repository"]) === "true";
+}
+async function repositoryRoot(repoDir, { git: git2 = execGit() } = {}) {
+  return gitOutput(git2, repoDir, ["rev-parse", "--show-toplevel"]);
+}
+async function gitCommonDir(repoDir, { git: git2 = execGit() } = {}) {
+  return gitOutput(git2, repoDir, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+}
+async function commitOf(repoDir, revision, { git: git2 = execGit() } = {}) {
+  assertNotOption(revision, "Revision");
+  const result = await git2.run(repoDir, [
+    "rev-parse",
+    "--verify",
+    "--quiet",
+    "--end-of-options",
+    `${revision}^{commit}`
+  ]);
+  const sha = result.stdout.trim();
+  return result.exitCode === 0 && isFullSha(sha) ? sha.toLowerCase() : null;
+}
+async function hasRemote(repoDir, remote, { git: git2 = execGit() } = {}) {
+  assertNotOption(remote, "Remote");
+  return (await git2.run(repoDir, ["remote", "get-url", remote])).exitCode === 0;
+}
+async function pathKindAtCommit(repoDir, sha, path4, { git: git2 = execGit() } = {}) {
+  assertNotOption(sha, "Commit");
+  const inRepo = await repositoryRelativePath(repoDir, path4, git2);
+  if (inRepo === "") return "directory";
+  const result = await git2.run(repoDir, [
+    "--literal-pathspecs",
+    "ls-tree",
+    "-z",
+    "--full-tree",
+    sha,
+    "--",
+    inRepo
+  ]);
+  if (result.exitCode !== 0) {
+    throw new BaselineGitError(
+      "git-failed",
+      `Could not list ${inRepo} in commit ${sha}: ${stderrTail(result)}`
+    );
+  }
+  for (const record of result.stdout.split("\0")) {
+    const tab = record.indexOf("	");
+    if (tab < 0 || record.slice(tab + 1) !== inRepo) continue;
+    const mode = record.slice(0, record.indexOf(" "));
+    return kindOfMode(mode);
+  }
+  return null;
+}
+async function fileExistsAtCommit(repoDir, sha, path4, options = {}) {
+  const kind = await pathKindAtCommit(repoDir, sha, path4, options);
+  return kind === "file" || kind === "executable" || kind === "symlink";
+}
+function kindOfMode(mode) {
+  switch (mode) {
+    case "100755":
+      return "executable";
+    case "120000":
+      return "symlink";
+    case "040000":
+      return "directory";
+    case "160000":
+      return "submodule";
+    default:
+      return "file";
+  }
+}
+async function repositoryRelativePath(repoDir, path4, git2) {
+  let candidate = path4;
+  if (isAbsolute(path4)) {
+    const root = await realpath(await repositoryRoot(repoDir, { git: git2 }));
+    const target = await realpathOfMaybeMissing(path4);
+    candidate = relative2(root, target).split(sep2).join("/");
+  }
+  const normalized = posix.normalize(candidate.replaceAll("\\", "/")).replace(/\/+$/, "");
+  if (normalized === "." || normalized === "") return "";
+  if (normalized === ".." || normalized.startsWith("../") || posix.isAbsolute(normalized)) {
+    throw new BaselineGitError("invalid-input", `${path4} is outside the repository that holds ${repoDir}.`);
+  }
+  return normalized;
+}
+async function realpathOfMaybeMissing(path4) {
+  try {
+    return await realpath(path4);
+  } catch {
+    const parent = dirname3(path4);
+    return parent === path4 ? path4 : join3(await realpathOfMaybeMissing(parent), basename3(path4));
+  }
+}
+async function gitOutput(git2, repoDir, args) {
+  const result = await git2.run(repoDir, args);
+  if (result.exitCode !== 0) {
+    throw new BaselineGitError(
+      "git-failed",
+      `git ${args.join(" ")} failed in ${repoDir}: ${stderrTail(result)}`
+    );
+  }
+  return result.stdout.trim();
+}
+
+// src/git/worktree.ts
+import { readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { mkdtemp, realpath as realpath2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+var INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"];
+async function withBaseWorktree(repoDir, sha, fn, { git: git2 = execGit(), tempRoot, warn = warning } = {}) {
+  assertNotOption(sha, "Commit");
+  await requireRepository(repoDir, { git: git2 });
+  const commit = await commitOf(repoDir, sha, { git: git2 });
+  if (!commit) {
+    throw new BaselineGitError(
+      "base-commit-unavailable",
+      `Commit ${sha} is not in this clone; resolve (and fetch) the base commit before checking it out.`
+    );
+  }
+  const commonDir = await realpath2(await gitCommonDir(repoDir, { git: git2 }));
+  const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir());
+  const dir = await realpath2(await mkdtemp(join4(root, "image-size-gate-base-")));
+  const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
+  try {
+    const added = await git2.run(repoDir, ["worktree", "add", "--detach", dir, commit]);
+    if (added.exitCode !== 0) {
+      throw new BaselineGitError(
+        "git-failed",
+        `Could not check out base commit ${commit} in a temporary worktree: ${stderrTail(added)}`
+      );
+    }
+    return await fn(dir);
+  } finally {
+    await removeWorktree(git2, repoDir, commonDir, dir, warn);
+    emergency.unregister();
+  }
+}
+async function removeWorktree(git2, repoDir, commonDir, dir, warn) {
+  const problems = [];
+  const removed = await git2.run(repoDir, ["worktree", "remove", "--force", dir]).catch(asFailure);
+  try {
+    removeWorktreeFiles(commonDir, dir);
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  const listed = await git2.run(repoDir, ["worktree", "list", "--porcelain"]).catch(asFailure);
+  if (listed.exitCode !== 0 || listed.stdout.split("\n").includes(`worktree ${dir}`)) {
+    problems.push(removed.exitCode === 0 ? stderrTail(listed) : stderrTail(removed));
+  }
+  if (problems.length > 0) {
+    warn(
+      `Could not fully remove the temporary base worktree ${dir}: ${problems.join("; ")}. Remove it with: git worktree remove --force ${dir}`
+    );
+  }
+}
+function asFailure(error) {
+  return { exitCode: -1, stdout: "", stderr: error instanceof Error ? error.message : String(error) };
+}
+function removeWorktreeFiles(commonDir, dir) {
+  const adminRoot = join4(commonDir, "worktrees");
+  const adminDirs = /* @__PURE__ */ new Set();
+  const pointer = readText(join4(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
+  if (pointer) adminDirs.add(resolve2(dir, pointer));
+  let entries = [];
+  try {
+    entries = readdirSync(adminRoot);
+  } catch {
+  }
+  for (const entry of entries) {
+    const admin = join4(adminRoot, entry);
+    if (readText(join4(admin, "gitdir"))?.trim() === join4(dir, ".git")) adminDirs.add(admin);
+  }
+  for (const admin of adminDirs) {
+    if (dirname4(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    rmdirSync(adminRoot);
+  } catch {
+  }
+}
+function readText(path4) {
+  try {
+    return readFileSync(path4, "utf8");
+  } catch {
+    return null;
+  }
+}
+function onInterruptOrExit(cleanup) {
+  let cleaned = false;
+  const runOnce = () => {
+    if (cleaned) return;
+    cleaned = true;
+    try {
+      cleanup();
+    } catch {
+    }
+  };
+  const onSignal = (signal) => {
+    runOnce();
+    unregister();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const unregister = () => {
+    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
+    process.removeListener("exit", runOnce);
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  process.on("exit", runOnce);
+  return { unregister };
+}
+
+// src/git/baseline.ts
+var DEFAULT_DEEPEN_STEPS = [10, 50, 200, 1e3];
+var FULL_HISTORY_ADVICE = "set fetch-depth: 0 in actions/checkout so the whole history is there";
+async function resolveBaseCommit(repoDir, selector, options = {}) {
+  const context = {
+    repoDir,
+    git: options.git ?? execGit(),
+    remote: options.remote ?? "origin",
+    head: options.head ?? "HEAD"
+  };
+  assertNotOption(context.remote, "Remote");
+  assertNotOption(context.head, "Head revision");
+  const baseSha = selector.baseSha?.trim();
+  const baseRef = selector.baseRef?.trim();
+  if (baseSha) return resolveBySha(context, baseSha);
+  if (baseRef) return resolveByRef(context, baseRef, options.deepenSteps ?? DEFAULT_DEEPEN_STEPS);
+  throw new BaselineGitError(
+    "invalid-input",
+    "No base to compare with: the event carries no base commit and no base ref was given. Set the base-ref input, or set baseline: none."
+  );
+}
+async function resolveBySha({ repoDir, git: git2, remote }, givenSha) {
+  if (!isFullSha(givenSha)) {
+    throw new BaselineGitError(
+      "invalid-input",
+      `Base commit "${givenSha}" is not a full commit SHA (40 or 64 hex digits).`
+    );
+  }
+  const sha = givenSha.toLowerCase();
+  await requireRepository(repoDir, { git: git2 });
+  if (await commitOf(repoDir, sha, { git: git2 })) return { sha, how: `base commit ${short(sha)} from the event` };
+  if (!await hasRemote(repoDir, remote, { git: git2 })) {
+    throw new BaselineGitError(
+      "base-commit-unavailable",
+      `Base commit ${sha} is not in this clone and there is no remote "${remote}" to fetch it from. Fetch the base commit before this step, or ${FULL_HISTORY_ADVICE}.`
+    );
+  }
+  const shallow = await isShallow(repoDir, { git: git2 });
+  const fetched = await git2.run(repoDir, [
+    "fetch",
+    "--no-tags",
+    ...shallow ? ["--depth=1"] : [],
+    remote,
+    sha
+  ]);
+  if (fetched.exitCode !== 0 || !await commitOf(repoDir, sha, { git: git2 })) {
+    throw new BaselineGitError(
+      "base-commit-unavailable",
+      `Base commit ${sha} is not in this clone, and fetching it from "${remote}" failed:
+${stderrTail(fetched)}
+Check that the commit still exists in "${remote}" (a force-push to the base branch can remove it), or ${FULL_HISTORY_ADVICE}.`
+    );
+  }
+  return {
+    sha,
+    how: `base commit ${short(sha)} from the event, fetched from ${remote}${shallow ? " at depth 1" : ""}`
+  };
+}
+async function resolveByRef({ repoDir, git: git2, remote, head }, givenRef, deepenSteps) {
+  const branch = givenRef.replace(/^refs\/heads\//, "");
+  assertNotOption(branch, "Base ref");
+  await requireRepository(repoDir, { git: git2 });
+  if ((await git2.run(repoDir, ["check-ref-format", `refs/heads/${branch}`])).exitCode !== 0) {
+    throw new BaselineGitError("invalid-input", `Base ref "${givenRef}" is not a valid branch name.`);
+  }
+  const headSha = await commitOf(repoDir, head, { git: git2 });
+  if (!headSha) {
+    throw new BaselineGitError(
+      "git-failed",
+      `"${head}" does not name a commit in ${repoDir}; nothing to compare.`
+    );
+  }
+  const trackingRef = `refs/remotes/${remote}/${branch}`;
+  const remoteExists = await hasRemote(repoDir, remote, { git: git2 });
+  let shallow = await isShallow(repoDir, { git: git2 });
+  const done = [];
+  let tip = await firstCommitOf(repoDir, git2, [
+    { revision: trackingRef, name: `${remote}/${branch}`, tracksRemote: true },
+    { revision: `refs/heads/${branch}`, name: branch, tracksRemote: false },
+    { revision: branch, name: branch, tracksRemote: false }
+  ]);
+  if (!tip) {
+    if (!remoteExists) {
+      throw new BaselineGitError(
+        "base-ref-not-found",
+        `Base ref "${branch}" is neither a branch nor a commit in this repository, and there is no remote "${remote}" to fetch it from. Set base-ref to an existing branch.`
+      );
+    }
+    const refspec = `+refs/heads/${branch}:${trackingRef}`;
+    const fetched = await git2.run(repoDir, [
+      "fetch",
+      "--no-tags",
+      ...shallow ? ["--depth=1"] : [],
+      remote,
+      refspec
+    ]);
+    const sha = fetched.exitCode === 0 ? await commitOf(repoDir, trackingRef, { git: git2 }) : null;
+    if (!sha) {
+      throw new BaselineGitError(
+        "base-ref-not-found",
+        `Could not fetch base branch "${branch}" from "${remote}":
+${stderrTail(fetched)}
+Check that base-ref names a branch that exists in the remote.`
+      );
+    }
+    tip = { sha, name: `${remote}/${branch}`, tracksRemote: true };
+    done.push(`fetched ${branch} from ${remote}${shallow ? " at depth 1" : ""}`);
+  }
+  let base = await mergeBase(repoDir, git2, tip.sha, headSha);
+  if (!base && shallow) {
+    if (!remoteExists) {
+      throw new BaselineGitError(
+        "no-merge-base",
+        `${tip.name} and ${head} share no commit in this shallow clone, and there is no remote "${remote}" to fetch more history from; ${FULL_HISTORY_ADVICE}.`
+      );
+    }
+    let deepenedBy = 0;
+    let tries = 0;
+    for (const step of deepenSteps) {
+      const deepened = await git2.run(repoDir, [
+        "fetch",
+        "--no-tags",
+        `--deepen=${step}`,
+        remote,
+        deepenRefspec(tip, branch, trackingRef)
+      ]);
+      if (deepened.exitCode !== 0) throw cannotDeepen(tip.name, head, deepened);
+      tries += 1;
+      deepenedBy += step;
+      base = await mergeBase(repoDir, git2, tip.sha, headSha);
+      shallow = await isShallow(repoDir, { git: git2 });
+      if (base || !shallow) break;
+    }
+    if (tries > 0)
+      done.push(`deepened the clone ${tries} time${tries === 1 ? "" : "s"} by ${deepenedBy} commits in all`);
+    if (!base && shallow) {
+      const unshallowed = await git2.run(repoDir, ["fetch", "--no-tags", "--unshallow", remote]);
+      if (unshallowed.exitCode !== 0) throw cannotDeepen(tip.name, head, unshallowed);
+      done.push(`fetched the full history from ${remote}`);
+      shallow = false;
+      base = await mergeBase(repoDir, git2, tip.sha, headSha);
+    }
+  }
+  if (!base) {
+    throw new BaselineGitError(
+      "no-merge-base",
+      `${tip.name} and ${head} share no commit${done.length > 0 ? ` (after: ${done.join("; ")})` : ""}, so there is no base to build. Check that base-ref names the branch this one was made from, or set baseline: none.`
+    );
+  }
+  const via = done.length > 0 ? ` (${done.join("; ")})` : "";
+  return { sha: base, how: `merge-base ${short(base)} of ${tip.name} and ${head}${via}` };
+}
+async function firstCommitOf(repoDir, git2, candidates2) {
+  for (const { revision, name, tracksRemote } of candidates2) {
+    const sha = await commitOf(repoDir, revision, { git: git2 });
+    if (sha) return { sha, name, tracksRemote };
+  }
+  return null;
+}
+function deepenRefspec(tip, branch, trackingRef) {
+  return tip.tracksRemote ? `+refs/heads/${branch}:${trackingRef}` : "HEAD";
+}
+async function mergeBase(repoDir, git2, a, b) {
+  const result = await git2.run(repoDir, ["merge-base", a, b]);
+  if (result.exitCode === 0) return result.stdout.trim().toLowerCase();
+  if (result.exitCode === 1 && result.stderr.trim() === "") return null;
+  throw new BaselineGitError("git-failed", `git merge-base ${a} ${b} failed: ${stderrTail(result)}`);
+}
+function cannotDeepen(tipName, head, result) {
+  return new BaselineGitError(
+    "no-merge-base",
+    `This clone is shallow and fetching more history to find where ${head} branched from ${tipName} failed:
+${stderrTail(result)}
+Set fetch-depth: 0 in actions/checkout so the whole history is there.`
+  );
+}
+function short(sha) {
+  return sha.slice(0, 12);
+}
+function baselineGit(options = {}) {
+  const git2 = options.git ?? execGit();
+  const withGit = { ...options, git: git2 };
+  return {
+    resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
+    withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
+    fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
+    isShallow: (repoDir) => isShallow(repoDir, withGit)
+  };
+}
+
+// src/core/bytes.ts
+var UNITS = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  TB: 1e12,
+  KIB: 2 ** 10,
+  MIB: 2 ** 20,
+  GIB: 2 ** 30,
+  TIB: 2 ** 40
+};
+var ByteSizeError = class extends Error {
+};
+function parseByteSize(text) {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!match) {
+    throw new ByteSizeError(
+      `"${text}" is not a size: write a non-negative number with an optional unit, e.g. 5MB, 512KiB or 0 (MB = 10^6 bytes, MiB = 2^20)`
+    );
+  }
+  const unit = (match[2] ?? "").toUpperCase() || "B";
+  const factor = UNITS[unit];
+  if (factor === void 0) {
+    throw new ByteSizeError(
+      `"${text}" has an unknown unit "${match[2]}": use B, KB, MB, GB, TB (powers of 10) or KiB, MiB, GiB, TiB (powers of 2)`
+    );
+  }
+  const [whole = "", fraction = ""] = (match[1] ?? "").split(".");
+  const scale = 10n ** BigInt(fraction.length);
+  const scaled = BigInt(whole + fraction) * BigInt(factor);
+  if (scaled % scale !== 0n) {
+    throw new ByteSizeError(`"${text}" is not a whole number of bytes`);
+  }
+  const bytes = scaled / scale;
+  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new ByteSizeError(`"${text}" is too large: write at most ${formatBytes(Number.MAX_SAFE_INTEGER)}`);
+  }
+  return Number(bytes);
+}
+function formatBytes(bytes) {
+  const abs = Math.abs(bytes);
+  const sign = bytes < 0 ? "-" : "";
+  if (abs < 1e3) return `${sign}${abs} B`;
+  const units = ["KB", "MB", "GB", "TB"];
+  let value = abs / 1e3;
+  let unit = 0;
+  let rounded = roundToThreeFigures(value);
+  while (rounded >= 1e3 && unit < units.length - 1) {
+    value /= 1e3;
+    unit += 1;
+    rounded = roundToThreeFigures(value);
+  }
+  return `${sign}${rounded.toFixed(decimalsFor(rounded))} ${units[unit]}`;
+}
+function decimalsFor(value) {
+  return value >= 100 ? 0 : value >= 10 ? 1 : 2;
+}
+function roundToThreeFigures(value) {
+  return Number(value.toFixed(decimalsFor(value)));
+}
+function formatDelta(bytes) {
+  if (bytes === 0) return "\xB10 B";
+  return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
+}
+function formatPercent(percent) {
+  if (percent === null || !Number.isFinite(percent)) return "n/a";
+  if (percent === 0) return "\xB10.0%";
+  return `${percent > 0 ? "+" : ""}${percent.toFixed(1)}%`;
+}
+function formatExactBytes(bytes) {
+  return `${bytes.toLocaleString("en-US")} B`;
+}
+
+// src/core/thresholds.ts
+var ThresholdInputError = class extends Error {
+  constructor(input, problem) {
+    super(`${input}: ${problem}`);
+    this.input = input;
+    this.problem = problem;
+  }
+  input;
+  problem;
+};
+function parseThresholds(inputs) {
+  return {
+    maxIncrease: bytesInput("max-increase", inputs["max-increase"]),
+    maxIncreasePercent: percentInput("max-increase-percent", inputs["max-increase-percent"]),
+    maxSize: bytesInput("max-size", inputs["max-size"]),
+    basis: choiceInput("size-basis", inputs["size-basis"], ["uncompressed", "compressed"]),
+    mode: choiceInput("mode", inputs.mode, ["fail", "warn"])
+  };
+}
+function bytesInput(name, value) {
+  if (value === void 0 || value.trim() === "") return null;
+  try {
+    return parseByteSize(value);
+  } catch (error) {
+    if (error instanceof ByteSizeError) throw new ThresholdInputError(name, error.message);
+    throw error;
+  }
+}
+function percentInput(name, value) {
+  if (value === void 0 || value.trim() === "") return null;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
+  if (!match) {
+    throw new ThresholdInputError(
+      name,
+      `"${value}" is not a percentage: write a non-negative number, e.g. 10 or 2.5 (a trailing % is allowed)`
+    );
+  }
+  return Number(match[1]);
+}
+function choiceInput(name, value, choices) {
+  const text = (value ?? "").trim();
+  if (text === "") return choices[0];
+  const choice = choices.find((c) => c === text.toLowerCase());
+  if (choice === void 0) {
+    throw new ThresholdInputError(
+      name,
+      `"${value}" is not one of ${choices.map((c) => `"${c}"`).join(", ")}`
+    );
+  }
+  return choice;
+}
+function describeThreshold(rule, limit) {
+  return rule === "max-increase-percent" ? `${rule} ${limit}%` : `${rule} ${formatBytes(limit)} (${formatExactBytes(limit)})`;
+}
+function describeThresholds(thresholds2) {
+  const parts = [];
+  if (thresholds2.maxIncrease !== null) parts.push(describeThreshold("max-increase", thresholds2.maxIncrease));
+  if (thresholds2.maxIncreasePercent !== null) {
+    parts.push(describeThreshold("max-increase-percent", thresholds2.maxIncreasePercent));
+  }
+  if (thresholds2.maxSize !== null) parts.push(describeThreshold("max-size", thresholds2.maxSize));
+  return parts.length === 0 ? "none" : parts.join(", ");
+}
+
+// src/report/explain-facts.ts
+function explainedPlatforms(report) {
+  return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
+}
+function leadPlatform(explained, report) {
+  const headline2 = explained.find((e) => e.report.platform === report.headline?.platform);
+  if (headline2) return headline2;
+  const growth = (e) => e.explanation.diff?.delta ?? Number.NEGATIVE_INFINITY;
+  return explained.reduce((best, e) => {
+    if (best === null) return e;
+    const byGrowth = growth(e) - growth(best);
+    if (byGrowth !== 0) return byGrowth > 0 ? e : best;
+    return e.explanation.fileBytes > best.explanation.fileBytes ? e : best;
+  }, null);
+}
+function topCauses(e, count2) {
+  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count2);
+}
+function moduleDiffChanged(d) {
+  return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
+}
+function changedGoBinaries(e) {
+  if (e.diff === null) return [];
+  const files = new Map(e.diff.files.map((f) => [f.path, f]));
+  const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
+  return e.binaries.filter((b) => b.kind === "go").map((facts) => ({
+    facts,
+    file: files.get(facts.path) ?? null,
+    modules: modules.get(facts.path) ?? null
+  })).filter((b) => b.file !== null || b.modules === null || moduleDiffChanged(b.modules)).sort(
+    (a, b) => Math.abs(b.file?.delta ?? 0) - Math.abs(a.file?.delta ?? 0) || b.facts.bytes - a.facts.bytes || compare(a.facts.path, b.facts.path)
+  );
+}
+function moduleRows(d) {
+  const growth = new Map(d.growth.map((g) => [g.module, g]));
+  const rows = /* @__PURE__ */ new Map();
+  const bytesOf = (module) => {
+    const g = growth.get(module);
+    return g ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta } : { baseBytes: null, headBytes: null, delta: null };
+  };
+  for (const m of d.added) rows.set(m.module, { module: m.module, change: "added", version: m.version, ...bytesOf(m.module) });
+  for (const m of d.removed) {
+    rows.set(m.module, { module: m.module, change: "removed", version: m.version, ...bytesOf(m.module) });
+  }
+  for (const m of d.upgraded) {
+    rows.set(m.module, {
+      module: m.module,
+      change: "upgraded",
+      version: `${m.from} \u2192 ${m.to}`,
+      ...bytesOf(m.module)
+    });
+  }
+  for (const g of d.growth) {
+    if (rows.has(g.module) || g.delta === 0) continue;
+    rows.set(g.module, {
+      module: g.module,
+      change: g.delta > 0 ? "grew" : "shrank",
+      version: null,
+      baseBytes: g.baseBytes,
+      headBytes: g.headBytes,
+      delta: g.delta
+    });
+  }
+  const order = { added: 0, upgraded: 1, grew: 2, shrank: 3, removed: 4 };
+  return [...rows.values()].sort(
+    (a, b) => (b.delta ?? Number.NEGATIVE_INFINITY) - (a.delta ?? Number.NEGATIVE_INFINITY) || order[a.change] - order[b.change] || compare(a.module, b.module)
+  );
+}
+function moduleCounts(d) {
+  const parts = [
+    [d.added.length, "added"],
+    [d.removed.length, "removed"],
+    [d.upgraded.length, "upgraded"]
+  ];
+  const text = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
+  return text.length > 0 ? text.join(", ") : "no module added, removed or upgraded";
+}
+function findingsToShow(explained, lead) {
+  const ids = new Set(lead.explanation.findings.map((f) => f.id));
+  const shown = lead.explanation.findings.map((finding) => ({ finding, platform: null }));
+  for (const e of explained) {
+    if (e === lead) continue;
+    for (const finding of e.explanation.findings) {
+      if (!ids.has(finding.id)) shown.push({ finding, platform: e.report.platform });
+    }
+  }
+  const rank = { error: 0, warning: 1, info: 2 };
+  return shown.sort(
+    (a, b) => rank[a.finding.severity] - rank[b.finding.severity] || (b.finding.bytes ?? 0) - (a.finding.bytes ?? 0)
+  );
+}
+function composition(e) {
+  const own = e.binaries.filter(
+    (b) => b.kind === "go" && (e.baseImage === null || b.layerIndex >= e.baseImage.layers)
+  );
+  const goBytes = own.reduce((n, b) => n + b.bytes, 0);
+  return {
+    total: e.fileBytes,
+    baseImage: e.baseImage,
+    goBinaries: { bytes: goBytes, paths: own.map((b) => b.path) },
+    other: Math.max(0, e.fileBytes - goBytes - (e.baseImage?.bytes ?? 0))
+  };
+}
+function below(dir, path4) {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  return path4.startsWith(prefix) && path4.length > prefix.length ? path4.slice(prefix.length) : path4;
+}
+function share(part, whole) {
+  return whole > 0 ? `${(part / whole * 100).toFixed(1)}%` : "n/a";
+}
+function efficiencyPercent(score) {
+  return `${(score * 100).toFixed(1)}%`;
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/report/text.ts
+var VERDICT_WORD = {
+  pass: "pass",
+  fail: "fail",
+  warn: "warn",
+  "no-baseline": "no baseline"
+};
+function otherBasis(basis) {
+  return basis === "uncompressed" ? "compressed" : "uncompressed";
+}
+function layerStatusWord(layer, basis) {
+  if (layer.status !== "changed") return layer.status;
+  const delta = layer.delta[basis];
+  return delta > 0 ? "grew" : delta < 0 ? "shrank" : "changed";
+}
+function layerCounts(layers, basis) {
+  const order = ["grew", "shrank", "changed", "added", "removed", "unchanged"];
+  const counts = /* @__PURE__ */ new Map();
+  for (const layer of layers) {
+    const word = layerStatusWord(layer, basis);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
+  const total = `${layers.length} ${layers.length === 1 ? "layer" : "layers"}`;
+  return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
+}
+function changeFigure(p, basis) {
+  if (!p.head || !p.base || !p.delta || !p.percent) return "n/a";
+  return `${formatDelta(p.delta[basis])} (${formatPercent(p.percent[basis])}, ${formatBytes(p.base.sizes[basis])} \u2192 ${formatBytes(p.head.sizes[basis])})`;
+}
+function headlineSentence(report) {
+  const h = report.headline;
+  if (h === null) return null;
+  const p = report.platforms.find((x) => x.platform === h.platform);
+  if (!p?.head) return null;
+  const basis = h.basis;
+  const other = otherBasis(basis);
+  if (h.delta === null) {
+    return {
+      before: "Largest image: ",
+      platform: h.platform,
+      after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`
+    };
+  }
+  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
+  if (h.delta > 0) return { before: "", platform: h.platform, after: ` grew the most: ${figures}` };
+  return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
+}
+var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+function plainText(text, maxChars = Number.POSITIVE_INFINITY) {
+  const points = Array.from(text);
+  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text;
+  return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
+}
+var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
+function escapeMarkdown(text, maxChars = Number.POSITIVE_INFINITY) {
+  return plainText(text, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
+    if (c === "@" || c === "#") return `${c}\u200D`;
+    return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
+  }).replace(/\b(www)\./gi, "$1&#46;");
+}
+
+// src/report/explain-terminal.ts
+var CAUSES = 3;
+var MODULE_ROWS = 8;
+var PATH_CHARS = 120;
+var BASIS = "uncompressed";
+var ANSI = {
+  red: ["\x1B[31m", "\x1B[39m"],
+  green: ["\x1B[32m", "\x1B[39m"],
+  yellow: ["\x1B[33m", "\x1B[39m"],
+  cyan: ["\x1B[36m", "\x1B[39m"],
+  bold: ["\x1B[1m", "\x1B[22m"]
+};
+var SEVERITY = {
+  error: ["ERROR", "red"],
+  warning: ["WARNING", "yellow"],
+  info: ["INFO", "cyan"]
+};
+function explainTerminalLines(report, options = {}) {
+  const paint = (text, colour) => options.color && text !== "" ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+  const delta = (bytes) => {
+    const text = formatDelta(bytes);
+    return bytes > 0 ? paint(text, "red") : bytes < 0 ? paint(text, "green") : text;
+  };
+  const explained = explainedPlatforms(report);
+  const lead = leadPlatform(explained, report);
+  if (lead === null) return [];
+  const e = lead.explanation;
+  const platform2 = plainText(lead.report.platform);
+  const lines2 = [];
+  if (e.diff !== null) {
+    const d = e.diff;
+    lines2.push(
+      `${paint(d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`, "bold")}: files ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`
+    );
+    const causes = topCauses(e, CAUSES);
+    if (causes.length > 0) {
+      lines2.push(`  Biggest causes (${BASIS}):`);
+      causes.forEach((c, i) => {
+        const files = c.largest.map((f) => `${plainText(below(c.path, f.path), PATH_CHARS)} ${formatDelta(f.delta)}`).join(", ");
+        lines2.push(
+          `    ${i + 1}. ${plainText(c.path, PATH_CHARS)} ${delta(c.delta)} in ${count(c.files)} ${c.files === 1 ? "file" : "files"}: ${files}`
+        );
+      });
+    }
+    const binaries = changedGoBinaries(e);
+    if (binaries.length > 0) {
+      lines2.push("  Go binaries that changed:");
+      for (const b of binaries) lines2.push(...binaryLines(b, paint, delta));
+    }
+  } else {
+    const c = composition(e);
+    lines2.push(
+      `${paint(`What ${platform2} is made of`, "bold")}: ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files, no base to compare with`
+    );
+    const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
+    const rows = [
+      c.baseImage ? [
+        `base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"})`,
+        formatBytes(c.baseImage.bytes),
+        share(c.baseImage.bytes, c.total),
+        ""
+      ] : ["base image", "not known", "", "(no Dockerfile to tell which layers it has)"],
+      [
+        "Go binaries",
+        formatBytes(c.goBinaries.bytes),
+        share(c.goBinaries.bytes, c.total),
+        go.map((b) => plainText(b.path, PATH_CHARS)).join(", ")
+      ],
+      ["everything else", formatBytes(c.other), share(c.other, c.total), ""]
+    ];
+    lines2.push(...align(rows, ["left", "right", "right", "left"]).map((l) => `    ${l}`));
+    for (const b of go) {
+      lines2.push(`  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${traits(b)}`);
+    }
+  }
+  const shown = findingsToShow(explained, lead);
+  lines2.push(shown.length > 0 ? "  Findings:" : "  Findings: none.");
+  for (const { finding: f, platform: where } of shown) {
+    const [word, colour] = SEVERITY[f.severity];
+    const stake = f.bytes === null ? "" : ` (${formatBytes(f.bytes)} at stake, ${BASIS})`;
+    const prefix = `    ${word.padEnd(7)}  `;
+    lines2.push(
+      `    ${paint(word.padEnd(7), colour)}  ${where === null ? "" : `[${plainText(where)}] `}${plainText(f.title)}${stake}`
+    );
+    lines2.push(`${" ".repeat(prefix.length)}fix: ${plainText(f.fix)}`);
+  }
+  lines2.push(
+    `  Wasted: ${formatBytes(e.wasted.bytes)} ${BASIS} in ${count(e.wasted.files)} overwritten or deleted ${e.wasted.files === 1 ? "copy" : "copies"}; efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
+  );
+  for (const other of explained) {
+    if (other === lead) continue;
+    lines2.push(`  ${otherPlatformLine(other, delta)}`);
+  }
+  return lines2;
+}
+function binaryLines(b, paint, delta) {
+  const f = b.facts;
+  const size = b.file === null ? formatBytes(f.bytes) : b.file.change === "added" ? `${formatBytes(f.bytes)} (new)` : `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (${delta(b.file.delta)})`;
+  const lines2 = [
+    `    ${paint(plainText(f.path, PATH_CHARS), "bold")}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ""}, ${traits(f)}`
+  ];
+  if (b.modules === null) {
+    if (b.file?.change !== "added") lines2.push("      the base has no Go binary here to compare modules with");
+    return lines2;
+  }
+  const d = b.modules;
+  const go = d.goVersion ? `; Go ${plainText(d.goVersion.from, 60)} \u2192 ${plainText(d.goVersion.to, 60)}` : "";
+  lines2.push(`      modules: ${moduleCounts(d)}${go}`);
+  const rows = moduleRows(d);
+  const table3 = align(
+    rows.slice(0, MODULE_ROWS).map((r) => [
+      r.change,
+      plainText(r.module, PATH_CHARS),
+      r.version === null ? "" : plainText(r.version, 80),
+      r.delta === null ? "" : formatDelta(r.delta)
+    ]),
+    ["left", "left", "left", "right"]
+  );
+  lines2.push(...table3.map((l) => `        ${l}`));
+  if (rows.length > MODULE_ROWS) {
+    lines2.push(`        and ${count(rows.length - MODULE_ROWS)} more (the JSON report has them all)`);
+  }
+  return lines2;
+}
+function traits(b) {
+  const parts = [];
+  if (b.strip) {
+    parts.push(
+      b.strip.savingBytes > 0 ? `not stripped (-ldflags="-s -w" saves ${formatBytes(b.strip.savingBytes)})` : "stripped"
+    );
+  }
+  if (b.linkage) {
+    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
+    parts.push(
+      b.linkage.kind === "dynamic" && needs.length > 0 ? `dynamic (needs ${needs.map((n) => plainText(n, PATH_CHARS)).join(", ")})` : b.linkage.kind
+    );
+    if (b.linkage.missing.length > 0) {
+      parts.push(
+        `CANNOT START: the image has no ${b.linkage.missing.map((m) => plainText(m, PATH_CHARS)).join(", ")}`
+      );
+    }
+  }
+  return parts.join(", ");
+}
+function otherPlatformLine(x, delta) {
+  const e = x.explanation;
+  const name = plainText(x.report.platform);
+  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
+  if (e.diff === null) return `${name}: ${formatBytes(e.fileBytes)} of files (${BASIS}); ${findings}`;
+  const cause = topCauses(e, 1)[0];
+  const biggest = cause ? `; biggest: ${plainText(cause.path, PATH_CHARS)} ${formatDelta(cause.delta)}` : "";
+  return `${name}: files ${delta(e.diff.delta)} ${BASIS}${biggest}; ${findings} (the JSON report has the details)`;
+}
+function align(rows, sides) {
+  const widths = sides.map((_, c) => Math.max(0, ...rows.map((r) => Array.from(r[c] ?? "").length)));
+  return rows.map(
+    (r) => r.map((cell, c) => {
+      const gap = " ".repeat(widths[c] - Array.from(cell).length);
+      return sides[c] === "right" ? gap + cell : cell + gap;
+    }).join("  ").trimEnd()
+  );
+}
+function count(n) {
+  return n.toLocaleString("en-US");
+}
+
+// src/report/json.ts
+var REPORT_SCHEMA_VERSION = 1;
+function summary2(measure) {
+  if (measure === null) return null;
+  return {
+    manifestDigest: measure.manifestDigest,
+    manifestBytes: measure.manifestBytes,
+    configDigest: measure.configDigest,
+    configBytes: measure.configBytes,
+    sizes: { ...measure.sizes },
+    layerCount: measure.layers.length
+  };
+}
+function buildReport(input) {
+  const { comparison, decision } = input;
+  const images = [{ role: "head", ...comparison.head }];
+  if (comparison.base) images.push({ role: "base", ...comparison.base });
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { ...input.tool },
+    generatedAt: (input.generatedAt ?? /* @__PURE__ */ new Date()).toISOString(),
+    verdict: decision.verdict,
+    headline: decision.headline,
+    baseMissingReason: comparison.baseMissingReason,
+    thresholds: { ...decision.thresholds },
+    images,
+    platforms: comparison.platforms.map((p) => ({
+      platform: p.platform,
+      presence: p.presence,
+      head: summary2(p.head),
+      base: summary2(p.base),
+      baseMissingReason: p.baseMissingReason,
+      delta: p.delta,
+      percent: p.percent,
+      layers: p.layers,
+      violations: decision.violations.filter((v) => v.platform === p.platform),
+      explanation: input.explanations?.find((e) => e.platform === p.platform) ?? null
+    })),
+    timings: { ...input.timings ?? {} }
+  };
+}
+function renderJson(report) {
+  return `${JSON.stringify(report, null, 2)}
+`;
+}
+function allViolations(report) {
+  return report.platforms.flatMap((p) => p.violations);
+}
+
+// src/report/terminal.ts
+var ANSI2 = {
+  red: ["\x1B[31m", "\x1B[39m"],
+  green: ["\x1B[32m", "\x1B[39m"],
+  yellow: ["\x1B[33m", "\x1B[39m"],
+  cyan: ["\x1B[36m", "\x1B[39m"],
+  bold: ["\x1B[1m", "\x1B[22m"],
+  dim: ["\x1B[2m", "\x1B[22m"]
+};
+var VERDICT_COLOUR = {
+  pass: "green",
+  fail: "red",
+  warn: "yellow",
+  "no-baseline": "cyan"
+};
+function renderTerminal(report, options = {}) {
+  const paint = (text, colour) => options.color && colour && text !== "" ? `${ANSI2[colour][0]}${text}${ANSI2[colour][1]}` : text;
+  const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
+  const basis = report.thresholds.basis;
+  const lines2 = [];
+  const word = VERDICT_WORD[report.verdict].toUpperCase();
+  lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
+  if (report.baseMissingReason !== null) {
+    lines2.push(
+      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+    );
+  }
+  const sentence = headlineSentence(report);
+  if (sentence)
+    lines2.push(`${sentence.before}${paint(plainText(sentence.platform), "bold")}${sentence.after}`);
+  const imageText = (role) => {
+    const image = report.images.find((i) => i.role === role);
+    return image ? `${plainText(image.ref)} (${image.source})` : "none";
+  };
+  lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
+  lines2.push("");
+  const bases = [basis, otherBasis(basis)];
+  const rows = [];
+  for (const p of report.platforms) {
+    bases.forEach((b, k) => {
+      rows.push([
+        { text: k === 0 ? plainText(p.platform) : "" },
+        { text: b },
+        { text: p.base ? formatBytes(p.base.sizes[b]) : "\u2014" },
+        { text: p.head ? formatBytes(p.head.sizes[b]) : "\u2014" },
+        { text: p.delta ? formatDelta(p.delta[b]) : "n/a", colour: p.delta ? growth(p.delta[b]) : void 0 },
+        { text: p.percent ? formatPercent(p.percent[b]) : "n/a" },
+        { text: k === 0 ? platformNote(p, report) : "", colour: "dim" }
+      ]);
+    });
+  }
+  lines2.push(
+    ...table(
+      ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text) => ({ text })),
+      ["left", "left", "right", "right", "right", "right", "left"],
+      rows,
+      paint
+    )
+  );
+  lines2.push("");
+  lines2.push(
+    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
+  );
+  const violations = allViolations(report);
+  if (violations.length > 0) {
+    lines2.push("");
+    lines2.push(
+      report.verdict === "warn" ? "Over the threshold (mode: warn, so the check does not fail):" : "Over the threshold:"
+    );
+    const colour = report.verdict === "warn" ? "yellow" : "red";
+    for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
+  }
+  const why = options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
+  if (why.length > 0) lines2.push("", ...why);
+  if (options.layers ?? true) {
+    const other = otherBasis(basis);
+    const width = options.instructionChars ?? 100;
+    for (const p of report.platforms) {
+      if (p.layers.length === 0) continue;
+      lines2.push("");
+      lines2.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
+      const layerRows = p.layers.map((layer) => {
+        const status = layerStatusWord(layer, basis);
+        const statusColour = status === "grew" || status === "added" ? "red" : status === "shrank" || status === "removed" ? "green" : void 0;
+        return [
+          { text: layer.head ? String(layer.head.index + 1) : "\u2014" },
+          { text: status, colour: statusColour },
+          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014" },
+          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014" },
+          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
+          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
+          { text: shortDigest(layer.head?.digest ?? layer.base?.digest ?? "") },
+          { text: layer.step === "" ? "(no instruction recorded)" : plainText(layer.step, width) }
+        ];
+      });
+      lines2.push(
+        ...table(
+          [
+            "#",
+            "Status",
+            `Base (${basis})`,
+            `Head (${basis})`,
+            `\u0394 ${basis}`,
+            `\u0394 ${other}`,
+            "Layer",
+            "Instruction"
+          ].map((text) => ({ text })),
+          ["right", "left", "right", "right", "right", "right", "left", "left"],
+          layerRows,
+          paint
+        ).map((line) => `  ${line}`)
+      );
+    }
+  }
+  return `${lines2.join("\n")}
+`;
+}
+function platformNote(p, report) {
+  if (p.presence === "base-only") return "only in the base image";
+  if (p.presence === "head-only" && report.baseMissingReason === null) {
+    return `no baseline: ${plainText(p.baseMissingReason ?? "")}`;
+  }
+  return "";
+}
+function shortDigest(digest) {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  if (match) return `${match[1]}:${match[2]}`;
+  return digest === "" ? "\u2014" : plainText(digest, 19);
+}
+function table(header, align2, rows, paint) {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
+  return all.map(
+    (row) => row.map((cell, c) => {
+      const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
+      const text = paint(cell.text, cell.colour);
+      return align2[c] === "right" ? gap + text : text + gap;
+    }).join("  ").trimEnd()
+  );
+}
+
 // src/gate/run-gate.ts
-import { mkdir as mkdir2, readFile as readFile3, writeFile } from "node:fs/promises";
-import { dirname as dirname3, join as join6, relative as relative2 } from "node:path";
+import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
+import { dirname as dirname5, join as join8, relative as relative3 } from "node:path";
 
 // package.json
 var package_default = {
@@ -77780,144 +79353,6 @@ function compareImages(head, base, baseMissingReason = "no baseline") {
     baseMissingReason: base === null ? baseMissingReason : null,
     platforms
   };
-}
-
-// src/core/bytes.ts
-var UNITS = {
-  B: 1,
-  KB: 1e3,
-  MB: 1e6,
-  GB: 1e9,
-  TB: 1e12,
-  KIB: 2 ** 10,
-  MIB: 2 ** 20,
-  GIB: 2 ** 30,
-  TIB: 2 ** 40
-};
-var ByteSizeError = class extends Error {
-};
-function parseByteSize(text) {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  if (!match) {
-    throw new ByteSizeError(
-      `"${text}" is not a size: write a non-negative number with an optional unit, e.g. 5MB, 512KiB or 0 (MB = 10^6 bytes, MiB = 2^20)`
-    );
-  }
-  const unit = (match[2] ?? "").toUpperCase() || "B";
-  const factor = UNITS[unit];
-  if (factor === void 0) {
-    throw new ByteSizeError(
-      `"${text}" has an unknown unit "${match[2]}": use B, KB, MB, GB, TB (powers of 10) or KiB, MiB, GiB, TiB (powers of 2)`
-    );
-  }
-  const [whole = "", fraction = ""] = (match[1] ?? "").split(".");
-  const scale = 10n ** BigInt(fraction.length);
-  const scaled = BigInt(whole + fraction) * BigInt(factor);
-  if (scaled % scale !== 0n) {
-    throw new ByteSizeError(`"${text}" is not a whole number of bytes`);
-  }
-  const bytes = scaled / scale;
-  if (bytes > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ByteSizeError(`"${text}" is too large: write at most ${formatBytes(Number.MAX_SAFE_INTEGER)}`);
-  }
-  return Number(bytes);
-}
-function formatBytes(bytes) {
-  const abs = Math.abs(bytes);
-  const sign = bytes < 0 ? "-" : "";
-  if (abs < 1e3) return `${sign}${abs} B`;
-  const units = ["KB", "MB", "GB", "TB"];
-  let value = abs / 1e3;
-  let unit = 0;
-  let rounded = roundToThreeFigures(value);
-  while (rounded >= 1e3 && unit < units.length - 1) {
-    value /= 1e3;
-    unit += 1;
-    rounded = roundToThreeFigures(value);
-  }
-  return `${sign}${rounded.toFixed(decimalsFor(rounded))} ${units[unit]}`;
-}
-function decimalsFor(value) {
-  return value >= 100 ? 0 : value >= 10 ? 1 : 2;
-}
-function roundToThreeFigures(value) {
-  return Number(value.toFixed(decimalsFor(value)));
-}
-function formatDelta(bytes) {
-  if (bytes === 0) return "\xB10 B";
-  return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
-}
-function formatPercent(percent) {
-  if (percent === null || !Number.isFinite(percent)) return "n/a";
-  if (percent === 0) return "\xB10.0%";
-  return `${percent > 0 ? "+" : ""}${percent.toFixed(1)}%`;
-}
-function formatExactBytes(bytes) {
-  return `${bytes.toLocaleString("en-US")} B`;
-}
-
-// src/core/thresholds.ts
-var ThresholdInputError = class extends Error {
-  constructor(input, problem) {
-    super(`${input}: ${problem}`);
-    this.input = input;
-    this.problem = problem;
-  }
-  input;
-  problem;
-};
-function parseThresholds(inputs) {
-  return {
-    maxIncrease: bytesInput("max-increase", inputs["max-increase"]),
-    maxIncreasePercent: percentInput("max-increase-percent", inputs["max-increase-percent"]),
-    maxSize: bytesInput("max-size", inputs["max-size"]),
-    basis: choiceInput("size-basis", inputs["size-basis"], ["uncompressed", "compressed"]),
-    mode: choiceInput("mode", inputs.mode, ["fail", "warn"])
-  };
-}
-function bytesInput(name, value) {
-  if (value === void 0 || value.trim() === "") return null;
-  try {
-    return parseByteSize(value);
-  } catch (error) {
-    if (error instanceof ByteSizeError) throw new ThresholdInputError(name, error.message);
-    throw error;
-  }
-}
-function percentInput(name, value) {
-  if (value === void 0 || value.trim() === "") return null;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
-  if (!match) {
-    throw new ThresholdInputError(
-      name,
-      `"${value}" is not a percentage: write a non-negative number, e.g. 10 or 2.5 (a trailing % is allowed)`
-    );
-  }
-  return Number(match[1]);
-}
-function choiceInput(name, value, choices) {
-  const text = (value ?? "").trim();
-  if (text === "") return choices[0];
-  const choice = choices.find((c) => c === text.toLowerCase());
-  if (choice === void 0) {
-    throw new ThresholdInputError(
-      name,
-      `"${value}" is not one of ${choices.map((c) => `"${c}"`).join(", ")}`
-    );
-  }
-  return choice;
-}
-function describeThreshold(rule, limit) {
-  return rule === "max-increase-percent" ? `${rule} ${limit}%` : `${rule} ${formatBytes(limit)} (${formatExactBytes(limit)})`;
-}
-function describeThresholds(thresholds2) {
-  const parts = [];
-  if (thresholds2.maxIncrease !== null) parts.push(describeThreshold("max-increase", thresholds2.maxIncrease));
-  if (thresholds2.maxIncreasePercent !== null) {
-    parts.push(describeThreshold("max-increase-percent", thresholds2.maxIncreasePercent));
-  }
-  if (thresholds2.maxSize !== null) parts.push(describeThreshold("max-size", thresholds2.maxSize));
-  return parts.length === 0 ? "none" : parts.join(", ");
 }
 
 // src/core/verdict.ts
@@ -78803,12 +80238,12 @@ function attributeModules(elf, table3, info) {
   };
   const executable = inFile.filter((s) => (s.flags & SHF_EXECINSTR) !== 0).sort((a, b) => a.addr - b.addr);
   const pad = paddingFor(elf.machine);
-  const { entries, names, count } = table3;
-  const owner = new Int32Array(count);
-  const padding = new Uint8Array(count);
+  const { entries, names, count: count2 } = table3;
+  const owner = new Int32Array(count2);
+  const padding = new Uint8Array(count2);
   const bare = [];
   let sectionIndex = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     const start = entries[i];
     const size = entries[i + 1] - start;
     owner[i] = interner.idAt(names[i], bytes.length);
@@ -78838,7 +80273,7 @@ function attributeModules(elf, table3, info) {
     sectionCode = 0;
   };
   ledger.grow(functionPackages);
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     const start = entries[i];
     const size = entries[i + 1] - start;
     totalCode += size;
@@ -78941,15 +80376,15 @@ function attributeModules(elf, table3, info) {
       m = { module: ref.module, version: ref.version, kind: ref.kind, bytes: 0, codeBytes: 0, packages: [] };
       modules.set(ref.module, m);
     }
-    const share = {
+    const share2 = {
       package: name,
       bytes: Math.round(total),
       codeBytes: ledger.unpadded[id] ?? 0,
       functions: ledger.functions[id] ?? 0
     };
-    m.packages.push(share);
-    m.bytes += share.bytes;
-    m.codeBytes += share.codeBytes;
+    m.packages.push(share2);
+    m.bytes += share2.bytes;
+    m.codeBytes += share2.codeBytes;
   }
   const moduleList = [...modules.values()].sort(
     (a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module)
@@ -78980,7 +80415,7 @@ function attributeModules(elf, table3, info) {
     stdlibBytes: modules.get("std")?.bytes ?? 0,
     unattributed,
     sections,
-    functions: count
+    functions: count2
   };
 }
 
@@ -80595,7 +82030,7 @@ async function analyzeLayers(layers, options = {}) {
 function scanLayerBlob(layer, index, capture) {
   return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
 }
-async function applyScannedLayers(count, scanAt, options = {}) {
+async function applyScannedLayers(count2, scanAt, options = {}) {
   const listLimit = options.listLimit ?? 1e3;
   const ledger = new WasteLedger();
   const captures = /* @__PURE__ */ new Map();
@@ -80613,7 +82048,7 @@ async function applyScannedLayers(count, scanAt, options = {}) {
   const dive = new DiveEfficiencyMeter();
   const lowerBytes2 = (path4) => filesystem.lowerBytesBelow(path4);
   const summaries = [];
-  for (let index = 0; index < count; index++) {
+  for (let index = 0; index < count2; index++) {
     const scanned = await scanAt(index);
     filesystem.beginLayer(index);
     dive.beginLayer();
@@ -80645,7 +82080,7 @@ async function applyScannedLayers(count, scanAt, options = {}) {
     layers: summaries,
     filesystem,
     totals: filesystem.totals(),
-    wasted: ledger.result(count, listLimit),
+    wasted: ledger.result(count2, listLimit),
     duplicates: duplicates.paths,
     duplicatesOmitted: duplicates.omitted,
     efficiency: dive.result(listLimit),
@@ -81113,119 +82548,6 @@ function untrustedBuildRefusal(eventName, allowUntrusted) {
   return "image-size-gate refuses to build the pull request on pull_request_target: that event runs with a write token and the repository's secrets, and building the head runs the pull request's own Dockerfile and code with them. Run the gate on the pull_request event instead (fork pull requests then get a read-only token; the gate still writes the job summary and outputs), or set `allow-untrusted-build: true` if every pull request that reaches this workflow is trusted.";
 }
 
-// src/report/json.ts
-var REPORT_SCHEMA_VERSION = 1;
-function summary(measure) {
-  if (measure === null) return null;
-  return {
-    manifestDigest: measure.manifestDigest,
-    manifestBytes: measure.manifestBytes,
-    configDigest: measure.configDigest,
-    configBytes: measure.configBytes,
-    sizes: { ...measure.sizes },
-    layerCount: measure.layers.length
-  };
-}
-function buildReport(input) {
-  const { comparison, decision } = input;
-  const images = [{ role: "head", ...comparison.head }];
-  if (comparison.base) images.push({ role: "base", ...comparison.base });
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { ...input.tool },
-    generatedAt: (input.generatedAt ?? /* @__PURE__ */ new Date()).toISOString(),
-    verdict: decision.verdict,
-    headline: decision.headline,
-    baseMissingReason: comparison.baseMissingReason,
-    thresholds: { ...decision.thresholds },
-    images,
-    platforms: comparison.platforms.map((p) => ({
-      platform: p.platform,
-      presence: p.presence,
-      head: summary(p.head),
-      base: summary(p.base),
-      baseMissingReason: p.baseMissingReason,
-      delta: p.delta,
-      percent: p.percent,
-      layers: p.layers,
-      violations: decision.violations.filter((v) => v.platform === p.platform)
-    })),
-    timings: { ...input.timings ?? {} }
-  };
-}
-function renderJson(report) {
-  return `${JSON.stringify(report, null, 2)}
-`;
-}
-function allViolations(report) {
-  return report.platforms.flatMap((p) => p.violations);
-}
-
-// src/report/text.ts
-var VERDICT_WORD = {
-  pass: "pass",
-  fail: "fail",
-  warn: "warn",
-  "no-baseline": "no baseline"
-};
-function otherBasis(basis) {
-  return basis === "uncompressed" ? "compressed" : "uncompressed";
-}
-function layerStatusWord(layer, basis) {
-  if (layer.status !== "changed") return layer.status;
-  const delta = layer.delta[basis];
-  return delta > 0 ? "grew" : delta < 0 ? "shrank" : "changed";
-}
-function layerCounts(layers, basis) {
-  const order = ["grew", "shrank", "changed", "added", "removed", "unchanged"];
-  const counts = /* @__PURE__ */ new Map();
-  for (const layer of layers) {
-    const word = layerStatusWord(layer, basis);
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
-  const total = `${layers.length} ${layers.length === 1 ? "layer" : "layers"}`;
-  return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
-}
-function changeFigure(p, basis) {
-  if (!p.head || !p.base || !p.delta || !p.percent) return "n/a";
-  return `${formatDelta(p.delta[basis])} (${formatPercent(p.percent[basis])}, ${formatBytes(p.base.sizes[basis])} \u2192 ${formatBytes(p.head.sizes[basis])})`;
-}
-function headlineSentence(report) {
-  const h = report.headline;
-  if (h === null) return null;
-  const p = report.platforms.find((x) => x.platform === h.platform);
-  if (!p?.head) return null;
-  const basis = h.basis;
-  const other = otherBasis(basis);
-  if (h.delta === null) {
-    return {
-      before: "Largest image: ",
-      platform: h.platform,
-      after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`
-    };
-  }
-  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
-  if (h.delta > 0) return { before: "", platform: h.platform, after: ` grew the most: ${figures}` };
-  return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
-}
-var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
-function plainText(text, maxChars = Number.POSITIVE_INFINITY) {
-  const points = Array.from(text);
-  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text;
-  return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
-}
-var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
-function escapeMarkdown(text, maxChars = Number.POSITIVE_INFINITY) {
-  return plainText(text, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
-    if (c === "@" || c === "#") return `${c}\u200D`;
-    return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
-  }).replace(/\b(www)\./gi, "$1&#46;");
-}
-
 // src/report/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
 var DEFAULT_MARKDOWN_LIMIT = 64e3;
@@ -81299,11 +82621,11 @@ function platformTable(report) {
       p.percent ? formatPercent(p.percent[b]) : "n/a"
     ])
   ]);
-  return table(header, [":--", ...header.slice(1).map(() => "--:")], rows);
+  return table2(header, [":--", ...header.slice(1).map(() => "--:")], rows);
 }
-function table(header, align, rows) {
+function table2(header, align2, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(align), ...rows.map(line)].join("\n");
+  return [line(header), line(align2), ...rows.map(line)].join("\n");
 }
 function renderSection(section) {
   const heading = escapeMarkdown(section.heading);
@@ -81330,7 +82652,7 @@ function layerDetail(p, basis, instructionChars) {
     `\u0394 ${other}`,
     "Layer"
   ];
-  const align = ["--:", ":--", ":--", "--:", "--:", "--:", "--:", ":--"];
+  const align2 = ["--:", ":--", ":--", "--:", "--:", "--:", "--:", ":--"];
   const texts = p.layers.map((layer) => {
     const cells = [
       layer.head ? String(layer.head.index + 1) : "\u2014",
@@ -81340,7 +82662,7 @@ function layerDetail(p, basis, instructionChars) {
       layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014",
       formatDelta(layer.delta[basis]),
       formatDelta(layer.delta[other]),
-      shortDigest(layer.head?.digest ?? layer.base?.digest ?? "")
+      shortDigest2(layer.head?.digest ?? layer.base?.digest ?? "")
     ];
     return `| ${cells.join(" | ")} |`;
   });
@@ -81348,7 +82670,7 @@ function layerDetail(p, basis, instructionChars) {
   const rows = texts.map((text, i) => ({ text, rank: ranks[i] }));
   const total = p.layers.length;
   const summary3 = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
-  const head = [`| ${header.join(" | ")} |`, `| ${align.join(" | ")} |`].join("\n");
+  const head = [`| ${header.join(" | ")} |`, `| ${align2.join(" | ")} |`].join("\n");
   return {
     total,
     rows,
@@ -81383,7 +82705,7 @@ function rankLayers(layers, basis) {
   });
   return ranks;
 }
-function shortDigest(digest) {
+function shortDigest2(digest) {
   const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
   if (match) return `\`${match[1]}:${match[2]}\``;
   return digest === "" ? "\u2014" : escapeMarkdown(digest, 19);
@@ -81443,149 +82765,10 @@ function pickRows(detail, allowance) {
   return shown;
 }
 
-// src/report/terminal.ts
-var ANSI = {
-  red: ["\x1B[31m", "\x1B[39m"],
-  green: ["\x1B[32m", "\x1B[39m"],
-  yellow: ["\x1B[33m", "\x1B[39m"],
-  cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"],
-  dim: ["\x1B[2m", "\x1B[22m"]
-};
-var VERDICT_COLOUR = {
-  pass: "green",
-  fail: "red",
-  warn: "yellow",
-  "no-baseline": "cyan"
-};
-function renderTerminal(report, options = {}) {
-  const paint = (text, colour) => options.color && colour && text !== "" ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
-  const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
-  const basis = report.thresholds.basis;
-  const lines2 = [];
-  const word = VERDICT_WORD[report.verdict].toUpperCase();
-  lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
-  if (report.baseMissingReason !== null) {
-    lines2.push(
-      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
-    );
-  }
-  const sentence = headlineSentence(report);
-  if (sentence)
-    lines2.push(`${sentence.before}${paint(plainText(sentence.platform), "bold")}${sentence.after}`);
-  const imageText = (role) => {
-    const image = report.images.find((i) => i.role === role);
-    return image ? `${plainText(image.ref)} (${image.source})` : "none";
-  };
-  lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
-  lines2.push("");
-  const bases = [basis, otherBasis(basis)];
-  const rows = [];
-  for (const p of report.platforms) {
-    bases.forEach((b, k) => {
-      rows.push([
-        { text: k === 0 ? plainText(p.platform) : "" },
-        { text: b },
-        { text: p.base ? formatBytes(p.base.sizes[b]) : "\u2014" },
-        { text: p.head ? formatBytes(p.head.sizes[b]) : "\u2014" },
-        { text: p.delta ? formatDelta(p.delta[b]) : "n/a", colour: p.delta ? growth(p.delta[b]) : void 0 },
-        { text: p.percent ? formatPercent(p.percent[b]) : "n/a" },
-        { text: k === 0 ? platformNote(p, report) : "", colour: "dim" }
-      ]);
-    });
-  }
-  lines2.push(
-    ...table2(
-      ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text) => ({ text })),
-      ["left", "left", "right", "right", "right", "right", "left"],
-      rows,
-      paint
-    )
-  );
-  lines2.push("");
-  lines2.push(
-    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`
-  );
-  const violations = allViolations(report);
-  if (violations.length > 0) {
-    lines2.push("");
-    lines2.push(
-      report.verdict === "warn" ? "Over the threshold (mode: warn, so the check does not fail):" : "Over the threshold:"
-    );
-    const colour = report.verdict === "warn" ? "yellow" : "red";
-    for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
-  }
-  if (options.layers ?? true) {
-    const other = otherBasis(basis);
-    const width = options.instructionChars ?? 100;
-    for (const p of report.platforms) {
-      if (p.layers.length === 0) continue;
-      lines2.push("");
-      lines2.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
-      const layerRows = p.layers.map((layer) => {
-        const status = layerStatusWord(layer, basis);
-        const statusColour = status === "grew" || status === "added" ? "red" : status === "shrank" || status === "removed" ? "green" : void 0;
-        return [
-          { text: layer.head ? String(layer.head.index + 1) : "\u2014" },
-          { text: status, colour: statusColour },
-          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014" },
-          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014" },
-          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
-          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
-          { text: shortDigest2(layer.head?.digest ?? layer.base?.digest ?? "") },
-          { text: layer.step === "" ? "(no instruction recorded)" : plainText(layer.step, width) }
-        ];
-      });
-      lines2.push(
-        ...table2(
-          [
-            "#",
-            "Status",
-            `Base (${basis})`,
-            `Head (${basis})`,
-            `\u0394 ${basis}`,
-            `\u0394 ${other}`,
-            "Layer",
-            "Instruction"
-          ].map((text) => ({ text })),
-          ["right", "left", "right", "right", "right", "right", "left", "left"],
-          layerRows,
-          paint
-        ).map((line) => `  ${line}`)
-      );
-    }
-  }
-  return `${lines2.join("\n")}
-`;
-}
-function platformNote(p, report) {
-  if (p.presence === "base-only") return "only in the base image";
-  if (p.presence === "head-only" && report.baseMissingReason === null) {
-    return `no baseline: ${plainText(p.baseMissingReason ?? "")}`;
-  }
-  return "";
-}
-function shortDigest2(digest) {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `${match[1]}:${match[2]}`;
-  return digest === "" ? "\u2014" : plainText(digest, 19);
-}
-function table2(header, align, rows, paint) {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
-  return all.map(
-    (row) => row.map((cell, c) => {
-      const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
-      const text = paint(cell.text, cell.colour);
-      return align[c] === "right" ? gap + text : text + gap;
-    }).join("  ").trimEnd()
-  );
-}
-
 // src/gate/images.ts
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join7 } from "node:path";
 
 // src/explain/binary-capture.ts
 var goBinaryCapture = {
@@ -81839,7 +83022,7 @@ async function measureImage(reader, platforms, ref, source) {
 // src/measure/oci-dir-reader.ts
 import { createReadStream } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 var LAYOUT_INDEX = "index.json";
 var OciDirReader = class {
   constructor(dir, capture) {
@@ -81851,16 +83034,16 @@ var OciDirReader = class {
   blobPath(digest) {
     const [algorithm, hex3] = digest.split(":");
     if (!algorithm || !hex3 || !/^[a-f0-9]+$/.test(hex3)) throw new Error(`bad digest ${digest}`);
-    return join3(this.dir, "blobs", algorithm, hex3);
+    return join5(this.dir, "blobs", algorithm, hex3);
   }
   async root() {
-    const bytes = await readFile2(join3(this.dir, LAYOUT_INDEX));
+    const bytes = await readFile2(join5(this.dir, LAYOUT_INDEX));
     const index = JSON.parse(bytes.toString("utf8"));
     if (index.manifests.length === 1) return index.manifests[0];
     return { mediaType: "application/vnd.oci.image.index.v1+json", digest: LAYOUT_INDEX, size: bytes.length };
   }
   async json(desc) {
-    if (desc.digest === LAYOUT_INDEX) return readFile2(join3(this.dir, LAYOUT_INDEX));
+    if (desc.digest === LAYOUT_INDEX) return readFile2(join5(this.dir, LAYOUT_INDEX));
     return readFile2(this.blobPath(desc.digest));
   }
   analyze(layers) {
@@ -81907,9 +83090,9 @@ var RegistryReader = class {
 
 // src/registry/client.ts
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync as readFileSync2 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 import { Readable as Readable2 } from "node:stream";
 var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
   ", "
@@ -82000,8 +83183,8 @@ function verified(digest, bytes) {
 }
 function storedCredentials(host) {
   try {
-    const dir = process.env.DOCKER_CONFIG ?? join4(homedir(), ".docker");
-    const config = JSON.parse(readFileSync(join4(dir, "config.json"), "utf8"));
+    const dir = process.env.DOCKER_CONFIG ?? join6(homedir(), ".docker");
+    const config = JSON.parse(readFileSync2(join6(dir, "config.json"), "utf8"));
     const keys = host === "docker.io" ? ["https://index.docker.io/v1/", "docker.io"] : [host, `https://${host}`];
     for (const key of keys) {
       const auth = config.auths?.[key]?.auth;
@@ -82068,7 +83251,7 @@ function classicTag(role, platform2, registry) {
   return registry ? `${registry}:isg-${role}-${suffix}` : `image-size-gate/${role}:${suffix}`;
 }
 async function withTempDir(fn) {
-  const dir = await mkdtemp(join5(process.env.RUNNER_TEMP || tmpdir(), "image-size-gate-"));
+  const dir = await mkdtemp2(join7(process.env.RUNNER_TEMP || tmpdir2(), "image-size-gate-"));
   try {
     return await fn(dir);
   } finally {
@@ -82077,60 +83260,56 @@ async function withTempDir(fn) {
 }
 async function buildAndMeasure(request, strategy, services) {
   return withTempDir(async (dir) => {
+    const { role, registry, label, ...options } = request;
     const spec = (platforms2, output, name) => ({
-      context: request.context,
-      file: request.file,
-      target: request.target,
-      buildArgs: request.buildArgs,
-      secrets: request.secrets,
+      ...options,
       platforms: platforms2,
-      builder: request.builder,
       output,
-      metadataFile: join5(dir, `${name}.metadata.json`),
-      iidFile: output.kind === "image" ? join5(dir, `${name}.iid`) : null
+      metadataFile: join7(dir, `${name}.metadata.json`),
+      iidFile: output.kind === "image" ? join7(dir, `${name}.iid`) : null
     });
-    if (strategy === "oci-layout") {
-      const layout = join5(dir, "oci");
-      await services.buildx.build(
-        spec(request.platforms, { kind: "oci-dir", dest: layout }, "all"),
-        services.log
-      );
-      return measureImage(
-        new OciDirReader(layout, goBinaryCapture),
-        request.platforms,
-        request.label,
-        "build"
-      );
-    }
+    const build = (buildSpec, what) => services.phase(
+      `${role} build${what}`,
+      () => services.fold(
+        `docker buildx build: ${label}, ${buildSpec.platforms.join(", ")}`,
+        () => services.buildx.build(buildSpec, services.log)
+      )
+    );
     const platforms = [];
     const analyses = /* @__PURE__ */ new Map();
-    for (const platform2 of request.platforms) {
-      const name = classicTag(request.role, platform2, request.registry);
-      const push = request.registry !== null;
-      const built = await services.fold(
-        `docker buildx build: ${request.label}, ${platform2}`,
-        () => services.buildx.build(
+    const measure = async (reader, platform2) => {
+      const result = await services.phase(`${role} measure ${platform2}`, async () => {
+        const ready = typeof reader === "function" ? await reader() : reader;
+        const manifests = await resolvePlatforms(ready, [platform2]);
+        return measurePlatform(ready, platform2, manifests.get(platform2));
+      });
+      platforms.push(result.measure);
+      analyses.set(platform2, result.analysis);
+    };
+    if (strategy === "oci-layout") {
+      const layout = join7(dir, "oci");
+      await build(spec(request.platforms, { kind: "oci-dir", dest: layout }, "all"), "");
+      const reader = new OciDirReader(layout, goBinaryCapture);
+      for (const platform2 of request.platforms) await measure(reader, platform2);
+    } else {
+      for (const platform2 of request.platforms) {
+        const name = classicTag(role, platform2, registry);
+        const push = registry !== null;
+        const built = await build(
           spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
-          services.log
-        )
-      );
-      const reader = push && built.digest ? new RegistryReader(
-        new RegistryClient(parseReference(`${request.registry}@${built.digest}`)),
-        goBinaryCapture
-      ) : await ArchiveReader.read(
-        await services.docker.exportImage(built.imageId ?? name),
-        goBinaryCapture
-      );
-      const { measure, analysis } = await measureOne(reader, platform2);
-      platforms.push(measure);
-      analyses.set(platform2, analysis);
+          ` ${platform2}`
+        );
+        await measure(
+          async () => push && built.digest ? new RegistryReader(
+            new RegistryClient(parseReference(`${registry}@${built.digest}`)),
+            goBinaryCapture
+          ) : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
+          platform2
+        );
+      }
     }
-    return { measure: { ref: request.label, source: "build", platforms }, analyses };
+    return { measure: { ref: label, source: "build", platforms }, analyses };
   });
-}
-async function measureOne(reader, platform2) {
-  const manifests = await resolvePlatforms(reader, [platform2]);
-  return measurePlatform(reader, platform2, manifests.get(platform2));
 }
 async function measureExisting(ref, platforms, docker) {
   if (await docker.hasImage(ref)) {
@@ -82185,10 +83364,11 @@ async function runGate(inputs, context, services) {
     }
     return chosen;
   });
+  const images = imageServices(services, phase);
   const request = (role, root, label) => ({
     role,
-    context: join6(root, relative2(context.workspace, inputs.context)),
-    file: join6(root, relative2(context.workspace, inputs.file)),
+    context: join8(root, relative3(context.workspace, inputs.context)),
+    file: join8(root, relative3(context.workspace, inputs.file)),
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -82200,9 +83380,16 @@ async function runGate(inputs, context, services) {
   const headLabel = inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
-    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request("head", context.workspace, headLabel), strategy, imageServices(services))
+    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(
+      request("head", context.workspace, headLabel),
+      strategy,
+      imageServices(services, phase)
+    )
   );
-  const baseline = await phase("baseline", () => getBaseline(inputs, context, services, strategy, request));
+  const baseline = await phase(
+    "baseline",
+    () => getBaseline(inputs, context, services, images, strategy, request)
+  );
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
   const explanations = await phase(
     "explain",
@@ -82272,9 +83459,10 @@ function explainImages(head, headDockerfile, baseline, target) {
     return explainPlatform(side2(head, headDockerfile, p.platform), base);
   });
 }
-function imageServices(services) {
+function imageServices(services, phase) {
   const { log } = services;
   return {
+    phase,
     buildx: services.buildx,
     docker: services.docker,
     log: (line) => log.detail(line),
@@ -82284,7 +83472,7 @@ function imageServices(services) {
 function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
-async function getBaseline(inputs, context, services, strategy, request) {
+async function getBaseline(inputs, context, services, images, strategy, request) {
   const none = (reason) => ({ image: null, reason, dockerfile: null });
   if (inputs.baseline === "none") return none("`baseline: none` was set");
   if (inputs.baseline === "image") {
@@ -82311,7 +83499,7 @@ async function getBaseline(inputs, context, services, strategy, request) {
   } catch (error) {
     return none(`the base commit could not be found: ${error.message}`);
   }
-  const dockerfile = relative2(context.workspace, inputs.file);
+  const dockerfile = relative3(context.workspace, inputs.file);
   if (!await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile)) {
     return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
   }
@@ -82320,7 +83508,7 @@ async function getBaseline(inputs, context, services, strategy, request) {
     const image = await services.git.withBaseWorktree(context.workspace, sha, async (dir) => {
       const built = request("base", dir, `base (${sha.slice(0, 7)})`);
       text = await readFile3(built.file, "utf8").catch(() => null);
-      return buildAndMeasure(built, strategy, imageServices(services));
+      return buildAndMeasure(built, strategy, images);
     });
     return { image, reason: null, dockerfile: text };
   } catch (error) {
@@ -82363,905 +83551,44 @@ async function publish(inputs, context, services, report, markdown) {
   }
 }
 async function writeText(path4, text) {
-  await mkdir2(dirname3(path4), { recursive: true });
-  await writeFile(path4, text);
+  await mkdir2(dirname5(path4), { recursive: true });
+  await writeFile2(path4, text);
 }
 
-// src/git/errors.ts
-var BaselineGitError = class extends Error {
-  constructor(code, message, options) {
-    super(message, options);
-    this.code = code;
-  }
-  code;
-  name = "BaselineGitError";
-};
-
-// node_modules/@actions/core/lib/command.js
-import * as os2 from "os";
-
-// node_modules/@actions/core/lib/utils.js
-function toCommandValue(input) {
-  if (input === null || input === void 0) {
-    return "";
-  } else if (typeof input === "string" || input instanceof String) {
-    return input;
-  }
-  return JSON.stringify(input);
-}
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
-}
-
-// node_modules/@actions/core/lib/command.js
-function issueCommand(command, properties, message) {
-  const cmd = new Command(command, properties, message);
-  process.stdout.write(cmd.toString() + os2.EOL);
-}
-var CMD_STRING = "::";
-var Command = class {
-  constructor(command, properties, message) {
-    if (!command) {
-      command = "missing.command";
-    }
-    this.command = command;
-    this.properties = properties;
-    this.message = message;
-  }
-  toString() {
-    let cmdStr = CMD_STRING + this.command;
-    if (this.properties && Object.keys(this.properties).length > 0) {
-      cmdStr += " ";
-      let first = true;
-      for (const key in this.properties) {
-        if (this.properties.hasOwnProperty(key)) {
-          const val = this.properties[key];
-          if (val) {
-            if (first) {
-              first = false;
-            } else {
-              cmdStr += ",";
-            }
-            cmdStr += `${key}=${escapeProperty(val)}`;
-          }
+// src/gate/local.ts
+async function runLocalGate(inputs, run) {
+  const err = (line) => process.stderr.write(`${line}
+`);
+  const brief = (line) => line.startsWith("[phase]") || line.startsWith("base commit");
+  const result = await runGate(
+    { ...inputs, comment: false, summary: false },
+    {
+      eventName: "local",
+      workspace: run.workspace,
+      pullRequest: null,
+      defaultReportFile: run.defaultReportFile
+    },
+    {
+      buildx: new DockerBuildx(),
+      docker: new DockerodeEngine(),
+      git: baselineGit(),
+      comments: null,
+      summary: null,
+      log: {
+        info: (line) => run.verbose || brief(line) ? err(line) : void 0,
+        warning: (line) => err(`warning: ${line}`),
+        detail: (line) => run.verbose ? err(line) : void 0,
+        group: () => {
         }
       }
     }
-    cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-    return cmdStr;
-  }
-};
-function escapeData(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-function escapeProperty(s) {
-  return toCommandValue(s).replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A").replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-
-// node_modules/@actions/http-client/lib/index.js
-var tunnel = __toESM(require_tunnel2(), 1);
-var import_undici = __toESM(require_undici(), 1);
-var HttpCodes;
-(function(HttpCodes2) {
-  HttpCodes2[HttpCodes2["OK"] = 200] = "OK";
-  HttpCodes2[HttpCodes2["MultipleChoices"] = 300] = "MultipleChoices";
-  HttpCodes2[HttpCodes2["MovedPermanently"] = 301] = "MovedPermanently";
-  HttpCodes2[HttpCodes2["ResourceMoved"] = 302] = "ResourceMoved";
-  HttpCodes2[HttpCodes2["SeeOther"] = 303] = "SeeOther";
-  HttpCodes2[HttpCodes2["NotModified"] = 304] = "NotModified";
-  HttpCodes2[HttpCodes2["UseProxy"] = 305] = "UseProxy";
-  HttpCodes2[HttpCodes2["SwitchProxy"] = 306] = "SwitchProxy";
-  HttpCodes2[HttpCodes2["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-  HttpCodes2[HttpCodes2["PermanentRedirect"] = 308] = "PermanentRedirect";
-  HttpCodes2[HttpCodes2["BadRequest"] = 400] = "BadRequest";
-  HttpCodes2[HttpCodes2["Unauthorized"] = 401] = "Unauthorized";
-  HttpCodes2[HttpCodes2["PaymentRequired"] = 402] = "PaymentRequired";
-  HttpCodes2[HttpCodes2["Forbidden"] = 403] = "Forbidden";
-  HttpCodes2[HttpCodes2["NotFound"] = 404] = "NotFound";
-  HttpCodes2[HttpCodes2["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-  HttpCodes2[HttpCodes2["NotAcceptable"] = 406] = "NotAcceptable";
-  HttpCodes2[HttpCodes2["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-  HttpCodes2[HttpCodes2["RequestTimeout"] = 408] = "RequestTimeout";
-  HttpCodes2[HttpCodes2["Conflict"] = 409] = "Conflict";
-  HttpCodes2[HttpCodes2["Gone"] = 410] = "Gone";
-  HttpCodes2[HttpCodes2["TooManyRequests"] = 429] = "TooManyRequests";
-  HttpCodes2[HttpCodes2["InternalServerError"] = 500] = "InternalServerError";
-  HttpCodes2[HttpCodes2["NotImplemented"] = 501] = "NotImplemented";
-  HttpCodes2[HttpCodes2["BadGateway"] = 502] = "BadGateway";
-  HttpCodes2[HttpCodes2["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-  HttpCodes2[HttpCodes2["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
-var Headers;
-(function(Headers2) {
-  Headers2["Accept"] = "accept";
-  Headers2["ContentType"] = "content-type";
-})(Headers || (Headers = {}));
-var MediaTypes;
-(function(MediaTypes2) {
-  MediaTypes2["ApplicationJson"] = "application/json";
-})(MediaTypes || (MediaTypes = {}));
-var HttpRedirectCodes = [
-  HttpCodes.MovedPermanently,
-  HttpCodes.ResourceMoved,
-  HttpCodes.SeeOther,
-  HttpCodes.TemporaryRedirect,
-  HttpCodes.PermanentRedirect
-];
-var HttpResponseRetryCodes = [
-  HttpCodes.BadGateway,
-  HttpCodes.ServiceUnavailable,
-  HttpCodes.GatewayTimeout
-];
-
-// node_modules/@actions/core/lib/summary.js
-import { EOL as EOL3 } from "os";
-import { constants as constants2, promises as promises2 } from "fs";
-var __awaiter5 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve5, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-var { access, appendFile, writeFile: writeFile2 } = promises2;
-var SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
-var Summary = class {
-  constructor() {
-    this._buffer = "";
-  }
-  /**
-   * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-   * Also checks r/w permissions.
-   *
-   * @returns step summary file path
-   */
-  filePath() {
-    return __awaiter5(this, void 0, void 0, function* () {
-      if (this._filePath) {
-        return this._filePath;
-      }
-      const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-      if (!pathFromEnv) {
-        throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-      }
-      try {
-        yield access(pathFromEnv, constants2.R_OK | constants2.W_OK);
-      } catch (_a) {
-        throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-      }
-      this._filePath = pathFromEnv;
-      return this._filePath;
-    });
-  }
-  /**
-   * Wraps content in an HTML tag, adding any HTML attributes
-   *
-   * @param {string} tag HTML tag to wrap
-   * @param {string | null} content content within the tag
-   * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-   *
-   * @returns {string} content wrapped in HTML element
-   */
-  wrap(tag, content, attrs = {}) {
-    const htmlAttrs = Object.entries(attrs).map(([key, value]) => ` ${key}="${value}"`).join("");
-    if (!content) {
-      return `<${tag}${htmlAttrs}>`;
-    }
-    return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-  }
-  /**
-   * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-   *
-   * @param {SummaryWriteOptions} [options] (optional) options for write operation
-   *
-   * @returns {Promise<Summary>} summary instance
-   */
-  write(options) {
-    return __awaiter5(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-      const filePath = yield this.filePath();
-      const writeFunc = overwrite ? writeFile2 : appendFile;
-      yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
-      return this.emptyBuffer();
-    });
-  }
-  /**
-   * Clears the summary buffer and wipes the summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  clear() {
-    return __awaiter5(this, void 0, void 0, function* () {
-      return this.emptyBuffer().write({ overwrite: true });
-    });
-  }
-  /**
-   * Returns the current summary buffer as a string
-   *
-   * @returns {string} string of summary buffer
-   */
-  stringify() {
-    return this._buffer;
-  }
-  /**
-   * If the summary buffer is empty
-   *
-   * @returns {boolen} true if the buffer is empty
-   */
-  isEmptyBuffer() {
-    return this._buffer.length === 0;
-  }
-  /**
-   * Resets the summary buffer without writing to summary file
-   *
-   * @returns {Summary} summary instance
-   */
-  emptyBuffer() {
-    this._buffer = "";
-    return this;
-  }
-  /**
-   * Adds raw text to the summary buffer
-   *
-   * @param {string} text content to add
-   * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
-    return addEOL ? this.addEOL() : this;
-  }
-  /**
-   * Adds the operating system-specific end-of-line marker to the buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addEOL() {
-    return this.addRaw(EOL3);
-  }
-  /**
-   * Adds an HTML codeblock to the summary buffer
-   *
-   * @param {string} code content to render within fenced code block
-   * @param {string} lang (optional) language to syntax highlight code
-   *
-   * @returns {Summary} summary instance
-   */
-  addCodeBlock(code, lang) {
-    const attrs = Object.assign({}, lang && { lang });
-    const element = this.wrap("pre", this.wrap("code", code), attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML list to the summary buffer
-   *
-   * @param {string[]} items list of items to render
-   * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-   *
-   * @returns {Summary} summary instance
-   */
-  addList(items, ordered = false) {
-    const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML table to the summary buffer
-   *
-   * @param {SummaryTableCell[]} rows table rows
-   *
-   * @returns {Summary} summary instance
-   */
-  addTable(rows) {
-    const tableBody = rows.map((row) => {
-      const cells = row.map((cell) => {
-        if (typeof cell === "string") {
-          return this.wrap("td", cell);
-        }
-        const { header, data, colspan, rowspan } = cell;
-        const tag = header ? "th" : "td";
-        const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
-        return this.wrap(tag, data, attrs);
-      }).join("");
-      return this.wrap("tr", cells);
-    }).join("");
-    const element = this.wrap("table", tableBody);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds a collapsable HTML details element to the summary buffer
-   *
-   * @param {string} label text for the closed state
-   * @param {string} content collapsable content
-   *
-   * @returns {Summary} summary instance
-   */
-  addDetails(label, content) {
-    const element = this.wrap("details", this.wrap("summary", label) + content);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML image tag to the summary buffer
-   *
-   * @param {string} src path to the image you to embed
-   * @param {string} alt text description of the image
-   * @param {SummaryImageOptions} options (optional) addition image attributes
-   *
-   * @returns {Summary} summary instance
-   */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
-    const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
-    const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML section heading element
-   *
-   * @param {string} text heading text
-   * @param {number | string} [level=1] (optional) the heading level, default: 1
-   *
-   * @returns {Summary} summary instance
-   */
-  addHeading(text, level) {
-    const tag = `h${level}`;
-    const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML thematic break (<hr>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addSeparator() {
-    const element = this.wrap("hr", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML line break (<br>) to the summary buffer
-   *
-   * @returns {Summary} summary instance
-   */
-  addBreak() {
-    const element = this.wrap("br", null);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML blockquote to the summary buffer
-   *
-   * @param {string} text quote text
-   * @param {string} cite (optional) citation url
-   *
-   * @returns {Summary} summary instance
-   */
-  addQuote(text, cite) {
-    const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
-    return this.addRaw(element).addEOL();
-  }
-  /**
-   * Adds an HTML anchor tag to the summary buffer
-   *
-   * @param {string} text link text/content
-   * @param {string} href hyperlink
-   *
-   * @returns {Summary} summary instance
-   */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
-    return this.addRaw(element).addEOL();
-  }
-};
-var _summary = new Summary();
-
-// node_modules/@actions/core/lib/platform.js
-import os3 from "os";
-var platform = os3.platform();
-var arch = os3.arch();
-
-// node_modules/@actions/core/lib/core.js
-var ExitCode;
-(function(ExitCode2) {
-  ExitCode2[ExitCode2["Success"] = 0] = "Success";
-  ExitCode2[ExitCode2["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-function isDebug() {
-  return process.env["RUNNER_DEBUG"] === "1";
-}
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-
-// src/git/git-runner.ts
-function execGit(options = {}) {
-  return {
-    async run(dir, args) {
-      const verbose = options.debug ?? isDebug();
-      try {
-        return await getExecOutput("git", [...args], {
-          cwd: dir,
-          silent: !verbose,
-          ignoreReturnCode: true,
-          // A credential prompt would hang a CI job until its timeout; fail fast instead.
-          env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: "0" }
-        });
-      } catch (error) {
-        throw new Error(
-          `Could not run git in ${dir}: ${error instanceof Error ? error.message : String(error)}. Install git and put it on PATH.`,
-          { cause: error }
-        );
-      }
-    }
-  };
-}
-function definedEnv(env) {
-  const result = {};
-  for (const [key, value] of Object.entries(env)) if (value !== void 0) result[key] = value;
+  );
+  const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  process.stdout.write(`${renderTerminal(result.report, { color })}
+`);
+  if (result.reportPath) err(`report: ${result.reportPath}`);
+  if (inputs.markdownFile) err(`markdown: ${inputs.markdownFile}`);
   return result;
-}
-function stderrTail(result, lines2 = 5) {
-  const text = result.stderr.trim() || result.stdout.trim();
-  if (text === "") return `git exited with code ${result.exitCode}`;
-  return text.split("\n").slice(-lines2).join("\n");
-}
-
-// src/git/repository.ts
-import { realpath } from "node:fs/promises";
-import { basename as basename3, dirname as dirname4, isAbsolute, join as join7, posix, relative as relative3, sep as sep2 } from "node:path";
-var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-function isFullSha(value) {
-  return FULL_SHA.test(value);
-}
-function assertNotOption(value, what) {
-  if (value.startsWith("-")) {
-    throw new BaselineGitError(
-      "invalid-input",
-      `${what} "${value}" starts with "-"; give a branch name or commit SHA.`
-    );
-  }
-}
-async function requireRepository(repoDir, { git: git2 = execGit() } = {}) {
-  const result = await git2.run(repoDir, ["rev-parse", "--git-dir"]);
-  if (result.exitCode !== 0) {
-    throw new BaselineGitError(
-      "not-a-repository",
-      `${repoDir} is not inside a git repository (${stderrTail(result, 1)}). Building the base commit needs the repository: run actions/checkout before this step, or set baseline: none.`
-    );
-  }
-}
-async function isShallow(repoDir, { git: git2 = execGit() } = {}) {
-  return await gitOutput(git2, repoDir, ["rev-parse", "--is-shallow-repository"]) === "true";
-}
-async function repositoryRoot(repoDir, { git: git2 = execGit() } = {}) {
-  return gitOutput(git2, repoDir, ["rev-parse", "--show-toplevel"]);
-}
-async function gitCommonDir(repoDir, { git: git2 = execGit() } = {}) {
-  return gitOutput(git2, repoDir, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
-}
-async function commitOf(repoDir, revision, { git: git2 = execGit() } = {}) {
-  assertNotOption(revision, "Revision");
-  const result = await git2.run(repoDir, [
-    "rev-parse",
-    "--verify",
-    "--quiet",
-    "--end-of-options",
-    `${revision}^{commit}`
-  ]);
-  const sha = result.stdout.trim();
-  return result.exitCode === 0 && isFullSha(sha) ? sha.toLowerCase() : null;
-}
-async function hasRemote(repoDir, remote, { git: git2 = execGit() } = {}) {
-  assertNotOption(remote, "Remote");
-  return (await git2.run(repoDir, ["remote", "get-url", remote])).exitCode === 0;
-}
-async function pathKindAtCommit(repoDir, sha, path4, { git: git2 = execGit() } = {}) {
-  assertNotOption(sha, "Commit");
-  const inRepo = await repositoryRelativePath(repoDir, path4, git2);
-  if (inRepo === "") return "directory";
-  const result = await git2.run(repoDir, [
-    "--literal-pathspecs",
-    "ls-tree",
-    "-z",
-    "--full-tree",
-    sha,
-    "--",
-    inRepo
-  ]);
-  if (result.exitCode !== 0) {
-    throw new BaselineGitError(
-      "git-failed",
-      `Could not list ${inRepo} in commit ${sha}: ${stderrTail(result)}`
-    );
-  }
-  for (const record of result.stdout.split("\0")) {
-    const tab = record.indexOf("	");
-    if (tab < 0 || record.slice(tab + 1) !== inRepo) continue;
-    const mode = record.slice(0, record.indexOf(" "));
-    return kindOfMode(mode);
-  }
-  return null;
-}
-async function fileExistsAtCommit(repoDir, sha, path4, options = {}) {
-  const kind = await pathKindAtCommit(repoDir, sha, path4, options);
-  return kind === "file" || kind === "executable" || kind === "symlink";
-}
-function kindOfMode(mode) {
-  switch (mode) {
-    case "100755":
-      return "executable";
-    case "120000":
-      return "symlink";
-    case "040000":
-      return "directory";
-    case "160000":
-      return "submodule";
-    default:
-      return "file";
-  }
-}
-async function repositoryRelativePath(repoDir, path4, git2) {
-  let candidate = path4;
-  if (isAbsolute(path4)) {
-    const root = await realpath(await repositoryRoot(repoDir, { git: git2 }));
-    const target = await realpathOfMaybeMissing(path4);
-    candidate = relative3(root, target).split(sep2).join("/");
-  }
-  const normalized = posix.normalize(candidate.replaceAll("\\", "/")).replace(/\/+$/, "");
-  if (normalized === "." || normalized === "") return "";
-  if (normalized === ".." || normalized.startsWith("../") || posix.isAbsolute(normalized)) {
-    throw new BaselineGitError("invalid-input", `${path4} is outside the repository that holds ${repoDir}.`);
-  }
-  return normalized;
-}
-async function realpathOfMaybeMissing(path4) {
-  try {
-    return await realpath(path4);
-  } catch {
-    const parent = dirname4(path4);
-    return parent === path4 ? path4 : join7(await realpathOfMaybeMissing(parent), basename3(path4));
-  }
-}
-async function gitOutput(git2, repoDir, args) {
-  const result = await git2.run(repoDir, args);
-  if (result.exitCode !== 0) {
-    throw new BaselineGitError(
-      "git-failed",
-      `git ${args.join(" ")} failed in ${repoDir}: ${stderrTail(result)}`
-    );
-  }
-  return result.stdout.trim();
-}
-
-// src/git/worktree.ts
-import { readdirSync, readFileSync as readFileSync2, rmdirSync, rmSync } from "node:fs";
-import { mkdtemp as mkdtemp2, realpath as realpath2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join8, resolve as resolve2 } from "node:path";
-var INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"];
-async function withBaseWorktree(repoDir, sha, fn, { git: git2 = execGit(), tempRoot, warn = warning } = {}) {
-  assertNotOption(sha, "Commit");
-  await requireRepository(repoDir, { git: git2 });
-  const commit = await commitOf(repoDir, sha, { git: git2 });
-  if (!commit) {
-    throw new BaselineGitError(
-      "base-commit-unavailable",
-      `Commit ${sha} is not in this clone; resolve (and fetch) the base commit before checking it out.`
-    );
-  }
-  const commonDir = await realpath2(await gitCommonDir(repoDir, { git: git2 }));
-  const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir2());
-  const dir = await realpath2(await mkdtemp2(join8(root, "image-size-gate-base-")));
-  const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
-  try {
-    const added = await git2.run(repoDir, ["worktree", "add", "--detach", dir, commit]);
-    if (added.exitCode !== 0) {
-      throw new BaselineGitError(
-        "git-failed",
-        `Could not check out base commit ${commit} in a temporary worktree: ${stderrTail(added)}`
-      );
-    }
-    return await fn(dir);
-  } finally {
-    await removeWorktree(git2, repoDir, commonDir, dir, warn);
-    emergency.unregister();
-  }
-}
-async function removeWorktree(git2, repoDir, commonDir, dir, warn) {
-  const problems = [];
-  const removed = await git2.run(repoDir, ["worktree", "remove", "--force", dir]).catch(asFailure);
-  try {
-    removeWorktreeFiles(commonDir, dir);
-  } catch (error) {
-    problems.push(error instanceof Error ? error.message : String(error));
-  }
-  const listed = await git2.run(repoDir, ["worktree", "list", "--porcelain"]).catch(asFailure);
-  if (listed.exitCode !== 0 || listed.stdout.split("\n").includes(`worktree ${dir}`)) {
-    problems.push(removed.exitCode === 0 ? stderrTail(listed) : stderrTail(removed));
-  }
-  if (problems.length > 0) {
-    warn(
-      `Could not fully remove the temporary base worktree ${dir}: ${problems.join("; ")}. Remove it with: git worktree remove --force ${dir}`
-    );
-  }
-}
-function asFailure(error) {
-  return { exitCode: -1, stdout: "", stderr: error instanceof Error ? error.message : String(error) };
-}
-function removeWorktreeFiles(commonDir, dir) {
-  const adminRoot = join8(commonDir, "worktrees");
-  const adminDirs = /* @__PURE__ */ new Set();
-  const pointer = readText(join8(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
-  if (pointer) adminDirs.add(resolve2(dir, pointer));
-  let entries = [];
-  try {
-    entries = readdirSync(adminRoot);
-  } catch {
-  }
-  for (const entry of entries) {
-    const admin = join8(adminRoot, entry);
-    if (readText(join8(admin, "gitdir"))?.trim() === join8(dir, ".git")) adminDirs.add(admin);
-  }
-  for (const admin of adminDirs) {
-    if (dirname5(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
-  }
-  rmSync(dir, { recursive: true, force: true });
-  try {
-    rmdirSync(adminRoot);
-  } catch {
-  }
-}
-function readText(path4) {
-  try {
-    return readFileSync2(path4, "utf8");
-  } catch {
-    return null;
-  }
-}
-function onInterruptOrExit(cleanup) {
-  let cleaned = false;
-  const runOnce = () => {
-    if (cleaned) return;
-    cleaned = true;
-    try {
-      cleanup();
-    } catch {
-    }
-  };
-  const onSignal = (signal) => {
-    runOnce();
-    unregister();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unregister = () => {
-    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
-    process.removeListener("exit", runOnce);
-  };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
-  process.on("exit", runOnce);
-  return { unregister };
-}
-
-// src/git/baseline.ts
-var DEFAULT_DEEPEN_STEPS = [10, 50, 200, 1e3];
-var FULL_HISTORY_ADVICE = "set fetch-depth: 0 in actions/checkout so the whole history is there";
-async function resolveBaseCommit(repoDir, selector, options = {}) {
-  const context = {
-    repoDir,
-    git: options.git ?? execGit(),
-    remote: options.remote ?? "origin",
-    head: options.head ?? "HEAD"
-  };
-  assertNotOption(context.remote, "Remote");
-  assertNotOption(context.head, "Head revision");
-  const baseSha = selector.baseSha?.trim();
-  const baseRef = selector.baseRef?.trim();
-  if (baseSha) return resolveBySha(context, baseSha);
-  if (baseRef) return resolveByRef(context, baseRef, options.deepenSteps ?? DEFAULT_DEEPEN_STEPS);
-  throw new BaselineGitError(
-    "invalid-input",
-    "No base to compare with: the event carries no base commit and no base ref was given. Set the base-ref input, or set baseline: none."
-  );
-}
-async function resolveBySha({ repoDir, git: git2, remote }, givenSha) {
-  if (!isFullSha(givenSha)) {
-    throw new BaselineGitError(
-      "invalid-input",
-      `Base commit "${givenSha}" is not a full commit SHA (40 or 64 hex digits).`
-    );
-  }
-  const sha = givenSha.toLowerCase();
-  await requireRepository(repoDir, { git: git2 });
-  if (await commitOf(repoDir, sha, { git: git2 })) return { sha, how: `base commit ${short(sha)} from the event` };
-  if (!await hasRemote(repoDir, remote, { git: git2 })) {
-    throw new BaselineGitError(
-      "base-commit-unavailable",
-      `Base commit ${sha} is not in this clone and there is no remote "${remote}" to fetch it from. Fetch the base commit before this step, or ${FULL_HISTORY_ADVICE}.`
-    );
-  }
-  const shallow = await isShallow(repoDir, { git: git2 });
-  const fetched = await git2.run(repoDir, [
-    "fetch",
-    "--no-tags",
-    ...shallow ? ["--depth=1"] : [],
-    remote,
-    sha
-  ]);
-  if (fetched.exitCode !== 0 || !await commitOf(repoDir, sha, { git: git2 })) {
-    throw new BaselineGitError(
-      "base-commit-unavailable",
-      `Base commit ${sha} is not in this clone, and fetching it from "${remote}" failed:
-${stderrTail(fetched)}
-Check that the commit still exists in "${remote}" (a force-push to the base branch can remove it), or ${FULL_HISTORY_ADVICE}.`
-    );
-  }
-  return {
-    sha,
-    how: `base commit ${short(sha)} from the event, fetched from ${remote}${shallow ? " at depth 1" : ""}`
-  };
-}
-async function resolveByRef({ repoDir, git: git2, remote, head }, givenRef, deepenSteps) {
-  const branch = givenRef.replace(/^refs\/heads\//, "");
-  assertNotOption(branch, "Base ref");
-  await requireRepository(repoDir, { git: git2 });
-  if ((await git2.run(repoDir, ["check-ref-format", `refs/heads/${branch}`])).exitCode !== 0) {
-    throw new BaselineGitError("invalid-input", `Base ref "${givenRef}" is not a valid branch name.`);
-  }
-  const headSha = await commitOf(repoDir, head, { git: git2 });
-  if (!headSha) {
-    throw new BaselineGitError(
-      "git-failed",
-      `"${head}" does not name a commit in ${repoDir}; nothing to compare.`
-    );
-  }
-  const trackingRef = `refs/remotes/${remote}/${branch}`;
-  const remoteExists = await hasRemote(repoDir, remote, { git: git2 });
-  let shallow = await isShallow(repoDir, { git: git2 });
-  const done = [];
-  let tip = await firstCommitOf(repoDir, git2, [
-    { revision: trackingRef, name: `${remote}/${branch}`, tracksRemote: true },
-    { revision: `refs/heads/${branch}`, name: branch, tracksRemote: false },
-    { revision: branch, name: branch, tracksRemote: false }
-  ]);
-  if (!tip) {
-    if (!remoteExists) {
-      throw new BaselineGitError(
-        "base-ref-not-found",
-        `Base ref "${branch}" is neither a branch nor a commit in this repository, and there is no remote "${remote}" to fetch it from. Set base-ref to an existing branch.`
-      );
-    }
-    const refspec = `+refs/heads/${branch}:${trackingRef}`;
-    const fetched = await git2.run(repoDir, [
-      "fetch",
-      "--no-tags",
-      ...shallow ? ["--depth=1"] : [],
-      remote,
-      refspec
-    ]);
-    const sha = fetched.exitCode === 0 ? await commitOf(repoDir, trackingRef, { git: git2 }) : null;
-    if (!sha) {
-      throw new BaselineGitError(
-        "base-ref-not-found",
-        `Could not fetch base branch "${branch}" from "${remote}":
-${stderrTail(fetched)}
-Check that base-ref names a branch that exists in the remote.`
-      );
-    }
-    tip = { sha, name: `${remote}/${branch}`, tracksRemote: true };
-    done.push(`fetched ${branch} from ${remote}${shallow ? " at depth 1" : ""}`);
-  }
-  let base = await mergeBase(repoDir, git2, tip.sha, headSha);
-  if (!base && shallow) {
-    if (!remoteExists) {
-      throw new BaselineGitError(
-        "no-merge-base",
-        `${tip.name} and ${head} share no commit in this shallow clone, and there is no remote "${remote}" to fetch more history from; ${FULL_HISTORY_ADVICE}.`
-      );
-    }
-    let deepenedBy = 0;
-    let tries = 0;
-    for (const step of deepenSteps) {
-      const deepened = await git2.run(repoDir, [
-        "fetch",
-        "--no-tags",
-        `--deepen=${step}`,
-        remote,
-        deepenRefspec(tip, branch, trackingRef)
-      ]);
-      if (deepened.exitCode !== 0) throw cannotDeepen(tip.name, head, deepened);
-      tries += 1;
-      deepenedBy += step;
-      base = await mergeBase(repoDir, git2, tip.sha, headSha);
-      shallow = await isShallow(repoDir, { git: git2 });
-      if (base || !shallow) break;
-    }
-    if (tries > 0)
-      done.push(`deepened the clone ${tries} time${tries === 1 ? "" : "s"} by ${deepenedBy} commits in all`);
-    if (!base && shallow) {
-      const unshallowed = await git2.run(repoDir, ["fetch", "--no-tags", "--unshallow", remote]);
-      if (unshallowed.exitCode !== 0) throw cannotDeepen(tip.name, head, unshallowed);
-      done.push(`fetched the full history from ${remote}`);
-      shallow = false;
-      base = await mergeBase(repoDir, git2, tip.sha, headSha);
-    }
-  }
-  if (!base) {
-    throw new BaselineGitError(
-      "no-merge-base",
-      `${tip.name} and ${head} share no commit${done.length > 0 ? ` (after: ${done.join("; ")})` : ""}, so there is no base to build. Check that base-ref names the branch this one was made from, or set baseline: none.`
-    );
-  }
-  const via = done.length > 0 ? ` (${done.join("; ")})` : "";
-  return { sha: base, how: `merge-base ${short(base)} of ${tip.name} and ${head}${via}` };
-}
-async function firstCommitOf(repoDir, git2, candidates2) {
-  for (const { revision, name, tracksRemote } of candidates2) {
-    const sha = await commitOf(repoDir, revision, { git: git2 });
-    if (sha) return { sha, name, tracksRemote };
-  }
-  return null;
-}
-function deepenRefspec(tip, branch, trackingRef) {
-  return tip.tracksRemote ? `+refs/heads/${branch}:${trackingRef}` : "HEAD";
-}
-async function mergeBase(repoDir, git2, a, b) {
-  const result = await git2.run(repoDir, ["merge-base", a, b]);
-  if (result.exitCode === 0) return result.stdout.trim().toLowerCase();
-  if (result.exitCode === 1 && result.stderr.trim() === "") return null;
-  throw new BaselineGitError("git-failed", `git merge-base ${a} ${b} failed: ${stderrTail(result)}`);
-}
-function cannotDeepen(tipName, head, result) {
-  return new BaselineGitError(
-    "no-merge-base",
-    `This clone is shallow and fetching more history to find where ${head} branched from ${tipName} failed:
-${stderrTail(result)}
-Set fetch-depth: 0 in actions/checkout so the whole history is there.`
-  );
-}
-function short(sha) {
-  return sha.slice(0, 12);
-}
-function baselineGit(options = {}) {
-  const git2 = options.git ?? execGit();
-  const withGit = { ...options, git: git2 };
-  return {
-    resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
-    withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
-    fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
-    isShallow: (repoDir) => isShallow(repoDir, withGit)
-  };
 }
 
 // src/inputs/inputs.ts
@@ -83530,27 +83857,11 @@ async function runDemo(argv) {
     { workspace: dir, eventBaseRef: null }
   );
   const reportFile = join9(dir, ".image-size-gate", "report.json");
-  const result = await runGate(
-    { ...inputs, markdownFile: join9(dir, ".image-size-gate", "report.md") },
-    { eventName: "local", workspace: dir, pullRequest: null, defaultReportFile: reportFile },
-    {
-      buildx: new DockerBuildx(),
-      docker: new DockerodeEngine(),
-      git: baselineGit(),
-      comments: null,
-      summary: null,
-      log: {
-        info: (line) => line.startsWith("[phase]") || line.startsWith("base commit") ? say(line) : void 0,
-        warning: (line) => say(`warning: ${line}`),
-        detail: (line) => values.verbose ? say(line) : void 0,
-        group: () => {
-        }
-      }
-    }
+  const markdownFile = join9(dir, ".image-size-gate", "report.md");
+  const result = await runLocalGate(
+    { ...inputs, markdownFile },
+    { workspace: dir, defaultReportFile: reportFile, verbose: values.verbose === true }
   );
-  process.stdout.write(`${renderTerminal(result.report, { color: process.stdout.isTTY === true })}
-`);
-  say(`demo: JSON report ${reportFile}; markdown ${join9(dir, ".image-size-gate", "report.md")}`);
   if (result.decision.verdict !== "fail") {
     say(`demo: expected the bloated head to fail max-increase 5MB, got "${result.decision.verdict}"`);
     return 1;
@@ -83600,30 +83911,11 @@ async function main(argv) {
     },
     { workspace, eventBaseRef: null }
   );
-  const err = (line) => process.stderr.write(`${line}
-`);
-  const result = await runGate(
-    { ...inputs, comment: false, summary: false },
-    { eventName: "local", workspace, pullRequest: null, defaultReportFile: null },
-    {
-      buildx: new DockerBuildx(),
-      docker: new DockerodeEngine(),
-      git: baselineGit(),
-      comments: null,
-      summary: null,
-      log: {
-        info: (line) => line.startsWith("[phase]") || flags.verbose ? err(line) : void 0,
-        warning: (line) => err(`warning: ${line}`),
-        detail: (line) => flags.verbose ? err(line) : void 0,
-        group: () => {
-        }
-      }
-    }
-  );
-  process.stdout.write(`${renderTerminal(result.report, { color: process.stdout.isTTY === true })}
-`);
-  if (result.reportPath) err(`report: ${result.reportPath}`);
-  if (inputs.markdownFile) err(`markdown: ${inputs.markdownFile}`);
+  const result = await runLocalGate(inputs, {
+    workspace,
+    defaultReportFile: null,
+    verbose: flags.verbose === true
+  });
   return result.decision.verdict === "fail" ? 1 : 0;
 }
 main(process.argv.slice(2)).then(

@@ -11239,11 +11239,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count) {
-        const one = count === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -18662,15 +18662,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count) {
-        while (count > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count < remaining) {
-            this.linePos += count;
-            count = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -24018,7 +24018,7 @@ var require_bcrypt_pbkdf = __commonJS({
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count2, origkeylen = keylen;
       if (rounds < 1)
         return -1;
       if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
@@ -24028,11 +24028,11 @@ var require_bcrypt_pbkdf = __commonJS({
       for (i = 0; i < saltlen; i++)
         countsalt[i] = salt[i];
       crypto_hash_sha512(sha2pass, pass, passlen);
-      for (count = 1; keylen > 0; count++) {
-        countsalt[saltlen + 0] = count >>> 24;
-        countsalt[saltlen + 1] = count >>> 16;
-        countsalt[saltlen + 2] = count >>> 8;
-        countsalt[saltlen + 3] = count;
+      for (count2 = 1; keylen > 0; count2++) {
+        countsalt[saltlen + 0] = count2 >>> 24;
+        countsalt[saltlen + 1] = count2 >>> 16;
+        countsalt[saltlen + 2] = count2 >>> 8;
+        countsalt[saltlen + 3] = count2;
         crypto_hash_sha512(sha2salt, countsalt, saltlen + 4);
         bcrypt_hash(sha2pass, sha2salt, tmpout);
         for (i = out.byteLength; i--; )
@@ -24045,7 +24045,7 @@ var require_bcrypt_pbkdf = __commonJS({
         }
         amt = Math.min(amt, keylen);
         for (i = 0; i < amt; i++) {
-          dest = i * stride + (count - 1);
+          dest = i * stride + (count2 - 1);
           if (dest >= origkeylen)
             break;
           key[dest] = out[i];
@@ -34532,11 +34532,11 @@ var require_SFTP = __commonJS({
             throw new Error("names is not an object or array");
           names = [names];
         }
-        const count = names.length;
+        const count2 = names.length;
         let namesLen = 0;
         let nameAttrs;
         const attrs = [];
-        for (let i = 0; i < count; ++i) {
+        for (let i = 0; i < count2; ++i) {
           const name = names[i];
           const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
           namesLen += 4 + Buffer.byteLength(filename);
@@ -34566,9 +34566,9 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.NAME;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, count, p);
+        writeUInt32BE(buf, count2, p);
         p += 4;
-        for (let i = 0; i < count; ++i) {
+        for (let i = 0; i < count2; ++i) {
           const name = names[i];
           {
             const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
@@ -35061,11 +35061,11 @@ var require_SFTP = __commonJS({
         attrs.mtime = mtime;
       }
       if (flags & ATTR.EXTENDED) {
-        const count = bufferParser.readUInt32BE();
-        if (count === void 0)
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 === void 0)
           return;
         const extended = {};
-        for (let i = 0; i < count; ++i) {
+        for (let i = 0; i < count2; ++i) {
           const type = bufferParser.readString(true);
           const data = bufferParser.readString();
           if (data === void 0)
@@ -35316,10 +35316,10 @@ var require_SFTP = __commonJS({
           req = sftp._requests[reqID];
           delete sftp._requests[reqID];
         }
-        const count = bufferParser.readUInt32BE();
-        if (count !== void 0) {
+        const count2 = bufferParser.readUInt32BE();
+        if (count2 !== void 0) {
           let names = [];
-          for (let i = 0; i < count; ++i) {
+          for (let i = 0; i < count2; ++i) {
             const filename = bufferParser.readString(true);
             const longname = bufferParser.readString(true);
             const attrs = readAttrs(sftp._biOpt);
@@ -41019,13 +41019,13 @@ var require_stream_writable = __commonJS({
         var buffer = new Array(l);
         var holder = state.corkedRequestsFree;
         holder.entry = entry;
-        var count = 0;
+        var count2 = 0;
         var allBuffers = true;
         while (entry) {
-          buffer[count] = entry;
+          buffer[count2] = entry;
           if (!entry.isBuf) allBuffers = false;
           entry = entry.next;
-          count += 1;
+          count2 += 1;
         }
         buffer.allBuffers = allBuffers;
         doWrite(stream, state, true, state.length, buffer, "", holder.finish);
@@ -54463,7 +54463,7 @@ var require_umd = __commonJS({
         };
         LongPrototype.gte = LongPrototype.greaterThanOrEqual;
         LongPrototype.ge = LongPrototype.greaterThanOrEqual;
-        LongPrototype.compare = function compare(other) {
+        LongPrototype.compare = function compare2(other) {
           if (!isLong(other)) other = fromValue(other);
           if (this.eq(other)) return 0;
           var thisNeg = this.isNegative(), otherNeg = other.isNegative();
@@ -66707,13 +66707,13 @@ var require_retrying_call = __commonJS({
         }, retryDelayMs);
       }
       countActiveCalls() {
-        let count = 0;
+        let count2 = 0;
         for (const call of this.underlyingCalls) {
           if ((call === null || call === void 0 ? void 0 : call.state) === "ACTIVE") {
-            count += 1;
+            count2 += 1;
           }
         }
-        return count;
+        return count2;
       }
       handleProcessedStatus(status, callIndex, pushback) {
         var _a, _b, _c;
@@ -72675,13 +72675,13 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         this.weightUpdateTimer = null;
       }
       countChildrenWithState(state) {
-        let count = 0;
+        let count2 = 0;
         for (const entry of this.children.values()) {
           if (entry.child.getConnectivityState() === state) {
-            count += 1;
+            count2 += 1;
           }
         }
-        return count;
+        return count2;
       }
       updateWeight(entry, loadReport) {
         var _a, _b;
@@ -75104,7 +75104,7 @@ var require_b4a = __commonJS({
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
     }
-    function compare(a, b) {
+    function compare2(a, b) {
       return Buffer.compare(a, b);
     }
     function concat(buffers, totalLength) {
@@ -75208,7 +75208,7 @@ var require_b4a = __commonJS({
       allocUnsafe,
       allocUnsafeSlow,
       byteLength,
-      compare,
+      compare: compare2,
       concat,
       copy,
       equals,
@@ -85592,12 +85592,12 @@ function attributeModules(elf, table3, info2) {
   };
   const executable = inFile.filter((s) => (s.flags & SHF_EXECINSTR) !== 0).sort((a, b) => a.addr - b.addr);
   const pad = paddingFor(elf.machine);
-  const { entries, names, count } = table3;
-  const owner = new Int32Array(count);
-  const padding = new Uint8Array(count);
+  const { entries, names, count: count2 } = table3;
+  const owner = new Int32Array(count2);
+  const padding = new Uint8Array(count2);
   const bare = [];
   let sectionIndex = 0;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     const start = entries[i];
     const size = entries[i + 1] - start;
     owner[i] = interner.idAt(names[i], bytes.length);
@@ -85627,7 +85627,7 @@ function attributeModules(elf, table3, info2) {
     sectionCode = 0;
   };
   ledger.grow(functionPackages);
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count2; i++) {
     const start = entries[i];
     const size = entries[i + 1] - start;
     totalCode += size;
@@ -85730,15 +85730,15 @@ function attributeModules(elf, table3, info2) {
       m = { module: ref.module, version: ref.version, kind: ref.kind, bytes: 0, codeBytes: 0, packages: [] };
       modules.set(ref.module, m);
     }
-    const share = {
+    const share2 = {
       package: name,
       bytes: Math.round(total),
       codeBytes: ledger.unpadded[id] ?? 0,
       functions: ledger.functions[id] ?? 0
     };
-    m.packages.push(share);
-    m.bytes += share.bytes;
-    m.codeBytes += share.codeBytes;
+    m.packages.push(share2);
+    m.bytes += share2.bytes;
+    m.codeBytes += share2.codeBytes;
   }
   const moduleList = [...modules.values()].sort(
     (a, b) => b.bytes - a.bytes || a.module.localeCompare(b.module)
@@ -85769,7 +85769,7 @@ function attributeModules(elf, table3, info2) {
     stdlibBytes: modules.get("std")?.bytes ?? 0,
     unattributed,
     sections,
-    functions: count
+    functions: count2
   };
 }
 
@@ -87384,7 +87384,7 @@ async function analyzeLayers(layers, options = {}) {
 function scanLayerBlob(layer, index, capture) {
   return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
 }
-async function applyScannedLayers(count, scanAt, options = {}) {
+async function applyScannedLayers(count2, scanAt, options = {}) {
   const listLimit = options.listLimit ?? 1e3;
   const ledger = new WasteLedger();
   const captures = /* @__PURE__ */ new Map();
@@ -87402,7 +87402,7 @@ async function applyScannedLayers(count, scanAt, options = {}) {
   const dive = new DiveEfficiencyMeter();
   const lowerBytes2 = (path4) => filesystem.lowerBytesBelow(path4);
   const summaries = [];
-  for (let index = 0; index < count; index++) {
+  for (let index = 0; index < count2; index++) {
     const scanned = await scanAt(index);
     filesystem.beginLayer(index);
     dive.beginLayer();
@@ -87434,7 +87434,7 @@ async function applyScannedLayers(count, scanAt, options = {}) {
     layers: summaries,
     filesystem,
     totals: filesystem.totals(),
-    wasted: ledger.result(count, listLimit),
+    wasted: ledger.result(count2, listLimit),
     duplicates: duplicates.paths,
     duplicatesOmitted: duplicates.omitted,
     efficiency: dive.result(listLimit),
@@ -87993,7 +87993,8 @@ function buildReport(input) {
       delta: p.delta,
       percent: p.percent,
       layers: p.layers,
-      violations: decision.violations.filter((v) => v.platform === p.platform)
+      violations: decision.violations.filter((v) => v.platform === p.platform),
+      explanation: input.explanations?.find((e) => e.platform === p.platform) ?? null
     })),
     timings: { ...input.timings ?? {} }
   };
@@ -88146,9 +88147,9 @@ function platformTable(report) {
   ]);
   return table(header, [":--", ...header.slice(1).map(() => "--:")], rows);
 }
-function table(header, align, rows) {
+function table(header, align2, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(align), ...rows.map(line)].join("\n");
+  return [line(header), line(align2), ...rows.map(line)].join("\n");
 }
 function renderSection(section) {
   const heading = escapeMarkdown(section.heading);
@@ -88175,7 +88176,7 @@ function layerDetail(p, basis, instructionChars) {
     `\u0394 ${other}`,
     "Layer"
   ];
-  const align = ["--:", ":--", ":--", "--:", "--:", "--:", "--:", ":--"];
+  const align2 = ["--:", ":--", ":--", "--:", "--:", "--:", "--:", ":--"];
   const texts = p.layers.map((layer) => {
     const cells = [
       layer.head ? String(layer.head.index + 1) : "\u2014",
@@ -88193,7 +88194,7 @@ function layerDetail(p, basis, instructionChars) {
   const rows = texts.map((text2, i) => ({ text: text2, rank: ranks[i] }));
   const total = p.layers.length;
   const summary3 = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
-  const head = [`| ${header.join(" | ")} |`, `| ${align.join(" | ")} |`].join("\n");
+  const head = [`| ${header.join(" | ")} |`, `| ${align2.join(" | ")} |`].join("\n");
   return {
     total,
     rows,
@@ -88288,8 +88289,291 @@ function pickRows(detail, allowance) {
   return shown;
 }
 
-// src/report/terminal.ts
+// src/report/explain-facts.ts
+function explainedPlatforms(report) {
+  return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
+}
+function leadPlatform(explained, report) {
+  const headline2 = explained.find((e) => e.report.platform === report.headline?.platform);
+  if (headline2) return headline2;
+  const growth = (e) => e.explanation.diff?.delta ?? Number.NEGATIVE_INFINITY;
+  return explained.reduce((best, e) => {
+    if (best === null) return e;
+    const byGrowth = growth(e) - growth(best);
+    if (byGrowth !== 0) return byGrowth > 0 ? e : best;
+    return e.explanation.fileBytes > best.explanation.fileBytes ? e : best;
+  }, null);
+}
+function topCauses(e, count2) {
+  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count2);
+}
+function moduleDiffChanged(d) {
+  return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
+}
+function changedGoBinaries(e) {
+  if (e.diff === null) return [];
+  const files = new Map(e.diff.files.map((f) => [f.path, f]));
+  const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
+  return e.binaries.filter((b) => b.kind === "go").map((facts) => ({
+    facts,
+    file: files.get(facts.path) ?? null,
+    modules: modules.get(facts.path) ?? null
+  })).filter((b) => b.file !== null || b.modules === null || moduleDiffChanged(b.modules)).sort(
+    (a, b) => Math.abs(b.file?.delta ?? 0) - Math.abs(a.file?.delta ?? 0) || b.facts.bytes - a.facts.bytes || compare(a.facts.path, b.facts.path)
+  );
+}
+function moduleRows(d) {
+  const growth = new Map(d.growth.map((g) => [g.module, g]));
+  const rows = /* @__PURE__ */ new Map();
+  const bytesOf = (module) => {
+    const g = growth.get(module);
+    return g ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta } : { baseBytes: null, headBytes: null, delta: null };
+  };
+  for (const m of d.added) rows.set(m.module, { module: m.module, change: "added", version: m.version, ...bytesOf(m.module) });
+  for (const m of d.removed) {
+    rows.set(m.module, { module: m.module, change: "removed", version: m.version, ...bytesOf(m.module) });
+  }
+  for (const m of d.upgraded) {
+    rows.set(m.module, {
+      module: m.module,
+      change: "upgraded",
+      version: `${m.from} \u2192 ${m.to}`,
+      ...bytesOf(m.module)
+    });
+  }
+  for (const g of d.growth) {
+    if (rows.has(g.module) || g.delta === 0) continue;
+    rows.set(g.module, {
+      module: g.module,
+      change: g.delta > 0 ? "grew" : "shrank",
+      version: null,
+      baseBytes: g.baseBytes,
+      headBytes: g.headBytes,
+      delta: g.delta
+    });
+  }
+  const order = { added: 0, upgraded: 1, grew: 2, shrank: 3, removed: 4 };
+  return [...rows.values()].sort(
+    (a, b) => (b.delta ?? Number.NEGATIVE_INFINITY) - (a.delta ?? Number.NEGATIVE_INFINITY) || order[a.change] - order[b.change] || compare(a.module, b.module)
+  );
+}
+function moduleCounts(d) {
+  const parts = [
+    [d.added.length, "added"],
+    [d.removed.length, "removed"],
+    [d.upgraded.length, "upgraded"]
+  ];
+  const text2 = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
+  return text2.length > 0 ? text2.join(", ") : "no module added, removed or upgraded";
+}
+function findingsToShow(explained, lead) {
+  const ids = new Set(lead.explanation.findings.map((f) => f.id));
+  const shown = lead.explanation.findings.map((finding) => ({ finding, platform: null }));
+  for (const e of explained) {
+    if (e === lead) continue;
+    for (const finding of e.explanation.findings) {
+      if (!ids.has(finding.id)) shown.push({ finding, platform: e.report.platform });
+    }
+  }
+  const rank = { error: 0, warning: 1, info: 2 };
+  return shown.sort(
+    (a, b) => rank[a.finding.severity] - rank[b.finding.severity] || (b.finding.bytes ?? 0) - (a.finding.bytes ?? 0)
+  );
+}
+function composition(e) {
+  const own = e.binaries.filter(
+    (b) => b.kind === "go" && (e.baseImage === null || b.layerIndex >= e.baseImage.layers)
+  );
+  const goBytes = own.reduce((n, b) => n + b.bytes, 0);
+  return {
+    total: e.fileBytes,
+    baseImage: e.baseImage,
+    goBinaries: { bytes: goBytes, paths: own.map((b) => b.path) },
+    other: Math.max(0, e.fileBytes - goBytes - (e.baseImage?.bytes ?? 0))
+  };
+}
+function below(dir, path4) {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  return path4.startsWith(prefix) && path4.length > prefix.length ? path4.slice(prefix.length) : path4;
+}
+function share(part, whole) {
+  return whole > 0 ? `${(part / whole * 100).toFixed(1)}%` : "n/a";
+}
+function efficiencyPercent(score) {
+  return `${(score * 100).toFixed(1)}%`;
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/report/explain-terminal.ts
+var CAUSES = 3;
+var MODULE_ROWS = 8;
+var PATH_CHARS = 120;
+var BASIS = "uncompressed";
 var ANSI = {
+  red: ["\x1B[31m", "\x1B[39m"],
+  green: ["\x1B[32m", "\x1B[39m"],
+  yellow: ["\x1B[33m", "\x1B[39m"],
+  cyan: ["\x1B[36m", "\x1B[39m"],
+  bold: ["\x1B[1m", "\x1B[22m"]
+};
+var SEVERITY = {
+  error: ["ERROR", "red"],
+  warning: ["WARNING", "yellow"],
+  info: ["INFO", "cyan"]
+};
+function explainTerminalLines(report, options = {}) {
+  const paint = (text2, colour) => options.color && text2 !== "" ? `${ANSI[colour][0]}${text2}${ANSI[colour][1]}` : text2;
+  const delta = (bytes) => {
+    const text2 = formatDelta(bytes);
+    return bytes > 0 ? paint(text2, "red") : bytes < 0 ? paint(text2, "green") : text2;
+  };
+  const explained = explainedPlatforms(report);
+  const lead = leadPlatform(explained, report);
+  if (lead === null) return [];
+  const e = lead.explanation;
+  const platform2 = plainText(lead.report.platform);
+  const lines2 = [];
+  if (e.diff !== null) {
+    const d = e.diff;
+    lines2.push(
+      `${paint(d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`, "bold")}: files ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`
+    );
+    const causes = topCauses(e, CAUSES);
+    if (causes.length > 0) {
+      lines2.push(`  Biggest causes (${BASIS}):`);
+      causes.forEach((c, i) => {
+        const files = c.largest.map((f) => `${plainText(below(c.path, f.path), PATH_CHARS)} ${formatDelta(f.delta)}`).join(", ");
+        lines2.push(
+          `    ${i + 1}. ${plainText(c.path, PATH_CHARS)} ${delta(c.delta)} in ${count(c.files)} ${c.files === 1 ? "file" : "files"}: ${files}`
+        );
+      });
+    }
+    const binaries = changedGoBinaries(e);
+    if (binaries.length > 0) {
+      lines2.push("  Go binaries that changed:");
+      for (const b of binaries) lines2.push(...binaryLines(b, paint, delta));
+    }
+  } else {
+    const c = composition(e);
+    lines2.push(
+      `${paint(`What ${platform2} is made of`, "bold")}: ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files, no base to compare with`
+    );
+    const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
+    const rows = [
+      c.baseImage ? [
+        `base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"})`,
+        formatBytes(c.baseImage.bytes),
+        share(c.baseImage.bytes, c.total),
+        ""
+      ] : ["base image", "not known", "", "(no Dockerfile to tell which layers it has)"],
+      [
+        "Go binaries",
+        formatBytes(c.goBinaries.bytes),
+        share(c.goBinaries.bytes, c.total),
+        go.map((b) => plainText(b.path, PATH_CHARS)).join(", ")
+      ],
+      ["everything else", formatBytes(c.other), share(c.other, c.total), ""]
+    ];
+    lines2.push(...align(rows, ["left", "right", "right", "left"]).map((l) => `    ${l}`));
+    for (const b of go) {
+      lines2.push(`  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${traits(b)}`);
+    }
+  }
+  const shown = findingsToShow(explained, lead);
+  lines2.push(shown.length > 0 ? "  Findings:" : "  Findings: none.");
+  for (const { finding: f, platform: where } of shown) {
+    const [word, colour] = SEVERITY[f.severity];
+    const stake = f.bytes === null ? "" : ` (${formatBytes(f.bytes)} at stake, ${BASIS})`;
+    const prefix = `    ${word.padEnd(7)}  `;
+    lines2.push(
+      `    ${paint(word.padEnd(7), colour)}  ${where === null ? "" : `[${plainText(where)}] `}${plainText(f.title)}${stake}`
+    );
+    lines2.push(`${" ".repeat(prefix.length)}fix: ${plainText(f.fix)}`);
+  }
+  lines2.push(
+    `  Wasted: ${formatBytes(e.wasted.bytes)} ${BASIS} in ${count(e.wasted.files)} overwritten or deleted ${e.wasted.files === 1 ? "copy" : "copies"}; efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
+  );
+  for (const other of explained) {
+    if (other === lead) continue;
+    lines2.push(`  ${otherPlatformLine(other, delta)}`);
+  }
+  return lines2;
+}
+function binaryLines(b, paint, delta) {
+  const f = b.facts;
+  const size = b.file === null ? formatBytes(f.bytes) : b.file.change === "added" ? `${formatBytes(f.bytes)} (new)` : `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (${delta(b.file.delta)})`;
+  const lines2 = [
+    `    ${paint(plainText(f.path, PATH_CHARS), "bold")}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ""}, ${traits(f)}`
+  ];
+  if (b.modules === null) {
+    if (b.file?.change !== "added") lines2.push("      the base has no Go binary here to compare modules with");
+    return lines2;
+  }
+  const d = b.modules;
+  const go = d.goVersion ? `; Go ${plainText(d.goVersion.from, 60)} \u2192 ${plainText(d.goVersion.to, 60)}` : "";
+  lines2.push(`      modules: ${moduleCounts(d)}${go}`);
+  const rows = moduleRows(d);
+  const table3 = align(
+    rows.slice(0, MODULE_ROWS).map((r) => [
+      r.change,
+      plainText(r.module, PATH_CHARS),
+      r.version === null ? "" : plainText(r.version, 80),
+      r.delta === null ? "" : formatDelta(r.delta)
+    ]),
+    ["left", "left", "left", "right"]
+  );
+  lines2.push(...table3.map((l) => `        ${l}`));
+  if (rows.length > MODULE_ROWS) {
+    lines2.push(`        and ${count(rows.length - MODULE_ROWS)} more (the JSON report has them all)`);
+  }
+  return lines2;
+}
+function traits(b) {
+  const parts = [];
+  if (b.strip) {
+    parts.push(
+      b.strip.savingBytes > 0 ? `not stripped (-ldflags="-s -w" saves ${formatBytes(b.strip.savingBytes)})` : "stripped"
+    );
+  }
+  if (b.linkage) {
+    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
+    parts.push(
+      b.linkage.kind === "dynamic" && needs.length > 0 ? `dynamic (needs ${needs.map((n) => plainText(n, PATH_CHARS)).join(", ")})` : b.linkage.kind
+    );
+    if (b.linkage.missing.length > 0) {
+      parts.push(
+        `CANNOT START: the image has no ${b.linkage.missing.map((m) => plainText(m, PATH_CHARS)).join(", ")}`
+      );
+    }
+  }
+  return parts.join(", ");
+}
+function otherPlatformLine(x, delta) {
+  const e = x.explanation;
+  const name = plainText(x.report.platform);
+  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
+  if (e.diff === null) return `${name}: ${formatBytes(e.fileBytes)} of files (${BASIS}); ${findings}`;
+  const cause = topCauses(e, 1)[0];
+  const biggest = cause ? `; biggest: ${plainText(cause.path, PATH_CHARS)} ${formatDelta(cause.delta)}` : "";
+  return `${name}: files ${delta(e.diff.delta)} ${BASIS}${biggest}; ${findings} (the JSON report has the details)`;
+}
+function align(rows, sides) {
+  const widths = sides.map((_, c) => Math.max(0, ...rows.map((r) => Array.from(r[c] ?? "").length)));
+  return rows.map(
+    (r) => r.map((cell, c) => {
+      const gap = " ".repeat(widths[c] - Array.from(cell).length);
+      return sides[c] === "right" ? gap + cell : cell + gap;
+    }).join("  ").trimEnd()
+  );
+}
+function count(n) {
+  return n.toLocaleString("en-US");
+}
+
+// src/report/terminal.ts
+var ANSI2 = {
   red: ["\x1B[31m", "\x1B[39m"],
   green: ["\x1B[32m", "\x1B[39m"],
   yellow: ["\x1B[33m", "\x1B[39m"],
@@ -88304,7 +88588,7 @@ var VERDICT_COLOUR = {
   "no-baseline": "cyan"
 };
 function renderTerminal(report, options = {}) {
-  const paint = (text2, colour) => options.color && colour && text2 !== "" ? `${ANSI[colour][0]}${text2}${ANSI[colour][1]}` : text2;
+  const paint = (text2, colour) => options.color && colour && text2 !== "" ? `${ANSI2[colour][0]}${text2}${ANSI2[colour][1]}` : text2;
   const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
   const basis = report.thresholds.basis;
   const lines2 = [];
@@ -88360,6 +88644,8 @@ function renderTerminal(report, options = {}) {
     const colour = report.verdict === "warn" ? "yellow" : "red";
     for (const v of violations) lines2.push(`  ${paint(plainText(v.message), colour)}`);
   }
+  const why = options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
+  if (why.length > 0) lines2.push("", ...why);
   if (options.layers ?? true) {
     const other = otherBasis(basis);
     const width = options.instructionChars ?? 100;
@@ -88415,14 +88701,14 @@ function shortDigest2(digest) {
   if (match) return `${match[1]}:${match[2]}`;
   return digest === "" ? "\u2014" : plainText(digest, 19);
 }
-function table2(header, align, rows, paint) {
+function table2(header, align2, rows, paint) {
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
   return all.map(
     (row) => row.map((cell, c) => {
       const gap = " ".repeat(widths[c] - Array.from(cell.text).length);
       const text2 = paint(cell.text, cell.colour);
-      return align[c] === "right" ? gap + text2 : text2 + gap;
+      return align2[c] === "right" ? gap + text2 : text2 + gap;
     }).join("  ").trimEnd()
   );
 }
@@ -88922,60 +89208,56 @@ async function withTempDir(fn) {
 }
 async function buildAndMeasure(request2, strategy, services) {
   return withTempDir(async (dir) => {
+    const { role, registry, label, ...options } = request2;
     const spec = (platforms2, output, name) => ({
-      context: request2.context,
-      file: request2.file,
-      target: request2.target,
-      buildArgs: request2.buildArgs,
-      secrets: request2.secrets,
+      ...options,
       platforms: platforms2,
-      builder: request2.builder,
       output,
       metadataFile: join5(dir, `${name}.metadata.json`),
       iidFile: output.kind === "image" ? join5(dir, `${name}.iid`) : null
     });
-    if (strategy === "oci-layout") {
-      const layout = join5(dir, "oci");
-      await services.buildx.build(
-        spec(request2.platforms, { kind: "oci-dir", dest: layout }, "all"),
-        services.log
-      );
-      return measureImage(
-        new OciDirReader(layout, goBinaryCapture),
-        request2.platforms,
-        request2.label,
-        "build"
-      );
-    }
+    const build = (buildSpec, what) => services.phase(
+      `${role} build${what}`,
+      () => services.fold(
+        `docker buildx build: ${label}, ${buildSpec.platforms.join(", ")}`,
+        () => services.buildx.build(buildSpec, services.log)
+      )
+    );
     const platforms = [];
     const analyses = /* @__PURE__ */ new Map();
-    for (const platform2 of request2.platforms) {
-      const name = classicTag(request2.role, platform2, request2.registry);
-      const push = request2.registry !== null;
-      const built = await services.fold(
-        `docker buildx build: ${request2.label}, ${platform2}`,
-        () => services.buildx.build(
+    const measure = async (reader, platform2) => {
+      const result = await services.phase(`${role} measure ${platform2}`, async () => {
+        const ready = typeof reader === "function" ? await reader() : reader;
+        const manifests = await resolvePlatforms(ready, [platform2]);
+        return measurePlatform(ready, platform2, manifests.get(platform2));
+      });
+      platforms.push(result.measure);
+      analyses.set(platform2, result.analysis);
+    };
+    if (strategy === "oci-layout") {
+      const layout = join5(dir, "oci");
+      await build(spec(request2.platforms, { kind: "oci-dir", dest: layout }, "all"), "");
+      const reader = new OciDirReader(layout, goBinaryCapture);
+      for (const platform2 of request2.platforms) await measure(reader, platform2);
+    } else {
+      for (const platform2 of request2.platforms) {
+        const name = classicTag(role, platform2, registry);
+        const push = registry !== null;
+        const built = await build(
           spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
-          services.log
-        )
-      );
-      const reader = push && built.digest ? new RegistryReader(
-        new RegistryClient(parseReference(`${request2.registry}@${built.digest}`)),
-        goBinaryCapture
-      ) : await ArchiveReader.read(
-        await services.docker.exportImage(built.imageId ?? name),
-        goBinaryCapture
-      );
-      const { measure, analysis } = await measureOne(reader, platform2);
-      platforms.push(measure);
-      analyses.set(platform2, analysis);
+          ` ${platform2}`
+        );
+        await measure(
+          async () => push && built.digest ? new RegistryReader(
+            new RegistryClient(parseReference(`${registry}@${built.digest}`)),
+            goBinaryCapture
+          ) : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
+          platform2
+        );
+      }
     }
-    return { measure: { ref: request2.label, source: "build", platforms }, analyses };
+    return { measure: { ref: label, source: "build", platforms }, analyses };
   });
-}
-async function measureOne(reader, platform2) {
-  const manifests = await resolvePlatforms(reader, [platform2]);
-  return measurePlatform(reader, platform2, manifests.get(platform2));
 }
 async function measureExisting(ref, platforms, docker) {
   if (await docker.hasImage(ref)) {
@@ -89030,6 +89312,7 @@ async function runGate(inputs, context3, services) {
     }
     return chosen;
   });
+  const images = imageServices(services, phase);
   const request2 = (role, root, label) => ({
     role,
     context: join6(root, relative2(context3.workspace, inputs.context)),
@@ -89045,9 +89328,16 @@ async function runGate(inputs, context3, services) {
   const headLabel = inputs.image ?? `head${context3.pullRequest ? ` (${context3.pullRequest.headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
-    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request2("head", context3.workspace, headLabel), strategy, imageServices(services))
+    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(
+      request2("head", context3.workspace, headLabel),
+      strategy,
+      imageServices(services, phase)
+    )
   );
-  const baseline = await phase("baseline", () => getBaseline(inputs, context3, services, strategy, request2));
+  const baseline = await phase(
+    "baseline",
+    () => getBaseline(inputs, context3, services, images, strategy, request2)
+  );
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
   const explanations = await phase(
     "explain",
@@ -89117,9 +89407,10 @@ function explainImages(head, headDockerfile, baseline, target) {
     return explainPlatform(side2(head, headDockerfile, p.platform), base);
   });
 }
-function imageServices(services) {
+function imageServices(services, phase) {
   const { log } = services;
   return {
+    phase,
     buildx: services.buildx,
     docker: services.docker,
     log: (line) => log.detail(line),
@@ -89129,7 +89420,7 @@ function imageServices(services) {
 function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
-async function getBaseline(inputs, context3, services, strategy, request2) {
+async function getBaseline(inputs, context3, services, images, strategy, request2) {
   const none = (reason) => ({ image: null, reason, dockerfile: null });
   if (inputs.baseline === "none") return none("`baseline: none` was set");
   if (inputs.baseline === "image") {
@@ -89165,7 +89456,7 @@ async function getBaseline(inputs, context3, services, strategy, request2) {
     const image = await services.git.withBaseWorktree(context3.workspace, sha, async (dir) => {
       const built = request2("base", dir, `base (${sha.slice(0, 7)})`);
       text2 = await readFile3(built.file, "utf8").catch(() => null);
-      return buildAndMeasure(built, strategy, imageServices(services));
+      return buildAndMeasure(built, strategy, images);
     });
     return { image, reason: null, dockerfile: text2 };
   } catch (error2) {

@@ -38,6 +38,8 @@ export interface ImageServices {
   log: (line: string) => void;
   /** Folds a build's output under a title in the log. */
   fold: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
+  /** Times a step of the gate (reported and logged as a phase). */
+  phase: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 }
 
 /** How this builder can hand back what it built. */
@@ -73,7 +75,7 @@ export async function buildAndMeasure(
   services: ImageServices,
 ): Promise<MeasuredImage> {
   return withTempDir(async (dir) => {
-    const { role: _role, registry: _registry, label: _label, ...options } = request;
+    const { role, registry, label, ...options } = request;
     const spec = (platforms: Platform[], output: BuildOutput, name: string): BuildSpec => ({
       ...options,
       platforms,
@@ -81,53 +83,51 @@ export async function buildAndMeasure(
       metadataFile: join(dir, `${name}.metadata.json`),
       iidFile: output.kind === 'image' ? join(dir, `${name}.iid`) : null,
     });
+    const build = (buildSpec: BuildSpec, what: string) =>
+      services.phase(`${role} build${what}`, () =>
+        services.fold(`docker buildx build: ${label}, ${buildSpec.platforms.join(', ')}`, () =>
+          services.buildx.build(buildSpec, services.log),
+        ),
+      );
+    const platforms: PlatformMeasure[] = [];
+    const analyses = new Map<Platform, LayerAnalysis>();
+    const measure = async (reader: ImageReader | (() => Promise<ImageReader>), platform: Platform) => {
+      const result = await services.phase(`${role} measure ${platform}`, async () => {
+        const ready = typeof reader === 'function' ? await reader() : reader;
+        const manifests = await resolvePlatforms(ready, [platform]);
+        return measurePlatform(ready, platform, manifests.get(platform)!);
+      });
+      platforms.push(result.measure);
+      analyses.set(platform, result.analysis);
+    };
 
     if (strategy === 'oci-layout') {
       const layout = join(dir, 'oci');
-      await services.buildx.build(
-        spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'),
-        services.log,
-      );
-      return measureImage(
-        new OciDirReader(layout, goBinaryCapture),
-        request.platforms,
-        request.label,
-        'build',
-      );
-    }
-
-    const platforms: PlatformMeasure[] = [];
-    const analyses = new Map<Platform, LayerAnalysis>();
-    for (const platform of request.platforms) {
-      const name = classicTag(request.role, platform, request.registry);
-      const push = request.registry !== null;
-      const built = await services.fold(`docker buildx build: ${request.label}, ${platform}`, () =>
-        services.buildx.build(
+      await build(spec(request.platforms, { kind: 'oci-dir', dest: layout }, 'all'), '');
+      const reader = new OciDirReader(layout, goBinaryCapture);
+      for (const platform of request.platforms) await measure(reader, platform);
+    } else {
+      for (const platform of request.platforms) {
+        const name = classicTag(role, platform, registry);
+        const push = registry !== null;
+        const built = await build(
           spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
-          services.log,
-        ),
-      );
-      const reader =
-        push && built.digest
-          ? new RegistryReader(
-              new RegistryClient(parseReference(`${request.registry}@${built.digest}`)),
-              goBinaryCapture,
-            )
-          : await ArchiveReader.read(
-              await services.docker.exportImage(built.imageId ?? name),
-              goBinaryCapture,
-            );
-      const { measure, analysis } = await measureOne(reader, platform);
-      platforms.push(measure);
-      analyses.set(platform, analysis);
+          ` ${platform}`,
+        );
+        await measure(
+          async () =>
+            push && built.digest
+              ? new RegistryReader(
+                  new RegistryClient(parseReference(`${registry}@${built.digest}`)),
+                  goBinaryCapture,
+                )
+              : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
+          platform,
+        );
+      }
     }
-    return { measure: { ref: request.label, source: 'build', platforms }, analyses };
+    return { measure: { ref: label, source: 'build', platforms }, analyses };
   });
-}
-
-async function measureOne(reader: ImageReader, platform: Platform) {
-  const manifests = await resolvePlatforms(reader, [platform]);
-  return measurePlatform(reader, platform, manifests.get(platform)!);
 }
 
 /**

@@ -70,6 +70,8 @@ export interface GateResult {
 
 export class GateRefusedError extends Error {}
 
+type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
 interface Baseline {
   image: MeasuredImage | null;
   reason: string | null;
@@ -84,7 +86,7 @@ export async function runGate(
 ): Promise<GateResult> {
   const { log } = services;
   const timings: Record<string, number> = {};
-  const phase = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const phase: Phase = async (name, fn) => {
     const start = performance.now();
     try {
       return await fn();
@@ -116,6 +118,7 @@ export async function runGate(
     return chosen;
   });
 
+  const images = imageServices(services, phase);
   const request = (role: 'head' | 'base', root: string, label: string): BuildRequest => ({
     role,
     context: join(root, relative(context.workspace, inputs.context)),
@@ -134,10 +137,16 @@ export async function runGate(
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
-      : buildAndMeasure(request('head', context.workspace, headLabel), strategy!, imageServices(services)),
+      : buildAndMeasure(
+          request('head', context.workspace, headLabel),
+          strategy!,
+          imageServices(services, phase),
+        ),
   );
 
-  const baseline = await phase('baseline', () => getBaseline(inputs, context, services, strategy, request));
+  const baseline = await phase('baseline', () =>
+    getBaseline(inputs, context, services, images, strategy, request),
+  );
   if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
 
   const explanations = await phase('explain', async () =>
@@ -221,9 +230,10 @@ function explainImages(
   });
 }
 
-function imageServices(services: GateServices): ImageServices {
+function imageServices(services: GateServices, phase: Phase): ImageServices {
   const { log } = services;
   return {
+    phase,
     buildx: services.buildx,
     docker: services.docker,
     log: (line) => log.detail(line),
@@ -241,6 +251,7 @@ async function getBaseline(
   inputs: Inputs,
   context: GateContext,
   services: GateServices,
+  images: ImageServices,
   strategy: BuildStrategy | null,
   request: (role: 'base', root: string, label: string) => BuildRequest,
 ): Promise<Baseline> {
@@ -280,7 +291,7 @@ async function getBaseline(
     const image = await services.git.withBaseWorktree(context.workspace, sha, async (dir) => {
       const built = request('base', dir, `base (${sha.slice(0, 7)})`);
       text = await readFile(built.file, 'utf8').catch(() => null);
-      return buildAndMeasure(built, strategy!, imageServices(services));
+      return buildAndMeasure(built, strategy!, images);
     });
     return { image, reason: null, dockerfile: text };
   } catch (error) {

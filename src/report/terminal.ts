@@ -2,6 +2,7 @@
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
+import { explainTerminalLines } from './explain-terminal.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
@@ -20,6 +21,8 @@ export interface TerminalOptions {
   layers?: boolean;
   /** Instructions longer than this are cut with "…". Default 100. */
   instructionChars?: number;
+  /** Print "why it grew" when the report has explanations. Default true. */
+  explain?: boolean;
 }
 
 type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'bold' | 'dim';
@@ -108,6 +111,9 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     const colour: Colour = report.verdict === 'warn' ? 'yellow' : 'red';
     for (const v of violations) lines.push(`  ${paint(plainText(v.message), colour)}`);
   }
+
+  const why = options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
+  if (why.length > 0) lines.push('', ...why);
 
   if (options.layers ?? true) {
     const other = otherBasis(basis);

@@ -424,11 +424,28 @@ describe('runGate', () => {
     });
     const result = await g.run();
 
-    expect(result.report.timings).toEqual({ preflight: 30, head: 1_200, baseline: 800, explain: 0 });
-    expect(Object.keys(result.report.timings)).toEqual(['preflight', 'head', 'baseline', 'explain']);
+    // Nested steps finish first, so they come before the phase that holds them.
+    expect(Object.entries(result.report.timings)).toEqual([
+      ['preflight', 30],
+      ['head build', 1_200],
+      ['head measure linux/amd64', 0],
+      ['head measure linux/arm64', 0],
+      ['head', 1_200],
+      ['base build', 800],
+      ['base measure linux/amd64', 0],
+      ['base measure linux/arm64', 0],
+      ['baseline', 800],
+      ['explain', 0],
+    ]);
     expect(g.log.infos.filter((line) => line.startsWith('[phase]'))).toEqual([
       '[phase] preflight: 0.03 s',
+      '[phase] head build: 1.20 s',
+      '[phase] head measure linux/amd64: 0.00 s',
+      '[phase] head measure linux/arm64: 0.00 s',
       '[phase] head: 1.20 s',
+      '[phase] base build: 0.80 s',
+      '[phase] base measure linux/amd64: 0.00 s',
+      '[phase] base measure linux/arm64: 0.00 s',
       '[phase] baseline: 0.80 s',
       '[phase] explain: 0.00 s',
     ]);
