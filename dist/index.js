@@ -11239,11 +11239,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count2) {
-        const one = count2 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -18662,15 +18662,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count2) {
-        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count2 < remaining) {
-            this.linePos += count2;
-            count2 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count2 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -24018,7 +24018,7 @@ var require_bcrypt_pbkdf = __commonJS({
       }
     }
     function bcrypt_pbkdf(pass, passlen, salt, saltlen, key, keylen, rounds) {
-      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count2, origkeylen = keylen;
+      var sha2pass = new Uint8Array(64), sha2salt = new Uint8Array(64), out = new Uint8Array(BCRYPT_HASHSIZE), tmpout = new Uint8Array(BCRYPT_HASHSIZE), countsalt = new Uint8Array(saltlen + 4), i, j, amt, stride, dest, count3, origkeylen = keylen;
       if (rounds < 1)
         return -1;
       if (passlen === 0 || saltlen === 0 || keylen === 0 || keylen > out.byteLength * out.byteLength || saltlen > 1 << 20)
@@ -24028,11 +24028,11 @@ var require_bcrypt_pbkdf = __commonJS({
       for (i = 0; i < saltlen; i++)
         countsalt[i] = salt[i];
       crypto_hash_sha512(sha2pass, pass, passlen);
-      for (count2 = 1; keylen > 0; count2++) {
-        countsalt[saltlen + 0] = count2 >>> 24;
-        countsalt[saltlen + 1] = count2 >>> 16;
-        countsalt[saltlen + 2] = count2 >>> 8;
-        countsalt[saltlen + 3] = count2;
+      for (count3 = 1; keylen > 0; count3++) {
+        countsalt[saltlen + 0] = count3 >>> 24;
+        countsalt[saltlen + 1] = count3 >>> 16;
+        countsalt[saltlen + 2] = count3 >>> 8;
+        countsalt[saltlen + 3] = count3;
         crypto_hash_sha512(sha2salt, countsalt, saltlen + 4);
         bcrypt_hash(sha2pass, sha2salt, tmpout);
         for (i = out.byteLength; i--; )
@@ -24045,7 +24045,7 @@ var require_bcrypt_pbkdf = __commonJS({
         }
         amt = Math.min(amt, keylen);
         for (i = 0; i < amt; i++) {
-          dest = i * stride + (count2 - 1);
+          dest = i * stride + (count3 - 1);
           if (dest >= origkeylen)
             break;
           key[dest] = out[i];
@@ -34532,11 +34532,11 @@ var require_SFTP = __commonJS({
             throw new Error("names is not an object or array");
           names = [names];
         }
-        const count2 = names.length;
+        const count3 = names.length;
         let namesLen = 0;
         let nameAttrs;
         const attrs = [];
-        for (let i = 0; i < count2; ++i) {
+        for (let i = 0; i < count3; ++i) {
           const name = names[i];
           const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
           namesLen += 4 + Buffer.byteLength(filename);
@@ -34566,9 +34566,9 @@ var require_SFTP = __commonJS({
         writeUInt32BE(buf, buf.length - 4, 0);
         buf[4] = RESPONSE.NAME;
         writeUInt32BE(buf, reqid, 5);
-        writeUInt32BE(buf, count2, p);
+        writeUInt32BE(buf, count3, p);
         p += 4;
-        for (let i = 0; i < count2; ++i) {
+        for (let i = 0; i < count3; ++i) {
           const name = names[i];
           {
             const filename = !name || !name.filename || typeof name.filename !== "string" ? "" : name.filename;
@@ -35061,11 +35061,11 @@ var require_SFTP = __commonJS({
         attrs.mtime = mtime;
       }
       if (flags & ATTR.EXTENDED) {
-        const count2 = bufferParser.readUInt32BE();
-        if (count2 === void 0)
+        const count3 = bufferParser.readUInt32BE();
+        if (count3 === void 0)
           return;
         const extended = {};
-        for (let i = 0; i < count2; ++i) {
+        for (let i = 0; i < count3; ++i) {
           const type = bufferParser.readString(true);
           const data = bufferParser.readString();
           if (data === void 0)
@@ -35316,10 +35316,10 @@ var require_SFTP = __commonJS({
           req = sftp._requests[reqID];
           delete sftp._requests[reqID];
         }
-        const count2 = bufferParser.readUInt32BE();
-        if (count2 !== void 0) {
+        const count3 = bufferParser.readUInt32BE();
+        if (count3 !== void 0) {
           let names = [];
-          for (let i = 0; i < count2; ++i) {
+          for (let i = 0; i < count3; ++i) {
             const filename = bufferParser.readString(true);
             const longname = bufferParser.readString(true);
             const attrs = readAttrs(sftp._biOpt);
@@ -41019,13 +41019,13 @@ var require_stream_writable = __commonJS({
         var buffer = new Array(l);
         var holder = state.corkedRequestsFree;
         holder.entry = entry;
-        var count2 = 0;
+        var count3 = 0;
         var allBuffers = true;
         while (entry) {
-          buffer[count2] = entry;
+          buffer[count3] = entry;
           if (!entry.isBuf) allBuffers = false;
           entry = entry.next;
-          count2 += 1;
+          count3 += 1;
         }
         buffer.allBuffers = allBuffers;
         doWrite(stream, state, true, state.length, buffer, "", holder.finish);
@@ -66707,13 +66707,13 @@ var require_retrying_call = __commonJS({
         }, retryDelayMs);
       }
       countActiveCalls() {
-        let count2 = 0;
+        let count3 = 0;
         for (const call of this.underlyingCalls) {
           if ((call === null || call === void 0 ? void 0 : call.state) === "ACTIVE") {
-            count2 += 1;
+            count3 += 1;
           }
         }
-        return count2;
+        return count3;
       }
       handleProcessedStatus(status, callIndex, pushback) {
         var _a, _b, _c;
@@ -72675,13 +72675,13 @@ var require_load_balancer_weighted_round_robin = __commonJS({
         this.weightUpdateTimer = null;
       }
       countChildrenWithState(state) {
-        let count2 = 0;
+        let count3 = 0;
         for (const entry of this.children.values()) {
           if (entry.child.getConnectivityState() === state) {
-            count2 += 1;
+            count3 += 1;
           }
         }
-        return count2;
+        return count3;
       }
       updateWeight(entry, loadReport) {
         var _a, _b;
@@ -85476,13 +85476,13 @@ function readFuncTable(elf) {
   }
   return { ok: false, reason };
 }
-function sourceFileOffset(elf, table3, i) {
-  const f = table3.files;
-  const record = table3.records[i];
+function sourceFileOffset(elf, table4, i) {
+  const f = table4.files;
+  const record = table4.records[i];
   if (!f || record === void 0) return -1;
   const { bytes, view } = elf;
-  const pcfile = view.getUint32(record + f.pcfileField, table3.little);
-  const cu = view.getUint32(record + f.cuField, table3.little);
+  const pcfile = view.getUint32(record + f.pcfileField, table4.little);
+  const cu = view.getUint32(record + f.cuField, table4.little);
   let at = f.pctab + pcfile;
   let v = 0;
   let scale = 1;
@@ -85495,7 +85495,7 @@ function sourceFileOffset(elf, table3, i) {
   const file = -1 + (v % 2 === 1 ? -(v + 1) / 2 : v / 2);
   const slot = f.cutab + (cu + file) * 4;
   if (file < 0 || slot + 4 > f.limit) return -1;
-  const name = f.filetab + view.getUint32(slot, table3.little);
+  const name = f.filetab + view.getUint32(slot, table4.little);
   return name < f.limit ? name : -1;
 }
 
@@ -85548,7 +85548,7 @@ var Ledger = class {
     }
   }
 };
-function resolveBareNames(elf, table3, interner, owner, bare) {
+function resolveBareNames(elf, table4, interner, owner, bare) {
   if (bare.length === 0) return;
   const AMBIGUOUS = -2;
   const tails = /* @__PURE__ */ new Map();
@@ -85562,9 +85562,9 @@ function resolveBareNames(elf, table3, interner, owner, bare) {
   });
   for (const i of bare) {
     let id = -1;
-    const fileAt = sourceFileOffset(elf, table3, i);
+    const fileAt = sourceFileOffset(elf, table4, i);
     if (fileAt >= 0) {
-      const path4 = readCString(elf.bytes, fileAt, table3.files.limit);
+      const path4 = readCString(elf.bytes, fileAt, table4.files.limit);
       const dirs = path4.slice(0, path4.lastIndexOf("/")).replace(/@[^/]*/g, "").split("/").filter((p) => p !== "");
       for (let k = dirs.length; k >= 1 && id < 0; k--) {
         const match = tails.get(dirs.slice(dirs.length - k).join("/"));
@@ -85575,7 +85575,7 @@ function resolveBareNames(elf, table3, interner, owner, bare) {
     owner[i] = id;
   }
 }
-function attributeModules(elf, table3, info2) {
+function attributeModules(elf, table4, info2) {
   const { bytes } = elf;
   const interner = new PackageInterner(bytes);
   const ledger = new Ledger();
@@ -85592,12 +85592,12 @@ function attributeModules(elf, table3, info2) {
   };
   const executable = inFile.filter((s) => (s.flags & SHF_EXECINSTR) !== 0).sort((a, b) => a.addr - b.addr);
   const pad = paddingFor(elf.machine);
-  const { entries, names, count: count2 } = table3;
-  const owner = new Int32Array(count2);
-  const padding = new Uint8Array(count2);
+  const { entries, names, count: count3 } = table4;
+  const owner = new Int32Array(count3);
+  const padding = new Uint8Array(count3);
   const bare = [];
   let sectionIndex = 0;
-  for (let i = 0; i < count2; i++) {
+  for (let i = 0; i < count3; i++) {
     const start = entries[i];
     const size = entries[i + 1] - start;
     owner[i] = interner.idAt(names[i], bytes.length);
@@ -85616,7 +85616,7 @@ function attributeModules(elf, table3, info2) {
     }
   }
   const functionPackages = interner.names.length;
-  resolveBareNames(elf, table3, interner, owner, bare);
+  resolveBareNames(elf, table4, interner, owner, bare);
   let totalCode = 0;
   let orphanCode = 0;
   let sectionCode = 0;
@@ -85627,7 +85627,7 @@ function attributeModules(elf, table3, info2) {
     sectionCode = 0;
   };
   ledger.grow(functionPackages);
-  for (let i = 0; i < count2; i++) {
+  for (let i = 0; i < count3; i++) {
     const start = entries[i];
     const size = entries[i + 1] - start;
     totalCode += size;
@@ -85657,12 +85657,12 @@ function attributeModules(elf, table3, info2) {
     charge(s, room * packagedShare, "spread");
   };
   spread(
-    inFile.find((s) => s.offset <= table3.fileOffset && table3.fileOffset < s.offset + s.size),
-    table3.bytes
+    inFile.find((s) => s.offset <= table4.fileOffset && table4.fileOffset < s.offset + s.size),
+    table4.bytes
   );
   spread(
     inFile.find((s) => s.name === ".rodata"),
-    table3.funcdataBytes
+    table4.funcdataBytes
   );
   for (const s of inFile) if (isDwarfSection(s.name)) spread(s, s.size);
   const symtab = inFile.find((s) => s.type === SHT_SYMTAB);
@@ -85672,16 +85672,16 @@ function attributeModules(elf, table3, info2) {
     (s) => s.type !== SHT_NOBITS && (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0
   );
   const dataCharged = /* @__PURE__ */ new Map();
-  const chargeSymbols = (table4, withData, versions) => {
-    const strtab = elf.sections[table4.link];
+  const chargeSymbols = (table5, withData, versions) => {
+    const strtab = elf.sections[table5.link];
     if (!strtab || strtab.type === SHT_NOBITS || strtab.offset + strtab.size > bytes.length) return;
     const r = readerFor(elf);
     const entsize = elf.is64 ? 24 : 16;
     const strEnd = strtab.offset + strtab.size;
-    const versionBytes = versions && versions.size === table4.size / entsize * 2 ? 2 : 0;
+    const versionBytes = versions && versions.size === table5.size / entsize * 2 ? 2 : 0;
     let symBytes = 0;
     let strBytes = 0;
-    for (let at = table4.offset + entsize; at + entsize <= table4.offset + table4.size; at += entsize) {
+    for (let at = table5.offset + entsize; at + entsize <= table5.offset + table5.size; at += entsize) {
       const nameAt = strtab.offset + r.u32(at);
       if (nameAt >= strEnd) continue;
       const id = interner.idAt(nameAt, strEnd);
@@ -85701,7 +85701,7 @@ function attributeModules(elf, table3, info2) {
       perPackage[id] = (perPackage[id] ?? 0) + size;
       dataCharged.set(shndx, perPackage);
     }
-    charge(table4, symBytes, "symbols");
+    charge(table5, symBytes, "symbols");
     charge(strtab, Math.min(strBytes, strtab.size), "symbols");
     if (versions && versionBytes > 0) charge(versions, symBytes / entsize * versionBytes, "symbols");
   };
@@ -85769,7 +85769,7 @@ function attributeModules(elf, table3, info2) {
     stdlibBytes: modules.get("std")?.bytes ?? 0,
     unattributed,
     sections,
-    functions: count2
+    functions: count3
   };
 }
 
@@ -86138,14 +86138,14 @@ function readLinkage(elf) {
   const needed = [];
   let flags1 = 0;
   let hasSoname = false;
-  const table3 = dynamicTable(elf);
-  if (table3) {
+  const table4 = dynamicTable(elf);
+  if (table4) {
     const r = readerFor(elf);
     const entry = elf.is64 ? 16 : 8;
-    const end = Math.min(table3.offset + table3.size, elf.bytes.length);
+    const end = Math.min(table4.offset + table4.size, elf.bytes.length);
     const neededOffsets = [];
     let strtabVa = -1;
-    for (let at = table3.offset; at + entry <= end; at += entry) {
+    for (let at = table4.offset; at + entry <= end; at += entry) {
       const tag = r.word(at);
       const value = r.word(at + entry / 2);
       if (tag === DT_NULL) break;
@@ -86162,9 +86162,9 @@ function readLinkage(elf) {
       }
     }
   }
-  const pie = elf.type === ET_DYN && ((flags1 & DF_1_PIE) !== 0 || !hasSoname);
+  const pie2 = elf.type === ET_DYN && ((flags1 & DF_1_PIE) !== 0 || !hasSoname);
   const kind = interpreter === null && needed.length === 0 ? elf.type === ET_DYN ? "static-pie" : "static" : "dynamic";
-  return { kind, interpreter, needed, pie };
+  return { kind, interpreter, needed, pie: pie2 };
 }
 
 // src/analysis/gobinary/diff.ts
@@ -86304,9 +86304,9 @@ function analyze(file, options) {
   };
   if (options.attributeModules) {
     try {
-      const table3 = readFuncTable(elf);
-      if (table3.ok) report.attribution = attributeModules(elf, table3.table, buildInfo);
-      else report.attributionError = table3.reason;
+      const table4 = readFuncTable(elf);
+      if (table4.ok) report.attribution = attributeModules(elf, table4.table, buildInfo);
+      else report.attributionError = table4.reason;
     } catch (error2) {
       report.attributionError = `function table unreadable: ${error2.message}`;
     }
@@ -87384,7 +87384,7 @@ async function analyzeLayers(layers, options = {}) {
 function scanLayerBlob(layer, index, capture) {
   return scanLayer(layer, index, capture, new Turns(), new AbortController().signal);
 }
-async function applyScannedLayers(count2, scanAt, options = {}) {
+async function applyScannedLayers(count3, scanAt, options = {}) {
   const listLimit = options.listLimit ?? 1e3;
   const ledger = new WasteLedger();
   const captures = /* @__PURE__ */ new Map();
@@ -87402,7 +87402,7 @@ async function applyScannedLayers(count2, scanAt, options = {}) {
   const dive = new DiveEfficiencyMeter();
   const lowerBytes2 = (path4) => filesystem.lowerBytesBelow(path4);
   const summaries = [];
-  for (let index = 0; index < count2; index++) {
+  for (let index = 0; index < count3; index++) {
     const scanned = await scanAt(index);
     filesystem.beginLayer(index);
     dive.beginLayer();
@@ -87434,7 +87434,7 @@ async function applyScannedLayers(count2, scanAt, options = {}) {
     layers: summaries,
     filesystem,
     totals: filesystem.totals(),
-    wasted: ledger.result(count2, listLimit),
+    wasted: ledger.result(count3, listLimit),
     duplicates: duplicates.paths,
     duplicatesOmitted: duplicates.omitted,
     efficiency: dive.result(listLimit),
@@ -87836,8 +87836,11 @@ function binaryFacts(fs3, path4, layerIndex, bytes, r) {
     attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null
   };
 }
+function isProgram(r) {
+  return r.kind === "go" || r.linkage?.interpreter != null || r.elf?.type === "EXEC";
+}
 function binariesOf(analysis) {
-  return analysis.captured.map((c) => ({
+  return analysis.captured.filter((c) => isProgram(c.value)).map((c) => ({
     facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
     report: c.value.kind === "go" ? c.value : null
   }));
@@ -87958,6 +87961,156 @@ function number(value, name, where) {
   return found;
 }
 
+// src/report/explain-facts.ts
+function explainedPlatforms(report) {
+  return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
+}
+function leadPlatform(explained, report) {
+  const headline2 = explained.find((e) => e.report.platform === report.headline?.platform);
+  if (headline2) return headline2;
+  const growth = (e) => e.explanation.diff?.delta ?? Number.NEGATIVE_INFINITY;
+  return explained.reduce((best, e) => {
+    if (best === null) return e;
+    const byGrowth = growth(e) - growth(best);
+    if (byGrowth !== 0) return byGrowth > 0 ? e : best;
+    return e.explanation.fileBytes > best.explanation.fileBytes ? e : best;
+  }, null);
+}
+function topCauses(e, count3) {
+  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count3);
+}
+function moduleDiffChanged(d) {
+  return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
+}
+var changedCache = /* @__PURE__ */ new WeakMap();
+var rowsCache = /* @__PURE__ */ new WeakMap();
+function changedGoBinaries(e) {
+  let changed = changedCache.get(e);
+  if (!changed) {
+    changed = findChangedGoBinaries(e);
+    changedCache.set(e, changed);
+  }
+  return changed;
+}
+function findChangedGoBinaries(e) {
+  if (e.diff === null) return [];
+  const files = new Map(e.diff.files.map((f) => [f.path, f]));
+  const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
+  return e.binaries.filter((b) => b.kind === "go").map((facts) => ({
+    facts,
+    file: files.get(facts.path) ?? null,
+    modules: modules.get(facts.path) ?? null
+  })).filter((b) => b.file !== null || b.modules === null || moduleDiffChanged(b.modules)).sort(
+    (a, b) => Math.abs(b.file?.delta ?? 0) - Math.abs(a.file?.delta ?? 0) || b.facts.bytes - a.facts.bytes || compare(a.facts.path, b.facts.path)
+  );
+}
+function moduleRows(d) {
+  let rows = rowsCache.get(d);
+  if (!rows) {
+    rows = findModuleRows(d);
+    rowsCache.set(d, rows);
+  }
+  return rows;
+}
+function findModuleRows(d) {
+  const growth = new Map(d.growth.map((g) => [g.module, g]));
+  const rows = /* @__PURE__ */ new Map();
+  const bytesOf = (module) => {
+    const g = growth.get(module);
+    return g ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta } : { baseBytes: null, headBytes: null, delta: null };
+  };
+  for (const m of d.added)
+    rows.set(m.module, { module: m.module, change: "added", version: m.version, ...bytesOf(m.module) });
+  for (const m of d.removed) {
+    rows.set(m.module, { module: m.module, change: "removed", version: m.version, ...bytesOf(m.module) });
+  }
+  for (const m of d.upgraded) {
+    rows.set(m.module, {
+      module: m.module,
+      change: "upgraded",
+      version: `${m.from} \u2192 ${m.to}`,
+      ...bytesOf(m.module)
+    });
+  }
+  for (const g of d.growth) {
+    if (rows.has(g.module) || g.delta === 0) continue;
+    rows.set(g.module, {
+      module: g.module,
+      change: g.delta > 0 ? "grew" : "shrank",
+      version: null,
+      baseBytes: g.baseBytes,
+      headBytes: g.headBytes,
+      delta: g.delta
+    });
+  }
+  const order = { added: 0, upgraded: 1, grew: 2, shrank: 3, removed: 4 };
+  return [...rows.values()].sort(
+    (a, b) => (b.delta ?? Number.NEGATIVE_INFINITY) - (a.delta ?? Number.NEGATIVE_INFINITY) || order[a.change] - order[b.change] || compare(a.module, b.module)
+  );
+}
+function moduleCounts(d) {
+  const parts = [
+    [d.added.length, "added"],
+    [d.removed.length, "removed"],
+    [d.upgraded.length, "upgraded"]
+  ];
+  const text2 = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
+  return text2.length > 0 ? text2.join(", ") : "no module added, removed or upgraded";
+}
+function findingsToShow(explained, lead) {
+  const ids = new Set(lead.explanation.findings.map((f) => f.id));
+  const shown = lead.explanation.findings.map((finding) => ({ finding, platform: null }));
+  for (const e of explained) {
+    if (e === lead) continue;
+    for (const finding of e.explanation.findings) {
+      if (!ids.has(finding.id)) shown.push({ finding, platform: e.report.platform });
+    }
+  }
+  const rank = { error: 0, warning: 1, info: 2 };
+  return shown.sort(
+    (a, b) => rank[a.finding.severity] - rank[b.finding.severity] || (b.finding.bytes ?? 0) - (a.finding.bytes ?? 0)
+  );
+}
+function composition(e) {
+  const own = e.binaries.filter(
+    (b) => b.kind === "go" && (e.baseImage === null || b.layerIndex >= e.baseImage.layers)
+  );
+  const goBytes = own.reduce((n, b) => n + b.bytes, 0);
+  return {
+    total: e.fileBytes,
+    baseImage: e.baseImage,
+    goBinaries: { bytes: goBytes, paths: own.map((b) => b.path) },
+    other: Math.max(0, e.fileBytes - goBytes - (e.baseImage?.bytes ?? 0))
+  };
+}
+function growthSlices(e, count3) {
+  const diff = e.diff;
+  if (diff === null || diff.delta <= 0) return null;
+  const growing = diff.directories.filter((d) => d.delta > 0);
+  if (growing.length === 0) return null;
+  const slices = growing.slice(0, count3).map((d) => ({ label: d.path, bytes: d.delta }));
+  const listed = diff.directories.reduce((n, d) => n + d.delta, 0);
+  const rest = growing.slice(count3).reduce((n, d) => n + d.delta, 0) + Math.max(0, diff.delta - listed);
+  if (rest > 0) slices.push({ label: "everything else", bytes: rest });
+  return slices;
+}
+function below(dir, path4) {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  return path4.startsWith(prefix) && path4.length > prefix.length ? path4.slice(prefix.length) : path4;
+}
+function share(part, whole) {
+  return whole > 0 ? `${(part / whole * 100).toFixed(1)}%` : "n/a";
+}
+function efficiencyPercent(score) {
+  return `${(score * 100).toFixed(1)}%`;
+}
+function isCommand(fix) {
+  return /^(go|docker|CGO_ENABLED=\S+ go) [A-Za-z0-9 _=,."/:+-]*$/.test(fix);
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 // src/report/json.ts
 var REPORT_SCHEMA_VERSION = 1;
 function summary2(measure) {
@@ -87994,7 +88147,8 @@ function buildReport(input) {
       percent: p.percent,
       layers: p.layers,
       violations: decision.violations.filter((v) => v.platform === p.platform),
-      explanation: input.explanations?.find((e) => e.platform === p.platform) ?? null
+      // An explanation describes a head image: a platform only the base has gets none.
+      explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null
     })),
     timings: { ...input.timings ?? {} }
   };
@@ -88151,6 +88305,9 @@ function table(header, align2, rows) {
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(header), line(align2), ...rows.map(line)].join("\n");
 }
+function markdownSectionLength(section) {
+  return renderSection(section).length + 2;
+}
 function renderSection(section) {
   const heading = escapeMarkdown(section.heading);
   if (section.collapsed) {
@@ -88289,128 +88446,472 @@ function pickRows(detail, allowance) {
   return shown;
 }
 
-// src/report/explain-facts.ts
-function explainedPlatforms(report) {
-  return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
-}
-function leadPlatform(explained, report) {
-  const headline2 = explained.find((e) => e.report.platform === report.headline?.platform);
-  if (headline2) return headline2;
-  const growth = (e) => e.explanation.diff?.delta ?? Number.NEGATIVE_INFINITY;
-  return explained.reduce((best, e) => {
-    if (best === null) return e;
-    const byGrowth = growth(e) - growth(best);
-    if (byGrowth !== 0) return byGrowth > 0 ? e : best;
-    return e.explanation.fileBytes > best.explanation.fileBytes ? e : best;
-  }, null);
-}
-function topCauses(e, count2) {
-  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count2);
-}
-function moduleDiffChanged(d) {
-  return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
-}
-function changedGoBinaries(e) {
-  if (e.diff === null) return [];
-  const files = new Map(e.diff.files.map((f) => [f.path, f]));
-  const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
-  return e.binaries.filter((b) => b.kind === "go").map((facts) => ({
-    facts,
-    file: files.get(facts.path) ?? null,
-    modules: modules.get(facts.path) ?? null
-  })).filter((b) => b.file !== null || b.modules === null || moduleDiffChanged(b.modules)).sort(
-    (a, b) => Math.abs(b.file?.delta ?? 0) - Math.abs(a.file?.delta ?? 0) || b.facts.bytes - a.facts.bytes || compare(a.facts.path, b.facts.path)
+// src/report/explain-markdown.ts
+var EXPLAIN_MARKDOWN_BUDGET = 24e3;
+var CAUSES = 3;
+var VISIBLE_BINARIES = 5;
+var VISIBLE_FINDINGS = 8;
+var PIE_SLICES = 5;
+var MODULE_ROWS = 25;
+var DIRECTORY_ROWS = 15;
+var FILE_ROWS = 25;
+var BINARY_ROWS = 20;
+var WASTE_ROWS = 10;
+var PATH_CHARS = 100;
+var TITLE_CHARS = 240;
+var TABLE_CHARS = 3e3;
+var GO_VERSION_M_CHARS = 6e3;
+var ICON = { error: "\u26D4", warning: "\u26A0\uFE0F", info: "\u2139\uFE0F" };
+var BASIS = "uncompressed";
+var LIMIT_TEXT2 = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit`;
+function explainSections(report, options = {}) {
+  const explained = explainedPlatforms(report);
+  const lead = leadPlatform(explained, report);
+  if (lead === null) return [];
+  const shown = findingsToShow(explained, lead);
+  const main2 = mainSection(
+    lead,
+    explained.filter((e) => e !== lead),
+    shown
   );
-}
-function moduleRows(d) {
-  const growth = new Map(d.growth.map((g) => [g.module, g]));
-  const rows = /* @__PURE__ */ new Map();
-  const bytesOf = (module) => {
-    const g = growth.get(module);
-    return g ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta } : { baseBytes: null, headBytes: null, delta: null };
-  };
-  for (const m of d.added) rows.set(m.module, { module: m.module, change: "added", version: m.version, ...bytesOf(m.module) });
-  for (const m of d.removed) {
-    rows.set(m.module, { module: m.module, change: "removed", version: m.version, ...bytesOf(m.module) });
-  }
-  for (const m of d.upgraded) {
-    rows.set(m.module, {
-      module: m.module,
-      change: "upgraded",
-      version: `${m.from} \u2192 ${m.to}`,
-      ...bytesOf(m.module)
+  const candidates2 = [{ section: main2, drop: 0 }];
+  let tables = 0;
+  for (const b of changedGoBinaries(lead.explanation)) {
+    if (b.modules === null) continue;
+    const rows = moduleRows(b.modules);
+    if (rows.length === 0 && b.modules.goVersion === null) continue;
+    candidates2.push({
+      // The biggest change's table outlasts the lead platform's details; the others do not.
+      drop: tables++ === 0 ? 1 : 3,
+      section: {
+        heading: `Go modules of ${plainText(b.facts.path, PATH_CHARS)} on ${lead.report.platform}: ${moduleCounts(b.modules)}`,
+        body: moduleBlock(b, MODULE_ROWS),
+        collapsed: true
+      }
     });
   }
-  for (const g of d.growth) {
-    if (rows.has(g.module) || g.delta === 0) continue;
-    rows.set(g.module, {
-      module: g.module,
-      change: g.delta > 0 ? "grew" : "shrank",
-      version: null,
-      baseBytes: g.baseBytes,
-      headBytes: g.headBytes,
-      delta: g.delta
-    });
-  }
-  const order = { added: 0, upgraded: 1, grew: 2, shrank: 3, removed: 4 };
-  return [...rows.values()].sort(
-    (a, b) => (b.delta ?? Number.NEGATIVE_INFINITY) - (a.delta ?? Number.NEGATIVE_INFINITY) || order[a.change] - order[b.change] || compare(a.module, b.module)
-  );
-}
-function moduleCounts(d) {
-  const parts = [
-    [d.added.length, "added"],
-    [d.removed.length, "removed"],
-    [d.upgraded.length, "upgraded"]
-  ];
-  const text2 = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
-  return text2.length > 0 ? text2.join(", ") : "no module added, removed or upgraded";
-}
-function findingsToShow(explained, lead) {
-  const ids = new Set(lead.explanation.findings.map((f) => f.id));
-  const shown = lead.explanation.findings.map((finding) => ({ finding, platform: null }));
+  const hiddenFindings = new Set(shown.slice(VISIBLE_FINDINGS).map((s) => s.finding));
   for (const e of explained) {
-    if (e === lead) continue;
-    for (const finding of e.explanation.findings) {
-      if (!ids.has(finding.id)) shown.push({ finding, platform: e.report.platform });
+    const isLead = e === lead;
+    candidates2.push({
+      drop: isLead ? 2 : 4,
+      section: {
+        heading: platformHeading(e.explanation),
+        body: platformDetail(
+          e,
+          isLead,
+          isLead ? e.explanation.findings.filter((f) => hiddenFindings.has(f)) : e.explanation.findings
+        ),
+        collapsed: true
+      }
+    });
+  }
+  for (const e of explained) {
+    for (const b of e.explanation.binaries) {
+      if (b.goVersionM === null) continue;
+      candidates2.push({
+        drop: e === lead ? 5 : 6,
+        section: {
+          heading: `go version -m ${plainText(b.path, PATH_CHARS)} (${e.report.platform})`,
+          body: goVersionBlock(b.goVersionM),
+          collapsed: true
+        }
+      });
     }
   }
-  const rank = { error: 0, warning: 1, info: 2 };
-  return shown.sort(
-    (a, b) => rank[a.finding.severity] - rank[b.finding.severity] || (b.finding.bytes ?? 0) - (a.finding.bytes ?? 0)
+  return fitSections(candidates2, options.maxLength ?? EXPLAIN_MARKDOWN_BUDGET);
+}
+function fitSections(candidates2, maxLength) {
+  const lengths = candidates2.map((c) => markdownSectionLength(c.section));
+  let total = lengths.reduce((a, b) => a + b, 0);
+  if (total <= maxLength) return candidates2.map((c) => c.section);
+  const note = 240;
+  const kept = candidates2.map((_, i) => i);
+  const order = kept.slice(1).sort((a, b) => candidates2[b].drop - candidates2[a].drop || b - a);
+  for (const i of order) {
+    if (total + note <= maxLength) break;
+    kept.splice(kept.indexOf(i), 1);
+    total -= lengths[i];
+  }
+  const left = candidates2.length - kept.length;
+  const [main2, ...rest] = kept.map((i) => candidates2[i].section);
+  const text2 = `*${left} of ${candidates2.length - 1} detail blocks are left out to stay under ${LIMIT_TEXT2}; the JSON report has every figure.*`;
+  return [{ ...main2, body: `${main2.body}
+
+${text2}` }, ...rest];
+}
+function mainSection(lead, others, shown) {
+  const e = lead.explanation;
+  const platform2 = lead.report.platform;
+  const blocks = [];
+  let heading;
+  if (e.diff !== null) {
+    const d = e.diff;
+    heading = d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`;
+    blocks.push(
+      `Files of **${escapeMarkdown(platform2)}**: ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, **${formatDelta(d.delta)}** ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`
+    );
+    const causes = topCauses(e, CAUSES);
+    if (causes.length > 0) {
+      blocks.push(
+        [
+          `**Biggest causes** (${BASIS}):`,
+          ...causes.map((c, i) => {
+            const files = c.largest.map((f) => `${escapeMarkdown(below(c.path, f.path), PATH_CHARS)} ${formatDelta(f.delta)}`).join(" \xB7 ");
+            return `${i + 1}. **${escapeMarkdown(c.path, PATH_CHARS)} ${formatDelta(c.delta)}** in ${count(c.files)} ${c.files === 1 ? "file" : "files"}: ${files}`;
+          })
+        ].join("\n")
+      );
+    }
+    const binaries = changedGoBinaries(e);
+    if (binaries.length > 0) {
+      const more = binaries.length - VISIBLE_BINARIES;
+      blocks.push(
+        [
+          "**Go binaries that changed:**",
+          ...binaries.slice(0, VISIBLE_BINARIES).map((b) => `- ${binaryLine(b)}`),
+          ...more > 0 ? [`- and ${count(more)} more in the details below`] : []
+        ].join("\n")
+      );
+    }
+  } else {
+    heading = `What ${platform2} is made of`;
+    blocks.push(compositionBlock(e, platform2));
+  }
+  if (shown.length > 0) {
+    const more = shown.length - VISIBLE_FINDINGS;
+    blocks.push(
+      [
+        "**Findings:**",
+        ...shown.slice(0, VISIBLE_FINDINGS).map(findingItem),
+        ...more > 0 ? [`- and ${count(more)} more in the details below`] : []
+      ].join("\n")
+    );
+  } else {
+    blocks.push("**Findings:** none.");
+  }
+  const slices = growthSlices(e, PIE_SLICES);
+  if (slices && slices.length > 1) {
+    blocks.push(pie(`What grew in ${platform2} (${formatDelta(e.diff.delta)} ${BASIS} net)`, slices));
+  } else if (e.diff === null) {
+    const c = composition(e);
+    const parts = [
+      ...c.baseImage ? [{ label: "base image", bytes: c.baseImage.bytes }] : [],
+      { label: "Go binaries", bytes: c.goBinaries.bytes },
+      { label: c.baseImage ? "everything else" : "everything but Go binaries", bytes: c.other }
+    ].filter((s) => s.bytes > 0);
+    if (parts.length > 1) blocks.push(pie(`What ${platform2} is made of (${BASIS})`, parts));
+  }
+  if (others.length > 0) {
+    blocks.push(`Other platforms (details below): ${others.map(otherPlatformSummary).join(" \xB7 ")}`);
+  }
+  return { heading, body: blocks.join("\n\n") };
+}
+function otherPlatformSummary(x) {
+  const e = x.explanation;
+  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
+  const size = e.diff === null ? `${formatBytes(e.fileBytes)} of files` : `files ${formatDelta(e.diff.delta)}`;
+  return `**${escapeMarkdown(x.report.platform)}** ${size} ${BASIS}, ${findings}`;
+}
+function compositionBlock(e, platform2) {
+  const c = composition(e);
+  const lines2 = [
+    `**${escapeMarkdown(platform2)}** holds ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files; no base to compare with.`
+  ];
+  if (c.baseImage) {
+    lines2.push(
+      `- base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"}): ${formatBytes(c.baseImage.bytes)} (${share(c.baseImage.bytes, c.total)})`
+    );
+  } else {
+    lines2.push("- base image: not known (no Dockerfile to tell which layers it has)");
+  }
+  const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
+  const goText = go.slice(0, VISIBLE_BINARIES).map((b) => `${escapeMarkdown(b.path, PATH_CHARS)} ${formatBytes(b.bytes)}, ${binaryTraits(b)}`).join(" \xB7 ");
+  lines2.push(
+    `- Go binaries: ${formatBytes(c.goBinaries.bytes)} (${share(c.goBinaries.bytes, c.total)})${goText ? `: ${goText}` : ""}${go.length > VISIBLE_BINARIES ? ` \xB7 and ${count(go.length - VISIBLE_BINARIES)} more` : ""}`
   );
+  lines2.push(`- everything else: ${formatBytes(c.other)} (${share(c.other, c.total)})`);
+  return lines2.join("\n");
 }
-function composition(e) {
-  const own = e.binaries.filter(
-    (b) => b.kind === "go" && (e.baseImage === null || b.layerIndex >= e.baseImage.layers)
+function binaryLine(b) {
+  const f = b.facts;
+  const size = b.file === null ? formatBytes(f.bytes) : b.file.change === "added" ? `${formatBytes(f.bytes)} (new)` : `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (${formatDelta(b.file.delta)})`;
+  const parts = [`**${escapeMarkdown(f.path, PATH_CHARS)}** ${size}`];
+  if (f.goVersion) parts.push(escapeMarkdown(f.goVersion, 60));
+  parts.push(binaryTraits(f));
+  let text2 = parts.join(", ");
+  if (b.modules) {
+    const growers = moduleRows(b.modules).filter((r) => (r.delta ?? 0) > 0).slice(0, 3).map((r) => `${escapeMarkdown(r.module, PATH_CHARS)} ${formatDelta(r.delta)}`);
+    const go = b.modules.goVersion ? `; Go toolchain ${escapeMarkdown(b.modules.goVersion.from, 60)} \u2192 ${escapeMarkdown(b.modules.goVersion.to, 60)}` : "";
+    text2 += `. Modules: ${moduleCounts(b.modules)}${go}${growers.length > 0 ? `; grew most: ${growers.join(", ")}` : ""}.`;
+  } else if (b.file?.change !== "added") {
+    text2 += ". The base has no Go binary here to compare modules with.";
+  }
+  return text2;
+}
+function binaryTraits(b) {
+  const traits2 = [];
+  if (b.strip) {
+    traits2.push(
+      b.strip.savingBytes > 0 ? `**not stripped** (\`-ldflags="-s -w"\` saves ${formatBytes(b.strip.savingBytes)})` : "stripped"
+    );
+  }
+  if (b.linkage) {
+    if (b.linkage.kind === "dynamic") {
+      const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
+      traits2.push(
+        `**dynamic**${needs.length > 0 ? `: ${needs.slice(0, 6).map((n) => escapeMarkdown(n, PATH_CHARS)).join(", ")}${needs.length > 6 ? ", \u2026" : ""}` : ""}`
+      );
+    } else {
+      traits2.push(b.linkage.kind);
+    }
+    if (b.linkage.missing.length > 0) {
+      traits2.push(
+        `**cannot start: the image has no ${b.linkage.missing.slice(0, 6).map((m) => escapeMarkdown(m, PATH_CHARS)).join(", ")}**`
+      );
+    }
+  }
+  return traits2.join(", ");
+}
+function findingItem(s) {
+  const f = s.finding;
+  const where = s.platform === null ? "" : `(${escapeMarkdown(s.platform)}) `;
+  const stake = f.bytes === null ? "" : ` \xB7 **${formatBytes(f.bytes)}** at stake (${BASIS})`;
+  return `- ${ICON[f.severity]} ${where}${escapeMarkdown(f.title, TITLE_CHARS)}${stake}
+  - Fix: ${fixText(f.fix)}`;
+}
+var CODE_WORDS = /(CGO_ENABLED=0|-tags netgo,osusergo|FROM scratch|COPY --from=builder|RUN --mount=type=cache|\.dockerignore|-ldflags="-s -w"|-trimpath)/;
+function fixText(fix) {
+  if (isCommand(fix)) return `\`${fix}\``;
+  return fix.split(CODE_WORDS).map((part, i) => i % 2 === 1 ? `\`${part}\`` : escapeMarkdown(part, TITLE_CHARS)).join("");
+}
+function pie(title, slices) {
+  const lines2 = slices.map(
+    (s) => `    "${mermaidText(`${s.label} ${formatBytes(s.bytes)}`)}" : ${Math.max(0, Math.round(s.bytes))}`
   );
-  const goBytes = own.reduce((n, b) => n + b.bytes, 0);
-  return {
-    total: e.fileBytes,
-    baseImage: e.baseImage,
-    goBinaries: { bytes: goBytes, paths: own.map((b) => b.path) },
-    other: Math.max(0, e.fileBytes - goBytes - (e.baseImage?.bytes ?? 0))
-  };
+  return ["```mermaid", "pie", `    title ${mermaidText(title)}`, ...lines2, "```"].join("\n");
 }
-function below(dir, path4) {
-  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
-  return path4.startsWith(prefix) && path4.length > prefix.length ? path4.slice(prefix.length) : path4;
+function mermaidText(text2) {
+  return plainText(text2, 70).replace(/ ↵ /g, " ").replace(/["'`;#<>&\\{}%:[\]]/g, "").replace(/@/g, "@\u200D").trim();
 }
-function share(part, whole) {
-  return whole > 0 ? `${(part / whole * 100).toFixed(1)}%` : "n/a";
+function platformHeading(e) {
+  return `${e.platform} in detail: ${count(e.files)} files, ${formatBytes(e.fileBytes)} ${BASIS}, ${formatBytes(e.wasted.bytes)} wasted, efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`;
 }
-function efficiencyPercent(score) {
-  return `${(score * 100).toFixed(1)}%`;
+function platformDetail(x, isLead, findings) {
+  const e = x.explanation;
+  const blocks = [];
+  if (e.diff !== null) {
+    if (!isLead) {
+      blocks.push(
+        `Files: ${formatBytes(e.diff.baseBytes)} \u2192 ${formatBytes(e.diff.headBytes)}, **${formatDelta(e.diff.delta)}** ${BASIS}.`
+      );
+    }
+    if (e.diff.directories.length > 0) {
+      blocks.push(
+        `**Directories that changed** (${BASIS}):
+
+${table2(
+          ["Directory", "\u0394", "Files", "Added", "Removed", "Grown", "Shrunk", "Largest changes"],
+          ["l", "r", "r", "r", "r", "r", "r", "l"],
+          e.diff.directories.slice(0, DIRECTORY_ROWS).map((d) => [
+            escapeMarkdown(d.path, PATH_CHARS),
+            formatDelta(d.delta),
+            count(d.files),
+            formatBytes(d.addedBytes),
+            formatBytes(d.removedBytes),
+            formatBytes(d.grownBytes),
+            formatBytes(d.shrunkBytes),
+            d.largest.map((f) => `${escapeMarkdown(below(d.path, f.path), PATH_CHARS)} ${formatDelta(f.delta)}`).join(" \xB7 ")
+          ]),
+          { what: "directories", total: e.diff.directories.length }
+        )}`
+      );
+    }
+    if (e.diff.files.length > 0) {
+      blocks.push(
+        `**Files that changed most** (${BASIS}):
+
+${table2(
+          ["File", "Change", "Base", "Head", "\u0394"],
+          ["l", "l", "r", "r", "r"],
+          e.diff.files.slice(0, FILE_ROWS).map((f) => [
+            escapeMarkdown(f.path, PATH_CHARS),
+            f.kind === "file" ? f.change : `${f.change} (${f.kind})`,
+            f.baseBytes === null ? "\u2014" : formatBytes(f.baseBytes),
+            f.headBytes === null ? "\u2014" : formatBytes(f.headBytes),
+            formatDelta(f.delta)
+          ]),
+          { what: "changed files", total: e.diff.files.length + e.diff.filesOmitted }
+        )}`
+      );
+    }
+  } else {
+    if (!isLead) blocks.push(compositionBlock(e, e.platform));
+  }
+  if (e.binaries.length > 0) {
+    blocks.push(
+      `**Binaries** (ELF files):
+
+${table2(
+        ["Binary", "Size", "Go", "Linkage", "Stripped", "-s -w saves", "Largest modules"],
+        ["l", "r", "l", "l", "l", "r", "l"],
+        e.binaries.slice(0, BINARY_ROWS).map((b) => [
+          escapeMarkdown(b.path, PATH_CHARS),
+          formatBytes(b.bytes),
+          b.kind === "go" ? escapeMarkdown(b.goVersion ?? "go", 60) : b.kind === "not-go" ? "no" : "unreadable",
+          b.linkage === null ? "\u2014" : `${b.linkage.kind}${b.linkage.missing.length > 0 ? `, **missing ${b.linkage.missing.length}**` : ""}`,
+          b.strip === null ? "\u2014" : b.strip.stripped ? "yes" : b.strip.hasDwarf ? "no (DWARF too)" : "no",
+          b.strip === null ? "\u2014" : formatBytes(b.strip.savingBytes),
+          b.modules.slice(0, 3).map((m) => `${escapeMarkdown(m.module, 60)} ${formatBytes(m.bytes)}`).join(" \xB7 ")
+        ]),
+        { what: "binaries", total: e.binaries.length }
+      )}`
+    );
+  }
+  if (!isLead) {
+    for (const b of changedGoBinaries(e)) {
+      if (b.modules === null) continue;
+      if (moduleRows(b.modules).length === 0 && b.modules.goVersion === null) continue;
+      blocks.push(
+        `**Go modules of ${escapeMarkdown(b.facts.path, PATH_CHARS)}**: ${moduleCounts(b.modules)}
+
+${moduleBlock(b, 10)}`
+      );
+    }
+  }
+  const w = e.wasted;
+  const waste = [
+    `**Wasted bytes:** ${formatBytes(w.bytes)} ${BASIS} in ${count(w.files)} ${w.files === 1 ? "copy" : "copies"} of files that a later layer overwrites or deletes (they still ship). **Efficiency (dive's formula):** ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS}.`
+  ];
+  if (w.largest.length > 0) {
+    waste.push(
+      table2(
+        ["File", "Bytes", "Written by layer", "Removed by layer", "How"],
+        ["l", "r", "r", "r", "l"],
+        w.largest.slice(0, WASTE_ROWS).map((f) => [
+          escapeMarkdown(f.path, PATH_CHARS),
+          formatBytes(f.bytes),
+          String(f.writtenBy + 1),
+          String(f.removedBy + 1),
+          f.reason
+        ]),
+        { what: "wasted files", total: w.largest.length }
+      )
+    );
+  }
+  blocks.push(waste.join("\n\n"));
+  if (e.duplicates.length > 0) {
+    blocks.push(
+      `**Files written in several layers** (${BASIS}):
+
+${table2(
+        ["File", "Layers", "Shipped more than once"],
+        ["l", "l", "r"],
+        e.duplicates.slice(0, WASTE_ROWS).map((d) => [
+          escapeMarkdown(d.path, PATH_CHARS),
+          d.layers.map((l) => String(l + 1)).join(", "),
+          formatBytes(d.redundantBytes)
+        ]),
+        { what: "paths", total: e.duplicates.length }
+      )}`
+    );
+  }
+  if (findings.length > 0) {
+    const items = [];
+    let used = 0;
+    for (const finding of findings) {
+      const item = findingItem({ finding, platform: null });
+      if (items.length > 0 && used + item.length + 1 > TABLE_CHARS) break;
+      items.push(item);
+      used += item.length + 1;
+    }
+    const rest = findings.length - items.length;
+    blocks.push(
+      [
+        isLead ? "**More findings:**" : "**Findings:**",
+        ...items,
+        ...rest > 0 ? [`- and ${count(rest)} more (the JSON report has them all)`] : []
+      ].join("\n")
+    );
+  }
+  return blocks.join("\n\n");
 }
-function compare(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
+function moduleBlock(b, limit) {
+  const d = b.modules;
+  const rows = moduleRows(d);
+  const lines2 = [];
+  if (d.goVersion) {
+    lines2.push(
+      `Go toolchain ${escapeMarkdown(d.goVersion.from, 60)} \u2192 ${escapeMarkdown(d.goVersion.to, 60)}.`
+    );
+  }
+  if (rows.length > 0) {
+    const attributed = d.growth.length > 0;
+    lines2.push(
+      `${table2(
+        ["Module", "Change", "Version", `Base (${BASIS})`, `Head (${BASIS})`, "\u0394"],
+        ["l", "l", "l", "r", "r", "r"],
+        rows.slice(0, limit).map((r) => [
+          escapeMarkdown(r.module, PATH_CHARS),
+          r.change,
+          r.version === null ? "\u2014" : escapeMarkdown(r.version, 120),
+          r.baseBytes === null ? "\u2014" : formatBytes(r.baseBytes),
+          r.headBytes === null ? "\u2014" : formatBytes(r.headBytes),
+          r.delta === null ? "\u2014" : formatDelta(r.delta)
+        ]),
+        { what: "modules", total: rows.length }
+      )}`
+    );
+    if (!attributed) lines2.push("No byte figures: a binary on one side has no function table to attribute.");
+  }
+  return lines2.join("\n\n");
+}
+var CONTROL2 = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+var BIDI2 = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+function goVersionBlock(text2) {
+  const lines2 = text2.split(/\r\n|[\r\n\u2028\u2029]/).map((l) => l.replace(CONTROL2, "\uFFFD").replace(BIDI2, "\uFFFD"));
+  while (lines2.length > 0 && lines2.at(-1) === "") lines2.pop();
+  const kept = [];
+  let used = 0;
+  for (const line of lines2) {
+    if (used + line.length + 1 > GO_VERSION_M_CHARS) break;
+    kept.push(line);
+    used += line.length + 1;
+  }
+  const body = kept.join("\n");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  const note = kept.length < lines2.length ? `
+
+*and ${count(lines2.length - kept.length)} more lines; the JSON report has the whole text.*` : "";
+  return `${fence}text
+${body}
+${fence}${note}`;
+}
+function table2(header, align2, rows, more) {
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  const lines2 = [line(header), line(align2.map((a) => a === "l" ? ":--" : "--:"))];
+  let used = lines2.reduce((n, l) => n + l.length + 1, 0);
+  for (const row of rows) {
+    const text2 = line(row);
+    if (lines2.length > 2 && used + text2.length + 1 > TABLE_CHARS) break;
+    lines2.push(text2);
+    used += text2.length + 1;
+  }
+  const rest = more.total - (lines2.length - 2);
+  return `${lines2.join("\n")}${rest > 0 ? `
+
+*and ${count(rest)} more ${more.what}.*` : ""}`;
+}
+function count(n) {
+  return n.toLocaleString("en-US");
 }
 
 // src/report/explain-terminal.ts
-var CAUSES = 3;
-var MODULE_ROWS = 8;
-var PATH_CHARS = 120;
-var BASIS = "uncompressed";
+var CAUSES2 = 3;
+var MODULE_ROWS2 = 8;
+var PATH_CHARS2 = 120;
+var BASIS2 = "uncompressed";
 var ANSI = {
   red: ["\x1B[31m", "\x1B[39m"],
   green: ["\x1B[32m", "\x1B[39m"],
@@ -88438,15 +88939,15 @@ function explainTerminalLines(report, options = {}) {
   if (e.diff !== null) {
     const d = e.diff;
     lines2.push(
-      `${paint(d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`, "bold")}: files ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`
+      `${paint(d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`, "bold")}: files ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS2} (${count2(d.counts.added)} added, ${count2(d.counts.removed)} removed, ${count2(d.counts.grown)} grown, ${count2(d.counts.shrunk)} shrunk)`
     );
-    const causes = topCauses(e, CAUSES);
+    const causes = topCauses(e, CAUSES2);
     if (causes.length > 0) {
-      lines2.push(`  Biggest causes (${BASIS}):`);
+      lines2.push(`  Biggest causes (${BASIS2}):`);
       causes.forEach((c, i) => {
-        const files = c.largest.map((f) => `${plainText(below(c.path, f.path), PATH_CHARS)} ${formatDelta(f.delta)}`).join(", ");
+        const files = c.largest.map((f) => `${plainText(below(c.path, f.path), PATH_CHARS2)} ${formatDelta(f.delta)}`).join(", ");
         lines2.push(
-          `    ${i + 1}. ${plainText(c.path, PATH_CHARS)} ${delta(c.delta)} in ${count(c.files)} ${c.files === 1 ? "file" : "files"}: ${files}`
+          `    ${i + 1}. ${plainText(c.path, PATH_CHARS2)} ${delta(c.delta)} in ${count2(c.files)} ${c.files === 1 ? "file" : "files"}: ${files}`
         );
       });
     }
@@ -88458,12 +88959,12 @@ function explainTerminalLines(report, options = {}) {
   } else {
     const c = composition(e);
     lines2.push(
-      `${paint(`What ${platform2} is made of`, "bold")}: ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files, no base to compare with`
+      `${paint(`What ${platform2} is made of`, "bold")}: ${formatBytes(c.total)} of files (${BASIS2}) in ${count2(e.files)} files, no base to compare with`
     );
     const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
     const rows = [
       c.baseImage ? [
-        `base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"})`,
+        `base image (${count2(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"})`,
         formatBytes(c.baseImage.bytes),
         share(c.baseImage.bytes, c.total),
         ""
@@ -88472,20 +88973,20 @@ function explainTerminalLines(report, options = {}) {
         "Go binaries",
         formatBytes(c.goBinaries.bytes),
         share(c.goBinaries.bytes, c.total),
-        go.map((b) => plainText(b.path, PATH_CHARS)).join(", ")
+        go.map((b) => plainText(b.path, PATH_CHARS2)).join(", ")
       ],
       ["everything else", formatBytes(c.other), share(c.other, c.total), ""]
     ];
     lines2.push(...align(rows, ["left", "right", "right", "left"]).map((l) => `    ${l}`));
     for (const b of go) {
-      lines2.push(`  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${traits(b)}`);
+      lines2.push(`  ${plainText(b.path, PATH_CHARS2)}: ${formatBytes(b.bytes)}, ${traits(b)}`);
     }
   }
   const shown = findingsToShow(explained, lead);
   lines2.push(shown.length > 0 ? "  Findings:" : "  Findings: none.");
   for (const { finding: f, platform: where } of shown) {
     const [word, colour] = SEVERITY[f.severity];
-    const stake = f.bytes === null ? "" : ` (${formatBytes(f.bytes)} at stake, ${BASIS})`;
+    const stake = f.bytes === null ? "" : ` \u2014 ${formatBytes(f.bytes)} at stake (${BASIS2})`;
     const prefix = `    ${word.padEnd(7)}  `;
     lines2.push(
       `    ${paint(word.padEnd(7), colour)}  ${where === null ? "" : `[${plainText(where)}] `}${plainText(f.title)}${stake}`
@@ -88493,11 +88994,11 @@ function explainTerminalLines(report, options = {}) {
     lines2.push(`${" ".repeat(prefix.length)}fix: ${plainText(f.fix)}`);
   }
   lines2.push(
-    `  Wasted: ${formatBytes(e.wasted.bytes)} ${BASIS} in ${count(e.wasted.files)} overwritten or deleted ${e.wasted.files === 1 ? "copy" : "copies"}; efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
+    `  Wasted: ${formatBytes(e.wasted.bytes)} ${BASIS2} in ${count2(e.wasted.files)} overwritten or deleted ${e.wasted.files === 1 ? "copy" : "copies"}; efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
   );
   for (const other of explained) {
     if (other === lead) continue;
-    lines2.push(`  ${otherPlatformLine(other, delta)}`);
+    lines2.push(`  Also ${otherPlatformLine(other, delta)}`);
   }
   return lines2;
 }
@@ -88505,28 +89006,29 @@ function binaryLines(b, paint, delta) {
   const f = b.facts;
   const size = b.file === null ? formatBytes(f.bytes) : b.file.change === "added" ? `${formatBytes(f.bytes)} (new)` : `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (${delta(b.file.delta)})`;
   const lines2 = [
-    `    ${paint(plainText(f.path, PATH_CHARS), "bold")}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ""}, ${traits(f)}`
+    `    ${paint(plainText(f.path, PATH_CHARS2), "bold")}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ""}, ${traits(f)}`
   ];
   if (b.modules === null) {
-    if (b.file?.change !== "added") lines2.push("      the base has no Go binary here to compare modules with");
+    if (b.file?.change !== "added")
+      lines2.push("      the base has no Go binary here to compare modules with");
     return lines2;
   }
   const d = b.modules;
-  const go = d.goVersion ? `; Go ${plainText(d.goVersion.from, 60)} \u2192 ${plainText(d.goVersion.to, 60)}` : "";
+  const go = d.goVersion ? `; Go toolchain ${plainText(d.goVersion.from, 60)} \u2192 ${plainText(d.goVersion.to, 60)}` : "";
   lines2.push(`      modules: ${moduleCounts(d)}${go}`);
   const rows = moduleRows(d);
-  const table3 = align(
-    rows.slice(0, MODULE_ROWS).map((r) => [
+  const table4 = align(
+    rows.slice(0, MODULE_ROWS2).map((r) => [
       r.change,
-      plainText(r.module, PATH_CHARS),
+      plainText(r.module, PATH_CHARS2),
       r.version === null ? "" : plainText(r.version, 80),
       r.delta === null ? "" : formatDelta(r.delta)
     ]),
     ["left", "left", "left", "right"]
   );
-  lines2.push(...table3.map((l) => `        ${l}`));
-  if (rows.length > MODULE_ROWS) {
-    lines2.push(`        and ${count(rows.length - MODULE_ROWS)} more (the JSON report has them all)`);
+  lines2.push(...table4.map((l) => `        ${l}`));
+  if (rows.length > MODULE_ROWS2) {
+    lines2.push(`        and ${count2(rows.length - MODULE_ROWS2)} more (the JSON report has them all)`);
   }
   return lines2;
 }
@@ -88540,11 +89042,11 @@ function traits(b) {
   if (b.linkage) {
     const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
     parts.push(
-      b.linkage.kind === "dynamic" && needs.length > 0 ? `dynamic (needs ${needs.map((n) => plainText(n, PATH_CHARS)).join(", ")})` : b.linkage.kind
+      b.linkage.kind === "dynamic" && needs.length > 0 ? `dynamic (needs ${needs.map((n) => plainText(n, PATH_CHARS2)).join(", ")})` : b.linkage.kind
     );
     if (b.linkage.missing.length > 0) {
       parts.push(
-        `CANNOT START: the image has no ${b.linkage.missing.map((m) => plainText(m, PATH_CHARS)).join(", ")}`
+        `CANNOT START: the image has no ${b.linkage.missing.map((m) => plainText(m, PATH_CHARS2)).join(", ")}`
       );
     }
   }
@@ -88553,11 +89055,11 @@ function traits(b) {
 function otherPlatformLine(x, delta) {
   const e = x.explanation;
   const name = plainText(x.report.platform);
-  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
-  if (e.diff === null) return `${name}: ${formatBytes(e.fileBytes)} of files (${BASIS}); ${findings}`;
+  const findings = `${count2(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
+  if (e.diff === null) return `${name}: ${formatBytes(e.fileBytes)} of files (${BASIS2}); ${findings}`;
   const cause = topCauses(e, 1)[0];
-  const biggest = cause ? `; biggest: ${plainText(cause.path, PATH_CHARS)} ${formatDelta(cause.delta)}` : "";
-  return `${name}: files ${delta(e.diff.delta)} ${BASIS}${biggest}; ${findings} (the JSON report has the details)`;
+  const biggest = cause ? `; biggest: ${plainText(cause.path, PATH_CHARS2)} ${formatDelta(cause.delta)}` : "";
+  return `${name}: files ${delta(e.diff.delta)} ${BASIS2}${biggest}; ${findings} (the JSON report has the details)`;
 }
 function align(rows, sides) {
   const widths = sides.map((_, c) => Math.max(0, ...rows.map((r) => Array.from(r[c] ?? "").length)));
@@ -88568,7 +89070,7 @@ function align(rows, sides) {
     }).join("  ").trimEnd()
   );
 }
-function count(n) {
+function count2(n) {
   return n.toLocaleString("en-US");
 }
 
@@ -88624,7 +89126,7 @@ function renderTerminal(report, options = {}) {
     });
   }
   lines2.push(
-    ...table2(
+    ...table3(
       ["Platform", "Size", "Base", "Head", "Delta", "Change", ""].map((text2) => ({ text: text2 })),
       ["left", "left", "right", "right", "right", "right", "left"],
       rows,
@@ -88668,7 +89170,7 @@ function renderTerminal(report, options = {}) {
         ];
       });
       lines2.push(
-        ...table2(
+        ...table3(
           [
             "#",
             "Status",
@@ -88701,7 +89203,7 @@ function shortDigest2(digest) {
   if (match) return `${match[1]}:${match[2]}`;
   return digest === "" ? "\u2014" : plainText(digest, 19);
 }
-function table2(header, align2, rows, paint) {
+function table3(header, align2, rows, paint) {
   const all = [header, ...rows];
   const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? "").length)));
   return all.map(
@@ -89364,9 +89866,10 @@ async function runGate(inputs, context3, services) {
     comparison,
     decision,
     tool: { name: package_default.name, version: package_default.version },
-    timings
+    timings,
+    explanations
   });
-  const markdown = renderMarkdown(report);
+  const markdown = renderMarkdown(report, { sections: explainSections(report) });
   const reportPath = inputs.reportFile ?? context3.defaultReportFile;
   if (reportPath) await writeText(reportPath, renderJson(report));
   if (inputs.markdownFile) await writeText(inputs.markdownFile, markdown);

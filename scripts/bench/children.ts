@@ -27,7 +27,11 @@ async function drain(image: string) {
   const start = performance.now();
   const out = sink();
   await pipeline(await new DockerodeEngine().exportImage(image), out.stream);
-  return { ms: performance.now() - start, bytes: out.bytes(), maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return {
+    ms: performance.now() - start,
+    bytes: out.bytes(),
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
 }
 
 async function blobJson<T>(dir: string, digest: string): Promise<T> {

@@ -2,7 +2,16 @@
 // reused by tag on later runs. Bump IMAGE_VERSION whenever the generator changes what it writes.
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync, closeSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -62,7 +71,23 @@ function randomBytesStream(seed) {
 
 /** An 8 MiB pool of log-like text; text files are spans copied from random offsets of it. */
 function textPool(random) {
-  const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'to', 'vi', 'zo', 'pe', 'qu', 'da', 'fi', 'gr', 'ht'];
+  const syllables = [
+    'ka',
+    'lo',
+    'mi',
+    'ne',
+    'ru',
+    'sa',
+    'to',
+    'vi',
+    'zo',
+    'pe',
+    'qu',
+    'da',
+    'fi',
+    'gr',
+    'ht',
+  ];
   const words = [];
   for (let i = 0; i < 3000; i++) {
     let word = '';
@@ -166,7 +191,8 @@ export function generateContext(dir, log) {
 function run(command, args, log) {
   log(`  $ ${command} ${args.join(' ')}`);
   const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed with status ${result.status}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} failed with status ${result.status}`);
 }
 
 export function imageExists(tag) {

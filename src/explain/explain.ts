@@ -16,6 +16,7 @@ import {
 } from '../analysis/layers/index.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { LayerAnalysis } from '../measure/image-reader.js';
+import type { BinaryInspection } from './binary-capture.js';
 import { type Finding, findingsFor } from './findings.js';
 
 export interface ExplainSide {
@@ -159,11 +160,18 @@ function binaryFacts(
   };
 }
 
+/** Go binaries and other executables; shared libraries are not started, so they are left out. */
+function isProgram(r: BinaryInspection): boolean {
+  return r.kind === 'go' || r.linkage?.interpreter != null || r.elf?.type === 'EXEC';
+}
+
 function binariesOf(analysis: LayerAnalysis): { facts: BinaryFacts; report: GoBinaryReport | null }[] {
-  return analysis.captured.map((c) => ({
-    facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
-    report: c.value.kind === 'go' ? (c.value as GoBinaryReport) : null,
-  }));
+  return analysis.captured
+    .filter((c) => isProgram(c.value))
+    .map((c) => ({
+      facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
+      report: c.value.kind === 'go' ? (c.value as GoBinaryReport) : null,
+    }));
 }
 
 export function explainPlatform(head: ExplainSide, base: ExplainSide | null): PlatformExplanation {

@@ -16,6 +16,7 @@ import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.
 import type { JobSummary } from '../github/summary.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
+import { explainSections } from '../report/explain-markdown.js';
 import { buildReport, type Report, renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
@@ -174,8 +175,9 @@ export async function runGate(
     decision,
     tool: { name: pkg.name, version: pkg.version },
     timings,
+    explanations,
   });
-  const markdown = renderMarkdown(report);
+  const markdown = renderMarkdown(report, { sections: explainSections(report) });
 
   const reportPath = inputs.reportFile ?? context.defaultReportFile;
   if (reportPath) await writeText(reportPath, renderJson(report));

@@ -56,8 +56,21 @@ export function moduleDiffChanged(d: GoModuleDiff): boolean {
   );
 }
 
+// Both renderers ask several times for the same explanation; the answers depend on nothing else.
+const changedCache = new WeakMap<PlatformExplanation, BinaryChange[]>();
+const rowsCache = new WeakMap<GoModuleDiff, ModuleRow[]>();
+
 /** Go binaries of the head that are new, changed in size, or changed in their modules; largest change first. */
 export function changedGoBinaries(e: PlatformExplanation): BinaryChange[] {
+  let changed = changedCache.get(e);
+  if (!changed) {
+    changed = findChangedGoBinaries(e);
+    changedCache.set(e, changed);
+  }
+  return changed;
+}
+
+function findChangedGoBinaries(e: PlatformExplanation): BinaryChange[] {
   if (e.diff === null) return [];
   const files = new Map(e.diff.files.map((f) => [f.path, f]));
   const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
@@ -92,6 +105,15 @@ export interface ModuleRow {
 
 /** Added, removed and upgraded modules with their bytes, and the modules that only changed in size; most growth first. */
 export function moduleRows(d: GoModuleDiff): ModuleRow[] {
+  let rows = rowsCache.get(d);
+  if (!rows) {
+    rows = findModuleRows(d);
+    rowsCache.set(d, rows);
+  }
+  return rows;
+}
+
+function findModuleRows(d: GoModuleDiff): ModuleRow[] {
   const growth = new Map(d.growth.map((g) => [g.module, g]));
   const rows = new Map<string, ModuleRow>();
   const bytesOf = (module: string) => {
@@ -100,7 +122,8 @@ export function moduleRows(d: GoModuleDiff): ModuleRow[] {
       ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta }
       : { baseBytes: null, headBytes: null, delta: null };
   };
-  for (const m of d.added) rows.set(m.module, { module: m.module, change: 'added', version: m.version, ...bytesOf(m.module) });
+  for (const m of d.added)
+    rows.set(m.module, { module: m.module, change: 'added', version: m.version, ...bytesOf(m.module) });
   for (const m of d.removed) {
     rows.set(m.module, { module: m.module, change: 'removed', version: m.version, ...bytesOf(m.module) });
   }
@@ -221,11 +244,6 @@ export function share(part: number, whole: number): string {
 /** dive's efficiency score as dive prints it. */
 export function efficiencyPercent(score: number): string {
   return `${(score * 100).toFixed(1)}%`;
-}
-
-export function linkageWords(b: BinaryFacts): string {
-  if (!b.linkage) return 'linkage unknown';
-  return b.linkage.kind;
 }
 
 /** A fix that is one shell command made only of our own words (findings.ts), fit for a code span. */

@@ -23,8 +23,8 @@ import {
   moduleCounts,
   moduleRows,
   type ShownFinding,
-  share,
   type Slice,
+  share,
   topCauses,
 } from './explain-facts.js';
 import type { Report } from './json.js';
@@ -53,6 +53,8 @@ const WASTE_ROWS = 10;
 /** Characters of text from the image in one place (before escaping). */
 const PATH_CHARS = 100;
 const TITLE_CHARS = 240;
+/** Characters of one table or list in the details; rows past it are counted, not shown. */
+const TABLE_CHARS = 3_000;
 /** `go version -m` text longer than this is cut at a line end. */
 const GO_VERSION_M_CHARS = 6_000;
 
@@ -75,15 +77,21 @@ export function explainSections(report: Report, options: ExplainMarkdownOptions 
   const lead = leadPlatform(explained, report);
   if (lead === null) return [];
   const shown = findingsToShow(explained, lead);
-  const main = mainSection(lead, shown);
+  const main = mainSection(
+    lead,
+    explained.filter((e) => e !== lead),
+    shown,
+  );
   const candidates: Candidate[] = [{ section: main, drop: 0 }];
 
+  let tables = 0;
   for (const b of changedGoBinaries(lead.explanation)) {
     if (b.modules === null) continue;
     const rows = moduleRows(b.modules);
     if (rows.length === 0 && b.modules.goVersion === null) continue;
     candidates.push({
-      drop: 1,
+      // The biggest change's table outlasts the lead platform's details; the others do not.
+      drop: tables++ === 0 ? 1 : 3,
       section: {
         heading: `Go modules of ${plainText(b.facts.path, PATH_CHARS)} on ${lead.report.platform}: ${moduleCounts(b.modules)}`,
         body: moduleBlock(b, MODULE_ROWS),
@@ -95,7 +103,7 @@ export function explainSections(report: Report, options: ExplainMarkdownOptions 
   for (const e of explained) {
     const isLead = e === lead;
     candidates.push({
-      drop: isLead ? 2 : 3,
+      drop: isLead ? 2 : 4,
       section: {
         heading: platformHeading(e.explanation),
         body: platformDetail(
@@ -111,7 +119,7 @@ export function explainSections(report: Report, options: ExplainMarkdownOptions 
     for (const b of e.explanation.binaries) {
       if (b.goVersionM === null) continue;
       candidates.push({
-        drop: e === lead ? 4 : 5,
+        drop: e === lead ? 5 : 6,
         section: {
           heading: `go version -m ${plainText(b.path, PATH_CHARS)} (${e.report.platform})`,
           body: goVersionBlock(b.goVersionM),
@@ -124,18 +132,21 @@ export function explainSections(report: Report, options: ExplainMarkdownOptions 
 }
 
 function fitSections(candidates: Candidate[], maxLength: number): MarkdownSection[] {
-  const kept = [...candidates];
-  const total = () => kept.reduce((n, c) => n + markdownSectionLength(c.section), 0);
+  const lengths = candidates.map((c) => markdownSectionLength(c.section));
+  let total = lengths.reduce((a, b) => a + b, 0);
+  if (total <= maxLength) return candidates.map((c) => c.section);
   // Room for the note that says what was left out.
   const note = 240;
-  if (total() <= maxLength) return kept.map((c) => c.section);
-  while (kept.length > 1 && total() + note > maxLength) {
-    let worst = kept.length - 1;
-    for (let i = kept.length - 1; i > 0; i--) if (kept[i]!.drop > kept[worst]!.drop) worst = i;
-    kept.splice(worst, 1);
+  const kept = candidates.map((_, i) => i);
+  // Highest drop rank first, the last of a rank before the earlier ones.
+  const order = kept.slice(1).sort((a, b) => candidates[b]!.drop - candidates[a]!.drop || b - a);
+  for (const i of order) {
+    if (total + note <= maxLength) break;
+    kept.splice(kept.indexOf(i), 1);
+    total -= lengths[i]!;
   }
   const left = candidates.length - kept.length;
-  const [main, ...rest] = kept.map((c) => c.section);
+  const [main, ...rest] = kept.map((i) => candidates[i]!.section);
   const text = `*${left} of ${candidates.length - 1} detail blocks are left out to stay under ${LIMIT_TEXT}; the JSON report has every figure.*`;
   return [{ ...main!, body: `${main!.body}\n\n${text}` }, ...rest];
 }
@@ -143,7 +154,11 @@ function fitSections(candidates: Candidate[], maxLength: number): MarkdownSectio
 // ---------------------------------------------------------------------------------------------------
 // The visible section.
 
-function mainSection(lead: Explained, shown: readonly ShownFinding[]): MarkdownSection {
+function mainSection(
+  lead: Explained,
+  others: readonly Explained[],
+  shown: readonly ShownFinding[],
+): MarkdownSection {
   const e = lead.explanation;
   const platform = lead.report.platform;
   const blocks: string[] = [];
@@ -198,7 +213,7 @@ function mainSection(lead: Explained, shown: readonly ShownFinding[]): MarkdownS
     blocks.push('**Findings:** none.');
   }
   const slices = growthSlices(e, PIE_SLICES);
-  if (slices) {
+  if (slices && slices.length > 1) {
     blocks.push(pie(`What grew in ${platform} (${formatDelta(e.diff!.delta)} ${BASIS} net)`, slices));
   } else if (e.diff === null) {
     const c = composition(e);
@@ -209,7 +224,18 @@ function mainSection(lead: Explained, shown: readonly ShownFinding[]): MarkdownS
     ].filter((s) => s.bytes > 0);
     if (parts.length > 1) blocks.push(pie(`What ${platform} is made of (${BASIS})`, parts));
   }
+  if (others.length > 0) {
+    blocks.push(`Other platforms (details below): ${others.map(otherPlatformSummary).join(' · ')}`);
+  }
   return { heading, body: blocks.join('\n\n') };
+}
+
+function otherPlatformSummary(x: Explained): string {
+  const e = x.explanation;
+  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? 'finding' : 'findings'}`;
+  const size =
+    e.diff === null ? `${formatBytes(e.fileBytes)} of files` : `files ${formatDelta(e.diff.delta)}`;
+  return `**${escapeMarkdown(x.report.platform)}** ${size} ${BASIS}, ${findings}`;
 }
 
 function compositionBlock(e: PlatformExplanation, platform: string): string {
@@ -254,7 +280,7 @@ function binaryLine(b: BinaryChange): string {
       .slice(0, 3)
       .map((r) => `${escapeMarkdown(r.module, PATH_CHARS)} ${formatDelta(r.delta!)}`);
     const go = b.modules.goVersion
-      ? `; Go ${escapeMarkdown(b.modules.goVersion.from, 60)} → ${escapeMarkdown(b.modules.goVersion.to, 60)}`
+      ? `; Go toolchain ${escapeMarkdown(b.modules.goVersion.from, 60)} → ${escapeMarkdown(b.modules.goVersion.to, 60)}`
       : '';
     text += `. Modules: ${moduleCounts(b.modules)}${go}${growers.length > 0 ? `; grew most: ${growers.join(', ')}` : ''}.`;
   } else if (b.file?.change !== 'added') {
@@ -277,7 +303,14 @@ function binaryTraits(b: BinaryFacts): string {
     if (b.linkage.kind === 'dynamic') {
       const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x): x is string => x !== null);
       traits.push(
-        `**dynamic**${needs.length > 0 ? `: ${needs.slice(0, 6).map((n) => escapeMarkdown(n, PATH_CHARS)).join(', ')}${needs.length > 6 ? ', …' : ''}` : ''}`,
+        `**dynamic**${
+          needs.length > 0
+            ? `: ${needs
+                .slice(0, 6)
+                .map((n) => escapeMarkdown(n, PATH_CHARS))
+                .join(', ')}${needs.length > 6 ? ', …' : ''}`
+            : ''
+        }`,
       );
     } else {
       traits.push(b.linkage.kind);
@@ -367,11 +400,11 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
                 .map((f) => `${escapeMarkdown(below(d.path, f.path), PATH_CHARS)} ${formatDelta(f.delta)}`)
                 .join(' · '),
             ]),
-        )}${omitted(e.diff.directories.length - DIRECTORY_ROWS, 'directories')}`,
+          { what: 'directories', total: e.diff.directories.length },
+        )}`,
       );
     }
     if (e.diff.files.length > 0) {
-      const hidden = e.diff.filesOmitted + Math.max(0, e.diff.files.length - FILE_ROWS);
       blocks.push(
         `**Files that changed most** (${BASIS}):\n\n${table(
           ['File', 'Change', 'Base', 'Head', 'Δ'],
@@ -385,7 +418,8 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
               f.headBytes === null ? '—' : formatBytes(f.headBytes),
               formatDelta(f.delta),
             ]),
-        )}${omitted(hidden, 'changed files')}`,
+          { what: 'changed files', total: e.diff.files.length + e.diff.filesOmitted },
+        )}`,
       );
     }
   } else {
@@ -396,23 +430,26 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
       `**Binaries** (ELF files):\n\n${table(
         ['Binary', 'Size', 'Go', 'Linkage', 'Stripped', '-s -w saves', 'Largest modules'],
         ['l', 'r', 'l', 'l', 'l', 'r', 'l'],
-        e.binaries
-          .slice(0, BINARY_ROWS)
-          .map((b) => [
-            escapeMarkdown(b.path, PATH_CHARS),
-            formatBytes(b.bytes),
-            b.kind === 'go' ? escapeMarkdown(b.goVersion ?? 'go', 60) : b.kind === 'not-go' ? 'no' : 'unreadable',
-            b.linkage === null
-              ? '—'
-              : `${b.linkage.kind}${b.linkage.missing.length > 0 ? `, **missing ${b.linkage.missing.length}**` : ''}`,
-            b.strip === null ? '—' : b.strip.stripped ? 'yes' : b.strip.hasDwarf ? 'no (DWARF too)' : 'no',
-            b.strip === null ? '—' : formatBytes(b.strip.savingBytes),
-            b.modules
-              .slice(0, 3)
-              .map((m) => `${escapeMarkdown(m.module, 60)} ${formatBytes(m.bytes)}`)
-              .join(' · '),
-          ]),
-      )}${omitted(e.binaries.length - BINARY_ROWS, 'binaries')}`,
+        e.binaries.slice(0, BINARY_ROWS).map((b) => [
+          escapeMarkdown(b.path, PATH_CHARS),
+          formatBytes(b.bytes),
+          b.kind === 'go'
+            ? escapeMarkdown(b.goVersion ?? 'go', 60)
+            : b.kind === 'not-go'
+              ? 'no'
+              : 'unreadable',
+          b.linkage === null
+            ? '—'
+            : `${b.linkage.kind}${b.linkage.missing.length > 0 ? `, **missing ${b.linkage.missing.length}**` : ''}`,
+          b.strip === null ? '—' : b.strip.stripped ? 'yes' : b.strip.hasDwarf ? 'no (DWARF too)' : 'no',
+          b.strip === null ? '—' : formatBytes(b.strip.savingBytes),
+          b.modules
+            .slice(0, 3)
+            .map((m) => `${escapeMarkdown(m.module, 60)} ${formatBytes(m.bytes)}`)
+            .join(' · '),
+        ]),
+        { what: 'binaries', total: e.binaries.length },
+      )}`,
     );
   }
   if (!isLead) {
@@ -443,6 +480,7 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
             String(f.removedBy + 1),
             f.reason,
           ]),
+        { what: 'wasted files', total: w.largest.length },
       ),
     );
   }
@@ -459,14 +497,25 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
             d.layers.map((l) => String(l + 1)).join(', '),
             formatBytes(d.redundantBytes),
           ]),
+        { what: 'paths', total: e.duplicates.length },
       )}`,
     );
   }
   if (findings.length > 0) {
+    const items: string[] = [];
+    let used = 0;
+    for (const finding of findings) {
+      const item = findingItem({ finding, platform: null });
+      if (items.length > 0 && used + item.length + 1 > TABLE_CHARS) break;
+      items.push(item);
+      used += item.length + 1;
+    }
+    const rest = findings.length - items.length;
     blocks.push(
       [
         isLead ? '**More findings:**' : '**Findings:**',
-        ...findings.map((finding) => findingItem({ finding, platform: null })),
+        ...items,
+        ...(rest > 0 ? [`- and ${count(rest)} more (the JSON report has them all)`] : []),
       ].join('\n'),
     );
   }
@@ -478,7 +527,9 @@ function moduleBlock(b: BinaryChange, limit: number): string {
   const rows = moduleRows(d);
   const lines: string[] = [];
   if (d.goVersion) {
-    lines.push(`Go ${escapeMarkdown(d.goVersion.from, 60)} → ${escapeMarkdown(d.goVersion.to, 60)}.`);
+    lines.push(
+      `Go toolchain ${escapeMarkdown(d.goVersion.from, 60)} → ${escapeMarkdown(d.goVersion.to, 60)}.`,
+    );
   }
   if (rows.length > 0) {
     const attributed = d.growth.length > 0;
@@ -486,15 +537,18 @@ function moduleBlock(b: BinaryChange, limit: number): string {
       `${table(
         ['Module', 'Change', 'Version', `Base (${BASIS})`, `Head (${BASIS})`, 'Δ'],
         ['l', 'l', 'l', 'r', 'r', 'r'],
-        rows.slice(0, limit).map((r: ModuleRow) => [
-          escapeMarkdown(r.module, PATH_CHARS),
-          r.change,
-          r.version === null ? '—' : escapeMarkdown(r.version, 120),
-          r.baseBytes === null ? '—' : formatBytes(r.baseBytes),
-          r.headBytes === null ? '—' : formatBytes(r.headBytes),
-          r.delta === null ? '—' : formatDelta(r.delta),
-        ]),
-      )}${omitted(rows.length - limit, 'modules')}`,
+        rows
+          .slice(0, limit)
+          .map((r: ModuleRow) => [
+            escapeMarkdown(r.module, PATH_CHARS),
+            r.change,
+            r.version === null ? '—' : escapeMarkdown(r.version, 120),
+            r.baseBytes === null ? '—' : formatBytes(r.baseBytes),
+            r.headBytes === null ? '—' : formatBytes(r.headBytes),
+            r.delta === null ? '—' : formatDelta(r.delta),
+          ]),
+        { what: 'modules', total: rows.length },
+      )}`,
     );
     if (!attributed) lines.push('No byte figures: a binary on one side has no function table to attribute.');
   }
@@ -503,11 +557,14 @@ function moduleBlock(b: BinaryChange, limit: number): string {
 
 // Controls but the tab, and bidirectional overrides: `go version -m` text is tab-separated.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** The text in a fence no line of it can close; a fenced block shows HTML, mentions and markdown as text. */
 function goVersionBlock(text: string): string {
-  const lines = text.split(/\r\n|[\r\n\u2028\u2029]/).map((l) => l.replace(CONTROL, '\ufffd'));
+  const lines = text
+    .split(/\r\n|[\r\n\u2028\u2029]/)
+    .map((l) => l.replace(CONTROL, '\ufffd').replace(BIDI, '\ufffd'));
   while (lines.length > 0 && lines.at(-1) === '') lines.pop();
   const kept: string[] = [];
   let used = 0;
@@ -528,13 +585,24 @@ function goVersionBlock(text: string): string {
 
 type Align = 'l' | 'r';
 
-function table(header: readonly string[], align: readonly Align[], rows: readonly string[][]): string {
+/** A table of as many rows as fit in TABLE_CHARS (one at least), and how many more there are. */
+function table(
+  header: readonly string[],
+  align: readonly Align[],
+  rows: readonly string[][],
+  more: { what: string; total: number },
+): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align.map((a) => (a === 'l' ? ':--' : '--:'))), ...rows.map(line)].join('\n');
-}
-
-function omitted(n: number, what: string): string {
-  return n > 0 ? `\n\n*and ${count(n)} more ${what}.*` : '';
+  const lines = [line(header), line(align.map((a) => (a === 'l' ? ':--' : '--:')))];
+  let used = lines.reduce((n, l) => n + l.length + 1, 0);
+  for (const row of rows) {
+    const text = line(row);
+    if (lines.length > 2 && used + text.length + 1 > TABLE_CHARS) break;
+    lines.push(text);
+    used += text.length + 1;
+  }
+  const rest = more.total - (lines.length - 2);
+  return `${lines.join('\n')}${rest > 0 ? `\n\n*and ${count(rest)} more ${more.what}.*` : ''}`;
 }
 
 function count(n: number): string {

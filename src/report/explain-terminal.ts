@@ -118,7 +118,7 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
   lines.push(shown.length > 0 ? '  Findings:' : '  Findings: none.');
   for (const { finding: f, platform: where } of shown) {
     const [word, colour] = SEVERITY[f.severity];
-    const stake = f.bytes === null ? '' : ` (${formatBytes(f.bytes)} at stake, ${BASIS})`;
+    const stake = f.bytes === null ? '' : ` — ${formatBytes(f.bytes)} at stake (${BASIS})`;
     const prefix = `    ${word.padEnd(7)}  `;
     lines.push(
       `    ${paint(word.padEnd(7), colour)}  ${where === null ? '' : `[${plainText(where)}] `}${plainText(f.title)}${stake}`,
@@ -132,7 +132,7 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
 
   for (const other of explained) {
     if (other === lead) continue;
-    lines.push(`  ${otherPlatformLine(other, delta)}`);
+    lines.push(`  Also ${otherPlatformLine(other, delta)}`);
   }
   return lines;
 }
@@ -153,11 +153,14 @@ function binaryLines(
     `    ${paint(plainText(f.path, PATH_CHARS), 'bold')}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ''}, ${traits(f)}`,
   ];
   if (b.modules === null) {
-    if (b.file?.change !== 'added') lines.push('      the base has no Go binary here to compare modules with');
+    if (b.file?.change !== 'added')
+      lines.push('      the base has no Go binary here to compare modules with');
     return lines;
   }
   const d = b.modules;
-  const go = d.goVersion ? `; Go ${plainText(d.goVersion.from, 60)} → ${plainText(d.goVersion.to, 60)}` : '';
+  const go = d.goVersion
+    ? `; Go toolchain ${plainText(d.goVersion.from, 60)} → ${plainText(d.goVersion.to, 60)}`
+    : '';
   lines.push(`      modules: ${moduleCounts(d)}${go}`);
   const rows = moduleRows(d);
   const table = align(

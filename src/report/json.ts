@@ -112,7 +112,8 @@ export function buildReport(input: ReportInput): Report {
       percent: p.percent,
       layers: p.layers,
       violations: decision.violations.filter((v) => v.platform === p.platform),
-      explanation: input.explanations?.find((e) => e.platform === p.platform) ?? null,
+      // An explanation describes a head image: a platform only the base has gets none.
+      explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null,
     })),
     timings: { ...(input.timings ?? {}) },
   };

@@ -112,7 +112,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     for (const v of violations) lines.push(`  ${paint(plainText(v.message), colour)}`);
   }
 
-  const why = options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
+  const why =
+    options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
   if (why.length > 0) lines.push('', ...why);
 
   if (options.layers ?? true) {

@@ -6,6 +6,16 @@ import { DEFAULT_THRESHOLDS } from '../../../src/core/thresholds.js';
 import { decide } from '../../../src/core/verdict.js';
 import { buildReport, REPORT_SCHEMA_VERSION, type Report, renderJson } from '../../../src/report/json.js';
 import { bloatedHead, leanBase } from '../core/fixtures.js';
+import {
+  ARCHES,
+  bloatedExplanation,
+  cannotStartReport,
+  explainedReport,
+  hostileExplanation,
+  hugeExplanation,
+  noBaseReport,
+} from './explanations.js';
+import { HOSTILE } from './hostile.js';
 import { failingReport, GENERATED_AT, reportFor, TIMINGS, TOOL } from './reports.js';
 import { validate } from './schema-subset.js';
 
@@ -78,6 +88,20 @@ describe('buildReport', () => {
     }
   });
 
+  it('puts each explanation on its platform, and null where there is none', () => {
+    const amd64 = bloatedExplanation(ARCHES.amd64);
+    const report = explainedReport(undefined, [amd64]);
+    expect(report.platforms.map((p) => p.explanation)).toEqual([amd64, null]);
+    expect(failingReport().platforms.map((p) => p.explanation)).toEqual([null, null]);
+    // A platform only the base has is never explained.
+    const head: ImageMeasure = { ...bloatedHead(), platforms: bloatedHead().platforms.slice(0, 1) };
+    const oneSided = explainedReport(undefined, [amd64, bloatedExplanation(ARCHES.arm64)], head);
+    expect(oneSided.platforms.map((p) => [p.platform, p.presence, p.explanation?.platform ?? null])).toEqual([
+      ['linux/amd64', 'both', 'linux/amd64'],
+      ['linux/arm64', 'base-only', null],
+    ]);
+  });
+
   it('stamps the current time when none is given', () => {
     const before = Date.now();
     const comparison = compareImages(bloatedHead(), leanBase());
@@ -104,6 +128,17 @@ describe('schema/report.schema.json', () => {
         return reportFor(head, base, { maxIncrease: 0 });
       },
     ],
+    ['explanations of both platforms', () => explainedReport()],
+    ['explanations without a base', () => noBaseReport()],
+    ['a binary that cannot start', () => cannotStartReport()],
+    [
+      'explanations full of hostile text and of everything',
+      () =>
+        explainedReport(undefined, [
+          hostileExplanation('linux/amd64', HOSTILE),
+          hugeExplanation('linux/arm64', HOSTILE),
+        ]),
+    ],
   ])('documents the report for %s', (_, make) => {
     expect(validate(schema, roundTrip(make()))).toEqual([]);
   });
@@ -128,8 +163,28 @@ describe('schema/report.schema.json', () => {
       (r) => Object.assign(r, { generatedAt: '2025-06-01 12:00' }),
       '/generatedAt: "2025-06-01 12:00" does not match',
     ],
+    [
+      'a missing explanation',
+      (r) => delete (r.platforms as Record<string, unknown>[])[0]!.explanation,
+      '/platforms/0: missing explanation',
+    ],
+    [
+      'an undocumented field in a binary',
+      (r) => setPath(r, ['platforms', 0, 'explanation', 'binaries', 0, 'entropy'], 7.9),
+      '/platforms/0/explanation: matches none of anyOf',
+    ],
+    [
+      'an efficiency above 1',
+      (r) => setPath(r, ['platforms', 1, 'explanation', 'efficiency', 'score'], 81.2),
+      '/platforms/1/explanation: matches none of anyOf',
+    ],
+    [
+      'an unknown finding',
+      (r) => setPath(r, ['platforms', 0, 'explanation', 'findings', 0, 'id'], 'too-big'),
+      '/platforms/0/explanation: matches none of anyOf',
+    ],
   ])('rejects %s (so the check can fail)', (_, spoil, error) => {
-    const report = roundTrip(failingReport()) as Record<string, unknown>;
+    const report = roundTrip(explainedReport()) as Record<string, unknown>;
     spoil(report);
     const errors = validate(schema, report);
     expect(
