@@ -1,4 +1,4 @@
-// The versioned JSON report (documented by schema/report.schema.json). The markdown and terminal renderers
+// The versioned JSON report (documented by src/report/report.schema.json). The markdown and terminal renderers
 // read this same object, so every output states the same facts.
 import type {
   Decision,
@@ -17,7 +17,7 @@ import type {
 } from '../core/model.js';
 import type { PlatformExplanation } from '../explain/explain.js';
 
-/** Bump on any change that is not purely additive, and update schema/report.schema.json with it. */
+/** Bump on any change that is not purely additive, and update src/report/report.schema.json with it. */
 export const REPORT_SCHEMA_VERSION = 1;
 
 export interface ReportImage {

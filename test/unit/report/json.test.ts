@@ -20,7 +20,7 @@ import { failingReport, GENERATED_AT, reportFor, TIMINGS, TOOL } from './reports
 import { validate } from './schema-subset.js';
 
 const schema = JSON.parse(
-  readFileSync(new URL('../../../schema/report.schema.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../../../src/report/report.schema.json', import.meta.url), 'utf8'),
 );
 
 /** The report as a consumer reads it back from the file. */
@@ -111,7 +111,7 @@ describe('buildReport', () => {
   });
 });
 
-describe('schema/report.schema.json', () => {
+describe('src/report/report.schema.json', () => {
   it('is a draft 2020-12 schema', () => {
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
   });

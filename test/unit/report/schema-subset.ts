@@ -1,4 +1,4 @@
-// A validator for exactly the JSON Schema 2020-12 keywords schema/report.schema.json uses, so the schema and
+// A validator for exactly the JSON Schema 2020-12 keywords src/report/report.schema.json uses, so the schema and
 // the report cannot drift apart. Any other keyword throws: widening the schema means widening this file
 // (or replacing it with ajv once that is a dev dependency).
 
