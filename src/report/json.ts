@@ -34,6 +34,8 @@ export interface PlatformSummary {
   configBytes: number;
   sizes: Sizes;
   layerCount: number;
+  /** The compressed figure is an estimate (gzip of the layer tars of a classic-store export). */
+  compressedEstimated: boolean;
 }
 
 export interface PlatformReport {
@@ -86,6 +88,7 @@ function summary(measure: PlatformMeasure | null): PlatformSummary | null {
     configBytes: measure.configBytes,
     sizes: { ...measure.sizes },
     layerCount: measure.layers.length,
+    compressedEstimated: measure.compressedEstimated === true,
   };
 }
 

@@ -6,11 +6,14 @@ import { describeThresholds } from '../core/thresholds.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
+  anyEstimated,
+  ESTIMATE_NOTE,
   escapeMarkdown,
   headlineSentence,
   layerCounts,
   layerStatusWord,
   otherBasis,
+  sideSize,
   VERDICT_WORD,
 } from './text.js';
 
@@ -118,13 +121,14 @@ function platformTable(report: Report): string {
   const rows = report.platforms.map((p) => [
     escapeMarkdown(p.platform),
     ...bases.flatMap((b) => [
-      p.base ? formatBytes(p.base.sizes[b]) : '—',
-      p.head ? formatBytes(p.head.sizes[b]) : '—',
+      sideSize(p.base, b),
+      sideSize(p.head, b),
       p.delta ? formatDelta(p.delta[b]) : 'n/a',
       p.percent ? formatPercent(p.percent[b]) : 'n/a',
     ]),
   ]);
-  return table(header, [':--', ...header.slice(1).map(() => '--:')], rows);
+  const rendered = table(header, [':--', ...header.slice(1).map(() => '--:')], rows);
+  return anyEstimated(report) ? `${rendered}\n\n${ESTIMATE_NOTE}` : rendered;
 }
 
 function table(header: readonly string[], align: readonly string[], rows: readonly string[][]): string {

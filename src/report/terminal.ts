@@ -6,11 +6,14 @@ import { explainTerminalLines } from './explain-terminal.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
+  anyEstimated,
+  ESTIMATE_NOTE,
   headlineSentence,
   layerCounts,
   layerStatusWord,
   otherBasis,
   plainText,
+  sideSize,
   VERDICT_WORD,
 } from './text.js';
 
@@ -79,8 +82,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       rows.push([
         { text: k === 0 ? plainText(p.platform) : '' },
         { text: b },
-        { text: p.base ? formatBytes(p.base.sizes[b]) : '—' },
-        { text: p.head ? formatBytes(p.head.sizes[b]) : '—' },
+        { text: sideSize(p.base, b) },
+        { text: sideSize(p.head, b) },
         { text: p.delta ? formatDelta(p.delta[b]) : 'n/a', colour: p.delta ? growth(p.delta[b]) : undefined },
         { text: p.percent ? formatPercent(p.percent[b]) : 'n/a' },
         { text: k === 0 ? platformNote(p, report) : '', colour: 'dim' },
@@ -95,6 +98,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       paint,
     ),
   );
+  if (anyEstimated(report)) lines.push(ESTIMATE_NOTE.replaceAll('`', ''));
   lines.push('');
   lines.push(
     `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`,

@@ -2,7 +2,7 @@
 // how text that comes from an image or a repository is made harmless before it is printed.
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
-import type { PlatformReport, Report } from './json.js';
+import type { PlatformReport, PlatformSummary, Report } from './json.js';
 
 export const VERDICT_WORD: Record<Verdict, string> = {
   pass: 'pass',
@@ -109,4 +109,18 @@ export function escapeMarkdown(text: string, maxChars = Number.POSITIVE_INFINITY
       return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
     })
     .replace(/\b(www)\./gi, '$1&#46;');
+}
+
+/** A size cell: "—" without that side; "≈" marks a compressed figure that is an estimate. */
+export function sideSize(side: PlatformSummary | null, basis: SizeBasis): string {
+  if (side === null) return '—';
+  const estimated = basis === 'compressed' && side.compressedEstimated;
+  return `${estimated ? '≈' : ''}${formatBytes(side.sizes[basis])}`;
+}
+
+export const ESTIMATE_NOTE =
+  '≈ compressed figures are estimates (gzip of each layer of a classic-store image): set `registry` to push and measure them exactly.';
+
+export function anyEstimated(report: Report): boolean {
+  return report.platforms.some((p) => p.head?.compressedEstimated || p.base?.compressedEstimated);
 }

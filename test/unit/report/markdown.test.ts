@@ -276,3 +276,24 @@ describe('renderMarkdown under the comment size limit', () => {
     expect(tiny).toContain('this report is cut to stay under');
   });
 });
+
+describe('estimated compressed sizes (a classic-store image that was not pushed)', () => {
+  const head = bloatedHead();
+  head.platforms[0]!.compressedEstimated = true;
+  const report = reportFor(head, leanBase(), { maxIncrease: 5_000_000 });
+
+  it('marks the estimated figure and says how to measure it exactly, in markdown and in the JSON', () => {
+    const markdown = renderMarkdown(report);
+    const amd64 = markdown.split('\n').find((line) => line.startsWith('| linux/amd64 |'))!;
+    expect(amd64).toContain('≈');
+    const arm64 = markdown.split('\n').find((line) => line.startsWith('| linux/arm64 |'))!;
+    expect(arm64).not.toContain('≈');
+    expect(markdown).toContain('set `registry` to push and measure them exactly');
+    expect(report.platforms[0]!.head!.compressedEstimated).toBe(true);
+    expect(report.platforms[0]!.base!.compressedEstimated).toBe(false);
+  });
+
+  it('says nothing of estimates when every figure is exact', () => {
+    expect(renderMarkdown(reportFor(bloatedHead(), leanBase(), {}))).not.toContain('≈');
+  });
+});
