@@ -83931,11 +83931,7 @@ async function runGate(inputs, context, services) {
   const headLabel = inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
-    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(
-      request("head", context.workspace, headLabel),
-      strategy,
-      imageServices(services, phase)
-    )
+    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request("head", context.workspace, headLabel), strategy, images)
   );
   const baseline = await phase(
     "baseline",

@@ -89879,11 +89879,7 @@ async function runGate(inputs, context3, services) {
   const headLabel = inputs.image ?? `head${context3.pullRequest ? ` (${context3.pullRequest.headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
-    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(
-      request2("head", context3.workspace, headLabel),
-      strategy,
-      imageServices(services, phase)
-    )
+    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request2("head", context3.workspace, headLabel), strategy, images)
   );
   const baseline = await phase(
     "baseline",

@@ -1,14 +1,16 @@
 // `npm run bench`: how fast and how lean the analysis of a large image is, against the floor of
 // streaming the same image out of Docker. Prints figures; asserts nothing.
-//   node scripts/bench.mjs [--runs N] [--rebuild] [--no-oci] [--no-diagnostics] [--json FILE]
-// Needs the Docker daemon (containerd image store) and the base image localhost:5000/isg/busybox:1.
+//   node scripts/bench.mjs [--runs N] [--rebuild] [--no-oci] [--no-diagnostics] [--classic] [--json FILE]
+// Needs the Docker daemon (containerd image store) and the base image localhost:5000/isg/busybox:1;
+// --classic also measures the same image on the classic-store daemon (docker-classic.sock), whose
+// export holds uncompressed layers that the analysis gzips to estimate what a push would store.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
-import { ensureImage, GO_BINARIES, IMAGE_TAG } from './bench/image.mjs';
+import { CLASSIC_HOST, ensureClassicImage, ensureImage, GO_BINARIES, IMAGE_TAG } from './bench/image.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -52,10 +54,11 @@ async function bundle(outdir) {
 }
 
 /** Runs a bundled child to completion and parses the JSON line it prints. */
-function child(script, childArgs, extraNodeArgs = []) {
+function child(script, childArgs, env = {}) {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...extraNodeArgs, script, ...childArgs], {
+    const proc = spawn(process.execPath, [script, ...childArgs], {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env },
     });
     let out = '';
     proc.stdout.on('data', (chunk) => {
@@ -76,11 +79,14 @@ function median(values) {
 }
 
 /** `docker save IMAGE > /dev/null`, timed from spawn to exit. */
-function dockerSave(image) {
+function dockerSave(image, host = null) {
   const devNull = openSync('/dev/null', 'w');
   try {
     const start = performance.now();
-    const result = spawnSync('docker', ['save', image], { stdio: ['ignore', devNull, 'inherit'] });
+    const hostArgs = host ? ['-H', host] : [];
+    const result = spawnSync('docker', [...hostArgs, 'save', image], {
+      stdio: ['ignore', devNull, 'inherit'],
+    });
     const ms = performance.now() - start;
     if (result.status !== 0) throw new Error(`docker save ${image} failed with status ${result.status}`);
     return ms;
@@ -147,6 +153,19 @@ async function main() {
     log('Go binary doctor on single binaries');
     const goRuns = [];
     for (const file of GO_BINARIES) goRuns.push({ file, ...(await child(analyse, ['gobinary', file, '5'])) });
+
+    const classic = {};
+    if (flag('--classic')) {
+      ensureClassicImage({ log });
+      dockerSave(IMAGE_TAG, CLASSIC_HOST);
+      log(`classic store: docker save, ${runs + 2} runs; analysis through its export, ${runs} runs`);
+      classic.saveMs = [];
+      for (let i = 0; i < runs + 2; i++) classic.saveMs.push(dockerSave(IMAGE_TAG, CLASSIC_HOST));
+      classic.runs = [];
+      for (let i = 0; i < runs; i++) {
+        classic.runs.push(await child(analyse, ['export', IMAGE_TAG], { DOCKER_HOST: CLASSIC_HOST }));
+      }
+    }
 
     const floor = median(saveMs);
     const exportMs = median(exportRuns.map((r) => r.ms));
@@ -255,13 +274,48 @@ async function main() {
         ],
       );
     }
+    if (classic.runs) {
+      const classicFloor = median(classic.saveMs);
+      const classicMs = median(classic.runs.map((r) => r.ms));
+      const classicRss = Math.max(...classic.runs.map((r) => r.maxRssBytes));
+      const estimate = classic.runs[0].summary.compressedBytes;
+      rows.push(
+        [
+          'Classic store: floor docker save',
+          `${seconds(classicFloor)} (median of ${classic.saveMs.length}: ${classic.saveMs.map(seconds).join(', ')})`,
+          '',
+          '',
+        ],
+        [
+          'Classic store: analysis via export',
+          `${seconds(classicMs)} (median of ${runs}: ${classic.runs.map((r) => seconds(r.ms)).join(', ')}), ${(classicMs / classicFloor).toFixed(2)}x the floor`,
+          `<= ${TARGETS.ratio}x`,
+          met(classicMs / classicFloor <= TARGETS.ratio),
+        ],
+        [
+          'Classic store: peak RSS',
+          `${formatBytes(classicRss)} (max of ${runs})`,
+          `< ${formatBytes(TARGETS.rssBytes)}`,
+          met(classicRss < TARGETS.rssBytes),
+        ],
+        [
+          'Classic store: gzip estimate vs real',
+          `${formatBytes(estimate)} estimated, ${formatBytes(s.compressedBytes)} in the containerd store (${(((estimate - s.compressedBytes) / s.compressedBytes) * 100).toFixed(3)}%)`,
+          '',
+          '',
+        ],
+      );
+    }
     process.stdout.write(
       `\nimage-size-gate benchmark (node ${process.version}, ${new Date().toISOString()})\n\n`,
     );
     process.stdout.write(`${table(rows)}\n`);
     const jsonOut = option('--json', null);
     if (jsonOut) {
-      writeFileSync(jsonOut, JSON.stringify({ saveMs, exportRuns, ociRuns, diagnostics, goRuns }, null, 2));
+      writeFileSync(
+        jsonOut,
+        JSON.stringify({ saveMs, exportRuns, ociRuns, diagnostics, goRuns, classic }, null, 2),
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

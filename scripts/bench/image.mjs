@@ -231,3 +231,21 @@ export function ensureImage({ rebuild = false, oci = true, log }) {
   rmSync(context, { recursive: true, force: true });
   return { ociDir, built: true };
 }
+
+export const CLASSIC_HOST = 'unix:///var/run/docker-classic.sock';
+
+/** Copies the image into the classic-store daemon (exports there are uncompressed tars), once. */
+export function ensureClassicImage({ host = CLASSIC_HOST, log }) {
+  if (spawnSync('docker', ['-H', host, 'image', 'inspect', IMAGE_TAG], { stdio: 'ignore' }).status === 0)
+    return;
+  log(`copying ${IMAGE_TAG} into the classic-store daemon at ${host}`);
+  const result = spawnSync(
+    'bash',
+    ['-o', 'pipefail', '-c', 'docker save "$1" | docker -H "$2" load', 'copy', IMAGE_TAG, host],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`copying ${IMAGE_TAG} to ${host} failed with status ${result.status}`);
+}

@@ -138,11 +138,7 @@ export async function runGate(
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
-      : buildAndMeasure(
-          request('head', context.workspace, headLabel),
-          strategy!,
-          imageServices(services, phase),
-        ),
+      : buildAndMeasure(request('head', context.workspace, headLabel), strategy!, images),
   );
 
   const baseline = await phase('baseline', () =>
