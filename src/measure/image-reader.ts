@@ -110,7 +110,8 @@ export async function measurePlatform(
     configDigest: manifest.config.digest,
     configBytes: configBytes.length,
     sizes: {
-      compressed: manifestBytes.length + configBytes.length + layers.reduce((n, l) => n + l.sizes.compressed, 0),
+      compressed:
+        manifestBytes.length + configBytes.length + layers.reduce((n, l) => n + l.sizes.compressed, 0),
       uncompressed: layers.reduce((n, l) => n + l.sizes.uncompressed, 0),
     },
     layers,

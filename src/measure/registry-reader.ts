@@ -27,7 +27,11 @@ export class RegistryReader implements ImageReader {
 
   analyze(layers: readonly Descriptor[]): Promise<LayerAnalysis> {
     return analyzeLayers(
-      layers.map((d) => ({ digest: d.digest, mediaType: d.mediaType, open: () => this.client.blobStream(d.digest) })),
+      layers.map((d) => ({
+        digest: d.digest,
+        mediaType: d.mediaType,
+        open: () => this.client.blobStream(d.digest),
+      })),
       this.capture ? { capture: this.capture } : {},
     );
   }
