@@ -78590,6 +78590,19 @@ function describeThresholds(thresholds2) {
   return parts.length === 0 ? "none" : parts.join(", ");
 }
 
+// src/report/ansi.ts
+var ANSI = {
+  red: ["\x1B[31m", "\x1B[39m"],
+  green: ["\x1B[32m", "\x1B[39m"],
+  yellow: ["\x1B[33m", "\x1B[39m"],
+  cyan: ["\x1B[36m", "\x1B[39m"],
+  bold: ["\x1B[1m", "\x1B[22m"],
+  dim: ["\x1B[2m", "\x1B[22m"]
+};
+function painter(enabled) {
+  return (text, colour) => enabled && colour && text !== "" ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+}
+
 // src/report/explain-facts.ts
 function explainedPlatforms(report) {
   return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
@@ -78819,20 +78832,13 @@ var CAUSES = 3;
 var MODULE_ROWS = 8;
 var PATH_CHARS = 120;
 var BASIS = "uncompressed";
-var ANSI = {
-  red: ["\x1B[31m", "\x1B[39m"],
-  green: ["\x1B[32m", "\x1B[39m"],
-  yellow: ["\x1B[33m", "\x1B[39m"],
-  cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"]
-};
 var SEVERITY = {
   error: ["ERROR", "red"],
   warning: ["WARNING", "yellow"],
   info: ["INFO", "cyan"]
 };
 function explainTerminalLines(report, options = {}) {
-  const paint = (text, colour) => options.color && text !== "" ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+  const paint = painter(options.color);
   const delta = (bytes) => {
     const text = formatDelta(bytes);
     return bytes > 0 ? paint(text, "red") : bytes < 0 ? paint(text, "green") : text;
@@ -79033,14 +79039,6 @@ function allViolations(report) {
 }
 
 // src/report/terminal.ts
-var ANSI2 = {
-  red: ["\x1B[31m", "\x1B[39m"],
-  green: ["\x1B[32m", "\x1B[39m"],
-  yellow: ["\x1B[33m", "\x1B[39m"],
-  cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"],
-  dim: ["\x1B[2m", "\x1B[22m"]
-};
 var VERDICT_COLOUR = {
   pass: "green",
   fail: "red",
@@ -79048,7 +79046,7 @@ var VERDICT_COLOUR = {
   "no-baseline": "cyan"
 };
 function renderTerminal(report, options = {}) {
-  const paint = (text, colour) => options.color && colour && text !== "" ? `${ANSI2[colour][0]}${text}${ANSI2[colour][1]}` : text;
+  const paint = painter(options.color);
   const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
   const basis = report.thresholds.basis;
   const lines2 = [];

@@ -88920,25 +88920,31 @@ function count(n) {
   return n.toLocaleString("en-US");
 }
 
-// src/report/explain-terminal.ts
-var CAUSES2 = 3;
-var MODULE_ROWS2 = 8;
-var PATH_CHARS2 = 120;
-var BASIS2 = "uncompressed";
+// src/report/ansi.ts
 var ANSI = {
   red: ["\x1B[31m", "\x1B[39m"],
   green: ["\x1B[32m", "\x1B[39m"],
   yellow: ["\x1B[33m", "\x1B[39m"],
   cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"]
+  bold: ["\x1B[1m", "\x1B[22m"],
+  dim: ["\x1B[2m", "\x1B[22m"]
 };
+function painter(enabled) {
+  return (text2, colour) => enabled && colour && text2 !== "" ? `${ANSI[colour][0]}${text2}${ANSI[colour][1]}` : text2;
+}
+
+// src/report/explain-terminal.ts
+var CAUSES2 = 3;
+var MODULE_ROWS2 = 8;
+var PATH_CHARS2 = 120;
+var BASIS2 = "uncompressed";
 var SEVERITY = {
   error: ["ERROR", "red"],
   warning: ["WARNING", "yellow"],
   info: ["INFO", "cyan"]
 };
 function explainTerminalLines(report, options = {}) {
-  const paint = (text2, colour) => options.color && text2 !== "" ? `${ANSI[colour][0]}${text2}${ANSI[colour][1]}` : text2;
+  const paint = painter(options.color);
   const delta = (bytes) => {
     const text2 = formatDelta(bytes);
     return bytes > 0 ? paint(text2, "red") : bytes < 0 ? paint(text2, "green") : text2;
@@ -89088,14 +89094,6 @@ function count2(n) {
 }
 
 // src/report/terminal.ts
-var ANSI2 = {
-  red: ["\x1B[31m", "\x1B[39m"],
-  green: ["\x1B[32m", "\x1B[39m"],
-  yellow: ["\x1B[33m", "\x1B[39m"],
-  cyan: ["\x1B[36m", "\x1B[39m"],
-  bold: ["\x1B[1m", "\x1B[22m"],
-  dim: ["\x1B[2m", "\x1B[22m"]
-};
 var VERDICT_COLOUR = {
   pass: "green",
   fail: "red",
@@ -89103,7 +89101,7 @@ var VERDICT_COLOUR = {
   "no-baseline": "cyan"
 };
 function renderTerminal(report, options = {}) {
-  const paint = (text2, colour) => options.color && colour && text2 !== "" ? `${ANSI2[colour][0]}${text2}${ANSI2[colour][1]}` : text2;
+  const paint = painter(options.color);
   const growth = (bytes) => bytes > 0 ? "red" : bytes < 0 ? "green" : void 0;
   const basis = report.thresholds.basis;
   const lines2 = [];

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { CLASSIC_HOST, ensureClassicImage, ensureImage, GO_BINARIES, IMAGE_TAG } from './bench/image.mjs';
+import { bundleOptions } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -33,23 +34,9 @@ async function bundle(outdir) {
       children: 'scripts/bench/children.ts',
       format: 'scripts/bench/format.ts',
     },
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
+    ...bundleOptions,
     outdir,
     outExtension: { '.js': '.mjs' },
-    banner: {
-      js: [
-        "import { createRequire as __isgRequire } from 'node:module';",
-        'const require = __isgRequire(import.meta.url);',
-        'const __filename = import.meta.filename;',
-        'const __dirname = import.meta.dirname;',
-      ].join('\n'),
-    },
-    external: ['cpu-features', '*.node'],
-    legalComments: 'none',
-    logLevel: 'warning',
   });
 }
 

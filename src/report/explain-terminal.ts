@@ -4,6 +4,7 @@
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
+import { type Colour, painter } from './ansi.js';
 import {
   type BinaryChange,
   below,
@@ -32,14 +33,6 @@ const MODULE_ROWS = 8;
 const PATH_CHARS = 120;
 const BASIS = 'uncompressed';
 
-type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'bold';
-const ANSI: Record<Colour, [string, string]> = {
-  red: ['\u001b[31m', '\u001b[39m'],
-  green: ['\u001b[32m', '\u001b[39m'],
-  yellow: ['\u001b[33m', '\u001b[39m'],
-  cyan: ['\u001b[36m', '\u001b[39m'],
-  bold: ['\u001b[1m', '\u001b[22m'],
-};
 const SEVERITY: Record<Finding['severity'], [string, Colour]> = {
   error: ['ERROR', 'red'],
   warning: ['WARNING', 'yellow'],
@@ -48,8 +41,7 @@ const SEVERITY: Record<Finding['severity'], [string, Colour]> = {
 
 /** The lines of the "why it grew" block of a report built with explanations; none when nothing was explained. */
 export function explainTerminalLines(report: Report, options: ExplainTerminalOptions = {}): string[] {
-  const paint = (text: string, colour: Colour) =>
-    options.color && text !== '' ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+  const paint = painter(options.color);
   const delta = (bytes: number) => {
     const text = formatDelta(bytes);
     return bytes > 0 ? paint(text, 'red') : bytes < 0 ? paint(text, 'green') : text;

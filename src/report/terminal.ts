@@ -2,6 +2,7 @@
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
+import { type Colour, painter } from './ansi.js';
 import { explainTerminalLines } from './explain-terminal.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
@@ -28,17 +29,6 @@ export interface TerminalOptions {
   explain?: boolean;
 }
 
-type Colour = 'red' | 'green' | 'yellow' | 'cyan' | 'bold' | 'dim';
-
-const ANSI: Record<Colour, [string, string]> = {
-  red: ['\u001b[31m', '\u001b[39m'],
-  green: ['\u001b[32m', '\u001b[39m'],
-  yellow: ['\u001b[33m', '\u001b[39m'],
-  cyan: ['\u001b[36m', '\u001b[39m'],
-  bold: ['\u001b[1m', '\u001b[22m'],
-  dim: ['\u001b[2m', '\u001b[22m'],
-};
-
 const VERDICT_COLOUR: Record<Verdict, Colour> = {
   pass: 'green',
   fail: 'red',
@@ -52,8 +42,7 @@ interface Cell {
 }
 
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
-  const paint = (text: string, colour: Colour | undefined) =>
-    options.color && colour && text !== '' ? `${ANSI[colour][0]}${text}${ANSI[colour][1]}` : text;
+  const paint = painter(options.color);
   const growth = (bytes: number): Colour | undefined => (bytes > 0 ? 'red' : bytes < 0 ? 'green' : undefined);
   const basis = report.thresholds.basis;
   const lines: string[] = [];
