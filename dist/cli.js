@@ -14826,7 +14826,7 @@ var require_SFTP = __commonJS({
       let chunkSize = 32768;
       let onstep;
       let mode;
-      let fileSize;
+      let fileSize2;
       if (typeof opts === "function") {
         cb = opts;
       } else if (typeof opts === "object" && opts !== null) {
@@ -14837,7 +14837,7 @@ var require_SFTP = __commonJS({
           chunkSize = opts.chunkSize;
         }
         if (typeof opts.fileSize === "number" && opts.fileSize > 0 && !isNaN(opts.fileSize)) {
-          fileSize = opts.fileSize;
+          fileSize2 = opts.fileSize;
         }
         if (typeof opts.step === "function")
           onstep = opts.step;
@@ -14879,10 +14879,10 @@ var require_SFTP = __commonJS({
         if (err)
           return onerror(err);
         srcHandle = sourceHandle;
-        if (fileSize === void 0)
+        if (fileSize2 === void 0)
           src.fstat(srcHandle, tryStat);
         else
-          tryStat(null, { size: fileSize });
+          tryStat(null, { size: fileSize2 });
         function tryStat(err2, attrs) {
           if (err2) {
             if (src !== fs2) {
@@ -26287,7 +26287,7 @@ var require_util = __commonJS({
     var fs2 = __require("fs");
     var path4 = __require("path");
     var tar = require_tar_fs();
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var arr = [];
     var each = arr.forEach;
     var slice = arr.slice;
@@ -26353,7 +26353,7 @@ var require_util = __commonJS({
             ignore: ignoreFn
             // Only works on directories
           });
-          next(pack.pipe(zlib.createGzip()));
+          next(pack.pipe(zlib2.createGzip()));
         });
       } else {
         next(file);
@@ -43202,7 +43202,7 @@ var require_compression_filter = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CompressionFilterFactory = exports.CompressionFilter = void 0;
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var compression_algorithms_1 = require_compression_algorithms();
     var constants_1 = require_constants2();
     var filter_1 = require_filter();
@@ -43262,7 +43262,7 @@ var require_compression_filter = __commonJS({
       }
       compressMessage(message) {
         return new Promise((resolve5, reject) => {
-          zlib.deflate(message, (err, output) => {
+          zlib2.deflate(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
@@ -43275,7 +43275,7 @@ var require_compression_filter = __commonJS({
         return new Promise((resolve5, reject) => {
           let totalLength = 0;
           const messageParts = [];
-          const decompresser = zlib.createInflate();
+          const decompresser = zlib2.createInflate();
           decompresser.on("error", (error) => {
             reject({
               code: constants_1.Status.INTERNAL,
@@ -43308,7 +43308,7 @@ var require_compression_filter = __commonJS({
       }
       compressMessage(message) {
         return new Promise((resolve5, reject) => {
-          zlib.gzip(message, (err, output) => {
+          zlib2.gzip(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
@@ -43321,7 +43321,7 @@ var require_compression_filter = __commonJS({
         return new Promise((resolve5, reject) => {
           let totalLength = 0;
           const messageParts = [];
-          const decompresser = zlib.createGunzip();
+          const decompresser = zlib2.createGunzip();
           decompresser.on("error", (error) => {
             reject({
               code: constants_1.Status.INTERNAL,
@@ -48765,7 +48765,7 @@ var require_server_interceptors = __commonJS({
     var constants_1 = require_constants2();
     var http2 = __require("http2");
     var error_1 = require_error();
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var stream_decoder_1 = require_stream_decoder();
     var logging = require_logging();
     var tls_1 = __require("tls");
@@ -49232,9 +49232,9 @@ var require_server_interceptors = __commonJS({
         } else if (encoding === "deflate" || encoding === "gzip") {
           let decompresser;
           if (encoding === "deflate") {
-            decompresser = zlib.createInflate();
+            decompresser = zlib2.createInflate();
           } else {
-            decompresser = zlib.createGunzip();
+            decompresser = zlib2.createGunzip();
           }
           return new Promise((resolve5, reject) => {
             let totalLength = 0;
@@ -59146,7 +59146,7 @@ var require_util6 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants5();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -59846,7 +59846,7 @@ var require_util6 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -67103,12 +67103,12 @@ var require_headers2 = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists2 = this[kHeadersMap].get(lowercaseName);
+        if (exists2) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter2}${value}`
+            name: exists2.name,
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -68587,7 +68587,7 @@ var require_fetch2 = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers2();
     var { Request, cloneRequest } = require_request2();
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -69549,23 +69549,23 @@ var require_fetch2 = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib.createBrotliDecompress({
-                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -76645,14 +76645,8 @@ var require_tar_stream2 = __commonJS({
 });
 
 // src/cli.ts
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { parseArgs as parseArgs2 } from "node:util";
-
-// src/demo/demo.ts
-import { execFileSync } from "node:child_process";
-import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, resolve as resolve4 } from "node:path";
-import { parseArgs } from "node:util";
 
 // src/buildx/buildx.ts
 import { readFile } from "node:fs/promises";
@@ -77505,6 +77499,13 @@ var DockerBuildx = class {
     };
   }
 };
+
+// src/demo/demo.ts
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join9, resolve as resolve4 } from "node:path";
+import { parseArgs } from "node:util";
 
 // src/docker/engine.ts
 var import_dockerode = __toESM(require_docker(), 1);
@@ -78621,6 +78622,11 @@ function leadPlatform(explained, report) {
 function topCauses(e, count3) {
   return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count3);
 }
+function wastedGrowth(e) {
+  if (e.baseWastedBytes === null) return null;
+  const delta = e.wasted.bytes - e.baseWastedBytes;
+  return delta > 0 ? { delta, largest: e.wasted.largest[0] ?? null } : null;
+}
 function moduleDiffChanged(d) {
   return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
 }
@@ -78854,6 +78860,13 @@ function explainTerminalLines(report, options = {}) {
     lines2.push(
       `${paint(d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`, "bold")}: files ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`
     );
+    const hidden = wastedGrowth(e);
+    if (hidden) {
+      const where = hidden.largest ? ` (largest: ${plainText(hidden.largest.path, PATH_CHARS)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1}, removed by layer ${hidden.largest.removedBy + 1})` : "";
+      lines2.push(
+        `  Plus ${delta(hidden.delta)} ${BASIS} in deleted or overwritten files that still ship${where}`
+      );
+    }
     const causes = topCauses(e, CAUSES);
     if (causes.length > 0) {
       lines2.push(`  Biggest causes (${BASIS}):`);
@@ -79174,7 +79187,7 @@ function table(header, align2, rows, paint) {
 
 // src/gate/run-gate.ts
 import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join8, relative as relative3 } from "node:path";
+import { dirname as dirname5, join as join8, relative as relative4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -79497,7 +79510,6 @@ function headline(comparison, thresholds2) {
 }
 
 // src/explain/dockerfile.ts
-var LAYER_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
 function instructions(text) {
   const out = [];
   let current = "";
@@ -79515,7 +79527,8 @@ function instructions(text) {
   if (current) out.push(current);
   return out;
 }
-function finalStageLayerCount(dockerfile, target) {
+var MAYBE_LAYER = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD", "WORKDIR"]);
+function finalStageSteps(dockerfile, target) {
   const stages = [];
   for (const line of instructions(dockerfile)) {
     const [keyword = "", ...rest] = line.split(/\s+/);
@@ -79523,13 +79536,26 @@ function finalStageLayerCount(dockerfile, target) {
     if (upper === "FROM") {
       const words = rest.filter((w) => !w.startsWith("--"));
       const as = words.findIndex((w) => w.toUpperCase() === "AS");
-      stages.push({ name: as >= 0 ? words[as + 1] ?? null : null, layers: 0 });
-    } else if (LAYER_INSTRUCTIONS.has(upper) && stages.length > 0) {
-      stages.at(-1).layers += 1;
+      stages.push({ name: as >= 0 ? words[as + 1] ?? null : null, steps: [] });
+    } else if (MAYBE_LAYER.has(upper) && stages.length > 0) {
+      stages.at(-1).steps.push(upper);
     }
   }
   const stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
-  return stage ? stage.layers : null;
+  return stage ? stage.steps : null;
+}
+function baseImageLayerCount(steps, layerInstructions2) {
+  let top = layerInstructions2.length;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i];
+    const made = (layerInstructions2[top - 1] ?? "").trim().toUpperCase();
+    if (top > 0 && made.startsWith(step)) {
+      top--;
+    } else if (step !== "WORKDIR") {
+      return null;
+    }
+  }
+  return top;
 }
 
 // src/analysis/gobinary/elf.ts
@@ -81019,7 +81045,7 @@ function analyzeGoBinary(file, options = {}) {
 
 // src/oci/layer-stream.ts
 import { pipeline, Readable } from "node:stream";
-import { createGunzip, createZstdDecompress } from "node:zlib";
+import * as zlib from "node:zlib";
 var DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
 function compressionOf(head) {
   if (head[0] === 31 && head[1] === 139) return "gzip";
@@ -81037,7 +81063,7 @@ function compressionOfMediaType(mediaType) {
 function decompress(blob, compression) {
   if (compression === "none") return blob;
   const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
-  const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
+  const decompressor = compression === "gzip" ? zlib.createGunzip(options) : zlib.createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
   });
 }
@@ -82337,7 +82363,8 @@ function isLeftover(path4) {
 }
 function instruction(measure, layer) {
   const text = measure.layers[layer]?.instruction ?? "";
-  return text.replace(/\s*#\s*buildkit$/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").slice(0, 80);
+  const short2 = text.replace(/\s*#\s*buildkit$/, "").replace(/^RUN \/bin\/sh -c /, "RUN ");
+  return short2.length > 48 ? `${short2.slice(0, 47)}\u2026` : short2;
 }
 function findingsFor(explanation, fs2, measure) {
   const findings = [];
@@ -82356,13 +82383,14 @@ function findingsFor(explanation, fs2, measure) {
     }
   }
   for (const b of go) {
-    if (b.linkage?.kind === "dynamic") {
+    if (b.linkage?.kind === "dynamic" && b.linkage.missing.length === 0) {
       const needs = [b.linkage.interpreter, ...b.linkage.needed].filter(Boolean).join(", ");
       findings.push({
         id: "cgo-dynamic-libc",
         severity: "warning",
-        bytes: baseBytes,
-        title: `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? "1"}) and needs ${needs}, which ties the image to a libc base${baseBytes !== null ? ` (${formatBytes(baseBytes)} here)` : ""}`,
+        // What the linking itself costs; the rest of the libc base it ties the image to is the base finding's.
+        bytes: b.linkage.libraryBytes,
+        title: `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? "1"}) and needs ${needs} (${formatBytes(b.linkage.libraryBytes)} here), which ties the image to a libc base`,
         fix: "build with CGO_ENABLED=0 (add -tags netgo,osusergo if it uses net or os/user) and use FROM scratch or a distroless static base",
         paths: [b.path]
       });
@@ -82380,12 +82408,14 @@ function findingsFor(explanation, fs2, measure) {
     }
   }
   const toolchain = /* @__PURE__ */ new Map();
+  const toolchainLayers = /* @__PURE__ */ new Set();
   const leftovers = /* @__PURE__ */ new Map();
   for (const record of fs2.walk()) {
     if (record.kind !== "file") continue;
     const dir = TOOLCHAIN_DIRS.find((d) => under(record.path, d));
     if (dir) {
       toolchain.set(dir, (toolchain.get(dir) ?? 0) + record.size);
+      toolchainLayers.add(record.layerIndex);
       continue;
     }
     const kind = isLeftover(record.path);
@@ -82403,8 +82433,8 @@ function findingsFor(explanation, fs2, measure) {
       id: "go-toolchain-in-image",
       severity: "warning",
       bytes,
-      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(", ")} (${formatBytes(bytes)})`,
-      fix: "use a multi-stage build: compile in a builder stage and COPY --from=builder only the binary into the final stage",
+      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(", ")} (${formatBytes(bytes)}), put there by ${[...toolchainLayers].sort((a, b) => a - b).map((layer) => `layer ${layer + 1} (${instruction(measure, layer)})`).join(", ")}`,
+      fix: "let the final stage COPY --from=<builder> only the built binary, not the toolchain or the module and build caches",
       paths: [...toolchain.keys()]
     });
   }
@@ -82472,20 +82502,33 @@ var LIBRARY_DIRS = [
   "/usr/lib/aarch64-linux-gnu",
   "/usr/local/lib"
 ];
-function exists2(fs2, path4) {
+function fileSize(fs2, path4) {
   const found = fs2.resolve(path4);
-  return found !== void 0 && found.kind === "file";
+  return found !== void 0 && found.kind === "file" ? found.size : null;
+}
+function libraryLookup(fs2, lib) {
+  for (const dir of LIBRARY_DIRS) {
+    const size = fileSize(fs2, `${dir}/${lib}`);
+    if (size !== null) return size;
+  }
+  return null;
 }
 function binaryFacts(fs2, path4, layerIndex, bytes, r) {
-  const linkage = r.linkage ? {
-    kind: r.linkage.kind,
-    interpreter: r.linkage.interpreter,
-    needed: r.linkage.needed,
-    missing: [
-      ...r.linkage.interpreter && !exists2(fs2, r.linkage.interpreter) ? [r.linkage.interpreter] : [],
-      ...r.linkage.needed.filter((lib) => !LIBRARY_DIRS.some((dir) => exists2(fs2, `${dir}/${lib}`)))
-    ]
-  } : null;
+  let linkage = null;
+  if (r.linkage) {
+    const interpreter = r.linkage.interpreter;
+    const found = [
+      ...interpreter ? [[interpreter, fileSize(fs2, interpreter)]] : [],
+      ...r.linkage.needed.map((lib) => [lib, libraryLookup(fs2, lib)])
+    ];
+    linkage = {
+      kind: r.linkage.kind,
+      interpreter,
+      needed: r.linkage.needed,
+      missing: found.filter(([, size]) => size === null).map(([name]) => name),
+      libraryBytes: found.reduce((n, [, size]) => n + (size ?? 0), 0)
+    };
+  }
   const strip = r.strip ? { stripped: r.strip.stripped, hasDwarf: r.strip.hasDwarf, savingBytes: r.strip.savingBytes } : null;
   if (r.kind !== "go") {
     return {
@@ -82526,11 +82569,15 @@ function binaryFacts(fs2, path4, layerIndex, bytes, r) {
     attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null
   };
 }
-function isProgram(r) {
+function isProgram(path4, r) {
+  if ((r.fileMode & 73) === 0) return false;
+  if (TOOLCHAIN_DIRS.some((dir) => path4 === dir || path4.startsWith(`${dir}/`)) || /\/testdata\//.test(path4)) {
+    return false;
+  }
   return r.kind === "go" || r.linkage?.interpreter != null || r.elf?.type === "EXEC";
 }
 function binariesOf(analysis) {
-  return analysis.captured.filter((c) => isProgram(c.value)).map((c) => ({
+  return analysis.captured.filter((c) => isProgram(c.path, c.value)).map((c) => ({
     facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
     report: c.value.kind === "go" ? c.value : null
   }));
@@ -82571,6 +82618,7 @@ function explainPlatform(head, base) {
         reason: f.reason
       }))
     },
+    baseWastedBytes: base ? base.analysis.wasted.bytes : null,
     efficiency: { score: analysis.efficiency.score, wastedBytes: analysis.efficiency.wastedBytes },
     duplicates: analysis.duplicates.slice(0, LIST).map((d) => ({
       path: d.path,
@@ -82593,6 +82641,221 @@ function isPullRequestTarget(eventName) {
 function untrustedBuildRefusal(eventName, allowUntrusted) {
   if (!isPullRequestTarget(eventName) || allowUntrusted) return null;
   return "image-size-gate refuses to build the pull request on pull_request_target: that event runs with a write token and the repository's secrets, and building the head runs the pull request's own Dockerfile and code with them. Run the gate on the pull_request event instead (fork pull requests then get a read-only token; the gate still writes the job summary and outputs), or set `allow-untrusted-build: true` if every pull request that reaches this workflow is trusted.";
+}
+
+// src/inputs/inputs.ts
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep3 } from "node:path";
+var INPUT_NAMES = [
+  "context",
+  "file",
+  "target",
+  "build-args",
+  "secrets",
+  "platforms",
+  "builder",
+  "image",
+  "base-image",
+  "base-ref",
+  "baseline",
+  "max-increase",
+  "max-increase-percent",
+  "max-size",
+  "size-basis",
+  "mode",
+  "github-token",
+  "comment",
+  "comment-key",
+  "summary",
+  "allow-untrusted-build",
+  "registry",
+  "report-file",
+  "markdown-file"
+];
+var InputError = class extends Error {
+  constructor(input, problem) {
+    super(`input \`${input}\`: ${problem}`);
+    this.input = input;
+  }
+  input;
+};
+var KNOWN_PLATFORMS = /* @__PURE__ */ new Set([
+  "linux/amd64",
+  "linux/arm64",
+  "linux/arm/v7",
+  "linux/arm/v6",
+  "linux/386",
+  "linux/ppc64le",
+  "linux/s390x",
+  "linux/riscv64"
+]);
+function parseInputs(read, env) {
+  const text = (name) => read(name).trim();
+  const optional = (name) => text(name) || null;
+  const workspace = resolve3(env.workspace);
+  const context = resolve3(workspace, text("context") || ".");
+  if (!isInside(workspace, context)) {
+    throw new InputError(
+      "context",
+      `"${text("context")}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  if (!existsSync(context) || !statSync(context).isDirectory()) {
+    throw new InputError(
+      "context",
+      `${context} is not a directory: point it at the folder that holds your Dockerfile`
+    );
+  }
+  if (!isInside(realpathSync(workspace), realpathSync(context))) {
+    throw new InputError(
+      "context",
+      `"${text("context")}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  const image = optional("image");
+  const fileInput = text("file");
+  const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context, "Dockerfile");
+  if (!image && !(existsSync(file) && statSync(file).isFile())) {
+    throw new InputError(
+      "file",
+      `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
+    );
+  }
+  const baseImage = optional("base-image");
+  const baselineText = text("baseline") || (baseImage ? "image" : image ? "none" : "build");
+  const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
+  if (baseline === "image" && !baseImage) {
+    throw new InputError(
+      "baseline",
+      "`baseline: image` needs `base-image` set to the image to compare against"
+    );
+  }
+  if (baseline === "build" && image && !baseImage) {
+    throw new InputError(
+      "baseline",
+      "`image` is set, so the head is not built here: set `base-image` (and `baseline: image`) or `baseline: none`"
+    );
+  }
+  return {
+    context,
+    file,
+    target: optional("target"),
+    buildArgs: parseBuildArgs(read("build-args")),
+    secrets: lines(read("secrets")),
+    platforms: parsePlatforms(text("platforms") || "linux/amd64,linux/arm64"),
+    builder: optional("builder"),
+    image,
+    baseImage,
+    baseRef: optional("base-ref") ?? env.eventBaseRef,
+    baseline,
+    ...thresholds(text),
+    githubToken: optional("github-token"),
+    comment: bool("comment", text("comment"), true),
+    commentKey: parseCommentKey(text("comment-key") || "default"),
+    summary: bool("summary", text("summary"), true),
+    allowUntrustedBuild: bool("allow-untrusted-build", text("allow-untrusted-build"), false),
+    registry: parseRegistry(text("registry")),
+    reportFile: optional("report-file"),
+    markdownFile: optional("markdown-file")
+  };
+}
+function isInside(parent, child2) {
+  const rel = relative3(parent, child2);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute2(rel);
+}
+function lines(value) {
+  return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+}
+function parseBuildArgs(value) {
+  const args = {};
+  for (const line of lines(value)) {
+    const eq = line.indexOf("=");
+    const key = eq < 0 ? line : line.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new InputError(
+        "build-args",
+        `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`
+      );
+    }
+    if (eq < 0) {
+      throw new InputError("build-args", `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
+    }
+    args[key] = line.slice(eq + 1);
+  }
+  return args;
+}
+function parsePlatforms(value) {
+  const platforms = value.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean);
+  if (platforms.length === 0) {
+    throw new InputError("platforms", "is empty: list one or more platforms, e.g. linux/amd64,linux/arm64");
+  }
+  for (const platform2 of platforms) {
+    if (platform2 === "linux/arm") {
+      throw new InputError("platforms", '"linux/arm" needs a variant: write linux/arm/v7 (or linux/arm/v6)');
+    }
+    if (!KNOWN_PLATFORMS.has(platform2)) {
+      throw new InputError(
+        "platforms",
+        `"${platform2}" is not a platform BuildKit builds here: use os/arch[/variant] from ${[...KNOWN_PLATFORMS].join(", ")}`
+      );
+    }
+  }
+  return [...new Set(platforms)];
+}
+function thresholds(text) {
+  for (const name of ["max-increase", "max-size"]) {
+    if (text(name).startsWith("-")) {
+      throw new InputError(
+        name,
+        `"${text(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`
+      );
+    }
+  }
+  try {
+    const t = parseThresholds({
+      "max-increase": text("max-increase"),
+      "max-increase-percent": text("max-increase-percent"),
+      "max-size": text("max-size"),
+      "size-basis": text("size-basis"),
+      mode: text("mode")
+    });
+    return {
+      maxIncrease: t.maxIncrease,
+      maxIncreasePercent: t.maxIncreasePercent,
+      maxSize: t.maxSize,
+      sizeBasis: t.basis,
+      mode: t.mode
+    };
+  } catch (error) {
+    if (error instanceof ThresholdInputError) throw new InputError(error.input, error.problem);
+    throw error;
+  }
+}
+function bool(name, value, fallback) {
+  if (value === "") return fallback;
+  if (/^(true|yes|1|on)$/i.test(value)) return true;
+  if (/^(false|no|0|off)$/i.test(value)) return false;
+  throw new InputError(name, `"${value}" is not a boolean: write true or false`);
+}
+function oneOf(name, value, allowed) {
+  if (allowed.includes(value)) return value;
+  throw new InputError(name, `"${value}" is not one of ${allowed.join(" | ")}`);
+}
+function parseCommentKey(value) {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+    throw new InputError("comment-key", `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
+  }
+  return value;
+}
+function parseRegistry(value) {
+  if (value === "") return null;
+  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes("@")) {
+    throw new InputError(
+      "registry",
+      `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`
+    );
+  }
+  return value;
 }
 
 // src/report/markdown.ts
@@ -82923,6 +83186,13 @@ function mainSection(lead, others, shown) {
     blocks.push(
       `Files of **${escapeMarkdown(platform2)}**: ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, **${formatDelta(d.delta)}** ${BASIS2} (${count2(d.counts.added)} added, ${count2(d.counts.removed)} removed, ${count2(d.counts.grown)} grown, ${count2(d.counts.shrunk)} shrunk).`
     );
+    const hidden = wastedGrowth(e);
+    if (hidden) {
+      const where = hidden.largest ? ` (largest: ${escapeMarkdown(hidden.largest.path, PATH_CHARS2)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1} and removed by layer ${hidden.largest.removedBy + 1})` : "";
+      blocks.push(
+        `Plus **${formatDelta(hidden.delta)}** ${BASIS2} in files that a later layer deletes or overwrites: the container never sees them, but they still ship${where}.`
+      );
+    }
     const causes = topCauses(e, CAUSES2);
     if (causes.length > 0) {
       blocks.push(
@@ -83286,7 +83556,7 @@ import { join as join7 } from "node:path";
 
 // src/explain/binary-capture.ts
 var goBinaryCapture = {
-  inspect: (file) => analyzeGoBinary(file.bytes, { attributeModules: true })
+  inspect: (file) => ({ ...analyzeGoBinary(file.bytes, { attributeModules: true }), fileMode: file.mode })
 };
 
 // src/measure/archive-reader.ts
@@ -83938,8 +84208,8 @@ async function runGate(inputs, context, services) {
   const images = imageServices(services, phase);
   const request = (role, root, label) => ({
     role,
-    context: join8(root, relative3(context.workspace, inputs.context)),
-    file: join8(root, relative3(context.workspace, inputs.file)),
+    context: join8(root, relative4(context.workspace, inputs.context)),
+    file: join8(root, relative4(context.workspace, inputs.file)),
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -83957,7 +84227,8 @@ async function runGate(inputs, context, services) {
     "baseline",
     () => getBaseline(inputs, context, services, images, strategy, request)
   );
-  if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
+  if (baseline.reason)
+    (inputs.baseline === "none" ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
   const explanations = await phase(
     "explain",
     async () => explainImages(
@@ -84015,12 +84286,9 @@ function explainImages(head, headDockerfile, baseline, target) {
     const measure = image.measure.platforms.find((p) => p.platform === platform2);
     const analysis = image.analyses.get(platform2);
     if (!measure || !analysis) return null;
-    const own = dockerfile === null ? null : finalStageLayerCount(dockerfile, target);
-    return {
-      measure,
-      analysis,
-      baseImageLayers: own === null ? null : Math.max(0, measure.layers.length - own)
-    };
+    const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
+    const made = measure.layers.map((l) => l.instruction);
+    return { measure, analysis, baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made) };
   };
   return head.measure.platforms.map((p) => {
     const base = baseline.image ? side2(baseline.image, baseline.dockerfile, p.platform) : null;
@@ -84041,7 +84309,11 @@ function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
 async function getBaseline(inputs, context, services, images, strategy, request) {
-  const none = (reason) => ({ image: null, reason, dockerfile: null });
+  const none = (reason) => ({
+    image: null,
+    reason: reason.replace(/\.+$/, ""),
+    dockerfile: null
+  });
   if (inputs.baseline === "none") return none("`baseline: none` was set");
   if (inputs.baseline === "image") {
     try {
@@ -84065,9 +84337,12 @@ async function getBaseline(inputs, context, services, images, strategy, request)
     sha = found.sha;
     services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
   } catch (error) {
+    if (!baseSha && error instanceof BaselineGitError && error.code === "base-ref-not-found") {
+      throw new InputError("base-ref", error.message.replace(/\.$/, ""));
+    }
     return none(`the base commit could not be found: ${error.message}`);
   }
-  const dockerfile = relative3(context.workspace, inputs.file);
+  const dockerfile = relative4(context.workspace, inputs.file);
   if (!await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile)) {
     return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
   }
@@ -84159,221 +84434,6 @@ async function runLocalGate(inputs, run) {
   return result;
 }
 
-// src/inputs/inputs.ts
-import { existsSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep3 } from "node:path";
-var INPUT_NAMES = [
-  "context",
-  "file",
-  "target",
-  "build-args",
-  "secrets",
-  "platforms",
-  "builder",
-  "image",
-  "base-image",
-  "base-ref",
-  "baseline",
-  "max-increase",
-  "max-increase-percent",
-  "max-size",
-  "size-basis",
-  "mode",
-  "github-token",
-  "comment",
-  "comment-key",
-  "summary",
-  "allow-untrusted-build",
-  "registry",
-  "report-file",
-  "markdown-file"
-];
-var InputError = class extends Error {
-  constructor(input, problem) {
-    super(`input \`${input}\`: ${problem}`);
-    this.input = input;
-  }
-  input;
-};
-var KNOWN_PLATFORMS = /* @__PURE__ */ new Set([
-  "linux/amd64",
-  "linux/arm64",
-  "linux/arm/v7",
-  "linux/arm/v6",
-  "linux/386",
-  "linux/ppc64le",
-  "linux/s390x",
-  "linux/riscv64"
-]);
-function parseInputs(read, env) {
-  const text = (name) => read(name).trim();
-  const optional = (name) => text(name) || null;
-  const workspace = resolve3(env.workspace);
-  const context = resolve3(workspace, text("context") || ".");
-  if (!isInside(workspace, context)) {
-    throw new InputError(
-      "context",
-      `"${text("context")}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
-  if (!existsSync(context) || !statSync(context).isDirectory()) {
-    throw new InputError(
-      "context",
-      `${context} is not a directory: point it at the folder that holds your Dockerfile`
-    );
-  }
-  if (!isInside(realpathSync(workspace), realpathSync(context))) {
-    throw new InputError(
-      "context",
-      `"${text("context")}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
-  const image = optional("image");
-  const fileInput = text("file");
-  const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context, "Dockerfile");
-  if (!image && !(existsSync(file) && statSync(file).isFile())) {
-    throw new InputError(
-      "file",
-      `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
-    );
-  }
-  const baseImage = optional("base-image");
-  const baselineText = text("baseline") || (baseImage ? "image" : image ? "none" : "build");
-  const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
-  if (baseline === "image" && !baseImage) {
-    throw new InputError(
-      "baseline",
-      "`baseline: image` needs `base-image` set to the image to compare against"
-    );
-  }
-  if (baseline === "build" && image && !baseImage) {
-    throw new InputError(
-      "baseline",
-      "`image` is set, so the head is not built here: set `base-image` (and `baseline: image`) or `baseline: none`"
-    );
-  }
-  return {
-    context,
-    file,
-    target: optional("target"),
-    buildArgs: parseBuildArgs(read("build-args")),
-    secrets: lines(read("secrets")),
-    platforms: parsePlatforms(text("platforms") || "linux/amd64,linux/arm64"),
-    builder: optional("builder"),
-    image,
-    baseImage,
-    baseRef: optional("base-ref") ?? env.eventBaseRef,
-    baseline,
-    ...thresholds(text),
-    githubToken: optional("github-token"),
-    comment: bool("comment", text("comment"), true),
-    commentKey: parseCommentKey(text("comment-key") || "default"),
-    summary: bool("summary", text("summary"), true),
-    allowUntrustedBuild: bool("allow-untrusted-build", text("allow-untrusted-build"), false),
-    registry: parseRegistry(text("registry")),
-    reportFile: optional("report-file"),
-    markdownFile: optional("markdown-file")
-  };
-}
-function isInside(parent, child2) {
-  const rel = relative4(parent, child2);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep3}`) && !isAbsolute2(rel);
-}
-function lines(value) {
-  return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-}
-function parseBuildArgs(value) {
-  const args = {};
-  for (const line of lines(value)) {
-    const eq = line.indexOf("=");
-    const key = eq < 0 ? line : line.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new InputError(
-        "build-args",
-        `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`
-      );
-    }
-    if (eq < 0) {
-      throw new InputError("build-args", `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
-    }
-    args[key] = line.slice(eq + 1);
-  }
-  return args;
-}
-function parsePlatforms(value) {
-  const platforms = value.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean);
-  if (platforms.length === 0) {
-    throw new InputError("platforms", "is empty: list one or more platforms, e.g. linux/amd64,linux/arm64");
-  }
-  for (const platform2 of platforms) {
-    if (platform2 === "linux/arm") {
-      throw new InputError("platforms", '"linux/arm" needs a variant: write linux/arm/v7 (or linux/arm/v6)');
-    }
-    if (!KNOWN_PLATFORMS.has(platform2)) {
-      throw new InputError(
-        "platforms",
-        `"${platform2}" is not a platform BuildKit builds here: use os/arch[/variant] from ${[...KNOWN_PLATFORMS].join(", ")}`
-      );
-    }
-  }
-  return [...new Set(platforms)];
-}
-function thresholds(text) {
-  for (const name of ["max-increase", "max-size"]) {
-    if (text(name).startsWith("-")) {
-      throw new InputError(
-        name,
-        `"${text(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`
-      );
-    }
-  }
-  try {
-    const t = parseThresholds({
-      "max-increase": text("max-increase"),
-      "max-increase-percent": text("max-increase-percent"),
-      "max-size": text("max-size"),
-      "size-basis": text("size-basis"),
-      mode: text("mode")
-    });
-    return {
-      maxIncrease: t.maxIncrease,
-      maxIncreasePercent: t.maxIncreasePercent,
-      maxSize: t.maxSize,
-      sizeBasis: t.basis,
-      mode: t.mode
-    };
-  } catch (error) {
-    if (error instanceof ThresholdInputError) throw new InputError(error.input, error.problem);
-    throw error;
-  }
-}
-function bool(name, value, fallback) {
-  if (value === "") return fallback;
-  if (/^(true|yes|1|on)$/i.test(value)) return true;
-  if (/^(false|no|0|off)$/i.test(value)) return false;
-  throw new InputError(name, `"${value}" is not a boolean: write true or false`);
-}
-function oneOf(name, value, allowed) {
-  if (allowed.includes(value)) return value;
-  throw new InputError(name, `"${value}" is not one of ${allowed.join(" | ")}`);
-}
-function parseCommentKey(value) {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
-    throw new InputError("comment-key", `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
-  }
-  return value;
-}
-function parseRegistry(value) {
-  if (value === "") return null;
-  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes("@")) {
-    throw new InputError(
-      "registry",
-      `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`
-    );
-  }
-  return value;
-}
-
 // src/demo/demo.ts
 function exampleDir() {
   const candidates2 = [
@@ -84452,9 +84512,15 @@ var USAGE = `Usage: image-size-gate [--flag value ...]      gate the image built
 
 Flags (the action's inputs): ${FLAGS.map((f) => `--${f}`).join(", ")}
 Other: --verbose (show build output), --help
-Example: image-size-gate --base-ref main --max-increase 5MB --report-file report.json
+Example: image-size-gate --max-increase 5MB --report-file report.json   (compares with origin's HEAD branch, main or master unless --base-ref says otherwise)
 Exit status: 0 pass / warn / no baseline, 1 fail, 2 usage or setup error.`;
+var NODE_MAJOR = Number(process.versions.node.split(".")[0]);
 async function main(argv) {
+  if (NODE_MAJOR < 24) {
+    throw new SetupError(
+      `Node ${process.versions.node} is too old: image-size-gate needs Node 24 (after npm ci, put node_modules/.bin first on PATH)`
+    );
+  }
   if (argv[0] === "demo") return runDemo(argv.slice(1));
   const { values } = parseArgs2({
     args: argv,
@@ -84477,8 +84543,14 @@ async function main(argv) {
       const value = flags[name];
       return typeof value === "string" ? value : "";
     },
-    { workspace, eventBaseRef: null }
+    { workspace, eventBaseRef: defaultBranch(workspace) }
   );
+  if (!flags["base-ref"] && inputs.baseline === "build" && inputs.baseRef) {
+    process.stderr.write(
+      `comparing with ${inputs.baseRef} (set --base-ref to compare with another branch)
+`
+    );
+  }
   const result = await runLocalGate(inputs, {
     workspace,
     defaultReportFile: null,
@@ -84486,6 +84558,28 @@ async function main(argv) {
   });
   return result.decision.verdict === "fail" ? 1 : 0;
 }
+function defaultBranch(dir) {
+  const git2 = (args) => {
+    try {
+      return execFileSync2("git", args, {
+        cwd: dir,
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"]
+      }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const originHead = git2(["rev-parse", "--abbrev-ref", "origin/HEAD"]);
+  if (originHead?.startsWith("origin/")) return originHead.slice("origin/".length);
+  for (const branch of ["main", "master"]) {
+    if (git2(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])) return branch;
+    if (git2(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}`])) return branch;
+  }
+  return null;
+}
+var SetupError = class extends Error {
+};
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -84494,7 +84588,7 @@ main(process.argv.slice(2)).then(
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`image-size-gate: ${message}
 `);
-    if (!(error instanceof InputError)) process.stderr.write("run with --verbose for the build output\n");
+    if (error instanceof BuildError) process.stderr.write("run with --verbose for the whole build output\n");
     process.exitCode = 2;
   }
 );

@@ -4080,7 +4080,7 @@ var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports, module) {
     "use strict";
     var { Transform } = __require("node:stream");
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
@@ -4780,7 +4780,7 @@ var require_util2 = __commonJS({
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk[0] & 15) === 8 ? zlib2.createInflate(this.#zlibOptions) : zlib2.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
@@ -12037,12 +12037,12 @@ var require_headers = __commonJS({
       append(name, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists3 = this[kHeadersMap].get(lowercaseName);
-        if (exists3) {
+        const exists2 = this[kHeadersMap].get(lowercaseName);
+        if (exists2) {
           const delimiter2 = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists3.name,
-            value: `${exists3.value}${delimiter2}${value}`
+            name: exists2.name,
+            value: `${exists2.value}${delimiter2}${value}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value });
@@ -13521,7 +13521,7 @@ var require_fetch = __commonJS({
     } = require_response();
     var { HeadersList } = require_headers();
     var { Request, cloneRequest } = require_request2();
-    var zlib = __require("node:zlib");
+    var zlib2 = __require("node:zlib");
     var {
       bytesMatch,
       makePolicyContainer,
@@ -14483,23 +14483,23 @@ var require_fetch = __commonJS({
                 for (let i = codings.length - 1; i >= 0; --i) {
                   const coding = codings[i].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
-                    decoders.push(zlib.createGunzip({
+                    decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
                       // servers send slightly invalid responses that are still accepted
                       // by common browsers.
                       // Always using Z_SYNC_FLUSH is what cURL does.
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "deflate") {
                     decoders.push(createInflate({
-                      flush: zlib.constants.Z_SYNC_FLUSH,
-                      finishFlush: zlib.constants.Z_SYNC_FLUSH
+                      flush: zlib2.constants.Z_SYNC_FLUSH,
+                      finishFlush: zlib2.constants.Z_SYNC_FLUSH
                     }));
                   } else if (coding === "br") {
-                    decoders.push(zlib.createBrotliDecompress({
-                      flush: zlib.constants.BROTLI_OPERATION_FLUSH,
-                      finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
+                    decoders.push(zlib2.createBrotliDecompress({
+                      flush: zlib2.constants.BROTLI_OPERATION_FLUSH,
+                      finishFlush: zlib2.constants.BROTLI_OPERATION_FLUSH
                     }));
                   } else {
                     decoders.length = 0;
@@ -34711,7 +34711,7 @@ var require_SFTP = __commonJS({
       let chunkSize = 32768;
       let onstep;
       let mode;
-      let fileSize;
+      let fileSize2;
       if (typeof opts === "function") {
         cb = opts;
       } else if (typeof opts === "object" && opts !== null) {
@@ -34722,7 +34722,7 @@ var require_SFTP = __commonJS({
           chunkSize = opts.chunkSize;
         }
         if (typeof opts.fileSize === "number" && opts.fileSize > 0 && !isNaN(opts.fileSize)) {
-          fileSize = opts.fileSize;
+          fileSize2 = opts.fileSize;
         }
         if (typeof opts.step === "function")
           onstep = opts.step;
@@ -34764,10 +34764,10 @@ var require_SFTP = __commonJS({
         if (err)
           return onerror(err);
         srcHandle = sourceHandle;
-        if (fileSize === void 0)
+        if (fileSize2 === void 0)
           src.fstat(srcHandle, tryStat);
         else
-          tryStat(null, { size: fileSize });
+          tryStat(null, { size: fileSize2 });
         function tryStat(err2, attrs) {
           if (err2) {
             if (src !== fs3) {
@@ -46172,7 +46172,7 @@ var require_util9 = __commonJS({
     var fs3 = __require("fs");
     var path4 = __require("path");
     var tar = require_tar_fs();
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var arr = [];
     var each = arr.forEach;
     var slice = arr.slice;
@@ -46238,7 +46238,7 @@ var require_util9 = __commonJS({
             ignore: ignoreFn
             // Only works on directories
           });
-          next(pack.pipe(zlib.createGzip()));
+          next(pack.pipe(zlib2.createGzip()));
         });
       } else {
         next(file);
@@ -63087,7 +63087,7 @@ var require_compression_filter = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.CompressionFilterFactory = exports.CompressionFilter = void 0;
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var compression_algorithms_1 = require_compression_algorithms();
     var constants_1 = require_constants7();
     var filter_1 = require_filter();
@@ -63147,7 +63147,7 @@ var require_compression_filter = __commonJS({
       }
       compressMessage(message) {
         return new Promise((resolve4, reject) => {
-          zlib.deflate(message, (err, output) => {
+          zlib2.deflate(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
@@ -63160,7 +63160,7 @@ var require_compression_filter = __commonJS({
         return new Promise((resolve4, reject) => {
           let totalLength = 0;
           const messageParts = [];
-          const decompresser = zlib.createInflate();
+          const decompresser = zlib2.createInflate();
           decompresser.on("error", (error2) => {
             reject({
               code: constants_1.Status.INTERNAL,
@@ -63193,7 +63193,7 @@ var require_compression_filter = __commonJS({
       }
       compressMessage(message) {
         return new Promise((resolve4, reject) => {
-          zlib.gzip(message, (err, output) => {
+          zlib2.gzip(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
@@ -63206,7 +63206,7 @@ var require_compression_filter = __commonJS({
         return new Promise((resolve4, reject) => {
           let totalLength = 0;
           const messageParts = [];
-          const decompresser = zlib.createGunzip();
+          const decompresser = zlib2.createGunzip();
           decompresser.on("error", (error2) => {
             reject({
               code: constants_1.Status.INTERNAL,
@@ -68650,7 +68650,7 @@ var require_server_interceptors = __commonJS({
     var constants_1 = require_constants7();
     var http2 = __require("http2");
     var error_1 = require_error();
-    var zlib = __require("zlib");
+    var zlib2 = __require("zlib");
     var stream_decoder_1 = require_stream_decoder();
     var logging = require_logging();
     var tls_1 = __require("tls");
@@ -69117,9 +69117,9 @@ var require_server_interceptors = __commonJS({
         } else if (encoding === "deflate" || encoding === "gzip") {
           let decompresser;
           if (encoding === "deflate") {
-            decompresser = zlib.createInflate();
+            decompresser = zlib2.createInflate();
           } else {
-            decompresser = zlib.createGunzip();
+            decompresser = zlib2.createGunzip();
           }
           return new Promise((resolve4, reject) => {
             let totalLength = 0;
@@ -84346,7 +84346,7 @@ var DockerodeEngine = class {
 
 // src/gate/run-gate.ts
 import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname3, join as join6, relative as relative2 } from "node:path";
+import { dirname as dirname5, join as join8, relative as relative4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -84807,7 +84807,6 @@ function headline(comparison, thresholds2) {
 }
 
 // src/explain/dockerfile.ts
-var LAYER_INSTRUCTIONS = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD"]);
 function instructions(text2) {
   const out = [];
   let current = "";
@@ -84825,7 +84824,8 @@ function instructions(text2) {
   if (current) out.push(current);
   return out;
 }
-function finalStageLayerCount(dockerfile, target) {
+var MAYBE_LAYER = /* @__PURE__ */ new Set(["RUN", "COPY", "ADD", "WORKDIR"]);
+function finalStageSteps(dockerfile, target) {
   const stages = [];
   for (const line of instructions(dockerfile)) {
     const [keyword = "", ...rest] = line.split(/\s+/);
@@ -84833,13 +84833,26 @@ function finalStageLayerCount(dockerfile, target) {
     if (upper === "FROM") {
       const words = rest.filter((w) => !w.startsWith("--"));
       const as = words.findIndex((w) => w.toUpperCase() === "AS");
-      stages.push({ name: as >= 0 ? words[as + 1] ?? null : null, layers: 0 });
-    } else if (LAYER_INSTRUCTIONS.has(upper) && stages.length > 0) {
-      stages.at(-1).layers += 1;
+      stages.push({ name: as >= 0 ? words[as + 1] ?? null : null, steps: [] });
+    } else if (MAYBE_LAYER.has(upper) && stages.length > 0) {
+      stages.at(-1).steps.push(upper);
     }
   }
   const stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
-  return stage ? stage.layers : null;
+  return stage ? stage.steps : null;
+}
+function baseImageLayerCount(steps, layerInstructions2) {
+  let top = layerInstructions2.length;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i];
+    const made = (layerInstructions2[top - 1] ?? "").trim().toUpperCase();
+    if (top > 0 && made.startsWith(step)) {
+      top--;
+    } else if (step !== "WORKDIR") {
+      return null;
+    }
+  }
+  return top;
 }
 
 // src/analysis/gobinary/elf.ts
@@ -86329,7 +86342,7 @@ function analyzeGoBinary(file, options = {}) {
 
 // src/oci/layer-stream.ts
 import { pipeline, Readable } from "node:stream";
-import { createGunzip, createZstdDecompress } from "node:zlib";
+import * as zlib from "node:zlib";
 var DECOMPRESSED_CHUNK_BYTES = 256 * 1024;
 function compressionOf(head) {
   if (head[0] === 31 && head[1] === 139) return "gzip";
@@ -86347,7 +86360,7 @@ function compressionOfMediaType(mediaType) {
 function decompress(blob, compression) {
   if (compression === "none") return blob;
   const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
-  const decompressor = compression === "gzip" ? createGunzip(options) : createZstdDecompress(options);
+  const decompressor = compression === "gzip" ? zlib.createGunzip(options) : zlib.createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
   });
 }
@@ -87647,7 +87660,8 @@ function isLeftover(path4) {
 }
 function instruction(measure, layer) {
   const text2 = measure.layers[layer]?.instruction ?? "";
-  return text2.replace(/\s*#\s*buildkit$/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").slice(0, 80);
+  const short2 = text2.replace(/\s*#\s*buildkit$/, "").replace(/^RUN \/bin\/sh -c /, "RUN ");
+  return short2.length > 48 ? `${short2.slice(0, 47)}\u2026` : short2;
 }
 function findingsFor(explanation, fs3, measure) {
   const findings = [];
@@ -87666,13 +87680,14 @@ function findingsFor(explanation, fs3, measure) {
     }
   }
   for (const b of go) {
-    if (b.linkage?.kind === "dynamic") {
+    if (b.linkage?.kind === "dynamic" && b.linkage.missing.length === 0) {
       const needs = [b.linkage.interpreter, ...b.linkage.needed].filter(Boolean).join(", ");
       findings.push({
         id: "cgo-dynamic-libc",
         severity: "warning",
-        bytes: baseBytes,
-        title: `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? "1"}) and needs ${needs}, which ties the image to a libc base${baseBytes !== null ? ` (${formatBytes(baseBytes)} here)` : ""}`,
+        // What the linking itself costs; the rest of the libc base it ties the image to is the base finding's.
+        bytes: b.linkage.libraryBytes,
+        title: `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? "1"}) and needs ${needs} (${formatBytes(b.linkage.libraryBytes)} here), which ties the image to a libc base`,
         fix: "build with CGO_ENABLED=0 (add -tags netgo,osusergo if it uses net or os/user) and use FROM scratch or a distroless static base",
         paths: [b.path]
       });
@@ -87690,12 +87705,14 @@ function findingsFor(explanation, fs3, measure) {
     }
   }
   const toolchain = /* @__PURE__ */ new Map();
+  const toolchainLayers = /* @__PURE__ */ new Set();
   const leftovers = /* @__PURE__ */ new Map();
   for (const record of fs3.walk()) {
     if (record.kind !== "file") continue;
     const dir = TOOLCHAIN_DIRS.find((d) => under(record.path, d));
     if (dir) {
       toolchain.set(dir, (toolchain.get(dir) ?? 0) + record.size);
+      toolchainLayers.add(record.layerIndex);
       continue;
     }
     const kind = isLeftover(record.path);
@@ -87713,8 +87730,8 @@ function findingsFor(explanation, fs3, measure) {
       id: "go-toolchain-in-image",
       severity: "warning",
       bytes,
-      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(", ")} (${formatBytes(bytes)})`,
-      fix: "use a multi-stage build: compile in a builder stage and COPY --from=builder only the binary into the final stage",
+      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(", ")} (${formatBytes(bytes)}), put there by ${[...toolchainLayers].sort((a, b) => a - b).map((layer) => `layer ${layer + 1} (${instruction(measure, layer)})`).join(", ")}`,
+      fix: "let the final stage COPY --from=<builder> only the built binary, not the toolchain or the module and build caches",
       paths: [...toolchain.keys()]
     });
   }
@@ -87782,20 +87799,33 @@ var LIBRARY_DIRS = [
   "/usr/lib/aarch64-linux-gnu",
   "/usr/local/lib"
 ];
-function exists2(fs3, path4) {
+function fileSize(fs3, path4) {
   const found = fs3.resolve(path4);
-  return found !== void 0 && found.kind === "file";
+  return found !== void 0 && found.kind === "file" ? found.size : null;
+}
+function libraryLookup(fs3, lib) {
+  for (const dir of LIBRARY_DIRS) {
+    const size = fileSize(fs3, `${dir}/${lib}`);
+    if (size !== null) return size;
+  }
+  return null;
 }
 function binaryFacts(fs3, path4, layerIndex, bytes, r) {
-  const linkage = r.linkage ? {
-    kind: r.linkage.kind,
-    interpreter: r.linkage.interpreter,
-    needed: r.linkage.needed,
-    missing: [
-      ...r.linkage.interpreter && !exists2(fs3, r.linkage.interpreter) ? [r.linkage.interpreter] : [],
-      ...r.linkage.needed.filter((lib) => !LIBRARY_DIRS.some((dir) => exists2(fs3, `${dir}/${lib}`)))
-    ]
-  } : null;
+  let linkage = null;
+  if (r.linkage) {
+    const interpreter = r.linkage.interpreter;
+    const found = [
+      ...interpreter ? [[interpreter, fileSize(fs3, interpreter)]] : [],
+      ...r.linkage.needed.map((lib) => [lib, libraryLookup(fs3, lib)])
+    ];
+    linkage = {
+      kind: r.linkage.kind,
+      interpreter,
+      needed: r.linkage.needed,
+      missing: found.filter(([, size]) => size === null).map(([name]) => name),
+      libraryBytes: found.reduce((n, [, size]) => n + (size ?? 0), 0)
+    };
+  }
   const strip = r.strip ? { stripped: r.strip.stripped, hasDwarf: r.strip.hasDwarf, savingBytes: r.strip.savingBytes } : null;
   if (r.kind !== "go") {
     return {
@@ -87836,11 +87866,15 @@ function binaryFacts(fs3, path4, layerIndex, bytes, r) {
     attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null
   };
 }
-function isProgram(r) {
+function isProgram(path4, r) {
+  if ((r.fileMode & 73) === 0) return false;
+  if (TOOLCHAIN_DIRS.some((dir) => path4 === dir || path4.startsWith(`${dir}/`)) || /\/testdata\//.test(path4)) {
+    return false;
+  }
   return r.kind === "go" || r.linkage?.interpreter != null || r.elf?.type === "EXEC";
 }
 function binariesOf(analysis) {
-  return analysis.captured.filter((c) => isProgram(c.value)).map((c) => ({
+  return analysis.captured.filter((c) => isProgram(c.path, c.value)).map((c) => ({
     facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
     report: c.value.kind === "go" ? c.value : null
   }));
@@ -87881,6 +87915,7 @@ function explainPlatform(head, base) {
         reason: f.reason
       }))
     },
+    baseWastedBytes: base ? base.analysis.wasted.bytes : null,
     efficiency: { score: analysis.efficiency.score, wastedBytes: analysis.efficiency.wastedBytes },
     duplicates: analysis.duplicates.slice(0, LIST).map((d) => ({
       path: d.path,
@@ -87894,6 +87929,475 @@ function explainPlatform(head, base) {
   };
   explanation.findings = findingsFor(explanation, analysis.filesystem, measure);
   return explanation;
+}
+
+// src/git/errors.ts
+var BaselineGitError = class extends Error {
+  constructor(code, message, options) {
+    super(message, options);
+    this.code = code;
+  }
+  code;
+  name = "BaselineGitError";
+};
+
+// src/git/git-runner.ts
+function execGit(options = {}) {
+  return {
+    async run(dir, args) {
+      const verbose = options.debug ?? isDebug();
+      try {
+        return await getExecOutput("git", [...args], {
+          cwd: dir,
+          silent: !verbose,
+          ignoreReturnCode: true,
+          // A credential prompt would hang a CI job until its timeout; fail fast instead.
+          env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: "0" }
+        });
+      } catch (error2) {
+        throw new Error(
+          `Could not run git in ${dir}: ${error2 instanceof Error ? error2.message : String(error2)}. Install git and put it on PATH.`,
+          { cause: error2 }
+        );
+      }
+    }
+  };
+}
+function definedEnv(env) {
+  const result = {};
+  for (const [key, value] of Object.entries(env)) if (value !== void 0) result[key] = value;
+  return result;
+}
+function stderrTail(result, lines2 = 5) {
+  const text2 = result.stderr.trim() || result.stdout.trim();
+  if (text2 === "") return `git exited with code ${result.exitCode}`;
+  return text2.split("\n").slice(-lines2).join("\n");
+}
+
+// src/git/repository.ts
+import { realpath } from "node:fs/promises";
+import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, posix, relative as relative2, sep as sep3 } from "node:path";
+var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
+function isFullSha(value) {
+  return FULL_SHA.test(value);
+}
+function assertNotOption(value, what) {
+  if (value.startsWith("-")) {
+    throw new BaselineGitError(
+      "invalid-input",
+      `${what} "${value}" starts with "-"; give a branch name or commit SHA.`
+    );
+  }
+}
+async function requireRepository(repoDir, { git = execGit() } = {}) {
+  const result = await git.run(repoDir, ["rev-parse", "--git-dir"]);
+  if (result.exitCode !== 0) {
+    throw new BaselineGitError(
+      "not-a-repository",
+      `${repoDir} is not inside a git repository (${stderrTail(result, 1)}). Building the base commit needs the repository: run actions/checkout before this step, or set baseline: none.`
+    );
+  }
+}
+async function isShallow(repoDir, { git = execGit() } = {}) {
+  return await gitOutput(git, repoDir, ["rev-parse", "--is-shallow-repository"]) === "true";
+}
+async function repositoryRoot(repoDir, { git = execGit() } = {}) {
+  return gitOutput(git, repoDir, ["rev-parse", "--show-toplevel"]);
+}
+async function gitCommonDir(repoDir, { git = execGit() } = {}) {
+  return gitOutput(git, repoDir, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
+}
+async function commitOf(repoDir, revision, { git = execGit() } = {}) {
+  assertNotOption(revision, "Revision");
+  const result = await git.run(repoDir, [
+    "rev-parse",
+    "--verify",
+    "--quiet",
+    "--end-of-options",
+    `${revision}^{commit}`
+  ]);
+  const sha = result.stdout.trim();
+  return result.exitCode === 0 && isFullSha(sha) ? sha.toLowerCase() : null;
+}
+async function hasRemote(repoDir, remote, { git = execGit() } = {}) {
+  assertNotOption(remote, "Remote");
+  return (await git.run(repoDir, ["remote", "get-url", remote])).exitCode === 0;
+}
+async function pathKindAtCommit(repoDir, sha, path4, { git = execGit() } = {}) {
+  assertNotOption(sha, "Commit");
+  const inRepo = await repositoryRelativePath(repoDir, path4, git);
+  if (inRepo === "") return "directory";
+  const result = await git.run(repoDir, [
+    "--literal-pathspecs",
+    "ls-tree",
+    "-z",
+    "--full-tree",
+    sha,
+    "--",
+    inRepo
+  ]);
+  if (result.exitCode !== 0) {
+    throw new BaselineGitError(
+      "git-failed",
+      `Could not list ${inRepo} in commit ${sha}: ${stderrTail(result)}`
+    );
+  }
+  for (const record of result.stdout.split("\0")) {
+    const tab = record.indexOf("	");
+    if (tab < 0 || record.slice(tab + 1) !== inRepo) continue;
+    const mode = record.slice(0, record.indexOf(" "));
+    return kindOfMode(mode);
+  }
+  return null;
+}
+async function fileExistsAtCommit(repoDir, sha, path4, options = {}) {
+  const kind = await pathKindAtCommit(repoDir, sha, path4, options);
+  return kind === "file" || kind === "executable" || kind === "symlink";
+}
+function kindOfMode(mode) {
+  switch (mode) {
+    case "100755":
+      return "executable";
+    case "120000":
+      return "symlink";
+    case "040000":
+      return "directory";
+    case "160000":
+      return "submodule";
+    default:
+      return "file";
+  }
+}
+async function repositoryRelativePath(repoDir, path4, git) {
+  let candidate = path4;
+  if (isAbsolute(path4)) {
+    const root = await realpath(await repositoryRoot(repoDir, { git }));
+    const target = await realpathOfMaybeMissing(path4);
+    candidate = relative2(root, target).split(sep3).join("/");
+  }
+  const normalized = posix.normalize(candidate.replaceAll("\\", "/")).replace(/\/+$/, "");
+  if (normalized === "." || normalized === "") return "";
+  if (normalized === ".." || normalized.startsWith("../") || posix.isAbsolute(normalized)) {
+    throw new BaselineGitError("invalid-input", `${path4} is outside the repository that holds ${repoDir}.`);
+  }
+  return normalized;
+}
+async function realpathOfMaybeMissing(path4) {
+  try {
+    return await realpath(path4);
+  } catch {
+    const parent = dirname3(path4);
+    return parent === path4 ? path4 : join3(await realpathOfMaybeMissing(parent), basename3(path4));
+  }
+}
+async function gitOutput(git, repoDir, args) {
+  const result = await git.run(repoDir, args);
+  if (result.exitCode !== 0) {
+    throw new BaselineGitError(
+      "git-failed",
+      `git ${args.join(" ")} failed in ${repoDir}: ${stderrTail(result)}`
+    );
+  }
+  return result.stdout.trim();
+}
+
+// src/git/worktree.ts
+import { readdirSync, readFileSync as readFileSync2, rmdirSync, rmSync } from "node:fs";
+import { mkdtemp, realpath as realpath2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+var INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"];
+async function withBaseWorktree(repoDir, sha, fn, { git = execGit(), tempRoot, warn = warning } = {}) {
+  assertNotOption(sha, "Commit");
+  await requireRepository(repoDir, { git });
+  const commit = await commitOf(repoDir, sha, { git });
+  if (!commit) {
+    throw new BaselineGitError(
+      "base-commit-unavailable",
+      `Commit ${sha} is not in this clone; resolve (and fetch) the base commit before checking it out.`
+    );
+  }
+  const commonDir = await realpath2(await gitCommonDir(repoDir, { git }));
+  const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir());
+  const dir = await realpath2(await mkdtemp(join4(root, "image-size-gate-base-")));
+  const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
+  try {
+    const added = await git.run(repoDir, ["worktree", "add", "--detach", dir, commit]);
+    if (added.exitCode !== 0) {
+      throw new BaselineGitError(
+        "git-failed",
+        `Could not check out base commit ${commit} in a temporary worktree: ${stderrTail(added)}`
+      );
+    }
+    return await fn(dir);
+  } finally {
+    await removeWorktree(git, repoDir, commonDir, dir, warn);
+    emergency.unregister();
+  }
+}
+async function removeWorktree(git, repoDir, commonDir, dir, warn) {
+  const problems = [];
+  const removed = await git.run(repoDir, ["worktree", "remove", "--force", dir]).catch(asFailure);
+  try {
+    removeWorktreeFiles(commonDir, dir);
+  } catch (error2) {
+    problems.push(error2 instanceof Error ? error2.message : String(error2));
+  }
+  const listed = await git.run(repoDir, ["worktree", "list", "--porcelain"]).catch(asFailure);
+  if (listed.exitCode !== 0 || listed.stdout.split("\n").includes(`worktree ${dir}`)) {
+    problems.push(removed.exitCode === 0 ? stderrTail(listed) : stderrTail(removed));
+  }
+  if (problems.length > 0) {
+    warn(
+      `Could not fully remove the temporary base worktree ${dir}: ${problems.join("; ")}. Remove it with: git worktree remove --force ${dir}`
+    );
+  }
+}
+function asFailure(error2) {
+  return { exitCode: -1, stdout: "", stderr: error2 instanceof Error ? error2.message : String(error2) };
+}
+function removeWorktreeFiles(commonDir, dir) {
+  const adminRoot = join4(commonDir, "worktrees");
+  const adminDirs = /* @__PURE__ */ new Set();
+  const pointer = readText(join4(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
+  if (pointer) adminDirs.add(resolve2(dir, pointer));
+  let entries = [];
+  try {
+    entries = readdirSync(adminRoot);
+  } catch {
+  }
+  for (const entry of entries) {
+    const admin = join4(adminRoot, entry);
+    if (readText(join4(admin, "gitdir"))?.trim() === join4(dir, ".git")) adminDirs.add(admin);
+  }
+  for (const admin of adminDirs) {
+    if (dirname4(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  try {
+    rmdirSync(adminRoot);
+  } catch {
+  }
+}
+function readText(path4) {
+  try {
+    return readFileSync2(path4, "utf8");
+  } catch {
+    return null;
+  }
+}
+function onInterruptOrExit(cleanup) {
+  let cleaned = false;
+  const runOnce = () => {
+    if (cleaned) return;
+    cleaned = true;
+    try {
+      cleanup();
+    } catch {
+    }
+  };
+  const onSignal = (signal) => {
+    runOnce();
+    unregister();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const unregister = () => {
+    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
+    process.removeListener("exit", runOnce);
+  };
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  process.on("exit", runOnce);
+  return { unregister };
+}
+
+// src/git/baseline.ts
+var DEFAULT_DEEPEN_STEPS = [10, 50, 200, 1e3];
+var FULL_HISTORY_ADVICE = "set fetch-depth: 0 in actions/checkout so the whole history is there";
+async function resolveBaseCommit(repoDir, selector, options = {}) {
+  const context3 = {
+    repoDir,
+    git: options.git ?? execGit(),
+    remote: options.remote ?? "origin",
+    head: options.head ?? "HEAD"
+  };
+  assertNotOption(context3.remote, "Remote");
+  assertNotOption(context3.head, "Head revision");
+  const baseSha = selector.baseSha?.trim();
+  const baseRef = selector.baseRef?.trim();
+  if (baseSha) return resolveBySha(context3, baseSha);
+  if (baseRef) return resolveByRef(context3, baseRef, options.deepenSteps ?? DEFAULT_DEEPEN_STEPS);
+  throw new BaselineGitError(
+    "invalid-input",
+    "No base to compare with: the event carries no base commit and no base ref was given. Set the base-ref input, or set baseline: none."
+  );
+}
+async function resolveBySha({ repoDir, git, remote }, givenSha) {
+  if (!isFullSha(givenSha)) {
+    throw new BaselineGitError(
+      "invalid-input",
+      `Base commit "${givenSha}" is not a full commit SHA (40 or 64 hex digits).`
+    );
+  }
+  const sha = givenSha.toLowerCase();
+  await requireRepository(repoDir, { git });
+  if (await commitOf(repoDir, sha, { git })) return { sha, how: `base commit ${short(sha)} from the event` };
+  if (!await hasRemote(repoDir, remote, { git })) {
+    throw new BaselineGitError(
+      "base-commit-unavailable",
+      `Base commit ${sha} is not in this clone and there is no remote "${remote}" to fetch it from. Fetch the base commit before this step, or ${FULL_HISTORY_ADVICE}.`
+    );
+  }
+  const shallow = await isShallow(repoDir, { git });
+  const fetched = await git.run(repoDir, [
+    "fetch",
+    "--no-tags",
+    ...shallow ? ["--depth=1"] : [],
+    remote,
+    sha
+  ]);
+  if (fetched.exitCode !== 0 || !await commitOf(repoDir, sha, { git })) {
+    throw new BaselineGitError(
+      "base-commit-unavailable",
+      `Base commit ${sha} is not in this clone, and fetching it from "${remote}" failed:
+${stderrTail(fetched)}
+Check that the commit still exists in "${remote}" (a force-push to the base branch can remove it), or ${FULL_HISTORY_ADVICE}.`
+    );
+  }
+  return {
+    sha,
+    how: `base commit ${short(sha)} from the event, fetched from ${remote}${shallow ? " at depth 1" : ""}`
+  };
+}
+async function resolveByRef({ repoDir, git, remote, head }, givenRef, deepenSteps) {
+  const branch = givenRef.replace(/^refs\/heads\//, "");
+  assertNotOption(branch, "Base ref");
+  await requireRepository(repoDir, { git });
+  if ((await git.run(repoDir, ["check-ref-format", `refs/heads/${branch}`])).exitCode !== 0) {
+    throw new BaselineGitError("invalid-input", `Base ref "${givenRef}" is not a valid branch name.`);
+  }
+  const headSha = await commitOf(repoDir, head, { git });
+  if (!headSha) {
+    throw new BaselineGitError(
+      "git-failed",
+      `"${head}" does not name a commit in ${repoDir}; nothing to compare.`
+    );
+  }
+  const trackingRef = `refs/remotes/${remote}/${branch}`;
+  const remoteExists = await hasRemote(repoDir, remote, { git });
+  let shallow = await isShallow(repoDir, { git });
+  const done = [];
+  let tip = await firstCommitOf(repoDir, git, [
+    { revision: trackingRef, name: `${remote}/${branch}`, tracksRemote: true },
+    { revision: `refs/heads/${branch}`, name: branch, tracksRemote: false },
+    { revision: branch, name: branch, tracksRemote: false }
+  ]);
+  if (!tip) {
+    if (!remoteExists) {
+      throw new BaselineGitError(
+        "base-ref-not-found",
+        `Base ref "${branch}" is neither a branch nor a commit in this repository, and there is no remote "${remote}" to fetch it from. Set base-ref to an existing branch.`
+      );
+    }
+    const refspec = `+refs/heads/${branch}:${trackingRef}`;
+    const fetched = await git.run(repoDir, [
+      "fetch",
+      "--no-tags",
+      ...shallow ? ["--depth=1"] : [],
+      remote,
+      refspec
+    ]);
+    const sha = fetched.exitCode === 0 ? await commitOf(repoDir, trackingRef, { git }) : null;
+    if (!sha) {
+      throw new BaselineGitError(
+        "base-ref-not-found",
+        `Could not fetch base branch "${branch}" from "${remote}":
+${stderrTail(fetched)}
+Check that base-ref names a branch that exists in the remote.`
+      );
+    }
+    tip = { sha, name: `${remote}/${branch}`, tracksRemote: true };
+    done.push(`fetched ${branch} from ${remote}${shallow ? " at depth 1" : ""}`);
+  }
+  let base = await mergeBase(repoDir, git, tip.sha, headSha);
+  if (!base && shallow) {
+    if (!remoteExists) {
+      throw new BaselineGitError(
+        "no-merge-base",
+        `${tip.name} and ${head} share no commit in this shallow clone, and there is no remote "${remote}" to fetch more history from; ${FULL_HISTORY_ADVICE}.`
+      );
+    }
+    let deepenedBy = 0;
+    let tries = 0;
+    for (const step of deepenSteps) {
+      const deepened = await git.run(repoDir, [
+        "fetch",
+        "--no-tags",
+        `--deepen=${step}`,
+        remote,
+        deepenRefspec(tip, branch, trackingRef)
+      ]);
+      if (deepened.exitCode !== 0) throw cannotDeepen(tip.name, head, deepened);
+      tries += 1;
+      deepenedBy += step;
+      base = await mergeBase(repoDir, git, tip.sha, headSha);
+      shallow = await isShallow(repoDir, { git });
+      if (base || !shallow) break;
+    }
+    if (tries > 0)
+      done.push(`deepened the clone ${tries} time${tries === 1 ? "" : "s"} by ${deepenedBy} commits in all`);
+    if (!base && shallow) {
+      const unshallowed = await git.run(repoDir, ["fetch", "--no-tags", "--unshallow", remote]);
+      if (unshallowed.exitCode !== 0) throw cannotDeepen(tip.name, head, unshallowed);
+      done.push(`fetched the full history from ${remote}`);
+      shallow = false;
+      base = await mergeBase(repoDir, git, tip.sha, headSha);
+    }
+  }
+  if (!base) {
+    throw new BaselineGitError(
+      "no-merge-base",
+      `${tip.name} and ${head} share no commit${done.length > 0 ? ` (after: ${done.join("; ")})` : ""}, so there is no base to build. Check that base-ref names the branch this one was made from, or set baseline: none.`
+    );
+  }
+  const via = done.length > 0 ? ` (${done.join("; ")})` : "";
+  return { sha: base, how: `merge-base ${short(base)} of ${tip.name} and ${head}${via}` };
+}
+async function firstCommitOf(repoDir, git, candidates2) {
+  for (const { revision, name, tracksRemote } of candidates2) {
+    const sha = await commitOf(repoDir, revision, { git });
+    if (sha) return { sha, name, tracksRemote };
+  }
+  return null;
+}
+function deepenRefspec(tip, branch, trackingRef) {
+  return tip.tracksRemote ? `+refs/heads/${branch}:${trackingRef}` : "HEAD";
+}
+async function mergeBase(repoDir, git, a, b) {
+  const result = await git.run(repoDir, ["merge-base", a, b]);
+  if (result.exitCode === 0) return result.stdout.trim().toLowerCase();
+  if (result.exitCode === 1 && result.stderr.trim() === "") return null;
+  throw new BaselineGitError("git-failed", `git merge-base ${a} ${b} failed: ${stderrTail(result)}`);
+}
+function cannotDeepen(tipName, head, result) {
+  return new BaselineGitError(
+    "no-merge-base",
+    `This clone is shallow and fetching more history to find where ${head} branched from ${tipName} failed:
+${stderrTail(result)}
+Set fetch-depth: 0 in actions/checkout so the whole history is there.`
+  );
+}
+function short(sha) {
+  return sha.slice(0, 12);
+}
+function baselineGit(options = {}) {
+  const git = options.git ?? execGit();
+  const withGit = { ...options, git };
+  return {
+    resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
+    withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
+    fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
+    isShallow: (repoDir) => isShallow(repoDir, withGit)
+  };
 }
 
 // src/github/event.ts
@@ -87961,6 +88465,195 @@ function number(value, name, where) {
   return found;
 }
 
+// src/inputs/inputs.ts
+import { existsSync as existsSync3, realpathSync, statSync } from "node:fs";
+import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
+var InputError = class extends Error {
+  constructor(input, problem) {
+    super(`input \`${input}\`: ${problem}`);
+    this.input = input;
+  }
+  input;
+};
+var KNOWN_PLATFORMS = /* @__PURE__ */ new Set([
+  "linux/amd64",
+  "linux/arm64",
+  "linux/arm/v7",
+  "linux/arm/v6",
+  "linux/386",
+  "linux/ppc64le",
+  "linux/s390x",
+  "linux/riscv64"
+]);
+function parseInputs(read, env) {
+  const text2 = (name) => read(name).trim();
+  const optional = (name) => text2(name) || null;
+  const workspace = resolve3(env.workspace);
+  const context3 = resolve3(workspace, text2("context") || ".");
+  if (!isInside(workspace, context3)) {
+    throw new InputError(
+      "context",
+      `"${text2("context")}" resolves to ${context3}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  if (!existsSync3(context3) || !statSync(context3).isDirectory()) {
+    throw new InputError(
+      "context",
+      `${context3} is not a directory: point it at the folder that holds your Dockerfile`
+    );
+  }
+  if (!isInside(realpathSync(workspace), realpathSync(context3))) {
+    throw new InputError(
+      "context",
+      `"${text2("context")}" is a link to ${realpathSync(context3)}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  const image = optional("image");
+  const fileInput = text2("file");
+  const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context3, "Dockerfile");
+  if (!image && !(existsSync3(file) && statSync(file).isFile())) {
+    throw new InputError(
+      "file",
+      `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
+    );
+  }
+  const baseImage = optional("base-image");
+  const baselineText = text2("baseline") || (baseImage ? "image" : image ? "none" : "build");
+  const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
+  if (baseline === "image" && !baseImage) {
+    throw new InputError(
+      "baseline",
+      "`baseline: image` needs `base-image` set to the image to compare against"
+    );
+  }
+  if (baseline === "build" && image && !baseImage) {
+    throw new InputError(
+      "baseline",
+      "`image` is set, so the head is not built here: set `base-image` (and `baseline: image`) or `baseline: none`"
+    );
+  }
+  return {
+    context: context3,
+    file,
+    target: optional("target"),
+    buildArgs: parseBuildArgs(read("build-args")),
+    secrets: lines(read("secrets")),
+    platforms: parsePlatforms(text2("platforms") || "linux/amd64,linux/arm64"),
+    builder: optional("builder"),
+    image,
+    baseImage,
+    baseRef: optional("base-ref") ?? env.eventBaseRef,
+    baseline,
+    ...thresholds(text2),
+    githubToken: optional("github-token"),
+    comment: bool("comment", text2("comment"), true),
+    commentKey: parseCommentKey(text2("comment-key") || "default"),
+    summary: bool("summary", text2("summary"), true),
+    allowUntrustedBuild: bool("allow-untrusted-build", text2("allow-untrusted-build"), false),
+    registry: parseRegistry(text2("registry")),
+    reportFile: optional("report-file"),
+    markdownFile: optional("markdown-file")
+  };
+}
+function isInside(parent, child2) {
+  const rel = relative3(parent, child2);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
+}
+function lines(value) {
+  return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
+}
+function parseBuildArgs(value) {
+  const args = {};
+  for (const line of lines(value)) {
+    const eq = line.indexOf("=");
+    const key = eq < 0 ? line : line.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      throw new InputError(
+        "build-args",
+        `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`
+      );
+    }
+    if (eq < 0) {
+      throw new InputError("build-args", `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
+    }
+    args[key] = line.slice(eq + 1);
+  }
+  return args;
+}
+function parsePlatforms(value) {
+  const platforms = value.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean);
+  if (platforms.length === 0) {
+    throw new InputError("platforms", "is empty: list one or more platforms, e.g. linux/amd64,linux/arm64");
+  }
+  for (const platform2 of platforms) {
+    if (platform2 === "linux/arm") {
+      throw new InputError("platforms", '"linux/arm" needs a variant: write linux/arm/v7 (or linux/arm/v6)');
+    }
+    if (!KNOWN_PLATFORMS.has(platform2)) {
+      throw new InputError(
+        "platforms",
+        `"${platform2}" is not a platform BuildKit builds here: use os/arch[/variant] from ${[...KNOWN_PLATFORMS].join(", ")}`
+      );
+    }
+  }
+  return [...new Set(platforms)];
+}
+function thresholds(text2) {
+  for (const name of ["max-increase", "max-size"]) {
+    if (text2(name).startsWith("-")) {
+      throw new InputError(
+        name,
+        `"${text2(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`
+      );
+    }
+  }
+  try {
+    const t = parseThresholds({
+      "max-increase": text2("max-increase"),
+      "max-increase-percent": text2("max-increase-percent"),
+      "max-size": text2("max-size"),
+      "size-basis": text2("size-basis"),
+      mode: text2("mode")
+    });
+    return {
+      maxIncrease: t.maxIncrease,
+      maxIncreasePercent: t.maxIncreasePercent,
+      maxSize: t.maxSize,
+      sizeBasis: t.basis,
+      mode: t.mode
+    };
+  } catch (error2) {
+    if (error2 instanceof ThresholdInputError) throw new InputError(error2.input, error2.problem);
+    throw error2;
+  }
+}
+function bool(name, value, fallback) {
+  if (value === "") return fallback;
+  if (/^(true|yes|1|on)$/i.test(value)) return true;
+  if (/^(false|no|0|off)$/i.test(value)) return false;
+  throw new InputError(name, `"${value}" is not a boolean: write true or false`);
+}
+function oneOf(name, value, allowed) {
+  if (allowed.includes(value)) return value;
+  throw new InputError(name, `"${value}" is not one of ${allowed.join(" | ")}`);
+}
+function parseCommentKey(value) {
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
+    throw new InputError("comment-key", `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
+  }
+  return value;
+}
+function parseRegistry(value) {
+  if (value === "") return null;
+  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes("@")) {
+    throw new InputError(
+      "registry",
+      `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`
+    );
+  }
+  return value;
+}
+
 // src/report/explain-facts.ts
 function explainedPlatforms(report) {
   return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
@@ -87978,6 +88671,11 @@ function leadPlatform(explained, report) {
 }
 function topCauses(e, count3) {
   return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count3);
+}
+function wastedGrowth(e) {
+  if (e.baseWastedBytes === null) return null;
+  const delta = e.wasted.bytes - e.baseWastedBytes;
+  return delta > 0 ? { delta, largest: e.wasted.largest[0] ?? null } : null;
 }
 function moduleDiffChanged(d) {
   return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
@@ -88564,6 +89262,13 @@ function mainSection(lead, others, shown) {
     blocks.push(
       `Files of **${escapeMarkdown(platform2)}**: ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, **${formatDelta(d.delta)}** ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`
     );
+    const hidden = wastedGrowth(e);
+    if (hidden) {
+      const where = hidden.largest ? ` (largest: ${escapeMarkdown(hidden.largest.path, PATH_CHARS)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1} and removed by layer ${hidden.largest.removedBy + 1})` : "";
+      blocks.push(
+        `Plus **${formatDelta(hidden.delta)}** ${BASIS} in files that a later layer deletes or overwrites: the container never sees them, but they still ship${where}.`
+      );
+    }
     const causes = topCauses(e, CAUSES);
     if (causes.length > 0) {
       blocks.push(
@@ -88960,6 +89665,13 @@ function explainTerminalLines(report, options = {}) {
     lines2.push(
       `${paint(d.delta > 0 ? `Why ${platform2} grew` : `What changed in ${platform2}`, "bold")}: files ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS2} (${count2(d.counts.added)} added, ${count2(d.counts.removed)} removed, ${count2(d.counts.grown)} grown, ${count2(d.counts.shrunk)} shrunk)`
     );
+    const hidden = wastedGrowth(e);
+    if (hidden) {
+      const where = hidden.largest ? ` (largest: ${plainText(hidden.largest.path, PATH_CHARS2)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1}, removed by layer ${hidden.largest.removedBy + 1})` : "";
+      lines2.push(
+        `  Plus ${delta(hidden.delta)} ${BASIS2} in deleted or overwritten files that still ship${where}`
+      );
+    }
     const causes = topCauses(e, CAUSES2);
     if (causes.length > 0) {
       lines2.push(`  Biggest causes (${BASIS2}):`);
@@ -89228,13 +89940,13 @@ function table3(header, align2, rows, paint) {
 }
 
 // src/gate/images.ts
-import { mkdtemp, rm as rm2 } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join as join5 } from "node:path";
+import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
+import { tmpdir as tmpdir2 } from "node:os";
+import { join as join7 } from "node:path";
 
 // src/explain/binary-capture.ts
 var goBinaryCapture = {
-  inspect: (file) => analyzeGoBinary(file.bytes, { attributeModules: true })
+  inspect: (file) => ({ ...analyzeGoBinary(file.bytes, { attributeModules: true }), fileMode: file.mode })
 };
 
 // src/measure/archive-reader.ts
@@ -89537,7 +90249,7 @@ async function measureImage(reader, platforms, ref, source) {
 // src/measure/oci-dir-reader.ts
 import { createReadStream } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join3 } from "node:path";
+import { join as join5 } from "node:path";
 var LAYOUT_INDEX = "index.json";
 var OciDirReader = class {
   constructor(dir, capture) {
@@ -89549,16 +90261,16 @@ var OciDirReader = class {
   blobPath(digest) {
     const [algorithm, hex3] = digest.split(":");
     if (!algorithm || !hex3 || !/^[a-f0-9]+$/.test(hex3)) throw new Error(`bad digest ${digest}`);
-    return join3(this.dir, "blobs", algorithm, hex3);
+    return join5(this.dir, "blobs", algorithm, hex3);
   }
   async root() {
-    const bytes = await readFile2(join3(this.dir, LAYOUT_INDEX));
+    const bytes = await readFile2(join5(this.dir, LAYOUT_INDEX));
     const index = JSON.parse(bytes.toString("utf8"));
     if (index.manifests.length === 1) return index.manifests[0];
     return { mediaType: "application/vnd.oci.image.index.v1+json", digest: LAYOUT_INDEX, size: bytes.length };
   }
   async json(desc) {
-    if (desc.digest === LAYOUT_INDEX) return readFile2(join3(this.dir, LAYOUT_INDEX));
+    if (desc.digest === LAYOUT_INDEX) return readFile2(join5(this.dir, LAYOUT_INDEX));
     return readFile2(this.blobPath(desc.digest));
   }
   analyze(layers) {
@@ -89609,9 +90321,9 @@ var RegistryReader = class {
 
 // src/registry/client.ts
 import { createHash } from "node:crypto";
-import { readFileSync as readFileSync2 } from "node:fs";
+import { readFileSync as readFileSync3 } from "node:fs";
 import { homedir } from "node:os";
-import { join as join4 } from "node:path";
+import { join as join6 } from "node:path";
 import { Readable as Readable2 } from "node:stream";
 var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
   ", "
@@ -89702,8 +90414,8 @@ function verified(digest, bytes) {
 }
 function storedCredentials(host) {
   try {
-    const dir = process.env.DOCKER_CONFIG ?? join4(homedir(), ".docker");
-    const config = JSON.parse(readFileSync2(join4(dir, "config.json"), "utf8"));
+    const dir = process.env.DOCKER_CONFIG ?? join6(homedir(), ".docker");
+    const config = JSON.parse(readFileSync3(join6(dir, "config.json"), "utf8"));
     const keys = host === "docker.io" ? ["https://index.docker.io/v1/", "docker.io"] : [host, `https://${host}`];
     for (const key of keys) {
       const auth2 = config.auths?.[key]?.auth;
@@ -89770,7 +90482,7 @@ function classicTag(role, platform2, registry) {
   return registry ? `${registry}:isg-${role}-${suffix}` : `image-size-gate/${role}:${suffix}`;
 }
 async function withTempDir(fn) {
-  const dir = await mkdtemp(join5(process.env.RUNNER_TEMP || tmpdir(), "image-size-gate-"));
+  const dir = await mkdtemp2(join7(process.env.RUNNER_TEMP || tmpdir2(), "image-size-gate-"));
   try {
     return await fn(dir);
   } finally {
@@ -89784,8 +90496,8 @@ async function buildAndMeasure(request2, strategy, services) {
       ...options,
       platforms: platforms2,
       output,
-      metadataFile: join5(dir, `${name}.metadata.json`),
-      iidFile: output.kind === "image" ? join5(dir, `${name}.iid`) : null
+      metadataFile: join7(dir, `${name}.metadata.json`),
+      iidFile: output.kind === "image" ? join7(dir, `${name}.iid`) : null
     });
     const build = (buildSpec, what) => services.phase(
       `${role} build${what}`,
@@ -89806,7 +90518,7 @@ async function buildAndMeasure(request2, strategy, services) {
       analyses.set(platform2, result.analysis);
     };
     if (strategy === "oci-layout") {
-      const layout = join5(dir, "oci");
+      const layout = join7(dir, "oci");
       await build(spec(request2.platforms, { kind: "oci-dir", dest: layout }, "all"), "");
       const reader = new OciDirReader(layout, goBinaryCapture);
       for (const platform2 of request2.platforms) await measure(reader, platform2);
@@ -89886,8 +90598,8 @@ async function runGate(inputs, context3, services) {
   const images = imageServices(services, phase);
   const request2 = (role, root, label) => ({
     role,
-    context: join6(root, relative2(context3.workspace, inputs.context)),
-    file: join6(root, relative2(context3.workspace, inputs.file)),
+    context: join8(root, relative4(context3.workspace, inputs.context)),
+    file: join8(root, relative4(context3.workspace, inputs.file)),
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -89905,7 +90617,8 @@ async function runGate(inputs, context3, services) {
     "baseline",
     () => getBaseline(inputs, context3, services, images, strategy, request2)
   );
-  if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
+  if (baseline.reason)
+    (inputs.baseline === "none" ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
   const explanations = await phase(
     "explain",
     async () => explainImages(
@@ -89963,12 +90676,9 @@ function explainImages(head, headDockerfile, baseline, target) {
     const measure = image.measure.platforms.find((p) => p.platform === platform2);
     const analysis = image.analyses.get(platform2);
     if (!measure || !analysis) return null;
-    const own = dockerfile === null ? null : finalStageLayerCount(dockerfile, target);
-    return {
-      measure,
-      analysis,
-      baseImageLayers: own === null ? null : Math.max(0, measure.layers.length - own)
-    };
+    const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
+    const made = measure.layers.map((l) => l.instruction);
+    return { measure, analysis, baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made) };
   };
   return head.measure.platforms.map((p) => {
     const base = baseline.image ? side2(baseline.image, baseline.dockerfile, p.platform) : null;
@@ -89989,7 +90699,11 @@ function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
 async function getBaseline(inputs, context3, services, images, strategy, request2) {
-  const none = (reason) => ({ image: null, reason, dockerfile: null });
+  const none = (reason) => ({
+    image: null,
+    reason: reason.replace(/\.+$/, ""),
+    dockerfile: null
+  });
   if (inputs.baseline === "none") return none("`baseline: none` was set");
   if (inputs.baseline === "image") {
     try {
@@ -90013,9 +90727,12 @@ async function getBaseline(inputs, context3, services, images, strategy, request
     sha = found.sha;
     services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
   } catch (error2) {
+    if (!baseSha && error2 instanceof BaselineGitError && error2.code === "base-ref-not-found") {
+      throw new InputError("base-ref", error2.message.replace(/\.$/, ""));
+    }
     return none(`the base commit could not be found: ${error2.message}`);
   }
-  const dockerfile = relative2(context3.workspace, inputs.file);
+  const dockerfile = relative4(context3.workspace, inputs.file);
   if (!await services.git.fileExistsAtCommit(context3.workspace, sha, dockerfile)) {
     return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
   }
@@ -90067,477 +90784,8 @@ async function publish(inputs, context3, services, report, markdown) {
   }
 }
 async function writeText(path4, text2) {
-  await mkdir2(dirname3(path4), { recursive: true });
+  await mkdir2(dirname5(path4), { recursive: true });
   await writeFile2(path4, text2);
-}
-
-// src/git/errors.ts
-var BaselineGitError = class extends Error {
-  constructor(code, message, options) {
-    super(message, options);
-    this.code = code;
-  }
-  code;
-  name = "BaselineGitError";
-};
-
-// src/git/git-runner.ts
-function execGit(options = {}) {
-  return {
-    async run(dir, args) {
-      const verbose = options.debug ?? isDebug();
-      try {
-        return await getExecOutput("git", [...args], {
-          cwd: dir,
-          silent: !verbose,
-          ignoreReturnCode: true,
-          // A credential prompt would hang a CI job until its timeout; fail fast instead.
-          env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: "0" }
-        });
-      } catch (error2) {
-        throw new Error(
-          `Could not run git in ${dir}: ${error2 instanceof Error ? error2.message : String(error2)}. Install git and put it on PATH.`,
-          { cause: error2 }
-        );
-      }
-    }
-  };
-}
-function definedEnv(env) {
-  const result = {};
-  for (const [key, value] of Object.entries(env)) if (value !== void 0) result[key] = value;
-  return result;
-}
-function stderrTail(result, lines2 = 5) {
-  const text2 = result.stderr.trim() || result.stdout.trim();
-  if (text2 === "") return `git exited with code ${result.exitCode}`;
-  return text2.split("\n").slice(-lines2).join("\n");
-}
-
-// src/git/repository.ts
-import { realpath } from "node:fs/promises";
-import { basename as basename3, dirname as dirname4, isAbsolute, join as join7, posix, relative as relative3, sep as sep3 } from "node:path";
-var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
-function isFullSha(value) {
-  return FULL_SHA.test(value);
-}
-function assertNotOption(value, what) {
-  if (value.startsWith("-")) {
-    throw new BaselineGitError(
-      "invalid-input",
-      `${what} "${value}" starts with "-"; give a branch name or commit SHA.`
-    );
-  }
-}
-async function requireRepository(repoDir, { git = execGit() } = {}) {
-  const result = await git.run(repoDir, ["rev-parse", "--git-dir"]);
-  if (result.exitCode !== 0) {
-    throw new BaselineGitError(
-      "not-a-repository",
-      `${repoDir} is not inside a git repository (${stderrTail(result, 1)}). Building the base commit needs the repository: run actions/checkout before this step, or set baseline: none.`
-    );
-  }
-}
-async function isShallow(repoDir, { git = execGit() } = {}) {
-  return await gitOutput(git, repoDir, ["rev-parse", "--is-shallow-repository"]) === "true";
-}
-async function repositoryRoot(repoDir, { git = execGit() } = {}) {
-  return gitOutput(git, repoDir, ["rev-parse", "--show-toplevel"]);
-}
-async function gitCommonDir(repoDir, { git = execGit() } = {}) {
-  return gitOutput(git, repoDir, ["rev-parse", "--path-format=absolute", "--git-common-dir"]);
-}
-async function commitOf(repoDir, revision, { git = execGit() } = {}) {
-  assertNotOption(revision, "Revision");
-  const result = await git.run(repoDir, [
-    "rev-parse",
-    "--verify",
-    "--quiet",
-    "--end-of-options",
-    `${revision}^{commit}`
-  ]);
-  const sha = result.stdout.trim();
-  return result.exitCode === 0 && isFullSha(sha) ? sha.toLowerCase() : null;
-}
-async function hasRemote(repoDir, remote, { git = execGit() } = {}) {
-  assertNotOption(remote, "Remote");
-  return (await git.run(repoDir, ["remote", "get-url", remote])).exitCode === 0;
-}
-async function pathKindAtCommit(repoDir, sha, path4, { git = execGit() } = {}) {
-  assertNotOption(sha, "Commit");
-  const inRepo = await repositoryRelativePath(repoDir, path4, git);
-  if (inRepo === "") return "directory";
-  const result = await git.run(repoDir, [
-    "--literal-pathspecs",
-    "ls-tree",
-    "-z",
-    "--full-tree",
-    sha,
-    "--",
-    inRepo
-  ]);
-  if (result.exitCode !== 0) {
-    throw new BaselineGitError(
-      "git-failed",
-      `Could not list ${inRepo} in commit ${sha}: ${stderrTail(result)}`
-    );
-  }
-  for (const record of result.stdout.split("\0")) {
-    const tab = record.indexOf("	");
-    if (tab < 0 || record.slice(tab + 1) !== inRepo) continue;
-    const mode = record.slice(0, record.indexOf(" "));
-    return kindOfMode(mode);
-  }
-  return null;
-}
-async function fileExistsAtCommit(repoDir, sha, path4, options = {}) {
-  const kind = await pathKindAtCommit(repoDir, sha, path4, options);
-  return kind === "file" || kind === "executable" || kind === "symlink";
-}
-function kindOfMode(mode) {
-  switch (mode) {
-    case "100755":
-      return "executable";
-    case "120000":
-      return "symlink";
-    case "040000":
-      return "directory";
-    case "160000":
-      return "submodule";
-    default:
-      return "file";
-  }
-}
-async function repositoryRelativePath(repoDir, path4, git) {
-  let candidate = path4;
-  if (isAbsolute(path4)) {
-    const root = await realpath(await repositoryRoot(repoDir, { git }));
-    const target = await realpathOfMaybeMissing(path4);
-    candidate = relative3(root, target).split(sep3).join("/");
-  }
-  const normalized = posix.normalize(candidate.replaceAll("\\", "/")).replace(/\/+$/, "");
-  if (normalized === "." || normalized === "") return "";
-  if (normalized === ".." || normalized.startsWith("../") || posix.isAbsolute(normalized)) {
-    throw new BaselineGitError("invalid-input", `${path4} is outside the repository that holds ${repoDir}.`);
-  }
-  return normalized;
-}
-async function realpathOfMaybeMissing(path4) {
-  try {
-    return await realpath(path4);
-  } catch {
-    const parent = dirname4(path4);
-    return parent === path4 ? path4 : join7(await realpathOfMaybeMissing(parent), basename3(path4));
-  }
-}
-async function gitOutput(git, repoDir, args) {
-  const result = await git.run(repoDir, args);
-  if (result.exitCode !== 0) {
-    throw new BaselineGitError(
-      "git-failed",
-      `git ${args.join(" ")} failed in ${repoDir}: ${stderrTail(result)}`
-    );
-  }
-  return result.stdout.trim();
-}
-
-// src/git/worktree.ts
-import { readdirSync, readFileSync as readFileSync3, rmdirSync, rmSync } from "node:fs";
-import { mkdtemp as mkdtemp2, realpath as realpath2 } from "node:fs/promises";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname5, join as join8, resolve as resolve2 } from "node:path";
-var INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"];
-async function withBaseWorktree(repoDir, sha, fn, { git = execGit(), tempRoot, warn = warning } = {}) {
-  assertNotOption(sha, "Commit");
-  await requireRepository(repoDir, { git });
-  const commit = await commitOf(repoDir, sha, { git });
-  if (!commit) {
-    throw new BaselineGitError(
-      "base-commit-unavailable",
-      `Commit ${sha} is not in this clone; resolve (and fetch) the base commit before checking it out.`
-    );
-  }
-  const commonDir = await realpath2(await gitCommonDir(repoDir, { git }));
-  const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir2());
-  const dir = await realpath2(await mkdtemp2(join8(root, "image-size-gate-base-")));
-  const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
-  try {
-    const added = await git.run(repoDir, ["worktree", "add", "--detach", dir, commit]);
-    if (added.exitCode !== 0) {
-      throw new BaselineGitError(
-        "git-failed",
-        `Could not check out base commit ${commit} in a temporary worktree: ${stderrTail(added)}`
-      );
-    }
-    return await fn(dir);
-  } finally {
-    await removeWorktree(git, repoDir, commonDir, dir, warn);
-    emergency.unregister();
-  }
-}
-async function removeWorktree(git, repoDir, commonDir, dir, warn) {
-  const problems = [];
-  const removed = await git.run(repoDir, ["worktree", "remove", "--force", dir]).catch(asFailure);
-  try {
-    removeWorktreeFiles(commonDir, dir);
-  } catch (error2) {
-    problems.push(error2 instanceof Error ? error2.message : String(error2));
-  }
-  const listed = await git.run(repoDir, ["worktree", "list", "--porcelain"]).catch(asFailure);
-  if (listed.exitCode !== 0 || listed.stdout.split("\n").includes(`worktree ${dir}`)) {
-    problems.push(removed.exitCode === 0 ? stderrTail(listed) : stderrTail(removed));
-  }
-  if (problems.length > 0) {
-    warn(
-      `Could not fully remove the temporary base worktree ${dir}: ${problems.join("; ")}. Remove it with: git worktree remove --force ${dir}`
-    );
-  }
-}
-function asFailure(error2) {
-  return { exitCode: -1, stdout: "", stderr: error2 instanceof Error ? error2.message : String(error2) };
-}
-function removeWorktreeFiles(commonDir, dir) {
-  const adminRoot = join8(commonDir, "worktrees");
-  const adminDirs = /* @__PURE__ */ new Set();
-  const pointer = readText(join8(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
-  if (pointer) adminDirs.add(resolve2(dir, pointer));
-  let entries = [];
-  try {
-    entries = readdirSync(adminRoot);
-  } catch {
-  }
-  for (const entry of entries) {
-    const admin = join8(adminRoot, entry);
-    if (readText(join8(admin, "gitdir"))?.trim() === join8(dir, ".git")) adminDirs.add(admin);
-  }
-  for (const admin of adminDirs) {
-    if (dirname5(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
-  }
-  rmSync(dir, { recursive: true, force: true });
-  try {
-    rmdirSync(adminRoot);
-  } catch {
-  }
-}
-function readText(path4) {
-  try {
-    return readFileSync3(path4, "utf8");
-  } catch {
-    return null;
-  }
-}
-function onInterruptOrExit(cleanup) {
-  let cleaned = false;
-  const runOnce = () => {
-    if (cleaned) return;
-    cleaned = true;
-    try {
-      cleanup();
-    } catch {
-    }
-  };
-  const onSignal = (signal) => {
-    runOnce();
-    unregister();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unregister = () => {
-    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
-    process.removeListener("exit", runOnce);
-  };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
-  process.on("exit", runOnce);
-  return { unregister };
-}
-
-// src/git/baseline.ts
-var DEFAULT_DEEPEN_STEPS = [10, 50, 200, 1e3];
-var FULL_HISTORY_ADVICE = "set fetch-depth: 0 in actions/checkout so the whole history is there";
-async function resolveBaseCommit(repoDir, selector, options = {}) {
-  const context3 = {
-    repoDir,
-    git: options.git ?? execGit(),
-    remote: options.remote ?? "origin",
-    head: options.head ?? "HEAD"
-  };
-  assertNotOption(context3.remote, "Remote");
-  assertNotOption(context3.head, "Head revision");
-  const baseSha = selector.baseSha?.trim();
-  const baseRef = selector.baseRef?.trim();
-  if (baseSha) return resolveBySha(context3, baseSha);
-  if (baseRef) return resolveByRef(context3, baseRef, options.deepenSteps ?? DEFAULT_DEEPEN_STEPS);
-  throw new BaselineGitError(
-    "invalid-input",
-    "No base to compare with: the event carries no base commit and no base ref was given. Set the base-ref input, or set baseline: none."
-  );
-}
-async function resolveBySha({ repoDir, git, remote }, givenSha) {
-  if (!isFullSha(givenSha)) {
-    throw new BaselineGitError(
-      "invalid-input",
-      `Base commit "${givenSha}" is not a full commit SHA (40 or 64 hex digits).`
-    );
-  }
-  const sha = givenSha.toLowerCase();
-  await requireRepository(repoDir, { git });
-  if (await commitOf(repoDir, sha, { git })) return { sha, how: `base commit ${short(sha)} from the event` };
-  if (!await hasRemote(repoDir, remote, { git })) {
-    throw new BaselineGitError(
-      "base-commit-unavailable",
-      `Base commit ${sha} is not in this clone and there is no remote "${remote}" to fetch it from. Fetch the base commit before this step, or ${FULL_HISTORY_ADVICE}.`
-    );
-  }
-  const shallow = await isShallow(repoDir, { git });
-  const fetched = await git.run(repoDir, [
-    "fetch",
-    "--no-tags",
-    ...shallow ? ["--depth=1"] : [],
-    remote,
-    sha
-  ]);
-  if (fetched.exitCode !== 0 || !await commitOf(repoDir, sha, { git })) {
-    throw new BaselineGitError(
-      "base-commit-unavailable",
-      `Base commit ${sha} is not in this clone, and fetching it from "${remote}" failed:
-${stderrTail(fetched)}
-Check that the commit still exists in "${remote}" (a force-push to the base branch can remove it), or ${FULL_HISTORY_ADVICE}.`
-    );
-  }
-  return {
-    sha,
-    how: `base commit ${short(sha)} from the event, fetched from ${remote}${shallow ? " at depth 1" : ""}`
-  };
-}
-async function resolveByRef({ repoDir, git, remote, head }, givenRef, deepenSteps) {
-  const branch = givenRef.replace(/^refs\/heads\//, "");
-  assertNotOption(branch, "Base ref");
-  await requireRepository(repoDir, { git });
-  if ((await git.run(repoDir, ["check-ref-format", `refs/heads/${branch}`])).exitCode !== 0) {
-    throw new BaselineGitError("invalid-input", `Base ref "${givenRef}" is not a valid branch name.`);
-  }
-  const headSha = await commitOf(repoDir, head, { git });
-  if (!headSha) {
-    throw new BaselineGitError(
-      "git-failed",
-      `"${head}" does not name a commit in ${repoDir}; nothing to compare.`
-    );
-  }
-  const trackingRef = `refs/remotes/${remote}/${branch}`;
-  const remoteExists = await hasRemote(repoDir, remote, { git });
-  let shallow = await isShallow(repoDir, { git });
-  const done = [];
-  let tip = await firstCommitOf(repoDir, git, [
-    { revision: trackingRef, name: `${remote}/${branch}`, tracksRemote: true },
-    { revision: `refs/heads/${branch}`, name: branch, tracksRemote: false },
-    { revision: branch, name: branch, tracksRemote: false }
-  ]);
-  if (!tip) {
-    if (!remoteExists) {
-      throw new BaselineGitError(
-        "base-ref-not-found",
-        `Base ref "${branch}" is neither a branch nor a commit in this repository, and there is no remote "${remote}" to fetch it from. Set base-ref to an existing branch.`
-      );
-    }
-    const refspec = `+refs/heads/${branch}:${trackingRef}`;
-    const fetched = await git.run(repoDir, [
-      "fetch",
-      "--no-tags",
-      ...shallow ? ["--depth=1"] : [],
-      remote,
-      refspec
-    ]);
-    const sha = fetched.exitCode === 0 ? await commitOf(repoDir, trackingRef, { git }) : null;
-    if (!sha) {
-      throw new BaselineGitError(
-        "base-ref-not-found",
-        `Could not fetch base branch "${branch}" from "${remote}":
-${stderrTail(fetched)}
-Check that base-ref names a branch that exists in the remote.`
-      );
-    }
-    tip = { sha, name: `${remote}/${branch}`, tracksRemote: true };
-    done.push(`fetched ${branch} from ${remote}${shallow ? " at depth 1" : ""}`);
-  }
-  let base = await mergeBase(repoDir, git, tip.sha, headSha);
-  if (!base && shallow) {
-    if (!remoteExists) {
-      throw new BaselineGitError(
-        "no-merge-base",
-        `${tip.name} and ${head} share no commit in this shallow clone, and there is no remote "${remote}" to fetch more history from; ${FULL_HISTORY_ADVICE}.`
-      );
-    }
-    let deepenedBy = 0;
-    let tries = 0;
-    for (const step of deepenSteps) {
-      const deepened = await git.run(repoDir, [
-        "fetch",
-        "--no-tags",
-        `--deepen=${step}`,
-        remote,
-        deepenRefspec(tip, branch, trackingRef)
-      ]);
-      if (deepened.exitCode !== 0) throw cannotDeepen(tip.name, head, deepened);
-      tries += 1;
-      deepenedBy += step;
-      base = await mergeBase(repoDir, git, tip.sha, headSha);
-      shallow = await isShallow(repoDir, { git });
-      if (base || !shallow) break;
-    }
-    if (tries > 0)
-      done.push(`deepened the clone ${tries} time${tries === 1 ? "" : "s"} by ${deepenedBy} commits in all`);
-    if (!base && shallow) {
-      const unshallowed = await git.run(repoDir, ["fetch", "--no-tags", "--unshallow", remote]);
-      if (unshallowed.exitCode !== 0) throw cannotDeepen(tip.name, head, unshallowed);
-      done.push(`fetched the full history from ${remote}`);
-      shallow = false;
-      base = await mergeBase(repoDir, git, tip.sha, headSha);
-    }
-  }
-  if (!base) {
-    throw new BaselineGitError(
-      "no-merge-base",
-      `${tip.name} and ${head} share no commit${done.length > 0 ? ` (after: ${done.join("; ")})` : ""}, so there is no base to build. Check that base-ref names the branch this one was made from, or set baseline: none.`
-    );
-  }
-  const via = done.length > 0 ? ` (${done.join("; ")})` : "";
-  return { sha: base, how: `merge-base ${short(base)} of ${tip.name} and ${head}${via}` };
-}
-async function firstCommitOf(repoDir, git, candidates2) {
-  for (const { revision, name, tracksRemote } of candidates2) {
-    const sha = await commitOf(repoDir, revision, { git });
-    if (sha) return { sha, name, tracksRemote };
-  }
-  return null;
-}
-function deepenRefspec(tip, branch, trackingRef) {
-  return tip.tracksRemote ? `+refs/heads/${branch}:${trackingRef}` : "HEAD";
-}
-async function mergeBase(repoDir, git, a, b) {
-  const result = await git.run(repoDir, ["merge-base", a, b]);
-  if (result.exitCode === 0) return result.stdout.trim().toLowerCase();
-  if (result.exitCode === 1 && result.stderr.trim() === "") return null;
-  throw new BaselineGitError("git-failed", `git merge-base ${a} ${b} failed: ${stderrTail(result)}`);
-}
-function cannotDeepen(tipName, head, result) {
-  return new BaselineGitError(
-    "no-merge-base",
-    `This clone is shallow and fetching more history to find where ${head} branched from ${tipName} failed:
-${stderrTail(result)}
-Set fetch-depth: 0 in actions/checkout so the whole history is there.`
-  );
-}
-function short(sha) {
-  return sha.slice(0, 12);
-}
-function baselineGit(options = {}) {
-  const git = options.git ?? execGit();
-  const withGit = { ...options, git };
-  return {
-    resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
-    withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
-    fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
-    isShallow: (repoDir) => isShallow(repoDir, withGit)
-  };
 }
 
 // src/github/client.ts
@@ -90824,195 +91072,6 @@ function actionsJobSummary() {
       return { written: true, path: path4 };
     }
   };
-}
-
-// src/inputs/inputs.ts
-import { existsSync as existsSync3, realpathSync, statSync } from "node:fs";
-import { isAbsolute as isAbsolute2, relative as relative4, resolve as resolve3, sep as sep4 } from "node:path";
-var InputError = class extends Error {
-  constructor(input, problem) {
-    super(`input \`${input}\`: ${problem}`);
-    this.input = input;
-  }
-  input;
-};
-var KNOWN_PLATFORMS = /* @__PURE__ */ new Set([
-  "linux/amd64",
-  "linux/arm64",
-  "linux/arm/v7",
-  "linux/arm/v6",
-  "linux/386",
-  "linux/ppc64le",
-  "linux/s390x",
-  "linux/riscv64"
-]);
-function parseInputs(read, env) {
-  const text2 = (name) => read(name).trim();
-  const optional = (name) => text2(name) || null;
-  const workspace = resolve3(env.workspace);
-  const context3 = resolve3(workspace, text2("context") || ".");
-  if (!isInside(workspace, context3)) {
-    throw new InputError(
-      "context",
-      `"${text2("context")}" resolves to ${context3}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
-  if (!existsSync3(context3) || !statSync(context3).isDirectory()) {
-    throw new InputError(
-      "context",
-      `${context3} is not a directory: point it at the folder that holds your Dockerfile`
-    );
-  }
-  if (!isInside(realpathSync(workspace), realpathSync(context3))) {
-    throw new InputError(
-      "context",
-      `"${text2("context")}" is a link to ${realpathSync(context3)}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
-  const image = optional("image");
-  const fileInput = text2("file");
-  const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context3, "Dockerfile");
-  if (!image && !(existsSync3(file) && statSync(file).isFile())) {
-    throw new InputError(
-      "file",
-      `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
-    );
-  }
-  const baseImage = optional("base-image");
-  const baselineText = text2("baseline") || (baseImage ? "image" : image ? "none" : "build");
-  const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
-  if (baseline === "image" && !baseImage) {
-    throw new InputError(
-      "baseline",
-      "`baseline: image` needs `base-image` set to the image to compare against"
-    );
-  }
-  if (baseline === "build" && image && !baseImage) {
-    throw new InputError(
-      "baseline",
-      "`image` is set, so the head is not built here: set `base-image` (and `baseline: image`) or `baseline: none`"
-    );
-  }
-  return {
-    context: context3,
-    file,
-    target: optional("target"),
-    buildArgs: parseBuildArgs(read("build-args")),
-    secrets: lines(read("secrets")),
-    platforms: parsePlatforms(text2("platforms") || "linux/amd64,linux/arm64"),
-    builder: optional("builder"),
-    image,
-    baseImage,
-    baseRef: optional("base-ref") ?? env.eventBaseRef,
-    baseline,
-    ...thresholds(text2),
-    githubToken: optional("github-token"),
-    comment: bool("comment", text2("comment"), true),
-    commentKey: parseCommentKey(text2("comment-key") || "default"),
-    summary: bool("summary", text2("summary"), true),
-    allowUntrustedBuild: bool("allow-untrusted-build", text2("allow-untrusted-build"), false),
-    registry: parseRegistry(text2("registry")),
-    reportFile: optional("report-file"),
-    markdownFile: optional("markdown-file")
-  };
-}
-function isInside(parent, child2) {
-  const rel = relative4(parent, child2);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep4}`) && !isAbsolute2(rel);
-}
-function lines(value) {
-  return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== "" && !line.startsWith("#"));
-}
-function parseBuildArgs(value) {
-  const args = {};
-  for (const line of lines(value)) {
-    const eq = line.indexOf("=");
-    const key = eq < 0 ? line : line.slice(0, eq);
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-      throw new InputError(
-        "build-args",
-        `"${line}" is not KEY=VALUE: write one build argument per line, e.g. GO_VERSION=1.24`
-      );
-    }
-    if (eq < 0) {
-      throw new InputError("build-args", `"${line}" has no value: write KEY=VALUE (KEY= for an empty value)`);
-    }
-    args[key] = line.slice(eq + 1);
-  }
-  return args;
-}
-function parsePlatforms(value) {
-  const platforms = value.split(/[\s,]+/).map((p) => p.trim()).filter(Boolean);
-  if (platforms.length === 0) {
-    throw new InputError("platforms", "is empty: list one or more platforms, e.g. linux/amd64,linux/arm64");
-  }
-  for (const platform2 of platforms) {
-    if (platform2 === "linux/arm") {
-      throw new InputError("platforms", '"linux/arm" needs a variant: write linux/arm/v7 (or linux/arm/v6)');
-    }
-    if (!KNOWN_PLATFORMS.has(platform2)) {
-      throw new InputError(
-        "platforms",
-        `"${platform2}" is not a platform BuildKit builds here: use os/arch[/variant] from ${[...KNOWN_PLATFORMS].join(", ")}`
-      );
-    }
-  }
-  return [...new Set(platforms)];
-}
-function thresholds(text2) {
-  for (const name of ["max-increase", "max-size"]) {
-    if (text2(name).startsWith("-")) {
-      throw new InputError(
-        name,
-        `"${text2(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`
-      );
-    }
-  }
-  try {
-    const t = parseThresholds({
-      "max-increase": text2("max-increase"),
-      "max-increase-percent": text2("max-increase-percent"),
-      "max-size": text2("max-size"),
-      "size-basis": text2("size-basis"),
-      mode: text2("mode")
-    });
-    return {
-      maxIncrease: t.maxIncrease,
-      maxIncreasePercent: t.maxIncreasePercent,
-      maxSize: t.maxSize,
-      sizeBasis: t.basis,
-      mode: t.mode
-    };
-  } catch (error2) {
-    if (error2 instanceof ThresholdInputError) throw new InputError(error2.input, error2.problem);
-    throw error2;
-  }
-}
-function bool(name, value, fallback) {
-  if (value === "") return fallback;
-  if (/^(true|yes|1|on)$/i.test(value)) return true;
-  if (/^(false|no|0|off)$/i.test(value)) return false;
-  throw new InputError(name, `"${value}" is not a boolean: write true or false`);
-}
-function oneOf(name, value, allowed) {
-  if (allowed.includes(value)) return value;
-  throw new InputError(name, `"${value}" is not one of ${allowed.join(" | ")}`);
-}
-function parseCommentKey(value) {
-  if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
-    throw new InputError("comment-key", `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
-  }
-  return value;
-}
-function parseRegistry(value) {
-  if (value === "") return null;
-  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(value) || value.includes("@")) {
-    throw new InputError(
-      "registry",
-      `"${value}" is not a repository: write HOST[:PORT]/NAME, e.g. localhost:5000/my-service`
-    );
-  }
-  return value;
 }
 
 // src/action.ts

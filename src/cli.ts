@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `image-size-gate`: the same gate as the action, run locally before pushing. Flags share the action's
 // input names. Prints a table, writes the JSON report and the markdown when asked, exits 1 on fail.
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { BuildError } from './buildx/buildx.js';
 import { runDemo } from './demo/demo.js';
 import { runLocalGate } from './gate/local.js';
-import { INPUT_NAMES, InputError, type InputName, parseInputs } from './inputs/inputs.js';
+import { INPUT_NAMES, type InputName, parseInputs } from './inputs/inputs.js';
 
 /** Inputs that only make sense inside GitHub Actions. */
 const ACTION_ONLY: readonly InputName[] = [
@@ -21,10 +23,17 @@ const USAGE = `Usage: image-size-gate [--flag value ...]      gate the image bui
 
 Flags (the action's inputs): ${FLAGS.map((f) => `--${f}`).join(', ')}
 Other: --verbose (show build output), --help
-Example: image-size-gate --base-ref main --max-increase 5MB --report-file report.json
+Example: image-size-gate --max-increase 5MB --report-file report.json   (compares with origin's HEAD branch, main or master unless --base-ref says otherwise)
 Exit status: 0 pass / warn / no baseline, 1 fail, 2 usage or setup error.`;
 
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+
 async function main(argv: string[]): Promise<number> {
+  if (NODE_MAJOR < 24) {
+    throw new SetupError(
+      `Node ${process.versions.node} is too old: image-size-gate needs Node 24 (after npm ci, put node_modules/.bin first on PATH)`,
+    );
+  }
   if (argv[0] === 'demo') return runDemo(argv.slice(1));
   const { values } = parseArgs({
     args: argv,
@@ -46,8 +55,13 @@ async function main(argv: string[]): Promise<number> {
       const value = flags[name];
       return typeof value === 'string' ? value : '';
     },
-    { workspace, eventBaseRef: null },
+    { workspace, eventBaseRef: defaultBranch(workspace) },
   );
+  if (!flags['base-ref'] && inputs.baseline === 'build' && inputs.baseRef) {
+    process.stderr.write(
+      `comparing with ${inputs.baseRef} (set --base-ref to compare with another branch)\n`,
+    );
+  }
   const result = await runLocalGate(inputs, {
     workspace,
     defaultReportFile: null,
@@ -56,6 +70,31 @@ async function main(argv: string[]): Promise<number> {
   return result.decision.verdict === 'fail' ? 1 : 0;
 }
 
+/** Where a pull request would usually go: origin's HEAD branch, else main or master if there is one. */
+function defaultBranch(dir: string): string | null {
+  const git = (args: string[]) => {
+    try {
+      return execFileSync('git', args, {
+        cwd: dir,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim();
+    } catch {
+      return null;
+    }
+  };
+  const originHead = git(['rev-parse', '--abbrev-ref', 'origin/HEAD']);
+  if (originHead?.startsWith('origin/')) return originHead.slice('origin/'.length);
+  for (const branch of ['main', 'master']) {
+    if (git(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) return branch;
+    if (git(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`])) return branch;
+  }
+  return null;
+}
+
+/** A problem with the machine rather than the flags. */
+class SetupError extends Error {}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -63,7 +102,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`image-size-gate: ${message}\n`);
-    if (!(error instanceof InputError)) process.stderr.write('run with --verbose for the build output\n');
+    if (error instanceof BuildError) process.stderr.write('run with --verbose for the whole build output\n');
     process.exitCode = 2;
   },
 );

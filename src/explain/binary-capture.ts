@@ -3,8 +3,9 @@
 import { analyzeGoBinary, type GoBinaryAnalysis } from '../analysis/gobinary/index.js';
 import type { ContentCapture } from '../analysis/layers/index.js';
 
-export type BinaryInspection = GoBinaryAnalysis;
+/** The doctor's report, and the file's mode (only executable files are programs that must start). */
+export type BinaryInspection = GoBinaryAnalysis & { fileMode: number };
 
 export const goBinaryCapture: ContentCapture<BinaryInspection> = {
-  inspect: (file) => analyzeGoBinary(file.bytes, { attributeModules: true }),
+  inspect: (file) => ({ ...analyzeGoBinary(file.bytes, { attributeModules: true }), fileMode: file.mode }),
 };

@@ -1,8 +1,6 @@
 // Just enough Dockerfile reading to tell which of an image's layers its final stage made: the layers
 // below them came with the base image (FROM).
 
-const LAYER_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
-
 /** Logical lines: continuations joined, comments and blank lines dropped. */
 function instructions(text: string): string[] {
   const out: string[] = [];
@@ -22,23 +20,45 @@ function instructions(text: string): string[] {
   return out;
 }
 
-/**
- * How many layers the final stage (or `target`) adds on top of its base: its RUN, COPY and ADD
- * instructions. null when the Dockerfile has no FROM or the target stage is not found.
- */
-export function finalStageLayerCount(dockerfile: string, target: string | null): number | null {
-  const stages: { name: string | null; layers: number }[] = [];
+/** Instructions that may add a layer: RUN, COPY and ADD always do; WORKDIR does when it creates the directory. */
+const MAYBE_LAYER = new Set(['RUN', 'COPY', 'ADD', 'WORKDIR']);
+
+/** The keywords of the final stage's (or `target`'s) instructions that may add a layer, in order. */
+export function finalStageSteps(dockerfile: string, target: string | null): string[] | null {
+  const stages: { name: string | null; steps: string[] }[] = [];
   for (const line of instructions(dockerfile)) {
     const [keyword = '', ...rest] = line.split(/\s+/);
     const upper = keyword.toUpperCase();
     if (upper === 'FROM') {
       const words = rest.filter((w) => !w.startsWith('--'));
       const as = words.findIndex((w) => w.toUpperCase() === 'AS');
-      stages.push({ name: as >= 0 ? (words[as + 1] ?? null) : null, layers: 0 });
-    } else if (LAYER_INSTRUCTIONS.has(upper) && stages.length > 0) {
-      stages.at(-1)!.layers += 1;
+      stages.push({ name: as >= 0 ? (words[as + 1] ?? null) : null, steps: [] });
+    } else if (MAYBE_LAYER.has(upper) && stages.length > 0) {
+      stages.at(-1)!.steps.push(upper);
     }
   }
   const stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
-  return stage ? stage.layers : null;
+  return stage ? stage.steps : null;
+}
+
+/**
+ * How many of the image's layers (bottom first) came with the base image: the final stage's steps are
+ * matched against the layers' instructions from the top down; a WORKDIR with no layer of its own is
+ * passed over. null when they do not line up (the image was not built from this Dockerfile).
+ */
+export function baseImageLayerCount(
+  steps: readonly string[],
+  layerInstructions: readonly string[],
+): number | null {
+  let top = layerInstructions.length;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    const made = (layerInstructions[top - 1] ?? '').trim().toUpperCase();
+    if (top > 0 && made.startsWith(step)) {
+      top--;
+    } else if (step !== 'WORKDIR') {
+      return null;
+    }
+  }
+  return top;
 }

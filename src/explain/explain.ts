@@ -17,7 +17,7 @@ import {
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { LayerAnalysis } from '../measure/image-reader.js';
 import type { BinaryInspection } from './binary-capture.js';
-import { type Finding, findingsFor } from './findings.js';
+import { type Finding, findingsFor, TOOLCHAIN_DIRS } from './findings.js';
 
 export interface ExplainSide {
   measure: PlatformMeasure;
@@ -42,6 +42,8 @@ export interface BinaryFacts {
     needed: string[];
     /** The loader and NEEDED libraries the image's filesystem does not have. */
     missing: string[];
+    /** Bytes of the loader and NEEDED libraries the image does have. */
+    libraryBytes: number;
   } | null;
   strip: { stripped: boolean; hasDwarf: boolean; savingBytes: number } | null;
   /** Largest modules first (the standard library as "std"); bytes include spread metadata. */
@@ -63,6 +65,8 @@ export interface PlatformExplanation {
   fileBytes: number;
   baseImage: { layers: number; bytes: number } | null;
   wasted: WasteFacts;
+  /** The base's wasted bytes for the same platform; null without a base. */
+  baseWastedBytes: number | null;
   efficiency: Pick<DiveEfficiency, 'score' | 'wastedBytes'>;
   duplicates: { path: string; layers: number[]; redundantBytes: number }[];
   binaries: BinaryFacts[];
@@ -94,9 +98,18 @@ const LIBRARY_DIRS = [
   '/usr/local/lib',
 ];
 
-function exists(fs: FilesystemView, path: string): boolean {
+/** The size of the regular file a path leads to; null when there is none. */
+function fileSize(fs: FilesystemView, path: string): number | null {
   const found = fs.resolve(path);
-  return found !== undefined && found.kind === 'file';
+  return found !== undefined && found.kind === 'file' ? found.size : null;
+}
+
+function libraryLookup(fs: FilesystemView, lib: string): number | null {
+  for (const dir of LIBRARY_DIRS) {
+    const size = fileSize(fs, `${dir}/${lib}`);
+    if (size !== null) return size;
+  }
+  return null;
 }
 
 function binaryFacts(
@@ -106,17 +119,21 @@ function binaryFacts(
   bytes: number,
   r: LayerAnalysis['captured'][number]['value'],
 ): BinaryFacts {
-  const linkage = r.linkage
-    ? {
-        kind: r.linkage.kind,
-        interpreter: r.linkage.interpreter,
-        needed: r.linkage.needed,
-        missing: [
-          ...(r.linkage.interpreter && !exists(fs, r.linkage.interpreter) ? [r.linkage.interpreter] : []),
-          ...r.linkage.needed.filter((lib) => !LIBRARY_DIRS.some((dir) => exists(fs, `${dir}/${lib}`))),
-        ],
-      }
-    : null;
+  let linkage: BinaryFacts['linkage'] = null;
+  if (r.linkage) {
+    const interpreter = r.linkage.interpreter;
+    const found = [
+      ...(interpreter ? [[interpreter, fileSize(fs, interpreter)] as const] : []),
+      ...r.linkage.needed.map((lib) => [lib, libraryLookup(fs, lib)] as const),
+    ];
+    linkage = {
+      kind: r.linkage.kind,
+      interpreter,
+      needed: r.linkage.needed,
+      missing: found.filter(([, size]) => size === null).map(([name]) => name),
+      libraryBytes: found.reduce((n, [, size]) => n + (size ?? 0), 0),
+    };
+  }
   const strip = r.strip
     ? { stripped: r.strip.stripped, hasDwarf: r.strip.hasDwarf, savingBytes: r.strip.savingBytes }
     : null;
@@ -160,14 +177,22 @@ function binaryFacts(
   };
 }
 
-/** Go binaries and other executables; shared libraries are not started, so they are left out. */
-function isProgram(r: BinaryInspection): boolean {
+/**
+ * Go binaries and other executables that ship to run: shared libraries are not started, files without
+ * an execute bit are data (test fixtures), and a toolchain or test data copied in is reported as such
+ * by its own finding rather than binary by binary.
+ */
+function isProgram(path: string, r: BinaryInspection): boolean {
+  if ((r.fileMode & 0o111) === 0) return false;
+  if (TOOLCHAIN_DIRS.some((dir) => path === dir || path.startsWith(`${dir}/`)) || /\/testdata\//.test(path)) {
+    return false;
+  }
   return r.kind === 'go' || r.linkage?.interpreter != null || r.elf?.type === 'EXEC';
 }
 
 function binariesOf(analysis: LayerAnalysis): { facts: BinaryFacts; report: GoBinaryReport | null }[] {
   return analysis.captured
-    .filter((c) => isProgram(c.value))
+    .filter((c) => isProgram(c.path, c.value))
     .map((c) => ({
       facts: binaryFacts(analysis.filesystem, c.path, c.layerIndex, c.size, c.value),
       report: c.value.kind === 'go' ? (c.value as GoBinaryReport) : null,
@@ -215,6 +240,7 @@ export function explainPlatform(head: ExplainSide, base: ExplainSide | null): Pl
         reason: f.reason,
       })),
     },
+    baseWastedBytes: base ? base.analysis.wasted.bytes : null,
     efficiency: { score: analysis.efficiency.score, wastedBytes: analysis.efficiency.wastedBytes },
     duplicates: analysis.duplicates.slice(0, LIST).map((d) => ({
       path: d.path,

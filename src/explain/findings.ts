@@ -32,7 +32,7 @@ const MIN_WASTE = 1_000_000;
 const BASE_SHARE = 0.5;
 
 /** Directories a Go build leaves behind when the final stage is not a clean copy of the binary. */
-const TOOLCHAIN_DIRS = [
+export const TOOLCHAIN_DIRS = [
   '/usr/local/go',
   '/usr/lib/go',
   '/root/.cache/go-build',
@@ -54,10 +54,8 @@ function isLeftover(path: string): string | null {
 
 function instruction(measure: PlatformMeasure, layer: number): string {
   const text = measure.layers[layer]?.instruction ?? '';
-  return text
-    .replace(/\s*#\s*buildkit$/, '')
-    .replace(/^RUN \/bin\/sh -c /, 'RUN ')
-    .slice(0, 80);
+  const short = text.replace(/\s*#\s*buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN ');
+  return short.length > 48 ? `${short.slice(0, 47)}…` : short;
 }
 
 export function findingsFor(
@@ -83,15 +81,17 @@ export function findingsFor(
   }
 
   for (const b of go) {
-    if (b.linkage?.kind === 'dynamic') {
+    // A binary that cannot start is already the loudest finding; what base it ties to is moot.
+    if (b.linkage?.kind === 'dynamic' && b.linkage.missing.length === 0) {
       const needs = [b.linkage.interpreter, ...b.linkage.needed].filter(Boolean).join(', ');
       findings.push({
         id: 'cgo-dynamic-libc',
         severity: 'warning',
-        bytes: baseBytes,
+        // What the linking itself costs; the rest of the libc base it ties the image to is the base finding's.
+        bytes: b.linkage.libraryBytes,
         title:
-          `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? '1'}) and needs ${needs}, ` +
-          `which ties the image to a libc base${baseBytes !== null ? ` (${formatBytes(baseBytes)} here)` : ''}`,
+          `${b.path} is dynamically linked (CGO_ENABLED=${b.settings.CGO_ENABLED ?? '1'}) and needs ${needs} ` +
+          `(${formatBytes(b.linkage.libraryBytes)} here), which ties the image to a libc base`,
         fix: 'build with CGO_ENABLED=0 (add -tags netgo,osusergo if it uses net or os/user) and use FROM scratch or a distroless static base',
         paths: [b.path],
       });
@@ -110,12 +110,14 @@ export function findingsFor(
   }
 
   const toolchain = new Map<string, number>();
+  const toolchainLayers = new Set<number>();
   const leftovers = new Map<string, { bytes: number; paths: Set<string> }>();
   for (const record of fs.walk()) {
     if (record.kind !== 'file') continue;
     const dir = TOOLCHAIN_DIRS.find((d) => under(record.path, d));
     if (dir) {
       toolchain.set(dir, (toolchain.get(dir) ?? 0) + record.size);
+      toolchainLayers.add(record.layerIndex);
       continue;
     }
     const kind = isLeftover(record.path);
@@ -133,8 +135,13 @@ export function findingsFor(
       id: 'go-toolchain-in-image',
       severity: 'warning',
       bytes,
-      title: `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(', ')} (${formatBytes(bytes)})`,
-      fix: 'use a multi-stage build: compile in a builder stage and COPY --from=builder only the binary into the final stage',
+      title:
+        `the Go toolchain or its caches ship in the final image: ${[...toolchain.keys()].join(', ')} (${formatBytes(bytes)}), ` +
+        `put there by ${[...toolchainLayers]
+          .sort((a, b) => a - b)
+          .map((layer) => `layer ${layer + 1} (${instruction(measure, layer)})`)
+          .join(', ')}`,
+      fix: 'let the final stage COPY --from=<builder> only the built binary, not the toolchain or the module and build caches',
       paths: [...toolchain.keys()],
     });
   }

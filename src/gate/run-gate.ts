@@ -8,13 +8,13 @@ import { compareImages } from '../core/compare.js';
 import type { Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { finalStageLayerCount } from '../explain/dockerfile.js';
+import { baseImageLayerCount, finalStageSteps } from '../explain/dockerfile.js';
 import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../explain/explain.js';
-import type { BaselineGit } from '../git/baseline.js';
+import { type BaselineGit, BaselineGitError } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
 import type { JobSummary } from '../github/summary.js';
-import type { Inputs } from '../inputs/inputs.js';
+import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
 import { explainSections } from '../report/explain-markdown.js';
 import { buildReport, type Report, renderJson } from '../report/json.js';
@@ -144,7 +144,8 @@ export async function runGate(
   const baseline = await phase('baseline', () =>
     getBaseline(inputs, context, services, images, strategy, request),
   );
-  if (baseline.reason) log.warning(`no baseline: ${baseline.reason}`);
+  if (baseline.reason)
+    (inputs.baseline === 'none' ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
 
   const explanations = await phase('explain', async () =>
     explainImages(
@@ -215,12 +216,9 @@ function explainImages(
     const measure = image.measure.platforms.find((p) => p.platform === platform);
     const analysis = image.analyses.get(platform);
     if (!measure || !analysis) return null;
-    const own = dockerfile === null ? null : finalStageLayerCount(dockerfile, target);
-    return {
-      measure,
-      analysis,
-      baseImageLayers: own === null ? null : Math.max(0, measure.layers.length - own),
-    };
+    const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
+    const made = measure.layers.map((l) => l.instruction);
+    return { measure, analysis, baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made) };
   };
   return head.measure.platforms.map((p) => {
     const base = baseline.image ? side(baseline.image, baseline.dockerfile, p.platform) : null;
@@ -253,7 +251,11 @@ async function getBaseline(
   strategy: BuildStrategy | null,
   request: (role: 'base', root: string, label: string) => BuildRequest,
 ): Promise<Baseline> {
-  const none = (reason: string): Baseline => ({ image: null, reason, dockerfile: null });
+  const none = (reason: string): Baseline => ({
+    image: null,
+    reason: reason.replace(/\.+$/, ''),
+    dockerfile: null,
+  });
   if (inputs.baseline === 'none') return none('`baseline: none` was set');
   if (inputs.baseline === 'image') {
     try {
@@ -278,6 +280,10 @@ async function getBaseline(
     sha = found.sha;
     services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
   } catch (error) {
+    // A branch the user named that does not exist is a mistake to fix, not a missing baseline.
+    if (!baseSha && error instanceof BaselineGitError && error.code === 'base-ref-not-found') {
+      throw new InputError('base-ref', error.message.replace(/\.$/, ''));
+    }
     return none(`the base commit could not be found: ${(error as Error).message}`);
   }
   const dockerfile = relative(context.workspace, inputs.file);

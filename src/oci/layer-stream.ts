@@ -7,7 +7,9 @@
 // PAX records as UTF-8, so two names that differ only in invalid bytes would collapse into one path
 // and look like an overwrite. Parsing the few header fields we need keeps every byte of a name.
 import { pipeline, Readable } from 'node:stream';
-import { createGunzip, createZstdDecompress } from 'node:zlib';
+// A namespace import: a named import of createZstdDecompress would fail to link on Node < 23.8, before
+// the CLI could say which Node it needs.
+import * as zlib from 'node:zlib';
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
@@ -73,7 +75,8 @@ export function decompress(blob: Readable, compression: LayerCompression): Reada
   if (compression === 'none') return blob;
   // Large output chunks: per-chunk overhead, not inflate, dominates with the default 16 KiB.
   const options = { chunkSize: DECOMPRESSED_CHUNK_BYTES };
-  const decompressor = compression === 'gzip' ? createGunzip(options) : createZstdDecompress(options);
+  const decompressor =
+    compression === 'gzip' ? zlib.createGunzip(options) : zlib.createZstdDecompress(options);
   return pipeline(blob, decompressor, () => {
     // Errors surface on `decompressor`, which pipeline destroys with them; the reader sees them there.
   });

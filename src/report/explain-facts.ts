@@ -4,7 +4,7 @@
 // Every byte figure here is file bytes: the uncompressed basis.
 import type { GoModuleDiff } from '../analysis/gobinary/index.js';
 import type { DirectoryChange, FileChange } from '../analysis/layers/index.js';
-import type { BinaryFacts, PlatformExplanation } from '../explain/explain.js';
+import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import type { PlatformReport, Report } from './json.js';
 
@@ -36,6 +36,18 @@ export function leadPlatform(explained: readonly Explained[], report: Report): E
 /** The directory roll-ups with the largest change, as many as asked. */
 export function topCauses(e: PlatformExplanation, count: number): DirectoryChange[] {
   return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count);
+}
+
+/**
+ * Growth the file diff cannot show: bytes a later layer deletes or overwrites still ship. null when
+ * the head wastes no more than the base (or there is no base).
+ */
+export function wastedGrowth(
+  e: PlatformExplanation,
+): { delta: number; largest: WasteFacts['largest'][number] | null } | null {
+  if (e.baseWastedBytes === null) return null;
+  const delta = e.wasted.bytes - e.baseWastedBytes;
+  return delta > 0 ? { delta, largest: e.wasted.largest[0] ?? null } : null;
 }
 
 export interface BinaryChange {

@@ -26,6 +26,7 @@ import {
   type Slice,
   share,
   topCauses,
+  wastedGrowth,
 } from './explain-facts.js';
 import type { Report } from './json.js';
 import { GITHUB_COMMENT_LIMIT, type MarkdownSection, markdownSectionLength } from './markdown.js';
@@ -171,6 +172,15 @@ function mainSection(
         `**${formatDelta(d.delta)}** ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ` +
         `${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`,
     );
+    const hidden = wastedGrowth(e);
+    if (hidden) {
+      const where = hidden.largest
+        ? ` (largest: ${escapeMarkdown(hidden.largest.path, PATH_CHARS)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1} and removed by layer ${hidden.largest.removedBy + 1})`
+        : '';
+      blocks.push(
+        `Plus **${formatDelta(hidden.delta)}** ${BASIS} in files that a later layer deletes or overwrites: the container never sees them, but they still ship${where}.`,
+      );
+    }
     const causes = topCauses(e, CAUSES);
     if (causes.length > 0) {
       blocks.push(

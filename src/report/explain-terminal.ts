@@ -19,6 +19,7 @@ import {
   moduleRows,
   share,
   topCauses,
+  wastedGrowth,
 } from './explain-facts.js';
 import type { Report } from './json.js';
 import { plainText } from './text.js';
@@ -60,6 +61,15 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
         `${formatBytes(d.baseBytes)} → ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} ` +
         `(${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`,
     );
+    const hidden = wastedGrowth(e);
+    if (hidden) {
+      const where = hidden.largest
+        ? ` (largest: ${plainText(hidden.largest.path, PATH_CHARS)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1}, removed by layer ${hidden.largest.removedBy + 1})`
+        : '';
+      lines.push(
+        `  Plus ${delta(hidden.delta)} ${BASIS} in deleted or overwritten files that still ship${where}`,
+      );
+    }
     const causes = topCauses(e, CAUSES);
     if (causes.length > 0) {
       lines.push(`  Biggest causes (${BASIS}):`);

@@ -462,3 +462,37 @@ describe('explainSections under the comment size limit', () => {
     expect(kept.at(-1)).toMatch(/^\tdep\t.*\th1:A{43}=$/);
   });
 });
+
+describe('explainSections when the head wastes bytes the file diff cannot show', () => {
+  const wasteful = (): PlatformExplanation => ({
+    ...bloatedExplanation(ARCHES.amd64),
+    wasted: {
+      bytes: 21_000_000,
+      files: 1,
+      largest: [{ path: '/tmp/seed.bin', bytes: 21_000_000, writtenBy: 3, removedBy: 4, reason: 'deleted' }],
+    },
+    baseWastedBytes: 0,
+  });
+
+  it('adds the wasted growth next to the file growth, with the file and both layers', () => {
+    const report = explainedReport(undefined, [wasteful(), bloatedExplanation(ARCHES.arm64)]);
+    const text = explainSections(report)
+      .map((s) => s.body)
+      .join('\n');
+    expect(text).toContain(
+      'Plus **+21.0 MB** uncompressed in files that a later layer deletes or overwrites: the container never sees them, but they still ship (largest: /tmp/seed.bin, 21.0 MB, written by layer 4 and removed by layer 5).',
+    );
+  });
+
+  it('says nothing of it when the base wasted as much', () => {
+    const report = explainedReport(undefined, [
+      { ...wasteful(), baseWastedBytes: 21_000_000 },
+      bloatedExplanation(ARCHES.arm64),
+    ]);
+    expect(
+      explainSections(report)
+        .map((s) => s.body)
+        .join('\n'),
+    ).not.toContain('in files that a later layer deletes or overwrites');
+  });
+});

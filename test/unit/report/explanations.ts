@@ -107,6 +107,7 @@ function cgoServer(a: Arch): BinaryFacts {
       interpreter: a.loader,
       needed: ['libsqlite3.so.0', 'libc.so.6'],
       missing: [],
+      libraryBytes: 3_412_660,
     },
     strip: { stripped: false, hasDwarf: true, savingBytes: Math.round(a.cgoServer * 0.2942) },
     modules: [
@@ -248,6 +249,7 @@ export function bloatedExplanation(a: Arch, withBase = true): PlatformExplanatio
     fileBytes: head,
     baseImage: { layers: 1, bytes: a.glibc },
     wasted: { bytes: 0, files: 0, largest: [] },
+    baseWastedBytes: 0,
     efficiency: { score: 1, wastedBytes: 0 },
     duplicates: [],
     binaries: [
@@ -266,6 +268,7 @@ export function bloatedExplanation(a: Arch, withBase = true): PlatformExplanatio
           interpreter: a.loader,
           needed: ['libtinfo.so.6', 'libc.so.6'],
           missing: [],
+          libraryBytes: 2_310_112,
         },
         strip: { stripped: true, hasDwarf: false, savingBytes: 0 },
         modules: [],
@@ -344,6 +347,7 @@ export function cannotStartReport(): Report {
     fileBytes: head,
     baseImage: { layers: 1, bytes: a.busybox },
     wasted: { bytes: 0, files: 0, largest: [] },
+    baseWastedBytes: 0,
     efficiency: { score: 1, wastedBytes: 0 },
     duplicates: [],
     binaries: [
@@ -355,6 +359,7 @@ export function cannotStartReport(): Report {
           interpreter: a.loader,
           needed: ['libc.so.6'],
           missing: [a.loader, 'libc.so.6'],
+          libraryBytes: 0,
         },
         strip: { stripped: true, hasDwarf: false, savingBytes: 0 },
         modules: [{ module: 'std', version: null, bytes: 3_120_440 }],
@@ -460,7 +465,13 @@ export function hostileExplanation(platform: string, texts: readonly string[]): 
       mainModule: modulePath(i),
       goVersion: `go1.24.4 ${texts[i % texts.length]}`,
       goVersionM: `${p}: go1.24.4\n\tpath\t${modulePath(i)}\n\tdep\t${texts.join('\t')}\tv1.0.0\n\tbuild\t-ldflags="${'`'.repeat(7)} </details> <img src=x onerror=alert(1)>"\n`,
-      linkage: { kind: 'dynamic' as const, interpreter: p, needed: [...texts], missing: i === 0 ? [p] : [] },
+      linkage: {
+        kind: 'dynamic' as const,
+        interpreter: p,
+        needed: [...texts],
+        missing: i === 0 ? [p] : [],
+        libraryBytes: 1_000,
+      },
       modules: texts.map((t) => ({ module: t, version: t, bytes: 10_000 })),
     })),
     modules: paths.map((p) => ({
