@@ -84723,6 +84723,8 @@ function platformViolations(p, thresholds2) {
   const { basis } = thresholds2;
   const name = p.platform;
   const head = p.head.sizes[basis];
+  const estimated = basis === "compressed" && (p.head.compressedEstimated || p.base?.compressedEstimated);
+  const figure = estimated ? "estimated compressed" : basis;
   const found = [];
   if (p.base !== null && p.delta !== null && p.percent !== null) {
     const base = p.base.sizes[basis];
@@ -84736,19 +84738,19 @@ function platformViolations(p, thresholds2) {
         basis,
         actual: delta,
         limit,
-        message: `${name}: ${basis} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold("max-increase", limit)}`
+        message: `${name}: ${figure} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold("max-increase", limit)}`
       });
     }
     const percentLimit = thresholds2.maxIncreasePercent;
     if (percentLimit !== null && delta > 0 && (percent === null || percent > percentLimit)) {
-      const figure = percent === null ? "from 0 B" : `by ${percentPast(percent, percentLimit)}`;
+      const growth = percent === null ? "from 0 B" : `by ${percentPast(percent, percentLimit)}`;
       found.push({
         platform: name,
         rule: "max-increase-percent",
         basis,
         actual: percent,
         limit: percentLimit,
-        message: `${name}: ${basis} size grew ${figure} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold("max-increase-percent", percentLimit)}`
+        message: `${name}: ${figure} size grew ${growth} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold("max-increase-percent", percentLimit)}`
       });
     }
   }
@@ -84760,7 +84762,7 @@ function platformViolations(p, thresholds2) {
       basis,
       actual: head,
       limit: sizeLimit,
-      message: `${name}: ${basis} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold("max-size", sizeLimit)}`
+      message: `${name}: ${figure} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold("max-size", sizeLimit)}`
     });
   }
   return found;
@@ -88904,7 +88906,9 @@ function headlineSentence(report) {
       after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`
     };
   }
-  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
+  const estimated = p.head.compressedEstimated || p.base?.compressedEstimated;
+  const label = (b) => b === "compressed" && estimated ? "\u2248 compressed" : b;
+  const figures = `${label(basis)} ${changeFigure(p, basis)}; ${label(other)} ${changeFigure(p, other)}.`;
   if (h.delta > 0) return { before: "", platform: h.platform, after: ` grew the most: ${figures}` };
   return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
 }
@@ -90181,8 +90185,9 @@ async function resolvePlatforms(reader, platforms) {
     }
     if (found.size < platforms.length) {
       const missing = platforms.filter((p) => !found.has(p));
+      const has = [...all.keys()];
       throw new PlatformMissingError(
-        `the image has no ${missing.join(", ")} manifest (it has ${[...all.keys()].join(", ") || "none"})`
+        `the image has no ${missing.join(", ")} manifest (it has ${has.join(", ") || "none"})` + (has.length > 0 ? `: set platforms to ${has.join(",")} to measure what it has` : "")
       );
     }
     return found;
@@ -90192,7 +90197,9 @@ async function resolvePlatforms(reader, platforms) {
   const config = parse3(await reader.json(manifest.config));
   const platform2 = platformString(config);
   if (!platforms.includes(platform2)) {
-    throw new PlatformMissingError(`the image is ${platform2} only, not ${platforms.join(", ")}`);
+    throw new PlatformMissingError(
+      `the image is ${platform2} only, not ${platforms.join(", ")}: set platforms to ${platform2} to measure it`
+    );
   }
   found.set(platform2, root);
   return found;
@@ -90370,7 +90377,12 @@ var RegistryClient = class {
       ...accept ? { accept } : {},
       ...this.token ? { authorization: `Bearer ${this.token}` } : {}
     });
-    let res = await this.fetchImpl(url, { headers: headers(), redirect: "follow" });
+    let res = await this.fetchImpl(url, { headers: headers(), redirect: "follow" }).catch((error2) => {
+      const cause = error2.cause?.message ?? error2.message;
+      throw new RegistryError(
+        `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`
+      );
+    });
     if (res.status === 401 && !this.token) {
       const challenge = res.headers.get("www-authenticate");
       await res.body?.cancel();
@@ -90648,9 +90660,16 @@ async function runGate(inputs, context3, services) {
     explanations
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
-  const reportPath = inputs.reportFile ?? context3.defaultReportFile;
-  if (reportPath) await writeText(reportPath, renderJson(report));
-  if (inputs.markdownFile) await writeText(inputs.markdownFile, markdown);
+  const write = async (path4, text2) => writeText(path4, text2).then(
+    () => path4,
+    (error2) => {
+      log.warning(`could not write ${path4} (${error2.message}); the verdict stands`);
+      return null;
+    }
+  );
+  const wanted = inputs.reportFile ?? context3.defaultReportFile;
+  const reportPath = wanted ? await write(wanted, renderJson(report)) : null;
+  if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
   await publish(inputs, context3, services, report, markdown);
   const h = decision.headline;
   const failure = decision.verdict === "fail" ? decision.violations.map((v) => v.message).join("\n") || "the gate failed" : null;

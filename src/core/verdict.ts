@@ -26,6 +26,9 @@ export function platformViolations(p: PlatformComparison, thresholds: Thresholds
   const { basis } = thresholds;
   const name = p.platform;
   const head = p.head.sizes[basis];
+  // A verdict that rests on an estimate must say so.
+  const estimated = basis === 'compressed' && (p.head.compressedEstimated || p.base?.compressedEstimated);
+  const figure = estimated ? 'estimated compressed' : basis;
   const found: Violation[] = [];
   if (p.base !== null && p.delta !== null && p.percent !== null) {
     const base = p.base.sizes[basis];
@@ -39,20 +42,20 @@ export function platformViolations(p: PlatformComparison, thresholds: Thresholds
         basis,
         actual: delta,
         limit,
-        message: `${name}: ${basis} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold('max-increase', limit)}`,
+        message: `${name}: ${figure} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold('max-increase', limit)}`,
       });
     }
     const percentLimit = thresholds.maxIncreasePercent;
     // percent is null only for growth from 0 bytes: no finite limit allows that.
     if (percentLimit !== null && delta > 0 && (percent === null || percent > percentLimit)) {
-      const figure = percent === null ? 'from 0 B' : `by ${percentPast(percent, percentLimit)}`;
+      const growth = percent === null ? 'from 0 B' : `by ${percentPast(percent, percentLimit)}`;
       found.push({
         platform: name,
         rule: 'max-increase-percent',
         basis,
         actual: percent,
         limit: percentLimit,
-        message: `${name}: ${basis} size grew ${figure} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold('max-increase-percent', percentLimit)}`,
+        message: `${name}: ${figure} size grew ${growth} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold('max-increase-percent', percentLimit)}`,
       });
     }
   }
@@ -64,7 +67,7 @@ export function platformViolations(p: PlatformComparison, thresholds: Thresholds
       basis,
       actual: head,
       limit: sizeLimit,
-      message: `${name}: ${basis} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold('max-size', sizeLimit)}`,
+      message: `${name}: ${figure} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold('max-size', sizeLimit)}`,
     });
   }
   return found;

@@ -176,9 +176,18 @@ export async function runGate(
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
 
-  const reportPath = inputs.reportFile ?? context.defaultReportFile;
-  if (reportPath) await writeText(reportPath, renderJson(report));
-  if (inputs.markdownFile) await writeText(inputs.markdownFile, markdown);
+  // A report that cannot be written costs the file, never the verdict.
+  const write = async (path: string, text: string) =>
+    writeText(path, text).then(
+      () => path,
+      (error: Error) => {
+        log.warning(`could not write ${path} (${error.message}); the verdict stands`);
+        return null;
+      },
+    );
+  const wanted = inputs.reportFile ?? context.defaultReportFile;
+  const reportPath = wanted ? await write(wanted, renderJson(report)) : null;
+  if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
 
   await publish(inputs, context, services, report, markdown);
 

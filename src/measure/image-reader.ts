@@ -59,8 +59,10 @@ export async function resolvePlatforms(
     }
     if (found.size < platforms.length) {
       const missing = platforms.filter((p) => !found.has(p));
+      const has = [...all.keys()];
       throw new PlatformMissingError(
-        `the image has no ${missing.join(', ')} manifest (it has ${[...all.keys()].join(', ') || 'none'})`,
+        `the image has no ${missing.join(', ')} manifest (it has ${has.join(', ') || 'none'})` +
+          (has.length > 0 ? `: set platforms to ${has.join(',')} to measure what it has` : ''),
       );
     }
     return found;
@@ -71,7 +73,9 @@ export async function resolvePlatforms(
   const config = parse<ImageConfig>(await reader.json(manifest.config));
   const platform = platformString(config);
   if (!platforms.includes(platform)) {
-    throw new PlatformMissingError(`the image is ${platform} only, not ${platforms.join(', ')}`);
+    throw new PlatformMissingError(
+      `the image is ${platform} only, not ${platforms.join(', ')}: set platforms to ${platform} to measure it`,
+    );
   }
   found.set(platform, root);
   return found;

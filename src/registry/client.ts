@@ -62,7 +62,12 @@ export class RegistryClient {
       ...(accept ? { accept } : {}),
       ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
     });
-    let res = await this.fetchImpl(url, { headers: headers(), redirect: 'follow' });
+    let res = await this.fetchImpl(url, { headers: headers(), redirect: 'follow' }).catch((error: Error) => {
+      const cause = (error.cause as Error | undefined)?.message ?? error.message;
+      throw new RegistryError(
+        `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`,
+      );
+    });
     if (res.status === 401 && !this.token) {
       const challenge = res.headers.get('www-authenticate');
       await res.body?.cancel();

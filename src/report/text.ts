@@ -62,7 +62,9 @@ export function headlineSentence(report: Report): HeadlineSentence | null {
       after: `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`,
     };
   }
-  const figures = `${basis} ${changeFigure(p, basis)}; ${other} ${changeFigure(p, other)}.`;
+  const estimated = p.head.compressedEstimated || p.base?.compressedEstimated;
+  const label = (b: SizeBasis) => (b === 'compressed' && estimated ? '≈ compressed' : b);
+  const figures = `${label(basis)} ${changeFigure(p, basis)}; ${label(other)} ${changeFigure(p, other)}.`;
   if (h.delta > 0) return { before: '', platform: h.platform, after: ` grew the most: ${figures}` };
   return { before: `No platform grew in ${basis} size. `, platform: h.platform, after: `: ${figures}` };
 }

@@ -452,4 +452,17 @@ describe('runGate', () => {
     const onDisk = JSON.parse(await readFile(result.reportPath!, 'utf8'));
     expect(onDisk.timings).toEqual(result.report.timings);
   });
+
+  it('keeps the verdict and warns when the report cannot be written', async () => {
+    const blocker = join(root, 'a-file');
+    await writeFile(blocker, 'not a directory');
+    const g = await gate({ raw: { 'max-increase': '1KB', 'report-file': join(blocker, 'report.json') } });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(result.reportPath).toBeNull();
+    expect(result.outputs['report-path']).toBe('');
+    expect(g.log.warnings.some((w) => w.startsWith(`could not write ${join(blocker, 'report.json')}`))).toBe(
+      true,
+    );
+  });
 });

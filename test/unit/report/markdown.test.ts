@@ -297,3 +297,15 @@ describe('estimated compressed sizes (a classic-store image that was not pushed)
     expect(renderMarkdown(reportFor(bloatedHead(), leanBase(), {}))).not.toContain('≈');
   });
 });
+
+describe('a verdict on estimated compressed sizes says so', () => {
+  it('in the violation message and the headline', () => {
+    const head = bloatedHead();
+    for (const p of head.platforms) p.compressedEstimated = true;
+    const report = reportFor(head, leanBase(), { maxIncrease: 5_000_000, basis: 'compressed' });
+    expect(report.platforms[0]!.violations[0]!.message).toMatch(
+      /^linux\/amd64: estimated compressed size grew by/,
+    );
+    expect(renderMarkdown(report)).toContain('grew the most: ≈ compressed +');
+  });
+});
