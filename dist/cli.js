@@ -78758,6 +78758,26 @@ function isCommand(fix) {
 function compare(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+var LISTED_NAMES = 6;
+function binaryTraits(b, style) {
+  const list = (names) => `${names.slice(0, LISTED_NAMES).map(style.name).join(", ")}${names.length > LISTED_NAMES ? ", \u2026" : ""}`;
+  const parts = [];
+  if (b.strip) {
+    parts.push(
+      b.strip.savingBytes > 0 ? `${style.strong("not stripped")} (${style.code('-ldflags="-s -w"')} saves ${formatBytes(b.strip.savingBytes)})` : "stripped"
+    );
+  }
+  if (b.linkage) {
+    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
+    parts.push(
+      b.linkage.kind === "dynamic" ? `${style.strong("dynamic")}${needs.length > 0 ? ` (needs ${list(needs)})` : ""}` : b.linkage.kind
+    );
+    if (b.linkage.missing.length > 0) {
+      parts.push(style.strong(`cannot start: the image has no ${list(b.linkage.missing)}`));
+    }
+  }
+  return parts.join(", ");
+}
 
 // src/report/text.ts
 var VERDICT_WORD = {
@@ -78907,7 +78927,9 @@ function explainTerminalLines(report, options = {}) {
     ];
     lines2.push(...align(rows, ["left", "right", "right", "left"]).map((l) => `    ${l}`));
     for (const b of go) {
-      lines2.push(`  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${traits(b)}`);
+      lines2.push(
+        `  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${binaryTraits(b, TERMINAL_TRAITS)}`
+      );
     }
   }
   const shown = findingsToShow(explained, lead);
@@ -78934,7 +78956,7 @@ function binaryLines(b, paint, delta) {
   const f = b.facts;
   const size = b.file === null ? formatBytes(f.bytes) : b.file.change === "added" ? `${formatBytes(f.bytes)} (new)` : `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (${delta(b.file.delta)})`;
   const lines2 = [
-    `    ${paint(plainText(f.path, PATH_CHARS), "bold")}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ""}, ${traits(f)}`
+    `    ${paint(plainText(f.path, PATH_CHARS), "bold")}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ""}, ${binaryTraits(f, TERMINAL_TRAITS)}`
   ];
   if (b.modules === null) {
     if (b.file?.change !== "added")
@@ -78960,26 +78982,11 @@ function binaryLines(b, paint, delta) {
   }
   return lines2;
 }
-function traits(b) {
-  const parts = [];
-  if (b.strip) {
-    parts.push(
-      b.strip.savingBytes > 0 ? `not stripped (-ldflags="-s -w" saves ${formatBytes(b.strip.savingBytes)})` : "stripped"
-    );
-  }
-  if (b.linkage) {
-    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
-    parts.push(
-      b.linkage.kind === "dynamic" && needs.length > 0 ? `dynamic (needs ${needs.map((n) => plainText(n, PATH_CHARS)).join(", ")})` : b.linkage.kind
-    );
-    if (b.linkage.missing.length > 0) {
-      parts.push(
-        `CANNOT START: the image has no ${b.linkage.missing.map((m) => plainText(m, PATH_CHARS)).join(", ")}`
-      );
-    }
-  }
-  return parts.join(", ");
-}
+var TERMINAL_TRAITS = {
+  strong: (text) => text,
+  code: (text) => text,
+  name: (text) => plainText(text, PATH_CHARS)
+};
 function otherPlatformLine(x, delta) {
   const e = x.explanation;
   const name = plainText(x.report.platform);
@@ -83272,7 +83279,9 @@ function compositionBlock(e, platform2) {
     lines2.push("- base image: not known (no Dockerfile to tell which layers it has)");
   }
   const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
-  const goText = go.slice(0, VISIBLE_BINARIES).map((b) => `${escapeMarkdown(b.path, PATH_CHARS2)} ${formatBytes(b.bytes)}, ${binaryTraits(b)}`).join(" \xB7 ");
+  const goText = go.slice(0, VISIBLE_BINARIES).map(
+    (b) => `${escapeMarkdown(b.path, PATH_CHARS2)} ${formatBytes(b.bytes)}, ${binaryTraits(b, MARKDOWN_TRAITS)}`
+  ).join(" \xB7 ");
   lines2.push(
     `- Go binaries: ${formatBytes(c.goBinaries.bytes)} (${share(c.goBinaries.bytes, c.total)})${goText ? `: ${goText}` : ""}${go.length > VISIBLE_BINARIES ? ` \xB7 and ${count2(go.length - VISIBLE_BINARIES)} more` : ""}`
   );
@@ -83284,7 +83293,7 @@ function binaryLine(b) {
   const size = b.file === null ? formatBytes(f.bytes) : b.file.change === "added" ? `${formatBytes(f.bytes)} (new)` : `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (${formatDelta(b.file.delta)})`;
   const parts = [`**${escapeMarkdown(f.path, PATH_CHARS2)}** ${size}`];
   if (f.goVersion) parts.push(escapeMarkdown(f.goVersion, 60));
-  parts.push(binaryTraits(f));
+  parts.push(binaryTraits(f, MARKDOWN_TRAITS));
   let text = parts.join(", ");
   if (b.modules) {
     const growers = moduleRows(b.modules).filter((r) => (r.delta ?? 0) > 0).slice(0, 3).map((r) => `${escapeMarkdown(r.module, PATH_CHARS2)} ${formatDelta(r.delta)}`);
@@ -83295,30 +83304,11 @@ function binaryLine(b) {
   }
   return text;
 }
-function binaryTraits(b) {
-  const traits2 = [];
-  if (b.strip) {
-    traits2.push(
-      b.strip.savingBytes > 0 ? `**not stripped** (\`-ldflags="-s -w"\` saves ${formatBytes(b.strip.savingBytes)})` : "stripped"
-    );
-  }
-  if (b.linkage) {
-    if (b.linkage.kind === "dynamic") {
-      const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
-      traits2.push(
-        `**dynamic**${needs.length > 0 ? `: ${needs.slice(0, 6).map((n) => escapeMarkdown(n, PATH_CHARS2)).join(", ")}${needs.length > 6 ? ", \u2026" : ""}` : ""}`
-      );
-    } else {
-      traits2.push(b.linkage.kind);
-    }
-    if (b.linkage.missing.length > 0) {
-      traits2.push(
-        `**cannot start: the image has no ${b.linkage.missing.slice(0, 6).map((m) => escapeMarkdown(m, PATH_CHARS2)).join(", ")}**`
-      );
-    }
-  }
-  return traits2.join(", ");
-}
+var MARKDOWN_TRAITS = {
+  strong: (text) => `**${text}**`,
+  code: (text) => `\`${text}\``,
+  name: (text) => escapeMarkdown(text, PATH_CHARS2)
+};
 function findingItem(s) {
   const f = s.finding;
   const where = s.platform === null ? "" : `(${escapeMarkdown(s.platform)}) `;

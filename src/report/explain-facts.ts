@@ -4,6 +4,7 @@
 // Every byte figure here is file bytes: the uncompressed basis.
 import type { GoModuleDiff } from '../analysis/gobinary/index.js';
 import type { DirectoryChange, FileChange } from '../analysis/layers/index.js';
+import { formatBytes } from '../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import type { PlatformReport, Report } from './json.js';
@@ -265,4 +266,40 @@ export function isCommand(fix: string): boolean {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** How a renderer marks up the words of binaryTraits. */
+export interface TraitStyle {
+  strong(text: string): string;
+  code(text: string): string;
+  /** A path or library name from the image, made safe for the output. */
+  name(text: string): string;
+}
+
+const LISTED_NAMES = 6;
+
+/** Strip state and linkage in words, the missing pieces loudly: one wording for every renderer. */
+export function binaryTraits(b: BinaryFacts, style: TraitStyle): string {
+  const list = (names: readonly string[]) =>
+    `${names.slice(0, LISTED_NAMES).map(style.name).join(', ')}${names.length > LISTED_NAMES ? ', …' : ''}`;
+  const parts: string[] = [];
+  if (b.strip) {
+    parts.push(
+      b.strip.savingBytes > 0
+        ? `${style.strong('not stripped')} (${style.code('-ldflags="-s -w"')} saves ${formatBytes(b.strip.savingBytes)})`
+        : 'stripped',
+    );
+  }
+  if (b.linkage) {
+    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x): x is string => x !== null);
+    parts.push(
+      b.linkage.kind === 'dynamic'
+        ? `${style.strong('dynamic')}${needs.length > 0 ? ` (needs ${list(needs)})` : ''}`
+        : b.linkage.kind,
+    );
+    if (b.linkage.missing.length > 0) {
+      parts.push(style.strong(`cannot start: the image has no ${list(b.linkage.missing)}`));
+    }
+  }
+  return parts.join(', ');
 }

@@ -10,6 +10,7 @@ import type { Finding } from '../explain/findings.js';
 import {
   type BinaryChange,
   below,
+  binaryTraits,
   changedGoBinaries,
   composition,
   type Explained,
@@ -25,6 +26,7 @@ import {
   type ShownFinding,
   type Slice,
   share,
+  type TraitStyle,
   topCauses,
   wastedGrowth,
 } from './explain-facts.js';
@@ -263,7 +265,10 @@ function compositionBlock(e: PlatformExplanation, platform: string): string {
   const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
   const goText = go
     .slice(0, VISIBLE_BINARIES)
-    .map((b) => `${escapeMarkdown(b.path, PATH_CHARS)} ${formatBytes(b.bytes)}, ${binaryTraits(b)}`)
+    .map(
+      (b) =>
+        `${escapeMarkdown(b.path, PATH_CHARS)} ${formatBytes(b.bytes)}, ${binaryTraits(b, MARKDOWN_TRAITS)}`,
+    )
     .join(' · ');
   lines.push(
     `- Go binaries: ${formatBytes(c.goBinaries.bytes)} (${share(c.goBinaries.bytes, c.total)})${goText ? `: ${goText}` : ''}${go.length > VISIBLE_BINARIES ? ` · and ${count(go.length - VISIBLE_BINARIES)} more` : ''}`,
@@ -282,7 +287,7 @@ function binaryLine(b: BinaryChange): string {
         : `${formatBytes(b.file.baseBytes ?? 0)} → ${formatBytes(f.bytes)} (${formatDelta(b.file.delta)})`;
   const parts = [`**${escapeMarkdown(f.path, PATH_CHARS)}** ${size}`];
   if (f.goVersion) parts.push(escapeMarkdown(f.goVersion, 60));
-  parts.push(binaryTraits(f));
+  parts.push(binaryTraits(f, MARKDOWN_TRAITS));
   let text = parts.join(', ');
   if (b.modules) {
     const growers = moduleRows(b.modules)
@@ -299,43 +304,11 @@ function binaryLine(b: BinaryChange): string {
   return text;
 }
 
-/** Strip state and linkage in words, the missing pieces loudly. */
-function binaryTraits(b: BinaryFacts): string {
-  const traits: string[] = [];
-  if (b.strip) {
-    traits.push(
-      b.strip.savingBytes > 0
-        ? `**not stripped** (\`-ldflags="-s -w"\` saves ${formatBytes(b.strip.savingBytes)})`
-        : 'stripped',
-    );
-  }
-  if (b.linkage) {
-    if (b.linkage.kind === 'dynamic') {
-      const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x): x is string => x !== null);
-      traits.push(
-        `**dynamic**${
-          needs.length > 0
-            ? `: ${needs
-                .slice(0, 6)
-                .map((n) => escapeMarkdown(n, PATH_CHARS))
-                .join(', ')}${needs.length > 6 ? ', …' : ''}`
-            : ''
-        }`,
-      );
-    } else {
-      traits.push(b.linkage.kind);
-    }
-    if (b.linkage.missing.length > 0) {
-      traits.push(
-        `**cannot start: the image has no ${b.linkage.missing
-          .slice(0, 6)
-          .map((m) => escapeMarkdown(m, PATH_CHARS))
-          .join(', ')}**`,
-      );
-    }
-  }
-  return traits.join(', ');
-}
+const MARKDOWN_TRAITS: TraitStyle = {
+  strong: (text) => `**${text}**`,
+  code: (text) => `\`${text}\``,
+  name: (text) => escapeMarkdown(text, PATH_CHARS),
+};
 
 function findingItem(s: ShownFinding): string {
   const f = s.finding;

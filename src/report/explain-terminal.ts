@@ -8,6 +8,7 @@ import { type Colour, painter } from './ansi.js';
 import {
   type BinaryChange,
   below,
+  binaryTraits,
   changedGoBinaries,
   composition,
   type Explained,
@@ -18,6 +19,7 @@ import {
   moduleCounts,
   moduleRows,
   share,
+  type TraitStyle,
   topCauses,
   wastedGrowth,
 } from './explain-facts.js';
@@ -112,7 +114,9 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
     ];
     lines.push(...align(rows, ['left', 'right', 'right', 'left']).map((l) => `    ${l}`));
     for (const b of go) {
-      lines.push(`  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${traits(b)}`);
+      lines.push(
+        `  ${plainText(b.path, PATH_CHARS)}: ${formatBytes(b.bytes)}, ${binaryTraits(b, TERMINAL_TRAITS)}`,
+      );
     }
   }
 
@@ -152,7 +156,7 @@ function binaryLines(
         ? `${formatBytes(f.bytes)} (new)`
         : `${formatBytes(b.file.baseBytes ?? 0)} → ${formatBytes(f.bytes)} (${delta(b.file.delta)})`;
   const lines = [
-    `    ${paint(plainText(f.path, PATH_CHARS), 'bold')}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ''}, ${traits(f)}`,
+    `    ${paint(plainText(f.path, PATH_CHARS), 'bold')}  ${size}${f.goVersion ? `, ${plainText(f.goVersion, 60)}` : ''}, ${binaryTraits(f, TERMINAL_TRAITS)}`,
   ];
   if (b.modules === null) {
     if (b.file?.change !== 'added')
@@ -183,30 +187,11 @@ function binaryLines(
   return lines;
 }
 
-function traits(b: BinaryFacts): string {
-  const parts: string[] = [];
-  if (b.strip) {
-    parts.push(
-      b.strip.savingBytes > 0
-        ? `not stripped (-ldflags="-s -w" saves ${formatBytes(b.strip.savingBytes)})`
-        : 'stripped',
-    );
-  }
-  if (b.linkage) {
-    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x): x is string => x !== null);
-    parts.push(
-      b.linkage.kind === 'dynamic' && needs.length > 0
-        ? `dynamic (needs ${needs.map((n) => plainText(n, PATH_CHARS)).join(', ')})`
-        : b.linkage.kind,
-    );
-    if (b.linkage.missing.length > 0) {
-      parts.push(
-        `CANNOT START: the image has no ${b.linkage.missing.map((m) => plainText(m, PATH_CHARS)).join(', ')}`,
-      );
-    }
-  }
-  return parts.join(', ');
-}
+const TERMINAL_TRAITS: TraitStyle = {
+  strong: (text) => text,
+  code: (text) => text,
+  name: (text) => plainText(text, PATH_CHARS),
+};
 
 function otherPlatformLine(x: Explained, delta: (bytes: number) => string): string {
   const e: PlatformExplanation = x.explanation;

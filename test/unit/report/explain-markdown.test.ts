@@ -125,7 +125,7 @@ describe('explainSections on the fixture (lean busybox + static Go vs glibc + CG
   it('shows the changed Go binary: size, strip state, linkage, and the modules that grew most', () => {
     expect(sections[0]!.body).toContain(
       '- **/app/server** 5.51 MB → 14.9 MB (+9.42 MB), go1.24.4, **not stripped** (`-ldflags="-s -w"` saves 4.39 MB), ' +
-        '**dynamic**: /lib64/ld-linux-x86-64.so.2, libsqlite3.so.0, libc.so.6. ' +
+        '**dynamic** (needs /lib64/ld-linux-x86-64.so.2, libsqlite3.so.0, libc.so.6). ' +
         'Modules: 1 added, 1 removed, 1 upgraded; grew most: github.com/mattn/go-sqlite3 +1.20 MB, std +438 KB, example.com/go-service +20.8 KB.',
     );
     const modules = sections[1]!.body.split('\n');

@@ -86,7 +86,7 @@ describe('the "why it grew" block of the terminal report', () => {
       '             fix: build it static (CGO_ENABLED=0), or use a base image that provides /lib64/ld-linux-x86-64.so.2',
     );
     expect(lines.join('\n')).toContain(
-      'CANNOT START: the image has no /lib64/ld-linux-x86-64.so.2, libc.so.6',
+      'cannot start: the image has no /lib64/ld-linux-x86-64.so.2, libc.so.6',
     );
   });
 
