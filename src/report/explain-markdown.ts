@@ -5,7 +5,7 @@
 // so the layer detail keeps its room under GitHub's comment limit. All byte figures are file bytes, the
 // uncompressed basis, and say so.
 import { formatBytes, formatDelta } from '../core/bytes.js';
-import type { BinaryFacts, PlatformExplanation } from '../explain/explain.js';
+import type { PlatformExplanation } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import {
   type BinaryChange,

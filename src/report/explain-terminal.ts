@@ -2,7 +2,7 @@
 // biggest causes, the Go binaries that changed with their modules, the findings with their fixes) as plain
 // text, colour only when asked. All byte figures are file bytes, the uncompressed basis.
 import { formatBytes, formatDelta } from '../core/bytes.js';
-import type { BinaryFacts, PlatformExplanation } from '../explain/explain.js';
+import type { PlatformExplanation } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import { type Colour, painter } from './ansi.js';
 import {
