@@ -76645,7 +76645,7 @@ var require_tar_stream2 = __commonJS({
 });
 
 // src/cli.ts
-import { execFileSync as execFileSync2 } from "node:child_process";
+import { execFileSync as execFileSync3 } from "node:child_process";
 import { parseArgs as parseArgs2 } from "node:util";
 
 // src/buildx/buildx.ts
@@ -77501,11 +77501,14 @@ var DockerBuildx = class {
 };
 
 // src/demo/demo.ts
-import { execFileSync } from "node:child_process";
+import { execFileSync as execFileSync2 } from "node:child_process";
 import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join9, resolve as resolve4 } from "node:path";
 import { parseArgs } from "node:util";
+
+// src/gate/local.ts
+import { execFileSync } from "node:child_process";
 
 // src/docker/engine.ts
 var import_dockerode = __toESM(require_docker(), 1);
@@ -84220,7 +84223,8 @@ async function runGate(inputs, context, services) {
     registry: inputs.registry,
     label
   });
-  const headLabel = inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ""}`;
+  const headSha = context.pullRequest?.headSha ?? context.headSha ?? null;
+  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
     () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request("head", context.workspace, headLabel), strategy, images)
@@ -84408,6 +84412,17 @@ async function writeText(path4, text) {
 }
 
 // src/gate/local.ts
+function headCommit(dir) {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], {
+      cwd: dir,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"]
+    }).trim();
+  } catch {
+    return null;
+  }
+}
 async function runLocalGate(inputs, run) {
   const err = (line) => process.stderr.write(`${line}
 `);
@@ -84418,7 +84433,8 @@ async function runLocalGate(inputs, run) {
       eventName: "local",
       workspace: run.workspace,
       pullRequest: null,
-      defaultReportFile: run.defaultReportFile
+      defaultReportFile: run.defaultReportFile,
+      headSha: headCommit(run.workspace)
     },
     {
       buildx: new DockerBuildx(),
@@ -84467,7 +84483,7 @@ var GIT_ENV = {
   GIT_CONFIG_GLOBAL: "/dev/null"
 };
 function git(dir, args) {
-  return execFileSync("git", args, { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: "utf8" });
+  return execFileSync2("git", args, { cwd: dir, env: { ...process.env, ...GIT_ENV }, encoding: "utf8" });
 }
 function createDemoRepository(dir) {
   cpSync(exampleDir(), dir, { recursive: true });
@@ -84570,7 +84586,7 @@ async function main(argv) {
 function defaultBranch(dir) {
   const git2 = (args) => {
     try {
-      return execFileSync2("git", args, {
+      return execFileSync3("git", args, {
         cwd: dir,
         encoding: "utf8",
         stdio: ["ignore", "pipe", "ignore"]

@@ -90610,7 +90610,8 @@ async function runGate(inputs, context3, services) {
     registry: inputs.registry,
     label
   });
-  const headLabel = inputs.image ?? `head${context3.pullRequest ? ` (${context3.pullRequest.headSha.slice(0, 7)})` : ""}`;
+  const headSha = context3.pullRequest?.headSha ?? context3.headSha ?? null;
+  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
     () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request2("head", context3.workspace, headLabel), strategy, images)

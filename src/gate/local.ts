@@ -1,5 +1,6 @@
 // The gate outside GitHub (the CLI and the demo): no comment, no job summary; progress on stderr, the
 // report table on stdout.
+import { execFileSync } from 'node:child_process';
 import { DockerBuildx } from '../buildx/buildx.js';
 import { DockerodeEngine } from '../docker/engine.js';
 import { baselineGit } from '../git/baseline.js';
@@ -14,6 +15,18 @@ export interface LocalRun {
   verbose: boolean;
 }
 
+function headCommit(dir: string): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return null;
+  }
+}
+
 export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateResult> {
   const err = (line: string) => process.stderr.write(`${line}\n`);
   const brief = (line: string) => line.startsWith('[phase]') || line.startsWith('base commit');
@@ -24,6 +37,7 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
       workspace: run.workspace,
       pullRequest: null,
       defaultReportFile: run.defaultReportFile,
+      headSha: headCommit(run.workspace),
     },
     {
       buildx: new DockerBuildx(),

@@ -56,6 +56,8 @@ export interface GateContext {
   pullRequest: PullRequestContext | null;
   /** Where to put the JSON report when `report-file` is unset; null: do not write one. */
   defaultReportFile: string | null;
+  /** The commit under test when there is no pull request (a local run), to name the head. */
+  headSha?: string | null;
 }
 
 export interface GateResult {
@@ -133,8 +135,8 @@ export async function runGate(
     label,
   });
 
-  const headLabel =
-    inputs.image ?? `head${context.pullRequest ? ` (${context.pullRequest.headSha.slice(0, 7)})` : ''}`;
+  const headSha = context.pullRequest?.headSha ?? context.headSha ?? null;
+  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`;
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
