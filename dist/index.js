@@ -84379,7 +84379,8 @@ var package_default = {
     "@actions/github": "^9.1.1",
     "@octokit/plugin-retry": "^8.1.1",
     dockerode: "^5.0.1",
-    "tar-stream": "^3.2.2"
+    "tar-stream": "^3.2.2",
+    yaml: "^2.9.1"
   },
   devDependencies: {
     "@action-validator/cli": "^0.6.0",
@@ -84393,8 +84394,7 @@ var package_default = {
     esbuild: "^0.28.2",
     node: "^24.9.0",
     typescript: "^7.0.2",
-    vitest: "^5.1.1",
-    yaml: "^2.9.1"
+    vitest: "^5.1.1"
   }
 };
 

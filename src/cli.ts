@@ -2,7 +2,10 @@
 // `image-size-gate`: the same gate as the action, run locally before pushing. Flags share the action's
 // input names. Prints a table, writes the JSON report and the markdown when asked, exits 1 on fail.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
 import { BuildError } from './buildx/buildx.js';
 import { runDemo } from './demo/demo.js';
 import { runLocalGate } from './gate/local.js';
@@ -18,13 +21,37 @@ const ACTION_ONLY: readonly InputName[] = [
 ];
 const FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
 
-const USAGE = `Usage: image-size-gate [--flag value ...]      gate the image built from the current directory
-       image-size-gate demo [--dir DIR]           build a lean and a bloated example commit and gate them
-
-Flags (the action's inputs): ${FLAGS.map((f) => `--${f}`).join(', ')}
-Other: --verbose (show build output), --help
-Example: image-size-gate --max-increase 5MB --report-file report.json   (compares with origin's HEAD branch, main or master unless --base-ref says otherwise)
-Exit status: 0 pass / warn / no baseline, 1 fail, 2 usage or setup error.`;
+/** The flags with what action.yml says of each input: one source for the action and the CLI. */
+function usage(): string {
+  const described = new Map<string, { description?: string; default?: unknown }>();
+  try {
+    // action.yml ships next to dist/ in the package and in a checkout.
+    const manifest = parseYaml(readFileSync(join(import.meta.dirname, '..', 'action.yml'), 'utf8')) as {
+      inputs?: Record<string, { description?: string; default?: unknown }>;
+    };
+    for (const [name, input] of Object.entries(manifest.inputs ?? {})) described.set(name, input);
+  } catch {
+    // Without action.yml the flags are still listed, only without their descriptions.
+  }
+  const flags = FLAGS.map((flag) => {
+    const input = described.get(flag);
+    const fallback = input?.default === undefined ? '' : ` (default: ${String(input.default)})`;
+    return `  --${flag.padEnd(22)}${(input?.description ?? '').replace(/\s+/g, ' ').trim()}${fallback}`;
+  });
+  return [
+    'Usage: image-size-gate [--flag value ...]   gate the image built from the current git checkout',
+    '       image-size-gate demo [--dir DIR]     build a lean and a bloated example commit and gate them',
+    '',
+    "Flags (the action's inputs, same names):",
+    ...flags,
+    '  --verbose               show the build output and every log line',
+    '  --help                  this text',
+    '',
+    "With no --base-ref it compares with origin's HEAD branch, else main or master.",
+    'Example: image-size-gate --max-increase 5MB --report-file report.json',
+    'Exit status: 0 pass / warn / no baseline, 1 fail, 2 usage or setup error.',
+  ].join('\n');
+}
 
 const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
 
@@ -45,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+    process.stdout.write(`${usage()}\n`);
     return 0;
   }
   const flags = values as Record<string, string | boolean | undefined>;

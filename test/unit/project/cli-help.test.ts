@@ -1,0 +1,24 @@
+// The CLI's flags are the action's inputs: --help must list them with action.yml's own descriptions.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, readActionFile } from './action-yml.js';
+
+describe('image-size-gate --help', () => {
+  const help = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--help'], { encoding: 'utf8' });
+  const action = readActionFile();
+  const actionOnly = new Set(['github-token', 'comment', 'comment-key', 'summary', 'allow-untrusted-build']);
+
+  it.each(action.inputs.filter((i) => !actionOnly.has(i.name)))(
+    'lists --$name with its description',
+    (input) => {
+      const line = help.split('\n').find((l) => l.startsWith(`  --${input.name} `));
+      expect(line, `--${input.name} is missing from --help`).toBeDefined();
+      expect(line).toContain(input.description.replace(/\s+/g, ' ').trim());
+    },
+  );
+
+  it('leaves out the inputs that only mean something inside GitHub Actions', () => {
+    for (const name of actionOnly) expect(help).not.toContain(`--${name} `);
+  });
+});
