@@ -30,9 +30,6 @@ export interface PullRequestComments {
   upsert(target: CommentTarget, key: string, body: string): Promise<CommentResult>;
 }
 
-/** GitHub rejects comment bodies longer than this (characters). The marker counts: see stickyCommentBody. */
-export const COMMENT_BODY_LIMIT = 65_536;
-
 /**
  * The key as it appears in the marker: letters, digits, '.', '_' and '-' only, no '--' (which could end
  * the HTML comment early), at most 64 characters, "default" when nothing is left.

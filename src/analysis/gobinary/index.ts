@@ -158,30 +158,3 @@ export function analyzeGoBinary(file: Uint8Array, options: AnalyzeOptions = {}):
     };
   }
 }
-
-export interface GoBinaryTiming {
-  fileBytes: number;
-  functions: number;
-  /** ELF, build info, linkage and strip facts. */
-  readMs: number;
-  /** The same plus attribution by module and package. */
-  attributeMs: number;
-}
-
-/** For the benchmark: how long reading and fully attributing this binary takes (best of `runs`). */
-export function timeGoBinaryAnalysis(file: Uint8Array, runs = 3): GoBinaryTiming {
-  let readMs = Number.POSITIVE_INFINITY;
-  let attributeMs = Number.POSITIVE_INFINITY;
-  let functions = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    analyzeGoBinary(file);
-    const t1 = performance.now();
-    const report = analyzeGoBinary(file, { attributeModules: true });
-    const t2 = performance.now();
-    readMs = Math.min(readMs, t1 - t0);
-    attributeMs = Math.min(attributeMs, t2 - t1);
-    if (report.kind === 'go') functions = report.attribution?.functions ?? 0;
-  }
-  return { fileBytes: file.length, functions, readMs, attributeMs };
-}
