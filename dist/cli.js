@@ -83976,7 +83976,6 @@ var require_tar_stream2 = __commonJS({
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { execFileSync as execFileSync3 } from "node:child_process";
 import { readFileSync as readFileSync4 } from "node:fs";
 import { join as join10 } from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
@@ -91745,9 +91744,9 @@ async function writeText(path4, text) {
 }
 
 // src/gate/local.ts
-function headCommit(dir) {
+function gitLine(dir, args) {
   try {
-    return execFileSync("git", ["rev-parse", "HEAD"], {
+    return execFileSync("git", args, {
       cwd: dir,
       encoding: "utf8",
       stdio: ["ignore", "pipe", "ignore"]
@@ -91755,6 +91754,18 @@ function headCommit(dir) {
   } catch {
     return null;
   }
+}
+function headCommit(dir) {
+  return gitLine(dir, ["rev-parse", "HEAD"]);
+}
+function defaultBranch(dir) {
+  const originHead = gitLine(dir, ["rev-parse", "--abbrev-ref", "origin/HEAD"]);
+  if (originHead?.startsWith("origin/")) return originHead.slice("origin/".length);
+  for (const branch of ["main", "master"]) {
+    if (gitLine(dir, ["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])) return branch;
+    if (gitLine(dir, ["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}`])) return branch;
+  }
+  return null;
 }
 async function runLocalGate(inputs, run) {
   const err = (line) => process.stderr.write(`${line}
@@ -91934,26 +91945,6 @@ async function main(argv) {
     verbose: flags.verbose === true
   });
   return result.decision.verdict === "fail" ? 1 : 0;
-}
-function defaultBranch(dir) {
-  const git2 = (args) => {
-    try {
-      return execFileSync3("git", args, {
-        cwd: dir,
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"]
-      }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const originHead = git2(["rev-parse", "--abbrev-ref", "origin/HEAD"]);
-  if (originHead?.startsWith("origin/")) return originHead.slice("origin/".length);
-  for (const branch of ["main", "master"]) {
-    if (git2(["rev-parse", "--verify", "--quiet", `refs/heads/${branch}`])) return branch;
-    if (git2(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}`])) return branch;
-  }
-  return null;
 }
 var SetupError = class extends Error {
 };

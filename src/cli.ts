@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // `image-size-gate`: the same gate as the action, run locally before pushing. Flags share the action's
 // input names. Prints a table, writes the JSON report and the markdown when asked, exits 1 on fail.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { BuildError } from './buildx/buildx.js';
 import { runDemo } from './demo/demo.js';
-import { runLocalGate } from './gate/local.js';
+import { defaultBranch, runLocalGate } from './gate/local.js';
 import { INPUT_NAMES, type InputName, parseInputs } from './inputs/inputs.js';
 
 /** Inputs that only make sense inside GitHub Actions. */
@@ -95,28 +94,6 @@ async function main(argv: string[]): Promise<number> {
     verbose: flags.verbose === true,
   });
   return result.decision.verdict === 'fail' ? 1 : 0;
-}
-
-/** Where a pull request would usually go: origin's HEAD branch, else main or master if there is one. */
-function defaultBranch(dir: string): string | null {
-  const git = (args: string[]) => {
-    try {
-      return execFileSync('git', args, {
-        cwd: dir,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-      }).trim();
-    } catch {
-      return null;
-    }
-  };
-  const originHead = git(['rev-parse', '--abbrev-ref', 'origin/HEAD']);
-  if (originHead?.startsWith('origin/')) return originHead.slice('origin/'.length);
-  for (const branch of ['main', 'master']) {
-    if (git(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) return branch;
-    if (git(['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`])) return branch;
-  }
-  return null;
 }
 
 /** A problem with the machine rather than the flags. */

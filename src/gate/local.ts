@@ -15,9 +15,10 @@ export interface LocalRun {
   verbose: boolean;
 }
 
-function headCommit(dir: string): string | null {
+/** One line of git's output in dir; null when git fails (not a repository, no such ref). */
+function gitLine(dir: string, args: string[]): string | null {
   try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], {
+    return execFileSync('git', args, {
       cwd: dir,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
@@ -25,6 +26,21 @@ function headCommit(dir: string): string | null {
   } catch {
     return null;
   }
+}
+
+function headCommit(dir: string): string | null {
+  return gitLine(dir, ['rev-parse', 'HEAD']);
+}
+
+/** Where a pull request would usually go: origin's HEAD branch, else main or master if there is one. */
+export function defaultBranch(dir: string): string | null {
+  const originHead = gitLine(dir, ['rev-parse', '--abbrev-ref', 'origin/HEAD']);
+  if (originHead?.startsWith('origin/')) return originHead.slice('origin/'.length);
+  for (const branch of ['main', 'master']) {
+    if (gitLine(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) return branch;
+    if (gitLine(dir, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`])) return branch;
+  }
+  return null;
 }
 
 export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateResult> {

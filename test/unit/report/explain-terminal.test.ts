@@ -12,23 +12,7 @@ import {
 } from './explanations.js';
 import { HOSTILE } from './hostile.js';
 import { failingReport } from './reports.js';
-
-const ESC = '\u001b';
-
-function stripAnsi(text: string): string {
-  return text
-    .split(ESC)
-    .map((part, i) => (i === 0 ? part : part.replace(/^\[\d+m/, '')))
-    .join('');
-}
-
-/** C0 controls but the line feed, DEL and C1 controls. */
-function controlCharacters(text: string): string[] {
-  return Array.from(text).filter((c) => {
-    const code = c.codePointAt(0)!;
-    return (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f);
-  });
-}
+import { controlCharacters, ESC, stripAnsi } from './terminal-text.js';
 
 describe('the "why it grew" block of the terminal report', () => {
   it('follows the platform table and the violations, before the layers', () => {

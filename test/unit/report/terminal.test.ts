@@ -3,23 +3,7 @@ import type { ImageMeasure } from '../../../src/core/model.js';
 import { renderTerminal } from '../../../src/report/terminal.js';
 import { bloatedHead, layer, platformMeasure } from '../core/fixtures.js';
 import { failingReport, reportFor } from './reports.js';
-
-const ESC = '\u001b';
-
-function stripAnsi(text: string): string {
-  return text
-    .split(ESC)
-    .map((part, i) => (i === 0 ? part : part.replace(/^\[\d+m/, '')))
-    .join('');
-}
-
-/** C0 controls but the line feed, DEL and C1 controls. */
-function controlCharacters(text: string): string[] {
-  return Array.from(text).filter((c) => {
-    const code = c.codePointAt(0)!;
-    return (code < 0x20 && c !== '\n') || (code >= 0x7f && code <= 0x9f);
-  });
-}
+import { controlCharacters, ESC, stripAnsi } from './terminal-text.js';
 
 describe('renderTerminal', () => {
   it('renders the failing fixture as aligned plain text', () => {
