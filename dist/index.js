@@ -84374,13 +84374,16 @@ var package_default = {
     bench: "node scripts/bench.mjs"
   },
   dependencies: {
+    "@actions/artifact": "^6.2.1",
     "@actions/core": "^3.0.1",
     "@actions/exec": "^3.0.0",
     "@actions/github": "^9.1.1",
     "@octokit/plugin-retry": "^8.1.1",
+    ajv: "^8.20.0",
     dockerode: "^5.0.1",
     "tar-stream": "^3.2.2",
-    yaml: "^2.9.1"
+    yaml: "^2.9.1",
+    yauzl: "^3.4.0"
   },
   devDependencies: {
     "@action-validator/cli": "^0.6.0",
@@ -84391,6 +84394,7 @@ var package_default = {
     "@types/dockerode": "^4.0.2",
     "@types/node": "^24",
     "@types/tar-stream": "^3.1.5",
+    "@types/yauzl": "^3.4.0",
     esbuild: "^0.28.2",
     node: "^24.9.0",
     typescript: "^7.0.2",
