@@ -1,7 +1,7 @@
 // The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
 // report. The action and the CLI both call runGate; neither decides anything on its own.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
@@ -58,6 +58,8 @@ export interface GateContext {
   defaultReportFile: string | null;
   /** The commit under test when there is no pull request (a local run), to name the head. */
   headSha?: string | null;
+  /** How long the job summary and the comment may take together; past it they are given up. Default 120 s. */
+  publishBudgetMs?: number;
 }
 
 export interface GateResult {
@@ -328,34 +330,92 @@ async function publish(
   const { log } = services;
   log.info(renderTerminal(report));
   log.group('The report as markdown (what the comment and the job summary show)', markdown);
-  if (inputs.summary && services.summary) {
-    const written = await services.summary.write(markdown);
-    if (!written.written) log.info(`job summary not written: ${written.reason}`);
-  }
-  const pr = context.pullRequest;
-  if (!inputs.comment || !pr) return;
-  if (!services.comments) {
-    log.warning('no `github-token`: the pull request comment was skipped (the verdict stands)');
-    return;
-  }
-  const target: CommentTarget = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
-  try {
-    const result = await services.comments.upsert(target, inputs.commentKey, markdown);
-    if (result.kind === 'forbidden') {
-      log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`,
-      );
-    } else {
-      log.info(`${result.kind} comment ${result.htmlUrl}`);
-    }
-  } catch (error) {
+  // A stalled API or summary file costs what it would have published, never the verdict or the outputs.
+  const budgetMs = context.publishBudgetMs ?? 120_000;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const expired = new Promise<'expired'>((resolve) =>
+    budget.signal.addEventListener('abort', () => resolve('expired'), { once: true }),
+  );
+  const overBudget = (what: string) =>
     log.warning(
-      `could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`,
+      `${what} gave up: publishing took longer than its ${budgetMs < 1000 ? `${budgetMs} ms` : `${Math.round(budgetMs / 1000)} s`} budget (the verdict stands)`,
     );
+  try {
+    if (inputs.summary && services.summary) {
+      const written = await Promise.race([
+        services.summary.write(markdown).catch((error: Error) => ({
+          written: false as const,
+          reason: error.message,
+          failed: true,
+        })),
+        expired,
+      ]);
+      if (written === 'expired') return overBudget('the job summary');
+      if (!written.written)
+        (written.failed ? log.warning : log.info)(`job summary not written: ${written.reason}`);
+    }
+    const pr = context.pullRequest;
+    if (!inputs.comment || !pr) return;
+    if (!services.comments) {
+      log.warning('no `github-token`: the pull request comment was skipped (the verdict stands)');
+      return;
+    }
+    const target: CommentTarget = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+    try {
+      const result = await Promise.race([
+        services.comments.upsert(target, inputs.commentKey, markdown, budget.signal),
+        expired,
+      ]);
+      if (result === 'expired') return overBudget(`commenting on pull request #${pr.number}`);
+      if (result.kind === 'forbidden') {
+        log.warning(
+          `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`,
+        );
+      } else {
+        log.info(`${result.kind} comment ${result.htmlUrl}`);
+      }
+    } catch (error) {
+      if (budget.signal.aborted) return overBudget(`commenting on pull request #${pr.number}`);
+      log.warning(
+        `could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`,
+      );
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 async function writeText(path: string, text: string) {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   await writeFile(path, text);
+}
+
+const MAX_MISSING_DIRECTORIES = 32;
+
+/**
+ * mkdir -p in a bounded number of steps. Node's own recursive mkdir never ends where a file system refuses
+ * a directory its parent has room for (ENOENT under /proc), so each missing directory is made on its own.
+ */
+async function makeDirectory(dir: string) {
+  const missing: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (found) {
+      if (!found.isDirectory()) throw new Error(`${current} is not a directory`);
+      break;
+    }
+    if (missing.length >= MAX_MISSING_DIRECTORIES || dirname(current) === current) {
+      throw new Error(`cannot create ${dir}: more than ${MAX_MISSING_DIRECTORIES} directories are missing`);
+    }
+    missing.unshift(current);
+  }
+  for (const each of missing) {
+    await mkdir(each).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw new Error(`cannot create ${each} (${error.code ?? error.message})`);
+    });
+  }
 }

@@ -150,7 +150,7 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     file,
     target: optional('target'),
     buildArgs: parseBuildArgs(read('build-args')),
-    secrets: lines(read('secrets')),
+    secrets: parseSecrets(read('secrets')),
     platforms: parsePlatforms(text('platforms') || 'linux/amd64,linux/arm64'),
     builder: optional('builder'),
     image,
@@ -281,4 +281,65 @@ function parseRegistry(value: string): string | null {
     );
   }
   return value;
+}
+
+const SECRET_FORM = 'write id=NAME,env=VAR or id=NAME,src=PATH (buildx --secret)';
+const SECRET_KEYS = new Set(['id', 'type', 'env', 'src', 'source', 'required']);
+
+/**
+ * buildx --secret specs, one a line. A line that is not one (e.g. NPM_TOKEN=value, copied from other
+ * actions) is named by its number only: its text may be the secret itself.
+ */
+function parseSecrets(value: string): string[] {
+  const specs: string[] = [];
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const keys = line
+      .split(',')
+      .map((field) => (field.includes('=') ? field.slice(0, field.indexOf('=')) : ''));
+    const ok = keys.every((key) => SECRET_KEYS.has(key.trim())) && keys.some((key) => key.trim() === 'id');
+    if (!ok) throw new InputError('secrets', `line ${index + 1} is not a secret spec: ${SECRET_FORM}`);
+    specs.push(line);
+  });
+  return specs;
+}
+
+/**
+ * Every text the `secrets` input may reveal, to be masked before anything is printed: each line whole,
+ * the value of a field that is not a spec key (NPM_TOKEN=value), the values of the environment variables
+ * it names (env=VAR, or id=NAME alone) and the content of the files it names (src=PATH); each line of a
+ * multi-line value is masked on its own as well.
+ */
+export function secretTexts(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string | null = () => null,
+): string[] {
+  const texts = new Set<string>();
+  const add = (text: string | null | undefined) => {
+    if (!text?.trim()) return;
+    texts.add(text);
+    for (const line of text.split(/\r?\n/)) if (line.trim()) texts.add(line.trim());
+  };
+  for (const raw of value.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    add(line);
+    const fields = new Map<string, string>();
+    for (const field of line.split(',')) {
+      const eq = field.indexOf('=');
+      if (eq < 0) continue;
+      const key = field.slice(0, eq).trim();
+      const fieldValue = field.slice(eq + 1).trim();
+      if (SECRET_KEYS.has(key)) fields.set(key, fieldValue);
+      else add(fieldValue);
+    }
+    const envName =
+      fields.get('env') ?? (fields.has('src') || fields.has('source') ? null : fields.get('id'));
+    if (envName) add(env[envName]);
+    const src = fields.get('src') ?? fields.get('source');
+    if (src) add(readFile(src));
+  }
+  return [...texts];
 }

@@ -16,6 +16,12 @@ const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, ME
 
 export class RegistryError extends Error {}
 
+/** How long a registry request may wait for its answer: 30 s, or IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS (tests). */
+function defaultTimeoutMs(): number {
+  const fromEnv = Number(process.env.IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
+
 export class RegistryClient {
   private token: string | null = null;
   private readonly base: string;
@@ -23,6 +29,7 @@ export class RegistryClient {
   constructor(
     readonly ref: ImageReference,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly timeoutMs: number = defaultTimeoutMs(),
   ) {
     const apiHost = ref.host === 'docker.io' ? 'registry-1.docker.io' : ref.host;
     const insecure = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(ref.host);
@@ -34,7 +41,9 @@ export class RegistryClient {
     const target = this.ref.digest ?? this.ref.tag ?? 'latest';
     const res = await this.get(`/manifests/${target}`, MANIFEST_ACCEPT);
     const body = Buffer.from(await res.arrayBuffer());
-    const mediaType = res.headers.get('content-type')?.split(';')[0] ?? JSON.parse(body.toString()).mediaType;
+    const declared = res.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+    // A manifest type ends in +json; anything else (a proxy's HTML page) is read as JSON or refused.
+    const mediaType = declared.endsWith('+json') ? declared : this.mediaTypeOf(target, body);
     const digest =
       res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
     return { mediaType, digest, size: body.length };
@@ -56,24 +65,59 @@ export class RegistryClient {
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
 
+  private mediaTypeOf(target: string, body: Buffer): string {
+    let mediaType: unknown;
+    try {
+      mediaType = (JSON.parse(body.toString()) as { mediaType?: unknown }).mediaType;
+    } catch {
+      throw new RegistryError(
+        `GET ${this.base}/manifests/${target}: the answer is not JSON, so not a manifest`,
+      );
+    }
+    if (typeof mediaType !== 'string') {
+      throw new RegistryError(`GET ${this.base}/manifests/${target}: the manifest names no mediaType`);
+    }
+    return mediaType;
+  }
+
+  /** fetch with a bound on the wait for the answer's headers (a stalled registry would hold for 300 s). */
+  private async fetchWithTimeout(url: string | URL, init: RequestInit): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      return await this.fetchImpl(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        const seconds =
+          this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`;
+        throw new RegistryError(`GET ${url}: no answer from the registry ${this.ref.host} within ${seconds}`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async get(path: string, accept?: string): Promise<Response> {
     const url = `${this.base}${path}`;
     const headers = (): Record<string, string> => ({
       ...(accept ? { accept } : {}),
       ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
     });
-    let res = await this.fetchImpl(url, { headers: headers(), redirect: 'follow' }).catch((error: Error) => {
+    const unreachable = (error: Error): never => {
+      if (error instanceof RegistryError) throw error;
       const cause = (error.cause as Error | undefined)?.message ?? error.message;
       throw new RegistryError(
         `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`,
       );
-    });
+    };
+    let res = await this.fetchWithTimeout(url, { headers: headers(), redirect: 'follow' }).catch(unreachable);
     if (res.status === 401 && !this.token) {
       const challenge = res.headers.get('www-authenticate');
       await res.body?.cancel();
       if (challenge) {
         this.token = await this.authenticate(challenge);
-        res = await this.fetchImpl(url, { headers: headers(), redirect: 'follow' });
+        res = await this.fetchWithTimeout(url, { headers: headers(), redirect: 'follow' }).catch(unreachable);
       }
     }
     if (!res.ok) {
@@ -100,9 +144,14 @@ export class RegistryClient {
     if (params.service) url.searchParams.set('service', params.service);
     url.searchParams.set('scope', params.scope ?? `repository:${this.ref.repository}:pull`);
     const basic = storedCredentials(this.ref.host);
-    const res = await this.fetchImpl(url, basic ? { headers: { authorization: `Basic ${basic}` } } : {});
+    const res = await this.fetchWithTimeout(
+      url,
+      basic ? { headers: { authorization: `Basic ${basic}` } } : {},
+    );
     if (!res.ok) throw new RegistryError(`token request to ${url.origin} answered ${res.status}`);
-    const body = (await res.json()) as { token?: string; access_token?: string };
+    const body = (await res.json().catch(() => {
+      throw new RegistryError(`GET ${url.origin}${url.pathname}: the token response is not JSON`);
+    })) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} had no token`);
     return token;

@@ -147,9 +147,14 @@ export class FakeComments implements PullRequestComments {
   /** A fixed result, or another PullRequestComments to pass the call on to. */
   constructor(private readonly answer: CommentResult | PullRequestComments) {}
 
-  async upsert(target: CommentTarget, key: string, body: string): Promise<CommentResult> {
+  async upsert(
+    target: CommentTarget,
+    key: string,
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<CommentResult> {
     this.calls.push({ target, key, body });
-    return 'upsert' in this.answer ? this.answer.upsert(target, key, body) : this.answer;
+    return 'upsert' in this.answer ? this.answer.upsert(target, key, body, signal) : this.answer;
   }
 }
 

@@ -453,6 +453,53 @@ describe('runGate', () => {
     expect(onDisk.timings).toEqual(result.report.timings);
   });
 
+  it('refuses a report-file it cannot create in a bounded number of steps (/proc), keeping the verdict', async () => {
+    // Node's recursive mkdir never returns here; a hang fails this test by its timeout.
+    const path = '/proc/isg-no-such-dir/deeper/report.json';
+    const g = await gate({ raw: { 'max-increase': '1KB', 'report-file': path } });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(result.outputs['report-path']).toBe('');
+    expect(g.log.warnings.find((w) => w.startsWith(`could not write ${path}`))).toContain('cannot create');
+  });
+
+  it('creates missing report directories, several levels deep', async () => {
+    const path = join(root, 'deep', 'er', 'est', 'report.json');
+    const result = await (await gate({ raw: { 'max-increase': '1KB', 'report-file': path } })).run();
+    expect(result.reportPath).toBe(path);
+    expect(JSON.parse(await readFile(path, 'utf8')).verdict).toBe('fail');
+  });
+
+  it('gives up publishing after its budget: warns, and keeps the verdict, the outputs and the summary', async () => {
+    const never: PullRequestComments = {
+      upsert: (_target, _key, _body, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+        ),
+    };
+    const g = await gate({ raw: { 'max-increase': '1KB' }, comment: never });
+    g.context.publishBudgetMs = 50;
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(result.outputs.verdict).toBe('fail');
+    expect(result.outputs['head-size']).toMatch(/^\d+$/);
+    expect(g.summary.written).toHaveLength(1);
+    expect(g.log.warnings.filter((w) => w.includes('budget'))).toEqual([
+      'commenting on pull request #7 gave up: publishing took longer than its 50 ms budget (the verdict stands)',
+    ]);
+  });
+
+  it('warns, keeping the verdict, when the job summary cannot be written', async () => {
+    const g = await gate({ raw: { 'max-increase': '1KB' } });
+    g.summary.write = async () => {
+      throw new Error('EACCES: permission denied');
+    };
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(g.comments.calls).toHaveLength(1);
+    expect(g.log.warnings).toContain('job summary not written: EACCES: permission denied');
+  });
+
   it('keeps the verdict and warns when the report cannot be written', async () => {
     const blocker = join(root, 'a-file');
     await writeFile(blocker, 'not a directory');

@@ -9,6 +9,7 @@ import {
   type Inputs,
   parseInputs,
   parsePlatforms,
+  secretTexts,
 } from '../../../src/inputs/inputs.js';
 
 type Raw = Partial<Record<InputName, string>>;
@@ -144,6 +145,44 @@ describe('parseInputs: values', () => {
     expect(parse({ secrets: 'id=npmrc,src=/home/me/.npmrc\n\n  id=token,env=GH_TOKEN  \n' }).secrets).toEqual(
       ['id=npmrc,src=/home/me/.npmrc', 'id=token,env=GH_TOKEN'],
     );
+  });
+
+  it('names a secrets line that is not a spec by its number and the expected form, never its text', () => {
+    for (const bad of ['NPM_TOKEN=s3cr3t-value', 'id=x,s3cr3t-value', 'env=ONLY_ENV', 'token=s3cr3t-value']) {
+      const error = inputError({ secrets: `id=ok,env=OK\n\n${bad}` });
+      expect(error.input).toBe('secrets');
+      expect(error.message).toContain('line 3 ');
+      expect(error.message).toContain('id=NAME,env=VAR or id=NAME,src=PATH');
+      expect(error.message).not.toContain('s3cr3t');
+      expect(error.message).not.toContain(bad);
+    }
+    expect(
+      parse({ secrets: 'id=a\ntype=env,id=b,env=B\nid=c,source=/f,required=true' }).secrets,
+    ).toHaveLength(3);
+  });
+
+  it('lists every text a secrets line may reveal, for masking', () => {
+    const texts = secretTexts(
+      'NPM_TOKEN=npm-value\nid=gh,env=GH_TOKEN\nid=SOLO\nid=file,src=/run/secret\n',
+      { GH_TOKEN: 'gh-value', SOLO: 'solo-value\nsecond line' },
+      (path) => (path === '/run/secret' ? 'file-value\n' : null),
+    );
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'NPM_TOKEN=npm-value',
+        'npm-value',
+        'id=gh,env=GH_TOKEN',
+        'gh-value',
+        'solo-value\nsecond line',
+        'solo-value',
+        'second line',
+        'file-value\n',
+        'file-value',
+      ]),
+    );
+    // The ids and variable names are not secrets: masking them would blank common words in the log.
+    expect(texts).not.toContain('gh');
+    expect(texts).not.toContain('GH_TOKEN');
   });
 
   it('parses platforms separated by commas, spaces or newlines, without duplicates', () => {
