@@ -96,36 +96,24 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
   const optional = (name: InputName) => text(name) || null;
 
   const workspace = resolve(env.workspace);
-  const context = resolve(workspace, text('context') || '.');
-  if (!isInside(workspace, context)) {
-    throw new InputError(
-      'context',
-      `"${text('context')}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`,
-    );
-  }
+  const context = insideWorkspace('context', text('context') || '.', workspace);
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(
       'context',
       `${context} is not a directory: point it at the folder that holds your Dockerfile`,
     );
   }
-  // A symlink inside the repository can still lead out of it.
-  if (!isInside(realpathSync(workspace), realpathSync(context))) {
-    throw new InputError(
-      'context',
-      `"${text('context')}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`,
-    );
-  }
-
+  // Checked before anything reads or builds it, in the same way as context: the file is read and printed.
   const image = optional('image');
   const fileInput = text('file');
-  const file = fileInput ? resolve(workspace, fileInput) : resolve(context, 'Dockerfile');
+  const file = fileInput ? insideWorkspace('file', fileInput, workspace) : resolve(context, 'Dockerfile');
   if (!image && !(existsSync(file) && statSync(file).isFile())) {
     throw new InputError(
       'file',
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`,
     );
   }
+  if (!fileInput && existsSync(file)) insideWorkspace('file', file, workspace);
 
   const baseImage = optional('base-image');
   // Default: compare with base-image when given; a given head image alone has nothing to build a base from.
@@ -167,6 +155,34 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     reportFile: optional('report-file'),
     markdownFile: optional('markdown-file'),
   };
+}
+
+/** value resolved against the workspace; refused when it, or the real path a link leads to, is outside. */
+function insideWorkspace(name: 'context' | 'file', value: string, workspace: string): string {
+  const path = resolve(workspace, value);
+  if (!isInside(workspace, path)) {
+    throw new InputError(
+      name,
+      `"${value}" resolves to ${path}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  // A symlink inside the repository (or a link on the way to it) can still lead out of it.
+  const real = realpathOrNull(path);
+  if (real !== null && !isInside(realpathSync(workspace), real)) {
+    throw new InputError(
+      name,
+      `"${value}" is a link to ${real}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  return path;
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function isInside(parent: string, child: string): boolean {

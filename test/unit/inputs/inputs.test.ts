@@ -37,6 +37,8 @@ beforeAll(() => {
   writeFileSync(join(outside, 'Dockerfile'), 'FROM scratch\n');
   symlinkSync(outside, join(workspace, 'escape'));
   symlinkSync(join(workspace, 'app'), join(workspace, 'app-link'));
+  writeFileSync(join(root, 'valid.Dockerfile'), 'FROM scratch\n');
+  symlinkSync(join(outside, 'Dockerfile'), join(workspace, 'app', 'Dockerfile.linked'));
 });
 
 afterAll(() => {
@@ -305,6 +307,36 @@ describe('parseInputs: each bad input is one line that names the input and the f
       /no Dockerfile at .*empty\/Dockerfile: set `file`/,
     ],
     ['a Dockerfile that is a folder', () => ({ file: 'app' }), 'file', /no Dockerfile at .*app: set `file`/],
+    [
+      'a system file as `file`',
+      () => ({ file: '/etc/passwd' }),
+      'file',
+      /"\/etc\/passwd" resolves to \/etc\/passwd, outside the workspace .*: use a path inside the repository/,
+    ],
+    [
+      'a Dockerfile above the workspace (one that exists, so nothing else would stop it)',
+      () => ({ file: '../valid.Dockerfile' }),
+      'file',
+      /"\.\.\/valid\.Dockerfile" resolves to .*valid\.Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` through a symlinked folder that leads out',
+      () => ({ file: 'escape/Dockerfile' }),
+      'file',
+      /"escape\/Dockerfile" is a link to .*elsewhere\/Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` that is a symlink leading out',
+      () => ({ context: 'app', file: 'app/Dockerfile.linked' }),
+      'file',
+      /"app\/Dockerfile\.linked" is a link to .*elsewhere\/Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` outside the workspace even when `image` is set',
+      () => ({ image: 'busybox', file: '/etc/passwd' }),
+      'file',
+      /outside the workspace/,
+    ],
     [
       'a context above the workspace',
       () => ({ context: '../elsewhere' }),
