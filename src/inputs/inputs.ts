@@ -3,7 +3,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { BuildOptions } from '../buildx/argv.js';
-import type { GateMode, Platform, SizeBasis } from '../core/model.js';
+import type { GateMode, MissingBaselinePolicy, Platform, SizeBasis } from '../core/model.js';
 import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
 
 export type BaselineMode = 'build' | 'image' | 'none';
@@ -14,7 +14,10 @@ export interface Inputs extends BuildOptions {
   image: string | null;
   baseImage: string | null;
   baseRef: string | null;
+  /** The base-ref input was given (not defaulted from the event or the local branch): it wins. */
+  baseRefSet: boolean;
   baseline: BaselineMode;
+  onMissingBaseline: MissingBaselinePolicy;
   maxIncrease: number | null;
   maxIncreasePercent: number | null;
   maxSize: number | null;
@@ -44,6 +47,7 @@ export const INPUT_NAMES = [
   'base-image',
   'base-ref',
   'baseline',
+  'on-missing-baseline',
   'max-increase',
   'max-increase-percent',
   'max-size',
@@ -144,7 +148,13 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     image,
     baseImage,
     baseRef: optional('base-ref') ?? env.eventBaseRef,
+    baseRefSet: optional('base-ref') !== null,
     baseline,
+    onMissingBaseline: oneOf('on-missing-baseline', text('on-missing-baseline') || 'warn', [
+      'fail',
+      'warn',
+      'pass',
+    ] as const),
     ...thresholds(text),
     githubToken: optional('github-token'),
     comment: bool('comment', text('comment'), true),

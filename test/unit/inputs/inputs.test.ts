@@ -72,7 +72,9 @@ describe('parseInputs: defaults', () => {
       image: null,
       baseImage: null,
       baseRef: null,
+      baseRefSet: false,
       baseline: 'build',
+      onMissingBaseline: 'warn',
       maxIncrease: null,
       maxIncreasePercent: null,
       maxSize: null,
@@ -97,6 +99,16 @@ describe('parseInputs: defaults', () => {
   it('takes the base branch from the event unless `base-ref` is set', () => {
     expect(parse({}, 'main').baseRef).toBe('main');
     expect(parse({ 'base-ref': 'release/1.x' }, 'main').baseRef).toBe('release/1.x');
+    expect(parse({}, 'main').baseRefSet).toBe(false);
+    expect(parse({ 'base-ref': 'release/1.x' }, 'main').baseRefSet).toBe(true);
+  });
+
+  it('takes on-missing-baseline as fail, warn or pass, and refuses anything else naming the input', () => {
+    expect(parse({ 'on-missing-baseline': 'fail' }).onMissingBaseline).toBe('fail');
+    expect(parse({ 'on-missing-baseline': 'pass' }).onMissingBaseline).toBe('pass');
+    expect(() => parse({ 'on-missing-baseline': 'ignore' })).toThrow(
+      'input `on-missing-baseline`: "ignore" is not one of fail | warn | pass',
+    );
   });
 
   it('reads only the inputs it knows, each by its action.yml name', () => {
