@@ -1,18 +1,18 @@
 // The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
 // report. The action and the CLI both call runGate; neither decides anything on its own.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
-import type { Decision } from '../core/model.js';
+import type { BaselineCause, Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { baseImageLayerCount, finalStageSteps } from '../explain/dockerfile.js';
 import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../explain/explain.js';
-import { type BaselineGit, BaselineGitError } from '../git/baseline.js';
+import { type BaselineGit, BaselineGitError, type BaseSelector } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
-import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
+import { isPullRequestEvent, type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
 import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
@@ -77,9 +77,11 @@ export class GateRefusedError extends Error {}
 
 type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
+/** The baseline, or why there is none (the cause a stored report would also give). */
 interface Baseline {
   image: MeasuredImage | null;
   reason: string | null;
+  cause: BaselineCause | null;
   /** The base commit's Dockerfile, to tell its base-image layers from its own. */
   dockerfile: string | null;
 }
@@ -124,10 +126,13 @@ export async function runGate(
   });
 
   const images = imageServices(services, phase);
-  const request = (role: 'head' | 'base', root: string, label: string): BuildRequest => ({
+  const request = (
+    role: 'head' | 'base',
+    paths: Pick<BuildRequest, 'context' | 'file'>,
+    label: string,
+  ): BuildRequest => ({
     role,
-    context: join(root, relative(context.workspace, inputs.context)),
-    file: join(root, relative(context.workspace, inputs.file)),
+    ...paths,
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -142,14 +147,13 @@ export async function runGate(
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
-      : buildAndMeasure(request('head', context.workspace, headLabel), strategy!, images),
+      : buildAndMeasure(request('head', inputs, headLabel), strategy!, images),
   );
 
   const baseline = await phase('baseline', () =>
     getBaseline(inputs, context, services, images, strategy, request),
   );
-  if (baseline.reason)
-    (inputs.baseline === 'none' ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
+  if (baseline.cause === 'baseline-none') log.info(`no baseline: ${baseline.reason}`);
 
   const explanations = await phase('explain', async () =>
     explainImages(
@@ -163,14 +167,21 @@ export async function runGate(
     head.measure,
     baseline.image?.measure ?? null,
     baseline.reason ?? undefined,
+    baseline.cause,
   );
-  const decision = decide(comparison, {
-    maxIncrease: inputs.maxIncrease,
-    maxIncreasePercent: inputs.maxIncreasePercent,
-    maxSize: inputs.maxSize,
-    basis: inputs.sizeBasis,
-    mode: inputs.mode,
-  });
+  const decision = decide(
+    comparison,
+    {
+      maxIncrease: inputs.maxIncrease,
+      maxIncreasePercent: inputs.maxIncreasePercent,
+      maxSize: inputs.maxSize,
+      basis: inputs.sizeBasis,
+      mode: inputs.mode,
+    },
+    inputs.onMissingBaseline,
+  );
+  const missing = decision.missingBaseline;
+  if (missing) (missing.policy === 'pass' ? log.info : log.warning)(missing.message);
   const report = buildReport({
     comparison,
     decision,
@@ -198,7 +209,10 @@ export async function runGate(
   const h = decision.headline;
   const failure =
     decision.verdict === 'fail'
-      ? decision.violations.map((v) => v.message).join('\n') || 'the gate failed'
+      ? [
+          ...decision.violations.map((v) => v.message),
+          ...(missing?.policy === 'fail' ? [missing.message] : []),
+        ].join('\n') || 'the gate failed'
       : null;
   for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
   return {
@@ -262,62 +276,118 @@ async function getBaseline(
   services: GateServices,
   images: ImageServices,
   strategy: BuildStrategy | null,
-  request: (role: 'base', root: string, label: string) => BuildRequest,
+  request: (role: 'base', paths: Pick<BuildRequest, 'context' | 'file'>, label: string) => BuildRequest,
 ): Promise<Baseline> {
-  const none = (reason: string): Baseline => ({
+  const none = (cause: BaselineCause, reason: string): Baseline => ({
     image: null,
     reason: reason.replace(/\.+$/, ''),
+    cause,
     dockerfile: null,
   });
-  if (inputs.baseline === 'none') return none('`baseline: none` was set');
+  const local = context.eventName === 'local';
+  // How the user sets an input, in the words of where they run.
+  const set = (name: string, value: string) => (local ? `--${name} ${value}` : `\`${name}: ${value}\``);
+  if (inputs.baseline === 'none') return none('baseline-none', '`baseline: none` was set');
   if (inputs.baseline === 'image') {
     try {
-      const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker);
-      return { image, reason: null, dockerfile: null };
+      const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker, true);
+      return { image, reason: null, cause: null, dockerfile: null };
     } catch (error) {
-      return none(`base image ${inputs.baseImage} could not be measured: ${(error as Error).message}`);
+      return none(
+        'base-image-unavailable',
+        `base image ${inputs.baseImage} could not be measured (${(error as Error).message}): check the reference, that its registry answers, and that this job is logged in to it`,
+      );
     }
   }
 
-  const baseSha = context.pullRequest?.baseSha;
-  const baseRef = inputs.baseRef ?? undefined;
-  if (!baseSha && !baseRef) {
-    return none('this is not a pull request and `base-ref` is not set, so there is no base to build');
+  // The repository is the one that holds the context: a checkout may sit in a subfolder of the workspace.
+  let root: string;
+  try {
+    root = await services.git.repositoryRoot(inputs.context);
+  } catch (error) {
+    return none(
+      'not-a-repository',
+      `${inputs.context} is not inside a git repository, so there is no base commit to build: ${local ? 'run the CLI inside a git checkout' : 'run actions/checkout before this step'}, or set ${set('baseline', 'none')} (${(error as Error).message.replace(/\.$/, '')})`,
+    );
   }
+
+  const pr = context.pullRequest;
+  const baseRef = inputs.baseRef;
+  let selector: BaseSelector;
+  let why: string;
+  if (baseRef && (inputs.baseRefSet || !pr)) {
+    selector = { baseRef };
+    why = inputs.baseRefSet
+      ? `base-ref ${baseRef} is set${pr ? `, so it wins over the pull request's base ${pr.baseRef}` : ''}`
+      : local
+        ? `${baseRef} is the default branch (set --base-ref to compare with another)`
+        : `${baseRef} is the pull request's base branch`;
+  } else if (pr) {
+    selector = { baseSha: pr.baseSha };
+    why = `it is the pull request's base (${pr.baseRef}); set base-ref to compare with another branch`;
+  } else if (isPullRequestEvent(context.eventName)) {
+    return none(
+      'event-missing',
+      `this is a ${context.eventName} run, but the event payload (GITHUB_EVENT_PATH) carries no pull request, so the base is unknown: set base-ref to the base branch`,
+    );
+  } else if (local) {
+    return none(
+      'no-base-ref',
+      `looked for a base branch in ${root} (origin's HEAD branch, then main, then master) and found none: set --base-ref BRANCH, or --baseline none`,
+    );
+  } else {
+    return none(
+      'no-base-ref',
+      'this is not a pull request and `base-ref` is not set, so there is no base to build: set base-ref, or `baseline: none`',
+    );
+  }
+
   let sha: string;
   try {
-    const found = await services.git.resolveBaseCommit(context.workspace, {
-      ...(baseSha ? { baseSha } : {}),
-      ...(baseRef ? { baseRef } : {}),
-    });
+    const found = await services.git.resolveBaseCommit(inputs.context, selector);
     sha = found.sha;
-    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
+    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}; used because ${why}`);
   } catch (error) {
     // A branch the user named that does not exist is a mistake to fix, not a missing baseline.
-    if (!baseSha && error instanceof BaselineGitError && error.code === 'base-ref-not-found') {
+    if (selector.baseRef && error instanceof BaselineGitError && error.code === 'base-ref-not-found') {
       throw new InputError('base-ref', error.message.replace(/\.$/, ''));
     }
-    return none(`the base commit could not be found: ${(error as Error).message}`);
+    const cause =
+      error instanceof BaselineGitError && error.code === 'not-a-repository'
+        ? 'not-a-repository'
+        : 'base-commit-unavailable';
+    return none(cause, `the base commit could not be found: ${(error as Error).message}`);
   }
-  const dockerfile = relative(context.workspace, inputs.file);
-  if (!(await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile))) {
-    return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
+  // Paths inside the repository, so that they can be found again in the base commit's worktree.
+  const inRepo = async (path: string) => relative(root, await realParent(path));
+  const paths = { context: await inRepo(inputs.context), file: await inRepo(inputs.file) };
+  if (!(await services.git.fileExistsAtCommit(inputs.context, sha, paths.file))) {
+    return none('base-dockerfile-missing', `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
   }
   try {
     let text: string | null = null;
-    const image = await services.git.withBaseWorktree(context.workspace, sha, async (dir) => {
-      const built = request('base', dir, `base (${sha.slice(0, 7)})`);
+    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
+      const built = request(
+        'base',
+        { context: join(dir, paths.context), file: join(dir, paths.file) },
+        `base (${sha.slice(0, 7)})`,
+      );
       text = await readFile(built.file, 'utf8').catch(() => null);
       return buildAndMeasure(built, strategy!, images);
     });
-    return { image, reason: null, dockerfile: text };
+    return { image, reason: null, cause: null, dockerfile: text };
   } catch (error) {
     if (error instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
-      return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+      return none('base-build-failed', `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error;
   }
+}
+
+/** path with the links above it resolved, as git spells the repository root (the file itself may be a link). */
+async function realParent(path: string): Promise<string> {
+  return join(await realpath(dirname(path)), basename(path));
 }
 
 async function publish(

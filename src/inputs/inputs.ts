@@ -3,7 +3,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { BuildOptions } from '../buildx/argv.js';
-import type { GateMode, Platform, SizeBasis } from '../core/model.js';
+import type { GateMode, MissingBaselinePolicy, Platform, SizeBasis } from '../core/model.js';
 import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
 
 export type BaselineMode = 'build' | 'image' | 'none';
@@ -14,7 +14,10 @@ export interface Inputs extends BuildOptions {
   image: string | null;
   baseImage: string | null;
   baseRef: string | null;
+  /** The base-ref input was given (not defaulted from the event or the local branch): it wins. */
+  baseRefSet: boolean;
   baseline: BaselineMode;
+  onMissingBaseline: MissingBaselinePolicy;
   maxIncrease: number | null;
   maxIncreasePercent: number | null;
   maxSize: number | null;
@@ -44,6 +47,7 @@ export const INPUT_NAMES = [
   'base-image',
   'base-ref',
   'baseline',
+  'on-missing-baseline',
   'max-increase',
   'max-increase-percent',
   'max-size',
@@ -96,36 +100,24 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
   const optional = (name: InputName) => text(name) || null;
 
   const workspace = resolve(env.workspace);
-  const context = resolve(workspace, text('context') || '.');
-  if (!isInside(workspace, context)) {
-    throw new InputError(
-      'context',
-      `"${text('context')}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`,
-    );
-  }
+  const context = insideWorkspace('context', text('context') || '.', workspace);
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(
       'context',
       `${context} is not a directory: point it at the folder that holds your Dockerfile`,
     );
   }
-  // A symlink inside the repository can still lead out of it.
-  if (!isInside(realpathSync(workspace), realpathSync(context))) {
-    throw new InputError(
-      'context',
-      `"${text('context')}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`,
-    );
-  }
-
+  // Checked before anything reads or builds it, in the same way as context: the file is read and printed.
   const image = optional('image');
   const fileInput = text('file');
-  const file = fileInput ? resolve(workspace, fileInput) : resolve(context, 'Dockerfile');
+  const file = fileInput ? insideWorkspace('file', fileInput, workspace) : resolve(context, 'Dockerfile');
   if (!image && !(existsSync(file) && statSync(file).isFile())) {
     throw new InputError(
       'file',
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`,
     );
   }
+  if (!fileInput && existsSync(file)) insideWorkspace('file', file, workspace);
 
   const baseImage = optional('base-image');
   // Default: compare with base-image when given; a given head image alone has nothing to build a base from.
@@ -156,7 +148,13 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     image,
     baseImage,
     baseRef: optional('base-ref') ?? env.eventBaseRef,
+    baseRefSet: optional('base-ref') !== null,
     baseline,
+    onMissingBaseline: oneOf('on-missing-baseline', text('on-missing-baseline') || 'warn', [
+      'fail',
+      'warn',
+      'pass',
+    ] as const),
     ...thresholds(text),
     githubToken: optional('github-token'),
     comment: bool('comment', text('comment'), true),
@@ -167,6 +165,34 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     reportFile: optional('report-file'),
     markdownFile: optional('markdown-file'),
   };
+}
+
+/** value resolved against the workspace; refused when it, or the real path a link leads to, is outside. */
+function insideWorkspace(name: 'context' | 'file', value: string, workspace: string): string {
+  const path = resolve(workspace, value);
+  if (!isInside(workspace, path)) {
+    throw new InputError(
+      name,
+      `"${value}" resolves to ${path}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  // A symlink inside the repository (or a link on the way to it) can still lead out of it.
+  const real = realpathOrNull(path);
+  if (real !== null && !isInside(realpathSync(workspace), real)) {
+    throw new InputError(
+      name,
+      `"${value}" is a link to ${real}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  return path;
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function isInside(parent: string, child: string): boolean {

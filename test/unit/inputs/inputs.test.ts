@@ -38,6 +38,8 @@ beforeAll(() => {
   writeFileSync(join(outside, 'Dockerfile'), 'FROM scratch\n');
   symlinkSync(outside, join(workspace, 'escape'));
   symlinkSync(join(workspace, 'app'), join(workspace, 'app-link'));
+  writeFileSync(join(root, 'valid.Dockerfile'), 'FROM scratch\n');
+  symlinkSync(join(outside, 'Dockerfile'), join(workspace, 'app', 'Dockerfile.linked'));
 });
 
 afterAll(() => {
@@ -71,7 +73,9 @@ describe('parseInputs: defaults', () => {
       image: null,
       baseImage: null,
       baseRef: null,
+      baseRefSet: false,
       baseline: 'build',
+      onMissingBaseline: 'warn',
       maxIncrease: null,
       maxIncreasePercent: null,
       maxSize: null,
@@ -96,6 +100,16 @@ describe('parseInputs: defaults', () => {
   it('takes the base branch from the event unless `base-ref` is set', () => {
     expect(parse({}, 'main').baseRef).toBe('main');
     expect(parse({ 'base-ref': 'release/1.x' }, 'main').baseRef).toBe('release/1.x');
+    expect(parse({}, 'main').baseRefSet).toBe(false);
+    expect(parse({ 'base-ref': 'release/1.x' }, 'main').baseRefSet).toBe(true);
+  });
+
+  it('takes on-missing-baseline as fail, warn or pass, and refuses anything else naming the input', () => {
+    expect(parse({ 'on-missing-baseline': 'fail' }).onMissingBaseline).toBe('fail');
+    expect(parse({ 'on-missing-baseline': 'pass' }).onMissingBaseline).toBe('pass');
+    expect(() => parse({ 'on-missing-baseline': 'ignore' })).toThrow(
+      'input `on-missing-baseline`: "ignore" is not one of fail | warn | pass',
+    );
   });
 
   it('reads only the inputs it knows, each by its action.yml name', () => {
@@ -344,6 +358,36 @@ describe('parseInputs: each bad input is one line that names the input and the f
       /no Dockerfile at .*empty\/Dockerfile: set `file`/,
     ],
     ['a Dockerfile that is a folder', () => ({ file: 'app' }), 'file', /no Dockerfile at .*app: set `file`/],
+    [
+      'a system file as `file`',
+      () => ({ file: '/etc/passwd' }),
+      'file',
+      /"\/etc\/passwd" resolves to \/etc\/passwd, outside the workspace .*: use a path inside the repository/,
+    ],
+    [
+      'a Dockerfile above the workspace (one that exists, so nothing else would stop it)',
+      () => ({ file: '../valid.Dockerfile' }),
+      'file',
+      /"\.\.\/valid\.Dockerfile" resolves to .*valid\.Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` through a symlinked folder that leads out',
+      () => ({ file: 'escape/Dockerfile' }),
+      'file',
+      /"escape\/Dockerfile" is a link to .*elsewhere\/Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` that is a symlink leading out',
+      () => ({ context: 'app', file: 'app/Dockerfile.linked' }),
+      'file',
+      /"app\/Dockerfile\.linked" is a link to .*elsewhere\/Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` outside the workspace even when `image` is set',
+      () => ({ image: 'busybox', file: '/etc/passwd' }),
+      'file',
+      /outside the workspace/,
+    ],
     [
       'a context above the workspace',
       () => ({ context: '../elsewhere' }),
