@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoRepository } from '../../src/demo/demo.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/json.js';
 import { CONTAINERD_SOCKET, requireDaemon, requireRegistry } from '../support/docker.js';
 import {
   GITHUB_ACTIONS_BOT,
@@ -156,7 +157,7 @@ function expectConsistentOutputs(run: ActionRun, verdict: string): ReportFile {
     false,
   );
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as ReportFile;
-  expect(report.schemaVersion).toBe(1);
+  expect(report.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
   expect(report.verdict).toBe(verdict);
   expect(report.platforms.map((p) => p.platform).sort()).toEqual(PLATFORMS);
   const largest = [...report.platforms].sort(
