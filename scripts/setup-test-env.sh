@@ -2,7 +2,9 @@
 # Sets up everything image-size-gate's tests and demo need on a Debian 12 (bookworm) x86-64 machine
 # with no internet but Debian's mirror and the npm registry: Docker Engine 26 + buildx, two daemons
 # (containerd image store on the default socket, classic overlay2 store on its own socket), QEMU for
-# arm64, a registry on 127.0.0.1:5000, locally built base images, and the npm dependencies.
+# arm64, a registry on 127.0.0.1:5000, locally built base images, and the npm dependencies; from
+# Debian's unstable suite (extracted, never installed: scripts/testbed/sid.sh) Go 1.26 and 1.27
+# toolchains and Debian-built Go programs for amd64 and arm64.
 # Idempotent: every step checks before it acts, so a second run only (re)starts what is not running.
 set -euo pipefail
 
@@ -18,6 +20,8 @@ GLIBC_BASE=$REGISTRY_NAME/isg/glibc:bookworm
 
 log() { printf '[setup %4ss] %s\n' "$SECONDS" "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=testbed/sid.sh
+source "$ROOT/scripts/testbed/sid.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts daemons)"
 mkdir -p "$STATE"
@@ -56,7 +60,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
     rm -f "$STATE/apt-updated"
   fi
   local pkgs=(docker.io/trixie docker-buildx/trixie golang-1.24-go/trixie qemu-user-static binfmt-support
-    docker-registry skopeo mmdebstrap busybox-static iproute2 curl jq)
+    docker-registry skopeo mmdebstrap busybox-static iproute2 curl jq binutils)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "${p%%/*}" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -222,6 +226,9 @@ install_node_modules() {
 }
 
 install_packages
+install_go 1.26
+install_go 1.27
+install_debian_go_binaries
 setup_binfmt
 start_default_daemon
 start_classic_daemon
@@ -239,4 +246,6 @@ cat <<INFO
   registry: http://$REGISTRY (as $REGISTRY_NAME)   data $STATE/registry
   images:   $GO_BUILDER (build platform), $BUSYBOX_BASE and $GLIBC_BASE (linux/amd64, linux/arm64)
   qemu:     /proc/sys/fs/binfmt_misc/qemu-aarch64 $(head -1 /proc/sys/fs/binfmt_misc/qemu-aarch64)
+  go:       GOROOT=$GO_ROOTS/1.26 ($("$GO_ROOTS/1.26/bin/go" version | awk '{print $3}')), GOROOT=$GO_ROOTS/1.27 ($("$GO_ROOTS/1.27/bin/go" version | awk '{print $3}')), with GOTOOLCHAIN=local
+  debian go binaries: $DEBIAN_GO_BINARIES/{amd64,arm64}/{$(cd "$DEBIAN_GO_BINARIES/amd64" && ls | paste -sd,)}
 INFO
