@@ -22,6 +22,8 @@ log() { printf '[setup %4ss] %s\n' "$SECONDS" "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 # shellcheck source=testbed/sid.sh
 source "$ROOT/scripts/testbed/sid.sh"
+# shellcheck source=testbed/docker28.sh
+source "$ROOT/scripts/testbed/docker28.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts daemons)"
 mkdir -p "$STATE"
@@ -236,13 +238,15 @@ start_registry
 build_go_builder
 build_runtime_base "$BUSYBOX_BASE" busybox-static
 build_runtime_base "$GLIBC_BASE" busybox-static libc6 libgcc-s1 libstdc++6 libssl3 zlib1g tzdata
+setup_docker28
 [ -f "$ROOT/package.json" ] && install_node_modules
 
 cat <<INFO
 [setup ${SECONDS}s] ready:
-  docker (containerd image store): unix:///var/run/docker.sock   log /var/log/isg-dockerd.log
-  docker (classic overlay2 store):  unix://$CLASSIC_SOCK   log /var/log/isg-dockerd-classic.log
-  buildx:   $(docker buildx version 2>/dev/null | head -1)
+  docker $(docker version --format '{{.Server.Version}}') (containerd image store): unix:///var/run/docker.sock   log /var/log/isg-dockerd.log
+  docker $(docker -H "unix://$CLASSIC_SOCK" version --format '{{.Server.Version}}') (classic overlay2 store):  unix://$CLASSIC_SOCK   log /var/log/isg-dockerd-classic.log
+    buildx: $(docker buildx version 2>/dev/null | head -1), builder default (driver docker)
+$(docker28_summary)
   registry: http://$REGISTRY (as $REGISTRY_NAME)   data $STATE/registry
   images:   $GO_BUILDER (build platform), $BUSYBOX_BASE and $GLIBC_BASE (linux/amd64, linux/arm64)
   qemu:     /proc/sys/fs/binfmt_misc/qemu-aarch64 $(head -1 /proc/sys/fs/binfmt_misc/qemu-aarch64)
