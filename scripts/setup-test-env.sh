@@ -2,9 +2,10 @@
 # Sets up everything image-size-gate's tests and demo need on a Debian 12 (bookworm) x86-64 machine
 # with no internet but Debian's mirror and the npm registry: Docker Engine 26 + buildx, two daemons
 # (containerd image store on the default socket, classic overlay2 store on its own socket), QEMU for
-# arm64, a registry on 127.0.0.1:5000, locally built base images, and the npm dependencies; from
-# Debian's unstable suite (extracted, never installed: scripts/testbed/sid.sh) Go 1.26 and 1.27
-# toolchains and Debian-built Go programs for amd64 and arm64.
+# arm64, a registry on 127.0.0.1:5000, locally built base images, and the npm dependencies. From
+# Debian's unstable suite, extracted and never installed (scripts/testbed/sid.sh): Go 1.26 and 1.27
+# toolchains, Debian-built Go programs for amd64 and arm64, and Docker 28.5 + containerd 2.1 + buildx
+# 0.29 as a third daemon with a docker-container builder (scripts/testbed/docker28.sh).
 # Idempotent: every step checks before it acts, so a second run only (re)starts what is not running.
 set -euo pipefail
 
