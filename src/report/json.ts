@@ -59,6 +59,18 @@ export interface PlatformReport {
   explanation: PlatformExplanation | null;
 }
 
+/** What measured the images: users debugging a number need the engine, its store and the builder. */
+export interface ReportEngine {
+  /** "Docker Engine". */
+  name: string;
+  version: string;
+  imageStore: 'containerd' | 'classic';
+  /** buildx's version, the builder and its driver; null when nothing was built (`image` was given). */
+  buildx: string | null;
+  builder: string | null;
+  driver: string | null;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -77,6 +89,8 @@ export interface Report {
   platforms: PlatformReport[];
   /** Milliseconds per phase, in the order the phases ran. */
   timings: Record<string, number>;
+  /** null when the gate did not ask (a report built outside runGate). */
+  engine: ReportEngine | null;
 }
 
 export interface ReportInput {
@@ -87,6 +101,7 @@ export interface ReportInput {
   generatedAt?: Date;
   /** One per head platform (explainPlatform's result), matched to the report's platforms by name. */
   explanations?: readonly PlatformExplanation[];
+  engine?: ReportEngine | null;
 }
 
 function summary(measure: PlatformMeasure | null): PlatformSummary | null {
@@ -132,6 +147,7 @@ export function buildReport(input: ReportInput): Report {
       explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null,
     })),
     timings: { ...(input.timings ?? {}) },
+    engine: input.engine ? { ...input.engine } : null,
   };
 }
 

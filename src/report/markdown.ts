@@ -8,6 +8,7 @@ import { allViolations } from './json.js';
 import {
   anyEstimated,
   ESTIMATE_NOTE,
+  engineSentence,
   escapeMarkdown,
   headlineSentence,
   layerCounts,
@@ -89,6 +90,8 @@ function summaryBlocks(report: Report, title: string): string[] {
   const base = report.images.find((i) => i.role === 'base');
   const imageText = (i: typeof head) => (i ? `${escapeMarkdown(i.ref)} (${i.source})` : 'none');
   blocks.push(`Head: ${imageText(head)} · base: ${imageText(base)}`);
+  const engine = engineSentence(report, (t) => escapeMarkdown(t, 80));
+  if (engine) blocks.push(engine);
 
   const violations = allViolations(report);
   if (violations.length > 0) {

@@ -9,6 +9,7 @@ import { allViolations } from './json.js';
 import {
   anyEstimated,
   ESTIMATE_NOTE,
+  engineSentence,
   headlineSentence,
   layerCounts,
   layerStatusWord,
@@ -62,6 +63,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     return image ? `${plainText(image.ref)} (${image.source})` : 'none';
   };
   lines.push(`Head: ${imageText('head')} · base: ${imageText('base')}`);
+  const engine = engineSentence(report, (t) => plainText(t, 80));
+  if (engine) lines.push(engine);
   lines.push('');
 
   const bases: SizeBasis[] = [basis, otherBasis(basis)];
