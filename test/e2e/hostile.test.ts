@@ -2,7 +2,7 @@
 // as the runner runs it, on a repository whose head Dockerfile prints workflow commands (one split across
 // two writes), names files and labels after them, and uses a build secret; against the GitHub REST
 // stand-in, which can carry a user's look-alike comment or never answer, and a registry that never answers.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -19,6 +19,7 @@ import {
 } from '../support/github-standin.js';
 import {
   type ActionRun,
+  CLI_ENTRY,
   describeRun,
   findOnPath,
   obeyedCommands,
@@ -195,6 +196,44 @@ describe('a pull request whose build prints workflow commands', () => {
     expect(stored[0]).toMatchObject({ id: users.id, body: users.body, user: OCTOCAT });
     expect(stored[1]?.user).toEqual(GITHUB_ACTIONS_BOT);
     expect(stored[1]?.body.startsWith(`${MARKER}\n### ✅ Image size: pass\n`)).toBe(true);
+  });
+});
+
+describe('the CLI in a workflow step', () => {
+  it('prints the build output and the report (--verbose) with no command the runner would obey', () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        CLI_ENTRY,
+        '--base-ref',
+        'main',
+        '--platforms',
+        'linux/amd64',
+        '--max-increase',
+        '100MB',
+        '--build-args',
+        `NONCE=${randomBytes(8).toString('hex')}`,
+        '--secrets',
+        'id=gh,env=ISG_E2E_SECRET',
+        '--verbose',
+      ],
+      {
+        cwd: workspace,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          GITHUB_ACTIONS: 'true',
+          DOCKER_HOST: `unix://${CONTAINERD_SOCKET}`,
+          ISG_E2E_SECRET: SECRET_VALUE,
+        },
+      },
+    );
+    expect(run.status, run.stderr.slice(-3000)).toBe(0);
+    expect(run.stderr).toContain(`::error::${HOSTILE}-after-pause`);
+    for (const stream of [run.stdout, run.stderr]) {
+      expect(obeyedCommands(stream).filter((line) => line.includes(HOSTILE))).toEqual([]);
+    }
   });
 });
 

@@ -20,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 // ISG_E2E_ACTION_ENTRY runs another bundle (e.g. an older dist/, to see a test fail before a fix).
 export const ACTION_ENTRY = process.env.ISG_E2E_ACTION_ENTRY ?? join(REPO_ROOT, 'dist', 'index.js');
+export const CLI_ENTRY = process.env.ISG_E2E_CLI_ENTRY ?? join(REPO_ROOT, 'dist', 'cli.js');
 export const EVENT_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'events');
 
 interface ActionManifest {
