@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { BuildError } from './buildx/buildx.js';
 import { runDemo } from './demo/demo.js';
 import { defaultBranch, runLocalGate } from './gate/local.js';
+import { fenceInWorkflow } from './github/workflow-log.js';
 import { INPUT_NAMES, type InputName, parseInputs } from './inputs/inputs.js';
 
 /** Inputs that only make sense inside GitHub Actions. */
@@ -105,7 +106,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`image-size-gate: ${message}\n`);
+    process.stderr.write(`${fenceInWorkflow(`image-size-gate: ${message}`)}\n`);
     if (error instanceof BuildError) process.stderr.write('run with --verbose for the whole build output\n');
     process.exitCode = 2;
   },

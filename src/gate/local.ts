@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { DockerBuildx } from '../buildx/buildx.js';
 import { DockerodeEngine } from '../docker/engine.js';
 import { baselineGit } from '../git/baseline.js';
+import { fenceInWorkflow as safe } from '../github/workflow-log.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { renderTerminal } from '../report/terminal.js';
 import { type GateResult, runGate } from './run-gate.js';
@@ -44,7 +45,7 @@ export function defaultBranch(dir: string): string | null {
 }
 
 export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateResult> {
-  const err = (line: string) => process.stderr.write(`${line}\n`);
+  const err = (line: string) => process.stderr.write(`${safe(line)}\n`);
   const brief = (line: string) => line.startsWith('[phase]') || line.startsWith('base commit');
   const result = await runGate(
     { ...inputs, comment: false, summary: false },
@@ -70,7 +71,7 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
     },
   );
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.stdout.write(`${renderTerminal(result.report, { color })}\n`);
+  process.stdout.write(`${safe(renderTerminal(result.report, { color }))}\n`);
   if (result.reportPath) err(`report: ${result.reportPath}`);
   if (inputs.markdownFile) err(`markdown: ${inputs.markdownFile}`);
   return result;

@@ -1,6 +1,6 @@
 // The one seam through which this project runs git: tests hand in a fake, production runs the real binary
 // through @actions/exec.
-import { isDebug } from '@actions/core';
+import { debug, isDebug } from '@actions/core';
 import { getExecOutput } from '@actions/exec';
 
 export interface GitResult {
@@ -15,7 +15,7 @@ export interface Git {
 }
 
 export interface ExecGitOptions {
-  /** Echo each git command and its output to the log. Default: the runner's debug flag (RUNNER_DEBUG=1). */
+  /** Echo each git command and its output to the debug log. Default: the runner's debug flag (RUNNER_DEBUG=1). */
   debug?: boolean;
 }
 
@@ -24,13 +24,17 @@ export function execGit(options: ExecGitOptions = {}): Git {
     async run(dir, args) {
       const verbose = options.debug ?? isDebug();
       try {
-        return await getExecOutput('git', [...args], {
+        const result = await getExecOutput('git', [...args], {
           cwd: dir,
-          silent: !verbose,
+          silent: true,
           ignoreReturnCode: true,
           // A credential prompt would hang a CI job until its timeout; fail fast instead.
           env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: '0' },
         });
+        // Echoed as one ::debug:: command, whose data the runner never reads as a command: git's output
+        // carries ref names, file names and commit messages from the pull request.
+        if (verbose) debug([`git ${args.join(' ')}`, result.stdout, result.stderr].join('\n').trimEnd());
+        return result;
       } catch (error) {
         throw new Error(
           `Could not run git in ${dir}: ${error instanceof Error ? error.message : String(error)}. ` +

@@ -20,3 +20,8 @@ export function fenceCommands(text: string, token: string = stopToken()): string
 function stopToken(): string {
   return `isg-${randomBytes(16).toString('hex')}`;
 }
+
+/** For the CLI: fenced when it runs in a workflow step (whose log obeys commands), as is elsewhere. */
+export function fenceInWorkflow(text: string): string {
+  return process.env.GITHUB_ACTIONS === 'true' ? fenceCommands(text) : text;
+}

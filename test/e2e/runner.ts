@@ -11,13 +11,16 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
-export const ACTION_ENTRY = join(REPO_ROOT, 'dist', 'index.js');
+// ISG_E2E_ACTION_ENTRY runs another bundle (e.g. an older dist/, to see a test fail before a fix).
+export const ACTION_ENTRY = process.env.ISG_E2E_ACTION_ENTRY ?? join(REPO_ROOT, 'dist', 'index.js');
+export const CLI_ENTRY = process.env.ISG_E2E_CLI_ENTRY ?? join(REPO_ROOT, 'dist', 'cli.js');
 export const EVENT_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'events');
 
 interface ActionManifest {
@@ -199,6 +202,10 @@ export interface ActionRunOptions {
   /** A directory for this step's files (event, file commands, RUNNER_TEMP); removed by the caller. */
   root: string;
   timeoutMs?: number;
+  /** The event file's text as is, instead of the payload as JSON (a broken event file). */
+  eventFileText?: string;
+  /** File commands pointed elsewhere, e.g. at a directory, which cannot be written. */
+  fileCommandPaths?: Partial<Record<'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', string>>;
 }
 
 /** What a runner passes through from the machine; everything else comes from the step. */
@@ -211,12 +218,13 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
   mkdirSync(runnerTemp);
   mkdirSync(files);
   const eventPath = join(files, 'event.json');
-  writeFileSync(eventPath, JSON.stringify(options.payload, null, 2));
+  writeFileSync(eventPath, options.eventFileText ?? JSON.stringify(options.payload, null, 2));
   const fileCommands: Record<string, string> = {};
   for (const name of ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV', 'GITHUB_PATH']) {
     fileCommands[name] = join(files, name.toLowerCase());
     writeFileSync(fileCommands[name], '');
   }
+  Object.assign(fileCommands, options.fileCommandPaths);
 
   const env: Record<string, string> = {};
   for (const name of MACHINE_VARIABLES) {
@@ -296,12 +304,39 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     stdout,
     stderr,
     commands: workflowCommands(stdout),
-    outputs: parseOutputFile(readFileSync(fileCommands.GITHUB_OUTPUT as string, 'utf8')),
-    summary: readFileSync(fileCommands.GITHUB_STEP_SUMMARY as string, 'utf8'),
+    outputs: parseOutputFile(readIfFile(fileCommands.GITHUB_OUTPUT as string)),
+    summary: readIfFile(fileCommands.GITHUB_STEP_SUMMARY as string),
     runnerTemp,
     runnerTempEntries: listTree(runnerTemp),
     durationMs: Math.round(performance.now() - started),
   };
+}
+
+function readIfFile(path: string): string {
+  return statSync(path).isFile() ? readFileSync(path, 'utf8') : '';
+}
+
+/**
+ * The commands the runner would obey in a step's output, read as the runner reads it: lines split at \n
+ * and \r, leading spaces trimmed, `::name …::data` (and the legacy `##[`), nothing between
+ * `::stop-commands::TOKEN` and `::TOKEN::`; a fence that never closes counts as a command obeyed.
+ */
+export function obeyedCommands(output: string): string[] {
+  const commands: string[] = [];
+  let stopToken: string | null = null;
+  for (const raw of output.split(/\r\n|\r|\n/)) {
+    const line = raw.trimStart();
+    if (stopToken !== null) {
+      if (line === `::${stopToken}::`) stopToken = null;
+      continue;
+    }
+    const v2 = /^::([^\s:]+)(?: [^:]*)?::(.*)$/.exec(line);
+    if (v2?.[1] === 'stop-commands') stopToken = v2[2] ?? '';
+    else if (v2) commands.push(line);
+    else if (line.includes('##[')) commands.push(line.slice(line.indexOf('##[')));
+  }
+  if (stopToken !== null) commands.push(`::stop-commands::${stopToken} (never resumed)`);
+  return commands;
 }
 
 /** Every path under `dir`, relative, sorted. */

@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { couldIssueCommand, fenceCommands } from '../../../src/github/workflow-log.js';
-
-/**
- * The commands the runner would obey in this output, read as the runner reads it: lines split at \n and
- * \r, leading spaces trimmed, `::name…::` (or legacy `##[name…]`), and nothing between
- * `::stop-commands::TOKEN` and `::TOKEN::` (a fence that never closes counts as obeyed).
- */
-function obeyed(output: string): string[] {
-  const commands: string[] = [];
-  let stopToken: string | null = null;
-  for (const raw of output.split(/\r\n|\r|\n/)) {
-    const line = raw.trimStart();
-    if (stopToken !== null) {
-      if (line === `::${stopToken}::`) stopToken = null;
-      continue;
-    }
-    const v2 = /^::([^\s:]+)(?: [^:]*)?::(.*)$/.exec(line);
-    if (v2?.[1] === 'stop-commands') stopToken = v2[2] ?? '';
-    else if (v2) commands.push(v2[1] as string);
-    else if (line.includes('##[')) commands.push(line.slice(line.indexOf('##[')));
-  }
-  // Commands switched off for the rest of the step (ours included) is a command obeyed, too.
-  if (stopToken !== null) commands.push('stop-commands, never resumed');
-  return commands;
-}
+import { obeyedCommands as obeyed } from '../../e2e/runner.js';
 
 const HOSTILE = [
   '::error::pwned',
