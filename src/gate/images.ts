@@ -1,5 +1,6 @@
 // Gets the measurement of one side (head or base) of the comparison: by building it with buildx, or
 // by reading an image that already exists in the daemon or a registry.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import {
 } from '../measure/image-reader.js';
 import { OciDirReader } from '../measure/oci-dir-reader.js';
 import { RegistryReader } from '../measure/registry-reader.js';
+import { onInterruptOrExit } from '../process/interrupts.js';
 import { RegistryClient } from '../registry/client.js';
 import { namesRegistry, parseReference } from '../registry/reference.js';
 
@@ -62,10 +64,13 @@ export function classicTag(role: Role, platform: Platform, registry: string | nu
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'image-size-gate-'));
+  // An interrupt stops the build first (see onInterruptOrExit), then the directory goes.
+  const emergency = onInterruptOrExit(() => rmSync(dir, { recursive: true, force: true }));
   try {
     return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    emergency.unregister();
   }
 }
 
