@@ -22,6 +22,19 @@ export class BuildError extends Error {
   }
 }
 
+/**
+ * Failures inside BuildKit that a second try usually does not repeat (a multi-platform OCI export of many
+ * identical layers races on a content ref, or an internal call times out). The matched phrase, or null.
+ */
+export function transientBuildFailure(tail: string): string | null {
+  const known = [/\bref \S+ locked\b/, /\bDeadlineExceeded\b/];
+  for (const pattern of known) {
+    const match = pattern.exec(tail);
+    if (match) return match[0];
+  }
+  return null;
+}
+
 export interface BuilderInfo {
   name: string;
   driver: string;

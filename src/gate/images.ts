@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOptions, BuildOutput, BuildSpec } from '../buildx/argv.js';
-import type { Buildx } from '../buildx/buildx.js';
+import { BuildError, type Buildx, transientBuildFailure } from '../buildx/buildx.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
 import { goBinaryCapture } from '../explain/binary-capture.js';
@@ -91,7 +91,7 @@ export async function buildAndMeasure(
     const build = (buildSpec: BuildSpec, what: string) =>
       services.phase(`${role} build${what}`, () =>
         services.fold(`docker buildx build: ${label}, ${buildSpec.platforms.join(', ')}`, () =>
-          services.buildx.build(buildSpec, services.log),
+          buildOnceMore(buildSpec, services),
         ),
       );
     const platforms: PlatformMeasure[] = [];
@@ -133,6 +133,19 @@ export async function buildAndMeasure(
     }
     return { measure: { ref: label, source: 'build', platforms }, analyses };
   });
+}
+
+/** Builds, and builds once more when BuildKit failed in one of the ways a second try gets past. */
+async function buildOnceMore(spec: BuildSpec, services: ImageServices) {
+  try {
+    return await services.buildx.build(spec, services.log);
+  } catch (error) {
+    const transient = error instanceof BuildError ? transientBuildFailure(error.tail) : null;
+    if (transient === null) throw error;
+    services.log(`BuildKit failed with a known transient error (${transient}); retrying the build once`);
+    if (spec.output.kind === 'oci-dir') await rm(spec.output.dest, { recursive: true, force: true });
+    return services.buildx.build(spec, services.log);
+  }
 }
 
 /**
