@@ -2,6 +2,7 @@
 // (--metadata-file, --iidfile, the OCI layout), never from its log; the log tail only explains failures.
 import { readFile } from 'node:fs/promises';
 import * as exec from '@actions/exec';
+import { buildxEnvironment, resolveDockerEndpoint } from '../docker/endpoint.js';
 import { type BuildSpec, buildxArgv, printableArgv } from './argv.js';
 
 export interface BuildMetadata {
@@ -49,7 +50,8 @@ export interface Buildx {
 const TAIL_LINES = 40;
 
 export class DockerBuildx implements Buildx {
-  constructor(private readonly env: Record<string, string> = {}) {}
+  /** env: added to the process environment; by default what reaches the daemon the Engine client uses. */
+  constructor(private readonly env: Record<string, string> = buildxEnvironment(resolveDockerEndpoint())) {}
 
   private async run(args: string[], onLine?: (line: string) => void) {
     let tail: string[] = [];

@@ -1,6 +1,7 @@
 // The Docker Engine API through dockerode: where the daemon keeps images, and image exports.
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { dockerodeOptions, resolveDockerEndpoint } from './endpoint.js';
 
 export type ImageStore = 'containerd' | 'classic';
 
@@ -23,11 +24,17 @@ export function describeDockerHost(): string {
   return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 
+/** The daemon the docker CLI (and so buildx) would use; DOCKER_HOST with its TLS variables dockerode reads itself. */
+function endpointDocker(): Docker {
+  const endpoint = resolveDockerEndpoint();
+  return endpoint.context ? new Docker(dockerodeOptions(endpoint)) : new Docker();
+}
+
 export class DockerodeEngine implements DockerEngine {
   readonly docker: Docker;
 
   constructor(docker?: Docker) {
-    this.docker = docker ?? new Docker();
+    this.docker = docker ?? endpointDocker();
   }
 
   async ping(): Promise<void> {
