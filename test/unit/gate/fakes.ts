@@ -24,7 +24,7 @@ export type BuildPlan =
   | PlatformImage[]
   | { fail: string }
   /** Fails with each tail in turn (one build each), then builds the images. */
-  | { failFirst: string[]; then: PlatformImage[] };
+  | { failFirst: string[]; afterwards: PlatformImage[] };
 
 export class FakeBuildx implements Buildx {
   readonly builds: { role: Role; spec: BuildSpec }[] = [];
@@ -64,7 +64,7 @@ export class FakeBuildx implements Buildx {
     let plan = this.plans[role];
     if ('failFirst' in plan) {
       const tail = plan.failFirst[this.builds.filter((b) => b.role === role).length - 1];
-      plan = tail === undefined ? plan.then : { fail: tail };
+      plan = tail === undefined ? plan.afterwards : { fail: tail };
     }
     if ('fail' in plan) {
       throw new BuildError('docker buildx build failed (exit 1); the end of its output:', plan.fail);

@@ -607,7 +607,7 @@ describe('runGate: which base, and what a missing one does', () => {
 describe('runGate: transient BuildKit failures', () => {
   const LOCKED = 'ERROR: failed to solve: failed to export: ref moby/1/abc123 locked: unavailable';
   it('retries a build once after a known transient failure, and says so in the log', async () => {
-    const g = await gate({ raw: { 'max-increase': '5MB' }, base: { failFirst: [LOCKED], then: LEAN } });
+    const g = await gate({ raw: { 'max-increase': '5MB' }, base: { failFirst: [LOCKED], afterwards: LEAN } });
     const result = await g.run();
     expect(result.decision.verdict).toBe('pass');
     expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'base', 'base']);
@@ -618,13 +618,13 @@ describe('runGate: transient BuildKit failures', () => {
 
   it('retries only once', async () => {
     const deadline = 'rpc error: code = DeadlineExceeded desc = context deadline exceeded';
-    const g = await gate({ head: { failFirst: [deadline, deadline], then: LEAN } });
+    const g = await gate({ head: { failFirst: [deadline, deadline], afterwards: LEAN } });
     await expect(g.run()).rejects.toThrow(/DeadlineExceeded/);
     expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'head']);
   });
 
   it('does not retry a build that failed for its own reasons', async () => {
-    const g = await gate({ head: { failFirst: ['ERROR: exit code: 1'], then: LEAN } });
+    const g = await gate({ head: { failFirst: ['ERROR: exit code: 1'], afterwards: LEAN } });
     await expect(g.run()).rejects.toThrow(/exit code: 1/);
     expect(g.buildx.builds.map((b) => b.role)).toEqual(['head']);
   });
