@@ -58,6 +58,8 @@ export interface GateContext {
   defaultReportFile: string | null;
   /** The commit under test when there is no pull request (a local run), to name the head. */
   headSha?: string | null;
+  /** The working tree has uncommitted changes: the head is not headSha itself. */
+  dirty?: boolean;
 }
 
 export interface GateResult {
@@ -141,7 +143,11 @@ export async function runGate(
   });
 
   const headSha = context.pullRequest?.headSha ?? context.headSha ?? null;
-  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`;
+  const headLabel =
+    inputs.image ??
+    (context.dirty && headSha
+      ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})`
+      : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
