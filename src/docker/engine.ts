@@ -18,6 +18,10 @@ export interface DockerEngine {
   /** `GET /images/{name}/get`: an OCI layout in a tar (all platforms on the containerd store). */
   exportImage(ref: string): Promise<Readable>;
   history(ref: string): Promise<HistoryItem[]>;
+  /** The image ID a tag names now; null when there is no such image. */
+  imageId(ref: string): Promise<string | null>;
+  /** Removes the image when no tag names it any more (and no container uses it); true when removed. */
+  removeIfUntagged(id: string): Promise<boolean>;
 }
 
 export function describeDockerHost(): string {
@@ -80,6 +84,27 @@ export class DockerodeEngine implements DockerEngine {
 
   async exportImage(ref: string): Promise<Readable> {
     return (await this.docker.getImage(ref).get()) as unknown as Readable;
+  }
+
+  async imageId(ref: string): Promise<string | null> {
+    try {
+      return ((await this.docker.getImage(ref).inspect()) as { Id: string }).Id;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async removeIfUntagged(id: string): Promise<boolean> {
+    try {
+      const { RepoTags } = (await this.docker.getImage(id).inspect()) as { RepoTags?: string[] };
+      if ((RepoTags ?? []).some((tag) => tag !== '<none>:<none>')) return false;
+      await this.docker.getImage(id).remove();
+      return true;
+    } catch {
+      // Gone already, or still used by a container: it is not ours to force.
+      return false;
+    }
   }
 
   async history(ref: string): Promise<HistoryItem[]> {

@@ -115,6 +115,7 @@ export async function buildAndMeasure(
       for (const platform of request.platforms) {
         const name = classicTag(role, platform, registry);
         const push = registry !== null;
+        const replaced = await services.docker.imageId(name);
         const built = await build(
           spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
           ` ${platform}`,
@@ -129,6 +130,12 @@ export async function buildAndMeasure(
               : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
           platform,
         );
+        // The tag moved to the new build: the image it named before would be left dangling, run after run.
+        if (replaced && replaced !== built.imageId && (await services.docker.removeIfUntagged(replaced))) {
+          services.log(
+            `removed the previous ${name} (${replaced.slice(0, 19)}), which nothing names any more`,
+          );
+        }
       }
     }
     return { measure: { ref: label, source: 'build', platforms }, analyses };

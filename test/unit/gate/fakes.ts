@@ -104,6 +104,14 @@ export class FakeDocker implements DockerEngine {
   async history(): Promise<HistoryItem[]> {
     return [];
   }
+
+  async imageId(): Promise<string | null> {
+    return null;
+  }
+
+  async removeIfUntagged(): Promise<boolean> {
+    return false;
+  }
 }
 
 export class FakeGit implements BaselineGit {
