@@ -13976,7 +13976,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createHmac,
       createSign,
       createVerify,
@@ -14664,11 +14664,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash2("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash3("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash2("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash3("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -14833,8 +14833,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash2("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash2("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash3("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash3("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -14874,7 +14874,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac(
           "sha1",
-          createHash2("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash3("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -17196,7 +17196,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -17622,7 +17622,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash2(this.hashName);
+          const hash = createHash3(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -18630,9 +18630,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash2(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash3(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash2(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash3(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -24067,7 +24067,7 @@ var require_client = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash2,
+      createHash: createHash3,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -24289,7 +24289,7 @@ var require_client = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash2(hashAlgo).update(key).digest("hex");
+              key = createHash3(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -25374,8 +25374,8 @@ var require_client = __commonJS({
             function removeListeners() {
               sftp.removeListener("ready", onReady);
               sftp.removeListener("error", onError);
-              sftp.removeListener("exit", onExit);
-              sftp.removeListener("close", onExit);
+              sftp.removeListener("exit", onExit2);
+              sftp.removeListener("close", onExit2);
             }
             function onReady() {
               removeListeners();
@@ -25385,7 +25385,7 @@ var require_client = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal) {
+            function onExit2(code, signal) {
               removeListeners();
               let msg;
               if (typeof code === "number")
@@ -25399,7 +25399,7 @@ var require_client = __commonJS({
               err3.signal = signal;
               cb(err3);
             }
-            sftp.on("ready", onReady).on("error", onError).on("exit", onExit).on("close", onExit);
+            sftp.on("ready", onReady).on("error", onError).on("exit", onExit2).on("close", onExit2);
             sftp._init();
           };
           if (typeof env === "object" && env !== null) {
@@ -27128,7 +27128,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes
+      randomBytes: randomBytes2
     } = __require("crypto");
     var { Ber } = require_lib();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -27392,7 +27392,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes(SALT_LEN);
+            const salt = randomBytes2(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -27431,7 +27431,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes(4);
+          const checkInt = randomBytes2(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -27766,7 +27766,7 @@ var require_buffer_list = __commonJS({
         }
       }, {
         key: "join",
-        value: function join11(s) {
+        value: function join12(s) {
           if (this.length === 0) return "";
           var p = this.head;
           var ret = "" + p.data;
@@ -31820,7 +31820,7 @@ var require_chownr = __commonJS({
     } : (path5, uid, gid) => lchownSync(path5, uid, gid);
     var nodeVersion = process.version;
     var readdir2 = (path5, options, cb) => fs2.readdir(path5, options, cb);
-    var readdirSync2 = (path5, options) => fs2.readdirSync(path5, options);
+    var readdirSync3 = (path5, options) => fs2.readdirSync(path5, options);
     if (/^v4\./.test(nodeVersion))
       readdir2 = (path5, options, cb) => fs2.readdir(path5, cb);
     var chown = (cpath, uid, gid, cb) => {
@@ -31891,7 +31891,7 @@ var require_chownr = __commonJS({
     var chownrSync = (p, uid, gid) => {
       let children;
       try {
-        children = readdirSync2(p, { withFileTypes: true });
+        children = readdirSync3(p, { withFileTypes: true });
       } catch (er) {
         if (er.code === "ENOENT")
           return;
@@ -83976,8 +83976,8 @@ var require_tar_stream2 = __commonJS({
 
 // src/cli.ts
 var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join10 } from "node:path";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { join as join11 } from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
 
 // src/buildx/buildx.ts
@@ -84734,6 +84734,80 @@ function getExecOutput(commandLine, args, options) {
   });
 }
 
+// src/docker/endpoint.ts
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join as join3 } from "node:path";
+var DEFAULT_HOST = "unix:///var/run/docker.sock";
+function resolveDockerEndpoint(env = process.env) {
+  if (env.DOCKER_HOST) return { host: env.DOCKER_HOST, context: null, source: "DOCKER_HOST", tls: null };
+  const configDir = env.DOCKER_CONFIG || join3(homedir(), ".docker");
+  let name = env.DOCKER_CONTEXT || "";
+  let source = "DOCKER_CONTEXT";
+  if (!name) {
+    name = readJson(join3(configDir, "config.json"))?.currentContext ?? "";
+    source = `the current context in ${join3(configDir, "config.json")}`;
+  }
+  if (!name || name === "default") {
+    return { host: DEFAULT_HOST, context: null, source: "the default endpoint", tls: null };
+  }
+  const id = createHash("sha256").update(name).digest("hex");
+  const meta = readJson(
+    join3(configDir, "contexts", "meta", id, "meta.json")
+  );
+  const docker = meta?.Endpoints?.docker;
+  if (!docker?.Host) {
+    throw new Error(
+      `Docker context "${name}" (from ${source}) is not in ${join3(configDir, "contexts")}: create it with \`docker context create\`, or unset it`
+    );
+  }
+  const tlsDir = join3(configDir, "contexts", "tls", id, "docker");
+  const ca = readOptional(join3(tlsDir, "ca.pem"));
+  const cert = readOptional(join3(tlsDir, "cert.pem"));
+  const key = readOptional(join3(tlsDir, "key.pem"));
+  const tls = ca || cert || key || docker.SkipTLSVerify ? {
+    ...ca ? { ca } : {},
+    ...cert ? { cert } : {},
+    ...key ? { key } : {},
+    skipVerify: !!docker.SkipTLSVerify
+  } : null;
+  return { host: docker.Host, context: name, source: `context "${name}" (${source})`, tls };
+}
+function dockerodeOptions(endpoint) {
+  const url = new URL(endpoint.host);
+  if (url.protocol === "unix:" || url.protocol === "npipe:") return { socketPath: url.pathname };
+  const tls = endpoint.tls;
+  return {
+    protocol: url.protocol === "ssh:" ? "ssh" : tls ? "https" : "http",
+    host: url.hostname,
+    ...url.port ? { port: Number(url.port) } : {},
+    ...url.username ? { username: decodeURIComponent(url.username) } : {},
+    ...tls?.ca ? { ca: tls.ca } : {},
+    ...tls?.cert ? { cert: tls.cert } : {},
+    ...tls?.key ? { key: tls.key } : {}
+  };
+}
+function buildxEnvironment(endpoint) {
+  return endpoint.context ? { DOCKER_CONTEXT: endpoint.context } : {};
+}
+function readJson(path4) {
+  const text = readOptional(path4);
+  if (!text) return null;
+  try {
+    return JSON.parse(text.toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+function readOptional(path4) {
+  try {
+    return readFileSync(path4);
+  } catch {
+    return void 0;
+  }
+}
+
 // src/buildx/argv.ts
 function buildxArgv(spec) {
   const argv = ["buildx", "build", "--progress=plain"];
@@ -84766,13 +84840,22 @@ ${tail}`);
   }
   tail;
 };
+function transientBuildFailure(tail) {
+  const known = [/\bref \S+ locked\b/, /\bDeadlineExceeded\b/];
+  for (const pattern of known) {
+    const match = pattern.exec(tail);
+    if (match) return match[0];
+  }
+  return null;
+}
 var TAIL_LINES = 40;
 function buildxVersionNumber(versionLine) {
   const word = versionLine.trim().split(/\s+/)[1] ?? "";
   return /^v?\d/.test(word) ? word.replace(/^v/, "") : versionLine.trim();
 }
 var DockerBuildx = class {
-  constructor(env = {}) {
+  /** env: added to the process environment; by default what reaches the daemon the Engine client uses. */
+  constructor(env = buildxEnvironment(resolveDockerEndpoint())) {
     this.env = env;
   }
   env;
@@ -84865,9 +84948,9 @@ var LineBuffer = class {
 
 // src/demo/demo.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
-import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
+import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync5, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, resolve as resolve5 } from "node:path";
+import { join as join10, resolve as resolve5 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/gate/local.ts
@@ -84878,10 +84961,14 @@ var import_dockerode = __toESM(require_docker(), 1);
 function describeDockerHost() {
   return process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
 }
+function endpointDocker() {
+  const endpoint = resolveDockerEndpoint();
+  return endpoint.context ? new import_dockerode.default(dockerodeOptions(endpoint)) : new import_dockerode.default();
+}
 var DockerodeEngine = class {
   docker;
   constructor(docker) {
-    this.docker = docker ?? new import_dockerode.default();
+    this.docker = docker ?? endpointDocker();
   }
   async ping() {
     try {
@@ -84918,6 +85005,24 @@ var DockerodeEngine = class {
   }
   async exportImage(ref) {
     return await this.docker.getImage(ref).get();
+  }
+  async imageId(ref) {
+    try {
+      return (await this.docker.getImage(ref).inspect()).Id;
+    } catch (error) {
+      if (error.statusCode === 404) return null;
+      throw error;
+    }
+  }
+  async removeIfUntagged(id) {
+    try {
+      const { RepoTags } = await this.docker.getImage(id).inspect();
+      if ((RepoTags ?? []).some((tag) => tag !== "<none>:<none>")) return false;
+      await this.docker.getImage(id).remove();
+      return true;
+    } catch {
+      return false;
+    }
   }
   async history(ref) {
     const items = await this.docker.getImage(ref).history();
@@ -85359,6 +85464,9 @@ var ExitCode;
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
 }
+function debug(message) {
+  issueCommand("debug", {}, message);
+}
 function warning(message, properties = {}) {
   issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
@@ -85369,13 +85477,15 @@ function execGit(options = {}) {
     async run(dir, args) {
       const verbose = options.debug ?? isDebug();
       try {
-        return await getExecOutput("git", [...args], {
+        const result = await getExecOutput("git", [...args], {
           cwd: dir,
-          silent: !verbose,
+          silent: true,
           ignoreReturnCode: true,
           // A credential prompt would hang a CI job until its timeout; fail fast instead.
           env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: "0" }
         });
+        if (verbose) debug([`git ${args.join(" ")}`, result.stdout, result.stderr].join("\n").trimEnd());
+        return result;
       } catch (error) {
         throw new Error(
           `Could not run git in ${dir}: ${error instanceof Error ? error.message : String(error)}. Install git and put it on PATH.`,
@@ -85398,7 +85508,7 @@ function stderrTail(result, lines2 = 5) {
 
 // src/git/repository.ts
 import { realpath } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, posix, relative as relative2, sep as sep2 } from "node:path";
+import { basename as basename3, dirname as dirname3, isAbsolute, join as join4, posix, relative as relative2, sep as sep2 } from "node:path";
 var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 function isFullSha(value) {
   return FULL_SHA.test(value);
@@ -85509,7 +85619,7 @@ async function realpathOfMaybeMissing(path4) {
     return await realpath(path4);
   } catch {
     const parent = dirname3(path4);
-    return parent === path4 ? path4 : join3(await realpathOfMaybeMissing(parent), basename3(path4));
+    return parent === path4 ? path4 : join4(await realpathOfMaybeMissing(parent), basename3(path4));
   }
 }
 async function gitOutput(git2, repoDir, args) {
@@ -85524,11 +85634,125 @@ async function gitOutput(git2, repoDir, args) {
 }
 
 // src/git/worktree.ts
-import { readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync3, rmdirSync, rmSync } from "node:fs";
 import { mkdtemp, realpath as realpath2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join5, resolve as resolve2 } from "node:path";
+
+// src/process/interrupts.ts
+import { readdirSync, readFileSync as readFileSync2 } from "node:fs";
 var INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var STOP_GRACE_MS = 5e3;
+var cleanups = [];
+function onInterruptOrExit(cleanup) {
+  if (cleanups.length === 0) install();
+  cleanups.push(cleanup);
+  return {
+    unregister: () => {
+      const at = cleanups.indexOf(cleanup);
+      if (at >= 0) cleanups.splice(at, 1);
+      if (cleanups.length === 0) uninstall();
+    }
+  };
+}
+function runAll() {
+  while (cleanups.length > 0) {
+    try {
+      cleanups.pop()();
+    } catch {
+    }
+  }
+  uninstall();
+}
+function onSignal(signal) {
+  stopChildren();
+  runAll();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+function onExit() {
+  stopChildren();
+  runAll();
+}
+function install() {
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  process.on("exit", onExit);
+}
+function uninstall() {
+  for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
+  process.removeListener("exit", onExit);
+}
+function stopChildren() {
+  const frozen = /* @__PURE__ */ new Set();
+  for (let fresh = descendants(process.pid); fresh.length > 0; ) {
+    signalAll(fresh, "SIGSTOP");
+    for (const pid of fresh) frozen.add(pid);
+    waitWhile(() => fresh.some((pid) => procStat(pid)?.state === "R" || procStat(pid)?.state === "S"), 1e3);
+    fresh = descendants(process.pid).filter((pid) => !frozen.has(pid));
+  }
+  let pids = [...frozen];
+  if (pids.length === 0) return;
+  signalAll(pids, "SIGTERM");
+  signalAll(pids, "SIGCONT");
+  waitWhile(() => {
+    pids = pids.filter(alive);
+    return pids.length > 0;
+  }, STOP_GRACE_MS);
+  signalAll(pids, "SIGKILL");
+}
+function waitWhile(busy, ms) {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (busy() && Date.now() < deadline) Atomics.wait(pause, 0, 0, 10);
+}
+function signalAll(pids, signal) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+    }
+  }
+}
+function alive(pid) {
+  const stat3 = procStat(pid);
+  return stat3 !== null && stat3.state !== "Z";
+}
+function descendants(root) {
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const children = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat3 = procStat(Number(entry));
+    if (!stat3 || stat3.state === "Z") continue;
+    const list = children.get(stat3.ppid) ?? [];
+    list.push(Number(entry));
+    children.set(stat3.ppid, list);
+  }
+  const found = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child2 of children.get(queue.shift()) ?? []) {
+      found.push(child2);
+      queue.push(child2);
+    }
+  }
+  return found;
+}
+function procStat(pid) {
+  try {
+    const text = readFileSync2(`/proc/${pid}/stat`, "utf8");
+    const [state, ppid] = text.slice(text.lastIndexOf(")") + 2).split(" ");
+    return state && ppid ? { state, ppid: Number(ppid) } : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/git/worktree.ts
 async function withBaseWorktree(repoDir, sha, fn, { git: git2 = execGit(), tempRoot, warn = warning } = {}) {
   assertNotOption(sha, "Commit");
   await requireRepository(repoDir, { git: git2 });
@@ -85541,7 +85765,7 @@ async function withBaseWorktree(repoDir, sha, fn, { git: git2 = execGit(), tempR
   }
   const commonDir = await realpath2(await gitCommonDir(repoDir, { git: git2 }));
   const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir());
-  const dir = await realpath2(await mkdtemp(join4(root, "image-size-gate-base-")));
+  const dir = await realpath2(await mkdtemp(join5(root, "image-size-gate-base-")));
   const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
   try {
     const added = await git2.run(repoDir, ["worktree", "add", "--detach", dir, commit]);
@@ -85579,18 +85803,18 @@ function asFailure(error) {
   return { exitCode: -1, stdout: "", stderr: error instanceof Error ? error.message : String(error) };
 }
 function removeWorktreeFiles(commonDir, dir) {
-  const adminRoot = join4(commonDir, "worktrees");
+  const adminRoot = join5(commonDir, "worktrees");
   const adminDirs = /* @__PURE__ */ new Set();
-  const pointer = readText(join4(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
+  const pointer = readText(join5(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
   if (pointer) adminDirs.add(resolve2(dir, pointer));
   let entries = [];
   try {
-    entries = readdirSync(adminRoot);
+    entries = readdirSync2(adminRoot);
   } catch {
   }
   for (const entry of entries) {
-    const admin = join4(adminRoot, entry);
-    if (readText(join4(admin, "gitdir"))?.trim() === join4(dir, ".git")) adminDirs.add(admin);
+    const admin = join5(adminRoot, entry);
+    if (readText(join5(admin, "gitdir"))?.trim() === join5(dir, ".git")) adminDirs.add(admin);
   }
   for (const admin of adminDirs) {
     if (dirname4(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
@@ -85603,33 +85827,10 @@ function removeWorktreeFiles(commonDir, dir) {
 }
 function readText(path4) {
   try {
-    return readFileSync(path4, "utf8");
+    return readFileSync3(path4, "utf8");
   } catch {
     return null;
   }
-}
-function onInterruptOrExit(cleanup) {
-  let cleaned = false;
-  const runOnce = () => {
-    if (cleaned) return;
-    cleaned = true;
-    try {
-      cleanup();
-    } catch {
-    }
-  };
-  const onSignal = (signal) => {
-    runOnce();
-    unregister();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unregister = () => {
-    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
-    process.removeListener("exit", runOnce);
-  };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
-  process.on("exit", runOnce);
-  return { unregister };
 }
 
 // src/git/baseline.ts
@@ -85824,6 +86025,24 @@ function baselineGit(options = {}) {
     fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
     isShallow: (repoDir) => isShallow(repoDir, withGit)
   };
+}
+
+// src/github/workflow-log.ts
+import { randomBytes } from "node:crypto";
+function couldIssueCommand(text) {
+  return text.includes("::") || text.includes("##[");
+}
+function fenceCommands(text, token = stopToken()) {
+  if (!couldIssueCommand(text)) return text;
+  return `::stop-commands::${token}
+${text}
+::${token}::`;
+}
+function stopToken() {
+  return `isg-${randomBytes(16).toString("hex")}`;
+}
+function fenceInWorkflow(text) {
+  return process.env.GITHUB_ACTIONS === "true" ? fenceCommands(text) : text;
 }
 
 // src/core/bytes.ts
@@ -86583,7 +86802,7 @@ function table(header, align2, rows, paint) {
 
 // src/gate/run-gate.ts
 import { mkdir as mkdir2, readFile as readFile3, realpath as realpath3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname5, join as join8, relative as relative4, resolve as resolve4 } from "node:path";
+import { basename as basename4, dirname as dirname5, join as join9, relative as relative4, resolve as resolve4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -91018,9 +91237,10 @@ function count2(n) {
 }
 
 // src/gate/images.ts
+import { rmSync as rmSync2 } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/explain/binary-capture.ts
 var goBinaryCapture = {
@@ -91345,7 +91565,7 @@ async function measureImage(reader, platforms, ref, source, partial = false) {
 // src/measure/oci-dir-reader.ts
 import { createReadStream } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var LAYOUT_INDEX = "index.json";
 var OciDirReader = class {
   constructor(dir, capture) {
@@ -91357,16 +91577,16 @@ var OciDirReader = class {
   blobPath(digest) {
     const [algorithm, hex3] = digest.split(":");
     if (!algorithm || !hex3 || !/^[a-f0-9]+$/.test(hex3)) throw new Error(`bad digest ${digest}`);
-    return join5(this.dir, "blobs", algorithm, hex3);
+    return join6(this.dir, "blobs", algorithm, hex3);
   }
   async root() {
-    const bytes = await readFile2(join5(this.dir, LAYOUT_INDEX));
+    const bytes = await readFile2(join6(this.dir, LAYOUT_INDEX));
     const index = JSON.parse(bytes.toString("utf8"));
     if (index.manifests.length === 1) return index.manifests[0];
     return { mediaType: "application/vnd.oci.image.index.v1+json", digest: LAYOUT_INDEX, size: bytes.length };
   }
   async json(desc) {
-    if (desc.digest === LAYOUT_INDEX) return readFile2(join5(this.dir, LAYOUT_INDEX));
+    if (desc.digest === LAYOUT_INDEX) return readFile2(join6(this.dir, LAYOUT_INDEX));
     return readFile2(this.blobPath(desc.digest));
   }
   analyze(layers) {
@@ -91416,10 +91636,10 @@ var RegistryReader = class {
 };
 
 // src/registry/client.ts
-import { createHash } from "node:crypto";
-import { readFileSync as readFileSync2 } from "node:fs";
-import { homedir } from "node:os";
-import { join as join6 } from "node:path";
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync4 } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { join as join7 } from "node:path";
 import { Readable as Readable2 } from "node:stream";
 var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
   ", "
@@ -91451,7 +91671,7 @@ var RegistryClient = class {
     const body = Buffer.from(await res.arrayBuffer());
     const declared = res.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
     const mediaType = declared.endsWith("+json") ? declared : this.mediaTypeOf(target, body);
-    const digest = res.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    const digest = res.headers.get("docker-content-digest") ?? `sha256:${createHash2("sha256").update(body).digest("hex")}`;
     return { mediaType, digest, size: body.length };
   }
   async manifest(digest) {
@@ -91552,15 +91772,15 @@ var RegistryClient = class {
 };
 function verified(digest, bytes) {
   const [algorithm, hex3] = digest.split(":");
-  if (algorithm === "sha256" && createHash("sha256").update(bytes).digest("hex") !== hex3) {
+  if (algorithm === "sha256" && createHash2("sha256").update(bytes).digest("hex") !== hex3) {
     throw new RegistryError(`content of ${digest} does not match its digest`);
   }
   return bytes;
 }
 function storedCredentials(host) {
   try {
-    const dir = process.env.DOCKER_CONFIG ?? join6(homedir(), ".docker");
-    const config = JSON.parse(readFileSync2(join6(dir, "config.json"), "utf8"));
+    const dir = process.env.DOCKER_CONFIG ?? join7(homedir2(), ".docker");
+    const config = JSON.parse(readFileSync4(join7(dir, "config.json"), "utf8"));
     const keys = host === "docker.io" ? ["https://index.docker.io/v1/", "docker.io"] : [host, `https://${host}`];
     for (const key of keys) {
       const auth = config.auths?.[key]?.auth;
@@ -91627,11 +91847,13 @@ function classicTag(role, platform2, registry) {
   return registry ? `${registry}:isg-${role}-${suffix}` : `image-size-gate/${role}:${suffix}`;
 }
 async function withTempDir(fn) {
-  const dir = await mkdtemp2(join7(process.env.RUNNER_TEMP || tmpdir2(), "image-size-gate-"));
+  const dir = await mkdtemp2(join8(process.env.RUNNER_TEMP || tmpdir2(), "image-size-gate-"));
+  const emergency = onInterruptOrExit(() => rmSync2(dir, { recursive: true, force: true }));
   try {
     return await fn(dir);
   } finally {
     await rm2(dir, { recursive: true, force: true });
+    emergency.unregister();
   }
 }
 async function buildAndMeasure(request, strategy, services) {
@@ -91641,14 +91863,14 @@ async function buildAndMeasure(request, strategy, services) {
       ...options,
       platforms: platforms2,
       output,
-      metadataFile: join7(dir, `${name}.metadata.json`),
-      iidFile: output.kind === "image" ? join7(dir, `${name}.iid`) : null
+      metadataFile: join8(dir, `${name}.metadata.json`),
+      iidFile: output.kind === "image" ? join8(dir, `${name}.iid`) : null
     });
     const build = (buildSpec, what) => services.phase(
       `${role} build${what}`,
       () => services.fold(
         `docker buildx build: ${label}, ${buildSpec.platforms.join(", ")}`,
-        () => services.buildx.build(buildSpec, services.log)
+        () => buildOnceMore(buildSpec, services)
       )
     );
     const platforms = [];
@@ -91663,7 +91885,7 @@ async function buildAndMeasure(request, strategy, services) {
       analyses.set(platform2, result.analysis);
     };
     if (strategy === "oci-layout") {
-      const layout = join7(dir, "oci");
+      const layout = join8(dir, "oci");
       await build(spec(request.platforms, { kind: "oci-dir", dest: layout }, "all"), "");
       const reader = new OciDirReader(layout, goBinaryCapture);
       for (const platform2 of request.platforms) await measure(reader, platform2);
@@ -91671,6 +91893,7 @@ async function buildAndMeasure(request, strategy, services) {
       for (const platform2 of request.platforms) {
         const name = classicTag(role, platform2, registry);
         const push = registry !== null;
+        const replaced = await services.docker.imageId(name);
         const built = await build(
           spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
           ` ${platform2}`
@@ -91682,10 +91905,26 @@ async function buildAndMeasure(request, strategy, services) {
           ) : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
           platform2
         );
+        if (replaced && replaced !== built.imageId && await services.docker.removeIfUntagged(replaced)) {
+          services.log(
+            `removed the previous ${name} (${replaced.slice(0, 19)}), which nothing names any more`
+          );
+        }
       }
     }
     return { measure: { ref: label, source: "build", platforms }, analyses };
   });
+}
+async function buildOnceMore(spec, services) {
+  try {
+    return await services.buildx.build(spec, services.log);
+  } catch (error) {
+    const transient = error instanceof BuildError ? transientBuildFailure(error.tail) : null;
+    if (transient === null) throw error;
+    services.log(`BuildKit failed with a known transient error (${transient}); retrying the build once`);
+    if (spec.output.kind === "oci-dir") await rm2(spec.output.dest, { recursive: true, force: true });
+    return services.buildx.build(spec, services.log);
+  }
 }
 async function measureExisting(ref, platforms, docker, partial = false) {
   if (await docker.hasImage(ref)) {
@@ -91767,7 +92006,7 @@ async function runGate(inputs, context, services) {
     label
   });
   const headSha = context.pullRequest?.headSha ?? context.headSha ?? null;
-  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`;
+  const headLabel = inputs.image ?? (context.dirty && headSha ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})` : `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`);
   const head = await phase(
     "head",
     () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request("head", inputs, headLabel), strategy, images)
@@ -91952,7 +92191,7 @@ async function getBaseline(inputs, context, services, images, strategy, request)
     const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
       const built = request(
         "base",
-        { context: join8(dir, paths.context), file: join8(dir, paths.file) },
+        { context: join9(dir, paths.context), file: join9(dir, paths.file) },
         `base (${sha.slice(0, 7)})`
       );
       text = await readFile3(built.file, "utf8").catch(() => null);
@@ -91969,7 +92208,7 @@ ${error.tail}`);
   }
 }
 async function realParent(path4) {
-  return join8(await realpath3(dirname5(path4)), basename4(path4));
+  return join9(await realpath3(dirname5(path4)), basename4(path4));
 }
 async function publish(inputs, context, services, report, markdown) {
   const { log } = services;
@@ -92081,7 +92320,7 @@ function defaultBranch(dir) {
   return null;
 }
 async function runLocalGate(inputs, run) {
-  const err = (line) => process.stderr.write(`${line}
+  const err = (line) => process.stderr.write(`${fenceInWorkflow(line)}
 `);
   const brief = (line) => line.startsWith("[phase]") || line.startsWith("base commit");
   const result = await runGate(
@@ -92091,7 +92330,8 @@ async function runLocalGate(inputs, run) {
       workspace: run.workspace,
       pullRequest: null,
       defaultReportFile: run.defaultReportFile,
-      headSha: headCommit(run.workspace)
+      headSha: headCommit(run.workspace),
+      dirty: (gitLine(run.workspace, ["status", "--porcelain"]) ?? "") !== ""
     },
     {
       buildx: new DockerBuildx(),
@@ -92109,7 +92349,7 @@ async function runLocalGate(inputs, run) {
     }
   );
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
-  process.stdout.write(`${renderTerminal(result.report, { color })}
+  process.stdout.write(`${fenceInWorkflow(renderTerminal(result.report, { color }))}
 `);
   if (result.reportPath) err(`report: ${result.reportPath}`);
   if (inputs.markdownFile) err(`markdown: ${inputs.markdownFile}`);
@@ -92119,10 +92359,10 @@ async function runLocalGate(inputs, run) {
 // src/demo/demo.ts
 function exampleDir() {
   const candidates2 = [
-    join9(import.meta.dirname, "..", "test", "fixtures", "go-service"),
-    join9(import.meta.dirname, "..", "..", "test", "fixtures", "go-service")
+    join10(import.meta.dirname, "..", "test", "fixtures", "go-service"),
+    join10(import.meta.dirname, "..", "..", "test", "fixtures", "go-service")
   ];
-  const found = candidates2.find((dir) => existsSync2(join9(dir, "Dockerfile")));
+  const found = candidates2.find((dir) => existsSync2(join10(dir, "Dockerfile")));
   if (!found) throw new Error(`the bundled example is missing (looked in ${candidates2.join(", ")})`);
   return found;
 }
@@ -92148,8 +92388,8 @@ function createDemoRepository(dir) {
   git(dir, ["add", "-A"]);
   git(dir, ["commit", "-q", "-m", "Lean image: static stripped Go binary on busybox"]);
   git(dir, ["checkout", "-q", "-b", "bloat"]);
-  const dockerfile = join9(dir, "Dockerfile");
-  writeFileSync(dockerfile, bloatDockerfile(readFileSync3(dockerfile, "utf8")));
+  const dockerfile = join10(dir, "Dockerfile");
+  writeFileSync(dockerfile, bloatDockerfile(readFileSync5(dockerfile, "utf8")));
   git(dir, ["commit", "-q", "-am", "Bloated image: CGO on a glibc base, symbols and DWARF kept"]);
   return dir;
 }
@@ -92158,7 +92398,7 @@ async function runDemo(argv) {
     args: argv,
     options: { dir: { type: "string" }, verbose: { type: "boolean" } }
   });
-  const dir = values.dir ? resolve5(values.dir) : mkdtempSync(join9(tmpdir3(), "image-size-gate-demo-"));
+  const dir = values.dir ? resolve5(values.dir) : mkdtempSync(join10(tmpdir3(), "image-size-gate-demo-"));
   const say = (line) => process.stderr.write(`${line}
 `);
   say(`demo: repository ${createDemoRepository(dir)} (main = lean base, bloat = bloated head)`);
@@ -92166,8 +92406,8 @@ async function runDemo(argv) {
     (name) => ({ "base-ref": "main", "max-increase": "5MB", platforms: "linux/amd64,linux/arm64" })[name] ?? "",
     { workspace: dir, eventBaseRef: null }
   );
-  const reportFile = join9(dir, ".image-size-gate", "report.json");
-  const markdownFile = join9(dir, ".image-size-gate", "report.md");
+  const reportFile = join10(dir, ".image-size-gate", "report.json");
+  const markdownFile = join10(dir, ".image-size-gate", "report.md");
   const result = await runLocalGate(
     { ...inputs, markdownFile },
     { workspace: dir, defaultReportFile: reportFile, verbose: values.verbose === true }
@@ -92192,7 +92432,7 @@ var FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
 function usage() {
   const described = /* @__PURE__ */ new Map();
   try {
-    const manifest = (0, import_yaml.parse)(readFileSync4(join10(import.meta.dirname, "..", "action.yml"), "utf8"));
+    const manifest = (0, import_yaml.parse)(readFileSync6(join11(import.meta.dirname, "..", "action.yml"), "utf8"));
     for (const [name, input] of Object.entries(manifest.inputs ?? {})) described.set(name, input);
   } catch {
   }
@@ -92212,7 +92452,7 @@ function usage() {
     "",
     "With no --base-ref it compares with origin's HEAD branch, else main or master.",
     "Example: image-size-gate --max-increase 5MB --report-file report.json",
-    "Exit status: 0 pass / warn / no baseline, 1 fail, 2 usage or setup error."
+    "Exit status: 0 pass / warn / no baseline, 1 fail or a head build that fails, 2 usage or setup error."
   ].join("\n");
 }
 var NODE_MAJOR = Number(process.versions.node.split(".")[0]);
@@ -92267,9 +92507,9 @@ main(process.argv.slice(2)).then(
   },
   (error) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`image-size-gate: ${message}
+    process.stderr.write(`${fenceInWorkflow(`image-size-gate: ${message}`)}
 `);
     if (error instanceof BuildError) process.stderr.write("run with --verbose for the whole build output\n");
-    process.exitCode = 2;
+    process.exitCode = error instanceof BuildError ? 1 : 2;
   }
 );

@@ -26531,7 +26531,7 @@ var require_keyParser = __commonJS({
     var {
       createDecipheriv,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createHmac,
       createSign,
       createVerify,
@@ -27219,11 +27219,11 @@ ${formatted}-----END ${type} KEY-----`;
                 );
               }
               const ivSlice = bufferSlice(cipherIV, 0, 8);
-              let cipherKey = createHash2("md5").update(passphrase).update(ivSlice).digest();
+              let cipherKey = createHash3("md5").update(passphrase).update(ivSlice).digest();
               while (cipherKey.length < encInfo.keyLen) {
                 cipherKey = combineBuffers(
                   cipherKey,
-                  createHash2("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
+                  createHash3("md5").update(cipherKey).update(passphrase).update(ivSlice).digest()
                 );
               }
               if (cipherKey.length > encInfo.keyLen)
@@ -27388,8 +27388,8 @@ ${formatted}-----END ${type} KEY-----`;
         if (encrypted) {
           const encInfo = CIPHER_INFO[cipherName];
           let cipherKey = combineBuffers(
-            createHash2("sha1").update(PPK_PP1).update(passphrase).digest(),
-            createHash2("sha1").update(PPK_PP2).update(passphrase).digest()
+            createHash3("sha1").update(PPK_PP1).update(passphrase).digest(),
+            createHash3("sha1").update(PPK_PP2).update(passphrase).digest()
           );
           if (cipherKey.length > encInfo.keyLen)
             cipherKey = bufferSlice(cipherKey, 0, encInfo.keyLen);
@@ -27429,7 +27429,7 @@ ${formatted}-----END ${type} KEY-----`;
           passphrase = EMPTY_PASSPHRASE;
         const calcMAC = createHmac(
           "sha1",
-          createHash2("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
+          createHash3("sha1").update("putty-private-key-file-mac-key").update(passphrase).digest()
         ).update(macData).digest("hex");
         if (calcMAC !== mac) {
           if (encrypted) {
@@ -29751,7 +29751,7 @@ var require_kex = __commonJS({
       createDiffieHellman,
       createDiffieHellmanGroup,
       createECDH,
-      createHash: createHash2,
+      createHash: createHash3,
       createPublicKey,
       diffieHellman,
       generateKeyPairSync,
@@ -30177,7 +30177,7 @@ var require_kex = __commonJS({
               DISCONNECT_REASON.KEY_EXCHANGE_FAILED
             );
           }
-          const hash = createHash2(this.hashName);
+          const hash = createHash3(this.hashName);
           hashString(hash, isServer ? this._remoteIdentRaw : this._identRaw);
           hashString(hash, isServer ? this._identRaw : this._remoteIdentRaw);
           hashString(hash, isServer ? this._remoteKexinit : this._kexinit);
@@ -31185,9 +31185,9 @@ var require_kex = __commonJS({
     function generateKEXVal(len, hashName, secret, exchangeHash, sessionID, char) {
       let ret;
       if (len) {
-        let digest = createHash2(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
+        let digest = createHash3(hashName).update(secret).update(exchangeHash).update(char).update(sessionID).digest();
         while (digest.length < len) {
-          const chunk = createHash2(hashName).update(secret).update(exchangeHash).update(digest).digest();
+          const chunk = createHash3(hashName).update(secret).update(exchangeHash).update(digest).digest();
           const extended = Buffer.allocUnsafe(digest.length + chunk.length);
           extended.set(digest, 0);
           extended.set(chunk, digest.length);
@@ -36622,7 +36622,7 @@ var require_client2 = __commonJS({
   "node_modules/ssh2/lib/client.js"(exports, module) {
     "use strict";
     var {
-      createHash: createHash2,
+      createHash: createHash3,
       getHashes,
       randomFillSync
     } = __require("crypto");
@@ -36844,7 +36844,7 @@ var require_client2 = __commonJS({
           }
           hostVerifier = (key, verify) => {
             if (hashAlgo)
-              key = createHash2(hashAlgo).update(key).digest("hex");
+              key = createHash3(hashAlgo).update(key).digest("hex");
             const ret = hashCb(key, verify);
             if (ret !== void 0)
               verify(ret);
@@ -37929,8 +37929,8 @@ var require_client2 = __commonJS({
             function removeListeners() {
               sftp.removeListener("ready", onReady);
               sftp.removeListener("error", onError);
-              sftp.removeListener("exit", onExit);
-              sftp.removeListener("close", onExit);
+              sftp.removeListener("exit", onExit2);
+              sftp.removeListener("close", onExit2);
             }
             function onReady() {
               removeListeners();
@@ -37940,7 +37940,7 @@ var require_client2 = __commonJS({
               removeListeners();
               cb(err3);
             }
-            function onExit(code, signal) {
+            function onExit2(code, signal) {
               removeListeners();
               let msg;
               if (typeof code === "number")
@@ -37954,7 +37954,7 @@ var require_client2 = __commonJS({
               err3.signal = signal;
               cb(err3);
             }
-            sftp.on("ready", onReady).on("error", onError).on("exit", onExit).on("close", onExit);
+            sftp.on("ready", onReady).on("error", onError).on("exit", onExit2).on("close", onExit2);
             sftp._init();
           };
           if (typeof env === "object" && env !== null) {
@@ -40321,7 +40321,7 @@ var require_buffer_list = __commonJS({
         }
       }, {
         key: "join",
-        value: function join10(s) {
+        value: function join11(s) {
           if (this.length === 0) return "";
           var p = this.head;
           var ret = "" + p.data;
@@ -44375,7 +44375,7 @@ var require_chownr = __commonJS({
     } : (path5, uid, gid) => lchownSync(path5, uid, gid);
     var nodeVersion = process.version;
     var readdir2 = (path5, options, cb) => fs3.readdir(path5, options, cb);
-    var readdirSync2 = (path5, options) => fs3.readdirSync(path5, options);
+    var readdirSync3 = (path5, options) => fs3.readdirSync(path5, options);
     if (/^v4\./.test(nodeVersion))
       readdir2 = (path5, options, cb) => fs3.readdir(path5, cb);
     var chown = (cpath, uid, gid, cb) => {
@@ -44446,7 +44446,7 @@ var require_chownr = __commonJS({
     var chownrSync = (p, uid, gid) => {
       let children;
       try {
-        children = readdirSync2(p, { withFileTypes: true });
+        children = readdirSync3(p, { withFileTypes: true });
       } catch (er) {
         if (er.code === "ENOENT")
           return;
@@ -78751,8 +78751,8 @@ function checkEventFile() {
 var eventFileProblem = checkEventFile();
 
 // src/action.ts
-import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
-import { join as join9 } from "node:path";
+import { readFileSync as readFileSync7, statSync as statSync2 } from "node:fs";
+import { join as join10 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -80016,6 +80016,9 @@ function setFailed(message) {
 }
 function isDebug() {
   return process.env["RUNNER_DEBUG"] === "1";
+}
+function debug(message) {
+  issueCommand("debug", {}, message);
 }
 function error(message, properties = {}) {
   issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
@@ -84214,6 +84217,80 @@ function getOctokit(token, options, ...additionalPlugins) {
 import { readFile } from "node:fs/promises";
 import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 
+// src/docker/endpoint.ts
+import { createHash } from "node:crypto";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { homedir } from "node:os";
+import { join as join3 } from "node:path";
+var DEFAULT_HOST = "unix:///var/run/docker.sock";
+function resolveDockerEndpoint(env = process.env) {
+  if (env.DOCKER_HOST) return { host: env.DOCKER_HOST, context: null, source: "DOCKER_HOST", tls: null };
+  const configDir = env.DOCKER_CONFIG || join3(homedir(), ".docker");
+  let name = env.DOCKER_CONTEXT || "";
+  let source = "DOCKER_CONTEXT";
+  if (!name) {
+    name = readJson(join3(configDir, "config.json"))?.currentContext ?? "";
+    source = `the current context in ${join3(configDir, "config.json")}`;
+  }
+  if (!name || name === "default") {
+    return { host: DEFAULT_HOST, context: null, source: "the default endpoint", tls: null };
+  }
+  const id = createHash("sha256").update(name).digest("hex");
+  const meta = readJson(
+    join3(configDir, "contexts", "meta", id, "meta.json")
+  );
+  const docker = meta?.Endpoints?.docker;
+  if (!docker?.Host) {
+    throw new Error(
+      `Docker context "${name}" (from ${source}) is not in ${join3(configDir, "contexts")}: create it with \`docker context create\`, or unset it`
+    );
+  }
+  const tlsDir = join3(configDir, "contexts", "tls", id, "docker");
+  const ca = readOptional(join3(tlsDir, "ca.pem"));
+  const cert = readOptional(join3(tlsDir, "cert.pem"));
+  const key = readOptional(join3(tlsDir, "key.pem"));
+  const tls = ca || cert || key || docker.SkipTLSVerify ? {
+    ...ca ? { ca } : {},
+    ...cert ? { cert } : {},
+    ...key ? { key } : {},
+    skipVerify: !!docker.SkipTLSVerify
+  } : null;
+  return { host: docker.Host, context: name, source: `context "${name}" (${source})`, tls };
+}
+function dockerodeOptions(endpoint2) {
+  const url = new URL(endpoint2.host);
+  if (url.protocol === "unix:" || url.protocol === "npipe:") return { socketPath: url.pathname };
+  const tls = endpoint2.tls;
+  return {
+    protocol: url.protocol === "ssh:" ? "ssh" : tls ? "https" : "http",
+    host: url.hostname,
+    ...url.port ? { port: Number(url.port) } : {},
+    ...url.username ? { username: decodeURIComponent(url.username) } : {},
+    ...tls?.ca ? { ca: tls.ca } : {},
+    ...tls?.cert ? { cert: tls.cert } : {},
+    ...tls?.key ? { key: tls.key } : {}
+  };
+}
+function buildxEnvironment(endpoint2) {
+  return endpoint2.context ? { DOCKER_CONTEXT: endpoint2.context } : {};
+}
+function readJson(path4) {
+  const text2 = readOptional(path4);
+  if (!text2) return null;
+  try {
+    return JSON.parse(text2.toString("utf8"));
+  } catch {
+    return null;
+  }
+}
+function readOptional(path4) {
+  try {
+    return readFileSync3(path4);
+  } catch {
+    return void 0;
+  }
+}
+
 // src/buildx/argv.ts
 function buildxArgv(spec) {
   const argv = ["buildx", "build", "--progress=plain"];
@@ -84246,13 +84323,22 @@ ${tail}`);
   }
   tail;
 };
+function transientBuildFailure(tail) {
+  const known = [/\bref \S+ locked\b/, /\bDeadlineExceeded\b/];
+  for (const pattern of known) {
+    const match = pattern.exec(tail);
+    if (match) return match[0];
+  }
+  return null;
+}
 var TAIL_LINES = 40;
 function buildxVersionNumber(versionLine) {
   const word = versionLine.trim().split(/\s+/)[1] ?? "";
   return /^v?\d/.test(word) ? word.replace(/^v/, "") : versionLine.trim();
 }
 var DockerBuildx = class {
-  constructor(env = {}) {
+  /** env: added to the process environment; by default what reaches the daemon the Engine client uses. */
+  constructor(env = buildxEnvironment(resolveDockerEndpoint())) {
     this.env = env;
   }
   env;
@@ -84348,10 +84434,14 @@ var import_dockerode = __toESM(require_docker(), 1);
 function describeDockerHost() {
   return process.env.DOCKER_HOST || "unix:///var/run/docker.sock";
 }
+function endpointDocker() {
+  const endpoint2 = resolveDockerEndpoint();
+  return endpoint2.context ? new import_dockerode.default(dockerodeOptions(endpoint2)) : new import_dockerode.default();
+}
 var DockerodeEngine = class {
   docker;
   constructor(docker) {
-    this.docker = docker ?? new import_dockerode.default();
+    this.docker = docker ?? endpointDocker();
   }
   async ping() {
     try {
@@ -84389,6 +84479,24 @@ var DockerodeEngine = class {
   async exportImage(ref) {
     return await this.docker.getImage(ref).get();
   }
+  async imageId(ref) {
+    try {
+      return (await this.docker.getImage(ref).inspect()).Id;
+    } catch (error2) {
+      if (error2.statusCode === 404) return null;
+      throw error2;
+    }
+  }
+  async removeIfUntagged(id) {
+    try {
+      const { RepoTags } = await this.docker.getImage(id).inspect();
+      if ((RepoTags ?? []).some((tag) => tag !== "<none>:<none>")) return false;
+      await this.docker.getImage(id).remove();
+      return true;
+    } catch {
+      return false;
+    }
+  }
   async history(ref) {
     const items = await this.docker.getImage(ref).history();
     return items.map((h) => ({ createdBy: h.CreatedBy, size: h.Size }));
@@ -84397,7 +84505,7 @@ var DockerodeEngine = class {
 
 // src/gate/run-gate.ts
 import { mkdir as mkdir2, readFile as readFile3, realpath as realpath3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname5, join as join8, relative as relative4, resolve as resolve4 } from "node:path";
+import { basename as basename4, dirname as dirname5, join as join9, relative as relative4, resolve as resolve4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -88036,13 +88144,15 @@ function execGit(options = {}) {
     async run(dir, args) {
       const verbose = options.debug ?? isDebug();
       try {
-        return await getExecOutput("git", [...args], {
+        const result = await getExecOutput("git", [...args], {
           cwd: dir,
-          silent: !verbose,
+          silent: true,
           ignoreReturnCode: true,
           // A credential prompt would hang a CI job until its timeout; fail fast instead.
           env: { ...definedEnv(process.env), GIT_TERMINAL_PROMPT: "0" }
         });
+        if (verbose) debug([`git ${args.join(" ")}`, result.stdout, result.stderr].join("\n").trimEnd());
+        return result;
       } catch (error2) {
         throw new Error(
           `Could not run git in ${dir}: ${error2 instanceof Error ? error2.message : String(error2)}. Install git and put it on PATH.`,
@@ -88065,7 +88175,7 @@ function stderrTail(result, lines2 = 5) {
 
 // src/git/repository.ts
 import { realpath } from "node:fs/promises";
-import { basename as basename3, dirname as dirname3, isAbsolute, join as join3, posix, relative as relative2, sep as sep3 } from "node:path";
+import { basename as basename3, dirname as dirname3, isAbsolute, join as join4, posix, relative as relative2, sep as sep3 } from "node:path";
 var FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 function isFullSha(value) {
   return FULL_SHA.test(value);
@@ -88176,7 +88286,7 @@ async function realpathOfMaybeMissing(path4) {
     return await realpath(path4);
   } catch {
     const parent = dirname3(path4);
-    return parent === path4 ? path4 : join3(await realpathOfMaybeMissing(parent), basename3(path4));
+    return parent === path4 ? path4 : join4(await realpathOfMaybeMissing(parent), basename3(path4));
   }
 }
 async function gitOutput(git, repoDir, args) {
@@ -88191,11 +88301,125 @@ async function gitOutput(git, repoDir, args) {
 }
 
 // src/git/worktree.ts
-import { readdirSync, readFileSync as readFileSync3, rmdirSync, rmSync } from "node:fs";
+import { readdirSync as readdirSync2, readFileSync as readFileSync5, rmdirSync, rmSync } from "node:fs";
 import { mkdtemp, realpath as realpath2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join5, resolve as resolve2 } from "node:path";
+
+// src/process/interrupts.ts
+import { readdirSync, readFileSync as readFileSync4 } from "node:fs";
 var INTERRUPTS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var STOP_GRACE_MS = 5e3;
+var cleanups = [];
+function onInterruptOrExit(cleanup) {
+  if (cleanups.length === 0) install();
+  cleanups.push(cleanup);
+  return {
+    unregister: () => {
+      const at = cleanups.indexOf(cleanup);
+      if (at >= 0) cleanups.splice(at, 1);
+      if (cleanups.length === 0) uninstall();
+    }
+  };
+}
+function runAll() {
+  while (cleanups.length > 0) {
+    try {
+      cleanups.pop()();
+    } catch {
+    }
+  }
+  uninstall();
+}
+function onSignal(signal) {
+  stopChildren();
+  runAll();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+function onExit() {
+  stopChildren();
+  runAll();
+}
+function install() {
+  for (const signal of INTERRUPTS) process.on(signal, onSignal);
+  process.on("exit", onExit);
+}
+function uninstall() {
+  for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
+  process.removeListener("exit", onExit);
+}
+function stopChildren() {
+  const frozen = /* @__PURE__ */ new Set();
+  for (let fresh = descendants(process.pid); fresh.length > 0; ) {
+    signalAll(fresh, "SIGSTOP");
+    for (const pid of fresh) frozen.add(pid);
+    waitWhile(() => fresh.some((pid) => procStat(pid)?.state === "R" || procStat(pid)?.state === "S"), 1e3);
+    fresh = descendants(process.pid).filter((pid) => !frozen.has(pid));
+  }
+  let pids = [...frozen];
+  if (pids.length === 0) return;
+  signalAll(pids, "SIGTERM");
+  signalAll(pids, "SIGCONT");
+  waitWhile(() => {
+    pids = pids.filter(alive);
+    return pids.length > 0;
+  }, STOP_GRACE_MS);
+  signalAll(pids, "SIGKILL");
+}
+function waitWhile(busy, ms) {
+  const deadline = Date.now() + ms;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (busy() && Date.now() < deadline) Atomics.wait(pause, 0, 0, 10);
+}
+function signalAll(pids, signal) {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+    }
+  }
+}
+function alive(pid) {
+  const stat3 = procStat(pid);
+  return stat3 !== null && stat3.state !== "Z";
+}
+function descendants(root) {
+  let entries;
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const children = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat3 = procStat(Number(entry));
+    if (!stat3 || stat3.state === "Z") continue;
+    const list = children.get(stat3.ppid) ?? [];
+    list.push(Number(entry));
+    children.set(stat3.ppid, list);
+  }
+  const found = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const child2 of children.get(queue.shift()) ?? []) {
+      found.push(child2);
+      queue.push(child2);
+    }
+  }
+  return found;
+}
+function procStat(pid) {
+  try {
+    const text2 = readFileSync4(`/proc/${pid}/stat`, "utf8");
+    const [state, ppid] = text2.slice(text2.lastIndexOf(")") + 2).split(" ");
+    return state && ppid ? { state, ppid: Number(ppid) } : null;
+  } catch {
+    return null;
+  }
+}
+
+// src/git/worktree.ts
 async function withBaseWorktree(repoDir, sha, fn, { git = execGit(), tempRoot, warn = warning } = {}) {
   assertNotOption(sha, "Commit");
   await requireRepository(repoDir, { git });
@@ -88208,7 +88432,7 @@ async function withBaseWorktree(repoDir, sha, fn, { git = execGit(), tempRoot, w
   }
   const commonDir = await realpath2(await gitCommonDir(repoDir, { git }));
   const root = tempRoot ?? (process.env.RUNNER_TEMP || tmpdir());
-  const dir = await realpath2(await mkdtemp(join4(root, "image-size-gate-base-")));
+  const dir = await realpath2(await mkdtemp(join5(root, "image-size-gate-base-")));
   const emergency = onInterruptOrExit(() => removeWorktreeFiles(commonDir, dir));
   try {
     const added = await git.run(repoDir, ["worktree", "add", "--detach", dir, commit]);
@@ -88246,18 +88470,18 @@ function asFailure(error2) {
   return { exitCode: -1, stdout: "", stderr: error2 instanceof Error ? error2.message : String(error2) };
 }
 function removeWorktreeFiles(commonDir, dir) {
-  const adminRoot = join4(commonDir, "worktrees");
+  const adminRoot = join5(commonDir, "worktrees");
   const adminDirs = /* @__PURE__ */ new Set();
-  const pointer = readText(join4(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
+  const pointer = readText(join5(dir, ".git"))?.match(/^gitdir: (.+)$/m)?.[1];
   if (pointer) adminDirs.add(resolve2(dir, pointer));
   let entries = [];
   try {
-    entries = readdirSync(adminRoot);
+    entries = readdirSync2(adminRoot);
   } catch {
   }
   for (const entry of entries) {
-    const admin = join4(adminRoot, entry);
-    if (readText(join4(admin, "gitdir"))?.trim() === join4(dir, ".git")) adminDirs.add(admin);
+    const admin = join5(adminRoot, entry);
+    if (readText(join5(admin, "gitdir"))?.trim() === join5(dir, ".git")) adminDirs.add(admin);
   }
   for (const admin of adminDirs) {
     if (dirname4(admin) === adminRoot) rmSync(admin, { recursive: true, force: true });
@@ -88270,33 +88494,10 @@ function removeWorktreeFiles(commonDir, dir) {
 }
 function readText(path4) {
   try {
-    return readFileSync3(path4, "utf8");
+    return readFileSync5(path4, "utf8");
   } catch {
     return null;
   }
-}
-function onInterruptOrExit(cleanup) {
-  let cleaned = false;
-  const runOnce = () => {
-    if (cleaned) return;
-    cleaned = true;
-    try {
-      cleanup();
-    } catch {
-    }
-  };
-  const onSignal = (signal) => {
-    runOnce();
-    unregister();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unregister = () => {
-    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
-    process.removeListener("exit", runOnce);
-  };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
-  process.on("exit", runOnce);
-  return { unregister };
 }
 
 // src/git/baseline.ts
@@ -90110,9 +90311,10 @@ function table3(header, align2, rows, paint) {
 }
 
 // src/gate/images.ts
+import { rmSync as rmSync2 } from "node:fs";
 import { mkdtemp as mkdtemp2, rm as rm2 } from "node:fs/promises";
 import { tmpdir as tmpdir2 } from "node:os";
-import { join as join7 } from "node:path";
+import { join as join8 } from "node:path";
 
 // src/explain/binary-capture.ts
 var goBinaryCapture = {
@@ -90437,7 +90639,7 @@ async function measureImage(reader, platforms, ref, source, partial = false) {
 // src/measure/oci-dir-reader.ts
 import { createReadStream } from "node:fs";
 import { readFile as readFile2 } from "node:fs/promises";
-import { join as join5 } from "node:path";
+import { join as join6 } from "node:path";
 var LAYOUT_INDEX = "index.json";
 var OciDirReader = class {
   constructor(dir, capture) {
@@ -90449,16 +90651,16 @@ var OciDirReader = class {
   blobPath(digest) {
     const [algorithm, hex3] = digest.split(":");
     if (!algorithm || !hex3 || !/^[a-f0-9]+$/.test(hex3)) throw new Error(`bad digest ${digest}`);
-    return join5(this.dir, "blobs", algorithm, hex3);
+    return join6(this.dir, "blobs", algorithm, hex3);
   }
   async root() {
-    const bytes = await readFile2(join5(this.dir, LAYOUT_INDEX));
+    const bytes = await readFile2(join6(this.dir, LAYOUT_INDEX));
     const index = JSON.parse(bytes.toString("utf8"));
     if (index.manifests.length === 1) return index.manifests[0];
     return { mediaType: "application/vnd.oci.image.index.v1+json", digest: LAYOUT_INDEX, size: bytes.length };
   }
   async json(desc) {
-    if (desc.digest === LAYOUT_INDEX) return readFile2(join5(this.dir, LAYOUT_INDEX));
+    if (desc.digest === LAYOUT_INDEX) return readFile2(join6(this.dir, LAYOUT_INDEX));
     return readFile2(this.blobPath(desc.digest));
   }
   analyze(layers) {
@@ -90508,10 +90710,10 @@ var RegistryReader = class {
 };
 
 // src/registry/client.ts
-import { createHash } from "node:crypto";
-import { readFileSync as readFileSync4 } from "node:fs";
-import { homedir } from "node:os";
-import { join as join6 } from "node:path";
+import { createHash as createHash2 } from "node:crypto";
+import { readFileSync as readFileSync6 } from "node:fs";
+import { homedir as homedir2 } from "node:os";
+import { join as join7 } from "node:path";
 import { Readable as Readable2 } from "node:stream";
 var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
   ", "
@@ -90543,7 +90745,7 @@ var RegistryClient = class {
     const body = Buffer.from(await res.arrayBuffer());
     const declared = res.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
     const mediaType = declared.endsWith("+json") ? declared : this.mediaTypeOf(target, body);
-    const digest = res.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    const digest = res.headers.get("docker-content-digest") ?? `sha256:${createHash2("sha256").update(body).digest("hex")}`;
     return { mediaType, digest, size: body.length };
   }
   async manifest(digest) {
@@ -90644,15 +90846,15 @@ var RegistryClient = class {
 };
 function verified(digest, bytes) {
   const [algorithm, hex3] = digest.split(":");
-  if (algorithm === "sha256" && createHash("sha256").update(bytes).digest("hex") !== hex3) {
+  if (algorithm === "sha256" && createHash2("sha256").update(bytes).digest("hex") !== hex3) {
     throw new RegistryError(`content of ${digest} does not match its digest`);
   }
   return bytes;
 }
 function storedCredentials(host) {
   try {
-    const dir = process.env.DOCKER_CONFIG ?? join6(homedir(), ".docker");
-    const config = JSON.parse(readFileSync4(join6(dir, "config.json"), "utf8"));
+    const dir = process.env.DOCKER_CONFIG ?? join7(homedir2(), ".docker");
+    const config = JSON.parse(readFileSync6(join7(dir, "config.json"), "utf8"));
     const keys = host === "docker.io" ? ["https://index.docker.io/v1/", "docker.io"] : [host, `https://${host}`];
     for (const key of keys) {
       const auth2 = config.auths?.[key]?.auth;
@@ -90719,11 +90921,13 @@ function classicTag(role, platform2, registry) {
   return registry ? `${registry}:isg-${role}-${suffix}` : `image-size-gate/${role}:${suffix}`;
 }
 async function withTempDir(fn) {
-  const dir = await mkdtemp2(join7(process.env.RUNNER_TEMP || tmpdir2(), "image-size-gate-"));
+  const dir = await mkdtemp2(join8(process.env.RUNNER_TEMP || tmpdir2(), "image-size-gate-"));
+  const emergency = onInterruptOrExit(() => rmSync2(dir, { recursive: true, force: true }));
   try {
     return await fn(dir);
   } finally {
     await rm2(dir, { recursive: true, force: true });
+    emergency.unregister();
   }
 }
 async function buildAndMeasure(request2, strategy, services) {
@@ -90733,14 +90937,14 @@ async function buildAndMeasure(request2, strategy, services) {
       ...options,
       platforms: platforms2,
       output,
-      metadataFile: join7(dir, `${name}.metadata.json`),
-      iidFile: output.kind === "image" ? join7(dir, `${name}.iid`) : null
+      metadataFile: join8(dir, `${name}.metadata.json`),
+      iidFile: output.kind === "image" ? join8(dir, `${name}.iid`) : null
     });
     const build = (buildSpec, what) => services.phase(
       `${role} build${what}`,
       () => services.fold(
         `docker buildx build: ${label}, ${buildSpec.platforms.join(", ")}`,
-        () => services.buildx.build(buildSpec, services.log)
+        () => buildOnceMore(buildSpec, services)
       )
     );
     const platforms = [];
@@ -90755,7 +90959,7 @@ async function buildAndMeasure(request2, strategy, services) {
       analyses.set(platform2, result.analysis);
     };
     if (strategy === "oci-layout") {
-      const layout = join7(dir, "oci");
+      const layout = join8(dir, "oci");
       await build(spec(request2.platforms, { kind: "oci-dir", dest: layout }, "all"), "");
       const reader = new OciDirReader(layout, goBinaryCapture);
       for (const platform2 of request2.platforms) await measure(reader, platform2);
@@ -90763,6 +90967,7 @@ async function buildAndMeasure(request2, strategy, services) {
       for (const platform2 of request2.platforms) {
         const name = classicTag(role, platform2, registry);
         const push = registry !== null;
+        const replaced = await services.docker.imageId(name);
         const built = await build(
           spec([platform2], { kind: "image", name, push }, platform2.replaceAll("/", "-")),
           ` ${platform2}`
@@ -90774,10 +90979,26 @@ async function buildAndMeasure(request2, strategy, services) {
           ) : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
           platform2
         );
+        if (replaced && replaced !== built.imageId && await services.docker.removeIfUntagged(replaced)) {
+          services.log(
+            `removed the previous ${name} (${replaced.slice(0, 19)}), which nothing names any more`
+          );
+        }
       }
     }
     return { measure: { ref: label, source: "build", platforms }, analyses };
   });
+}
+async function buildOnceMore(spec, services) {
+  try {
+    return await services.buildx.build(spec, services.log);
+  } catch (error2) {
+    const transient = error2 instanceof BuildError ? transientBuildFailure(error2.tail) : null;
+    if (transient === null) throw error2;
+    services.log(`BuildKit failed with a known transient error (${transient}); retrying the build once`);
+    if (spec.output.kind === "oci-dir") await rm2(spec.output.dest, { recursive: true, force: true });
+    return services.buildx.build(spec, services.log);
+  }
 }
 async function measureExisting(ref, platforms, docker, partial = false) {
   if (await docker.hasImage(ref)) {
@@ -90859,7 +91080,7 @@ async function runGate(inputs, context3, services) {
     label
   });
   const headSha = context3.pullRequest?.headSha ?? context3.headSha ?? null;
-  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`;
+  const headLabel = inputs.image ?? (context3.dirty && headSha ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})` : `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`);
   const head = await phase(
     "head",
     () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request2("head", inputs, headLabel), strategy, images)
@@ -91044,7 +91265,7 @@ async function getBaseline(inputs, context3, services, images, strategy, request
     const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
       const built = request2(
         "base",
-        { context: join8(dir, paths.context), file: join8(dir, paths.file) },
+        { context: join9(dir, paths.context), file: join9(dir, paths.file) },
         `base (${sha.slice(0, 7)})`
       );
       text2 = await readFile3(built.file, "utf8").catch(() => null);
@@ -91061,7 +91282,7 @@ ${error2.tail}`);
   }
 }
 async function realParent(path4) {
-  return join8(await realpath3(dirname5(path4)), basename4(path4));
+  return join9(await realpath3(dirname5(path4)), basename4(path4));
 }
 async function publish(inputs, context3, services, report, markdown) {
   const { log } = services;
@@ -91554,7 +91775,7 @@ var info2 = (text2) => info(fenceCommands(text2));
 function maskSecrets() {
   const smallFile = (path4) => {
     try {
-      return statSync2(path4).size <= 64 * 1024 ? readFileSync5(path4, "utf8") : null;
+      return statSync2(path4).size <= 64 * 1024 ? readFileSync7(path4, "utf8") : null;
     } catch {
       return null;
     }
@@ -91594,7 +91815,7 @@ async function main() {
         eventName,
         workspace,
         pullRequest,
-        defaultReportFile: join9(process.env.RUNNER_TEMP || workspace, "image-size-gate", "report.json"),
+        defaultReportFile: join10(process.env.RUNNER_TEMP || workspace, "image-size-gate", "report.json"),
         ...publishBudgetMs ? { publishBudgetMs } : {}
       },
       {

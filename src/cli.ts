@@ -49,7 +49,7 @@ function usage(): string {
     '',
     "With no --base-ref it compares with origin's HEAD branch, else main or master.",
     'Example: image-size-gate --max-increase 5MB --report-file report.json',
-    'Exit status: 0 pass / warn / no baseline, 1 fail, 2 usage or setup error.',
+    'Exit status: 0 pass / warn / no baseline, 1 fail or a head build that fails, 2 usage or setup error.',
   ].join('\n');
 }
 
@@ -107,7 +107,8 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${fenceInWorkflow(`image-size-gate: ${message}`)}\n`);
+    // A head that does not build is a failed run, not a usage error.
     if (error instanceof BuildError) process.stderr.write('run with --verbose for the whole build output\n');
-    process.exitCode = 2;
+    process.exitCode = error instanceof BuildError ? 1 : 2;
   },
 );

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import * as exec from '@actions/exec';
+import { buildxEnvironment, resolveDockerEndpoint } from '../docker/endpoint.js';
 import { type BuildSpec, buildxArgv, printableArgv } from './argv.js';
 
 export interface BuildMetadata {
@@ -21,6 +22,19 @@ export class BuildError extends Error {
   ) {
     super(`${message}\n${tail}`);
   }
+}
+
+/**
+ * Failures inside BuildKit that a second try usually does not repeat (a multi-platform OCI export of many
+ * identical layers races on a content ref, or an internal call times out). The matched phrase, or null.
+ */
+export function transientBuildFailure(tail: string): string | null {
+  const known = [/\bref \S+ locked\b/, /\bDeadlineExceeded\b/];
+  for (const pattern of known) {
+    const match = pattern.exec(tail);
+    if (match) return match[0];
+  }
+  return null;
 }
 
 export interface BuilderInfo {
@@ -43,7 +57,8 @@ export function buildxVersionNumber(versionLine: string): string {
 }
 
 export class DockerBuildx implements Buildx {
-  constructor(private readonly env: Record<string, string> = {}) {}
+  /** env: added to the process environment; by default what reaches the daemon the Engine client uses. */
+  constructor(private readonly env: Record<string, string> = buildxEnvironment(resolveDockerEndpoint())) {}
 
   private async run(args: string[], onLine?: (line: string) => void) {
     let tail: string[] = [];

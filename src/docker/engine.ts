@@ -1,6 +1,7 @@
 // The Docker Engine API through dockerode: where the daemon keeps images, and image exports.
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { dockerodeOptions, resolveDockerEndpoint } from './endpoint.js';
 
 export type ImageStore = 'containerd' | 'classic';
 
@@ -19,17 +20,27 @@ export interface DockerEngine {
   /** `GET /images/{name}/get`: an OCI layout in a tar (all platforms on the containerd store). */
   exportImage(ref: string): Promise<Readable>;
   history(ref: string): Promise<HistoryItem[]>;
+  /** The image ID a tag names now; null when there is no such image. */
+  imageId(ref: string): Promise<string | null>;
+  /** Removes the image when no tag names it any more (and no container uses it); true when removed. */
+  removeIfUntagged(id: string): Promise<boolean>;
 }
 
 export function describeDockerHost(): string {
   return process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 
+/** The daemon the docker CLI (and so buildx) would use; DOCKER_HOST with its TLS variables dockerode reads itself. */
+function endpointDocker(): Docker {
+  const endpoint = resolveDockerEndpoint();
+  return endpoint.context ? new Docker(dockerodeOptions(endpoint)) : new Docker();
+}
+
 export class DockerodeEngine implements DockerEngine {
   readonly docker: Docker;
 
   constructor(docker?: Docker) {
-    this.docker = docker ?? new Docker();
+    this.docker = docker ?? endpointDocker();
   }
 
   async ping(): Promise<void> {
@@ -79,6 +90,27 @@ export class DockerodeEngine implements DockerEngine {
 
   async exportImage(ref: string): Promise<Readable> {
     return (await this.docker.getImage(ref).get()) as unknown as Readable;
+  }
+
+  async imageId(ref: string): Promise<string | null> {
+    try {
+      return ((await this.docker.getImage(ref).inspect()) as { Id: string }).Id;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  async removeIfUntagged(id: string): Promise<boolean> {
+    try {
+      const { RepoTags } = (await this.docker.getImage(id).inspect()) as { RepoTags?: string[] };
+      if ((RepoTags ?? []).some((tag) => tag !== '<none>:<none>')) return false;
+      await this.docker.getImage(id).remove();
+      return true;
+    } catch {
+      // Gone already, or still used by a container: it is not ours to force.
+      return false;
+    }
   }
 
   async history(ref: string): Promise<HistoryItem[]> {

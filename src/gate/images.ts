@@ -1,10 +1,11 @@
 // Gets the measurement of one side (head or base) of the comparison: by building it with buildx, or
 // by reading an image that already exists in the daemon or a registry.
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BuildOptions, BuildOutput, BuildSpec } from '../buildx/argv.js';
-import type { Buildx } from '../buildx/buildx.js';
+import { BuildError, type Buildx, transientBuildFailure } from '../buildx/buildx.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
 import { goBinaryCapture } from '../explain/binary-capture.js';
@@ -19,6 +20,7 @@ import {
 } from '../measure/image-reader.js';
 import { OciDirReader } from '../measure/oci-dir-reader.js';
 import { RegistryReader } from '../measure/registry-reader.js';
+import { onInterruptOrExit } from '../process/interrupts.js';
 import { RegistryClient } from '../registry/client.js';
 import { namesRegistry, parseReference } from '../registry/reference.js';
 
@@ -62,10 +64,13 @@ export function classicTag(role: Role, platform: Platform, registry: string | nu
 
 async function withTempDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(process.env.RUNNER_TEMP || tmpdir(), 'image-size-gate-'));
+  // An interrupt stops the build first (see onInterruptOrExit), then the directory goes.
+  const emergency = onInterruptOrExit(() => rmSync(dir, { recursive: true, force: true }));
   try {
     return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });
+    emergency.unregister();
   }
 }
 
@@ -86,7 +91,7 @@ export async function buildAndMeasure(
     const build = (buildSpec: BuildSpec, what: string) =>
       services.phase(`${role} build${what}`, () =>
         services.fold(`docker buildx build: ${label}, ${buildSpec.platforms.join(', ')}`, () =>
-          services.buildx.build(buildSpec, services.log),
+          buildOnceMore(buildSpec, services),
         ),
       );
     const platforms: PlatformMeasure[] = [];
@@ -110,6 +115,7 @@ export async function buildAndMeasure(
       for (const platform of request.platforms) {
         const name = classicTag(role, platform, registry);
         const push = registry !== null;
+        const replaced = await services.docker.imageId(name);
         const built = await build(
           spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
           ` ${platform}`,
@@ -124,10 +130,29 @@ export async function buildAndMeasure(
               : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
           platform,
         );
+        // The tag moved to the new build: the image it named before would be left dangling, run after run.
+        if (replaced && replaced !== built.imageId && (await services.docker.removeIfUntagged(replaced))) {
+          services.log(
+            `removed the previous ${name} (${replaced.slice(0, 19)}), which nothing names any more`,
+          );
+        }
       }
     }
     return { measure: { ref: label, source: 'build', platforms }, analyses };
   });
+}
+
+/** Builds, and builds once more when BuildKit failed in one of the ways a second try gets past. */
+async function buildOnceMore(spec: BuildSpec, services: ImageServices) {
+  try {
+    return await services.buildx.build(spec, services.log);
+  } catch (error) {
+    const transient = error instanceof BuildError ? transientBuildFailure(error.tail) : null;
+    if (transient === null) throw error;
+    services.log(`BuildKit failed with a known transient error (${transient}); retrying the build once`);
+    if (spec.output.kind === 'oci-dir') await rm(spec.output.dest, { recursive: true, force: true });
+    return services.buildx.build(spec, services.log);
+  }
 }
 
 /**

@@ -55,6 +55,7 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
       pullRequest: null,
       defaultReportFile: run.defaultReportFile,
       headSha: headCommit(run.workspace),
+      dirty: (gitLine(run.workspace, ['status', '--porcelain']) ?? '') !== '',
     },
     {
       buildx: new DockerBuildx(),

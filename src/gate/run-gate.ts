@@ -60,6 +60,8 @@ export interface GateContext {
   headSha?: string | null;
   /** How long the job summary and the comment may take together; past it they are given up. Default 120 s. */
   publishBudgetMs?: number;
+  /** The working tree has uncommitted changes: the head is not headSha itself. */
+  dirty?: boolean;
 }
 
 export interface GateResult {
@@ -156,7 +158,11 @@ export async function runGate(
   });
 
   const headSha = context.pullRequest?.headSha ?? context.headSha ?? null;
-  const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`;
+  const headLabel =
+    inputs.image ??
+    (context.dirty && headSha
+      ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})`
+      : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)

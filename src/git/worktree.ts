@@ -5,6 +5,7 @@ import { mkdtemp, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { warning } from '@actions/core';
+import { onInterruptOrExit } from '../process/interrupts.js';
 import { BaselineGitError } from './errors.js';
 import { execGit, type Git, type GitResult, stderrTail } from './git-runner.js';
 import { assertNotOption, commitOf, type GitOption, gitCommonDir, requireRepository } from './repository.js';
@@ -15,8 +16,6 @@ export interface WorktreeOptions extends GitOption {
   /** Where a failed cleanup is reported. Default: a workflow warning. */
   warn?: (message: string) => void;
 }
-
-const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function withBaseWorktree<T>(
   repoDir: string,
@@ -123,33 +122,4 @@ function readText(path: string): string | null {
   } catch {
     return null;
   }
-}
-
-/**
- * Runs `cleanup` if the process is interrupted or exits before `unregister`. After an interrupt the signal is
- * raised again when no other handler remains, so the process still ends the way the signal asked.
- */
-function onInterruptOrExit(cleanup: () => void): { unregister: () => void } {
-  let cleaned = false;
-  const runOnce = () => {
-    if (cleaned) return;
-    cleaned = true;
-    try {
-      cleanup();
-    } catch {
-      // The process is going away; there is no one left to report to.
-    }
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    runOnce();
-    unregister();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unregister = () => {
-    for (const signal of INTERRUPTS) process.removeListener(signal, onSignal);
-    process.removeListener('exit', runOnce);
-  };
-  for (const signal of INTERRUPTS) process.on(signal, onSignal);
-  process.on('exit', runOnce);
-  return { unregister };
 }

@@ -20,7 +20,11 @@ import { type PlatformImage, type WrittenPlatform, writeOciLayout } from './oci-
 export type Role = 'head' | 'base';
 
 /** What a build of one side produces: images per platform, or a failure with buildx's output tail. */
-export type BuildPlan = PlatformImage[] | { fail: string };
+export type BuildPlan =
+  | PlatformImage[]
+  | { fail: string }
+  /** Fails with each tail in turn (one build each), then builds the images. */
+  | { failFirst: string[]; afterwards: PlatformImage[] };
 
 export class FakeBuildx implements Buildx {
   readonly builds: { role: Role; spec: BuildSpec }[] = [];
@@ -57,7 +61,11 @@ export class FakeBuildx implements Buildx {
         `ERROR: failed to read dockerfile: ${spec.file}`,
       );
     }
-    const plan = this.plans[role];
+    let plan = this.plans[role];
+    if ('failFirst' in plan) {
+      const tail = plan.failFirst[this.builds.filter((b) => b.role === role).length - 1];
+      plan = tail === undefined ? plan.afterwards : { fail: tail };
+    }
     if ('fail' in plan) {
       throw new BuildError('docker buildx build failed (exit 1); the end of its output:', plan.fail);
     }
@@ -99,6 +107,14 @@ export class FakeDocker implements DockerEngine {
 
   async history(): Promise<HistoryItem[]> {
     return [];
+  }
+
+  async imageId(): Promise<string | null> {
+    return null;
+  }
+
+  async removeIfUntagged(): Promise<boolean> {
+    return false;
   }
 }
 

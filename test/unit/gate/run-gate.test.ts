@@ -670,3 +670,29 @@ describe('runGate: which base, and what a missing one does', () => {
     expect(over.decision.verdict).toBe('fail');
   });
 });
+
+describe('runGate: transient BuildKit failures', () => {
+  const LOCKED = 'ERROR: failed to solve: failed to export: ref moby/1/abc123 locked: unavailable';
+  it('retries a build once after a known transient failure, and says so in the log', async () => {
+    const g = await gate({ raw: { 'max-increase': '5MB' }, base: { failFirst: [LOCKED], afterwards: LEAN } });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('pass');
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'base', 'base']);
+    expect(g.log.details).toContain(
+      'BuildKit failed with a known transient error (ref moby/1/abc123 locked); retrying the build once',
+    );
+  });
+
+  it('retries only once', async () => {
+    const deadline = 'rpc error: code = DeadlineExceeded desc = context deadline exceeded';
+    const g = await gate({ head: { failFirst: [deadline, deadline], afterwards: LEAN } });
+    await expect(g.run()).rejects.toThrow(/DeadlineExceeded/);
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'head']);
+  });
+
+  it('does not retry a build that failed for its own reasons', async () => {
+    const g = await gate({ head: { failFirst: ['ERROR: exit code: 1'], afterwards: LEAN } });
+    await expect(g.run()).rejects.toThrow(/exit code: 1/);
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head']);
+  });
+});
