@@ -21,7 +21,7 @@ import { parseInputs, secretTexts } from './inputs/inputs.js';
 /** core.info for text that may hold anything: it can never act as a workflow command. */
 const info = (text: string) => core.info(fenceCommands(text));
 
-/** Masks the secrets input and every value it names before anything else can print them. */
+/** Masks the token, the secrets input and every value it names before anything else can print them. */
 function maskSecrets() {
   const smallFile = (path: string) => {
     try {
@@ -31,6 +31,8 @@ function maskSecrets() {
     }
   };
   for (const text of secretTexts(core.getInput('secrets'), process.env, smallFile)) core.setSecret(text);
+  const token = core.getInput('github-token');
+  if (token) core.setSecret(token);
 }
 
 /** Sets the outputs; a GITHUB_OUTPUT that cannot be written costs the outputs, never the verdict. */
@@ -60,7 +62,6 @@ async function main(): Promise<void> {
       workspace,
       eventBaseRef: pullRequest?.baseRef ?? null,
     });
-    if (inputs.githubToken) core.setSecret(inputs.githubToken);
     // Internal knobs for tests; the defaults are what a runner gets.
     const requestTimeoutMs = numberFromEnv('IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS');
     const publishBudgetMs = numberFromEnv('IMAGE_SIZE_GATE_PUBLISH_BUDGET_MS');
