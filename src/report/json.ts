@@ -2,6 +2,7 @@
 // read this same object, so every output states the same facts.
 import type {
   Decision,
+  Fingerprint,
   Headline,
   ImageComparison,
   LayerComparison,
@@ -18,7 +19,7 @@ import type {
 import type { PlatformExplanation } from '../explain/explain.js';
 
 /** Bump on any change that is not purely additive, and update src/report/report.schema.json with it. */
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 export interface ReportImage {
   role: 'head' | 'base';
@@ -52,6 +53,38 @@ export interface PlatformReport {
   explanation: PlatformExplanation | null;
 }
 
+/** Where the baseline came from. */
+export type BaselineSource = 'store' | 'image' | 'build' | 'none';
+
+export interface BaselineOrigin {
+  source: BaselineSource;
+  /** The base commit the baseline stands for; null when there is none (image baselines, no base). */
+  commit: string | null;
+  /** Why a store lookup missed, or why a near hit was used; null otherwise. */
+  reason: string | null;
+  /** The stored report used, when source is `store`. */
+  stored: StoredOrigin | null;
+}
+
+export interface StoredOrigin {
+  commit: string;
+  ref: string | null;
+  event: string;
+  generatedAt: string;
+  /** First-parent commits between the stored report's commit and the base: 0 for an exact hit. */
+  distance: number;
+}
+
+/** The run that made the report: what a store keys it by. */
+export interface RunIdentity {
+  /** The commit measured; null when unknown (not a git checkout). */
+  commit: string | null;
+  /** `refs/heads/main`, `refs/tags/v1.2.0`, or null. */
+  ref: string | null;
+  event: string;
+  fingerprint: Fingerprint;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -67,6 +100,9 @@ export interface Report {
   platforms: PlatformReport[];
   /** Milliseconds per phase, in the order the phases ran. */
   timings: Record<string, number>;
+  baseline: BaselineOrigin;
+  /** null for reports made outside a gate run (tests, tools). */
+  run: RunIdentity | null;
 }
 
 export interface ReportInput {
@@ -77,6 +113,9 @@ export interface ReportInput {
   generatedAt?: Date;
   /** One per head platform (explainPlatform's result), matched to the report's platforms by name. */
   explanations?: readonly PlatformExplanation[];
+  /** Default: `build` when there is a base image, else `none`, with no commit. */
+  baseline?: BaselineOrigin;
+  run?: RunIdentity | null;
 }
 
 function summary(measure: PlatformMeasure | null): PlatformSummary | null {
@@ -119,6 +158,13 @@ export function buildReport(input: ReportInput): Report {
       explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null,
     })),
     timings: { ...(input.timings ?? {}) },
+    baseline: input.baseline ?? {
+      source: comparison.base ? 'build' : 'none',
+      commit: null,
+      reason: null,
+      stored: null,
+    },
+    run: input.run ?? null,
   };
 }
 
