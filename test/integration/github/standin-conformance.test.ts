@@ -58,7 +58,17 @@ describe('GitHub REST stand-in', () => {
   it("serves only routes that GitHub's OpenAPI description has, with the same method", () => {
     const doc = loadGitHubOpenApi();
     expect(standin.routes.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort()).toEqual(
-      [`GET ${LIST}`, `POST ${LIST}`, `GET ${ONE}`, `PATCH ${ONE}`, `GET ${PULL}`].sort(),
+      [
+        `GET ${LIST}`,
+        `POST ${LIST}`,
+        `GET ${ONE}`,
+        `PATCH ${ONE}`,
+        `GET ${PULL}`,
+        'GET /repos/{owner}/{repo}/actions/runs',
+        'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+        'GET /repos/{owner}/{repo}/actions/artifacts',
+        'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+      ].sort(),
     );
     for (const route of standin.routes) {
       expect(findOperation(doc, route.method, route.path)?.operationId, `${route.method} ${route.path}`).toBe(
