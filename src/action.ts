@@ -7,22 +7,47 @@ import { DockerBuildx } from './buildx/buildx.js';
 import { DockerodeEngine } from './docker/engine.js';
 import { runGate } from './gate/run-gate.js';
 import { baselineGit } from './git/baseline.js';
+import { storeHistory } from './git/history.js';
 import { createGitHubClient } from './github/client.js';
 import { createPullRequestComments } from './github/comments.js';
 import { pullRequestContextFrom } from './github/event.js';
 import { actionsJobSummary } from './github/summary.js';
 import { parseInputs } from './inputs/inputs.js';
+import { openStore } from './store/open-store.js';
 
 async function main(): Promise<void> {
   try {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const { eventName, payload } = github.context;
     const pullRequest = pullRequestContextFrom(eventName, payload);
+    const ref = process.env.GITHUB_REF ?? null;
+    const defaultBranch = (payload.repository as { default_branch?: string } | undefined)?.default_branch;
     const inputs = parseInputs((name) => core.getInput(name), {
       workspace,
       eventBaseRef: pullRequest?.baseRef ?? null,
+      publishByDefault:
+        eventName === 'push' &&
+        ref !== null &&
+        ((defaultBranch !== undefined && ref === `refs/heads/${defaultBranch}`) ||
+          ref.startsWith('refs/tags/')),
     });
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    const octokit = inputs.githubToken
+      ? createGitHubClient({ token: inputs.githubToken, log: core.info })
+      : null;
+    const reportStore = inputs.store
+      ? await openStore(inputs.store, {
+          repository: process.env.GITHUB_REPOSITORY ?? null,
+          github: octokit,
+          token: inputs.githubToken,
+          ...(process.env.RUNNER_TEMP ? { tempRoot: process.env.RUNNER_TEMP } : {}),
+        }).catch((error: Error) => {
+          core.warning(
+            `the report store could not be opened: ${error.message} (the gate goes on without it)`,
+          );
+          return null;
+        })
+      : null;
     const result = await runGate(
       inputs,
       {
@@ -30,14 +55,14 @@ async function main(): Promise<void> {
         workspace,
         pullRequest,
         defaultReportFile: join(process.env.RUNNER_TEMP || workspace, 'image-size-gate', 'report.json'),
+        headSha: pullRequest ? null : (process.env.GITHUB_SHA ?? null),
+        ref,
       },
       {
         buildx: new DockerBuildx(),
         docker: new DockerodeEngine(),
         git: baselineGit(),
-        comments: inputs.githubToken
-          ? createPullRequestComments(createGitHubClient({ token: inputs.githubToken, log: core.info }))
-          : null,
+        comments: octokit ? createPullRequestComments(octokit) : null,
         summary: actionsJobSummary(),
         log: {
           info: core.info,
@@ -50,6 +75,8 @@ async function main(): Promise<void> {
           },
           fold: (title, fn) => core.group(title, fn),
         },
+        reportStore,
+        storeHistory: storeHistory(workspace),
       },
     );
     for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);

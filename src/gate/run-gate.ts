@@ -17,9 +17,19 @@ import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
 import { explainSections } from '../report/explain-markdown.js';
-import { buildReport, type Report, renderJson } from '../report/json.js';
+import {
+  type BaselineOrigin,
+  buildReport,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  renderJson,
+} from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
+import { fingerprintOf } from '../store/fingerprint.js';
+import { lookupStoredBaseline, type StoreHistory } from '../store/lookup.js';
+import type { ReportStore } from '../store/store.js';
+import { measureFromStoredReport } from '../store/stored-baseline.js';
 import {
   type BuildRequest,
   type BuildStrategy,
@@ -48,6 +58,10 @@ export interface GateServices {
   comments: PullRequestComments | null;
   summary: JobSummary | null;
   log: Logger;
+  /** The store `store` names, opened by the caller; null or absent without one. */
+  reportStore?: ReportStore | null;
+  /** What the store lookup asks git about the workspace's history. */
+  storeHistory?: StoreHistory | null;
 }
 
 export interface GateContext {
@@ -58,6 +72,8 @@ export interface GateContext {
   defaultReportFile: string | null;
   /** The commit under test when there is no pull request (a local run), to name the head. */
   headSha?: string | null;
+  /** GITHUB_REF (refs/heads/main, refs/tags/v1.2.0), stored with the report. */
+  ref?: string | null;
 }
 
 export interface GateResult {
@@ -80,6 +96,8 @@ interface Baseline {
   reason: string | null;
   /** The base commit's Dockerfile, to tell its base-image layers from its own. */
   dockerfile: string | null;
+  /** Where it came from, for the report; without it: a build when there is an image. */
+  origin?: Partial<BaselineOrigin>;
 }
 
 export async function runGate(
@@ -143,8 +161,23 @@ export async function runGate(
       : buildAndMeasure(request('head', context.workspace, headLabel), strategy!, images),
   );
 
+  const run = {
+    commit: headSha,
+    ref: context.ref ?? null,
+    event: context.eventName,
+    fingerprint: fingerprintOf({
+      ...inputs,
+      workspace: context.workspace,
+      measuring: inputs.image
+        ? 'as-found'
+        : strategy === 'per-platform-image' && !inputs.registry
+          ? 'estimated-compressed'
+          : 'exact',
+      schemaMajor: REPORT_SCHEMA_VERSION,
+    }),
+  };
   const baseline = await phase('baseline', () =>
-    getBaseline(inputs, context, services, images, strategy, request),
+    getBaseline(inputs, context, services, images, strategy, request, run.fingerprint.id),
   );
   if (baseline.reason)
     (inputs.baseline === 'none' ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
@@ -175,6 +208,14 @@ export async function runGate(
     tool: { name: pkg.name, version: pkg.version },
     timings,
     explanations,
+    baseline: {
+      source: baseline.image ? 'build' : 'none',
+      commit: null,
+      reason: null,
+      stored: null,
+      ...baseline.origin,
+    },
+    run,
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
 
@@ -192,6 +233,7 @@ export async function runGate(
   if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
 
   await publish(inputs, context, services, report, markdown);
+  if (inputs.publish) await phase('store publish', () => storeReport(context, services, report));
 
   const h = decision.headline;
   const failure =
@@ -261,20 +303,36 @@ async function getBaseline(
   images: ImageServices,
   strategy: BuildStrategy | null,
   request: (role: 'base', root: string, label: string) => BuildRequest,
+  fingerprint: string,
 ): Promise<Baseline> {
+  let origin: Partial<BaselineOrigin> = {};
   const none = (reason: string): Baseline => ({
     image: null,
     reason: reason.replace(/\.+$/, ''),
     dockerfile: null,
+    origin,
   });
   if (inputs.baseline === 'none') return none('`baseline: none` was set');
-  if (inputs.baseline === 'image') {
+  const baseImage = async (): Promise<Baseline> => {
     try {
       const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker);
-      return { image, reason: null, dockerfile: null };
+      return { image, reason: null, dockerfile: null, origin: { ...origin, source: 'image' } };
     } catch (error) {
       return none(`base image ${inputs.baseImage} could not be measured: ${(error as Error).message}`);
     }
+  };
+  if (inputs.baseline === 'image') return baseImage();
+  if (inputs.baseline === 'auto' || inputs.baseline === 'store') {
+    const stored = await storedBaseline(inputs, context, services, images, fingerprint);
+    if (stored.image) return stored;
+    origin = stored.origin ?? {};
+    const reason = stored.reason ?? 'the store did not serve';
+    if (inputs.baseline === 'store') return none(`\`baseline: store\`: ${reason}`);
+    services.log.info(
+      `the report store did not serve (${reason}); falling back to ${inputs.baselineFallback}`,
+    );
+    if (inputs.baselineFallback === 'image') return baseImage();
+    if (inputs.baselineFallback === 'none') return none(`the report store did not serve: ${reason}`);
   }
 
   const baseSha = context.pullRequest?.baseSha;
@@ -308,13 +366,107 @@ async function getBaseline(
       text = await readFile(built.file, 'utf8').catch(() => null);
       return buildAndMeasure(built, strategy!, images);
     });
-    return { image, reason: null, dockerfile: text };
+    return { image, reason: null, dockerfile: text, origin: { ...origin, source: 'build', commit: sha } };
   } catch (error) {
     if (error instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
       return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error;
+  }
+}
+
+/** The base commit's stored report as the baseline, or why there is none (in reason, with origin.reason set). */
+async function storedBaseline(
+  inputs: Inputs,
+  context: GateContext,
+  services: GateServices,
+  images: ImageServices,
+  fingerprint: string,
+): Promise<Baseline> {
+  const miss = (reason: string, commit: string | null = null): Baseline => ({
+    image: null,
+    reason,
+    dockerfile: null,
+    origin: { reason, commit },
+  });
+  const store = services.reportStore;
+  if (!store || !services.storeHistory) return miss('no report store was opened');
+  const baseSha = context.pullRequest?.baseSha;
+  const baseRef = inputs.baseRef ?? undefined;
+  if (!baseSha && !baseRef)
+    return miss('there is no base commit to look up (not a pull request, no `base-ref`)');
+  let base: string;
+  try {
+    base = (
+      await services.git.resolveBaseCommit(context.workspace, {
+        ...(baseSha ? { baseSha } : {}),
+        ...(baseRef ? { baseRef } : {}),
+      })
+    ).sha;
+  } catch (error) {
+    return miss(`the base commit could not be found: ${(error as Error).message}`);
+  }
+  const paths = inputs.image
+    ? []
+    : [...new Set([inputs.context, inputs.file].map((p) => relative(context.workspace, p) || '.'))];
+  const found = await images.phase('store lookup', () =>
+    lookupStoredBaseline(store, services.storeHistory!, {
+      base,
+      fingerprint,
+      depth: inputs.storeDepth,
+      paths,
+    }),
+  );
+  if (found.kind === 'miss') {
+    services.log.warning(`report store ${store.name}: ${found.reason}`);
+    return miss(found.reason, base);
+  }
+  const { report } = found;
+  services.log.info(
+    found.kind === 'exact'
+      ? `baseline: the stored report of ${base.slice(0, 12)} from ${store.name}`
+      : `baseline: ${found.reason} (${store.name})`,
+  );
+  return {
+    image: { measure: measureFromStoredReport(report, `base (${base.slice(0, 7)})`), analyses: new Map() },
+    reason: null,
+    dockerfile: null,
+    origin: {
+      source: 'store',
+      commit: base,
+      reason: found.kind === 'near' ? found.reason : null,
+      stored: {
+        commit: found.commit,
+        ref: report.run?.ref ?? null,
+        event: report.run?.event ?? 'unknown',
+        generatedAt: report.generatedAt,
+        distance: found.kind === 'near' ? found.distance : 0,
+      },
+    },
+  };
+}
+
+/** Stores the report for later runs' baselines; a failure costs the store only, never the verdict. */
+async function storeReport(context: GateContext, services: GateServices, report: Report) {
+  const { log } = services;
+  const store = services.reportStore;
+  if (!store) return;
+  if (context.pullRequest) {
+    log.info("not publishing: a pull request's report is never a baseline for anyone");
+    return;
+  }
+  if (!report.run?.commit) {
+    log.warning('not publishing: the commit this run measured is unknown (the verdict stands)');
+    return;
+  }
+  try {
+    await store.put(report);
+    log.info(`stored the report of ${report.run.commit.slice(0, 12)} in ${store.name}`);
+  } catch (error) {
+    log.warning(
+      `could not store the report in ${store.name}: ${(error as Error).message} (the verdict stands)`,
+    );
   }
 }
 

@@ -38,7 +38,8 @@ export function readStoredReport(bytes: Uint8Array, key: StoreKey | null): Store
   }
   if (!check(value)) {
     const first = check.errors?.[0];
-    const where = first?.instancePath || '/';
+    // The path can hold the stored JSON's own keys: printable ASCII only, so it can never start a workflow command.
+    const where = (first?.instancePath || '/').replace(/[^\x20-\x7e]|::/g, '?');
     return {
       kind: 'invalid',
       reason: `it does not match the report schema (${where.slice(0, 80)} ${first?.message ?? 'is invalid'})`,

@@ -59,6 +59,11 @@ describe('readStoredReport (a stored report is untrusted)', () => {
       },
       /report schema \(\/platforms\/0\/head/,
     ],
+    [
+      'a hostile key in a refusal',
+      () => bytes({ ...storedReport(A), timings: { '\n::error::pwned': 'x' } }),
+      /report schema \(\/timings\/\?\?error\?pwned/,
+    ],
     ['another commit than its key', () => bytes(storedReport(sha('c'))), /another commit or fingerprint/],
     [
       'another fingerprint than its key',
