@@ -17,7 +17,6 @@ import { baselineGit } from '../../../src/git/baseline.js';
 import { storeHistory } from '../../../src/git/history.js';
 import { createGitHubClient } from '../../../src/github/client.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
-import type { Report } from '../../../src/report/json.js';
 import { ActionsStore, actionsArtifactUploader } from '../../../src/store/actions-store.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import { RegistryStore } from '../../../src/store/registry-store.js';
@@ -25,6 +24,7 @@ import type { ReportStore } from '../../../src/store/store.js';
 import { type ArtifactServiceStandin, startArtifactService } from '../../support/artifact-service-standin.js';
 import { CONTAINERD_SOCKET, REGISTRY, requireDaemon, requireRegistry } from '../../support/docker.js';
 import { type GitHubStandin, startGitHubStandin } from '../../support/github-standin.js';
+import { baselineFigures as figures } from '../../unit/store/stored.js';
 
 const GIT_ENV = {
   ...process.env,
@@ -112,18 +112,6 @@ async function gate(run: Run) {
     },
   );
   return { result, buildx, logs };
-}
-
-/** The verdict and the figures a baseline gives: everything but the head's explanation and the timings. */
-function figures(report: Report) {
-  return JSON.stringify({
-    verdict: report.verdict,
-    headline: report.headline,
-    baseMissingReason: report.baseMissingReason,
-    thresholds: report.thresholds,
-    images: report.images,
-    platforms: report.platforms.map(({ explanation: _e, ...p }) => p),
-  });
 }
 
 let lean: string;

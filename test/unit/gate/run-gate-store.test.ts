@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GateContext, runGate } from '../../../src/gate/run-gate.js';
 import type { PullRequestContext } from '../../../src/github/event.js';
 import { type InputName, parseInputs } from '../../../src/inputs/inputs.js';
-import type { Report } from '../../../src/report/json.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import type { StoreHistory } from '../../../src/store/lookup.js';
 import type { ReportStore } from '../../../src/store/store.js';
+import { baselineFigures as figures } from '../store/stored.js';
 import {
   type BuildPlan,
   FakeBuildx,
@@ -122,18 +122,6 @@ async function gate(run: Run) {
     storeHistory: run.history ?? history(),
   });
   return { result, buildx, git, log };
-}
-
-/** What the verdict and the base figures are made of: everything but the head's explanation and timings. */
-function figures(report: Report) {
-  return JSON.stringify({
-    verdict: report.verdict,
-    headline: report.headline,
-    baseMissingReason: report.baseMissingReason,
-    thresholds: report.thresholds,
-    images: report.images,
-    platforms: report.platforms.map(({ explanation: _explanation, ...p }) => p),
-  });
 }
 
 describe('runGate with a report store', () => {

@@ -28,3 +28,15 @@ export function storedReport(
   const report = reportFor(head, null, {}, 'this is a push and `base-ref` is not set');
   return { ...report, run: { commit, ref: 'refs/heads/main', event: 'push', fingerprint } };
 }
+
+/** What a verdict and its base figures are made of: the report without the head's explanation and timings. */
+export function baselineFigures(report: Report): string {
+  return JSON.stringify({
+    verdict: report.verdict,
+    headline: report.headline,
+    baseMissingReason: report.baseMissingReason,
+    thresholds: report.thresholds,
+    images: report.images,
+    platforms: report.platforms.map(({ explanation: _explanation, ...p }) => p),
+  });
+}
