@@ -1,6 +1,8 @@
 // The registry store against the test bed's Distribution 2.8: it must take our artifact manifest (no
 // referrers API), give the report back by a plain manifest + blob GET, and say why when it cannot.
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA } from '../../../src/oci/types.js';
 import { RegistryClient } from '../../../src/registry/client.js';
@@ -103,6 +105,45 @@ describe('RegistryStore on Distribution 2.8', () => {
       reason: expect.stringMatching(/over the 5 MB/),
     });
     expect(await store.list()).toEqual([]);
+  });
+
+  it.each([
+    [401, /answered 401 .*docker login/],
+    [500, /answered 500/],
+    [503, /answered 503/],
+  ])(
+    'answers a registry that says %i with the cause, not a crash (a 404 on the tag is an absence)',
+    async (status, cause) => {
+      const server = createServer((_request, response) => {
+        response.writeHead(status, { 'content-type': 'application/json' }).end('{}');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const read = await new RegistryStore(`127.0.0.1:${port}/isg/reports`).get(key(sha('a')));
+        expect(read).toMatchObject({ kind: 'error', cause: expect.stringMatching(cause) });
+      } finally {
+        server.close();
+      }
+    },
+  );
+
+  it('answers a registry that never answers with a timeout, not a hang', async () => {
+    const server = createServer(() => {});
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const read = await new RegistryStore(`127.0.0.1:${port}/isg/reports`, { timeoutMs: 500 }).get(
+        key(sha('a')),
+      );
+      expect(read).toMatchObject({
+        kind: 'error',
+        cause: expect.stringMatching(/could not reach the registry .*(timeout|aborted)/i),
+      });
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('answers an unreachable registry with the cause, not a crash', async () => {
