@@ -309,7 +309,8 @@ function parseCommentKey(value: string): string {
   return value;
 }
 
-function parseStore(value: string, workspace: string): StoreSpec | null {
+/** The `store` input: registry://HOST/REPOSITORY, actions or dir://PATH (relative to the workspace). */
+export function parseStore(value: string, workspace: string): StoreSpec | null {
   if (value === '') return null;
   if (value === 'actions') return { kind: 'actions' };
   if (value.startsWith('dir://')) {

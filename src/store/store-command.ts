@@ -1,7 +1,7 @@
 // `image-size-gate store ls` and `image-size-gate store get SHA`: what a store holds, for people.
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../core/bytes.js';
-import { parseInputs } from '../inputs/inputs.js';
+import { parseStore } from '../inputs/inputs.js';
 import { renderJson } from '../report/json.js';
 import { plainText } from '../report/text.js';
 import { openStore } from './open-store.js';
@@ -10,27 +10,23 @@ export async function runStoreCommand(
   argv: string[],
   env: { workspace: string; defaultStore: string },
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { store: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const [command, sha] = positionals;
-  if (
-    (command !== 'ls' && command !== 'get') ||
-    (command === 'get' && !sha) ||
-    positionals.length > (command === 'get' ? 2 : 1)
-  ) {
+  const usage = () => {
     process.stderr.write(
       'usage: image-size-gate store ls [--store S] | image-size-gate store get SHA [--store S]\n',
     );
     return 2;
+  };
+  let parsed: { values: { store?: string | undefined }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options: { store: { type: 'string' } }, allowPositionals: true });
+  } catch {
+    return usage();
   }
-  const { store: spec } = parseInputs((name) => (name === 'store' ? (values.store ?? '') : ''), {
-    workspace: env.workspace,
-    eventBaseRef: null,
-    defaultStore: env.defaultStore,
-  });
+  const { values, positionals } = parsed;
+  const [command, sha] = positionals;
+  const wanted = command === 'get' ? 2 : 1;
+  if ((command !== 'ls' && command !== 'get') || positionals.length !== wanted) return usage();
+  const spec = parseStore(values.store || env.defaultStore, env.workspace);
   const store = await openStore(spec!, {
     repository: process.env.GITHUB_REPOSITORY ?? null,
     github: null,
@@ -69,7 +65,7 @@ export async function runStoreCommand(
       r.generatedAt.slice(0, 19).replace('T', ' '),
       r.run?.fingerprint.id.slice(0, 12) ?? '',
       sizes,
-    ].map(plainText);
+    ].map((cell) => plainText(cell));
   });
   const header = ['commit', 'ref', 'date (UTC)', 'fingerprint', 'sizes (MB = 10^6 bytes)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
