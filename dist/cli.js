@@ -13946,7 +13946,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve5, reject) => {
+        return new Promise(async (resolve6, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -13958,7 +13958,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve5();
+          resolve6();
         });
       })(),
       NullCipher,
@@ -15216,7 +15216,7 @@ var require_agent = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve5 } = __require("path");
+    var { resolve: resolve6 } = __require("path");
     var { readFile: readFile4 } = __require("fs");
     var { execFile, spawn: spawn2 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -15352,7 +15352,7 @@ var require_agent = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve5(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve6(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -28829,8 +28829,8 @@ var require_string_decoder = __commonJS({
       if (typeof nenc !== "string" && (Buffer2.isEncoding === isEncoding || !isEncoding(enc))) throw new Error("Unknown encoding: " + enc);
       return nenc || enc;
     }
-    exports.StringDecoder = StringDecoder2;
-    function StringDecoder2(encoding) {
+    exports.StringDecoder = StringDecoder3;
+    function StringDecoder3(encoding) {
       this.encoding = normalizeEncoding(encoding);
       var nb;
       switch (this.encoding) {
@@ -28857,7 +28857,7 @@ var require_string_decoder = __commonJS({
       this.lastTotal = 0;
       this.lastChar = Buffer2.allocUnsafe(nb);
     }
-    StringDecoder2.prototype.write = function(buf) {
+    StringDecoder3.prototype.write = function(buf) {
       if (buf.length === 0) return "";
       var r;
       var i;
@@ -28872,9 +28872,9 @@ var require_string_decoder = __commonJS({
       if (i < buf.length) return r ? r + this.text(buf, i) : this.text(buf, i);
       return r || "";
     };
-    StringDecoder2.prototype.end = utf8End;
-    StringDecoder2.prototype.text = utf8Text;
-    StringDecoder2.prototype.fillLast = function(buf) {
+    StringDecoder3.prototype.end = utf8End;
+    StringDecoder3.prototype.text = utf8Text;
+    StringDecoder3.prototype.fillLast = function(buf) {
       if (this.lastNeed <= buf.length) {
         buf.copy(this.lastChar, this.lastTotal - this.lastNeed, 0, this.lastNeed);
         return this.lastChar.toString(this.encoding, 0, this.lastTotal);
@@ -29143,14 +29143,14 @@ var require_async_iterator = __commonJS({
       };
     }
     function readAndResolve(iter) {
-      var resolve5 = iter[kLastResolve];
-      if (resolve5 !== null) {
+      var resolve6 = iter[kLastResolve];
+      if (resolve6 !== null) {
         var data = iter[kStream].read();
         if (data !== null) {
           iter[kLastPromise] = null;
           iter[kLastResolve] = null;
           iter[kLastReject] = null;
-          resolve5(createIterResult(data, false));
+          resolve6(createIterResult(data, false));
         }
       }
     }
@@ -29158,13 +29158,13 @@ var require_async_iterator = __commonJS({
       process.nextTick(readAndResolve, iter);
     }
     function wrapForNext(lastPromise, iter) {
-      return function(resolve5, reject) {
+      return function(resolve6, reject) {
         lastPromise.then(function() {
           if (iter[kEnded]) {
-            resolve5(createIterResult(void 0, true));
+            resolve6(createIterResult(void 0, true));
             return;
           }
-          iter[kHandlePromise](resolve5, reject);
+          iter[kHandlePromise](resolve6, reject);
         }, reject);
       };
     }
@@ -29184,12 +29184,12 @@ var require_async_iterator = __commonJS({
           return Promise.resolve(createIterResult(void 0, true));
         }
         if (this[kStream].destroyed) {
-          return new Promise(function(resolve5, reject) {
+          return new Promise(function(resolve6, reject) {
             process.nextTick(function() {
               if (_this[kError]) {
                 reject(_this[kError]);
               } else {
-                resolve5(createIterResult(void 0, true));
+                resolve6(createIterResult(void 0, true));
               }
             });
           });
@@ -29212,13 +29212,13 @@ var require_async_iterator = __commonJS({
       return this;
     }), _defineProperty(_Object$setPrototypeO, "return", function _return() {
       var _this2 = this;
-      return new Promise(function(resolve5, reject) {
+      return new Promise(function(resolve6, reject) {
         _this2[kStream].destroy(null, function(err) {
           if (err) {
             reject(err);
             return;
           }
-          resolve5(createIterResult(void 0, true));
+          resolve6(createIterResult(void 0, true));
         });
       });
     }), _Object$setPrototypeO), AsyncIteratorPrototype);
@@ -29240,15 +29240,15 @@ var require_async_iterator = __commonJS({
         value: stream._readableState.endEmitted,
         writable: true
       }), _defineProperty(_Object$create, kHandlePromise, {
-        value: function value(resolve5, reject) {
+        value: function value(resolve6, reject) {
           var data = iterator[kStream].read();
           if (data) {
             iterator[kLastPromise] = null;
             iterator[kLastResolve] = null;
             iterator[kLastReject] = null;
-            resolve5(createIterResult(data, false));
+            resolve6(createIterResult(data, false));
           } else {
-            iterator[kLastResolve] = resolve5;
+            iterator[kLastResolve] = resolve6;
             iterator[kLastReject] = reject;
           }
         },
@@ -29267,12 +29267,12 @@ var require_async_iterator = __commonJS({
           iterator[kError] = err;
           return;
         }
-        var resolve5 = iterator[kLastResolve];
-        if (resolve5 !== null) {
+        var resolve6 = iterator[kLastResolve];
+        if (resolve6 !== null) {
           iterator[kLastPromise] = null;
           iterator[kLastResolve] = null;
           iterator[kLastReject] = null;
-          resolve5(createIterResult(void 0, true));
+          resolve6(createIterResult(void 0, true));
         }
         iterator[kEnded] = true;
       });
@@ -29287,7 +29287,7 @@ var require_async_iterator = __commonJS({
 var require_from = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/from.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve6, reject, _next, _throw, key, arg) {
       try {
         var info = gen[key](arg);
         var value = info.value;
@@ -29296,7 +29296,7 @@ var require_from = __commonJS({
         return;
       }
       if (info.done) {
-        resolve5(value);
+        resolve6(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -29304,13 +29304,13 @@ var require_from = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve6, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve6, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve6, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -29442,7 +29442,7 @@ var require_stream_readable = __commonJS({
     var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
-    var StringDecoder2;
+    var StringDecoder3;
     var createReadableStreamAsyncIterator;
     var from;
     require_inherits()(Readable3, Stream);
@@ -29484,8 +29484,8 @@ var require_stream_readable = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder2(options.encoding);
+        if (!StringDecoder3) StringDecoder3 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder3(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -29606,8 +29606,8 @@ var require_stream_readable = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable3.prototype.setEncoding = function(enc) {
-      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
-      var decoder = new StringDecoder2(enc);
+      if (!StringDecoder3) StringDecoder3 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder3(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       var p = this._readableState.buffer.head;
@@ -31155,11 +31155,11 @@ var require_modem = __commonJS({
       return opts;
     };
     var findDefaultUnixSocket = function() {
-      return new Promise(function(resolve5) {
+      return new Promise(function(resolve6) {
         var userDockerSocket = path4.join(os4.homedir(), ".docker", "run", "docker.sock");
         fs2.access(userDockerSocket, function(err) {
-          if (err) resolve5("/var/run/docker.sock");
-          else resolve5(userDockerSocket);
+          if (err) resolve6("/var/run/docker.sock");
+          else resolve6(userDockerSocket);
         });
       });
     };
@@ -32708,9 +32708,9 @@ var require_extract = __commonJS({
       if (this._destroyed) return;
       var s = this._stream;
       var b = this._buffer;
-      var missing = this._missing;
+      var missing2 = this._missing;
       if (data.length) this._partial = true;
-      if (data.length < missing) {
+      if (data.length < missing2) {
         this._missing -= data.length;
         this._overflow = null;
         if (s) return s.write(data, cb);
@@ -32720,9 +32720,9 @@ var require_extract = __commonJS({
       this._cb = cb;
       this._missing = 0;
       var overflow2 = null;
-      if (data.length > missing) {
-        overflow2 = data.slice(missing);
-        data = data.slice(0, missing);
+      if (data.length > missing2) {
+        overflow2 = data.slice(missing2);
+        data = data.slice(0, missing2);
       }
       if (s) s.end(data);
       else b.append(data);
@@ -32910,7 +32910,7 @@ var require_pack = __commonJS({
     var alloc = Buffer.alloc;
     var Readable3 = require_readable().Readable;
     var Writable2 = require_readable().Writable;
-    var StringDecoder2 = __require("string_decoder").StringDecoder;
+    var StringDecoder3 = __require("string_decoder").StringDecoder;
     var headers = require_headers();
     var DMODE = parseInt("755", 8);
     var FMODE = parseInt("644", 8);
@@ -32956,7 +32956,7 @@ var require_pack = __commonJS({
     var LinkSink = function() {
       Writable2.call(this);
       this.linkname = "";
-      this._decoder = new StringDecoder2("utf-8");
+      this._decoder = new StringDecoder3("utf-8");
       this._destroyed = false;
     };
     inherits(LinkSink, Writable2);
@@ -33238,8 +33238,8 @@ var require_mkdirp_classic = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            xfs.stat(p, function(er2, stat2) {
-              if (er2 || !stat2.isDirectory()) cb(er, made);
+            xfs.stat(p, function(er2, stat3) {
+              if (er2 || !stat3.isDirectory()) cb(er, made);
               else cb(null, made);
             });
             break;
@@ -33270,13 +33270,13 @@ var require_mkdirp_classic = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            var stat2;
+            var stat3;
             try {
-              stat2 = xfs.statSync(p);
+              stat3 = xfs.statSync(p);
             } catch (err1) {
               throw err0;
             }
-            if (!stat2.isDirectory()) throw err0;
+            if (!stat3.isDirectory()) throw err0;
             break;
         }
       }
@@ -33304,7 +33304,7 @@ var require_tar_fs = __commonJS({
     var normalize = !win32 ? echo : function(name) {
       return name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_");
     };
-    var statAll = function(fs3, stat2, cwd, ignore, entries, sort) {
+    var statAll = function(fs3, stat3, cwd, ignore, entries, sort) {
       var queue = entries || ["."];
       for (var i = 0; i < queue.length; i++) {
         if (!inCwd(path4.resolve(cwd, queue[i]), cwd)) throw new Error(queue[i] + " is not a valid path");
@@ -33313,16 +33313,16 @@ var require_tar_fs = __commonJS({
         if (!queue.length) return callback();
         var next = queue.shift();
         var nextAbs = path4.join(cwd, next);
-        stat2.call(fs3, nextAbs, function(err, stat3) {
+        stat3.call(fs3, nextAbs, function(err, stat4) {
           if (err) return callback(err);
-          if (!stat3.isDirectory()) return callback(null, next, stat3);
+          if (!stat4.isDirectory()) return callback(null, next, stat4);
           fs3.readdir(nextAbs, function(err2, files) {
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (var i2 = 0; i2 < files.length; i2++) {
               if (!ignore(path4.join(cwd, next, files[i2]))) queue.push(path4.join(next, files[i2]));
             }
-            callback(null, next, stat3);
+            callback(null, next, stat4);
           });
         });
       };
@@ -33367,36 +33367,36 @@ var require_tar_fs = __commonJS({
           pack.entry(header, onnextentry);
         });
       };
-      var onstat = function(err, filename, stat2) {
+      var onstat = function(err, filename, stat3) {
         if (err) return pack.destroy(err);
         if (!filename) {
           if (opts.finalize !== false) pack.finalize();
           return finish(pack);
         }
-        if (stat2.isSocket()) return onnextentry();
+        if (stat3.isSocket()) return onnextentry();
         var header = {
           name: normalize(filename),
-          mode: (stat2.mode | (stat2.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat2.mtime,
-          size: stat2.size,
+          mode: (stat3.mode | (stat3.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat3.mtime,
+          size: stat3.size,
           type: "file",
-          uid: stat2.uid,
-          gid: stat2.gid
+          uid: stat3.uid,
+          gid: stat3.gid
         };
-        if (stat2.isDirectory()) {
+        if (stat3.isDirectory()) {
           header.size = 0;
           header.type = "directory";
           header = map(header) || header;
           return pack.entry(header, onnextentry);
         }
-        if (stat2.isSymbolicLink()) {
+        if (stat3.isSymbolicLink()) {
           header.size = 0;
           header.type = "symlink";
           header = map(header) || header;
           return onsymlink(filename, header);
         }
         header = map(header) || header;
-        if (!stat2.isFile()) {
+        if (!stat3.isFile()) {
           if (strict) return pack.destroy(new Error("unsupported type for " + filename));
           return onnextentry();
         }
@@ -33485,7 +33485,7 @@ var require_tar_fs = __commonJS({
           stream.resume();
           return next();
         }
-        var stat2 = function(err) {
+        var stat3 = function(err) {
           if (err) return next(err);
           if (path4.join(name, ".") === path4.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
@@ -33502,7 +33502,7 @@ var require_tar_fs = __commonJS({
             validateNotSymlink(xfs, dst, path4.resolve(cwd), function(err, valid) {
               if (err) return next(err);
               if (!valid) return next(new Error(name + " is not a valid symlink"));
-              xfs.symlink(header.linkname, name, stat2);
+              xfs.symlink(header.linkname, name, stat3);
             });
           });
         };
@@ -33517,7 +33517,7 @@ var require_tar_fs = __commonJS({
                   stream = xfs.createReadStream(srcpath);
                   return onfile();
                 }
-                stat2(err2);
+                stat3(err2);
               });
             });
           });
@@ -33536,7 +33536,7 @@ var require_tar_fs = __commonJS({
             });
             pump(rs, ws, function(err2) {
               if (err2) return next(err2);
-              ws.on("close", stat2);
+              ws.on("close", stat3);
             });
           }
         };
@@ -33547,7 +33547,7 @@ var require_tar_fs = __commonJS({
             own,
             uid: header.uid,
             gid: header.gid
-          }, stat2);
+          }, stat3);
         }
         var dir = path4.dirname(name);
         validate(xfs, dir, path4.join(cwd, "."), function(err, valid) {
@@ -33724,12 +33724,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33754,12 +33754,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33783,12 +33783,12 @@ var require_exec = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33853,12 +33853,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33883,12 +33883,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33914,12 +33914,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33943,12 +33943,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -33971,12 +33971,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34000,12 +34000,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34031,12 +34031,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34064,12 +34064,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34093,12 +34093,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34125,12 +34125,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34155,12 +34155,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34186,12 +34186,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34218,12 +34218,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(new Exec(self2.modem, data.Id));
+            resolve6(new Exec(self2.modem, data.Id));
           });
         });
       } else {
@@ -34251,12 +34251,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34283,12 +34283,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34314,12 +34314,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34345,12 +34345,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34375,12 +34375,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34407,12 +34407,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, stream) {
             if (err) {
               return reject(err);
             }
-            resolve5(stream);
+            resolve6(stream);
           });
         });
       } else {
@@ -34437,12 +34437,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34469,12 +34469,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34500,12 +34500,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34531,12 +34531,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34562,12 +34562,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34594,12 +34594,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34624,12 +34624,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34658,12 +34658,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34701,12 +34701,12 @@ var require_image = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34730,12 +34730,12 @@ var require_image = __commonJS({
         authconfig: args.opts ? args.opts.authconfig : void 0
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(fopts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34757,12 +34757,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34784,12 +34784,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34821,12 +34821,12 @@ var require_image = __commonJS({
       };
       delete optsf.options.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34853,12 +34853,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34883,12 +34883,12 @@ var require_image = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34926,12 +34926,12 @@ var require_volume = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34956,12 +34956,12 @@ var require_volume = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -34999,12 +34999,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35030,12 +35030,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35060,12 +35060,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35090,12 +35090,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35133,12 +35133,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35162,12 +35162,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35202,12 +35202,12 @@ var require_service = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35233,12 +35233,12 @@ var require_service = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35277,12 +35277,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35306,12 +35306,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35337,12 +35337,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35374,12 +35374,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35402,12 +35402,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35430,12 +35430,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35459,12 +35459,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35489,12 +35489,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35524,12 +35524,12 @@ var require_plugin = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35568,12 +35568,12 @@ var require_secret = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35599,12 +35599,12 @@ var require_secret = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35629,12 +35629,12 @@ var require_secret = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35673,12 +35673,12 @@ var require_config = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35703,12 +35703,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35734,12 +35734,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35780,12 +35780,12 @@ var require_task = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35812,12 +35812,12 @@ var require_task = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35855,12 +35855,12 @@ var require_node3 = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35887,12 +35887,12 @@ var require_node3 = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -35916,12 +35916,12 @@ var require_node3 = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -36491,7 +36491,7 @@ var require_call_credentials = __commonJS({
           if (isCurrentOauth2Client(googleCredentials)) {
             getHeaders = googleCredentials.getRequestHeaders(options.service_url);
           } else {
-            getHeaders = new Promise((resolve5, reject) => {
+            getHeaders = new Promise((resolve6, reject) => {
               googleCredentials.getRequestMetadata(options.service_url, (err, headers) => {
                 if (err) {
                   reject(err);
@@ -36501,7 +36501,7 @@ var require_call_credentials = __commonJS({
                   reject(new Error("Headers not set by metadata plugin"));
                   return;
                 }
-                resolve5(headers);
+                resolve6(headers);
               });
             });
           }
@@ -36557,10 +36557,10 @@ var require_call_credentials = __commonJS({
         this.metadataGenerator = metadataGenerator;
       }
       generateMetadata(options) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           this.metadataGenerator(options, (err, metadata) => {
             if (metadata !== void 0) {
-              resolve5(metadata);
+              resolve6(metadata);
             } else {
               reject(err);
             }
@@ -36945,14 +36945,14 @@ var require_channel_credentials = __commonJS({
       }
       connect(socket) {
         const tlsConnectOptions = Object.assign({ socket }, this.connectionOptions);
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           const tlsSocket = (0, tls_1.connect)(tlsConnectOptions, () => {
             var _a;
             if (((_a = this.connectionOptions.rejectUnauthorized) !== null && _a !== void 0 ? _a : true) && !tlsSocket.authorized) {
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve5({
+            resolve6({
               socket: tlsSocket,
               secure: true
             });
@@ -37071,8 +37071,8 @@ var require_channel_credentials = __commonJS({
         if (this.hasReceivedUpdates()) {
           return Promise.resolve(this.getLatestSecureContext());
         } else {
-          return new Promise((resolve5) => {
-            this.secureContextWatchers.push(resolve5);
+          return new Promise((resolve6) => {
+            this.secureContextWatchers.push(resolve6);
           });
         }
       }
@@ -37105,7 +37105,7 @@ var require_channel_credentials = __commonJS({
         this.callCredentials = callCredentials;
       }
       connect(socket) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           const secureContext = this.parent.getLatestSecureContext();
           if (!secureContext) {
             reject(new Error("Failed to load credentials"));
@@ -37130,7 +37130,7 @@ var require_channel_credentials = __commonJS({
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve5({
+            resolve6({
               socket: tlsSocket,
               secure: true
             });
@@ -40724,7 +40724,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve5, reject) {
+      return new Promise(function executor(resolve6, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -40734,7 +40734,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve5.apply(null, params2);
+              resolve6.apply(null, params2);
             }
           }
         };
@@ -43294,7 +43294,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path4.resolve = function resolve5(originPath, includePath, alreadyNormalized) {
+    path4.resolve = function resolve6(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute3(includePath))
@@ -43651,7 +43651,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve5() {
+    MapField.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -43728,7 +43728,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve5() {
+    Method.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -43904,7 +43904,7 @@ var require_decoder = __commonJS({
     var Enum = require_enum();
     var types = require_types2();
     var util = require_util2();
-    function missing(field) {
+    function missing2(field) {
       return "missing required '" + field.name + "'";
     }
     function decoder(mtype) {
@@ -43944,7 +43944,7 @@ var require_decoder = __commonJS({
       gen("if(l!==undefined){")("if(r.pos!==c)")('throw RangeError("index out of range")')("r.len=l")("}");
       for (i = 0; i < mtype._fieldsArray.length; ++i) {
         var rfield = mtype._fieldsArray[i];
-        if (rfield.required) gen("if(!Object.hasOwnProperty.call(m,%j))", rfield.name)("throw util.ProtocolError(%j,{instance:m})", missing(rfield));
+        if (rfield.required) gen("if(!Object.hasOwnProperty.call(m,%j))", rfield.name)("throw util.ProtocolError(%j,{instance:m})", missing2(rfield));
       }
       return gen("return m");
     }
@@ -45346,7 +45346,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve5() {
+    Field.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -45619,7 +45619,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve5() {
+    ReflectionObject.prototype.resolve = function resolve6() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -50591,18 +50591,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           zlib2.deflate(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
-              resolve5(output);
+              resolve6(output);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib2.createInflate();
@@ -50624,7 +50624,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve5(Buffer.concat(messageParts));
+            resolve6(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -50637,18 +50637,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           zlib2.gzip(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
-              resolve5(output);
+              resolve6(output);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib2.createGunzip();
@@ -50670,7 +50670,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve5(Buffer.concat(messageParts));
+            resolve6(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -52020,7 +52020,7 @@ var require_http_proxy = __commonJS({
       options.headers = headers;
       const proxyAddressString = (0, subchannel_address_1.subchannelAddressToString)(address);
       trace("Using proxy " + proxyAddressString + " to connect to " + options.path);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         const request = http.request(options);
         request.once("connect", (res, socket, head) => {
           request.removeAllListeners();
@@ -52031,7 +52031,7 @@ var require_http_proxy = __commonJS({
               socket.unshift(head);
             }
             trace("Successfully established a plaintext connection to " + options.path + " through proxy " + proxyAddressString);
-            resolve5(socket);
+            resolve6(socket);
           } else {
             (0, logging_1.log)(constants_1.LogVerbosity.ERROR, "Failed to connect to " + options.path + " through proxy " + proxyAddressString + " with status " + res.statusCode);
             reject();
@@ -53019,7 +53019,7 @@ var require_transport = __commonJS({
         if (secureConnectResult.socket.closed) {
           return Promise.reject("Connection closed before starting HTTP/2 handshake");
         }
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           var _a, _b, _c, _d, _e, _f, _g, _h;
           let remoteName = null;
           let realTarget = this.channelTarget;
@@ -53090,7 +53090,7 @@ var require_transport = __commonJS({
             session.removeAllListeners();
             secureConnectResult.socket.removeListener("close", closeHandler);
             secureConnectResult.socket.removeListener("error", errorHandler);
-            resolve5(new Http2Transport(session, address, options, remoteName));
+            resolve6(new Http2Transport(session, address, options, remoteName));
             this.session = null;
           });
           session.once("close", closeHandler);
@@ -53104,7 +53104,7 @@ var require_transport = __commonJS({
           if (proxiedSocket) {
             return proxiedSocket;
           } else {
-            return new Promise((resolve5, reject) => {
+            return new Promise((resolve6, reject) => {
               const closeCallback = () => {
                 reject(new Error("Socket closed"));
               };
@@ -53114,7 +53114,7 @@ var require_transport = __commonJS({
               const socket = net.connect(address, () => {
                 socket.removeListener("close", closeCallback);
                 socket.removeListener("error", errorCallback);
-                resolve5(socket);
+                resolve6(socket);
               });
               socket.once("close", closeCallback);
               socket.once("error", errorCallback);
@@ -56566,7 +56566,7 @@ var require_server_interceptors = __commonJS({
           } else {
             decompresser = zlib2.createGunzip();
           }
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             let totalLength = 0;
             const messageParts = [];
             decompresser.on("error", (error) => {
@@ -56587,7 +56587,7 @@ var require_server_interceptors = __commonJS({
               }
             });
             decompresser.on("end", () => {
-              resolve5(Buffer.concat(messageParts));
+              resolve6(Buffer.concat(messageParts));
             });
             decompresser.write(messageContents);
             decompresser.end();
@@ -57198,10 +57198,10 @@ var require_server2 = __commonJS({
         bindOneAddress(address, boundPortObject) {
           this.trace("Attempting to bind " + (0, subchannel_address_1.subchannelAddressToString)(address));
           const http2Server = this.createHttp2Server(boundPortObject.credentials);
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             const onError = (err) => {
               this.trace("Failed to bind " + (0, subchannel_address_1.subchannelAddressToString)(address) + " with error " + err.message);
-              resolve5({
+              resolve6({
                 port: "port" in address ? address.port : 1,
                 error: err.message
               });
@@ -57229,7 +57229,7 @@ var require_server2 = __commonJS({
               });
               boundPortObject.listeningServers.add(http2Server);
               this.trace("Successfully bound " + (0, subchannel_address_1.subchannelAddressToString)(boundSubchannelAddress));
-              resolve5({
+              resolve6({
                 port: "port" in boundSubchannelAddress ? boundSubchannelAddress.port : 1
               });
               http2Server.removeListener("error", onError);
@@ -57282,7 +57282,7 @@ var require_server2 = __commonJS({
           }
         }
         resolvePort(port) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             let seenResolution = false;
             const resolverListener = (endpointList, attributes, serviceConfig, resolutionNote) => {
               if (seenResolution) {
@@ -57298,7 +57298,7 @@ var require_server2 = __commonJS({
                 reject(new Error(`No addresses resolved for port ${port}`));
                 return true;
               }
-              resolve5(addressList);
+              resolve6(addressList);
               return true;
             };
             const resolver = (0, resolver_1.createResolver)(port, resolverListener, this.options);
@@ -61047,12 +61047,12 @@ var require_docker = __commonJS({
       };
       delete opts.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getContainer(data.Id));
+            resolve6(self2.getContainer(data.Id));
           });
         });
       } else {
@@ -61085,12 +61085,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61118,12 +61118,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61154,12 +61154,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61182,12 +61182,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61252,12 +61252,12 @@ var require_docker = __commonJS({
         }
       }
       if (callback === void 0) {
-        return new self2.modem.Promise(function(resolve5, reject) {
+        return new self2.modem.Promise(function(resolve6, reject) {
           dialWithSession(function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61316,12 +61316,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61345,12 +61345,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61375,12 +61375,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61403,12 +61403,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61434,12 +61434,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61462,12 +61462,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61494,12 +61494,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getSecret(data.ID));
+            resolve6(self2.getSecret(data.ID));
           });
         });
       } else {
@@ -61527,12 +61527,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getConfig(data.ID));
+            resolve6(self2.getConfig(data.ID));
           });
         });
       } else {
@@ -61556,12 +61556,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61584,12 +61584,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61614,12 +61614,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getPlugin(args.opts.name));
+            resolve6(self2.getPlugin(args.opts.name));
           });
         });
       } else {
@@ -61643,12 +61643,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61671,12 +61671,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61698,12 +61698,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61726,12 +61726,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61754,12 +61754,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61782,12 +61782,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61813,12 +61813,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getVolume(data.Name));
+            resolve6(self2.getVolume(data.Name));
           });
         });
       } else {
@@ -61850,12 +61850,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getService(data.ID || data.Id));
+            resolve6(self2.getService(data.ID || data.Id));
           });
         });
       } else {
@@ -61880,12 +61880,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61911,12 +61911,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(self2.getNetwork(data.Id));
+            resolve6(self2.getNetwork(data.Id));
           });
         });
       } else {
@@ -61941,12 +61941,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61969,12 +61969,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -61996,12 +61996,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62023,12 +62023,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62050,12 +62050,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62077,12 +62077,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62106,12 +62106,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62238,7 +62238,7 @@ var require_docker = __commonJS({
       };
       extend(optsc, createOptions);
       var containero;
-      return new this.modem.Promise(function(resolve5, reject) {
+      return new this.modem.Promise(function(resolve6, reject) {
         self2.createContainer(optsc).then(function(container) {
           containero = container;
           return container.attach({
@@ -62271,7 +62271,7 @@ var require_docker = __commonJS({
         }).then(function(data) {
           return containero.wait();
         }).then(function(data) {
-          resolve5([data, containero]);
+          resolve6([data, containero]);
         }).catch(function(err) {
           reject(err);
         });
@@ -62292,12 +62292,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62321,12 +62321,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62349,12 +62349,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62378,12 +62378,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -62406,12 +62406,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve5, reject) {
+        return new this.modem.Promise(function(resolve6, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve5(data);
+            resolve6(data);
           });
         });
       } else {
@@ -64559,9 +64559,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve6(data);
             });
           });
         }
@@ -64599,12 +64599,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve6, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve6(data);
             });
           });
         }
@@ -66871,8 +66871,8 @@ var require_util6 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve6, reject) => {
+        res = resolve6;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -69123,12 +69123,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -69798,12 +69798,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve6, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve6;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -70282,16 +70282,16 @@ var require_client3 = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve6;
           } else {
-            resolve5(null);
+            resolve6(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve6) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request = requests[i];
@@ -70302,7 +70302,7 @@ var require_client3 = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve6(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -70353,7 +70353,7 @@ var require_client3 = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve6, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -70365,7 +70365,7 @@ var require_client3 = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve6(socket2);
             }
           });
         });
@@ -70701,8 +70701,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve6) => {
+            this[kClosedResolve] = resolve6;
           });
         }
       }
@@ -71971,7 +71971,7 @@ var require_readable2 = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve6, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -71984,7 +71984,7 @@ var require_readable2 = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve6(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -72003,7 +72003,7 @@ var require_readable2 = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -72020,7 +72020,7 @@ var require_readable2 = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve6,
               reject,
               length: 0,
               body: []
@@ -72090,18 +72090,18 @@ var require_readable2 = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve6, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve6(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve6(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve6(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve6(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve6(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -72358,9 +72358,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -72583,9 +72583,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -72870,9 +72870,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -72964,9 +72964,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve6, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve6(data);
           });
         });
       }
@@ -76829,7 +76829,7 @@ var require_fetch2 = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve6, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -76905,7 +76905,7 @@ var require_fetch2 = __commonJS({
               }
               this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve6({
                 status,
                 statusText,
                 headersList,
@@ -76948,7 +76948,7 @@ var require_fetch2 = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve6({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -77353,7 +77353,7 @@ var require_util8 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
+    var { StringDecoder: StringDecoder3 } = __require("string_decoder");
     var { btoa: btoa2 } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -77444,7 +77444,7 @@ var require_util8 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             dataURL += btoa2(decoder.write(chunk));
           }
@@ -77473,7 +77473,7 @@ var require_util8 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -80689,8 +80689,8 @@ var require_util12 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve6) => {
+        setTimeout(resolve6, ms).unref();
       });
     }
     module.exports = {
@@ -82792,8 +82792,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve5, reject) {
-              promiseResolve = resolve5;
+            return new Promise(function(resolve6, reject) {
+              promiseResolve = resolve6;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -82826,11 +82826,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve5, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
+          return new Promise((resolve6, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve6({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve5({ value: void 0, done: true });
+              else resolve6({ value: void 0, done: true });
             });
           });
         }
@@ -82874,8 +82874,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve5) => {
-          state.drains.push({ writes, resolve: resolve5 });
+        return new Promise((resolve6) => {
+          state.drains.push({ writes, resolve: resolve6 });
         });
       }
       write(data) {
@@ -82980,10 +82980,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         return pipeline3(...streams, (err) => {
           if (err) return reject(err);
-          resolve5();
+          resolve6();
         });
       });
     }
@@ -83653,16 +83653,16 @@ var require_extract2 = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve5, reject) {
+        function onnext(resolve6, reject) {
           if (error) {
             return reject(error);
           }
           if (entryStream) {
-            resolve5({ value: entryStream, done: false });
+            resolve6({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve5;
+          promiseResolve = resolve6;
           promiseReject = reject;
           consumeCallback(null);
           if (extract2._finished && promiseResolve) {
@@ -83690,11 +83690,11 @@ var require_extract2 = __commonJS({
         function destroy(err) {
           extract2.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve5, reject) => {
-            if (extract2.destroyed) return resolve5({ value: void 0, done: true });
+          return new Promise((resolve6, reject) => {
+            if (extract2.destroyed) return resolve6({ value: void 0, done: true });
             extract2.once("close", function() {
               if (err) reject(err);
-              else resolve5({ value: void 0, done: true });
+              else resolve6({ value: void 0, done: true });
             });
           });
         }
@@ -83982,6 +83982,7 @@ import { parseArgs as parseArgs2 } from "node:util";
 
 // src/buildx/buildx.ts
 import { readFile } from "node:fs/promises";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 
 // node_modules/@actions/exec/lib/exec.js
 import { StringDecoder } from "string_decoder";
@@ -84000,11 +84001,11 @@ import * as fs from "fs";
 import * as path from "path";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84020,7 +84021,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84124,11 +84125,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84144,7 +84145,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84218,11 +84219,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84238,7 +84239,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84457,7 +84458,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve5, reject) => __awaiter3(this, void 0, void 0, function* () {
+      return new Promise((resolve6, reject) => __awaiter3(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -84540,7 +84541,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error) {
             reject(error);
           } else {
-            resolve5(exitCode);
+            resolve6(exitCode);
           }
         });
         if (this.options.input) {
@@ -84663,11 +84664,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -84683,7 +84684,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84773,21 +84774,23 @@ var DockerBuildx = class {
   env;
   async run(args, onLine) {
     let tail = [];
-    const remember = (data) => {
-      for (const line of data.toString("utf8").split("\n")) {
-        if (!line) continue;
-        onLine?.(line);
-        tail.push(line);
-        if (tail.length > TAIL_LINES * 2) tail = tail.slice(-TAIL_LINES);
-      }
+    const remember = (line) => {
+      onLine?.(line);
+      tail.push(line);
+      if (tail.length > TAIL_LINES * 2) tail = tail.slice(-TAIL_LINES);
     };
+    const stdout = new LineBuffer(remember);
+    const stderr = new LineBuffer(remember);
     const result = await getExecOutput("docker", args, {
       silent: true,
       ignoreReturnCode: true,
       env: { ...process.env, ...this.env },
-      listeners: { stdout: remember, stderr: remember }
+      listeners: { stdout: (data) => stdout.push(data), stderr: (data) => stderr.push(data) }
     }).catch((error) => {
       throw new Error(`could not run docker (${error.message}): install the Docker CLI and put it on PATH`);
+    }).finally(() => {
+      stdout.end();
+      stderr.end();
     });
     return { ...result, tail: tail.slice(-TAIL_LINES).join("\n") };
   }
@@ -84831,12 +84834,36 @@ var DockerBuildx = class {
     };
   }
 };
+var MAX_LINE = 64 * 1024;
+var LineBuffer = class {
+  constructor(onLine) {
+    this.onLine = onLine;
+  }
+  onLine;
+  pending = "";
+  decoder = new StringDecoder2("utf8");
+  push(chunk) {
+    const lines2 = (this.pending + this.decoder.write(chunk)).split("\n");
+    this.pending = lines2.pop() ?? "";
+    for (const line of lines2) this.emit(line);
+    if (this.pending.length > MAX_LINE) this.end();
+  }
+  end() {
+    const rest = this.pending + this.decoder.end();
+    this.pending = "";
+    this.emit(rest);
+  }
+  emit(line) {
+    const whole = line.endsWith("\r") ? line.slice(0, -1) : line;
+    if (whole) this.onLine(whole);
+  }
+};
 
 // src/demo/demo.ts
 import { execFileSync as execFileSync2 } from "node:child_process";
 import { cpSync, existsSync as existsSync2, mkdtempSync, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9, resolve as resolve4 } from "node:path";
+import { join as join9, resolve as resolve5 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/gate/local.ts
@@ -85032,11 +85059,11 @@ import { EOL as EOL3 } from "os";
 import { constants as constants2, promises as promises2 } from "fs";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve5) {
-      resolve5(value);
+    return value instanceof P ? value : new P(function(resolve6) {
+      resolve6(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve5, reject) {
+  return new (P || (P = Promise))(function(resolve6, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -85052,7 +85079,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve6(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -85781,6 +85808,10 @@ function baselineGit(options = {}) {
   const git2 = options.git ?? execGit();
   const withGit = { ...options, git: git2 };
   return {
+    repositoryRoot: async (dir) => {
+      await requireRepository(dir, withGit);
+      return repositoryRoot(dir, withGit);
+    },
     resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
     withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
     fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
@@ -86345,7 +86376,7 @@ function count(n) {
 }
 
 // src/report/json.ts
-var REPORT_SCHEMA_VERSION = 1;
+var REPORT_SCHEMA_VERSION = 2;
 function summary2(measure) {
   if (measure === null) return null;
   return {
@@ -86369,6 +86400,8 @@ function buildReport(input) {
     verdict: decision.verdict,
     headline: decision.headline,
     baseMissingReason: comparison.baseMissingReason,
+    baseMissingCause: comparison.baseMissingCause,
+    missingBaseline: decision.missingBaseline,
     thresholds: { ...decision.thresholds },
     images,
     platforms: comparison.platforms.map((p) => ({
@@ -86377,6 +86410,7 @@ function buildReport(input) {
       head: summary2(p.head),
       base: summary2(p.base),
       baseMissingReason: p.baseMissingReason,
+      baseMissingCause: p.baseMissingCause,
       delta: p.delta,
       percent: p.percent,
       layers: p.layers,
@@ -86411,7 +86445,7 @@ function renderTerminal(report, options = {}) {
   lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
   if (report.baseMissingReason !== null) {
     lines2.push(
-      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+      `No baseline${report.baseMissingCause ? ` (${report.baseMissingCause})` : ""}: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
     );
   }
   const sentence = headlineSentence(report);
@@ -86530,8 +86564,8 @@ function table(header, align2, rows, paint) {
 }
 
 // src/gate/run-gate.ts
-import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join8, relative as relative4 } from "node:path";
+import { mkdir as mkdir2, readFile as readFile3, realpath as realpath3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname5, join as join8, relative as relative4, resolve as resolve4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -86702,7 +86736,7 @@ function compareLayers(head, base) {
   });
   return ordered;
 }
-function comparePlatform(head, base, baseMissingReason = "no baseline") {
+function comparePlatform(head, base, baseMissingReason = "no baseline", baseMissingCause = null) {
   if (base === null) {
     return {
       platform: head.platform,
@@ -86710,6 +86744,7 @@ function comparePlatform(head, base, baseMissingReason = "no baseline") {
       head,
       base: null,
       baseMissingReason,
+      baseMissingCause,
       delta: null,
       percent: null,
       layers: compareLayers(head.layers, [])
@@ -86725,6 +86760,7 @@ function comparePlatform(head, base, baseMissingReason = "no baseline") {
     head,
     base,
     baseMissingReason: null,
+    baseMissingCause: null,
     delta: sizesDelta(head.sizes, base.sizes),
     percent,
     layers: compareLayers(head.layers, base.layers)
@@ -86737,37 +86773,67 @@ function basePlatformOnly(base) {
     head: null,
     base,
     baseMissingReason: null,
+    baseMissingCause: null,
     delta: null,
     percent: null,
     layers: compareLayers([], base.layers)
   };
 }
-function compareImages(head, base, baseMissingReason = "no baseline") {
+function compareImages(head, base, baseMissingReason = "no baseline", baseMissingCause = null) {
   const byPlatform = /* @__PURE__ */ new Map();
   for (const p of base?.platforms ?? []) byPlatform.set(p.platform, p);
   const platforms = head.platforms.map((h) => {
-    if (base === null) return comparePlatform(h, null, baseMissingReason);
+    if (base === null) return comparePlatform(h, null, baseMissingReason, baseMissingCause);
     const b = byPlatform.get(h.platform) ?? null;
     byPlatform.delete(h.platform);
-    return comparePlatform(h, b, `the base image ${base.ref} has no ${h.platform} platform`);
+    return comparePlatform(
+      h,
+      b,
+      `the base image ${base.ref} has no ${h.platform} platform`,
+      "base-platform-missing"
+    );
   });
   for (const b of byPlatform.values()) platforms.push(basePlatformOnly(b));
   return {
     head: { ref: head.ref, source: head.source },
     base: base === null ? null : { ref: base.ref, source: base.source },
     baseMissingReason: base === null ? baseMissingReason : null,
+    baseMissingCause: base === null ? baseMissingCause : null,
     platforms
   };
 }
 
 // src/core/verdict.ts
-function decide(comparison, thresholds2) {
+function decide(comparison, thresholds2, onMissingBaseline = "warn") {
   const violations = comparison.platforms.flatMap((p) => platformViolations(p, thresholds2));
   const compared = comparison.platforms.some((p) => p.presence === "both");
+  const missingBaseline = missing(comparison, onMissingBaseline);
+  const cappedOnly = thresholds2.maxSize !== null && missingBaseline === null && comparison.platforms.some((p) => p.head);
   let verdict;
-  if (violations.length > 0) verdict = thresholds2.mode === "warn" ? "warn" : "fail";
-  else verdict = compared ? "pass" : "no-baseline";
-  return { verdict, thresholds: thresholds2, violations, headline: headline(comparison, thresholds2) };
+  if (violations.length > 0 && thresholds2.mode === "fail") verdict = "fail";
+  else if (missingBaseline?.policy === "fail") verdict = "fail";
+  else if (violations.length > 0) verdict = "warn";
+  else if (compared || cappedOnly) verdict = "pass";
+  else verdict = "no-baseline";
+  return { verdict, missingBaseline, thresholds: thresholds2, violations, headline: headline(comparison, thresholds2) };
+}
+function missing(comparison, policy) {
+  const lacking = comparison.platforms.filter(
+    (p) => p.presence === "head-only" && p.baseMissingCause !== "baseline-none"
+  );
+  const first = lacking[0];
+  if (!first) return null;
+  const cause = first.baseMissingCause;
+  const platforms = lacking.map((p) => p.platform);
+  const which2 = comparison.baseMissingReason === null ? ` for ${platforms.join(", ")}` : "";
+  const reasons = [...new Set(lacking.map((p) => p.baseMissingReason ?? "no baseline"))].join("; ");
+  const effect = policy === "fail" ? "on-missing-baseline is fail, so the gate fails" : "growth limits were not applied; set on-missing-baseline: fail to fail the step instead";
+  return {
+    policy,
+    cause,
+    platforms,
+    message: `no baseline${which2}${cause ? ` (${cause})` : ""}: ${reasons}; ${effect}`
+  };
 }
 function platformViolations(p, thresholds2) {
   if (p.head === null) return [];
@@ -89985,6 +90051,15 @@ function explainPlatform(head, base) {
 }
 
 // src/github/event.ts
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set([
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment"
+]);
+function isPullRequestEvent(eventName) {
+  return PULL_REQUEST_EVENTS.has(eventName);
+}
 function isPullRequestTarget(eventName) {
   return eventName === "pull_request_target";
 }
@@ -90008,6 +90083,7 @@ var INPUT_NAMES = [
   "base-image",
   "base-ref",
   "baseline",
+  "on-missing-baseline",
   "max-increase",
   "max-increase-percent",
   "max-size",
@@ -90043,34 +90119,23 @@ function parseInputs(read, env) {
   const text = (name) => read(name).trim();
   const optional = (name) => text(name) || null;
   const workspace = resolve3(env.workspace);
-  const context = resolve3(workspace, text("context") || ".");
-  if (!isInside(workspace, context)) {
-    throw new InputError(
-      "context",
-      `"${text("context")}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
+  const context = insideWorkspace("context", text("context") || ".", workspace);
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(
       "context",
       `${context} is not a directory: point it at the folder that holds your Dockerfile`
     );
   }
-  if (!isInside(realpathSync(workspace), realpathSync(context))) {
-    throw new InputError(
-      "context",
-      `"${text("context")}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
   const image = optional("image");
   const fileInput = text("file");
-  const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context, "Dockerfile");
+  const file = fileInput ? insideWorkspace("file", fileInput, workspace) : resolve3(context, "Dockerfile");
   if (!image && !(existsSync(file) && statSync(file).isFile())) {
     throw new InputError(
       "file",
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
     );
   }
+  if (!fileInput && existsSync(file)) insideWorkspace("file", file, workspace);
   const baseImage = optional("base-image");
   const baselineText = text("baseline") || (baseImage ? "image" : image ? "none" : "build");
   const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
@@ -90091,13 +90156,19 @@ function parseInputs(read, env) {
     file,
     target: optional("target"),
     buildArgs: parseBuildArgs(read("build-args")),
-    secrets: lines(read("secrets")),
+    secrets: parseSecrets(read("secrets")),
     platforms: parsePlatforms(text("platforms") || "linux/amd64,linux/arm64"),
     builder: optional("builder"),
     image,
     baseImage,
     baseRef: optional("base-ref") ?? env.eventBaseRef,
+    baseRefSet: optional("base-ref") !== null,
     baseline,
+    onMissingBaseline: oneOf("on-missing-baseline", text("on-missing-baseline") || "warn", [
+      "fail",
+      "warn",
+      "pass"
+    ]),
     ...thresholds(text),
     githubToken: optional("github-token"),
     comment: bool("comment", text("comment"), true),
@@ -90108,6 +90179,30 @@ function parseInputs(read, env) {
     reportFile: optional("report-file"),
     markdownFile: optional("markdown-file")
   };
+}
+function insideWorkspace(name, value, workspace) {
+  const path4 = resolve3(workspace, value);
+  if (!isInside(workspace, path4)) {
+    throw new InputError(
+      name,
+      `"${value}" resolves to ${path4}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  const real = realpathOrNull(path4);
+  if (real !== null && !isInside(realpathSync(workspace), real)) {
+    throw new InputError(
+      name,
+      `"${value}" is a link to ${real}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  return path4;
+}
+function realpathOrNull(path4) {
+  try {
+    return realpathSync(path4);
+  } catch {
+    return null;
+  }
 }
 function isInside(parent, child2) {
   const rel = relative3(parent, child2);
@@ -90207,6 +90302,20 @@ function parseRegistry(value) {
   }
   return value;
 }
+var SECRET_FORM = "write id=NAME,env=VAR or id=NAME,src=PATH (buildx --secret)";
+var SECRET_KEYS = /* @__PURE__ */ new Set(["id", "type", "env", "src", "source", "required"]);
+function parseSecrets(value) {
+  const specs = [];
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const keys = line.split(",").map((field) => field.includes("=") ? field.slice(0, field.indexOf("=")) : "");
+    const ok = keys.every((key) => SECRET_KEYS.has(key.trim())) && keys.some((key) => key.trim() === "id");
+    if (!ok) throw new InputError("secrets", `line ${index + 1} is not a secret spec: ${SECRET_FORM}`);
+    specs.push(line);
+  });
+  return specs;
+}
 
 // src/report/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
@@ -90240,7 +90349,7 @@ function summaryBlocks(report, title) {
   );
   if (report.baseMissingReason !== null) {
     blocks.push(
-      `**No baseline:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+      `**No baseline${report.baseMissingCause ? ` (\`${report.baseMissingCause}\`)` : ""}:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
     );
   }
   const sentence = headlineSentence(report);
@@ -90254,11 +90363,17 @@ function summaryBlocks(report, title) {
     const lead = report.verdict === "warn" ? "**Over the threshold** (mode: warn, so the check does not fail):" : "**Over the threshold:**";
     blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join("\n"));
   }
+  if (report.missingBaseline?.policy === "fail") {
+    blocks.push(`**Failed for a missing baseline:** ${escapeMarkdown(report.missingBaseline.message)}.`);
+  }
   blocks.push(platformTable(report));
   const notes = report.platforms.flatMap((p) => {
     if (p.presence === "base-only") return [`- ${escapeMarkdown(p.platform)}: only in the base image.`];
     if (p.presence === "head-only" && report.baseMissingReason === null) {
-      return [`- ${escapeMarkdown(p.platform)}: no baseline: ${escapeMarkdown(p.baseMissingReason ?? "")}.`];
+      const cause = p.baseMissingCause ? ` (\`${p.baseMissingCause}\`)` : "";
+      return [
+        `- ${escapeMarkdown(p.platform)}: no baseline${cause}: ${escapeMarkdown(p.baseMissingReason ?? "")}.`
+      ];
     }
     return [];
   });
@@ -91123,10 +91238,10 @@ async function resolvePlatforms(reader, platforms) {
       if (desc) found.set(platform3, desc);
     }
     if (found.size < platforms.length) {
-      const missing = platforms.filter((p) => !found.has(p));
+      const missing2 = platforms.filter((p) => !found.has(p));
       const has = [...all.keys()];
       throw new PlatformMissingError(
-        `the image has no ${missing.join(", ")} manifest (it has ${has.join(", ") || "none"})` + (has.length > 0 ? `: set platforms to ${has.join(",")} to measure what it has` : "")
+        `the image has no ${missing2.join(", ")} manifest (it has ${has.join(", ") || "none"})` + (has.length > 0 ? `: set platforms to ${has.join(",")} to measure what it has` : "")
       );
     }
     return found;
@@ -91180,11 +91295,26 @@ async function measurePlatform(reader, platform2, manifestDesc) {
   if (estimated) measure.compressedEstimated = true;
   return { measure, analysis };
 }
-async function measureImage(reader, platforms, ref, source) {
-  const manifests = await resolvePlatforms(reader, platforms);
+async function presentPlatforms(reader, platforms) {
+  const found = /* @__PURE__ */ new Map();
+  let lastMissing = null;
+  for (const platform2 of platforms) {
+    try {
+      for (const [p, desc] of await resolvePlatforms(reader, [platform2])) found.set(p, desc);
+    } catch (error) {
+      if (!(error instanceof PlatformMissingError)) throw error;
+      lastMissing = error;
+    }
+  }
+  if (found.size === 0 && lastMissing) throw lastMissing;
+  return found;
+}
+async function measureImage(reader, platforms, ref, source, partial = false) {
+  const manifests = partial ? await presentPlatforms(reader, platforms) : await resolvePlatforms(reader, platforms);
   const measured = [];
   const analyses = /* @__PURE__ */ new Map();
   for (const platform2 of platforms) {
+    if (!manifests.has(platform2)) continue;
     const { measure, analysis } = await measurePlatform(reader, platform2, manifests.get(platform2));
     measured.push(measure);
     analyses.set(platform2, analysis);
@@ -91276,16 +91406,22 @@ var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDI
 );
 var RegistryError = class extends Error {
 };
+function defaultTimeoutMs() {
+  const fromEnv = Number(process.env.IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 3e4;
+}
 var RegistryClient = class {
-  constructor(ref, fetchImpl = fetch) {
+  constructor(ref, fetchImpl = fetch, timeoutMs = defaultTimeoutMs()) {
     this.ref = ref;
     this.fetchImpl = fetchImpl;
+    this.timeoutMs = timeoutMs;
     const apiHost = ref.host === "docker.io" ? "registry-1.docker.io" : ref.host;
     const insecure = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(ref.host);
     this.base = `${insecure ? "http" : "https"}://${apiHost}/v2/${ref.repository}`;
   }
   ref;
   fetchImpl;
+  timeoutMs;
   token = null;
   base;
   /** The descriptor of the reference's top document (index or manifest). */
@@ -91293,7 +91429,8 @@ var RegistryClient = class {
     const target = this.ref.digest ?? this.ref.tag ?? "latest";
     const res = await this.get(`/manifests/${target}`, MANIFEST_ACCEPT);
     const body = Buffer.from(await res.arrayBuffer());
-    const mediaType = res.headers.get("content-type")?.split(";")[0] ?? JSON.parse(body.toString()).mediaType;
+    const declared = res.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
+    const mediaType = declared.endsWith("+json") ? declared : this.mediaTypeOf(target, body);
     const digest = res.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(body).digest("hex")}`;
     return { mediaType, digest, size: body.length };
   }
@@ -91310,24 +91447,56 @@ var RegistryClient = class {
     if (!res.body) throw new RegistryError(`empty body for blob ${digest}`);
     return Readable2.fromWeb(res.body);
   }
+  mediaTypeOf(target, body) {
+    let mediaType;
+    try {
+      mediaType = JSON.parse(body.toString()).mediaType;
+    } catch {
+      throw new RegistryError(
+        `GET ${this.base}/manifests/${target}: the answer is not JSON, so not a manifest`
+      );
+    }
+    if (typeof mediaType !== "string") {
+      throw new RegistryError(`GET ${this.base}/manifests/${target}: the manifest names no mediaType`);
+    }
+    return mediaType;
+  }
+  /** fetch with a bound on the wait for the answer's headers (a stalled registry would hold for 300 s). */
+  async fetchWithTimeout(url, init) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      return await this.fetchImpl(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        const seconds = this.timeoutMs < 1e3 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1e3)} s`;
+        throw new RegistryError(`GET ${url}: no answer from the registry ${this.ref.host} within ${seconds}`);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   async get(path4, accept) {
     const url = `${this.base}${path4}`;
     const headers = () => ({
       ...accept ? { accept } : {},
       ...this.token ? { authorization: `Bearer ${this.token}` } : {}
     });
-    let res = await this.fetchImpl(url, { headers: headers(), redirect: "follow" }).catch((error) => {
+    const unreachable = (error) => {
+      if (error instanceof RegistryError) throw error;
       const cause = error.cause?.message ?? error.message;
       throw new RegistryError(
         `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`
       );
-    });
+    };
+    let res = await this.fetchWithTimeout(url, { headers: headers(), redirect: "follow" }).catch(unreachable);
     if (res.status === 401 && !this.token) {
       const challenge = res.headers.get("www-authenticate");
       await res.body?.cancel();
       if (challenge) {
         this.token = await this.authenticate(challenge);
-        res = await this.fetchImpl(url, { headers: headers(), redirect: "follow" });
+        res = await this.fetchWithTimeout(url, { headers: headers(), redirect: "follow" }).catch(unreachable);
       }
     }
     if (!res.ok) {
@@ -91348,9 +91517,14 @@ var RegistryClient = class {
     if (params.service) url.searchParams.set("service", params.service);
     url.searchParams.set("scope", params.scope ?? `repository:${this.ref.repository}:pull`);
     const basic = storedCredentials(this.ref.host);
-    const res = await this.fetchImpl(url, basic ? { headers: { authorization: `Basic ${basic}` } } : {});
+    const res = await this.fetchWithTimeout(
+      url,
+      basic ? { headers: { authorization: `Basic ${basic}` } } : {}
+    );
     if (!res.ok) throw new RegistryError(`token request to ${url.origin} answered ${res.status}`);
-    const body = await res.json();
+    const body = await res.json().catch(() => {
+      throw new RegistryError(`GET ${url.origin}${url.pathname}: the token response is not JSON`);
+    });
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} had no token`);
     return token;
@@ -91493,10 +91667,10 @@ async function buildAndMeasure(request, strategy, services) {
     return { measure: { ref: label, source: "build", platforms }, analyses };
   });
 }
-async function measureExisting(ref, platforms, docker) {
+async function measureExisting(ref, platforms, docker, partial = false) {
   if (await docker.hasImage(ref)) {
     const reader = await ArchiveReader.read(await docker.exportImage(ref), goBinaryCapture);
-    return measureImage(reader, platforms, ref, "docker");
+    return measureImage(reader, platforms, ref, "docker", partial);
   }
   if (!namesRegistry(ref)) {
     throw new Error(
@@ -91507,7 +91681,8 @@ async function measureExisting(ref, platforms, docker) {
     new RegistryReader(new RegistryClient(parseReference(ref))),
     platforms,
     ref,
-    "registry"
+    "registry",
+    partial
   );
 }
 
@@ -91547,10 +91722,9 @@ async function runGate(inputs, context, services) {
     return chosen;
   });
   const images = imageServices(services, phase);
-  const request = (role, root, label) => ({
+  const request = (role, paths, label) => ({
     role,
-    context: join8(root, relative4(context.workspace, inputs.context)),
-    file: join8(root, relative4(context.workspace, inputs.file)),
+    ...paths,
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -91563,14 +91737,13 @@ async function runGate(inputs, context, services) {
   const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
-    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request("head", context.workspace, headLabel), strategy, images)
+    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request("head", inputs, headLabel), strategy, images)
   );
   const baseline = await phase(
     "baseline",
     () => getBaseline(inputs, context, services, images, strategy, request)
   );
-  if (baseline.reason)
-    (inputs.baseline === "none" ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
+  if (baseline.cause === "baseline-none") log.info(`no baseline: ${baseline.reason}`);
   const explanations = await phase(
     "explain",
     async () => explainImages(
@@ -91583,15 +91756,22 @@ async function runGate(inputs, context, services) {
   const comparison = compareImages(
     head.measure,
     baseline.image?.measure ?? null,
-    baseline.reason ?? void 0
+    baseline.reason ?? void 0,
+    baseline.cause
   );
-  const decision = decide(comparison, {
-    maxIncrease: inputs.maxIncrease,
-    maxIncreasePercent: inputs.maxIncreasePercent,
-    maxSize: inputs.maxSize,
-    basis: inputs.sizeBasis,
-    mode: inputs.mode
-  });
+  const decision = decide(
+    comparison,
+    {
+      maxIncrease: inputs.maxIncrease,
+      maxIncreasePercent: inputs.maxIncreasePercent,
+      maxSize: inputs.maxSize,
+      basis: inputs.sizeBasis,
+      mode: inputs.mode
+    },
+    inputs.onMissingBaseline
+  );
+  const missing2 = decision.missingBaseline;
+  if (missing2) (missing2.policy === "pass" ? log.info : log.warning)(missing2.message);
   const report = buildReport({
     comparison,
     decision,
@@ -91612,7 +91792,10 @@ async function runGate(inputs, context, services) {
   if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
   await publish(inputs, context, services, report, markdown);
   const h = decision.headline;
-  const failure = decision.verdict === "fail" ? decision.violations.map((v) => v.message).join("\n") || "the gate failed" : null;
+  const failure = decision.verdict === "fail" ? [
+    ...decision.violations.map((v) => v.message),
+    ...missing2?.policy === "fail" ? [missing2.message] : []
+  ].join("\n") || "the gate failed" : null;
   for (const v of decision.violations) (decision.verdict === "warn" ? log.warning : log.info)(v.message);
   return {
     report,
@@ -91658,93 +91841,185 @@ function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
 async function getBaseline(inputs, context, services, images, strategy, request) {
-  const none = (reason) => ({
+  const none = (cause, reason) => ({
     image: null,
     reason: reason.replace(/\.+$/, ""),
+    cause,
     dockerfile: null
   });
-  if (inputs.baseline === "none") return none("`baseline: none` was set");
+  const local = context.eventName === "local";
+  const set = (name, value) => local ? `--${name} ${value}` : `\`${name}: ${value}\``;
+  if (inputs.baseline === "none") return none("baseline-none", "`baseline: none` was set");
   if (inputs.baseline === "image") {
     try {
-      const image = await measureExisting(inputs.baseImage, inputs.platforms, services.docker);
-      return { image, reason: null, dockerfile: null };
+      const image = await measureExisting(inputs.baseImage, inputs.platforms, services.docker, true);
+      return { image, reason: null, cause: null, dockerfile: null };
     } catch (error) {
-      return none(`base image ${inputs.baseImage} could not be measured: ${error.message}`);
+      return none(
+        "base-image-unavailable",
+        `base image ${inputs.baseImage} could not be measured (${error.message}): check the reference, that its registry answers, and that this job is logged in to it`
+      );
     }
   }
-  const baseSha = context.pullRequest?.baseSha;
-  const baseRef = inputs.baseRef ?? void 0;
-  if (!baseSha && !baseRef) {
-    return none("this is not a pull request and `base-ref` is not set, so there is no base to build");
+  let root;
+  try {
+    root = await services.git.repositoryRoot(inputs.context);
+  } catch (error) {
+    return none(
+      "not-a-repository",
+      `${inputs.context} is not inside a git repository, so there is no base commit to build: ${local ? "run the CLI inside a git checkout" : "run actions/checkout before this step"}, or set ${set("baseline", "none")} (${error.message.replace(/\.$/, "")})`
+    );
+  }
+  const pr = context.pullRequest;
+  const baseRef = inputs.baseRef;
+  let selector;
+  let why;
+  if (baseRef && (inputs.baseRefSet || !pr)) {
+    selector = { baseRef };
+    why = inputs.baseRefSet ? `base-ref ${baseRef} is set${pr ? `, so it wins over the pull request's base ${pr.baseRef}` : ""}` : local ? `${baseRef} is the default branch (set --base-ref to compare with another)` : `${baseRef} is the pull request's base branch`;
+  } else if (pr) {
+    selector = { baseSha: pr.baseSha };
+    why = `it is the pull request's base (${pr.baseRef}); set base-ref to compare with another branch`;
+  } else if (isPullRequestEvent(context.eventName)) {
+    return none(
+      "event-missing",
+      `this is a ${context.eventName} run, but the event payload (GITHUB_EVENT_PATH) carries no pull request, so the base is unknown: set base-ref to the base branch`
+    );
+  } else if (local) {
+    return none(
+      "no-base-ref",
+      `looked for a base branch in ${root} (origin's HEAD branch, then main, then master) and found none: set --base-ref BRANCH, or --baseline none`
+    );
+  } else {
+    return none(
+      "no-base-ref",
+      "this is not a pull request and `base-ref` is not set, so there is no base to build: set base-ref, or `baseline: none`"
+    );
   }
   let sha;
   try {
-    const found = await services.git.resolveBaseCommit(context.workspace, {
-      ...baseSha ? { baseSha } : {},
-      ...baseRef ? { baseRef } : {}
-    });
+    const found = await services.git.resolveBaseCommit(inputs.context, selector);
     sha = found.sha;
-    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
+    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}; used because ${why}`);
   } catch (error) {
-    if (!baseSha && error instanceof BaselineGitError && error.code === "base-ref-not-found") {
+    if (selector.baseRef && error instanceof BaselineGitError && error.code === "base-ref-not-found") {
       throw new InputError("base-ref", error.message.replace(/\.$/, ""));
     }
-    return none(`the base commit could not be found: ${error.message}`);
+    const cause = error instanceof BaselineGitError && error.code === "not-a-repository" ? "not-a-repository" : "base-commit-unavailable";
+    return none(cause, `the base commit could not be found: ${error.message}`);
   }
-  const dockerfile = relative4(context.workspace, inputs.file);
-  if (!await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile)) {
-    return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
+  const inRepo = async (path4) => relative4(root, await realParent(path4));
+  const paths = { context: await inRepo(inputs.context), file: await inRepo(inputs.file) };
+  if (!await services.git.fileExistsAtCommit(inputs.context, sha, paths.file)) {
+    return none("base-dockerfile-missing", `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
   }
   try {
     let text = null;
-    const image = await services.git.withBaseWorktree(context.workspace, sha, async (dir) => {
-      const built = request("base", dir, `base (${sha.slice(0, 7)})`);
+    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
+      const built = request(
+        "base",
+        { context: join8(dir, paths.context), file: join8(dir, paths.file) },
+        `base (${sha.slice(0, 7)})`
+      );
       text = await readFile3(built.file, "utf8").catch(() => null);
       return buildAndMeasure(built, strategy, images);
     });
-    return { image, reason: null, dockerfile: text };
+    return { image, reason: null, cause: null, dockerfile: text };
   } catch (error) {
     if (error instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:
 ${error.tail}`);
-      return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+      return none("base-build-failed", `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error;
   }
+}
+async function realParent(path4) {
+  return join8(await realpath3(dirname5(path4)), basename4(path4));
 }
 async function publish(inputs, context, services, report, markdown) {
   const { log } = services;
   log.info(renderTerminal(report));
   log.group("The report as markdown (what the comment and the job summary show)", markdown);
-  if (inputs.summary && services.summary) {
-    const written = await services.summary.write(markdown);
-    if (!written.written) log.info(`job summary not written: ${written.reason}`);
-  }
-  const pr = context.pullRequest;
-  if (!inputs.comment || !pr) return;
-  if (!services.comments) {
-    log.warning("no `github-token`: the pull request comment was skipped (the verdict stands)");
-    return;
-  }
-  const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+  const budgetMs = context.publishBudgetMs ?? 12e4;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const expired = new Promise(
+    (resolve6) => budget.signal.addEventListener("abort", () => resolve6("expired"), { once: true })
+  );
+  const overBudget = (what) => log.warning(
+    `${what} gave up: publishing took longer than its ${budgetMs < 1e3 ? `${budgetMs} ms` : `${Math.round(budgetMs / 1e3)} s`} budget (the verdict stands)`
+  );
   try {
-    const result = await services.comments.upsert(target, inputs.commentKey, markdown);
-    if (result.kind === "forbidden") {
-      log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`
-      );
-    } else {
-      log.info(`${result.kind} comment ${result.htmlUrl}`);
+    if (inputs.summary && services.summary) {
+      const written = await Promise.race([
+        services.summary.write(markdown).catch((error) => ({
+          written: false,
+          reason: error.message,
+          failed: true
+        })),
+        expired
+      ]);
+      if (written === "expired") return overBudget("the job summary");
+      if (!written.written)
+        (written.failed ? log.warning : log.info)(`job summary not written: ${written.reason}`);
     }
-  } catch (error) {
-    log.warning(
-      `could not comment on pull request #${pr.number}: ${error.message} (the verdict stands)`
-    );
+    const pr = context.pullRequest;
+    if (!inputs.comment || !pr) return;
+    if (!services.comments) {
+      log.warning("no `github-token`: the pull request comment was skipped (the verdict stands)");
+      return;
+    }
+    const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+    try {
+      const result = await Promise.race([
+        services.comments.upsert(target, inputs.commentKey, markdown, budget.signal),
+        expired
+      ]);
+      if (result === "expired") return overBudget(`commenting on pull request #${pr.number}`);
+      if (result.kind === "forbidden") {
+        log.warning(
+          `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`
+        );
+      } else {
+        log.info(`${result.kind} comment ${result.htmlUrl}`);
+      }
+    } catch (error) {
+      if (budget.signal.aborted) return overBudget(`commenting on pull request #${pr.number}`);
+      log.warning(
+        `could not comment on pull request #${pr.number}: ${error.message} (the verdict stands)`
+      );
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 async function writeText(path4, text) {
-  await mkdir2(dirname5(path4), { recursive: true });
+  await makeDirectory(dirname5(path4));
   await writeFile2(path4, text);
+}
+var MAX_MISSING_DIRECTORIES = 32;
+async function makeDirectory(dir) {
+  const missing2 = [];
+  for (let current = resolve4(dir); ; current = dirname5(current)) {
+    const found = await stat2(current).catch((error) => {
+      if (error.code === "ENOENT") return null;
+      throw error;
+    });
+    if (found) {
+      if (!found.isDirectory()) throw new Error(`${current} is not a directory`);
+      break;
+    }
+    if (missing2.length >= MAX_MISSING_DIRECTORIES || dirname5(current) === current) {
+      throw new Error(`cannot create ${dir}: more than ${MAX_MISSING_DIRECTORIES} directories are missing`);
+    }
+    missing2.unshift(current);
+  }
+  for (const each of missing2) {
+    await mkdir2(each).catch((error) => {
+      if (error.code !== "EEXIST") throw new Error(`cannot create ${each} (${error.code ?? error.message})`);
+    });
+  }
 }
 
 // src/gate/local.ts
@@ -91849,7 +92124,7 @@ async function runDemo(argv) {
     args: argv,
     options: { dir: { type: "string" }, verbose: { type: "boolean" } }
   });
-  const dir = values.dir ? resolve4(values.dir) : mkdtempSync(join9(tmpdir3(), "image-size-gate-demo-"));
+  const dir = values.dir ? resolve5(values.dir) : mkdtempSync(join9(tmpdir3(), "image-size-gate-demo-"));
   const say = (line) => process.stderr.write(`${line}
 `);
   say(`demo: repository ${createDemoRepository(dir)} (main = lean base, bloat = bloated head)`);

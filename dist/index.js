@@ -2163,9 +2163,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2203,12 +2203,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4475,8 +4475,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6727,12 +6727,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7402,12 +7402,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7698,7 +7698,7 @@ var require_client = __commonJS({
         maxHeaderSize,
         headersTimeout,
         socketTimeout,
-        requestTimeout,
+        requestTimeout: requestTimeout2,
         connectTimeout,
         bodyTimeout,
         idleTimeout,
@@ -7732,7 +7732,7 @@ var require_client = __commonJS({
         if (socketTimeout !== void 0) {
           throw new InvalidArgumentError("unsupported socketTimeout, use headersTimeout & bodyTimeout instead");
         }
-        if (requestTimeout !== void 0) {
+        if (requestTimeout2 !== void 0) {
           throw new InvalidArgumentError("unsupported requestTimeout, use headersTimeout & bodyTimeout instead");
         }
         if (idleTimeout !== void 0) {
@@ -7886,16 +7886,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7906,7 +7906,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7957,7 +7957,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7969,7 +7969,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8305,8 +8305,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9575,7 +9575,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9588,7 +9588,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9607,7 +9607,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9624,7 +9624,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9694,18 +9694,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve4, stream, length } = consume2;
+      const { type, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9962,9 +9962,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10187,9 +10187,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10474,9 +10474,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10568,9 +10568,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10667,7 +10667,7 @@ var require_mock_utils = __commonJS({
       kGetNetConnect
     } = require_mock_symbols();
     var { buildURL } = require_util();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var {
       types: {
         isPromise
@@ -10835,7 +10835,7 @@ var require_mock_utils = __commonJS({
       return result;
     }
     function getStatusText(statusCode) {
-      return STATUS_CODES[statusCode] || "unknown";
+      return STATUS_CODES2[statusCode] || "unknown";
     }
     async function getResponse(body) {
       const buffers = [];
@@ -13573,7 +13573,7 @@ var require_fetch = __commonJS({
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
     var { webidl } = require_webidl();
-    var { STATUS_CODES } = __require("node:http");
+    var { STATUS_CODES: STATUS_CODES2 } = __require("node:http");
     var GET_OR_HEAD = ["GET", "HEAD"];
     var defaultUserAgent = typeof __UNDICI_IS_NODE__ !== "undefined" || typeof esbuildDetection !== "undefined" ? "node" : "undici";
     var resolveObjectURL;
@@ -14433,7 +14433,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14509,7 +14509,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
@@ -14552,9 +14552,9 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
-                statusText: STATUS_CODES[status],
+                statusText: STATUS_CODES2[status],
                 headersList,
                 socket
               });
@@ -14957,7 +14957,7 @@ var require_util4 = __commonJS({
     var { getEncoding } = require_encoding();
     var { serializeAMimeType, parseMIMEType } = require_data_url();
     var { types } = __require("node:util");
-    var { StringDecoder: StringDecoder2 } = __require("string_decoder");
+    var { StringDecoder: StringDecoder3 } = __require("string_decoder");
     var { btoa } = __require("node:buffer");
     var staticPropertyDescriptors = {
       enumerable: true,
@@ -15048,7 +15048,7 @@ var require_util4 = __commonJS({
             dataURL += serializeAMimeType(parsed);
           }
           dataURL += ";base64,";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             dataURL += btoa(decoder.write(chunk));
           }
@@ -15077,7 +15077,7 @@ var require_util4 = __commonJS({
         }
         case "BinaryString": {
           let binaryString = "";
-          const decoder = new StringDecoder2("latin1");
+          const decoder = new StringDecoder3("latin1");
           for (const chunk of bytes) {
             binaryString += decoder.write(chunk);
           }
@@ -18293,8 +18293,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay2(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -19276,11 +19276,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter8 = exports && exports.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -19296,7 +19296,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -19383,26 +19383,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter8(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve4(output.toString());
+              resolve5(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter8(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve4(Buffer.concat(chunks));
+              resolve5(Buffer.concat(chunks));
             });
           }));
         });
@@ -19540,12 +19540,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info3 = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info3, data);
             if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
               let authenticationHandler;
               for (const handler2 of this.handlers) {
@@ -19555,7 +19555,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info3, data);
               } else {
                 return response;
               }
@@ -19578,8 +19578,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info3 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info3, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
@@ -19608,19 +19608,19 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info3, data) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve4(res);
+                resolve5(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info3, data, callbackForResult);
           });
         });
       }
@@ -19630,12 +19630,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info3, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info3.options.headers) {
+            info3.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info3.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -19644,7 +19644,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info3.httpModule.request(info3.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -19656,7 +19656,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info3.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -19692,27 +19692,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info3 = {};
+        info3.parsedUrl = requestUrl;
+        const usingSsl = info3.parsedUrl.protocol === "https:";
+        info3.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info3.options = {};
+        info3.options.host = info3.parsedUrl.hostname;
+        info3.options.port = info3.parsedUrl.port ? parseInt(info3.parsedUrl.port) : defaultPort;
+        info3.options.path = (info3.parsedUrl.pathname || "") + (info3.parsedUrl.search || "");
+        info3.options.method = method;
+        info3.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info3.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info3.options.agent = this._getAgent(info3.parsedUrl);
         if (this.handlers) {
           for (const handler2 of this.handlers) {
-            handler2.prepareRequest(info2.options);
+            handler2.prepareRequest(info3.options);
           }
         }
-        return info2;
+        return info3;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -19861,12 +19861,12 @@ var require_lib = __commonJS({
         return __awaiter8(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter8(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => __awaiter8(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter8(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -19874,7 +19874,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve4(response);
+              resolve5(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -19913,7 +19913,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve4(response);
+              resolve5(response);
             }
           }));
         });
@@ -25239,7 +25239,7 @@ var require_crypto = __commonJS({
     }
     var CIPHER_STREAM = 1 << 0;
     var CIPHER_INFO = (() => {
-      function info2(sslName, blockLen, keyLen, ivLen, authLen, discardLen, flags) {
+      function info3(sslName, blockLen, keyLen, ivLen, authLen, discardLen, flags) {
         return {
           sslName,
           blockLen,
@@ -25251,25 +25251,25 @@ var require_crypto = __commonJS({
         };
       }
       return {
-        "chacha20-poly1305@openssh.com": info2("chacha20", 8, 64, 0, 16, 0, CIPHER_STREAM),
-        "aes128-gcm": info2("aes-128-gcm", 16, 16, 12, 16, 0, CIPHER_STREAM),
-        "aes256-gcm": info2("aes-256-gcm", 16, 32, 12, 16, 0, CIPHER_STREAM),
-        "aes128-gcm@openssh.com": info2("aes-128-gcm", 16, 16, 12, 16, 0, CIPHER_STREAM),
-        "aes256-gcm@openssh.com": info2("aes-256-gcm", 16, 32, 12, 16, 0, CIPHER_STREAM),
-        "aes128-cbc": info2("aes-128-cbc", 16, 16, 0, 0, 0, 0),
-        "aes192-cbc": info2("aes-192-cbc", 16, 24, 0, 0, 0, 0),
-        "aes256-cbc": info2("aes-256-cbc", 16, 32, 0, 0, 0, 0),
-        "rijndael-cbc@lysator.liu.se": info2("aes-256-cbc", 16, 32, 0, 0, 0, 0),
-        "3des-cbc": info2("des-ede3-cbc", 8, 24, 0, 0, 0, 0),
-        "blowfish-cbc": info2("bf-cbc", 8, 16, 0, 0, 0, 0),
-        "idea-cbc": info2("idea-cbc", 8, 16, 0, 0, 0, 0),
-        "cast128-cbc": info2("cast-cbc", 8, 16, 0, 0, 0, 0),
-        "aes128-ctr": info2("aes-128-ctr", 16, 16, 16, 0, 0, CIPHER_STREAM),
-        "aes192-ctr": info2("aes-192-ctr", 16, 24, 16, 0, 0, CIPHER_STREAM),
-        "aes256-ctr": info2("aes-256-ctr", 16, 32, 16, 0, 0, CIPHER_STREAM),
-        "3des-ctr": info2("des-ede3", 8, 24, 8, 0, 0, CIPHER_STREAM),
-        "blowfish-ctr": info2("bf-ecb", 8, 16, 8, 0, 0, CIPHER_STREAM),
-        "cast128-ctr": info2("cast5-ecb", 8, 16, 8, 0, 0, CIPHER_STREAM),
+        "chacha20-poly1305@openssh.com": info3("chacha20", 8, 64, 0, 16, 0, CIPHER_STREAM),
+        "aes128-gcm": info3("aes-128-gcm", 16, 16, 12, 16, 0, CIPHER_STREAM),
+        "aes256-gcm": info3("aes-256-gcm", 16, 32, 12, 16, 0, CIPHER_STREAM),
+        "aes128-gcm@openssh.com": info3("aes-128-gcm", 16, 16, 12, 16, 0, CIPHER_STREAM),
+        "aes256-gcm@openssh.com": info3("aes-256-gcm", 16, 32, 12, 16, 0, CIPHER_STREAM),
+        "aes128-cbc": info3("aes-128-cbc", 16, 16, 0, 0, 0, 0),
+        "aes192-cbc": info3("aes-192-cbc", 16, 24, 0, 0, 0, 0),
+        "aes256-cbc": info3("aes-256-cbc", 16, 32, 0, 0, 0, 0),
+        "rijndael-cbc@lysator.liu.se": info3("aes-256-cbc", 16, 32, 0, 0, 0, 0),
+        "3des-cbc": info3("des-ede3-cbc", 8, 24, 0, 0, 0, 0),
+        "blowfish-cbc": info3("bf-cbc", 8, 16, 0, 0, 0, 0),
+        "idea-cbc": info3("idea-cbc", 8, 16, 0, 0, 0, 0),
+        "cast128-cbc": info3("cast-cbc", 8, 16, 0, 0, 0, 0),
+        "aes128-ctr": info3("aes-128-ctr", 16, 16, 16, 0, 0, CIPHER_STREAM),
+        "aes192-ctr": info3("aes-192-ctr", 16, 24, 16, 0, 0, CIPHER_STREAM),
+        "aes256-ctr": info3("aes-256-ctr", 16, 32, 16, 0, 0, CIPHER_STREAM),
+        "3des-ctr": info3("des-ede3", 8, 24, 8, 0, 0, CIPHER_STREAM),
+        "blowfish-ctr": info3("bf-ecb", 8, 16, 8, 0, 0, CIPHER_STREAM),
+        "cast128-ctr": info3("cast5-ecb", 8, 16, 8, 0, 0, CIPHER_STREAM),
         /* The "arcfour128" algorithm is the RC4 cipher, as described in
                [SCHNEIER], using a 128-bit key.  The first 1536 bytes of keystream
                generated by the cipher MUST be discarded, and the first byte of the
@@ -25277,14 +25277,14 @@ var require_crypto = __commonJS({
                keystream.
         
                -- http://tools.ietf.org/html/rfc4345#section-4 */
-        "arcfour": info2("rc4", 8, 16, 0, 0, 1536, CIPHER_STREAM),
-        "arcfour128": info2("rc4", 8, 16, 0, 0, 1536, CIPHER_STREAM),
-        "arcfour256": info2("rc4", 8, 32, 0, 0, 1536, CIPHER_STREAM),
-        "arcfour512": info2("rc4", 8, 64, 0, 0, 1536, CIPHER_STREAM)
+        "arcfour": info3("rc4", 8, 16, 0, 0, 1536, CIPHER_STREAM),
+        "arcfour128": info3("rc4", 8, 16, 0, 0, 1536, CIPHER_STREAM),
+        "arcfour256": info3("rc4", 8, 32, 0, 0, 1536, CIPHER_STREAM),
+        "arcfour512": info3("rc4", 8, 64, 0, 0, 1536, CIPHER_STREAM)
       };
     })();
     var MAC_INFO = (() => {
-      function info2(sslName, len, actualLen, isETM) {
+      function info3(sslName, len, actualLen, isETM) {
         return {
           sslName,
           len,
@@ -25293,18 +25293,18 @@ var require_crypto = __commonJS({
         };
       }
       return {
-        "hmac-md5": info2("md5", 16, 16, false),
-        "hmac-md5-96": info2("md5", 16, 12, false),
-        "hmac-ripemd160": info2("ripemd160", 20, 20, false),
-        "hmac-sha1": info2("sha1", 20, 20, false),
-        "hmac-sha1-etm@openssh.com": info2("sha1", 20, 20, true),
-        "hmac-sha1-96": info2("sha1", 20, 12, false),
-        "hmac-sha2-256": info2("sha256", 32, 32, false),
-        "hmac-sha2-256-etm@openssh.com": info2("sha256", 32, 32, true),
-        "hmac-sha2-256-96": info2("sha256", 32, 12, false),
-        "hmac-sha2-512": info2("sha512", 64, 64, false),
-        "hmac-sha2-512-etm@openssh.com": info2("sha512", 64, 64, true),
-        "hmac-sha2-512-96": info2("sha512", 64, 12, false)
+        "hmac-md5": info3("md5", 16, 16, false),
+        "hmac-md5-96": info3("md5", 16, 12, false),
+        "hmac-ripemd160": info3("ripemd160", 20, 20, false),
+        "hmac-sha1": info3("sha1", 20, 20, false),
+        "hmac-sha1-etm@openssh.com": info3("sha1", 20, 20, true),
+        "hmac-sha1-96": info3("sha1", 20, 12, false),
+        "hmac-sha2-256": info3("sha256", 32, 32, false),
+        "hmac-sha2-256-etm@openssh.com": info3("sha256", 32, 32, true),
+        "hmac-sha2-256-96": info3("sha256", 32, 12, false),
+        "hmac-sha2-512": info3("sha512", 64, 64, false),
+        "hmac-sha2-512-etm@openssh.com": info3("sha512", 64, 64, true),
+        "hmac-sha2-512-96": info3("sha512", 64, 12, false)
       };
     })();
     var NullCipher = class {
@@ -26501,7 +26501,7 @@ var require_crypto = __commonJS({
       MAC_INFO,
       bindingAvailable: !!binding,
       init: (() => {
-        return new Promise(async (resolve4, reject) => {
+        return new Promise(async (resolve5, reject) => {
           try {
             POLY1305_WASM_MODULE = await require_poly1305()();
             POLY1305_RESULT_MALLOC = POLY1305_WASM_MODULE._malloc(16);
@@ -26513,7 +26513,7 @@ var require_crypto = __commonJS({
           } catch (ex) {
             return reject(ex);
           }
-          resolve4();
+          resolve5();
         });
       })(),
       NullCipher,
@@ -27771,7 +27771,7 @@ var require_agent2 = __commonJS({
     "use strict";
     var { Socket } = __require("net");
     var { Duplex } = __require("stream");
-    var { resolve: resolve4 } = __require("path");
+    var { resolve: resolve5 } = __require("path");
     var { readFile: readFile4 } = __require("fs");
     var { execFile, spawn: spawn2 } = __require("child_process");
     var { isParsedKey, parseKey } = require_keyParser();
@@ -27907,7 +27907,7 @@ var require_agent2 = __commonJS({
       const RET_ERR_BINSTDIN = 13;
       const RET_ERR_BINSTDOUT = 14;
       const RET_ERR_BADLEN = 15;
-      const EXEPATH = resolve4(__dirname, "..", "util/pagent.exe");
+      const EXEPATH = resolve5(__dirname, "..", "util/pagent.exe");
       const ERROR = {
         [RET_ERR_BADARGS]: new Error("Invalid pagent.exe arguments"),
         [RET_ERR_UNAVAILABLE]: new Error("Pageant is not running"),
@@ -36174,7 +36174,7 @@ var require_Channel = __commonJS({
       }
     };
     var Channel = class extends DuplexStream {
-      constructor(client, info2, opts) {
+      constructor(client, info3, opts) {
         const streamOpts = {
           highWaterMark: MAX_WINDOW,
           allowHalfOpen: !opts || opts && opts.allowHalfOpen !== false,
@@ -36184,10 +36184,10 @@ var require_Channel = __commonJS({
         this.allowHalfOpen = streamOpts.allowHalfOpen;
         const server = !!(opts && opts.server);
         this.server = server;
-        this.type = info2.type;
+        this.type = info3.type;
         this.subtype = void 0;
-        this.incoming = info2.incoming;
-        this.outgoing = info2.outgoing;
+        this.incoming = info3.incoming;
+        this.outgoing = info3.outgoing;
         this._callbacks = [];
         this._client = client;
         this._hasX11 = false;
@@ -36343,16 +36343,16 @@ var require_utils4 = __commonJS({
     "use strict";
     var { SFTP } = require_SFTP();
     var MAX_CHANNEL = 2 ** 32 - 1;
-    function onChannelOpenFailure(self2, recipient, info2, cb) {
+    function onChannelOpenFailure(self2, recipient, info3, cb) {
       self2._chanMgr.remove(recipient);
       if (typeof cb !== "function")
         return;
       let err;
-      if (info2 instanceof Error) {
-        err = info2;
-      } else if (typeof info2 === "object" && info2 !== null) {
-        err = new Error(`(SSH) Channel open failure: ${info2.description}`);
-        err.reason = info2.reason;
+      if (info3 instanceof Error) {
+        err = info3;
+      } else if (typeof info3 === "object" && info3 !== null) {
+        err = new Error(`(SSH) Channel open failure: ${info3.description}`);
+        err.reason = info3.reason;
       } else {
         err = new Error(
           "(SSH) Channel open failure: server closed channel unexpectedly"
@@ -37071,11 +37071,11 @@ var require_client2 = __commonJS({
                     proto.requestFailure();
               }
             },
-            CHANNEL_OPEN: (p, info2) => {
-              onCHANNEL_OPEN(this, info2);
+            CHANNEL_OPEN: (p, info3) => {
+              onCHANNEL_OPEN(this, info3);
             },
-            CHANNEL_OPEN_CONFIRMATION: (p, info2) => {
-              const channel = this._chanMgr.get(info2.recipient);
+            CHANNEL_OPEN_CONFIRMATION: (p, info3) => {
+              const channel = this._chanMgr.get(info3.recipient);
               if (typeof channel !== "function")
                 return;
               const isSFTP = channel.type === "sftp";
@@ -37083,28 +37083,28 @@ var require_client2 = __commonJS({
               const chanInfo = {
                 type,
                 incoming: {
-                  id: info2.recipient,
+                  id: info3.recipient,
                   window: MAX_WINDOW,
                   packetSize: PACKET_SIZE,
                   state: "open"
                 },
                 outgoing: {
-                  id: info2.sender,
-                  window: info2.window,
-                  packetSize: info2.packetSize,
+                  id: info3.sender,
+                  window: info3.window,
+                  packetSize: info3.packetSize,
                   state: "open"
                 }
               };
               const instance = isSFTP ? new SFTP(this, chanInfo, { debug: debug2 }) : new Channel(this, chanInfo);
-              this._chanMgr.update(info2.recipient, instance);
+              this._chanMgr.update(info3.recipient, instance);
               channel(void 0, instance);
             },
             CHANNEL_OPEN_FAILURE: (p, recipient, reason, description) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "function")
                 return;
-              const info2 = { reason, description };
-              onChannelOpenFailure(this, recipient, info2, channel);
+              const info3 = { reason, description };
+              onChannelOpenFailure(this, recipient, info3, channel);
             },
             CHANNEL_DATA: (p, recipient, data) => {
               const channel = this._chanMgr.get(recipient);
@@ -38201,12 +38201,12 @@ var require_client2 = __commonJS({
       });
       chan._client._protocol.subsystem(chan.outgoing.id, name, true);
     }
-    function onCHANNEL_OPEN(self2, info2) {
+    function onCHANNEL_OPEN(self2, info3) {
       let localChan = -1;
       let reason;
       const accept = () => {
         const chanInfo = {
-          type: info2.type,
+          type: info3.type,
           incoming: {
             id: localChan,
             window: MAX_WINDOW,
@@ -38214,16 +38214,16 @@ var require_client2 = __commonJS({
             state: "open"
           },
           outgoing: {
-            id: info2.sender,
-            window: info2.window,
-            packetSize: info2.packetSize,
+            id: info3.sender,
+            window: info3.window,
+            packetSize: info3.packetSize,
             state: "open"
           }
         };
         const stream = new Channel(self2, chanInfo);
         self2._chanMgr.update(localChan, stream);
         self2._protocol.channelOpenConfirm(
-          info2.sender,
+          info3.sender,
           localChan,
           MAX_WINDOW,
           PACKET_SIZE
@@ -38239,7 +38239,7 @@ var require_client2 = __commonJS({
         }
         if (localChan !== -1)
           self2._chanMgr.remove(localChan);
-        self2._protocol.channelOpenFail(info2.sender, reason, "");
+        self2._protocol.channelOpenFail(info3.sender, reason, "");
       };
       const reserveChannel = () => {
         localChan = self2._chanMgr.add();
@@ -38253,8 +38253,8 @@ var require_client2 = __commonJS({
         }
         return localChan !== -1;
       };
-      const data = info2.data;
-      switch (info2.type) {
+      const data = info3.data;
+      switch (info3.type) {
         case "forwarded-tcpip": {
           const val = self2._forwarding[`${data.destIP}:${data.destPort}`];
           if (val !== void 0 && reserveChannel()) {
@@ -38292,7 +38292,7 @@ var require_client2 = __commonJS({
           reason = CHANNEL_OPEN_FAILURE.UNKNOWN_CHANNEL_TYPE;
           if (self2.config.debug) {
             self2.config.debug(
-              `Client: Automatic rejection of unsupported incoming channel open type: ${info2.type}`
+              `Client: Automatic rejection of unsupported incoming channel open type: ${info3.type}`
             );
           }
       }
@@ -38300,7 +38300,7 @@ var require_client2 = __commonJS({
         reason = CHANNEL_OPEN_FAILURE.ADMINISTRATIVELY_PROHIBITED;
         if (self2.config.debug) {
           self2.config.debug(
-            "Client: Automatic rejection of unexpected incoming channel open for: " + info2.type
+            "Client: Automatic rejection of unexpected incoming channel open for: " + info3.type
           );
         }
       }
@@ -38657,7 +38657,7 @@ var require_server = __commonJS({
       }
     };
     var Session = class extends EventEmitter2 {
-      constructor(client, info2, localChan) {
+      constructor(client, info3, localChan) {
         super();
         this.type = "session";
         this.subtype = void 0;
@@ -38673,9 +38673,9 @@ var require_server = __commonJS({
             state: "open"
           },
           outgoing: {
-            id: info2.sender,
-            window: info2.window,
-            packetSize: info2.packetSize,
+            id: info3.sender,
+            window: info3.window,
+            packetSize: info3.packetSize,
             state: "open"
           }
         };
@@ -38899,13 +38899,13 @@ var require_server = __commonJS({
           },
           onHeader: (header) => {
             this.removeListener("error", onClientPreHeaderError);
-            const info2 = {
+            const info3 = {
               ip: socket.remoteAddress,
               family: socket.remoteFamily,
               port: socket.remotePort,
               header
             };
-            if (!server.emit("connection", this, info2)) {
+            if (!server.emit("connection", this, info3)) {
               proto.disconnect(DISCONNECT_REASON.BY_APPLICATION);
               socket.end();
               return;
@@ -38934,10 +38934,10 @@ var require_server = __commonJS({
               }
               socket.end();
             },
-            CHANNEL_OPEN: (p, info2) => {
-              if (info2.type === "session" && this.noMoreSessions || !this.authenticated) {
+            CHANNEL_OPEN: (p, info3) => {
+              if (info3.type === "session" && this.noMoreSessions || !this.authenticated) {
                 const reasonCode = CHANNEL_OPEN_FAILURE.ADMINISTRATIVELY_PROHIBITED;
-                return proto.channelOpenFail(info2.sender, reasonCode);
+                return proto.channelOpenFail(info3.sender, reasonCode);
               }
               let localChan = -1;
               let reason;
@@ -38955,7 +38955,7 @@ var require_server = __commonJS({
                 }
                 if (localChan !== -1)
                   this._chanMgr.remove(localChan);
-                proto.channelOpenFail(info2.sender, reason, "");
+                proto.channelOpenFail(info3.sender, reason, "");
               };
               const reserveChannel = () => {
                 localChan = this._chanMgr.add();
@@ -38967,18 +38967,18 @@ var require_server = __commonJS({
                 }
                 return localChan !== -1;
               };
-              const data = info2.data;
-              switch (info2.type) {
+              const data = info3.data;
+              switch (info3.type) {
                 case "session":
                   if (listenerCount(this, "session") && reserveChannel()) {
                     accept = () => {
                       if (replied)
                         return;
                       replied = true;
-                      const instance = new Session(this, info2, localChan);
+                      const instance = new Session(this, info3, localChan);
                       this._chanMgr.update(localChan, instance);
                       proto.channelOpenConfirm(
-                        info2.sender,
+                        info3.sender,
                         localChan,
                         MAX_WINDOW,
                         PACKET_SIZE
@@ -39004,16 +39004,16 @@ var require_server = __commonJS({
                           state: "open"
                         },
                         outgoing: {
-                          id: info2.sender,
-                          window: info2.window,
-                          packetSize: info2.packetSize,
+                          id: info3.sender,
+                          window: info3.window,
+                          packetSize: info3.packetSize,
                           state: "open"
                         }
                       };
                       const stream = new Channel(this, chanInfo, { server: true });
                       this._chanMgr.update(localChan, stream);
                       proto.channelOpenConfirm(
-                        info2.sender,
+                        info3.sender,
                         localChan,
                         MAX_WINDOW,
                         PACKET_SIZE
@@ -39039,16 +39039,16 @@ var require_server = __commonJS({
                           state: "open"
                         },
                         outgoing: {
-                          id: info2.sender,
-                          window: info2.window,
-                          packetSize: info2.packetSize,
+                          id: info3.sender,
+                          window: info3.window,
+                          packetSize: info3.packetSize,
                           state: "open"
                         }
                       };
                       const stream = new Channel(this, chanInfo, { server: true });
                       this._chanMgr.update(localChan, stream);
                       proto.channelOpenConfirm(
-                        info2.sender,
+                        info3.sender,
                         localChan,
                         MAX_WINDOW,
                         PACKET_SIZE
@@ -39062,46 +39062,46 @@ var require_server = __commonJS({
                 default:
                   reason = CHANNEL_OPEN_FAILURE.UNKNOWN_CHANNEL_TYPE;
                   if (debug2) {
-                    debug2(`Automatic rejection of unsupported incoming channel open type: ${info2.type}`);
+                    debug2(`Automatic rejection of unsupported incoming channel open type: ${info3.type}`);
                   }
               }
               if (reason === void 0) {
                 reason = CHANNEL_OPEN_FAILURE.ADMINISTRATIVELY_PROHIBITED;
                 if (debug2) {
-                  debug2(`Automatic rejection of unexpected incoming channel open for: ${info2.type}`);
+                  debug2(`Automatic rejection of unexpected incoming channel open for: ${info3.type}`);
                 }
               }
               reject();
             },
-            CHANNEL_OPEN_CONFIRMATION: (p, info2) => {
-              const channel = this._chanMgr.get(info2.recipient);
+            CHANNEL_OPEN_CONFIRMATION: (p, info3) => {
+              const channel = this._chanMgr.get(info3.recipient);
               if (typeof channel !== "function")
                 return;
               const chanInfo = {
                 type: channel.type,
                 incoming: {
-                  id: info2.recipient,
+                  id: info3.recipient,
                   window: MAX_WINDOW,
                   packetSize: PACKET_SIZE,
                   state: "open"
                 },
                 outgoing: {
-                  id: info2.sender,
-                  window: info2.window,
-                  packetSize: info2.packetSize,
+                  id: info3.sender,
+                  window: info3.window,
+                  packetSize: info3.packetSize,
                   state: "open"
                 }
               };
               const instance = new Channel(this, chanInfo, { server: true });
-              this._chanMgr.update(info2.recipient, instance);
+              this._chanMgr.update(info3.recipient, instance);
               channel(void 0, instance);
             },
             CHANNEL_OPEN_FAILURE: (p, recipient, reason, description) => {
               const channel = this._chanMgr.get(recipient);
               if (typeof channel !== "function")
                 return;
-              const info2 = { reason, description };
-              onChannelOpenFailure(this, recipient, info2, channel);
+              const info3 = { reason, description };
+              onChannelOpenFailure(this, recipient, info3, channel);
             },
             CHANNEL_DATA: (p, recipient, data) => {
               let channel = this._chanMgr.get(recipient);
@@ -39683,7 +39683,7 @@ var require_keygen = __commonJS({
       generateKeyPair: generateKeyPair_,
       generateKeyPairSync: generateKeyPairSync_,
       getCurves,
-      randomBytes
+      randomBytes: randomBytes2
     } = __require("crypto");
     var { Ber } = require_lib2();
     var bcrypt_pbkdf = require_bcrypt_pbkdf().pbkdf;
@@ -39947,7 +39947,7 @@ var require_keygen = __commonJS({
                 rounds = opts.rounds;
             }
             const gen = Buffer.allocUnsafe(cipher.keyLen + cipher.ivLen);
-            const salt = randomBytes(SALT_LEN);
+            const salt = randomBytes2(SALT_LEN);
             const r = bcrypt_pbkdf(
               passphrase,
               passphrase.length,
@@ -39986,7 +39986,7 @@ var require_keygen = __commonJS({
           const kdfOptions = encrypted ? encrypted.kdfOptions : Buffer.alloc(0);
           const blockLen = encrypted ? encrypted.cipher.blockLen : 8;
           const parsed = parseDERs(keyType, pub, priv);
-          const checkInt = randomBytes(4);
+          const checkInt = randomBytes2(4);
           const commentBin = Buffer.from(comment);
           const privBlobLen = 4 + 4 + parsed.priv.length + 4 + commentBin.length;
           let padding = [];
@@ -41384,8 +41384,8 @@ var require_string_decoder = __commonJS({
       if (typeof nenc !== "string" && (Buffer2.isEncoding === isEncoding || !isEncoding(enc))) throw new Error("Unknown encoding: " + enc);
       return nenc || enc;
     }
-    exports.StringDecoder = StringDecoder2;
-    function StringDecoder2(encoding) {
+    exports.StringDecoder = StringDecoder3;
+    function StringDecoder3(encoding) {
       this.encoding = normalizeEncoding(encoding);
       var nb;
       switch (this.encoding) {
@@ -41412,7 +41412,7 @@ var require_string_decoder = __commonJS({
       this.lastTotal = 0;
       this.lastChar = Buffer2.allocUnsafe(nb);
     }
-    StringDecoder2.prototype.write = function(buf) {
+    StringDecoder3.prototype.write = function(buf) {
       if (buf.length === 0) return "";
       var r;
       var i;
@@ -41427,9 +41427,9 @@ var require_string_decoder = __commonJS({
       if (i < buf.length) return r ? r + this.text(buf, i) : this.text(buf, i);
       return r || "";
     };
-    StringDecoder2.prototype.end = utf8End;
-    StringDecoder2.prototype.text = utf8Text;
-    StringDecoder2.prototype.fillLast = function(buf) {
+    StringDecoder3.prototype.end = utf8End;
+    StringDecoder3.prototype.text = utf8Text;
+    StringDecoder3.prototype.fillLast = function(buf) {
       if (this.lastNeed <= buf.length) {
         buf.copy(this.lastChar, this.lastTotal - this.lastNeed, 0, this.lastNeed);
         return this.lastChar.toString(this.encoding, 0, this.lastTotal);
@@ -41698,14 +41698,14 @@ var require_async_iterator = __commonJS({
       };
     }
     function readAndResolve(iter) {
-      var resolve4 = iter[kLastResolve];
-      if (resolve4 !== null) {
+      var resolve5 = iter[kLastResolve];
+      if (resolve5 !== null) {
         var data = iter[kStream].read();
         if (data !== null) {
           iter[kLastPromise] = null;
           iter[kLastResolve] = null;
           iter[kLastReject] = null;
-          resolve4(createIterResult(data, false));
+          resolve5(createIterResult(data, false));
         }
       }
     }
@@ -41713,13 +41713,13 @@ var require_async_iterator = __commonJS({
       process.nextTick(readAndResolve, iter);
     }
     function wrapForNext(lastPromise, iter) {
-      return function(resolve4, reject) {
+      return function(resolve5, reject) {
         lastPromise.then(function() {
           if (iter[kEnded]) {
-            resolve4(createIterResult(void 0, true));
+            resolve5(createIterResult(void 0, true));
             return;
           }
-          iter[kHandlePromise](resolve4, reject);
+          iter[kHandlePromise](resolve5, reject);
         }, reject);
       };
     }
@@ -41739,12 +41739,12 @@ var require_async_iterator = __commonJS({
           return Promise.resolve(createIterResult(void 0, true));
         }
         if (this[kStream].destroyed) {
-          return new Promise(function(resolve4, reject) {
+          return new Promise(function(resolve5, reject) {
             process.nextTick(function() {
               if (_this[kError]) {
                 reject(_this[kError]);
               } else {
-                resolve4(createIterResult(void 0, true));
+                resolve5(createIterResult(void 0, true));
               }
             });
           });
@@ -41767,13 +41767,13 @@ var require_async_iterator = __commonJS({
       return this;
     }), _defineProperty(_Object$setPrototypeO, "return", function _return() {
       var _this2 = this;
-      return new Promise(function(resolve4, reject) {
+      return new Promise(function(resolve5, reject) {
         _this2[kStream].destroy(null, function(err) {
           if (err) {
             reject(err);
             return;
           }
-          resolve4(createIterResult(void 0, true));
+          resolve5(createIterResult(void 0, true));
         });
       });
     }), _Object$setPrototypeO), AsyncIteratorPrototype);
@@ -41795,15 +41795,15 @@ var require_async_iterator = __commonJS({
         value: stream._readableState.endEmitted,
         writable: true
       }), _defineProperty(_Object$create, kHandlePromise, {
-        value: function value(resolve4, reject) {
+        value: function value(resolve5, reject) {
           var data = iterator2[kStream].read();
           if (data) {
             iterator2[kLastPromise] = null;
             iterator2[kLastResolve] = null;
             iterator2[kLastReject] = null;
-            resolve4(createIterResult(data, false));
+            resolve5(createIterResult(data, false));
           } else {
-            iterator2[kLastResolve] = resolve4;
+            iterator2[kLastResolve] = resolve5;
             iterator2[kLastReject] = reject;
           }
         },
@@ -41822,12 +41822,12 @@ var require_async_iterator = __commonJS({
           iterator2[kError] = err;
           return;
         }
-        var resolve4 = iterator2[kLastResolve];
-        if (resolve4 !== null) {
+        var resolve5 = iterator2[kLastResolve];
+        if (resolve5 !== null) {
           iterator2[kLastPromise] = null;
           iterator2[kLastResolve] = null;
           iterator2[kLastReject] = null;
-          resolve4(createIterResult(void 0, true));
+          resolve5(createIterResult(void 0, true));
         }
         iterator2[kEnded] = true;
       });
@@ -41842,16 +41842,16 @@ var require_async_iterator = __commonJS({
 var require_from = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/from.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve4, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
       try {
-        var info2 = gen[key](arg);
-        var value = info2.value;
+        var info3 = gen[key](arg);
+        var value = info3.value;
       } catch (error2) {
         reject(error2);
         return;
       }
-      if (info2.done) {
-        resolve4(value);
+      if (info3.done) {
+        resolve5(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -41859,13 +41859,13 @@ var require_from = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve4, reject) {
+        return new Promise(function(resolve5, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve4, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve4, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -41997,7 +41997,7 @@ var require_stream_readable = __commonJS({
     var ERR_STREAM_PUSH_AFTER_EOF = _require$codes.ERR_STREAM_PUSH_AFTER_EOF;
     var ERR_METHOD_NOT_IMPLEMENTED = _require$codes.ERR_METHOD_NOT_IMPLEMENTED;
     var ERR_STREAM_UNSHIFT_AFTER_END_EVENT = _require$codes.ERR_STREAM_UNSHIFT_AFTER_END_EVENT;
-    var StringDecoder2;
+    var StringDecoder3;
     var createReadableStreamAsyncIterator;
     var from;
     require_inherits()(Readable3, Stream);
@@ -42039,8 +42039,8 @@ var require_stream_readable = __commonJS({
       this.decoder = null;
       this.encoding = null;
       if (options.encoding) {
-        if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder2(options.encoding);
+        if (!StringDecoder3) StringDecoder3 = require_string_decoder().StringDecoder;
+        this.decoder = new StringDecoder3(options.encoding);
         this.encoding = options.encoding;
       }
     }
@@ -42161,8 +42161,8 @@ var require_stream_readable = __commonJS({
       return this._readableState.flowing === false;
     };
     Readable3.prototype.setEncoding = function(enc) {
-      if (!StringDecoder2) StringDecoder2 = require_string_decoder().StringDecoder;
-      var decoder = new StringDecoder2(enc);
+      if (!StringDecoder3) StringDecoder3 = require_string_decoder().StringDecoder;
+      var decoder = new StringDecoder3(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
       var p = this._readableState.buffer.head;
@@ -43710,11 +43710,11 @@ var require_modem = __commonJS({
       return opts;
     };
     var findDefaultUnixSocket = function() {
-      return new Promise(function(resolve4) {
+      return new Promise(function(resolve5) {
         var userDockerSocket = path4.join(os6.homedir(), ".docker", "run", "docker.sock");
         fs3.access(userDockerSocket, function(err) {
-          if (err) resolve4("/var/run/docker.sock");
-          else resolve4(userDockerSocket);
+          if (err) resolve5("/var/run/docker.sock");
+          else resolve5(userDockerSocket);
         });
       });
     };
@@ -45263,9 +45263,9 @@ var require_extract = __commonJS({
       if (this._destroyed) return;
       var s = this._stream;
       var b = this._buffer;
-      var missing = this._missing;
+      var missing2 = this._missing;
       if (data.length) this._partial = true;
-      if (data.length < missing) {
+      if (data.length < missing2) {
         this._missing -= data.length;
         this._overflow = null;
         if (s) return s.write(data, cb);
@@ -45275,9 +45275,9 @@ var require_extract = __commonJS({
       this._cb = cb;
       this._missing = 0;
       var overflow2 = null;
-      if (data.length > missing) {
-        overflow2 = data.slice(missing);
-        data = data.slice(0, missing);
+      if (data.length > missing2) {
+        overflow2 = data.slice(missing2);
+        data = data.slice(0, missing2);
       }
       if (s) s.end(data);
       else b.append(data);
@@ -45465,7 +45465,7 @@ var require_pack = __commonJS({
     var alloc = Buffer.alloc;
     var Readable3 = require_readable2().Readable;
     var Writable2 = require_readable2().Writable;
-    var StringDecoder2 = __require("string_decoder").StringDecoder;
+    var StringDecoder3 = __require("string_decoder").StringDecoder;
     var headers = require_headers2();
     var DMODE = parseInt("755", 8);
     var FMODE = parseInt("644", 8);
@@ -45511,7 +45511,7 @@ var require_pack = __commonJS({
     var LinkSink = function() {
       Writable2.call(this);
       this.linkname = "";
-      this._decoder = new StringDecoder2("utf-8");
+      this._decoder = new StringDecoder3("utf-8");
       this._destroyed = false;
     };
     inherits(LinkSink, Writable2);
@@ -45793,8 +45793,8 @@ var require_mkdirp_classic = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            xfs.stat(p, function(er2, stat2) {
-              if (er2 || !stat2.isDirectory()) cb(er, made);
+            xfs.stat(p, function(er2, stat3) {
+              if (er2 || !stat3.isDirectory()) cb(er, made);
               else cb(null, made);
             });
             break;
@@ -45825,13 +45825,13 @@ var require_mkdirp_classic = __commonJS({
           // there already.  If so, then hooray!  If not, then something
           // is borked.
           default:
-            var stat2;
+            var stat3;
             try {
-              stat2 = xfs.statSync(p);
+              stat3 = xfs.statSync(p);
             } catch (err1) {
               throw err0;
             }
-            if (!stat2.isDirectory()) throw err0;
+            if (!stat3.isDirectory()) throw err0;
             break;
         }
       }
@@ -45859,7 +45859,7 @@ var require_tar_fs = __commonJS({
     var normalize = !win32 ? echo : function(name) {
       return name.replace(/\\/g, "/").replace(/[:?<>|]/g, "_");
     };
-    var statAll = function(fs4, stat2, cwd, ignore, entries, sort) {
+    var statAll = function(fs4, stat3, cwd, ignore, entries, sort) {
       var queue = entries || ["."];
       for (var i = 0; i < queue.length; i++) {
         if (!inCwd(path4.resolve(cwd, queue[i]), cwd)) throw new Error(queue[i] + " is not a valid path");
@@ -45868,16 +45868,16 @@ var require_tar_fs = __commonJS({
         if (!queue.length) return callback();
         var next = queue.shift();
         var nextAbs = path4.join(cwd, next);
-        stat2.call(fs4, nextAbs, function(err, stat3) {
+        stat3.call(fs4, nextAbs, function(err, stat4) {
           if (err) return callback(err);
-          if (!stat3.isDirectory()) return callback(null, next, stat3);
+          if (!stat4.isDirectory()) return callback(null, next, stat4);
           fs4.readdir(nextAbs, function(err2, files) {
             if (err2) return callback(err2);
             if (sort) files.sort();
             for (var i2 = 0; i2 < files.length; i2++) {
               if (!ignore(path4.join(cwd, next, files[i2]))) queue.push(path4.join(next, files[i2]));
             }
-            callback(null, next, stat3);
+            callback(null, next, stat4);
           });
         });
       };
@@ -45922,36 +45922,36 @@ var require_tar_fs = __commonJS({
           pack.entry(header, onnextentry);
         });
       };
-      var onstat = function(err, filename, stat2) {
+      var onstat = function(err, filename, stat3) {
         if (err) return pack.destroy(err);
         if (!filename) {
           if (opts.finalize !== false) pack.finalize();
           return finish(pack);
         }
-        if (stat2.isSocket()) return onnextentry();
+        if (stat3.isSocket()) return onnextentry();
         var header = {
           name: normalize(filename),
-          mode: (stat2.mode | (stat2.isDirectory() ? dmode : fmode)) & umask,
-          mtime: stat2.mtime,
-          size: stat2.size,
+          mode: (stat3.mode | (stat3.isDirectory() ? dmode : fmode)) & umask,
+          mtime: stat3.mtime,
+          size: stat3.size,
           type: "file",
-          uid: stat2.uid,
-          gid: stat2.gid
+          uid: stat3.uid,
+          gid: stat3.gid
         };
-        if (stat2.isDirectory()) {
+        if (stat3.isDirectory()) {
           header.size = 0;
           header.type = "directory";
           header = map(header) || header;
           return pack.entry(header, onnextentry);
         }
-        if (stat2.isSymbolicLink()) {
+        if (stat3.isSymbolicLink()) {
           header.size = 0;
           header.type = "symlink";
           header = map(header) || header;
           return onsymlink(filename, header);
         }
         header = map(header) || header;
-        if (!stat2.isFile()) {
+        if (!stat3.isFile()) {
           if (strict) return pack.destroy(new Error("unsupported type for " + filename));
           return onnextentry();
         }
@@ -46040,7 +46040,7 @@ var require_tar_fs = __commonJS({
           stream.resume();
           return next();
         }
-        var stat2 = function(err) {
+        var stat3 = function(err) {
           if (err) return next(err);
           if (path4.join(name, ".") === path4.join(cwd, ".")) return next();
           utimes(name, header, function(err2) {
@@ -46057,7 +46057,7 @@ var require_tar_fs = __commonJS({
             validateNotSymlink(xfs, dst, path4.resolve(cwd), function(err, valid) {
               if (err) return next(err);
               if (!valid) return next(new Error(name + " is not a valid symlink"));
-              xfs.symlink(header.linkname, name, stat2);
+              xfs.symlink(header.linkname, name, stat3);
             });
           });
         };
@@ -46072,7 +46072,7 @@ var require_tar_fs = __commonJS({
                   stream = xfs.createReadStream(srcpath);
                   return onfile();
                 }
-                stat2(err2);
+                stat3(err2);
               });
             });
           });
@@ -46091,7 +46091,7 @@ var require_tar_fs = __commonJS({
             });
             pump(rs, ws, function(err2) {
               if (err2) return next(err2);
-              ws.on("close", stat2);
+              ws.on("close", stat3);
             });
           }
         };
@@ -46102,7 +46102,7 @@ var require_tar_fs = __commonJS({
             own,
             uid: header.uid,
             gid: header.gid
-          }, stat2);
+          }, stat3);
         }
         var dir = path4.dirname(name);
         validate(xfs, dir, path4.join(cwd, "."), function(err, valid) {
@@ -46279,12 +46279,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46309,12 +46309,12 @@ var require_exec = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46338,12 +46338,12 @@ var require_exec = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46408,12 +46408,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46438,12 +46438,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46469,12 +46469,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46498,12 +46498,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46526,12 +46526,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46555,12 +46555,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46586,12 +46586,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46619,12 +46619,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46648,12 +46648,12 @@ var require_container = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46680,12 +46680,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46710,12 +46710,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46741,12 +46741,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46773,12 +46773,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(new Exec(self2.modem, data.Id));
+            resolve5(new Exec(self2.modem, data.Id));
           });
         });
       } else {
@@ -46806,12 +46806,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46838,12 +46838,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46869,12 +46869,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46900,12 +46900,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46930,12 +46930,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -46962,12 +46962,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, stream) {
             if (err) {
               return reject(err);
             }
-            resolve4(stream);
+            resolve5(stream);
           });
         });
       } else {
@@ -46992,12 +46992,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47024,12 +47024,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47055,12 +47055,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47086,12 +47086,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47117,12 +47117,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47149,12 +47149,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47179,12 +47179,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47213,12 +47213,12 @@ var require_container = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47256,12 +47256,12 @@ var require_image = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47285,12 +47285,12 @@ var require_image = __commonJS({
         authconfig: args.opts ? args.opts.authconfig : void 0
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(fopts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47312,12 +47312,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47339,12 +47339,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47376,12 +47376,12 @@ var require_image = __commonJS({
       };
       delete optsf.options.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47408,12 +47408,12 @@ var require_image = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47438,12 +47438,12 @@ var require_image = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47481,12 +47481,12 @@ var require_volume = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47511,12 +47511,12 @@ var require_volume = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47554,12 +47554,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47585,12 +47585,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47615,12 +47615,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47645,12 +47645,12 @@ var require_network = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47688,12 +47688,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47717,12 +47717,12 @@ var require_service = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47757,12 +47757,12 @@ var require_service = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47788,12 +47788,12 @@ var require_service = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47832,12 +47832,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47861,12 +47861,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47892,12 +47892,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47929,12 +47929,12 @@ var require_plugin = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47957,12 +47957,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -47985,12 +47985,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48014,12 +48014,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48044,12 +48044,12 @@ var require_plugin = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48079,12 +48079,12 @@ var require_plugin = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48123,12 +48123,12 @@ var require_secret = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48154,12 +48154,12 @@ var require_secret = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48184,12 +48184,12 @@ var require_secret = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48228,12 +48228,12 @@ var require_config = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48258,12 +48258,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48289,12 +48289,12 @@ var require_config = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48335,12 +48335,12 @@ var require_task = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48367,12 +48367,12 @@ var require_task = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48410,12 +48410,12 @@ var require_node3 = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48442,12 +48442,12 @@ var require_node3 = __commonJS({
         options: opts
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -48471,12 +48471,12 @@ var require_node3 = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -49046,7 +49046,7 @@ var require_call_credentials = __commonJS({
           if (isCurrentOauth2Client(googleCredentials)) {
             getHeaders = googleCredentials.getRequestHeaders(options.service_url);
           } else {
-            getHeaders = new Promise((resolve4, reject) => {
+            getHeaders = new Promise((resolve5, reject) => {
               googleCredentials.getRequestMetadata(options.service_url, (err, headers) => {
                 if (err) {
                   reject(err);
@@ -49056,7 +49056,7 @@ var require_call_credentials = __commonJS({
                   reject(new Error("Headers not set by metadata plugin"));
                   return;
                 }
-                resolve4(headers);
+                resolve5(headers);
               });
             });
           }
@@ -49112,10 +49112,10 @@ var require_call_credentials = __commonJS({
         this.metadataGenerator = metadataGenerator;
       }
       generateMetadata(options) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           this.metadataGenerator(options, (err, metadata) => {
             if (metadata !== void 0) {
-              resolve4(metadata);
+              resolve5(metadata);
             } else {
               reject(err);
             }
@@ -49500,14 +49500,14 @@ var require_channel_credentials = __commonJS({
       }
       connect(socket) {
         const tlsConnectOptions = Object.assign({ socket }, this.connectionOptions);
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           const tlsSocket = (0, tls_1.connect)(tlsConnectOptions, () => {
             var _a;
             if (((_a = this.connectionOptions.rejectUnauthorized) !== null && _a !== void 0 ? _a : true) && !tlsSocket.authorized) {
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve4({
+            resolve5({
               socket: tlsSocket,
               secure: true
             });
@@ -49626,8 +49626,8 @@ var require_channel_credentials = __commonJS({
         if (this.hasReceivedUpdates()) {
           return Promise.resolve(this.getLatestSecureContext());
         } else {
-          return new Promise((resolve4) => {
-            this.secureContextWatchers.push(resolve4);
+          return new Promise((resolve5) => {
+            this.secureContextWatchers.push(resolve5);
           });
         }
       }
@@ -49660,7 +49660,7 @@ var require_channel_credentials = __commonJS({
         this.callCredentials = callCredentials;
       }
       connect(socket) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           const secureContext = this.parent.getLatestSecureContext();
           if (!secureContext) {
             reject(new Error("Failed to load credentials"));
@@ -49685,7 +49685,7 @@ var require_channel_credentials = __commonJS({
               reject(tlsSocket.authorizationError);
               return;
             }
-            resolve4({
+            resolve5({
               socket: tlsSocket,
               secure: true
             });
@@ -53279,7 +53279,7 @@ var require_aspromise = __commonJS({
       var params = new Array(arguments.length - 1), offset = 0, index = 2, pending = true;
       while (index < arguments.length)
         params[offset++] = arguments[index++];
-      return new Promise(function executor(resolve4, reject) {
+      return new Promise(function executor(resolve5, reject) {
         params[offset] = function callback(err) {
           if (pending) {
             pending = false;
@@ -53289,7 +53289,7 @@ var require_aspromise = __commonJS({
               var params2 = new Array(arguments.length - 1), offset2 = 0;
               while (offset2 < params2.length)
                 params2[offset2++] = arguments[offset2];
-              resolve4.apply(null, params2);
+              resolve5.apply(null, params2);
             }
           }
         };
@@ -55849,7 +55849,7 @@ var require_path = __commonJS({
         return prefix + parts.join("/");
       }
     );
-    path4.resolve = function resolve4(originPath, includePath, alreadyNormalized) {
+    path4.resolve = function resolve5(originPath, includePath, alreadyNormalized) {
       if (!alreadyNormalized)
         includePath = normalize(includePath);
       if (isAbsolute3(includePath))
@@ -56206,7 +56206,7 @@ var require_mapfield = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    MapField.prototype.resolve = function resolve4() {
+    MapField.prototype.resolve = function resolve5() {
       if (this.resolved)
         return this;
       if (types.mapKey[this.keyType] === void 0)
@@ -56283,7 +56283,7 @@ var require_method = __commonJS({
         this.parsedOptions
       ]);
     };
-    Method.prototype.resolve = function resolve4() {
+    Method.prototype.resolve = function resolve5() {
       if (this.resolved)
         return this;
       this.resolvedRequestType = this.parent.lookupType(this.requestType);
@@ -56459,7 +56459,7 @@ var require_decoder = __commonJS({
     var Enum = require_enum();
     var types = require_types2();
     var util = require_util10();
-    function missing(field2) {
+    function missing2(field2) {
       return "missing required '" + field2.name + "'";
     }
     function decoder(mtype) {
@@ -56499,7 +56499,7 @@ var require_decoder = __commonJS({
       gen("if(l!==undefined){")("if(r.pos!==c)")('throw RangeError("index out of range")')("r.len=l")("}");
       for (i = 0; i < mtype._fieldsArray.length; ++i) {
         var rfield = mtype._fieldsArray[i];
-        if (rfield.required) gen("if(!Object.hasOwnProperty.call(m,%j))", rfield.name)("throw util.ProtocolError(%j,{instance:m})", missing(rfield));
+        if (rfield.required) gen("if(!Object.hasOwnProperty.call(m,%j))", rfield.name)("throw util.ProtocolError(%j,{instance:m})", missing2(rfield));
       }
       return gen("return m");
     }
@@ -57901,7 +57901,7 @@ var require_field = __commonJS({
         keepComments ? this.comment : void 0
       ]);
     };
-    Field.prototype.resolve = function resolve4() {
+    Field.prototype.resolve = function resolve5() {
       if (this.resolved)
         return this;
       if ((this.typeDefault = types.defaults[this.type]) === void 0) {
@@ -58174,7 +58174,7 @@ var require_object = __commonJS({
       this.parent = null;
       this.resolved = false;
     };
-    ReflectionObject.prototype.resolve = function resolve4() {
+    ReflectionObject.prototype.resolve = function resolve5() {
       if (this.resolved)
         return this;
       if (this.root instanceof Root)
@@ -63146,18 +63146,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           zlib2.deflate(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
-              resolve4(output);
+              resolve5(output);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib2.createInflate();
@@ -63179,7 +63179,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve4(Buffer.concat(messageParts));
+            resolve5(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -63192,18 +63192,18 @@ var require_compression_filter = __commonJS({
         this.maxRecvMessageLength = maxRecvMessageLength;
       }
       compressMessage(message) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           zlib2.gzip(message, (err, output) => {
             if (err) {
               reject(err);
             } else {
-              resolve4(output);
+              resolve5(output);
             }
           });
         });
       }
       decompressMessage(message) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           let totalLength = 0;
           const messageParts = [];
           const decompresser = zlib2.createGunzip();
@@ -63225,7 +63225,7 @@ var require_compression_filter = __commonJS({
             }
           });
           decompresser.on("end", () => {
-            resolve4(Buffer.concat(messageParts));
+            resolve5(Buffer.concat(messageParts));
           });
           decompresser.write(message);
           decompresser.end();
@@ -64575,7 +64575,7 @@ var require_http_proxy = __commonJS({
       options.headers = headers;
       const proxyAddressString = (0, subchannel_address_1.subchannelAddressToString)(address);
       trace("Using proxy " + proxyAddressString + " to connect to " + options.path);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         const request2 = http.request(options);
         request2.once("connect", (res, socket, head) => {
           request2.removeAllListeners();
@@ -64586,7 +64586,7 @@ var require_http_proxy = __commonJS({
               socket.unshift(head);
             }
             trace("Successfully established a plaintext connection to " + options.path + " through proxy " + proxyAddressString);
-            resolve4(socket);
+            resolve5(socket);
           } else {
             (0, logging_1.log)(constants_1.LogVerbosity.ERROR, "Failed to connect to " + options.path + " through proxy " + proxyAddressString + " with status " + res.statusCode);
             reject();
@@ -65574,7 +65574,7 @@ var require_transport = __commonJS({
         if (secureConnectResult.socket.closed) {
           return Promise.reject("Connection closed before starting HTTP/2 handshake");
         }
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           var _a, _b, _c, _d, _e, _f, _g, _h;
           let remoteName = null;
           let realTarget = this.channelTarget;
@@ -65645,7 +65645,7 @@ var require_transport = __commonJS({
             session.removeAllListeners();
             secureConnectResult.socket.removeListener("close", closeHandler);
             secureConnectResult.socket.removeListener("error", errorHandler);
-            resolve4(new Http2Transport(session, address, options, remoteName));
+            resolve5(new Http2Transport(session, address, options, remoteName));
             this.session = null;
           });
           session.once("close", closeHandler);
@@ -65659,7 +65659,7 @@ var require_transport = __commonJS({
           if (proxiedSocket) {
             return proxiedSocket;
           } else {
-            return new Promise((resolve4, reject) => {
+            return new Promise((resolve5, reject) => {
               const closeCallback = () => {
                 reject(new Error("Socket closed"));
               };
@@ -65669,7 +65669,7 @@ var require_transport = __commonJS({
               const socket = net.connect(address, () => {
                 socket.removeListener("close", closeCallback);
                 socket.removeListener("error", errorCallback);
-                resolve4(socket);
+                resolve5(socket);
               });
               socket.once("close", closeCallback);
               socket.once("error", errorCallback);
@@ -69121,7 +69121,7 @@ var require_server_interceptors = __commonJS({
           } else {
             decompresser = zlib2.createGunzip();
           }
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             let totalLength = 0;
             const messageParts = [];
             decompresser.on("error", (error2) => {
@@ -69142,7 +69142,7 @@ var require_server_interceptors = __commonJS({
               }
             });
             decompresser.on("end", () => {
-              resolve4(Buffer.concat(messageParts));
+              resolve5(Buffer.concat(messageParts));
             });
             decompresser.write(messageContents);
             decompresser.end();
@@ -69753,10 +69753,10 @@ var require_server2 = __commonJS({
         bindOneAddress(address, boundPortObject) {
           this.trace("Attempting to bind " + (0, subchannel_address_1.subchannelAddressToString)(address));
           const http2Server = this.createHttp2Server(boundPortObject.credentials);
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             const onError = (err) => {
               this.trace("Failed to bind " + (0, subchannel_address_1.subchannelAddressToString)(address) + " with error " + err.message);
-              resolve4({
+              resolve5({
                 port: "port" in address ? address.port : 1,
                 error: err.message
               });
@@ -69784,7 +69784,7 @@ var require_server2 = __commonJS({
               });
               boundPortObject.listeningServers.add(http2Server);
               this.trace("Successfully bound " + (0, subchannel_address_1.subchannelAddressToString)(boundSubchannelAddress));
-              resolve4({
+              resolve5({
                 port: "port" in boundSubchannelAddress ? boundSubchannelAddress.port : 1
               });
               http2Server.removeListener("error", onError);
@@ -69837,7 +69837,7 @@ var require_server2 = __commonJS({
           }
         }
         resolvePort(port) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             let seenResolution = false;
             const resolverListener = (endpointList, attributes, serviceConfig, resolutionNote) => {
               if (seenResolution) {
@@ -69853,7 +69853,7 @@ var require_server2 = __commonJS({
                 reject(new Error(`No addresses resolved for port ${port}`));
                 return true;
               }
-              resolve4(addressList);
+              resolve5(addressList);
               return true;
             };
             const resolver = (0, resolver_1.createResolver)(port, resolverListener, this.options);
@@ -73602,12 +73602,12 @@ var require_docker = __commonJS({
       };
       delete opts.authconfig;
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getContainer(data.Id));
+            resolve5(self2.getContainer(data.Id));
           });
         });
       } else {
@@ -73640,12 +73640,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73673,12 +73673,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73709,12 +73709,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73737,12 +73737,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73807,12 +73807,12 @@ var require_docker = __commonJS({
         }
       }
       if (callback === void 0) {
-        return new self2.modem.Promise(function(resolve4, reject) {
+        return new self2.modem.Promise(function(resolve5, reject) {
           dialWithSession(function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73871,12 +73871,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73900,12 +73900,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73930,12 +73930,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73958,12 +73958,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -73989,12 +73989,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74017,12 +74017,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74049,12 +74049,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getSecret(data.ID));
+            resolve5(self2.getSecret(data.ID));
           });
         });
       } else {
@@ -74082,12 +74082,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getConfig(data.ID));
+            resolve5(self2.getConfig(data.ID));
           });
         });
       } else {
@@ -74111,12 +74111,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74139,12 +74139,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74169,12 +74169,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getPlugin(args.opts.name));
+            resolve5(self2.getPlugin(args.opts.name));
           });
         });
       } else {
@@ -74198,12 +74198,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74226,12 +74226,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74253,12 +74253,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74281,12 +74281,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74309,12 +74309,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74337,12 +74337,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74368,12 +74368,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getVolume(data.Name));
+            resolve5(self2.getVolume(data.Name));
           });
         });
       } else {
@@ -74405,12 +74405,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getService(data.ID || data.Id));
+            resolve5(self2.getService(data.ID || data.Id));
           });
         });
       } else {
@@ -74435,12 +74435,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74466,12 +74466,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(self2.getNetwork(data.Id));
+            resolve5(self2.getNetwork(data.Id));
           });
         });
       } else {
@@ -74496,12 +74496,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74524,12 +74524,12 @@ var require_docker = __commonJS({
         }
       };
       if (callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74551,12 +74551,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74578,12 +74578,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(opts, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74605,12 +74605,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74632,12 +74632,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74661,12 +74661,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74793,7 +74793,7 @@ var require_docker = __commonJS({
       };
       extend(optsc, createOptions);
       var containero;
-      return new this.modem.Promise(function(resolve4, reject) {
+      return new this.modem.Promise(function(resolve5, reject) {
         self2.createContainer(optsc).then(function(container) {
           containero = container;
           return container.attach({
@@ -74826,7 +74826,7 @@ var require_docker = __commonJS({
         }).then(function(data) {
           return containero.wait();
         }).then(function(data) {
-          resolve4([data, containero]);
+          resolve5([data, containero]);
         }).catch(function(err) {
           reject(err);
         });
@@ -74847,12 +74847,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74876,12 +74876,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74904,12 +74904,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74933,12 +74933,12 @@ var require_docker = __commonJS({
         options: args.opts
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -74961,12 +74961,12 @@ var require_docker = __commonJS({
         }
       };
       if (args.callback === void 0) {
-        return new this.modem.Promise(function(resolve4, reject) {
+        return new this.modem.Promise(function(resolve5, reject) {
           self2.modem.dial(optsf, function(err, data) {
             if (err) {
               return reject(err);
             }
-            resolve4(data);
+            resolve5(data);
           });
         });
       } else {
@@ -76233,8 +76233,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve4, reject) {
-              promiseResolve = resolve4;
+            return new Promise(function(resolve5, reject) {
+              promiseResolve = resolve5;
               promiseReject = reject;
               const data = stream.read();
               if (data !== null) ondata(data);
@@ -76267,11 +76267,11 @@ var require_streamx = __commonJS({
         }
         function destroy(err) {
           stream.destroy(err);
-          return new Promise((resolve4, reject) => {
-            if (stream._duplexState & DESTROYED) return resolve4({ value: void 0, done: true });
+          return new Promise((resolve5, reject) => {
+            if (stream._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
             stream.once("close", function() {
               if (err) reject(err);
-              else resolve4({ value: void 0, done: true });
+              else resolve5({ value: void 0, done: true });
             });
           });
         }
@@ -76315,8 +76315,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state.drains === null) state.drains = [];
-        return new Promise((resolve4) => {
-          state.drains.push({ writes, resolve: resolve4 });
+        return new Promise((resolve5) => {
+          state.drains.push({ writes, resolve: resolve5 });
         });
       }
       write(data) {
@@ -76421,10 +76421,10 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         return pipeline3(...streams, (err) => {
           if (err) return reject(err);
-          resolve4();
+          resolve5();
         });
       });
     }
@@ -77094,16 +77094,16 @@ var require_extract2 = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve4, reject) {
+        function onnext(resolve5, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve4({ value: entryStream, done: false });
+            resolve5({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve4;
+          promiseResolve = resolve5;
           promiseReject = reject;
           consumeCallback(null);
           if (extract2._finished && promiseResolve) {
@@ -77131,11 +77131,11 @@ var require_extract2 = __commonJS({
         function destroy(err) {
           extract2.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve4, reject) => {
-            if (extract2.destroyed) return resolve4({ value: void 0, done: true });
+          return new Promise((resolve5, reject) => {
+            if (extract2.destroyed) return resolve5({ value: void 0, done: true });
             extract2.once("close", function() {
               if (err) reject(err);
-              else resolve4({ value: void 0, done: true });
+              else resolve5({ value: void 0, done: true });
             });
           });
         }
@@ -77868,8 +77868,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
@@ -78080,15 +78080,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve4, returned, task;
+          var args, cb, error2, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -78103,13 +78103,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -78510,14 +78510,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve5();
                     }
                   });
                 }
@@ -78610,9 +78610,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             };
@@ -78734,7 +78734,24 @@ var require_light = __commonJS({
   }
 });
 
+// src/github/event-file.ts
+import { existsSync, readFileSync } from "node:fs";
+function checkEventFile() {
+  const path4 = process.env.GITHUB_EVENT_PATH;
+  if (!path4 || !existsSync(path4)) return null;
+  try {
+    JSON.parse(readFileSync(path4, "utf8"));
+    return null;
+  } catch (error2) {
+    delete process.env.GITHUB_EVENT_PATH;
+    const why = error2 instanceof SyntaxError ? "is not valid JSON" : `cannot be read (${error2.message})`;
+    return `the event payload GITHUB_EVENT_PATH (${path4}) ${why}: the runner writes this file; re-run the job`;
+  }
+}
+var eventFileProblem = checkEventFile();
+
 // src/action.ts
+import { readFileSync as readFileSync5, statSync as statSync2 } from "node:fs";
 import { join as join9 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
@@ -78902,11 +78919,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -78922,7 +78939,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79202,11 +79219,11 @@ import * as fs2 from "fs";
 import * as path from "path";
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79222,7 +79239,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79326,11 +79343,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79346,7 +79363,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79420,11 +79437,11 @@ function findInPath(tool) {
 import { setTimeout as setTimeout2 } from "timers";
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79440,7 +79457,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79659,7 +79676,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve4, reject) => __awaiter4(this, void 0, void 0, function* () {
+      return new Promise((resolve5, reject) => __awaiter4(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -79742,7 +79759,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve4(exitCode);
+            resolve5(exitCode);
           }
         });
         if (this.options.input) {
@@ -79865,11 +79882,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79885,7 +79902,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -79942,11 +79959,11 @@ var arch = os4.arch();
 // node_modules/@actions/core/lib/core.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -79962,7 +79979,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -80029,7 +80046,7 @@ function group(name, fn) {
 }
 
 // node_modules/@actions/github/lib/context.js
-import { readFileSync, existsSync as existsSync2 } from "fs";
+import { readFileSync as readFileSync2, existsSync as existsSync3 } from "fs";
 import { EOL as EOL6 } from "os";
 var Context = class {
   /**
@@ -80039,8 +80056,8 @@ var Context = class {
     var _a, _b, _c;
     this.payload = {};
     if (process.env.GITHUB_EVENT_PATH) {
-      if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
         const path4 = process.env.GITHUB_EVENT_PATH;
         process.stdout.write(`GITHUB_EVENT_PATH ${path4} does not exist${EOL6}`);
@@ -80084,11 +80101,11 @@ var httpClient = __toESM(require_lib(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -80104,7 +80121,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -84195,6 +84212,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 
 // src/buildx/buildx.ts
 import { readFile } from "node:fs/promises";
+import { StringDecoder as StringDecoder2 } from "node:string_decoder";
 
 // src/buildx/argv.ts
 function buildxArgv(spec) {
@@ -84236,21 +84254,23 @@ var DockerBuildx = class {
   env;
   async run(args, onLine) {
     let tail = [];
-    const remember = (data) => {
-      for (const line of data.toString("utf8").split("\n")) {
-        if (!line) continue;
-        onLine?.(line);
-        tail.push(line);
-        if (tail.length > TAIL_LINES * 2) tail = tail.slice(-TAIL_LINES);
-      }
+    const remember = (line) => {
+      onLine?.(line);
+      tail.push(line);
+      if (tail.length > TAIL_LINES * 2) tail = tail.slice(-TAIL_LINES);
     };
+    const stdout = new LineBuffer(remember);
+    const stderr = new LineBuffer(remember);
     const result = await getExecOutput("docker", args, {
       silent: true,
       ignoreReturnCode: true,
       env: { ...process.env, ...this.env },
-      listeners: { stdout: remember, stderr: remember }
+      listeners: { stdout: (data) => stdout.push(data), stderr: (data) => stderr.push(data) }
     }).catch((error2) => {
       throw new Error(`could not run docker (${error2.message}): install the Docker CLI and put it on PATH`);
+    }).finally(() => {
+      stdout.end();
+      stderr.end();
     });
     return { ...result, tail: tail.slice(-TAIL_LINES).join("\n") };
   }
@@ -84294,6 +84314,30 @@ var DockerBuildx = class {
     };
   }
 };
+var MAX_LINE = 64 * 1024;
+var LineBuffer = class {
+  constructor(onLine) {
+    this.onLine = onLine;
+  }
+  onLine;
+  pending = "";
+  decoder = new StringDecoder2("utf8");
+  push(chunk) {
+    const lines2 = (this.pending + this.decoder.write(chunk)).split("\n");
+    this.pending = lines2.pop() ?? "";
+    for (const line of lines2) this.emit(line);
+    if (this.pending.length > MAX_LINE) this.end();
+  }
+  end() {
+    const rest = this.pending + this.decoder.end();
+    this.pending = "";
+    this.emit(rest);
+  }
+  emit(line) {
+    const whole = line.endsWith("\r") ? line.slice(0, -1) : line;
+    if (whole) this.onLine(whole);
+  }
+};
 
 // src/docker/engine.ts
 var import_dockerode = __toESM(require_docker(), 1);
@@ -84320,8 +84364,8 @@ var DockerodeEngine = class {
     return modem.host ? `${modem.protocol ?? "http"}://${modem.host}:${modem.port ?? ""}` : describeDockerHost();
   }
   async imageStore() {
-    const info2 = await this.docker.info();
-    const containerd = (info2.DriverStatus ?? []).some(
+    const info3 = await this.docker.info();
+    const containerd = (info3.DriverStatus ?? []).some(
       ([key, value]) => key === "driver-type" && value.startsWith("io.containerd.snapshotter")
     );
     return containerd ? "containerd" : "classic";
@@ -84345,8 +84389,8 @@ var DockerodeEngine = class {
 };
 
 // src/gate/run-gate.ts
-import { mkdir as mkdir2, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
-import { dirname as dirname5, join as join8, relative as relative4 } from "node:path";
+import { mkdir as mkdir2, readFile as readFile3, realpath as realpath3, stat as stat2, writeFile as writeFile2 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname5, join as join8, relative as relative4, resolve as resolve4 } from "node:path";
 
 // package.json
 var package_default = {
@@ -84517,7 +84561,7 @@ function compareLayers(head, base) {
   });
   return ordered;
 }
-function comparePlatform(head, base, baseMissingReason = "no baseline") {
+function comparePlatform(head, base, baseMissingReason = "no baseline", baseMissingCause = null) {
   if (base === null) {
     return {
       platform: head.platform,
@@ -84525,6 +84569,7 @@ function comparePlatform(head, base, baseMissingReason = "no baseline") {
       head,
       base: null,
       baseMissingReason,
+      baseMissingCause,
       delta: null,
       percent: null,
       layers: compareLayers(head.layers, [])
@@ -84540,6 +84585,7 @@ function comparePlatform(head, base, baseMissingReason = "no baseline") {
     head,
     base,
     baseMissingReason: null,
+    baseMissingCause: null,
     delta: sizesDelta(head.sizes, base.sizes),
     percent,
     layers: compareLayers(head.layers, base.layers)
@@ -84552,25 +84598,32 @@ function basePlatformOnly(base) {
     head: null,
     base,
     baseMissingReason: null,
+    baseMissingCause: null,
     delta: null,
     percent: null,
     layers: compareLayers([], base.layers)
   };
 }
-function compareImages(head, base, baseMissingReason = "no baseline") {
+function compareImages(head, base, baseMissingReason = "no baseline", baseMissingCause = null) {
   const byPlatform = /* @__PURE__ */ new Map();
   for (const p of base?.platforms ?? []) byPlatform.set(p.platform, p);
   const platforms = head.platforms.map((h) => {
-    if (base === null) return comparePlatform(h, null, baseMissingReason);
+    if (base === null) return comparePlatform(h, null, baseMissingReason, baseMissingCause);
     const b = byPlatform.get(h.platform) ?? null;
     byPlatform.delete(h.platform);
-    return comparePlatform(h, b, `the base image ${base.ref} has no ${h.platform} platform`);
+    return comparePlatform(
+      h,
+      b,
+      `the base image ${base.ref} has no ${h.platform} platform`,
+      "base-platform-missing"
+    );
   });
   for (const b of byPlatform.values()) platforms.push(basePlatformOnly(b));
   return {
     head: { ref: head.ref, source: head.source },
     base: base === null ? null : { ref: base.ref, source: base.source },
     baseMissingReason: base === null ? baseMissingReason : null,
+    baseMissingCause: base === null ? baseMissingCause : null,
     platforms
   };
 }
@@ -84714,13 +84767,36 @@ function describeThresholds(thresholds2) {
 }
 
 // src/core/verdict.ts
-function decide(comparison, thresholds2) {
+function decide(comparison, thresholds2, onMissingBaseline = "warn") {
   const violations = comparison.platforms.flatMap((p) => platformViolations(p, thresholds2));
   const compared = comparison.platforms.some((p) => p.presence === "both");
+  const missingBaseline = missing(comparison, onMissingBaseline);
+  const cappedOnly = thresholds2.maxSize !== null && missingBaseline === null && comparison.platforms.some((p) => p.head);
   let verdict;
-  if (violations.length > 0) verdict = thresholds2.mode === "warn" ? "warn" : "fail";
-  else verdict = compared ? "pass" : "no-baseline";
-  return { verdict, thresholds: thresholds2, violations, headline: headline(comparison, thresholds2) };
+  if (violations.length > 0 && thresholds2.mode === "fail") verdict = "fail";
+  else if (missingBaseline?.policy === "fail") verdict = "fail";
+  else if (violations.length > 0) verdict = "warn";
+  else if (compared || cappedOnly) verdict = "pass";
+  else verdict = "no-baseline";
+  return { verdict, missingBaseline, thresholds: thresholds2, violations, headline: headline(comparison, thresholds2) };
+}
+function missing(comparison, policy) {
+  const lacking = comparison.platforms.filter(
+    (p) => p.presence === "head-only" && p.baseMissingCause !== "baseline-none"
+  );
+  const first = lacking[0];
+  if (!first) return null;
+  const cause = first.baseMissingCause;
+  const platforms = lacking.map((p) => p.platform);
+  const which2 = comparison.baseMissingReason === null ? ` for ${platforms.join(", ")}` : "";
+  const reasons = [...new Set(lacking.map((p) => p.baseMissingReason ?? "no baseline"))].join("; ");
+  const effect = policy === "fail" ? "on-missing-baseline is fail, so the gate fails" : "growth limits were not applied; set on-missing-baseline: fail to fail the step instead";
+  return {
+    policy,
+    cause,
+    platforms,
+    message: `no baseline${which2}${cause ? ` (${cause})` : ""}: ${reasons}; ${effect}`
+  };
 }
 function platformViolations(p, thresholds2) {
   if (p.head === null) return [];
@@ -85297,15 +85373,15 @@ var THREE_ELEMENT_HOSTS = /* @__PURE__ */ new Set([
 var ModuleResolver = class {
   modules = /* @__PURE__ */ new Map();
   mainPackage;
-  constructor(info2) {
-    for (const dep of info2?.deps ?? []) {
+  constructor(info3) {
+    for (const dep of info3?.deps ?? []) {
       const version = dep.replace ? `${dep.version} => ${dep.replace.path} ${dep.replace.version}`.trim() : dep.version;
       this.modules.set(dep.path, { module: dep.path, version, kind: "dependency" });
     }
-    if (info2?.main && info2.main.path !== "") {
-      this.modules.set(info2.main.path, { module: info2.main.path, version: info2.main.version, kind: "main" });
+    if (info3?.main && info3.main.path !== "") {
+      this.modules.set(info3.main.path, { module: info3.main.path, version: info3.main.version, kind: "main" });
     }
-    this.mainPackage = info2?.path || "main";
+    this.mainPackage = info3?.path || "main";
   }
   /** "main" is the package Go compiles the command as; report it under its import path. */
   displayName(pkg) {
@@ -85594,7 +85670,7 @@ function resolveBareNames(elf, table4, interner, owner, bare) {
     owner[i] = id;
   }
 }
-function attributeModules(elf, table4, info2) {
+function attributeModules(elf, table4, info3) {
   const { bytes } = elf;
   const interner = new PackageInterner(bytes);
   const ledger = new Ledger();
@@ -85710,8 +85786,8 @@ function attributeModules(elf, table4, info2) {
       symBytes += entsize;
       strBytes += nameBytes;
       if (!withData) continue;
-      const info3 = bytes[at + (elf.is64 ? 4 : 12)];
-      if ((info3 & 15) !== STT_OBJECT) continue;
+      const info4 = bytes[at + (elf.is64 ? 4 : 12)];
+      if ((info4 & 15) !== STT_OBJECT) continue;
       const shndx = r.u16(at + (elf.is64 ? 6 : 14));
       if (!dataSections[shndx]) continue;
       const size = elf.is64 ? r.u64(at + 16) : r.u32(at + 8);
@@ -85736,7 +85812,7 @@ function attributeModules(elf, table4, info2) {
     });
     charge(s, total * scale, "symbols");
   }
-  const resolver = new ModuleResolver(info2);
+  const resolver = new ModuleResolver(info3);
   const modules = /* @__PURE__ */ new Map();
   const spreadPerCode = totalCode > 0 ? spreadTotal / totalCode : 0;
   for (let id = 0; id < functionPackages; id++) {
@@ -86017,13 +86093,13 @@ function moduleFromColumns(columns) {
   return { path: columns[0] ?? "", version: columns[1] ?? "", sum: columns[2] ?? "", replace: null };
 }
 function parseModinfo(modinfo) {
-  const info2 = { path: "", main: null, deps: [], settings: [], parseError: null };
+  const info3 = { path: "", main: null, deps: [], settings: [], parseError: null };
   let last = null;
   let lineNumber = 1;
   let rest = modinfo;
   const fail = (message) => {
-    info2.parseError = `line ${lineNumber}: ${message}`;
-    return info2;
+    info3.parseError = `line ${lineNumber}: ${message}`;
+    return info3;
   };
   while (rest.length > 0) {
     const nl = rest.indexOf("\n");
@@ -86031,14 +86107,14 @@ function parseModinfo(modinfo) {
     const line = rest.slice(0, nl);
     rest = rest.slice(nl + 1);
     if (line.startsWith("path	")) {
-      info2.path = line.slice(5);
+      info3.path = line.slice(5);
     } else if (line.startsWith("mod	") || line.startsWith("dep	")) {
       const columns = line.slice(4).split("	");
       if (columns.length !== 2 && columns.length !== 3)
         return fail(`expected 2 or 3 columns; got ${columns.length}`);
       last = moduleFromColumns(columns);
-      if (line.startsWith("mod	")) info2.main = last;
-      else info2.deps.push(last);
+      if (line.startsWith("mod	")) info3.main = last;
+      else info3.deps.push(last);
     } else if (line.startsWith("=>	")) {
       const columns = line.slice(3).split("	");
       if (columns.length !== 3) return fail(`expected 3 columns for replacement; got ${columns.length}`);
@@ -86048,11 +86124,11 @@ function parseModinfo(modinfo) {
     } else if (line.startsWith("build	")) {
       const setting = parseSetting(line.slice(6));
       if (typeof setting === "string") return fail(setting);
-      info2.settings.push(setting);
+      info3.settings.push(setting);
     }
     lineNumber++;
   }
-  return info2;
+  return info3;
 }
 function parseSetting(kv) {
   if (kv.length < 1) return "build line missing '='";
@@ -86086,9 +86162,9 @@ function parseSetting(kv) {
   }
   return { key, value };
 }
-function formatModinfo(info2) {
+function formatModinfo(info3) {
   let out = "";
-  if (info2.path !== "") out += `path	${info2.path}
+  if (info3.path !== "") out += `path	${info3.path}
 `;
   const formatModule = (word, m) => {
     out += `${word}	${m.path}	${m.version}`;
@@ -86100,12 +86176,12 @@ function formatModinfo(info2) {
     }
     out += "\n";
   };
-  const main2 = info2.main;
+  const main2 = info3.main;
   if (main2 && (main2.path !== "" || main2.version !== "" || main2.sum !== "" || main2.replace !== null)) {
     formatModule("mod", main2);
   }
-  for (const dep of info2.deps) formatModule("dep", dep);
-  for (const { key, value } of info2.settings) {
+  for (const dep of info3.deps) formatModule("dep", dep);
+  for (const { key, value } of info3.settings) {
     out += `build	${quoteKey(key) ? goQuote(key) : key}=${quoteValue(value) ? goQuote(value) : value}
 `;
   }
@@ -88108,7 +88184,7 @@ async function gitOutput(git, repoDir, args) {
 }
 
 // src/git/worktree.ts
-import { readdirSync, readFileSync as readFileSync2, rmdirSync, rmSync } from "node:fs";
+import { readdirSync, readFileSync as readFileSync3, rmdirSync, rmSync } from "node:fs";
 import { mkdtemp, realpath as realpath2 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname as dirname4, join as join4, resolve as resolve2 } from "node:path";
@@ -88187,7 +88263,7 @@ function removeWorktreeFiles(commonDir, dir) {
 }
 function readText(path4) {
   try {
-    return readFileSync2(path4, "utf8");
+    return readFileSync3(path4, "utf8");
   } catch {
     return null;
   }
@@ -88399,6 +88475,10 @@ function baselineGit(options = {}) {
   const git = options.git ?? execGit();
   const withGit = { ...options, git };
   return {
+    repositoryRoot: async (dir) => {
+      await requireRepository(dir, withGit);
+      return repositoryRoot(dir, withGit);
+    },
     resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
     withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
     fileExistsAtCommit: (repoDir, sha, path4) => fileExistsAtCommit(repoDir, sha, path4, withGit),
@@ -88443,6 +88523,9 @@ function pullRequestContextFrom(eventName, payload) {
     isFork: headRepoFullName === null || headRepoFullName.toLowerCase() !== baseRepoFullName.toLowerCase()
   };
 }
+function isPullRequestEvent(eventName) {
+  return PULL_REQUEST_EVENTS.has(eventName);
+}
 function isPullRequestTarget(eventName) {
   return eventName === "pull_request_target";
 }
@@ -88472,7 +88555,7 @@ function number(value, name, where) {
 }
 
 // src/inputs/inputs.ts
-import { existsSync as existsSync3, realpathSync, statSync } from "node:fs";
+import { existsSync as existsSync4, realpathSync, statSync } from "node:fs";
 import { isAbsolute as isAbsolute2, relative as relative3, resolve as resolve3, sep as sep4 } from "node:path";
 var InputError = class extends Error {
   constructor(input, problem) {
@@ -88495,34 +88578,23 @@ function parseInputs(read, env) {
   const text2 = (name) => read(name).trim();
   const optional = (name) => text2(name) || null;
   const workspace = resolve3(env.workspace);
-  const context3 = resolve3(workspace, text2("context") || ".");
-  if (!isInside(workspace, context3)) {
-    throw new InputError(
-      "context",
-      `"${text2("context")}" resolves to ${context3}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
-  if (!existsSync3(context3) || !statSync(context3).isDirectory()) {
+  const context3 = insideWorkspace("context", text2("context") || ".", workspace);
+  if (!existsSync4(context3) || !statSync(context3).isDirectory()) {
     throw new InputError(
       "context",
       `${context3} is not a directory: point it at the folder that holds your Dockerfile`
     );
   }
-  if (!isInside(realpathSync(workspace), realpathSync(context3))) {
-    throw new InputError(
-      "context",
-      `"${text2("context")}" is a link to ${realpathSync(context3)}, outside the workspace ${workspace}: use a path inside the repository`
-    );
-  }
   const image = optional("image");
   const fileInput = text2("file");
-  const file = fileInput ? resolve3(workspace, fileInput) : resolve3(context3, "Dockerfile");
-  if (!image && !(existsSync3(file) && statSync(file).isFile())) {
+  const file = fileInput ? insideWorkspace("file", fileInput, workspace) : resolve3(context3, "Dockerfile");
+  if (!image && !(existsSync4(file) && statSync(file).isFile())) {
     throw new InputError(
       "file",
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`
     );
   }
+  if (!fileInput && existsSync4(file)) insideWorkspace("file", file, workspace);
   const baseImage = optional("base-image");
   const baselineText = text2("baseline") || (baseImage ? "image" : image ? "none" : "build");
   const baseline = oneOf("baseline", baselineText, ["build", "image", "none"]);
@@ -88543,13 +88615,19 @@ function parseInputs(read, env) {
     file,
     target: optional("target"),
     buildArgs: parseBuildArgs(read("build-args")),
-    secrets: lines(read("secrets")),
+    secrets: parseSecrets(read("secrets")),
     platforms: parsePlatforms(text2("platforms") || "linux/amd64,linux/arm64"),
     builder: optional("builder"),
     image,
     baseImage,
     baseRef: optional("base-ref") ?? env.eventBaseRef,
+    baseRefSet: optional("base-ref") !== null,
     baseline,
+    onMissingBaseline: oneOf("on-missing-baseline", text2("on-missing-baseline") || "warn", [
+      "fail",
+      "warn",
+      "pass"
+    ]),
     ...thresholds(text2),
     githubToken: optional("github-token"),
     comment: bool("comment", text2("comment"), true),
@@ -88560,6 +88638,30 @@ function parseInputs(read, env) {
     reportFile: optional("report-file"),
     markdownFile: optional("markdown-file")
   };
+}
+function insideWorkspace(name, value, workspace) {
+  const path4 = resolve3(workspace, value);
+  if (!isInside(workspace, path4)) {
+    throw new InputError(
+      name,
+      `"${value}" resolves to ${path4}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  const real = realpathOrNull(path4);
+  if (real !== null && !isInside(realpathSync(workspace), real)) {
+    throw new InputError(
+      name,
+      `"${value}" is a link to ${real}, outside the workspace ${workspace}: use a path inside the repository`
+    );
+  }
+  return path4;
+}
+function realpathOrNull(path4) {
+  try {
+    return realpathSync(path4);
+  } catch {
+    return null;
+  }
 }
 function isInside(parent, child2) {
   const rel = relative3(parent, child2);
@@ -88658,6 +88760,47 @@ function parseRegistry(value) {
     );
   }
   return value;
+}
+var SECRET_FORM = "write id=NAME,env=VAR or id=NAME,src=PATH (buildx --secret)";
+var SECRET_KEYS = /* @__PURE__ */ new Set(["id", "type", "env", "src", "source", "required"]);
+function parseSecrets(value) {
+  const specs = [];
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return;
+    const keys = line.split(",").map((field2) => field2.includes("=") ? field2.slice(0, field2.indexOf("=")) : "");
+    const ok = keys.every((key) => SECRET_KEYS.has(key.trim())) && keys.some((key) => key.trim() === "id");
+    if (!ok) throw new InputError("secrets", `line ${index + 1} is not a secret spec: ${SECRET_FORM}`);
+    specs.push(line);
+  });
+  return specs;
+}
+function secretTexts(value, env, readFile4 = () => null) {
+  const texts = /* @__PURE__ */ new Set();
+  const add = (text2) => {
+    if (!text2?.trim()) return;
+    texts.add(text2);
+    for (const line of text2.split(/\r?\n/)) if (line.trim()) texts.add(line.trim());
+  };
+  for (const raw of value.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    add(line);
+    const fields = /* @__PURE__ */ new Map();
+    for (const field2 of line.split(",")) {
+      const eq = field2.indexOf("=");
+      if (eq < 0) continue;
+      const key = field2.slice(0, eq).trim();
+      const fieldValue = field2.slice(eq + 1).trim();
+      if (SECRET_KEYS.has(key)) fields.set(key, fieldValue);
+      else add(fieldValue);
+    }
+    const envName = fields.get("env") ?? (fields.has("src") || fields.has("source") ? null : fields.get("id"));
+    if (envName) add(env[envName]);
+    const src = fields.get("src") ?? fields.get("source");
+    if (src) add(readFile4(src));
+  }
+  return [...texts];
 }
 
 // src/report/explain-facts.ts
@@ -88836,7 +88979,7 @@ function binaryTraits(b, style) {
 }
 
 // src/report/json.ts
-var REPORT_SCHEMA_VERSION = 1;
+var REPORT_SCHEMA_VERSION = 2;
 function summary2(measure) {
   if (measure === null) return null;
   return {
@@ -88860,6 +89003,8 @@ function buildReport(input) {
     verdict: decision.verdict,
     headline: decision.headline,
     baseMissingReason: comparison.baseMissingReason,
+    baseMissingCause: comparison.baseMissingCause,
+    missingBaseline: decision.missingBaseline,
     thresholds: { ...decision.thresholds },
     images,
     platforms: comparison.platforms.map((p) => ({
@@ -88868,6 +89013,7 @@ function buildReport(input) {
       head: summary2(p.head),
       base: summary2(p.base),
       baseMissingReason: p.baseMissingReason,
+      baseMissingCause: p.baseMissingCause,
       delta: p.delta,
       percent: p.percent,
       layers: p.layers,
@@ -88994,7 +89140,7 @@ function summaryBlocks(report, title) {
   );
   if (report.baseMissingReason !== null) {
     blocks.push(
-      `**No baseline:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+      `**No baseline${report.baseMissingCause ? ` (\`${report.baseMissingCause}\`)` : ""}:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
     );
   }
   const sentence = headlineSentence(report);
@@ -89008,11 +89154,17 @@ function summaryBlocks(report, title) {
     const lead = report.verdict === "warn" ? "**Over the threshold** (mode: warn, so the check does not fail):" : "**Over the threshold:**";
     blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join("\n"));
   }
+  if (report.missingBaseline?.policy === "fail") {
+    blocks.push(`**Failed for a missing baseline:** ${escapeMarkdown(report.missingBaseline.message)}.`);
+  }
   blocks.push(platformTable(report));
   const notes = report.platforms.flatMap((p) => {
     if (p.presence === "base-only") return [`- ${escapeMarkdown(p.platform)}: only in the base image.`];
     if (p.presence === "head-only" && report.baseMissingReason === null) {
-      return [`- ${escapeMarkdown(p.platform)}: no baseline: ${escapeMarkdown(p.baseMissingReason ?? "")}.`];
+      const cause = p.baseMissingCause ? ` (\`${p.baseMissingCause}\`)` : "";
+      return [
+        `- ${escapeMarkdown(p.platform)}: no baseline${cause}: ${escapeMarkdown(p.baseMissingReason ?? "")}.`
+      ];
     }
     return [];
   });
@@ -89819,7 +89971,7 @@ function renderTerminal(report, options = {}) {
   lines2.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), "bold")}`);
   if (report.baseMissingReason !== null) {
     lines2.push(
-      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
+      `No baseline${report.baseMissingCause ? ` (${report.baseMissingCause})` : ""}: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`
     );
   }
   const sentence = headlineSentence(report);
@@ -90178,10 +90330,10 @@ async function resolvePlatforms(reader, platforms) {
       if (desc) found.set(platform3, desc);
     }
     if (found.size < platforms.length) {
-      const missing = platforms.filter((p) => !found.has(p));
+      const missing2 = platforms.filter((p) => !found.has(p));
       const has = [...all.keys()];
       throw new PlatformMissingError(
-        `the image has no ${missing.join(", ")} manifest (it has ${has.join(", ") || "none"})` + (has.length > 0 ? `: set platforms to ${has.join(",")} to measure what it has` : "")
+        `the image has no ${missing2.join(", ")} manifest (it has ${has.join(", ") || "none"})` + (has.length > 0 ? `: set platforms to ${has.join(",")} to measure what it has` : "")
       );
     }
     return found;
@@ -90235,11 +90387,26 @@ async function measurePlatform(reader, platform2, manifestDesc) {
   if (estimated) measure.compressedEstimated = true;
   return { measure, analysis };
 }
-async function measureImage(reader, platforms, ref, source) {
-  const manifests = await resolvePlatforms(reader, platforms);
+async function presentPlatforms(reader, platforms) {
+  const found = /* @__PURE__ */ new Map();
+  let lastMissing = null;
+  for (const platform2 of platforms) {
+    try {
+      for (const [p, desc] of await resolvePlatforms(reader, [platform2])) found.set(p, desc);
+    } catch (error2) {
+      if (!(error2 instanceof PlatformMissingError)) throw error2;
+      lastMissing = error2;
+    }
+  }
+  if (found.size === 0 && lastMissing) throw lastMissing;
+  return found;
+}
+async function measureImage(reader, platforms, ref, source, partial = false) {
+  const manifests = partial ? await presentPlatforms(reader, platforms) : await resolvePlatforms(reader, platforms);
   const measured = [];
   const analyses = /* @__PURE__ */ new Map();
   for (const platform2 of platforms) {
+    if (!manifests.has(platform2)) continue;
     const { measure, analysis } = await measurePlatform(reader, platform2, manifests.get(platform2));
     measured.push(measure);
     analyses.set(platform2, analysis);
@@ -90322,7 +90489,7 @@ var RegistryReader = class {
 
 // src/registry/client.ts
 import { createHash } from "node:crypto";
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 import { homedir } from "node:os";
 import { join as join6 } from "node:path";
 import { Readable as Readable2 } from "node:stream";
@@ -90331,16 +90498,22 @@ var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDI
 );
 var RegistryError = class extends Error {
 };
+function defaultTimeoutMs() {
+  const fromEnv = Number(process.env.IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 3e4;
+}
 var RegistryClient = class {
-  constructor(ref, fetchImpl = fetch) {
+  constructor(ref, fetchImpl = fetch, timeoutMs = defaultTimeoutMs()) {
     this.ref = ref;
     this.fetchImpl = fetchImpl;
+    this.timeoutMs = timeoutMs;
     const apiHost = ref.host === "docker.io" ? "registry-1.docker.io" : ref.host;
     const insecure = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(ref.host);
     this.base = `${insecure ? "http" : "https"}://${apiHost}/v2/${ref.repository}`;
   }
   ref;
   fetchImpl;
+  timeoutMs;
   token = null;
   base;
   /** The descriptor of the reference's top document (index or manifest). */
@@ -90348,7 +90521,8 @@ var RegistryClient = class {
     const target = this.ref.digest ?? this.ref.tag ?? "latest";
     const res = await this.get(`/manifests/${target}`, MANIFEST_ACCEPT);
     const body = Buffer.from(await res.arrayBuffer());
-    const mediaType = res.headers.get("content-type")?.split(";")[0] ?? JSON.parse(body.toString()).mediaType;
+    const declared = res.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
+    const mediaType = declared.endsWith("+json") ? declared : this.mediaTypeOf(target, body);
     const digest = res.headers.get("docker-content-digest") ?? `sha256:${createHash("sha256").update(body).digest("hex")}`;
     return { mediaType, digest, size: body.length };
   }
@@ -90365,24 +90539,56 @@ var RegistryClient = class {
     if (!res.body) throw new RegistryError(`empty body for blob ${digest}`);
     return Readable2.fromWeb(res.body);
   }
+  mediaTypeOf(target, body) {
+    let mediaType;
+    try {
+      mediaType = JSON.parse(body.toString()).mediaType;
+    } catch {
+      throw new RegistryError(
+        `GET ${this.base}/manifests/${target}: the answer is not JSON, so not a manifest`
+      );
+    }
+    if (typeof mediaType !== "string") {
+      throw new RegistryError(`GET ${this.base}/manifests/${target}: the manifest names no mediaType`);
+    }
+    return mediaType;
+  }
+  /** fetch with a bound on the wait for the answer's headers (a stalled registry would hold for 300 s). */
+  async fetchWithTimeout(url, init) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      return await this.fetchImpl(url, { ...init, signal: controller.signal });
+    } catch (error2) {
+      if (controller.signal.aborted) {
+        const seconds = this.timeoutMs < 1e3 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1e3)} s`;
+        throw new RegistryError(`GET ${url}: no answer from the registry ${this.ref.host} within ${seconds}`);
+      }
+      throw error2;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
   async get(path4, accept) {
     const url = `${this.base}${path4}`;
     const headers = () => ({
       ...accept ? { accept } : {},
       ...this.token ? { authorization: `Bearer ${this.token}` } : {}
     });
-    let res = await this.fetchImpl(url, { headers: headers(), redirect: "follow" }).catch((error2) => {
+    const unreachable = (error2) => {
+      if (error2 instanceof RegistryError) throw error2;
       const cause = error2.cause?.message ?? error2.message;
       throw new RegistryError(
         `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`
       );
-    });
+    };
+    let res = await this.fetchWithTimeout(url, { headers: headers(), redirect: "follow" }).catch(unreachable);
     if (res.status === 401 && !this.token) {
       const challenge = res.headers.get("www-authenticate");
       await res.body?.cancel();
       if (challenge) {
         this.token = await this.authenticate(challenge);
-        res = await this.fetchImpl(url, { headers: headers(), redirect: "follow" });
+        res = await this.fetchWithTimeout(url, { headers: headers(), redirect: "follow" }).catch(unreachable);
       }
     }
     if (!res.ok) {
@@ -90403,9 +90609,14 @@ var RegistryClient = class {
     if (params.service) url.searchParams.set("service", params.service);
     url.searchParams.set("scope", params.scope ?? `repository:${this.ref.repository}:pull`);
     const basic = storedCredentials(this.ref.host);
-    const res = await this.fetchImpl(url, basic ? { headers: { authorization: `Basic ${basic}` } } : {});
+    const res = await this.fetchWithTimeout(
+      url,
+      basic ? { headers: { authorization: `Basic ${basic}` } } : {}
+    );
     if (!res.ok) throw new RegistryError(`token request to ${url.origin} answered ${res.status}`);
-    const body = await res.json();
+    const body = await res.json().catch(() => {
+      throw new RegistryError(`GET ${url.origin}${url.pathname}: the token response is not JSON`);
+    });
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} had no token`);
     return token;
@@ -90421,7 +90632,7 @@ function verified(digest, bytes) {
 function storedCredentials(host) {
   try {
     const dir = process.env.DOCKER_CONFIG ?? join6(homedir(), ".docker");
-    const config = JSON.parse(readFileSync3(join6(dir, "config.json"), "utf8"));
+    const config = JSON.parse(readFileSync4(join6(dir, "config.json"), "utf8"));
     const keys = host === "docker.io" ? ["https://index.docker.io/v1/", "docker.io"] : [host, `https://${host}`];
     for (const key of keys) {
       const auth2 = config.auths?.[key]?.auth;
@@ -90548,10 +90759,10 @@ async function buildAndMeasure(request2, strategy, services) {
     return { measure: { ref: label, source: "build", platforms }, analyses };
   });
 }
-async function measureExisting(ref, platforms, docker) {
+async function measureExisting(ref, platforms, docker, partial = false) {
   if (await docker.hasImage(ref)) {
     const reader = await ArchiveReader.read(await docker.exportImage(ref), goBinaryCapture);
-    return measureImage(reader, platforms, ref, "docker");
+    return measureImage(reader, platforms, ref, "docker", partial);
   }
   if (!namesRegistry(ref)) {
     throw new Error(
@@ -90562,7 +90773,8 @@ async function measureExisting(ref, platforms, docker) {
     new RegistryReader(new RegistryClient(parseReference(ref))),
     platforms,
     ref,
-    "registry"
+    "registry",
+    partial
   );
 }
 
@@ -90602,10 +90814,9 @@ async function runGate(inputs, context3, services) {
     return chosen;
   });
   const images = imageServices(services, phase);
-  const request2 = (role, root, label) => ({
+  const request2 = (role, paths, label) => ({
     role,
-    context: join8(root, relative4(context3.workspace, inputs.context)),
-    file: join8(root, relative4(context3.workspace, inputs.file)),
+    ...paths,
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -90618,14 +90829,13 @@ async function runGate(inputs, context3, services) {
   const headLabel = inputs.image ?? `head${headSha ? ` (${headSha.slice(0, 7)})` : ""}`;
   const head = await phase(
     "head",
-    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request2("head", context3.workspace, headLabel), strategy, images)
+    () => inputs.image ? measureExisting(inputs.image, inputs.platforms, services.docker) : buildAndMeasure(request2("head", inputs, headLabel), strategy, images)
   );
   const baseline = await phase(
     "baseline",
     () => getBaseline(inputs, context3, services, images, strategy, request2)
   );
-  if (baseline.reason)
-    (inputs.baseline === "none" ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
+  if (baseline.cause === "baseline-none") log.info(`no baseline: ${baseline.reason}`);
   const explanations = await phase(
     "explain",
     async () => explainImages(
@@ -90638,15 +90848,22 @@ async function runGate(inputs, context3, services) {
   const comparison = compareImages(
     head.measure,
     baseline.image?.measure ?? null,
-    baseline.reason ?? void 0
+    baseline.reason ?? void 0,
+    baseline.cause
   );
-  const decision = decide(comparison, {
-    maxIncrease: inputs.maxIncrease,
-    maxIncreasePercent: inputs.maxIncreasePercent,
-    maxSize: inputs.maxSize,
-    basis: inputs.sizeBasis,
-    mode: inputs.mode
-  });
+  const decision = decide(
+    comparison,
+    {
+      maxIncrease: inputs.maxIncrease,
+      maxIncreasePercent: inputs.maxIncreasePercent,
+      maxSize: inputs.maxSize,
+      basis: inputs.sizeBasis,
+      mode: inputs.mode
+    },
+    inputs.onMissingBaseline
+  );
+  const missing2 = decision.missingBaseline;
+  if (missing2) (missing2.policy === "pass" ? log.info : log.warning)(missing2.message);
   const report = buildReport({
     comparison,
     decision,
@@ -90667,7 +90884,10 @@ async function runGate(inputs, context3, services) {
   if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
   await publish(inputs, context3, services, report, markdown);
   const h = decision.headline;
-  const failure = decision.verdict === "fail" ? decision.violations.map((v) => v.message).join("\n") || "the gate failed" : null;
+  const failure = decision.verdict === "fail" ? [
+    ...decision.violations.map((v) => v.message),
+    ...missing2?.policy === "fail" ? [missing2.message] : []
+  ].join("\n") || "the gate failed" : null;
   for (const v of decision.violations) (decision.verdict === "warn" ? log.warning : log.info)(v.message);
   return {
     report,
@@ -90713,96 +90933,189 @@ function describe(strategy) {
   return strategy === "oci-layout" ? "building every platform into one OCI layout" : "building one platform at a time into the image store (the classic store cannot load a manifest list)";
 }
 async function getBaseline(inputs, context3, services, images, strategy, request2) {
-  const none = (reason) => ({
+  const none = (cause, reason) => ({
     image: null,
     reason: reason.replace(/\.+$/, ""),
+    cause,
     dockerfile: null
   });
-  if (inputs.baseline === "none") return none("`baseline: none` was set");
+  const local = context3.eventName === "local";
+  const set = (name, value) => local ? `--${name} ${value}` : `\`${name}: ${value}\``;
+  if (inputs.baseline === "none") return none("baseline-none", "`baseline: none` was set");
   if (inputs.baseline === "image") {
     try {
-      const image = await measureExisting(inputs.baseImage, inputs.platforms, services.docker);
-      return { image, reason: null, dockerfile: null };
+      const image = await measureExisting(inputs.baseImage, inputs.platforms, services.docker, true);
+      return { image, reason: null, cause: null, dockerfile: null };
     } catch (error2) {
-      return none(`base image ${inputs.baseImage} could not be measured: ${error2.message}`);
+      return none(
+        "base-image-unavailable",
+        `base image ${inputs.baseImage} could not be measured (${error2.message}): check the reference, that its registry answers, and that this job is logged in to it`
+      );
     }
   }
-  const baseSha = context3.pullRequest?.baseSha;
-  const baseRef = inputs.baseRef ?? void 0;
-  if (!baseSha && !baseRef) {
-    return none("this is not a pull request and `base-ref` is not set, so there is no base to build");
+  let root;
+  try {
+    root = await services.git.repositoryRoot(inputs.context);
+  } catch (error2) {
+    return none(
+      "not-a-repository",
+      `${inputs.context} is not inside a git repository, so there is no base commit to build: ${local ? "run the CLI inside a git checkout" : "run actions/checkout before this step"}, or set ${set("baseline", "none")} (${error2.message.replace(/\.$/, "")})`
+    );
+  }
+  const pr = context3.pullRequest;
+  const baseRef = inputs.baseRef;
+  let selector;
+  let why;
+  if (baseRef && (inputs.baseRefSet || !pr)) {
+    selector = { baseRef };
+    why = inputs.baseRefSet ? `base-ref ${baseRef} is set${pr ? `, so it wins over the pull request's base ${pr.baseRef}` : ""}` : local ? `${baseRef} is the default branch (set --base-ref to compare with another)` : `${baseRef} is the pull request's base branch`;
+  } else if (pr) {
+    selector = { baseSha: pr.baseSha };
+    why = `it is the pull request's base (${pr.baseRef}); set base-ref to compare with another branch`;
+  } else if (isPullRequestEvent(context3.eventName)) {
+    return none(
+      "event-missing",
+      `this is a ${context3.eventName} run, but the event payload (GITHUB_EVENT_PATH) carries no pull request, so the base is unknown: set base-ref to the base branch`
+    );
+  } else if (local) {
+    return none(
+      "no-base-ref",
+      `looked for a base branch in ${root} (origin's HEAD branch, then main, then master) and found none: set --base-ref BRANCH, or --baseline none`
+    );
+  } else {
+    return none(
+      "no-base-ref",
+      "this is not a pull request and `base-ref` is not set, so there is no base to build: set base-ref, or `baseline: none`"
+    );
   }
   let sha;
   try {
-    const found = await services.git.resolveBaseCommit(context3.workspace, {
-      ...baseSha ? { baseSha } : {},
-      ...baseRef ? { baseRef } : {}
-    });
+    const found = await services.git.resolveBaseCommit(inputs.context, selector);
     sha = found.sha;
-    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
+    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}; used because ${why}`);
   } catch (error2) {
-    if (!baseSha && error2 instanceof BaselineGitError && error2.code === "base-ref-not-found") {
+    if (selector.baseRef && error2 instanceof BaselineGitError && error2.code === "base-ref-not-found") {
       throw new InputError("base-ref", error2.message.replace(/\.$/, ""));
     }
-    return none(`the base commit could not be found: ${error2.message}`);
+    const cause = error2 instanceof BaselineGitError && error2.code === "not-a-repository" ? "not-a-repository" : "base-commit-unavailable";
+    return none(cause, `the base commit could not be found: ${error2.message}`);
   }
-  const dockerfile = relative4(context3.workspace, inputs.file);
-  if (!await services.git.fileExistsAtCommit(context3.workspace, sha, dockerfile)) {
-    return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
+  const inRepo = async (path4) => relative4(root, await realParent(path4));
+  const paths = { context: await inRepo(inputs.context), file: await inRepo(inputs.file) };
+  if (!await services.git.fileExistsAtCommit(inputs.context, sha, paths.file)) {
+    return none("base-dockerfile-missing", `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
   }
   try {
     let text2 = null;
-    const image = await services.git.withBaseWorktree(context3.workspace, sha, async (dir) => {
-      const built = request2("base", dir, `base (${sha.slice(0, 7)})`);
+    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
+      const built = request2(
+        "base",
+        { context: join8(dir, paths.context), file: join8(dir, paths.file) },
+        `base (${sha.slice(0, 7)})`
+      );
       text2 = await readFile3(built.file, "utf8").catch(() => null);
       return buildAndMeasure(built, strategy, images);
     });
-    return { image, reason: null, dockerfile: text2 };
+    return { image, reason: null, cause: null, dockerfile: text2 };
   } catch (error2) {
     if (error2 instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:
 ${error2.tail}`);
-      return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+      return none("base-build-failed", `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error2;
   }
+}
+async function realParent(path4) {
+  return join8(await realpath3(dirname5(path4)), basename4(path4));
 }
 async function publish(inputs, context3, services, report, markdown) {
   const { log } = services;
   log.info(renderTerminal(report));
   log.group("The report as markdown (what the comment and the job summary show)", markdown);
-  if (inputs.summary && services.summary) {
-    const written = await services.summary.write(markdown);
-    if (!written.written) log.info(`job summary not written: ${written.reason}`);
-  }
-  const pr = context3.pullRequest;
-  if (!inputs.comment || !pr) return;
-  if (!services.comments) {
-    log.warning("no `github-token`: the pull request comment was skipped (the verdict stands)");
-    return;
-  }
-  const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+  const budgetMs = context3.publishBudgetMs ?? 12e4;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const expired = new Promise(
+    (resolve5) => budget.signal.addEventListener("abort", () => resolve5("expired"), { once: true })
+  );
+  const overBudget = (what) => log.warning(
+    `${what} gave up: publishing took longer than its ${budgetMs < 1e3 ? `${budgetMs} ms` : `${Math.round(budgetMs / 1e3)} s`} budget (the verdict stands)`
+  );
   try {
-    const result = await services.comments.upsert(target, inputs.commentKey, markdown);
-    if (result.kind === "forbidden") {
-      log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`
-      );
-    } else {
-      log.info(`${result.kind} comment ${result.htmlUrl}`);
+    if (inputs.summary && services.summary) {
+      const written = await Promise.race([
+        services.summary.write(markdown).catch((error2) => ({
+          written: false,
+          reason: error2.message,
+          failed: true
+        })),
+        expired
+      ]);
+      if (written === "expired") return overBudget("the job summary");
+      if (!written.written)
+        (written.failed ? log.warning : log.info)(`job summary not written: ${written.reason}`);
     }
-  } catch (error2) {
-    log.warning(
-      `could not comment on pull request #${pr.number}: ${error2.message} (the verdict stands)`
-    );
+    const pr = context3.pullRequest;
+    if (!inputs.comment || !pr) return;
+    if (!services.comments) {
+      log.warning("no `github-token`: the pull request comment was skipped (the verdict stands)");
+      return;
+    }
+    const target = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+    try {
+      const result = await Promise.race([
+        services.comments.upsert(target, inputs.commentKey, markdown, budget.signal),
+        expired
+      ]);
+      if (result === "expired") return overBudget(`commenting on pull request #${pr.number}`);
+      if (result.kind === "forbidden") {
+        log.warning(
+          `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`
+        );
+      } else {
+        log.info(`${result.kind} comment ${result.htmlUrl}`);
+      }
+    } catch (error2) {
+      if (budget.signal.aborted) return overBudget(`commenting on pull request #${pr.number}`);
+      log.warning(
+        `could not comment on pull request #${pr.number}: ${error2.message} (the verdict stands)`
+      );
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 async function writeText(path4, text2) {
-  await mkdir2(dirname5(path4), { recursive: true });
+  await makeDirectory(dirname5(path4));
   await writeFile2(path4, text2);
+}
+var MAX_MISSING_DIRECTORIES = 32;
+async function makeDirectory(dir) {
+  const missing2 = [];
+  for (let current = resolve4(dir); ; current = dirname5(current)) {
+    const found = await stat2(current).catch((error2) => {
+      if (error2.code === "ENOENT") return null;
+      throw error2;
+    });
+    if (found) {
+      if (!found.isDirectory()) throw new Error(`${current} is not a directory`);
+      break;
+    }
+    if (missing2.length >= MAX_MISSING_DIRECTORIES || dirname5(current) === current) {
+      throw new Error(`cannot create ${dir}: more than ${MAX_MISSING_DIRECTORIES} directories are missing`);
+    }
+    missing2.unshift(current);
+  }
+  for (const each of missing2) {
+    await mkdir2(each).catch((error2) => {
+      if (error2.code !== "EEXIST") throw new Error(`cannot create ${each} (${error2.code ?? error2.message})`);
+    });
+  }
 }
 
 // src/github/client.ts
+import { STATUS_CODES } from "node:http";
 import { setTimeout as delay } from "node:timers/promises";
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -90824,11 +91137,11 @@ async function errorRequest(state, octokit, error2, options) {
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info2) {
+  limiter.on("failed", function(error2, info3) {
     const maxRetries = ~~error2.request.request?.retries;
     const after = ~~error2.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
+    options.request.retryCount = info3.retryCount + 1;
+    if (maxRetries > info3.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -90909,6 +91222,16 @@ function headerNumber(value) {
 }
 
 // src/github/client.ts
+var GitHubRequestError = class extends Error {
+  constructor(message, status, response) {
+    super(message);
+    this.status = status;
+    this.response = response;
+    this.name = "GitHubRequestError";
+  }
+  status;
+  response;
+};
 var GitHubRateLimitError = class extends Error {
   constructor(decision, status, githubMessage, reason) {
     super(
@@ -90940,9 +91263,64 @@ function createGitHubClient(options) {
         doNotRetry: NOT_TRANSIENT
       }
     },
+    // Plugins registered later wrap the earlier ones: the timeout applies to each attempt, the description
+    // to the outcome of all of them.
+    requestTimeout(options.requestTimeoutMs ?? 3e4),
     retry,
-    rateLimitPatience(options)
+    rateLimitPatience(options),
+    describeFailures
   );
+}
+function requestTimeout(ms) {
+  return (octokit) => {
+    octokit.hook.wrap("request", async (request2, requestOptions) => {
+      const timeout = AbortSignal.timeout(ms);
+      const given = requestOptions.request?.signal;
+      requestOptions.request = {
+        ...requestOptions.request,
+        signal: given ? AbortSignal.any([timeout, given]) : timeout
+      };
+      try {
+        return await request2(requestOptions);
+      } catch (error2) {
+        if (timeout.aborted)
+          throw new Error(`no answer within ${ms < 1e3 ? `${ms} ms` : `${Math.round(ms / 1e3)} s`}`);
+        if (given?.aborted) throw new Error("given up (out of time)");
+        throw error2;
+      }
+    });
+  };
+}
+var describeFailures = (octokit) => {
+  octokit.hook.wrap("request", async (request2, requestOptions) => {
+    const { method, url } = octokit.request.endpoint.parse(requestOptions);
+    const what = `${method} ${new URL(url).pathname}`;
+    let response;
+    try {
+      response = await request2(requestOptions);
+    } catch (error2) {
+      if (error2 instanceof GitHubRateLimitError) throw error2;
+      const failed = failedResponseOf(error2);
+      if (!failed) throw new GitHubRequestError(`${what}: ${error2.message}`);
+      const data = error2.response?.data;
+      const said = typeof data === "string" && data.trim() !== "" ? ` (${nonJson(failed.headers["content-type"])})` : failed.message ? ` ("${failed.message.split("\n")[0]}")` : "";
+      throw new GitHubRequestError(
+        `${what}: HTTP ${failed.status} ${STATUS_CODES[failed.status] ?? ""}`.trimEnd() + said,
+        failed.status,
+        error2.response
+      );
+    }
+    if (typeof response.data === "string" && response.data !== "") {
+      throw new GitHubRequestError(
+        `${what}: HTTP ${response.status}, but ${nonJson(String(response.headers["content-type"] ?? ""))}`
+      );
+    }
+    return response;
+  });
+};
+function nonJson(contentType) {
+  const type = String(contentType ?? "").split(";")[0]?.trim() || "no content type";
+  return type === "text/html" ? "an HTML page, not JSON" : `a body that is not JSON (${type})`;
 }
 function rateLimitPatience(options) {
   const maxWaitMs = options.rateLimit?.maxWaitMs ?? 6e4;
@@ -90992,6 +91370,7 @@ function failedResponseOf(error2) {
   const { status, response } = error2;
   if (typeof status !== "number") return null;
   const body = response?.data;
+  if (error2 instanceof GitHubRequestError && error2.status === void 0) return null;
   const headers = response?.headers ?? {};
   const bodyMessage = body?.message;
   const message = typeof bodyMessage === "string" ? bodyMessage : typeof body === "string" ? body : String(error2.message ?? "");
@@ -91013,45 +91392,69 @@ function stickyCommentBody(key, body) {
   return `${commentMarker(key)}
 ${body}`;
 }
-function findStickyComment(comments, key) {
+var GITHUB_ACTIONS_LOGIN = "github-actions[bot]";
+function markedComments(comments, key) {
   const marker = commentMarker(key);
-  const matching = comments.filter((comment) => (comment.body ?? "").trimStart().startsWith(marker));
-  return matching.find((comment) => comment.user?.type === "Bot") ?? matching[0];
+  return comments.filter((comment) => (comment.body ?? "").trimStart().startsWith(marker));
+}
+function findStickyComment(comments, key, ownLogin) {
+  const ours = markedComments(comments, key).filter((comment) => comment.user?.login === ownLogin).sort((a, b) => a.id - b.id);
+  return { ours: ours[0], duplicates: ours.slice(1) };
 }
 function createPullRequestComments(octokit) {
+  let login = null;
+  const ownLogin = (signal) => {
+    login ??= octokit.rest.users.getAuthenticated({ request: { signal } }).then(
+      ({ data }) => data.login,
+      (error2) => {
+        if (failedResponseOf(error2)?.status === 403) return GITHUB_ACTIONS_LOGIN;
+        login = null;
+        throw error2;
+      }
+    );
+    return login;
+  };
   return {
-    async upsert(target, key, body) {
+    async upsert(target, key, body, signal) {
       const params = { owner: target.owner, repo: target.repo };
+      const request2 = { request: { signal } };
       const text2 = stickyCommentBody(key, body);
       let comments;
       try {
         comments = await octokit.paginate(octokit.rest.issues.listComments, {
           ...params,
           issue_number: target.issueNumber,
-          per_page: 100
+          per_page: 100,
+          ...request2
         });
       } catch (error2) {
         return forbiddenOrThrow(error2, `reading the comments of ${describe2(target)}`);
       }
-      const existing = findStickyComment(comments, key);
-      if (existing) {
+      const marked = markedComments(comments, key);
+      const { ours, duplicates } = marked.length > 0 ? findStickyComment(marked, key, await ownLogin(signal)) : { duplicates: [] };
+      for (const duplicate of duplicates) {
+        await octokit.rest.issues.deleteComment({ ...params, comment_id: duplicate.id, ...request2 }).catch(() => void 0);
+      }
+      if (ours) {
         try {
           const { data } = await octokit.rest.issues.updateComment({
             ...params,
-            comment_id: existing.id,
-            body: text2
+            comment_id: ours.id,
+            body: text2,
+            ...request2
           });
           return { kind: "updated", id: data.id, htmlUrl: data.html_url };
         } catch (error2) {
           if (failedResponseOf(error2)?.status !== 404)
-            return forbiddenOrThrow(error2, `updating comment ${existing.id}`);
+            return forbiddenOrThrow(error2, `updating comment ${ours.id}`);
         }
       }
       try {
         const { data } = await octokit.rest.issues.createComment({
           ...params,
           issue_number: target.issueNumber,
-          body: text2
+          body: text2,
+          ...request2
         });
         return { kind: "created", id: data.id, htmlUrl: data.html_url };
       } catch (error2) {
@@ -91082,15 +91485,65 @@ function actionsJobSummary() {
       const path4 = process.env.GITHUB_STEP_SUMMARY;
       if (!path4)
         return { written: false, reason: "GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner)" };
-      await summary.addRaw(markdown, true).write();
+      try {
+        await summary.addRaw(markdown, true).write();
+      } catch (error2) {
+        summary.emptyBuffer();
+        return {
+          written: false,
+          failed: true,
+          reason: `GITHUB_STEP_SUMMARY (${path4}) could not be written: ${error2.message}`
+        };
+      }
       return { written: true, path: path4 };
     }
   };
 }
 
+// src/github/workflow-log.ts
+import { randomBytes } from "node:crypto";
+function couldIssueCommand(text2) {
+  return text2.includes("::") || text2.includes("##[");
+}
+function fenceCommands(text2, token = stopToken()) {
+  if (!couldIssueCommand(text2)) return text2;
+  return `::stop-commands::${token}
+${text2}
+::${token}::`;
+}
+function stopToken() {
+  return `isg-${randomBytes(16).toString("hex")}`;
+}
+
 // src/action.ts
+var info2 = (text2) => info(fenceCommands(text2));
+function maskSecrets() {
+  const smallFile = (path4) => {
+    try {
+      return statSync2(path4).size <= 64 * 1024 ? readFileSync5(path4, "utf8") : null;
+    } catch {
+      return null;
+    }
+  };
+  for (const text2 of secretTexts(getInput("secrets"), process.env, smallFile)) setSecret(text2);
+}
+function setOutputs(outputs) {
+  try {
+    for (const [name, value] of Object.entries(outputs)) setOutput(name, value);
+  } catch (error2) {
+    warning(
+      `could not write the step outputs to GITHUB_OUTPUT (${process.env.GITHUB_OUTPUT}): ${error2.message}; the verdict (${outputs.verdict}) stands`
+    );
+  }
+}
+function numberFromEnv(name) {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : void 0;
+}
 async function main() {
   try {
+    maskSecrets();
+    if (eventFileProblem) throw new Error(eventFileProblem);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const { eventName, payload } = context2;
     const pullRequest = pullRequestContextFrom(eventName, payload);
@@ -91099,34 +91552,43 @@ async function main() {
       eventBaseRef: pullRequest?.baseRef ?? null
     });
     if (inputs.githubToken) setSecret(inputs.githubToken);
+    const requestTimeoutMs = numberFromEnv("IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS");
+    const publishBudgetMs = numberFromEnv("IMAGE_SIZE_GATE_PUBLISH_BUDGET_MS");
     const result = await runGate(
       inputs,
       {
         eventName,
         workspace,
         pullRequest,
-        defaultReportFile: join9(process.env.RUNNER_TEMP || workspace, "image-size-gate", "report.json")
+        defaultReportFile: join9(process.env.RUNNER_TEMP || workspace, "image-size-gate", "report.json"),
+        ...publishBudgetMs ? { publishBudgetMs } : {}
       },
       {
         buildx: new DockerBuildx(),
         docker: new DockerodeEngine(),
         git: baselineGit(),
-        comments: inputs.githubToken ? createPullRequestComments(createGitHubClient({ token: inputs.githubToken, log: info })) : null,
+        comments: inputs.githubToken ? createPullRequestComments(
+          createGitHubClient({
+            token: inputs.githubToken,
+            log: info2,
+            ...requestTimeoutMs ? { requestTimeoutMs } : {}
+          })
+        ) : null,
         summary: actionsJobSummary(),
         log: {
-          info,
+          info: info2,
           warning,
-          detail: info,
+          detail: info2,
           group: (title, body) => {
             startGroup(title);
-            info(body);
+            info2(body);
             endGroup();
           },
           fold: (title, fn) => group(title, fn)
         }
       }
     );
-    for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
+    setOutputs(result.outputs);
     if (result.failure) setFailed(result.failure);
   } catch (error2) {
     setFailed(error2 instanceof Error ? error2.message : String(error2));

@@ -1,5 +1,8 @@
 // The GitHub Action's entry: read the inputs and the event, run the gate, set the outputs. The only
 // place that fails the step.
+// First, before @actions/github parses the event file on import (see event-file.ts).
+import './github/event-file.js';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import * as github from '@actions/github';
@@ -11,12 +14,47 @@ import { storeHistory } from './git/history.js';
 import { createGitHubClient } from './github/client.js';
 import { createPullRequestComments } from './github/comments.js';
 import { pullRequestContextFrom } from './github/event.js';
+import { eventFileProblem } from './github/event-file.js';
 import { actionsJobSummary } from './github/summary.js';
-import { parseInputs } from './inputs/inputs.js';
+import { fenceCommands } from './github/workflow-log.js';
+import { parseInputs, secretTexts } from './inputs/inputs.js';
 import { openStore } from './store/open-store.js';
+
+/** core.info for text that may hold anything: it can never act as a workflow command. */
+const info = (text: string) => core.info(fenceCommands(text));
+
+/** Masks the secrets input and every value it names before anything else can print them. */
+function maskSecrets() {
+  const smallFile = (path: string) => {
+    try {
+      return statSync(path).size <= 64 * 1024 ? readFileSync(path, 'utf8') : null;
+    } catch {
+      return null;
+    }
+  };
+  for (const text of secretTexts(core.getInput('secrets'), process.env, smallFile)) core.setSecret(text);
+}
+
+/** Sets the outputs; a GITHUB_OUTPUT that cannot be written costs the outputs, never the verdict. */
+function setOutputs(outputs: Record<string, string>) {
+  try {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  } catch (error) {
+    core.warning(
+      `could not write the step outputs to GITHUB_OUTPUT (${process.env.GITHUB_OUTPUT}): ${(error as Error).message}; the verdict (${outputs.verdict}) stands`,
+    );
+  }
+}
+
+function numberFromEnv(name: string): number | undefined {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
 
 async function main(): Promise<void> {
   try {
+    maskSecrets();
+    if (eventFileProblem) throw new Error(eventFileProblem);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const { eventName, payload } = github.context;
     const pullRequest = pullRequestContextFrom(eventName, payload);
@@ -32,8 +70,15 @@ async function main(): Promise<void> {
           ref.startsWith('refs/tags/')),
     });
     if (inputs.githubToken) core.setSecret(inputs.githubToken);
+    // Internal knobs for tests; the defaults are what a runner gets.
+    const requestTimeoutMs = numberFromEnv('IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS');
+    const publishBudgetMs = numberFromEnv('IMAGE_SIZE_GATE_PUBLISH_BUDGET_MS');
     const octokit = inputs.githubToken
-      ? createGitHubClient({ token: inputs.githubToken, log: core.info })
+      ? createGitHubClient({
+          token: inputs.githubToken,
+          log: info,
+          ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+        })
       : null;
     const reportStore = inputs.store
       ? await openStore(inputs.store, {
@@ -57,6 +102,7 @@ async function main(): Promise<void> {
         defaultReportFile: join(process.env.RUNNER_TEMP || workspace, 'image-size-gate', 'report.json'),
         headSha: pullRequest ? null : (process.env.GITHUB_SHA ?? null),
         ref,
+        ...(publishBudgetMs ? { publishBudgetMs } : {}),
       },
       {
         buildx: new DockerBuildx(),
@@ -65,12 +111,12 @@ async function main(): Promise<void> {
         comments: octokit ? createPullRequestComments(octokit) : null,
         summary: actionsJobSummary(),
         log: {
-          info: core.info,
+          info,
           warning: core.warning,
-          detail: core.info,
+          detail: info,
           group: (title, body) => {
             core.startGroup(title);
-            core.info(body);
+            info(body);
             core.endGroup();
           },
           fold: (title, fn) => core.group(title, fn),
@@ -79,7 +125,7 @@ async function main(): Promise<void> {
         storeHistory: storeHistory(workspace),
       },
     );
-    for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
+    setOutputs(result.outputs);
     if (result.failure) core.setFailed(result.failure);
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 // Runs `docker buildx` through @actions/exec. Results come from the files buildx writes
 // (--metadata-file, --iidfile, the OCI layout), never from its log; the log tail only explains failures.
 import { readFile } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 import * as exec from '@actions/exec';
 import { type BuildSpec, buildxArgv, printableArgv } from './argv.js';
 
@@ -40,23 +41,26 @@ export class DockerBuildx implements Buildx {
 
   private async run(args: string[], onLine?: (line: string) => void) {
     let tail: string[] = [];
-    const remember = (data: Buffer) => {
-      for (const line of data.toString('utf8').split('\n')) {
-        if (!line) continue;
-        onLine?.(line);
-        tail.push(line);
-        if (tail.length > TAIL_LINES * 2) tail = tail.slice(-TAIL_LINES);
-      }
+    const remember = (line: string) => {
+      onLine?.(line);
+      tail.push(line);
+      if (tail.length > TAIL_LINES * 2) tail = tail.slice(-TAIL_LINES);
     };
+    const stdout = new LineBuffer(remember);
+    const stderr = new LineBuffer(remember);
     const result = await exec
       .getExecOutput('docker', args, {
         silent: true,
         ignoreReturnCode: true,
         env: { ...(process.env as Record<string, string>), ...this.env },
-        listeners: { stdout: remember, stderr: remember },
+        listeners: { stdout: (data) => stdout.push(data), stderr: (data) => stderr.push(data) },
       })
       .catch((error: Error) => {
         throw new Error(`could not run docker (${error.message}): install the Docker CLI and put it on PATH`);
+      })
+      .finally(() => {
+        stdout.end();
+        stderr.end();
       });
     return { ...result, tail: tail.slice(-TAIL_LINES).join('\n') };
   }
@@ -105,5 +109,38 @@ export class DockerBuildx implements Buildx {
       imageName: typeof metadata['image.name'] === 'string' ? metadata['image.name'] : null,
       imageId: imageId || null,
     };
+  }
+}
+
+/**
+ * Splits one output stream into whole lines: a line that arrives in several writes (or a multi-byte
+ * character split between two) is handed on once, complete, so a fragment never reaches the log as a line
+ * of its own. end() hands on what is left when the stream closes.
+ */
+const MAX_LINE = 64 * 1024;
+
+export class LineBuffer {
+  private pending = '';
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    const lines = (this.pending + this.decoder.write(chunk)).split('\n');
+    this.pending = lines.pop() ?? '';
+    for (const line of lines) this.emit(line);
+    // A writer that never ends its line must not grow memory without bound.
+    if (this.pending.length > MAX_LINE) this.end();
+  }
+
+  end(): void {
+    const rest = this.pending + this.decoder.end();
+    this.pending = '';
+    this.emit(rest);
+  }
+
+  private emit(line: string): void {
+    const whole = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (whole) this.onLine(whole);
   }
 }

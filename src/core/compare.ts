@@ -1,6 +1,7 @@
 // Head against base, per platform and per layer. Layers pair up first by identical content (digest, then
 // diff ID), then by the instruction that made them, so a reader sees which instruction grew.
 import type {
+  BaselineCause,
   ImageComparison,
   ImageMeasure,
   LayerComparison,
@@ -156,6 +157,7 @@ export function comparePlatform(
   head: PlatformMeasure,
   base: PlatformMeasure | null,
   baseMissingReason = 'no baseline',
+  baseMissingCause: BaselineCause | null = null,
 ): PlatformComparison {
   if (base === null) {
     return {
@@ -164,6 +166,7 @@ export function comparePlatform(
       head,
       base: null,
       baseMissingReason,
+      baseMissingCause,
       delta: null,
       percent: null,
       layers: compareLayers(head.layers, []),
@@ -179,6 +182,7 @@ export function comparePlatform(
     head,
     base,
     baseMissingReason: null,
+    baseMissingCause: null,
     delta: sizesDelta(head.sizes, base.sizes),
     percent,
     layers: compareLayers(head.layers, base.layers),
@@ -192,6 +196,7 @@ function basePlatformOnly(base: PlatformMeasure): PlatformComparison {
     head: null,
     base,
     baseMissingReason: null,
+    baseMissingCause: null,
     delta: null,
     percent: null,
     layers: compareLayers([], base.layers),
@@ -206,20 +211,27 @@ export function compareImages(
   head: ImageMeasure,
   base: ImageMeasure | null,
   baseMissingReason = 'no baseline',
+  baseMissingCause: BaselineCause | null = null,
 ): ImageComparison {
   const byPlatform = new Map<Platform, PlatformMeasure>();
   for (const p of base?.platforms ?? []) byPlatform.set(p.platform, p);
   const platforms: PlatformComparison[] = head.platforms.map((h) => {
-    if (base === null) return comparePlatform(h, null, baseMissingReason);
+    if (base === null) return comparePlatform(h, null, baseMissingReason, baseMissingCause);
     const b = byPlatform.get(h.platform) ?? null;
     byPlatform.delete(h.platform);
-    return comparePlatform(h, b, `the base image ${base.ref} has no ${h.platform} platform`);
+    return comparePlatform(
+      h,
+      b,
+      `the base image ${base.ref} has no ${h.platform} platform`,
+      'base-platform-missing',
+    );
   });
   for (const b of byPlatform.values()) platforms.push(basePlatformOnly(b));
   return {
     head: { ref: head.ref, source: head.source },
     base: base === null ? null : { ref: base.ref, source: base.source },
     baseMissingReason: base === null ? baseMissingReason : null,
+    baseMissingCause: base === null ? baseMissingCause : null,
     platforms,
   };
 }

@@ -95,6 +95,25 @@ export interface LayerComparison {
   delta: Sizes;
 }
 
+/**
+ * Why a side has no baseline, as a stable code for the report and for `on-missing-baseline`.
+ * baseline-none is the one chosen on purpose (`baseline: none`); every other code is a baseline that was
+ * wanted and could not be had.
+ */
+export type BaselineCause =
+  | 'baseline-none'
+  | 'no-base-ref'
+  | 'event-missing'
+  | 'not-a-repository'
+  | 'base-commit-unavailable'
+  | 'base-dockerfile-missing'
+  | 'base-build-failed'
+  | 'base-image-unavailable'
+  | 'base-platform-missing';
+
+/** What a wanted but missing baseline does to the verdict: fail it, warn (exit 0), or only say so. */
+export type MissingBaselinePolicy = 'fail' | 'warn' | 'pass';
+
 /** both: compared; head-only: the base has no such platform (or no baseline at all); base-only: the head dropped it. */
 export type PlatformPresence = 'both' | 'head-only' | 'base-only';
 
@@ -105,6 +124,7 @@ export interface PlatformComparison {
   base: PlatformMeasure | null;
   /** Why base is null while head is not; null otherwise. */
   baseMissingReason: string | null;
+  baseMissingCause: BaselineCause | null;
   /** head - base; null unless presence is 'both'. */
   delta: Sizes | null;
   percent: Percentages | null;
@@ -117,6 +137,7 @@ export interface ImageComparison {
   base: ImageRef | null;
   /** Why there is no baseline image at all; null when there is one. */
   baseMissingReason: string | null;
+  baseMissingCause: BaselineCause | null;
   /** Head platforms in head order, then platforms only the base has. */
   platforms: PlatformComparison[];
 }
@@ -162,8 +183,20 @@ export interface Headline {
   percent: number | null;
 }
 
+/** A baseline that was wanted and is missing, for some or all head platforms. */
+export interface MissingBaseline {
+  policy: MissingBaselinePolicy;
+  /** null only when whoever compared did not say (the gate always does). */
+  cause: BaselineCause | null;
+  platforms: Platform[];
+  /** One plain-text line naming the cause and the fix. */
+  message: string;
+}
+
 export interface Decision {
   verdict: Verdict;
+  /** null when every head platform has a baseline, or none was wanted (`baseline: none`). */
+  missingBaseline: MissingBaseline | null;
   thresholds: Thresholds;
   violations: Violation[];
   headline: Headline | null;

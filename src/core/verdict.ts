@@ -4,6 +4,8 @@ import type {
   Decision,
   Headline,
   ImageComparison,
+  MissingBaseline,
+  MissingBaselinePolicy,
   PlatformComparison,
   Thresholds,
   Verdict,
@@ -11,13 +13,47 @@ import type {
 } from './model.js';
 import { describeThreshold } from './thresholds.js';
 
-export function decide(comparison: ImageComparison, thresholds: Thresholds): Decision {
+export function decide(
+  comparison: ImageComparison,
+  thresholds: Thresholds,
+  onMissingBaseline: MissingBaselinePolicy = 'warn',
+): Decision {
   const violations = comparison.platforms.flatMap((p) => platformViolations(p, thresholds));
   const compared = comparison.platforms.some((p) => p.presence === 'both');
+  const missingBaseline = missing(comparison, onMissingBaseline);
+  // With no baseline wanted, max-size is the whole gate: its verdict is pass or fail, not no-baseline.
+  const cappedOnly =
+    thresholds.maxSize !== null && missingBaseline === null && comparison.platforms.some((p) => p.head);
   let verdict: Verdict;
-  if (violations.length > 0) verdict = thresholds.mode === 'warn' ? 'warn' : 'fail';
-  else verdict = compared ? 'pass' : 'no-baseline';
-  return { verdict, thresholds, violations, headline: headline(comparison, thresholds) };
+  if (violations.length > 0 && thresholds.mode === 'fail') verdict = 'fail';
+  else if (missingBaseline?.policy === 'fail') verdict = 'fail';
+  else if (violations.length > 0) verdict = 'warn';
+  else if (compared || cappedOnly) verdict = 'pass';
+  else verdict = 'no-baseline';
+  return { verdict, missingBaseline, thresholds, violations, headline: headline(comparison, thresholds) };
+}
+
+/** The head platforms whose baseline was wanted and is missing, with one cause (the first one's). */
+function missing(comparison: ImageComparison, policy: MissingBaselinePolicy): MissingBaseline | null {
+  const lacking = comparison.platforms.filter(
+    (p) => p.presence === 'head-only' && p.baseMissingCause !== 'baseline-none',
+  );
+  const first = lacking[0];
+  if (!first) return null;
+  const cause = first.baseMissingCause;
+  const platforms = lacking.map((p) => p.platform);
+  const which = comparison.baseMissingReason === null ? ` for ${platforms.join(', ')}` : '';
+  const reasons = [...new Set(lacking.map((p) => p.baseMissingReason ?? 'no baseline'))].join('; ');
+  const effect =
+    policy === 'fail'
+      ? 'on-missing-baseline is fail, so the gate fails'
+      : 'growth limits were not applied; set on-missing-baseline: fail to fail the step instead';
+  return {
+    policy,
+    cause,
+    platforms,
+    message: `no baseline${which}${cause ? ` (${cause})` : ''}: ${reasons}; ${effect}`,
+  };
 }
 
 /** Growth limits apply where a base exists; max-size applies to every head platform. */

@@ -138,10 +138,12 @@ export async function measureExisting(
   ref: string,
   platforms: Platform[],
   docker: DockerEngine,
+  /** A baseline: measure the platforms it has; the comparison says which it lacks. */
+  partial = false,
 ): Promise<MeasuredImage> {
   if (await docker.hasImage(ref)) {
     const reader = await ArchiveReader.read(await docker.exportImage(ref), goBinaryCapture);
-    return measureImage(reader, platforms, ref, 'docker');
+    return measureImage(reader, platforms, ref, 'docker', partial);
   }
   if (!namesRegistry(ref)) {
     throw new Error(
@@ -153,5 +155,6 @@ export async function measureExisting(
     platforms,
     ref,
     'registry',
+    partial,
   );
 }

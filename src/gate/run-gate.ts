@@ -1,18 +1,18 @@
 // The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
 // report. The action and the CLI both call runGate; neither decides anything on its own.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
-import type { Decision } from '../core/model.js';
+import type { BaselineCause, Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { baseImageLayerCount, finalStageSteps } from '../explain/dockerfile.js';
 import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../explain/explain.js';
-import { type BaselineGit, BaselineGitError } from '../git/baseline.js';
+import { type BaselineGit, BaselineGitError, type BaseSelector } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
-import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
+import { isPullRequestEvent, type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
 import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
@@ -60,7 +60,7 @@ export interface GateServices {
   log: Logger;
   /** The store `store` names, opened by the caller; null or absent without one. */
   reportStore?: ReportStore | null;
-  /** What the store lookup asks git about the workspace's history. */
+  /** What the store lookup asks git about the repository's history. */
   storeHistory?: StoreHistory | null;
 }
 
@@ -72,6 +72,8 @@ export interface GateContext {
   defaultReportFile: string | null;
   /** The commit under test when there is no pull request (a local run), to name the head. */
   headSha?: string | null;
+  /** How long the job summary and the comment may take together; past it they are given up. Default 120 s. */
+  publishBudgetMs?: number;
   /** GITHUB_REF (refs/heads/main, refs/tags/v1.2.0), stored with the report. */
   ref?: string | null;
 }
@@ -91,9 +93,11 @@ export class GateRefusedError extends Error {}
 
 type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
+/** The baseline, or why there is none (the cause a stored report would also give). */
 interface Baseline {
   image: MeasuredImage | null;
   reason: string | null;
+  cause: BaselineCause | null;
   /** The base commit's Dockerfile, to tell its base-image layers from its own. */
   dockerfile: string | null;
   /** Where it came from, for the report; without it: a build when there is an image. */
@@ -140,10 +144,13 @@ export async function runGate(
   });
 
   const images = imageServices(services, phase);
-  const request = (role: 'head' | 'base', root: string, label: string): BuildRequest => ({
+  const request = (
+    role: 'head' | 'base',
+    paths: Pick<BuildRequest, 'context' | 'file'>,
+    label: string,
+  ): BuildRequest => ({
     role,
-    context: join(root, relative(context.workspace, inputs.context)),
-    file: join(root, relative(context.workspace, inputs.file)),
+    ...paths,
     target: inputs.target,
     buildArgs: inputs.buildArgs,
     secrets: inputs.secrets,
@@ -158,7 +165,7 @@ export async function runGate(
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
-      : buildAndMeasure(request('head', context.workspace, headLabel), strategy!, images),
+      : buildAndMeasure(request('head', inputs, headLabel), strategy!, images),
   );
 
   const run = {
@@ -179,8 +186,7 @@ export async function runGate(
   const baseline = await phase('baseline', () =>
     getBaseline(inputs, context, services, images, strategy, request, run.fingerprint.id),
   );
-  if (baseline.reason)
-    (inputs.baseline === 'none' ? log.info : log.warning)(`no baseline: ${baseline.reason}`);
+  if (baseline.cause === 'baseline-none') log.info(`no baseline: ${baseline.reason}`);
 
   const explanations = await phase('explain', async () =>
     explainImages(
@@ -194,14 +200,21 @@ export async function runGate(
     head.measure,
     baseline.image?.measure ?? null,
     baseline.reason ?? undefined,
+    baseline.cause,
   );
-  const decision = decide(comparison, {
-    maxIncrease: inputs.maxIncrease,
-    maxIncreasePercent: inputs.maxIncreasePercent,
-    maxSize: inputs.maxSize,
-    basis: inputs.sizeBasis,
-    mode: inputs.mode,
-  });
+  const decision = decide(
+    comparison,
+    {
+      maxIncrease: inputs.maxIncrease,
+      maxIncreasePercent: inputs.maxIncreasePercent,
+      maxSize: inputs.maxSize,
+      basis: inputs.sizeBasis,
+      mode: inputs.mode,
+    },
+    inputs.onMissingBaseline,
+  );
+  const missing = decision.missingBaseline;
+  if (missing) (missing.policy === 'pass' ? log.info : log.warning)(missing.message);
   const report = buildReport({
     comparison,
     decision,
@@ -238,7 +251,10 @@ export async function runGate(
   const h = decision.headline;
   const failure =
     decision.verdict === 'fail'
-      ? decision.violations.map((v) => v.message).join('\n') || 'the gate failed'
+      ? [
+          ...decision.violations.map((v) => v.message),
+          ...(missing?.policy === 'fail' ? [missing.message] : []),
+        ].join('\n') || 'the gate failed'
       : null;
   for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
   return {
@@ -302,114 +318,174 @@ async function getBaseline(
   services: GateServices,
   images: ImageServices,
   strategy: BuildStrategy | null,
-  request: (role: 'base', root: string, label: string) => BuildRequest,
+  request: (role: 'base', paths: Pick<BuildRequest, 'context' | 'file'>, label: string) => BuildRequest,
   fingerprint: string,
 ): Promise<Baseline> {
   let origin: Partial<BaselineOrigin> = {};
-  const none = (reason: string): Baseline => ({
+  const none = (cause: BaselineCause, reason: string): Baseline => ({
     image: null,
     reason: reason.replace(/\.+$/, ''),
+    cause,
     dockerfile: null,
     origin,
   });
-  if (inputs.baseline === 'none') return none('`baseline: none` was set');
+  if (inputs.baseline === 'none') return none('baseline-none', '`baseline: none` was set');
   const baseImage = async (): Promise<Baseline> => {
     try {
-      const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker);
-      return { image, reason: null, dockerfile: null, origin: { ...origin, source: 'image' } };
+      const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker, true);
+      return { image, reason: null, cause: null, dockerfile: null, origin: { ...origin, source: 'image' } };
     } catch (error) {
-      return none(`base image ${inputs.baseImage} could not be measured: ${(error as Error).message}`);
+      return none(
+        'base-image-unavailable',
+        `base image ${inputs.baseImage} could not be measured (${(error as Error).message}): check the reference, that its registry answers, and that this job is logged in to it`,
+      );
     }
   };
   if (inputs.baseline === 'image') return baseImage();
-  if (inputs.baseline === 'auto' || inputs.baseline === 'store') {
-    const stored = await storedBaseline(inputs, context, services, images, fingerprint);
-    if (stored.image) return stored;
-    origin = stored.origin ?? {};
-    const reason = stored.reason ?? 'the store did not serve';
-    if (inputs.baseline === 'store') return none(`\`baseline: store\`: ${reason}`);
-    services.log.info(
-      `the report store did not serve (${reason}); falling back to ${inputs.baselineFallback}`,
-    );
-    if (inputs.baselineFallback === 'image') return baseImage();
-    if (inputs.baselineFallback === 'none') return none(`the report store did not serve: ${reason}`);
-  }
 
-  const baseSha = context.pullRequest?.baseSha;
-  const baseRef = inputs.baseRef ?? undefined;
-  if (!baseSha && !baseRef) {
-    return none('this is not a pull request and `base-ref` is not set, so there is no base to build');
+  const base = await baseCommit(inputs, context, services, none);
+  if (inputs.baseline === 'auto' || inputs.baseline === 'store') {
+    const stored = 'sha' in base ? await storedBaseline(inputs, base, services, images, fingerprint) : null;
+    if (stored?.image) return stored;
+    const reason =
+      stored?.reason ?? ('sha' in base ? 'the store did not serve' : (base.reason ?? 'no base commit'));
+    origin = { commit: 'sha' in base ? base.sha : null, reason };
+    const store = (cause: BaselineCause, text: string) =>
+      'sha' in base ? none(cause, text) : { ...base, origin };
+    if (inputs.baseline === 'store')
+      return store('base-commit-unavailable', `\`baseline: store\`: ${reason}`);
+    if (inputs.baselineFallback === 'image') return baseImage();
+    if (inputs.baselineFallback === 'none')
+      return store('baseline-none', `the report store did not serve: ${reason}`);
   }
-  let sha: string;
-  try {
-    const found = await services.git.resolveBaseCommit(context.workspace, {
-      ...(baseSha ? { baseSha } : {}),
-      ...(baseRef ? { baseRef } : {}),
-    });
-    sha = found.sha;
-    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}`);
-  } catch (error) {
-    // A branch the user named that does not exist is a mistake to fix, not a missing baseline.
-    if (!baseSha && error instanceof BaselineGitError && error.code === 'base-ref-not-found') {
-      throw new InputError('base-ref', error.message.replace(/\.$/, ''));
-    }
-    return none(`the base commit could not be found: ${(error as Error).message}`);
-  }
-  const dockerfile = relative(context.workspace, inputs.file);
-  if (!(await services.git.fileExistsAtCommit(context.workspace, sha, dockerfile))) {
-    return none(`the base commit ${sha.slice(0, 7)} has no ${dockerfile}`);
+  if (!('sha' in base)) return base;
+  const { root, sha } = base;
+
+  // Paths inside the repository, so that they can be found again in the base commit's worktree.
+  const inRepo = async (path: string) => relative(root, await realParent(path));
+  const paths = { context: await inRepo(inputs.context), file: await inRepo(inputs.file) };
+  if (!(await services.git.fileExistsAtCommit(inputs.context, sha, paths.file))) {
+    return none('base-dockerfile-missing', `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
   }
   try {
     let text: string | null = null;
-    const image = await services.git.withBaseWorktree(context.workspace, sha, async (dir) => {
-      const built = request('base', dir, `base (${sha.slice(0, 7)})`);
+    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
+      const built = request(
+        'base',
+        { context: join(dir, paths.context), file: join(dir, paths.file) },
+        `base (${sha.slice(0, 7)})`,
+      );
       text = await readFile(built.file, 'utf8').catch(() => null);
       return buildAndMeasure(built, strategy!, images);
     });
-    return { image, reason: null, dockerfile: text, origin: { ...origin, source: 'build', commit: sha } };
+    return {
+      image,
+      reason: null,
+      cause: null,
+      dockerfile: text,
+      origin: { ...origin, source: 'build', commit: sha },
+    };
   } catch (error) {
     if (error instanceof BuildError) {
       services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
-      return none(`the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+      return none('base-build-failed', `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
     }
     throw error;
   }
 }
 
-/** The base commit's stored report as the baseline, or why there is none (in reason, with origin.reason set). */
-async function storedBaseline(
+/** The base commit and the repository it is in, or why there is none (as a missing baseline). */
+async function baseCommit(
   inputs: Inputs,
   context: GateContext,
+  services: GateServices,
+  none: (cause: BaselineCause, reason: string) => Baseline,
+): Promise<{ root: string; sha: string } | Baseline> {
+  const local = context.eventName === 'local';
+  // How the user sets an input, in the words of where they run.
+  const set = (name: string, value: string) => (local ? `--${name} ${value}` : `\`${name}: ${value}\``);
+  // The repository is the one that holds the context: a checkout may sit in a subfolder of the workspace.
+  let root: string;
+  try {
+    root = await services.git.repositoryRoot(inputs.context);
+  } catch (error) {
+    return none(
+      'not-a-repository',
+      `${inputs.context} is not inside a git repository, so there is no base commit to build: ${local ? 'run the CLI inside a git checkout' : 'run actions/checkout before this step'}, or set ${set('baseline', 'none')} (${(error as Error).message.replace(/\.$/, '')})`,
+    );
+  }
+
+  const pr = context.pullRequest;
+  const baseRef = inputs.baseRef;
+  let selector: BaseSelector;
+  let why: string;
+  if (baseRef && (inputs.baseRefSet || !pr)) {
+    selector = { baseRef };
+    why = inputs.baseRefSet
+      ? `base-ref ${baseRef} is set${pr ? `, so it wins over the pull request's base ${pr.baseRef}` : ''}`
+      : local
+        ? `${baseRef} is the default branch (set --base-ref to compare with another)`
+        : `${baseRef} is the pull request's base branch`;
+  } else if (pr) {
+    selector = { baseSha: pr.baseSha };
+    why = `it is the pull request's base (${pr.baseRef}); set base-ref to compare with another branch`;
+  } else if (isPullRequestEvent(context.eventName)) {
+    return none(
+      'event-missing',
+      `this is a ${context.eventName} run, but the event payload (GITHUB_EVENT_PATH) carries no pull request, so the base is unknown: set base-ref to the base branch`,
+    );
+  } else if (local) {
+    return none(
+      'no-base-ref',
+      `looked for a base branch in ${root} (origin's HEAD branch, then main, then master) and found none: set --base-ref BRANCH, or --baseline none`,
+    );
+  } else {
+    return none(
+      'no-base-ref',
+      'this is not a pull request and `base-ref` is not set, so there is no base to build: set base-ref, or `baseline: none`',
+    );
+  }
+
+  let sha: string;
+  try {
+    const found = await services.git.resolveBaseCommit(inputs.context, selector);
+    sha = found.sha;
+    services.log.info(`base commit ${sha.slice(0, 12)}: ${found.how}; used because ${why}`);
+  } catch (error) {
+    // A branch the user named that does not exist is a mistake to fix, not a missing baseline.
+    if (selector.baseRef && error instanceof BaselineGitError && error.code === 'base-ref-not-found') {
+      throw new InputError('base-ref', error.message.replace(/\.$/, ''));
+    }
+    const cause =
+      error instanceof BaselineGitError && error.code === 'not-a-repository'
+        ? 'not-a-repository'
+        : 'base-commit-unavailable';
+    return none(cause, `the base commit could not be found: ${(error as Error).message}`);
+  }
+  return { root, sha };
+}
+
+/** The base commit's stored report (or a near hit's) as the baseline, or why there is none. */
+async function storedBaseline(
+  inputs: Inputs,
+  { root, sha: base }: { root: string; sha: string },
   services: GateServices,
   images: ImageServices,
   fingerprint: string,
 ): Promise<Baseline> {
-  const miss = (reason: string, commit: string | null = null): Baseline => ({
+  const miss = (reason: string): Baseline => ({
     image: null,
     reason,
+    cause: null,
     dockerfile: null,
-    origin: { reason, commit },
+    origin: { reason, commit: base },
   });
   const store = services.reportStore;
   if (!store || !services.storeHistory) return miss('no report store was opened');
-  const baseSha = context.pullRequest?.baseSha;
-  const baseRef = inputs.baseRef ?? undefined;
-  if (!baseSha && !baseRef)
-    return miss('there is no base commit to look up (not a pull request, no `base-ref`)');
-  let base: string;
-  try {
-    base = (
-      await services.git.resolveBaseCommit(context.workspace, {
-        ...(baseSha ? { baseSha } : {}),
-        ...(baseRef ? { baseRef } : {}),
-      })
-    ).sha;
-  } catch (error) {
-    return miss(`the base commit could not be found: ${(error as Error).message}`);
-  }
+  // Repository-relative, as git diff takes them; an image run has no build context to prove unchanged.
   const paths = inputs.image
     ? []
-    : [...new Set([inputs.context, inputs.file].map((p) => relative(context.workspace, p) || '.'))];
+    : [...new Set([inputs.context, inputs.file].map((p) => relative(root, p) || '.'))];
   const found = await images.phase('store lookup', () =>
     lookupStoredBaseline(store, services.storeHistory!, {
       base,
@@ -420,7 +496,7 @@ async function storedBaseline(
   );
   if (found.kind === 'miss') {
     services.log.warning(`report store ${store.name}: ${found.reason}`);
-    return miss(found.reason, base);
+    return miss(found.reason);
   }
   const { report } = found;
   services.log.info(
@@ -431,6 +507,7 @@ async function storedBaseline(
   return {
     image: { measure: measureFromStoredReport(report, `base (${base.slice(0, 7)})`), analyses: new Map() },
     reason: null,
+    cause: null,
     dockerfile: null,
     origin: {
       source: 'store',
@@ -470,6 +547,11 @@ async function storeReport(context: GateContext, services: GateServices, report:
   }
 }
 
+/** path with the links above it resolved, as git spells the repository root (the file itself may be a link). */
+async function realParent(path: string): Promise<string> {
+  return join(await realpath(dirname(path)), basename(path));
+}
+
 async function publish(
   inputs: Inputs,
   context: GateContext,
@@ -480,34 +562,92 @@ async function publish(
   const { log } = services;
   log.info(renderTerminal(report));
   log.group('The report as markdown (what the comment and the job summary show)', markdown);
-  if (inputs.summary && services.summary) {
-    const written = await services.summary.write(markdown);
-    if (!written.written) log.info(`job summary not written: ${written.reason}`);
-  }
-  const pr = context.pullRequest;
-  if (!inputs.comment || !pr) return;
-  if (!services.comments) {
-    log.warning('no `github-token`: the pull request comment was skipped (the verdict stands)');
-    return;
-  }
-  const target: CommentTarget = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
-  try {
-    const result = await services.comments.upsert(target, inputs.commentKey, markdown);
-    if (result.kind === 'forbidden') {
-      log.warning(
-        `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`,
-      );
-    } else {
-      log.info(`${result.kind} comment ${result.htmlUrl}`);
-    }
-  } catch (error) {
+  // A stalled API or summary file costs what it would have published, never the verdict or the outputs.
+  const budgetMs = context.publishBudgetMs ?? 120_000;
+  const budget = new AbortController();
+  const timer = setTimeout(() => budget.abort(), budgetMs);
+  const expired = new Promise<'expired'>((resolve) =>
+    budget.signal.addEventListener('abort', () => resolve('expired'), { once: true }),
+  );
+  const overBudget = (what: string) =>
     log.warning(
-      `could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`,
+      `${what} gave up: publishing took longer than its ${budgetMs < 1000 ? `${budgetMs} ms` : `${Math.round(budgetMs / 1000)} s`} budget (the verdict stands)`,
     );
+  try {
+    if (inputs.summary && services.summary) {
+      const written = await Promise.race([
+        services.summary.write(markdown).catch((error: Error) => ({
+          written: false as const,
+          reason: error.message,
+          failed: true,
+        })),
+        expired,
+      ]);
+      if (written === 'expired') return overBudget('the job summary');
+      if (!written.written)
+        (written.failed ? log.warning : log.info)(`job summary not written: ${written.reason}`);
+    }
+    const pr = context.pullRequest;
+    if (!inputs.comment || !pr) return;
+    if (!services.comments) {
+      log.warning('no `github-token`: the pull request comment was skipped (the verdict stands)');
+      return;
+    }
+    const target: CommentTarget = { owner: pr.owner, repo: pr.repo, issueNumber: pr.number };
+    try {
+      const result = await Promise.race([
+        services.comments.upsert(target, inputs.commentKey, markdown, budget.signal),
+        expired,
+      ]);
+      if (result === 'expired') return overBudget(`commenting on pull request #${pr.number}`);
+      if (result.kind === 'forbidden') {
+        log.warning(
+          `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`,
+        );
+      } else {
+        log.info(`${result.kind} comment ${result.htmlUrl}`);
+      }
+    } catch (error) {
+      if (budget.signal.aborted) return overBudget(`commenting on pull request #${pr.number}`);
+      log.warning(
+        `could not comment on pull request #${pr.number}: ${(error as Error).message} (the verdict stands)`,
+      );
+    }
+  } finally {
+    clearTimeout(timer);
   }
 }
 
 async function writeText(path: string, text: string) {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectory(dirname(path));
   await writeFile(path, text);
+}
+
+const MAX_MISSING_DIRECTORIES = 32;
+
+/**
+ * mkdir -p in a bounded number of steps. Node's own recursive mkdir never ends where a file system refuses
+ * a directory its parent has room for (ENOENT under /proc), so each missing directory is made on its own.
+ */
+async function makeDirectory(dir: string) {
+  const missing: string[] = [];
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw error;
+    });
+    if (found) {
+      if (!found.isDirectory()) throw new Error(`${current} is not a directory`);
+      break;
+    }
+    if (missing.length >= MAX_MISSING_DIRECTORIES || dirname(current) === current) {
+      throw new Error(`cannot create ${dir}: more than ${MAX_MISSING_DIRECTORIES} directories are missing`);
+    }
+    missing.unshift(current);
+  }
+  for (const each of missing) {
+    await mkdir(each).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw new Error(`cannot create ${each} (${error.code ?? error.message})`);
+    });
+  }
 }

@@ -10,6 +10,7 @@ import {
   hasRemote,
   isFullSha,
   isShallow,
+  repositoryRoot,
   requireRepository,
 } from './repository.js';
 import { type WorktreeOptions, withBaseWorktree } from './worktree.js';
@@ -283,8 +284,10 @@ function short(sha: string): string {
   return sha.slice(0, 12);
 }
 
-/** The four operations a baseline build needs, as one object a workflow can take and a test can fake. */
+/** The operations a baseline build needs, as one object a workflow can take and a test can fake. */
 export interface BaselineGit {
+  /** The top of the working tree that holds dir (a checkout may sit in a subfolder of the workspace). */
+  repositoryRoot(dir: string): Promise<string>;
   resolveBaseCommit(repoDir: string, selector: BaseSelector): Promise<BaseCommit>;
   withBaseWorktree<T>(repoDir: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T>;
   fileExistsAtCommit(repoDir: string, sha: string, path: string): Promise<boolean>;
@@ -295,6 +298,10 @@ export function baselineGit(options: ResolveOptions & WorktreeOptions = {}): Bas
   const git = options.git ?? execGit();
   const withGit = { ...options, git };
   return {
+    repositoryRoot: async (dir) => {
+      await requireRepository(dir, withGit);
+      return repositoryRoot(dir, withGit);
+    },
     resolveBaseCommit: (repoDir, selector) => resolveBaseCommit(repoDir, selector, withGit),
     withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
     fileExistsAtCommit: (repoDir, sha, path) => fileExistsAtCommit(repoDir, sha, path, withGit),

@@ -1,6 +1,7 @@
 // The one place that makes an Octokit: @actions/github's client (it reads GITHUB_API_URL and the runner's
 // proxy settings) plus retries for transient failures and patience for rate limits.
 
+import { STATUS_CODES } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import { getOctokit } from '@actions/github';
 import { defaults as actionsDefaults } from '@actions/github/lib/utils';
@@ -28,6 +29,20 @@ export interface GitHubClientOptions {
   };
   /** Told about every rate-limit wait, e.g. core.info. */
   log?: (message: string) => void;
+  /** How long one request may wait for its answer. Default 30 s. */
+  requestTimeoutMs?: number;
+}
+
+/** A request that failed, named by what was called and what came back; status and response as Octokit's. */
+export class GitHubRequestError extends Error {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly response?: unknown,
+  ) {
+    super(message);
+    this.name = 'GitHubRequestError';
+  }
 }
 
 export class GitHubRateLimitError extends Error {
@@ -66,9 +81,81 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
         doNotRetry: NOT_TRANSIENT,
       },
     },
+    // Plugins registered later wrap the earlier ones: the timeout applies to each attempt, the description
+    // to the outcome of all of them.
+    requestTimeout(options.requestTimeoutMs ?? 30_000),
     retry,
     rateLimitPatience(options),
+    describeFailures,
   );
+}
+
+function requestTimeout(ms: number): OctokitPlugin {
+  return (octokit) => {
+    octokit.hook.wrap('request', async (request, requestOptions) => {
+      const timeout = AbortSignal.timeout(ms);
+      const given = requestOptions.request?.signal as AbortSignal | undefined;
+      requestOptions.request = {
+        ...requestOptions.request,
+        signal: given ? AbortSignal.any([timeout, given]) : timeout,
+      };
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        // No status: the retry plugin leaves it alone, so a silent API costs one timeout, not four.
+        if (timeout.aborted)
+          throw new Error(`no answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`);
+        if (given?.aborted) throw new Error('given up (out of time)');
+        throw error;
+      }
+    });
+  };
+}
+
+/**
+ * Every failure says what was called and what came back (`POST /repos/o/r/issues/7/comments: HTTP 500
+ * Internal Server Error ("Server Error")`), and a body that is not JSON (a proxy's HTML page) is a failure
+ * said as such rather than a TypeError further on.
+ */
+const describeFailures: OctokitPlugin = (octokit) => {
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    const { method, url } = octokit.request.endpoint.parse(requestOptions);
+    const what = `${method} ${new URL(url).pathname}`;
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(requestOptions);
+    } catch (error) {
+      if (error instanceof GitHubRateLimitError) throw error;
+      const failed = failedResponseOf(error);
+      if (!failed) throw new GitHubRequestError(`${what}: ${(error as Error).message}`);
+      const data = (error as { response?: { data?: unknown } }).response?.data;
+      const said =
+        typeof data === 'string' && data.trim() !== ''
+          ? ` (${nonJson(failed.headers['content-type'])})`
+          : failed.message
+            ? ` ("${failed.message.split('\n')[0]}")`
+            : '';
+      throw new GitHubRequestError(
+        `${what}: HTTP ${failed.status} ${STATUS_CODES[failed.status] ?? ''}`.trimEnd() + said,
+        failed.status,
+        (error as { response?: unknown }).response,
+      );
+    }
+    if (typeof response.data === 'string' && response.data !== '') {
+      throw new GitHubRequestError(
+        `${what}: HTTP ${response.status}, but ${nonJson(String(response.headers['content-type'] ?? ''))}`,
+      );
+    }
+    return response;
+  });
+};
+
+function nonJson(contentType: string | number | undefined): string {
+  const type =
+    String(contentType ?? '')
+      .split(';')[0]
+      ?.trim() || 'no content type';
+  return type === 'text/html' ? 'an HTML page, not JSON' : `a body that is not JSON (${type})`;
 }
 
 function rateLimitPatience(options: GitHubClientOptions): OctokitPlugin {
@@ -123,6 +210,7 @@ export function failedResponseOf(error: unknown): FailedResponse | null {
   const { status, response } = error as { status?: unknown; response?: unknown };
   if (typeof status !== 'number') return null;
   const body = (response as { data?: unknown } | undefined)?.data;
+  if (error instanceof GitHubRequestError && error.status === undefined) return null;
   const headers = ((response as { headers?: unknown } | undefined)?.headers ??
     {}) as FailedResponse['headers'];
   const bodyMessage = (body as { message?: unknown } | undefined)?.message;

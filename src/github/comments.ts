@@ -1,6 +1,7 @@
-// One sticky pull-request comment per key: found by a hidden marker that opens the comment, updated in
-// place, created when missing. A token that may not write (fork pull requests get a read-only one) is an
-// expected outcome, reported as a result rather than thrown, so the gate can still decide and summarise.
+// One sticky pull-request comment per key: found by a hidden marker that opens a comment the token itself
+// wrote, updated in place, created when missing. A token that may not write (fork pull requests get a
+// read-only one) is an expected outcome, reported as a result rather than thrown, so the gate can still
+// decide and summarise.
 
 import { failedResponseOf, type GitHubClient } from './client.js';
 
@@ -26,8 +27,11 @@ export type CommentResult =
     };
 
 export interface PullRequestComments {
-  /** Creates or updates the comment for `key`; `body` is the markdown without the marker. */
-  upsert(target: CommentTarget, key: string, body: string): Promise<CommentResult>;
+  /**
+   * Creates or updates the comment for `key`; `body` is the markdown without the marker. `signal` ends
+   * every request still under way.
+   */
+  upsert(target: CommentTarget, key: string, body: string, signal?: AbortSignal): Promise<CommentResult>;
 }
 
 /**
@@ -62,24 +66,52 @@ export interface ListedComment {
   user?: { login?: string; type?: string } | null;
 }
 
+/** Who the workflow's GITHUB_TOKEN (an installation token of the GitHub Actions app) comments as. */
+export const GITHUB_ACTIONS_LOGIN = 'github-actions[bot]';
+
+/** Comments that open with the key's marker (a reply quoting one starts with "> " and never matches). */
+export function markedComments<T extends ListedComment>(comments: readonly T[], key: string): T[] {
+  const marker = commentMarker(key);
+  return comments.filter((comment) => (comment.body ?? '').trimStart().startsWith(marker));
+}
+
 /**
- * The comment that belongs to `key`: its body must open with the marker (a reply quoting the comment
- * starts with "> " and so never matches). Of several, one written by a bot (the workflow token is
- * github-actions[bot]) wins over a person's copy; among equals, the oldest.
+ * The comment that belongs to `key` and the hidden duplicates of it. Only a comment the token's own
+ * identity wrote counts: anyone can post a comment that opens with the marker, and editing theirs would
+ * let them change the report (or make the gate blame permissions for a comment it may not edit). Of ours,
+ * the oldest is kept and the rest are duplicates.
  */
 export function findStickyComment<T extends ListedComment>(
   comments: readonly T[],
   key: string,
-): T | undefined {
-  const marker = commentMarker(key);
-  const matching = comments.filter((comment) => (comment.body ?? '').trimStart().startsWith(marker));
-  return matching.find((comment) => comment.user?.type === 'Bot') ?? matching[0];
+  ownLogin: string,
+): { ours: T | undefined; duplicates: T[] } {
+  const ours = markedComments(comments, key)
+    .filter((comment) => comment.user?.login === ownLogin)
+    .sort((a, b) => a.id - b.id);
+  return { ours: ours[0], duplicates: ours.slice(1) };
 }
 
 export function createPullRequestComments(octokit: GitHubClient): PullRequestComments {
+  let login: Promise<string> | null = null;
+  // Learned once, and only when some comment carries our marker.
+  const ownLogin = (signal?: AbortSignal) => {
+    login ??= octokit.rest.users.getAuthenticated({ request: { signal } }).then(
+      ({ data }) => data.login,
+      (error: unknown) => {
+        // GitHub refuses GET /user to installation tokens, and the workflow's token is one.
+        if (failedResponseOf(error)?.status === 403) return GITHUB_ACTIONS_LOGIN;
+        login = null;
+        throw error;
+      },
+    );
+    return login;
+  };
+
   return {
-    async upsert(target, key, body) {
+    async upsert(target, key, body, signal) {
       const params = { owner: target.owner, repo: target.repo };
+      const request = { request: { signal } };
       const text = stickyCommentBody(key, body);
 
       let comments: ListedComment[];
@@ -88,24 +120,34 @@ export function createPullRequestComments(octokit: GitHubClient): PullRequestCom
           ...params,
           issue_number: target.issueNumber,
           per_page: 100,
+          ...request,
         });
       } catch (error) {
         return forbiddenOrThrow(error, `reading the comments of ${describe(target)}`);
       }
 
-      const existing = findStickyComment(comments, key);
-      if (existing) {
+      const marked = markedComments(comments, key);
+      const { ours, duplicates } =
+        marked.length > 0 ? findStickyComment(marked, key, await ownLogin(signal)) : { duplicates: [] };
+      for (const duplicate of duplicates) {
+        // A leftover copy only clutters the pull request; failing to remove it changes nothing else.
+        await octokit.rest.issues
+          .deleteComment({ ...params, comment_id: duplicate.id, ...request })
+          .catch(() => undefined);
+      }
+      if (ours) {
         try {
           const { data } = await octokit.rest.issues.updateComment({
             ...params,
-            comment_id: existing.id,
+            comment_id: ours.id,
             body: text,
+            ...request,
           });
           return { kind: 'updated', id: data.id, htmlUrl: data.html_url };
         } catch (error) {
           // Deleted between listing and updating: fall through and post a fresh one.
           if (failedResponseOf(error)?.status !== 404)
-            return forbiddenOrThrow(error, `updating comment ${existing.id}`);
+            return forbiddenOrThrow(error, `updating comment ${ours.id}`);
         }
       }
 
@@ -114,6 +156,7 @@ export function createPullRequestComments(octokit: GitHubClient): PullRequestCom
           ...params,
           issue_number: target.issueNumber,
           body: text,
+          ...request,
         });
         return { kind: 'created', id: data.id, htmlUrl: data.html_url };
       } catch (error) {

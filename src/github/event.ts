@@ -65,6 +65,11 @@ export function pullRequestContextFrom(eventName: string, payload: unknown): Pul
   };
 }
 
+/** An event that should carry a pull request in its payload. */
+export function isPullRequestEvent(eventName: string): boolean {
+  return PULL_REQUEST_EVENTS.has(eventName);
+}
+
 export function isPullRequestTarget(eventName: string): boolean {
   return eventName === 'pull_request_target';
 }

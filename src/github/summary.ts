@@ -11,7 +11,10 @@ export {
   untrustedBuildRefusal,
 } from './event.js';
 
-export type SummaryResult = { written: true; path: string } | { written: false; reason: string };
+export type SummaryResult =
+  | { written: true; path: string }
+  /** failed: the file is there to write and could not be (a warning), rather than no file at all. */
+  | { written: false; reason: string; failed?: boolean };
 
 export interface JobSummary {
   /** Appends the markdown to this step's summary. */
@@ -25,7 +28,16 @@ export function actionsJobSummary(): JobSummary {
       const path = process.env.GITHUB_STEP_SUMMARY;
       if (!path)
         return { written: false, reason: 'GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner)' };
-      await core.summary.addRaw(markdown, true).write();
+      try {
+        await core.summary.addRaw(markdown, true).write();
+      } catch (error) {
+        core.summary.emptyBuffer();
+        return {
+          written: false,
+          failed: true,
+          reason: `GITHUB_STEP_SUMMARY (${path}) could not be written: ${(error as Error).message}`,
+        };
+      }
       return { written: true, path };
     },
   };

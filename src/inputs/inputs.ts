@@ -3,7 +3,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { BuildOptions } from '../buildx/argv.js';
-import type { GateMode, Platform, SizeBasis } from '../core/model.js';
+import type { GateMode, MissingBaselinePolicy, Platform, SizeBasis } from '../core/model.js';
 import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
 
 /** auto: the store first, then base-image, then a build; store: the store only. */
@@ -21,6 +21,8 @@ export interface Inputs extends BuildOptions {
   image: string | null;
   baseImage: string | null;
   baseRef: string | null;
+  /** The base-ref input was given (not defaulted from the event or the local branch): it wins. */
+  baseRefSet: boolean;
   baseline: BaselineMode;
   /** What `baseline: auto` falls back to when the store has no report: base-image, else a build. */
   baselineFallback: 'build' | 'image' | 'none';
@@ -29,6 +31,7 @@ export interface Inputs extends BuildOptions {
   publish: boolean;
   /** First-parent ancestors of the base commit whose stored report may stand in for it. */
   storeDepth: number;
+  onMissingBaseline: MissingBaselinePolicy;
   maxIncrease: number | null;
   maxIncreasePercent: number | null;
   maxSize: number | null;
@@ -61,6 +64,7 @@ export const INPUT_NAMES = [
   'store',
   'publish',
   'store-depth',
+  'on-missing-baseline',
   'max-increase',
   'max-increase-percent',
   'max-size',
@@ -117,36 +121,24 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
   const optional = (name: InputName) => text(name) || null;
 
   const workspace = resolve(env.workspace);
-  const context = resolve(workspace, text('context') || '.');
-  if (!isInside(workspace, context)) {
-    throw new InputError(
-      'context',
-      `"${text('context')}" resolves to ${context}, outside the workspace ${workspace}: use a path inside the repository`,
-    );
-  }
+  const context = insideWorkspace('context', text('context') || '.', workspace);
   if (!existsSync(context) || !statSync(context).isDirectory()) {
     throw new InputError(
       'context',
       `${context} is not a directory: point it at the folder that holds your Dockerfile`,
     );
   }
-  // A symlink inside the repository can still lead out of it.
-  if (!isInside(realpathSync(workspace), realpathSync(context))) {
-    throw new InputError(
-      'context',
-      `"${text('context')}" is a link to ${realpathSync(context)}, outside the workspace ${workspace}: use a path inside the repository`,
-    );
-  }
-
+  // Checked before anything reads or builds it, in the same way as context: the file is read and printed.
   const image = optional('image');
   const fileInput = text('file');
-  const file = fileInput ? resolve(workspace, fileInput) : resolve(context, 'Dockerfile');
+  const file = fileInput ? insideWorkspace('file', fileInput, workspace) : resolve(context, 'Dockerfile');
   if (!image && !(existsSync(file) && statSync(file).isFile())) {
     throw new InputError(
       'file',
       `no Dockerfile at ${file}: set \`file\` to your Dockerfile's path, or \`image\` to measure an image built earlier`,
     );
   }
+  if (!fileInput && existsSync(file)) insideWorkspace('file', file, workspace);
 
   const baseImage = optional('base-image');
   const store = parseStore(text('store') || env.defaultStore || '', workspace);
@@ -183,17 +175,23 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     file,
     target: optional('target'),
     buildArgs: parseBuildArgs(read('build-args')),
-    secrets: lines(read('secrets')),
+    secrets: parseSecrets(read('secrets')),
     platforms: parsePlatforms(text('platforms') || 'linux/amd64,linux/arm64'),
     builder: optional('builder'),
     image,
     baseImage,
     baseRef: optional('base-ref') ?? env.eventBaseRef,
+    baseRefSet: optional('base-ref') !== null,
     baseline,
     baselineFallback,
     store,
     publish: bool('publish', text('publish'), store !== null && env.publishByDefault === true),
     storeDepth: parseStoreDepth(text('store-depth')),
+    onMissingBaseline: oneOf('on-missing-baseline', text('on-missing-baseline') || 'warn', [
+      'fail',
+      'warn',
+      'pass',
+    ] as const),
     ...thresholds(text),
     githubToken: optional('github-token'),
     comment: bool('comment', text('comment'), true),
@@ -204,6 +202,34 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     reportFile: optional('report-file'),
     markdownFile: optional('markdown-file'),
   };
+}
+
+/** value resolved against the workspace; refused when it, or the real path a link leads to, is outside. */
+function insideWorkspace(name: 'context' | 'file', value: string, workspace: string): string {
+  const path = resolve(workspace, value);
+  if (!isInside(workspace, path)) {
+    throw new InputError(
+      name,
+      `"${value}" resolves to ${path}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  // A symlink inside the repository (or a link on the way to it) can still lead out of it.
+  const real = realpathOrNull(path);
+  if (real !== null && !isInside(realpathSync(workspace), real)) {
+    throw new InputError(
+      name,
+      `"${value}" is a link to ${real}, outside the workspace ${workspace}: use a path inside the repository`,
+    );
+  }
+  return path;
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
 }
 
 function isInside(parent: string, child: string): boolean {
@@ -352,4 +378,65 @@ function parseRegistry(value: string): string | null {
     );
   }
   return value;
+}
+
+const SECRET_FORM = 'write id=NAME,env=VAR or id=NAME,src=PATH (buildx --secret)';
+const SECRET_KEYS = new Set(['id', 'type', 'env', 'src', 'source', 'required']);
+
+/**
+ * buildx --secret specs, one a line. A line that is not one (e.g. NPM_TOKEN=value, copied from other
+ * actions) is named by its number only: its text may be the secret itself.
+ */
+function parseSecrets(value: string): string[] {
+  const specs: string[] = [];
+  value.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const keys = line
+      .split(',')
+      .map((field) => (field.includes('=') ? field.slice(0, field.indexOf('=')) : ''));
+    const ok = keys.every((key) => SECRET_KEYS.has(key.trim())) && keys.some((key) => key.trim() === 'id');
+    if (!ok) throw new InputError('secrets', `line ${index + 1} is not a secret spec: ${SECRET_FORM}`);
+    specs.push(line);
+  });
+  return specs;
+}
+
+/**
+ * Every text the `secrets` input may reveal, to be masked before anything is printed: each line whole,
+ * the value of a field that is not a spec key (NPM_TOKEN=value), the values of the environment variables
+ * it names (env=VAR, or id=NAME alone) and the content of the files it names (src=PATH); each line of a
+ * multi-line value is masked on its own as well.
+ */
+export function secretTexts(
+  value: string,
+  env: Readonly<Record<string, string | undefined>>,
+  readFile: (path: string) => string | null = () => null,
+): string[] {
+  const texts = new Set<string>();
+  const add = (text: string | null | undefined) => {
+    if (!text?.trim()) return;
+    texts.add(text);
+    for (const line of text.split(/\r?\n/)) if (line.trim()) texts.add(line.trim());
+  };
+  for (const raw of value.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line) continue;
+    add(line);
+    const fields = new Map<string, string>();
+    for (const field of line.split(',')) {
+      const eq = field.indexOf('=');
+      if (eq < 0) continue;
+      const key = field.slice(0, eq).trim();
+      const fieldValue = field.slice(eq + 1).trim();
+      if (SECRET_KEYS.has(key)) fields.set(key, fieldValue);
+      else add(fieldValue);
+    }
+    const envName =
+      fields.get('env') ?? (fields.has('src') || fields.has('source') ? null : fields.get('id'));
+    if (envName) add(env[envName]);
+    const src = fields.get('src') ?? fields.get('source');
+    if (src) add(readFile(src));
+  }
+  return [...texts];
 }

@@ -124,16 +124,39 @@ export async function measurePlatform(
   return { measure, analysis };
 }
 
+async function presentPlatforms(
+  reader: Pick<ImageReader, 'root' | 'json'>,
+  platforms: readonly Platform[],
+): Promise<Map<Platform, Descriptor>> {
+  const found = new Map<Platform, Descriptor>();
+  let lastMissing: PlatformMissingError | null = null;
+  for (const platform of platforms) {
+    try {
+      for (const [p, desc] of await resolvePlatforms(reader, [platform])) found.set(p, desc);
+    } catch (error) {
+      if (!(error instanceof PlatformMissingError)) throw error;
+      lastMissing = error;
+    }
+  }
+  if (found.size === 0 && lastMissing) throw lastMissing;
+  return found;
+}
+
 export async function measureImage(
   reader: ImageReader,
   platforms: readonly Platform[],
   ref: string,
   source: MeasureSource,
+  /** Measure the platforms the image has and leave out the others (a baseline); fails only when it has none. */
+  partial = false,
 ): Promise<MeasuredImage> {
-  const manifests = await resolvePlatforms(reader, platforms);
+  const manifests = partial
+    ? await presentPlatforms(reader, platforms)
+    : await resolvePlatforms(reader, platforms);
   const measured: PlatformMeasure[] = [];
   const analyses = new Map<Platform, LayerAnalysis>();
   for (const platform of platforms) {
+    if (!manifests.has(platform)) continue;
     const { measure, analysis } = await measurePlatform(reader, platform, manifests.get(platform)!);
     measured.push(measure);
     analyses.set(platform, analysis);

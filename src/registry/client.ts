@@ -20,22 +20,30 @@ export class RegistryError extends Error {}
 export interface RegistryClientOptions {
   /** base64 user:password to use when `docker login` stored none for the host (the workflow token for ghcr.io). */
   fallbackCredentials?: string | null;
-  /** Give up on a request after this long. Default: no limit. */
+  /** How long a request may wait for its answer. Default 30 s, or IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS (tests). */
   timeoutMs?: number;
 }
 
 type Access = 'pull' | 'pull,push';
 
+/** How long a registry request may wait for its answer: 30 s, or IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS (tests). */
+function defaultTimeoutMs(): number {
+  const fromEnv = Number(process.env.IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
+
 export class RegistryClient {
   private token: string | null = null;
   private tokenAccess: Access | null = null;
   private readonly base: string;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly ref: ImageReference,
     private readonly fetchImpl: typeof fetch = fetch,
     private readonly options: RegistryClientOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
     const apiHost = ref.host === 'docker.io' ? 'registry-1.docker.io' : ref.host;
     const insecure = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(ref.host);
     this.base = `${insecure ? 'http' : 'https'}://${apiHost}/v2/${ref.repository}`;
@@ -46,7 +54,9 @@ export class RegistryClient {
     const target = this.ref.digest ?? this.ref.tag ?? 'latest';
     const res = await this.get(`/manifests/${target}`, MANIFEST_ACCEPT);
     const body = Buffer.from(await res.arrayBuffer());
-    const mediaType = res.headers.get('content-type')?.split(';')[0] ?? JSON.parse(body.toString()).mediaType;
+    const declared = res.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
+    // A manifest type ends in +json; anything else (a proxy's HTML page) is read as JSON or refused.
+    const mediaType = declared.endsWith('+json') ? declared : this.mediaTypeOf(target, body);
     const digest =
       res.headers.get('docker-content-digest') ?? `sha256:${createHash('sha256').update(body).digest('hex')}`;
     return { mediaType, digest, size: body.length };
@@ -125,6 +135,41 @@ export class RegistryClient {
     await res?.body?.cancel();
   }
 
+  private mediaTypeOf(target: string, body: Buffer): string {
+    let mediaType: unknown;
+    try {
+      mediaType = (JSON.parse(body.toString()) as { mediaType?: unknown }).mediaType;
+    } catch {
+      throw new RegistryError(
+        `GET ${this.base}/manifests/${target}: the answer is not JSON, so not a manifest`,
+      );
+    }
+    if (typeof mediaType !== 'string') {
+      throw new RegistryError(`GET ${this.base}/manifests/${target}: the manifest names no mediaType`);
+    }
+    return mediaType;
+  }
+
+  /** fetch with a bound on the wait for the answer's headers (a stalled registry would hold for 300 s). */
+  private async fetchWithTimeout(url: string | URL, init: RequestInit): Promise<Response> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    try {
+      return await this.fetchImpl(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      if (controller.signal.aborted) {
+        const seconds =
+          this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`;
+        throw new RegistryError(
+          `${init.method ?? 'GET'} ${url}: no answer from the registry ${this.ref.host} within ${seconds}`,
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private get(path: string, accept?: string): Promise<Response> {
     return this.request('GET', path, accept ? { accept } : {}) as Promise<Response>;
   }
@@ -144,7 +189,7 @@ export class RegistryClient {
     const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl}`;
     const access = options.access ?? 'pull';
     const send = () =>
-      this.fetchImpl(url, {
+      this.fetchWithTimeout(url, {
         method,
         headers: {
           ...(options.accept ? { accept: options.accept } : {}),
@@ -153,8 +198,8 @@ export class RegistryClient {
         },
         ...(options.body ? { body: options.body } : {}),
         redirect: 'follow',
-        ...(this.options.timeoutMs ? { signal: AbortSignal.timeout(this.options.timeoutMs) } : {}),
       }).catch((error: Error) => {
+        if (error instanceof RegistryError) throw error;
         const cause = (error.cause as Error | undefined)?.message ?? error.message;
         throw new RegistryError(
           `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`,
@@ -204,9 +249,14 @@ export class RegistryClient {
       access === 'pull' && params.scope ? params.scope : `repository:${this.ref.repository}:${access}`,
     );
     const basic = storedCredentials(this.ref.host) ?? this.options.fallbackCredentials ?? null;
-    const res = await this.fetchImpl(url, basic ? { headers: { authorization: `Basic ${basic}` } } : {});
+    const res = await this.fetchWithTimeout(
+      url,
+      basic ? { headers: { authorization: `Basic ${basic}` } } : {},
+    );
     if (!res.ok) throw new RegistryError(`token request to ${url.origin} answered ${res.status}`);
-    const body = (await res.json()) as { token?: string; access_token?: string };
+    const body = (await res.json().catch(() => {
+      throw new RegistryError(`GET ${url.origin}${url.pathname}: the token response is not JSON`);
+    })) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} had no token`);
     return token;

@@ -1,12 +1,14 @@
 // The versioned JSON report (documented by src/report/report.schema.json). The markdown and terminal renderers
 // read this same object, so every output states the same facts.
 import type {
+  BaselineCause,
   Decision,
   Fingerprint,
   Headline,
   ImageComparison,
   LayerComparison,
   MeasureSource,
+  MissingBaseline,
   Percentages,
   Platform,
   PlatformMeasure,
@@ -18,8 +20,14 @@ import type {
 } from '../core/model.js';
 import type { PlatformExplanation } from '../explain/explain.js';
 
-/** Bump on any change that is not purely additive, and update src/report/report.schema.json with it. */
-export const REPORT_SCHEMA_VERSION = 2;
+/**
+ * Bump on any change that is not purely additive, and update src/report/report.schema.json with it.
+ * 2: the verdict can fail for a missing baseline (on-missing-baseline), and max-size alone decides pass or
+ * fail when no baseline was wanted (1 said no-baseline there).
+ * 3: baseline (where it came from) and run (commit, ref, event, fingerprint: what a report store keys by)
+ * are required.
+ */
+export const REPORT_SCHEMA_VERSION = 3;
 
 export interface ReportImage {
   role: 'head' | 'base';
@@ -45,6 +53,7 @@ export interface PlatformReport {
   head: PlatformSummary | null;
   base: PlatformSummary | null;
   baseMissingReason: string | null;
+  baseMissingCause: BaselineCause | null;
   delta: Sizes | null;
   percent: Percentages | null;
   layers: LayerComparison[];
@@ -95,6 +104,9 @@ export interface Report {
   headline: Headline | null;
   /** Why there is no baseline at all; null when there is one. */
   baseMissingReason: string | null;
+  baseMissingCause: BaselineCause | null;
+  /** A baseline that was wanted and is missing (all or some platforms), and what on-missing-baseline made of it. */
+  missingBaseline: MissingBaseline | null;
   thresholds: Thresholds;
   images: ReportImage[];
   platforms: PlatformReport[];
@@ -142,6 +154,8 @@ export function buildReport(input: ReportInput): Report {
     verdict: decision.verdict,
     headline: decision.headline,
     baseMissingReason: comparison.baseMissingReason,
+    baseMissingCause: comparison.baseMissingCause,
+    missingBaseline: decision.missingBaseline,
     thresholds: { ...decision.thresholds },
     images,
     platforms: comparison.platforms.map((p) => ({
@@ -150,6 +164,7 @@ export function buildReport(input: ReportInput): Report {
       head: summary(p.head),
       base: summary(p.base),
       baseMissingReason: p.baseMissingReason,
+      baseMissingCause: p.baseMissingCause,
       delta: p.delta,
       percent: p.percent,
       layers: p.layers,

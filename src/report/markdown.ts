@@ -80,7 +80,7 @@ function summaryBlocks(report: Report, title: string): string[] {
   );
   if (report.baseMissingReason !== null) {
     blocks.push(
-      `**No baseline:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
+      `**No baseline${report.baseMissingCause ? ` (\`${report.baseMissingCause}\`)` : ''}:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
     );
   }
   const sentence = headlineSentence(report);
@@ -104,11 +104,18 @@ function summaryBlocks(report: Report, title: string): string[] {
     blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join('\n'));
   }
 
+  if (report.missingBaseline?.policy === 'fail') {
+    blocks.push(`**Failed for a missing baseline:** ${escapeMarkdown(report.missingBaseline.message)}.`);
+  }
+
   blocks.push(platformTable(report));
   const notes = report.platforms.flatMap((p) => {
     if (p.presence === 'base-only') return [`- ${escapeMarkdown(p.platform)}: only in the base image.`];
     if (p.presence === 'head-only' && report.baseMissingReason === null) {
-      return [`- ${escapeMarkdown(p.platform)}: no baseline: ${escapeMarkdown(p.baseMissingReason ?? '')}.`];
+      const cause = p.baseMissingCause ? ` (\`${p.baseMissingCause}\`)` : '';
+      return [
+        `- ${escapeMarkdown(p.platform)}: no baseline${cause}: ${escapeMarkdown(p.baseMissingReason ?? '')}.`,
+      ];
     }
     return [];
   });

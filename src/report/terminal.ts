@@ -52,7 +52,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   lines.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), 'bold')}`);
   if (report.baseMissingReason !== null) {
     lines.push(
-      `No baseline: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
+      `No baseline${report.baseMissingCause ? ` (${report.baseMissingCause})` : ''}: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
     );
   }
   const sentence = headlineSentence(report);

@@ -255,7 +255,8 @@ function describe(error: unknown): string {
   if (typeof status === 'number') {
     const hint = status === 401 || status === 403 ? ' (the token needs actions: read)' : '';
     const first = (message.split('\n')[0] ?? '').replace(/ - https?:\/\/\S+$/, '');
-    return `GitHub answered ${status}: ${first}${hint}`;
+    // The client's errors name the call and the status; older ones gave only GitHub's message.
+    return `${first.includes(String(status)) ? first : `GitHub answered ${status}: ${first}`}${hint}`;
   }
   return message;
 }

@@ -38,7 +38,6 @@ export class RegistryStore implements ReportStore {
     this.name = `registry://${hostAndRepository}`;
     const { fetch: fetchImpl, ...clientOptions } = options;
     this.client = new RegistryClient(parseReference(hostAndRepository), fetchImpl ?? fetch, {
-      timeoutMs: 15_000,
       ...clientOptions,
     });
   }

@@ -30,6 +30,10 @@ export interface InjectedResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Sent as is instead of JSON (a proxy's HTML error page); set content-type in headers. */
+  rawBody?: string;
+  /** Never answer: the connection stays open until the stand-in closes. */
+  hang?: boolean;
 }
 
 export interface RecordedRequest {
@@ -208,6 +212,8 @@ interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  rawBody?: string;
+  hang?: boolean;
 }
 
 interface Context {
@@ -517,6 +523,35 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       blobs.set(path, artifact.zip);
       return { status: 302, headers: { location: `${baseUrl}${path}?sig=${randomUUID()}` } };
     },
+    'issues/delete-comment': ({ params, operation }) => {
+      const comment = comments.get(Number(params.comment_id));
+      if (!comment) return notFound(operation);
+      comments.delete(comment.id);
+      return { status: 204 };
+    },
+    // An installation token (GITHUB_TOKEN is one) may not read /user: GitHub answers 403.
+    'users/get-authenticated': ({ operation }) =>
+      actor.type === 'Bot'
+        ? errorReply(403, 'Resource not accessible by integration', operation)
+        : {
+            status: 200,
+            body: {
+              ...userJson(actor),
+              name: null,
+              company: null,
+              blog: '',
+              location: null,
+              email: null,
+              hireable: null,
+              bio: null,
+              public_repos: 0,
+              public_gists: 0,
+              followers: 0,
+              following: 0,
+              created_at: '2011-01-25T18:44:36Z',
+              updated_at: '2025-01-01T00:00:00Z',
+            },
+          },
     'pulls/get': ({ params, operation }) => {
       const pullRequest = pullRequests.get(Number(params.pull_number));
       return pullRequest ? { status: 200, body: pullRequest } : notFound(operation);
@@ -609,7 +644,7 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
         state.readOnly,
       );
       if (authProblem) return { reply: authProblem, route };
-      if (!sameName(params.owner, owner) || !sameName(params.repo, repo)) {
+      if (route.names.includes('owner') && (!sameName(params.owner, owner) || !sameName(params.repo, repo))) {
         return { reply: errorReply(404, 'Not Found', route.operation), route };
       }
       if (rawBody.length > 0 && body === rawBody) {
@@ -628,10 +663,11 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
     })();
 
     record.status = reply.reply.status;
-    if (reply.route) {
+    // A hang or a raw body stands for something in front of GitHub (a proxy), not GitHub's own answer.
+    if (reply.route && !reply.reply.hang && reply.reply.rawBody === undefined) {
       const schema = responseSchemaFor(doc, reply.route.operation, reply.reply.status);
-      const declared = reply.route.operation.responses[String(reply.reply.status)] !== undefined;
-      if (!schema && !declared && reply.reply.status < 400 && !record.injected) {
+      const documented = reply.route.operation.responses[String(reply.reply.status)] !== undefined;
+      if (!documented && reply.reply.status < 400 && !record.injected) {
         schemaViolations.push(`${record.route}: status ${reply.reply.status} is not documented`);
       } else if (schema) {
         for (const problem of schemaProblems(doc, schema, reply.reply.body)) {
@@ -639,6 +675,7 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
         }
       }
     }
+    if (reply.reply.hang) return;
     send(response, reply.reply);
   };
 
@@ -778,7 +815,7 @@ function send(response: ServerResponse, reply: Reply): void {
     'x-ratelimit-resource': 'core',
     ...reply.headers,
   };
-  const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
+  const payload = reply.rawBody ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
   response.writeHead(reply.status, { ...headers, 'content-length': String(Buffer.byteLength(payload)) });
   response.end(payload);
 }

@@ -148,6 +148,69 @@ describe('sticky pull-request comment', () => {
     ]);
   });
 
+  it("never edits a user's comment that opens with the marker: it posts its own", async () => {
+    const users = standin.addComment(
+      2,
+      `${commentMarker('default')}\nlooks like the gate, says pass`,
+      OCTOCAT,
+    );
+
+    const result = await adapter().upsert(PR, 'default', 'the real report');
+
+    expect(result.kind).toBe('created');
+    expect(standin.requestsTo('PATCH', ONE)).toEqual([]);
+    expect(standin.requestsTo('DELETE', ONE)).toEqual([]);
+    // The workflow token is an installation token: GitHub refuses /user to it, so it is github-actions[bot].
+    expect(standin.requestsTo('GET', '/user').map((request) => request.status)).toEqual([403]);
+    const stored = standin.comments(2);
+    expect(stored.find((comment) => comment.id === users.id)?.body).toContain('says pass');
+    expect(stored.at(-1)).toMatchObject({
+      body: `${commentMarker('default')}\nthe real report`,
+      user: GITHUB_ACTIONS_BOT,
+    });
+  });
+
+  it('keeps the oldest of its own comments and deletes hidden duplicates', async () => {
+    const person = standin.addComment(2, `${commentMarker('default')}\na copy`, OCTOCAT);
+    const oldest = standin.addComment(2, `${commentMarker('default')}\nfirst`, GITHUB_ACTIONS_BOT);
+    const twin = standin.addComment(2, `${commentMarker('default')}\nsecond`, GITHUB_ACTIONS_BOT);
+    standin.addComment(2, `${commentMarker('other-key')}\nanother gate`, GITHUB_ACTIONS_BOT);
+
+    const result = await adapter().upsert(PR, 'default', 'now');
+
+    expect(result).toMatchObject({ kind: 'updated', id: oldest.id });
+    expect(standin.requestsTo('DELETE', ONE).map((request) => [request.path, request.status])).toEqual([
+      [`/repos/Codertocat/Hello-World/issues/comments/${twin.id}`, 204],
+    ]);
+    expect(standin.comments(2).map((comment) => comment.id)).toEqual([
+      person.id,
+      oldest.id,
+      expect.any(Number),
+    ]);
+  });
+
+  it('with a personal token, learns its login once from GET /user and takes only its own comments', async () => {
+    await standin.close();
+    standin = await startGitHubStandin({ token: TOKEN, actor: OCTOCAT });
+    const bots = standin.addComment(
+      2,
+      `${commentMarker('default')}\nby the workflow token`,
+      GITHUB_ACTIONS_BOT,
+    );
+    const mine = standin.addComment(2, `${commentMarker('default')}\nmine`, OCTOCAT);
+    const comments = adapter();
+
+    expect(await comments.upsert(PR, 'default', 'one')).toMatchObject({ kind: 'updated', id: mine.id });
+    expect(await comments.upsert(PR, 'default', 'two')).toMatchObject({ kind: 'updated', id: mine.id });
+    expect(standin.requestsTo('GET', '/user').map((request) => request.status)).toEqual([200]);
+    expect(standin.comments(2).find((comment) => comment.id === bots.id)?.body).toContain('workflow token');
+  });
+
+  it('asks nobody who it is when no comment carries the marker', async () => {
+    await adapter().upsert(PR, 'default', 'report');
+    expect(standin.requestsTo('GET', '/user')).toEqual([]);
+  });
+
   it('posts a fresh comment when its comment was deleted between listing and updating', async () => {
     const old = standin.addComment(2, `${commentMarker('default')}\nold`, GITHUB_ACTIONS_BOT);
     standin.inject('PATCH', ONE, githubFaults.error(404, 'Not Found'));
@@ -287,6 +350,43 @@ describe('transient errors and rate limits', () => {
     await expect(upsert).rejects.toThrow(GitHubRateLimitError);
     expect(waits).toEqual([1000, 1000]);
     expect(standin.requestsTo('POST', LIST)).toHaveLength(3);
+  });
+});
+
+describe('errors say what was called and what came back', () => {
+  it('names the method, path and status of a failure', async () => {
+    standin.inject('POST', LIST, ...Array.from({ length: 2 }, () => githubFaults.error(500, 'Server Error')));
+    await expect(adapter({ retries: 1 }).upsert(PR, 'default', 'report')).rejects.toThrow(
+      'POST /repos/Codertocat/Hello-World/issues/2/comments: HTTP 500 Internal Server Error ("Server Error")',
+    );
+  });
+
+  it('reports an HTML page as such, on a failure and on a 200, never as a TypeError', async () => {
+    const html = (status: number) => ({
+      status,
+      rawBody: '<html><body><h1>Bad gateway</h1></body></html>',
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+    });
+    standin.inject('GET', LIST, html(502), html(502));
+    await expect(adapter({ retries: 1 }).upsert(PR, 'default', 'report')).rejects.toThrow(
+      'GET /repos/Codertocat/Hello-World/issues/2/comments: HTTP 502 Bad Gateway (an HTML page, not JSON)',
+    );
+    standin.inject('GET', LIST, html(200));
+    const upsert = adapter().upsert(PR, 'default', 'report');
+    await expect(upsert).rejects.toThrow(
+      'GET /repos/Codertocat/Hello-World/issues/2/comments: HTTP 200, but an HTML page, not JSON',
+    );
+    await expect(upsert).rejects.not.toBeInstanceOf(TypeError);
+  });
+
+  it('gives up on a request that never answers after the request timeout, without retrying it', async () => {
+    standin.inject('POST', LIST, { status: 0, hang: true });
+    const started = performance.now();
+    await expect(adapter({ requestTimeoutMs: 300 }).upsert(PR, 'default', 'report')).rejects.toThrow(
+      'POST /repos/Codertocat/Hello-World/issues/2/comments: no answer within 300 ms',
+    );
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(standin.requestsTo('POST', LIST)).toHaveLength(1);
   });
 });
 

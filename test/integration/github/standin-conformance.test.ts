@@ -7,7 +7,12 @@ import {
   responseSchemaFor,
   schemaProblems,
 } from '../../support/github-openapi.js';
-import { type GitHubStandin, githubFaults, startGitHubStandin } from '../../support/github-standin.js';
+import {
+  type GitHubStandin,
+  githubFaults,
+  OCTOCAT,
+  startGitHubStandin,
+} from '../../support/github-standin.js';
 
 const TOKEN = 'ghs_standin_token';
 const LIST = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
@@ -63,7 +68,9 @@ describe('GitHub REST stand-in', () => {
         `POST ${LIST}`,
         `GET ${ONE}`,
         `PATCH ${ONE}`,
+        `DELETE ${ONE}`,
         `GET ${PULL}`,
+        'GET /user',
         'GET /repos/{owner}/{repo}/actions/runs',
         'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
         'GET /repos/{owner}/{repo}/actions/artifacts',
@@ -205,7 +212,34 @@ describe('GitHub REST stand-in', () => {
       [502, true],
       [201, false],
     ]);
-    expect(() => standin.inject('DELETE', ONE, githubFaults.serverError())).toThrow('serves no route');
+    expect(() => standin.inject('PUT', ONE, githubFaults.serverError())).toThrow('serves no route');
+  });
+
+  it('deletes a comment (204), and answers GET /user as GitHub does for an installation token and a user', async () => {
+    const made = await call('POST', '/repos/Codertocat/Hello-World/issues/5/comments', { body: 'gone' });
+    const id = (made.json as { id: number }).id;
+    const deleted = await fetch(`${standin.baseUrl}/repos/Codertocat/Hello-World/issues/comments/${id}`, {
+      method: 'DELETE',
+      headers: { authorization: `token ${TOKEN}` },
+    });
+    expect(deleted.status).toBe(204);
+    expect(standin.comments(5)).toEqual([]);
+
+    // The default actor is github-actions[bot], an installation: GitHub refuses /user to its token.
+    const bot = await call('GET', '/user');
+    expect(bot.status).toBe(403);
+    expect(bot.json).toMatchObject({ message: 'Resource not accessible by integration' });
+    const person = await startGitHubStandin({ actor: OCTOCAT });
+    try {
+      const response = await fetch(`${person.baseUrl}/user`, { headers: { authorization: 'token t' } });
+      expect(response.status).toBe(200);
+      const json = (await response.json()) as { login: string };
+      expect(json.login).toBe('octocat');
+      expect(problemsOf('GET', '/user', 200, json)).toEqual([]);
+      expect(person.schemaViolations).toEqual([]);
+    } finally {
+      await person.close();
+    }
   });
 
   it('serves a pull request from a real webhook payload that satisfies the REST pull-request schema', async () => {

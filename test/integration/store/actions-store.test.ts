@@ -136,10 +136,10 @@ describe('ActionsStore', () => {
     [
       '401',
       githubFaults.error(401, 'Bad credentials'),
-      /GitHub answered 401: Bad credentials \(the token needs actions: read\)/,
+      /401.*Bad credentials.*\(the token needs actions: read\)/,
     ],
     ['403', githubFaults.error(403, 'Resource not accessible by integration'), /403.*actions: read/],
-    ['502', githubFaults.serverError(502), /GitHub answered 502/],
+    ['502', githubFaults.serverError(502), /502/],
   ])('answers a %s from the API with the cause, never a crash', async (_, fault, cause) => {
     gh.inject('GET', '/repos/{owner}/{repo}/actions/runs', fault);
     const read = await store().get(key(sha('e')));

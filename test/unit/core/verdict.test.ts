@@ -369,3 +369,68 @@ describe('headline', () => {
     expect(decide(empty, DEFAULT_THRESHOLDS).headline).toBeNull();
   });
 });
+
+describe('decide without a baseline (on-missing-baseline)', () => {
+  const MB = 1_000_000;
+  const gone = (cause: 'base-build-failed' | 'baseline-none') =>
+    compareImages(bloatedHead(), null, 'the base commit 1a2b3c4 failed to build', cause);
+  const capped = { ...DEFAULT_THRESHOLDS, maxIncrease: 5 * MB };
+
+  it.each([
+    ['fail', 'fail'],
+    ['warn', 'no-baseline'],
+    ['pass', 'no-baseline'],
+  ] as const)(
+    'a wanted baseline that is missing, with %s, gives %s and names the cause',
+    (policy, verdict) => {
+      const decision = decide(gone('base-build-failed'), capped, policy);
+      expect(decision.verdict).toBe(verdict);
+      expect(decision.missingBaseline).toMatchObject({
+        policy,
+        cause: 'base-build-failed',
+        platforms: ['linux/amd64', 'linux/arm64'],
+      });
+      expect(decision.missingBaseline!.message).toMatch(
+        /^no baseline \(base-build-failed\): the base commit 1a2b3c4 failed to build; /,
+      );
+    },
+  );
+
+  it('fails a missing baseline with on-missing-baseline: fail even in warn mode (it is not a threshold)', () => {
+    expect(decide(gone('base-build-failed'), { ...capped, mode: 'warn' }, 'fail').verdict).toBe('fail');
+  });
+
+  it('decides by max-size alone, pass or fail, when no baseline was wanted', () => {
+    const none = gone('baseline-none');
+    expect(decide(none, { ...DEFAULT_THRESHOLDS, maxSize: 500 * MB }, 'fail')).toMatchObject({
+      verdict: 'pass',
+      missingBaseline: null,
+    });
+    expect(decide(none, { ...DEFAULT_THRESHOLDS, maxSize: 1 * MB }, 'fail').verdict).toBe('fail');
+    expect(decide(none, DEFAULT_THRESHOLDS, 'fail').verdict).toBe('no-baseline');
+  });
+
+  it('keeps gating the platforms that have a base when one platform is missing on the base side', () => {
+    const base = {
+      ...leanBase(),
+      platforms: leanBase().platforms.filter((p) => p.platform === 'linux/amd64'),
+    };
+    const c = compareImages(bloatedHead(), base);
+    expect(c.platforms.find((p) => p.platform === 'linux/arm64')).toMatchObject({
+      presence: 'head-only',
+      baseMissingCause: 'base-platform-missing',
+    });
+    const warned = decide(c, { ...DEFAULT_THRESHOLDS, maxIncrease: 1_000_000_000 }, 'warn');
+    expect(warned.verdict).toBe('pass');
+    expect(warned.missingBaseline).toMatchObject({
+      cause: 'base-platform-missing',
+      platforms: ['linux/arm64'],
+    });
+    expect(warned.missingBaseline!.message).toMatch(
+      /^no baseline for linux\/arm64 \(base-platform-missing\)/,
+    );
+    // amd64 is still gated: it grew past 5 MB.
+    expect(decide(c, capped, 'warn').violations.map((v) => v.platform)).toEqual(['linux/amd64']);
+    expect(decide(c, { ...DEFAULT_THRESHOLDS, maxIncrease: 1_000_000_000 }, 'fail').verdict).toBe('fail');
+  });
+});

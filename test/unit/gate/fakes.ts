@@ -7,7 +7,12 @@ import type { BuildSpec } from '../../../src/buildx/argv.js';
 import { BuildError, type BuilderInfo, type BuildMetadata, type Buildx } from '../../../src/buildx/buildx.js';
 import type { DockerEngine, HistoryItem, ImageStore } from '../../../src/docker/engine.js';
 import type { Logger } from '../../../src/gate/run-gate.js';
-import type { BaseCommit, BaselineGit, BaseSelector } from '../../../src/git/baseline.js';
+import {
+  type BaseCommit,
+  type BaselineGit,
+  BaselineGitError,
+  type BaseSelector,
+} from '../../../src/git/baseline.js';
 import type { CommentResult, CommentTarget, PullRequestComments } from '../../../src/github/comments.js';
 import type { JobSummary, SummaryResult } from '../../../src/github/summary.js';
 import { type PlatformImage, type WrittenPlatform, writeOciLayout } from './oci-layout.js';
@@ -106,11 +111,26 @@ export class FakeGit implements BaselineGit {
       dockerfileAtBase: string | null;
       /** Where base worktrees are made. */
       worktreeRoot: string;
+      /** The repository's top directory; null: "not a git repository". */
+      repositoryRoot: string | null;
+      /** Set: resolving the base commit fails with this (a commit that cannot be fetched, say). */
+      resolveError?: BaselineGitError;
     },
   ) {}
 
-  async resolveBaseCommit(_repoDir: string, selector: BaseSelector): Promise<BaseCommit> {
+  async repositoryRoot(dir: string): Promise<string> {
+    if (this.options.repositoryRoot === null) {
+      throw new BaselineGitError('not-a-repository', `${dir} is not inside a git repository (fake git).`);
+    }
+    return this.options.repositoryRoot;
+  }
+
+  readonly repoDirs: string[] = [];
+
+  async resolveBaseCommit(repoDir: string, selector: BaseSelector): Promise<BaseCommit> {
     this.resolved.push(selector);
+    this.repoDirs.push(repoDir);
+    if (this.options.resolveError) throw this.options.resolveError;
     return { sha: this.options.baseSha, how: 'base commit from the event (fake git)' };
   }
 
@@ -147,9 +167,14 @@ export class FakeComments implements PullRequestComments {
   /** A fixed result, or another PullRequestComments to pass the call on to. */
   constructor(private readonly answer: CommentResult | PullRequestComments) {}
 
-  async upsert(target: CommentTarget, key: string, body: string): Promise<CommentResult> {
+  async upsert(
+    target: CommentTarget,
+    key: string,
+    body: string,
+    signal?: AbortSignal,
+  ): Promise<CommentResult> {
     this.calls.push({ target, key, body });
-    return 'upsert' in this.answer ? this.answer.upsert(target, key, body) : this.answer;
+    return 'upsert' in this.answer ? this.answer.upsert(target, key, body, signal) : this.answer;
   }
 }
 

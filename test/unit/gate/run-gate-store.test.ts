@@ -101,7 +101,12 @@ async function gate(run: Run) {
   const buildx = new FakeBuildx({ head: run.head ?? GROWN, base: run.base ?? LEAN }, (spec) =>
     spec.context.startsWith(worktreeRoot) ? 'base' : 'head',
   );
-  const git = new FakeGit({ baseSha: BASE_SHA, dockerfileAtBase: 'svc/Dockerfile', worktreeRoot });
+  const git = new FakeGit({
+    baseSha: BASE_SHA,
+    dockerfileAtBase: 'svc/Dockerfile',
+    worktreeRoot,
+    repositoryRoot: workspace,
+  });
   const log = new RecordingLog();
   const context: GateContext = {
     eventName: run.push ? 'push' : 'pull_request',

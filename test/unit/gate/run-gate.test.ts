@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BuildError } from '../../../src/buildx/buildx.js';
 import { type GateContext, GateRefusedError, type GateResult, runGate } from '../../../src/gate/run-gate.js';
+import { BaselineGitError } from '../../../src/git/baseline.js';
 import type { GitHubClient } from '../../../src/github/client.js';
 import {
   type CommentResult,
@@ -110,13 +111,18 @@ interface Setup {
   comment?: CommentResult | PullRequestComments;
   onBuild?: (role: Role) => void;
   onPing?: () => void;
+  /** The event's pull request; null: a pull-request event without its payload. */
+  pullRequest?: PullRequestContext | null;
+  /** null: the context is not in a git repository. */
+  repositoryRoot?: string | null;
+  resolveError?: BaselineGitError;
 }
 
 async function gate(setup: Setup = {}) {
   const reportDir = await mkdtemp(join(root, 'report-'));
   const inputs: Inputs = parseInputs((name) => ({ context: 'svc', ...setup.raw })[name] ?? '', {
     workspace,
-    eventBaseRef: PULL_REQUEST.baseRef,
+    eventBaseRef: setup.pullRequest === null ? null : PULL_REQUEST.baseRef,
   });
   const buildx = new FakeBuildx(
     { head: setup.head ?? service(1_001_000, 901_500), base: setup.base ?? LEAN },
@@ -128,6 +134,8 @@ async function gate(setup: Setup = {}) {
     baseSha: BASE_SHA,
     dockerfileAtBase: setup.dockerfileAtBase === undefined ? 'svc/Dockerfile' : setup.dockerfileAtBase,
     worktreeRoot,
+    repositoryRoot: setup.repositoryRoot === undefined ? workspace : setup.repositoryRoot,
+    ...(setup.resolveError ? { resolveError: setup.resolveError } : {}),
   });
   const comments = new FakeComments(setup.comment ?? CREATED);
   const summary = new FakeSummary();
@@ -135,7 +143,7 @@ async function gate(setup: Setup = {}) {
   const context: GateContext = {
     eventName: setup.eventName ?? 'pull_request',
     workspace,
-    pullRequest: PULL_REQUEST,
+    pullRequest: setup.pullRequest === undefined ? PULL_REQUEST : setup.pullRequest,
     defaultReportFile: join(reportDir, 'report.json'),
   };
   const run = () => runGate(inputs, context, { buildx, docker, git, comments, summary, log });
@@ -173,7 +181,10 @@ describe('runGate', () => {
     expect(base!.spec.file).toBe(join(g.git.worktrees[0]!, 'svc', 'Dockerfile'));
     expect(g.git.removed).toEqual(g.git.worktrees);
     expect(existsSync(g.git.worktrees[0]!)).toBe(false);
-    expect(g.git.resolved).toEqual([{ baseSha: BASE_SHA, baseRef: 'main' }]);
+    expect(g.git.resolved).toEqual([{ baseSha: BASE_SHA }]);
+    expect(g.log.infos).toContain(
+      `base commit ${BASE_SHA.slice(0, 12)}: base commit from the event (fake git); used because it is the pull request's base (main); set base-ref to compare with another branch`,
+    );
 
     // Exact figures on both bases; the attestation manifests are not platforms.
     expect(result.report.platforms.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64']);
@@ -214,7 +225,7 @@ describe('runGate', () => {
 
     // The JSON report on disk, the summary and the comment all carry the same result.
     const written = JSON.parse(await readFile(result.reportPath!, 'utf8'));
-    expect(written).toMatchObject({ schemaVersion: 2, verdict: 'pass' });
+    expect(written).toMatchObject({ schemaVersion: 3, verdict: 'pass' });
     expect(g.summary.written).toEqual([result.markdown]);
     expect(g.comments.calls).toEqual([
       { target: { owner: 'acme', repo: 'api', issueNumber: 7 }, key: 'default', body: result.markdown },
@@ -283,7 +294,10 @@ describe('runGate', () => {
       expect(result.report.baseMissingReason).toBe(
         `the base commit ${BASE_SHA.slice(0, 7)} has no svc/Dockerfile`,
       );
-      expect(g.log.warnings).toEqual([`no baseline: ${result.report.baseMissingReason}`]);
+      expect(result.report.baseMissingCause).toBe('base-dockerfile-missing');
+      expect(g.log.warnings).toEqual([
+        `no baseline (base-dockerfile-missing): ${result.report.baseMissingReason}; growth limits were not applied; set on-missing-baseline: fail to fail the step instead`,
+      ]);
       expect(result.markdown).toContain('No baseline');
       expect(result.markdown).toContain('has no svc/Dockerfile');
       expect(g.comments.calls[0]!.body).toBe(result.markdown);
@@ -453,6 +467,53 @@ describe('runGate', () => {
     expect(onDisk.timings).toEqual(result.report.timings);
   });
 
+  it('refuses a report-file it cannot create in a bounded number of steps (/proc), keeping the verdict', async () => {
+    // Node's recursive mkdir never returns here; a hang fails this test by its timeout.
+    const path = '/proc/isg-no-such-dir/deeper/report.json';
+    const g = await gate({ raw: { 'max-increase': '1KB', 'report-file': path } });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(result.outputs['report-path']).toBe('');
+    expect(g.log.warnings.find((w) => w.startsWith(`could not write ${path}`))).toContain('cannot create');
+  });
+
+  it('creates missing report directories, several levels deep', async () => {
+    const path = join(root, 'deep', 'er', 'est', 'report.json');
+    const result = await (await gate({ raw: { 'max-increase': '1KB', 'report-file': path } })).run();
+    expect(result.reportPath).toBe(path);
+    expect(JSON.parse(await readFile(path, 'utf8')).verdict).toBe('fail');
+  });
+
+  it('gives up publishing after its budget: warns, and keeps the verdict, the outputs and the summary', async () => {
+    const never: PullRequestComments = {
+      upsert: (_target, _key, _body, signal) =>
+        new Promise((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+        ),
+    };
+    const g = await gate({ raw: { 'max-increase': '1KB' }, comment: never });
+    g.context.publishBudgetMs = 50;
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(result.outputs.verdict).toBe('fail');
+    expect(result.outputs['head-size']).toMatch(/^\d+$/);
+    expect(g.summary.written).toHaveLength(1);
+    expect(g.log.warnings.filter((w) => w.includes('budget'))).toEqual([
+      'commenting on pull request #7 gave up: publishing took longer than its 50 ms budget (the verdict stands)',
+    ]);
+  });
+
+  it('warns, keeping the verdict, when the job summary cannot be written', async () => {
+    const g = await gate({ raw: { 'max-increase': '1KB' } });
+    g.summary.write = async () => {
+      throw new Error('EACCES: permission denied');
+    };
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('fail');
+    expect(g.comments.calls).toHaveLength(1);
+    expect(g.log.warnings).toContain('job summary not written: EACCES: permission denied');
+  });
+
   it('keeps the verdict and warns when the report cannot be written', async () => {
     const blocker = join(root, 'a-file');
     await writeFile(blocker, 'not a directory');
@@ -464,5 +525,128 @@ describe('runGate', () => {
     expect(g.log.warnings.some((w) => w.startsWith(`could not write ${join(blocker, 'report.json')}`))).toBe(
       true,
     );
+  });
+});
+
+describe('runGate: which base, and what a missing one does', () => {
+  it('lets base-ref win over the pull request base, and says so', async () => {
+    const g = await gate({ raw: { 'base-ref': 'release/1.x', 'max-increase': '5MB' } });
+    const result = await g.run();
+    expect(g.git.resolved).toEqual([{ baseRef: 'release/1.x' }]);
+    expect(result.decision.verdict).toBe('pass');
+    expect(
+      g.log.infos.some((l) =>
+        l.includes("base-ref release/1.x is set, so it wins over the pull request's base main"),
+      ),
+    ).toBe(true);
+  });
+
+  it('finds the repository from the context, so a checkout into a subfolder builds the same paths at base', async () => {
+    const g = await gate({
+      raw: { 'max-increase': '5MB' },
+      repositoryRoot: join(workspace, 'svc'),
+      dockerfileAtBase: 'Dockerfile',
+    });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('pass');
+    expect(g.git.repoDirs).toEqual([join(workspace, 'svc')]);
+    expect(g.git.asked).toEqual(['Dockerfile']);
+    const base = g.buildx.builds.find((b) => b.role === 'base')!;
+    expect(base.spec.file).toBe(join(g.git.worktrees[0]!, 'Dockerfile'));
+  });
+
+  const unfetchable = new BaselineGitError(
+    'base-commit-unavailable',
+    `Base commit ${BASE_SHA} is not in this clone, and fetching it from "origin" failed.`,
+  );
+  const causes: [string, Setup, string, RegExp][] = [
+    [
+      'an unfetchable base commit',
+      { resolveError: unfetchable },
+      'base-commit-unavailable',
+      /fetching it from "origin" failed/,
+    ],
+    [
+      'a pull_request run without its event payload',
+      { pullRequest: null },
+      'event-missing',
+      /carries no pull request.*set base-ref/,
+    ],
+    [
+      'a context outside any git repository',
+      { repositoryRoot: null },
+      'not-a-repository',
+      /is not inside a git repository.*actions\/checkout/,
+    ],
+    [
+      'a base commit that fails to build',
+      { base: { fail: 'ERROR: exit code 1' } },
+      'base-build-failed',
+      /failed to build/,
+    ],
+    [
+      'a base-image that cannot be read',
+      { raw: { 'base-image': 'isg-nowhere-to-be-found' } },
+      'base-image-unavailable',
+      /base image isg-nowhere-to-be-found could not be measured.*logged in/,
+    ],
+    [
+      'a push without base-ref',
+      { eventName: 'push', pullRequest: null },
+      'no-base-ref',
+      /not a pull request.*set base-ref/,
+    ],
+  ];
+
+  it.each(causes)(
+    '%s: warn (the default) passes the step with a warning naming the cause',
+    async (_, setup, cause, reason) => {
+      const g = await gate({ ...setup, raw: { 'max-increase': '0', ...setup.raw } });
+      const result = await g.run();
+      expect(result.decision.verdict).toBe('no-baseline');
+      expect(result.failure).toBeNull();
+      expect(result.report).toMatchObject({
+        baseMissingCause: cause,
+        missingBaseline: { policy: 'warn', cause },
+      });
+      expect(result.report.baseMissingReason).toMatch(reason);
+      expect(g.log.warnings.some((w) => w.startsWith(`no baseline (${cause}): `))).toBe(true);
+      expect(result.markdown).toContain(`**No baseline (\`${cause}\`):**`);
+    },
+  );
+
+  it.each(causes)(
+    '%s: on-missing-baseline fail fails the step, naming the cause',
+    async (_, setup, cause) => {
+      const g = await gate({ ...setup, raw: { 'on-missing-baseline': 'fail', ...setup.raw } });
+      const result = await g.run();
+      expect(result.decision.verdict).toBe('fail');
+      expect(result.outputs.verdict).toBe('fail');
+      expect(result.failure).toMatch(
+        new RegExp(`^no baseline \\(${cause}\\): .*on-missing-baseline is fail`),
+      );
+      expect(result.report.missingBaseline).toMatchObject({ policy: 'fail', cause });
+      expect(result.markdown).toContain('**Failed for a missing baseline:**');
+    },
+  );
+
+  it.each(causes)('%s: on-missing-baseline pass only notes it', async (_, setup, cause) => {
+    const g = await gate({ ...setup, raw: { 'on-missing-baseline': 'pass', ...setup.raw } });
+    const result = await g.run();
+    expect(result.failure).toBeNull();
+    expect(g.log.warnings.filter((w) => w.startsWith('no baseline'))).toEqual([]);
+    expect(g.log.infos.some((l) => l.startsWith(`no baseline (${cause}): `))).toBe(true);
+  });
+
+  it('gives pass or fail by max-size, not no-baseline, when no baseline is wanted', async () => {
+    const none = await gate({
+      raw: { baseline: 'none', 'max-size': '100MB', 'on-missing-baseline': 'fail' },
+    });
+    const result = await none.run();
+    expect(result.decision.verdict).toBe('pass');
+    expect(result.report.missingBaseline).toBeNull();
+    expect(none.buildx.builds.map((b) => b.role)).toEqual(['head']);
+    const over = await (await gate({ raw: { baseline: 'none', 'max-size': '1KB' } })).run();
+    expect(over.decision.verdict).toBe('fail');
   });
 });

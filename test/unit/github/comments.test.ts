@@ -45,44 +45,57 @@ function comment(id: number, body: string | null, type = 'User', login = 'octoca
 
 describe('findStickyComment', () => {
   const marker = commentMarker('api');
+  const BOT = 'github-actions[bot]';
+  const ours = (comments: ListedComment[], key = 'api', login = BOT) =>
+    findStickyComment(comments, key, login).ours?.id;
 
   it('finds the comment that opens with the marker', () => {
-    const comments = [comment(1, 'hello'), comment(2, `${marker}\nreport`, 'Bot'), comment(3, null)];
-    expect(findStickyComment(comments, 'api')?.id).toBe(2);
+    const comments = [comment(1, 'hello'), comment(2, `${marker}\nreport`, 'Bot', BOT), comment(3, null)];
+    expect(ours(comments)).toBe(2);
   });
 
   it('ignores a marker that is quoted or not at the start', () => {
-    const comments = [comment(1, `> ${marker}\n> report`), comment(2, `see the gate's comment ${marker}`)];
-    expect(findStickyComment(comments, 'api')).toBeUndefined();
+    const comments = [
+      comment(1, `> ${marker}\n> report`, 'Bot', BOT),
+      comment(2, `see the gate's comment ${marker}`, 'Bot', BOT),
+    ];
+    expect(ours(comments)).toBeUndefined();
   });
 
   it('tolerates leading whitespace before the marker', () => {
-    expect(findStickyComment([comment(5, `\r\n ${marker}\nreport`, 'Bot')], 'api')?.id).toBe(5);
+    expect(ours([comment(5, `\r\n ${marker}\nreport`, 'Bot', BOT)])).toBe(5);
   });
 
   it('does not confuse keys that share a prefix', () => {
-    const comments = [comment(1, `${commentMarker('api-2')}\nother`, 'Bot')];
-    expect(findStickyComment(comments, 'api')).toBeUndefined();
-    expect(findStickyComment(comments, 'api-2')?.id).toBe(1);
+    const comments = [comment(1, `${commentMarker('api-2')}\nother`, 'Bot', BOT)];
+    expect(ours(comments)).toBeUndefined();
+    expect(ours(comments, 'api-2')).toBe(1);
   });
 
-  it('prefers a bot-authored comment over a person copying the whole comment', () => {
+  it("never takes a comment someone else wrote, even the only one with the marker, even another bot's", () => {
     const comments = [
       comment(1, `${marker}\ncopied by a person`),
-      comment(2, `${marker}\nreport`, 'Bot', 'github-actions[bot]'),
-      comment(3, `${marker}\nanother copy`),
+      comment(2, `${marker}\nfrom another app`, 'Bot', 'other-app[bot]'),
     ];
-    expect(findStickyComment(comments, 'api')?.id).toBe(2);
+    expect(findStickyComment(comments, 'api', BOT)).toEqual({ ours: undefined, duplicates: [] });
+    expect(ours(comments, 'api', 'octocat')).toBe(1);
   });
 
-  it('takes the oldest when several are equal', () => {
-    const comments = [comment(7, `${marker}\na`, 'Bot'), comment(9, `${marker}\nb`, 'Bot')];
-    expect(findStickyComment(comments, 'api')?.id).toBe(7);
+  it('keeps the oldest of ours and names the rest as duplicates', () => {
+    const comments = [
+      comment(9, `${marker}\nb`, 'Bot', BOT),
+      comment(3, `${marker}\nby a person`),
+      comment(7, `${marker}\na`, 'Bot', BOT),
+      comment(12, `${marker}\nc`, 'Bot', BOT),
+    ];
+    const found = findStickyComment(comments, 'api', BOT);
+    expect(found.ours?.id).toBe(7);
+    expect(found.duplicates.map((c) => c.id)).toEqual([9, 12]);
   });
 
   it('matches the sanitized key, as the adapter writes it', () => {
-    const comments = [comment(4, `${commentMarker('my gate')}\nreport`, 'Bot')];
-    expect(findStickyComment(comments, 'my gate')?.id).toBe(4);
-    expect(findStickyComment(comments, 'my-gate')?.id).toBe(4);
+    const comments = [comment(4, `${commentMarker('my gate')}\nreport`, 'Bot', BOT)];
+    expect(ours(comments, 'my gate')).toBe(4);
+    expect(ours(comments, 'my-gate')).toBe(4);
   });
 });

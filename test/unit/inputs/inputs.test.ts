@@ -9,6 +9,7 @@ import {
   type Inputs,
   parseInputs,
   parsePlatforms,
+  secretTexts,
 } from '../../../src/inputs/inputs.js';
 
 type Raw = Partial<Record<InputName, string>>;
@@ -37,6 +38,8 @@ beforeAll(() => {
   writeFileSync(join(outside, 'Dockerfile'), 'FROM scratch\n');
   symlinkSync(outside, join(workspace, 'escape'));
   symlinkSync(join(workspace, 'app'), join(workspace, 'app-link'));
+  writeFileSync(join(root, 'valid.Dockerfile'), 'FROM scratch\n');
+  symlinkSync(join(outside, 'Dockerfile'), join(workspace, 'app', 'Dockerfile.linked'));
 });
 
 afterAll(() => {
@@ -148,11 +151,13 @@ describe('parseInputs: defaults', () => {
       image: null,
       baseImage: null,
       baseRef: null,
+      baseRefSet: false,
       baseline: 'build',
       baselineFallback: 'build',
       store: null,
       publish: false,
       storeDepth: 20,
+      onMissingBaseline: 'warn',
       maxIncrease: null,
       maxIncreasePercent: null,
       maxSize: null,
@@ -177,6 +182,16 @@ describe('parseInputs: defaults', () => {
   it('takes the base branch from the event unless `base-ref` is set', () => {
     expect(parse({}, 'main').baseRef).toBe('main');
     expect(parse({ 'base-ref': 'release/1.x' }, 'main').baseRef).toBe('release/1.x');
+    expect(parse({}, 'main').baseRefSet).toBe(false);
+    expect(parse({ 'base-ref': 'release/1.x' }, 'main').baseRefSet).toBe(true);
+  });
+
+  it('takes on-missing-baseline as fail, warn or pass, and refuses anything else naming the input', () => {
+    expect(parse({ 'on-missing-baseline': 'fail' }).onMissingBaseline).toBe('fail');
+    expect(parse({ 'on-missing-baseline': 'pass' }).onMissingBaseline).toBe('pass');
+    expect(() => parse({ 'on-missing-baseline': 'ignore' })).toThrow(
+      'input `on-missing-baseline`: "ignore" is not one of fail | warn | pass',
+    );
   });
 
   it('reads only the inputs it knows, each by its action.yml name', () => {
@@ -226,6 +241,44 @@ describe('parseInputs: values', () => {
     expect(parse({ secrets: 'id=npmrc,src=/home/me/.npmrc\n\n  id=token,env=GH_TOKEN  \n' }).secrets).toEqual(
       ['id=npmrc,src=/home/me/.npmrc', 'id=token,env=GH_TOKEN'],
     );
+  });
+
+  it('names a secrets line that is not a spec by its number and the expected form, never its text', () => {
+    for (const bad of ['NPM_TOKEN=s3cr3t-value', 'id=x,s3cr3t-value', 'env=ONLY_ENV', 'token=s3cr3t-value']) {
+      const error = inputError({ secrets: `id=ok,env=OK\n\n${bad}` });
+      expect(error.input).toBe('secrets');
+      expect(error.message).toContain('line 3 ');
+      expect(error.message).toContain('id=NAME,env=VAR or id=NAME,src=PATH');
+      expect(error.message).not.toContain('s3cr3t');
+      expect(error.message).not.toContain(bad);
+    }
+    expect(
+      parse({ secrets: 'id=a\ntype=env,id=b,env=B\nid=c,source=/f,required=true' }).secrets,
+    ).toHaveLength(3);
+  });
+
+  it('lists every text a secrets line may reveal, for masking', () => {
+    const texts = secretTexts(
+      'NPM_TOKEN=npm-value\nid=gh,env=GH_TOKEN\nid=SOLO\nid=file,src=/run/secret\n',
+      { GH_TOKEN: 'gh-value', SOLO: 'solo-value\nsecond line' },
+      (path) => (path === '/run/secret' ? 'file-value\n' : null),
+    );
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'NPM_TOKEN=npm-value',
+        'npm-value',
+        'id=gh,env=GH_TOKEN',
+        'gh-value',
+        'solo-value\nsecond line',
+        'solo-value',
+        'second line',
+        'file-value\n',
+        'file-value',
+      ]),
+    );
+    // The ids and variable names are not secrets: masking them would blank common words in the log.
+    expect(texts).not.toContain('gh');
+    expect(texts).not.toContain('GH_TOKEN');
   });
 
   it('parses platforms separated by commas, spaces or newlines, without duplicates', () => {
@@ -387,6 +440,36 @@ describe('parseInputs: each bad input is one line that names the input and the f
       /no Dockerfile at .*empty\/Dockerfile: set `file`/,
     ],
     ['a Dockerfile that is a folder', () => ({ file: 'app' }), 'file', /no Dockerfile at .*app: set `file`/],
+    [
+      'a system file as `file`',
+      () => ({ file: '/etc/passwd' }),
+      'file',
+      /"\/etc\/passwd" resolves to \/etc\/passwd, outside the workspace .*: use a path inside the repository/,
+    ],
+    [
+      'a Dockerfile above the workspace (one that exists, so nothing else would stop it)',
+      () => ({ file: '../valid.Dockerfile' }),
+      'file',
+      /"\.\.\/valid\.Dockerfile" resolves to .*valid\.Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` through a symlinked folder that leads out',
+      () => ({ file: 'escape/Dockerfile' }),
+      'file',
+      /"escape\/Dockerfile" is a link to .*elsewhere\/Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` that is a symlink leading out',
+      () => ({ context: 'app', file: 'app/Dockerfile.linked' }),
+      'file',
+      /"app\/Dockerfile\.linked" is a link to .*elsewhere\/Dockerfile, outside the workspace/,
+    ],
+    [
+      '`file` outside the workspace even when `image` is set',
+      () => ({ image: 'busybox', file: '/etc/passwd' }),
+      'file',
+      /outside the workspace/,
+    ],
     [
       'a context above the workspace',
       () => ({ context: '../elsewhere' }),

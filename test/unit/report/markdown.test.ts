@@ -99,7 +99,7 @@ describe('renderMarkdown on the fixture (lean busybox + static Go vs glibc + CGO
     expect(markdown).toContain('| linux/amd64 | — | 91.2 MB | n/a | n/a | — | 35.0 MB | n/a | n/a |');
     expect(markdown).toContain('| linux/arm64 | 7.30 MB | — | n/a | n/a | 3.16 MB | — | n/a | n/a |');
     expect(markdown).toContain(
-      '- linux/amd64: no baseline: the base image localhost&#58;5000/isg/demo&#58;main has no linux/amd64 platform.',
+      '- linux/amd64: no baseline (`base-platform-missing`): the base image localhost&#58;5000/isg/demo&#58;main has no linux/amd64 platform.',
     );
     expect(markdown).toContain('- linux/arm64: only in the base image.');
   });
