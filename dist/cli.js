@@ -84767,6 +84767,10 @@ ${tail}`);
   tail;
 };
 var TAIL_LINES = 40;
+function buildxVersionNumber(versionLine) {
+  const word = versionLine.trim().split(/\s+/)[1] ?? "";
+  return /^v?\d/.test(word) ? word.replace(/^v/, "") : versionLine.trim();
+}
 var DockerBuildx = class {
   constructor(env = {}) {
     this.env = env;
@@ -84892,6 +84896,9 @@ var DockerodeEngine = class {
     const modem = this.docker.modem;
     if (modem.socketPath) return `unix://${modem.socketPath}`;
     return modem.host ? `${modem.protocol ?? "http"}://${modem.host}:${modem.port ?? ""}` : describeDockerHost();
+  }
+  async version() {
+    return (await this.docker.version()).Version ?? "unknown";
   }
   async imageStore() {
     const info = await this.docker.info();
@@ -86220,6 +86227,14 @@ var ESTIMATE_NOTE = "\u2248 compressed figures are estimates (gzip of each layer
 function anyEstimated(report) {
   return report.platforms.some((p) => p.head?.compressedEstimated || p.base?.compressedEstimated);
 }
+function engineSentence(report, safe) {
+  const e = report.engine;
+  if (e === null) return null;
+  const engine = `${safe(e.name)} ${safe(e.version)} (${e.imageStore} image store)`;
+  if (e.buildx === null) return `Measured on ${engine}.`;
+  const builder = e.builder === null ? "" : `, builder ${safe(e.builder)} (${safe(e.driver ?? "unknown")} driver)`;
+  return `Built with ${engine}, buildx ${safe(e.buildx)}${builder}.`;
+}
 
 // src/report/explain-terminal.ts
 var CAUSES = 3;
@@ -86418,7 +86433,8 @@ function buildReport(input) {
       // An explanation describes a head image: a platform only the base has gets none.
       explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null
     })),
-    timings: { ...input.timings ?? {} }
+    timings: { ...input.timings ?? {} },
+    engine: input.engine ? { ...input.engine } : null
   };
 }
 function renderJson(report) {
@@ -86456,6 +86472,8 @@ function renderTerminal(report, options = {}) {
     return image ? `${plainText(image.ref)} (${image.source})` : "none";
   };
   lines2.push(`Head: ${imageText("head")} \xB7 base: ${imageText("base")}`);
+  const engine = engineSentence(report, (t) => plainText(t, 80));
+  if (engine) lines2.push(engine);
   lines2.push("");
   const bases = [basis, otherBasis(basis)];
   const rows = [];
@@ -90358,6 +90376,8 @@ function summaryBlocks(report, title) {
   const base = report.images.find((i) => i.role === "base");
   const imageText = (i) => i ? `${escapeMarkdown(i.ref)} (${i.source})` : "none";
   blocks.push(`Head: ${imageText(head)} \xB7 base: ${imageText(base)}`);
+  const engine = engineSentence(report, (t) => escapeMarkdown(t, 80));
+  if (engine) blocks.push(engine);
   const violations = allViolations(report);
   if (violations.length > 0) {
     const lead = report.verdict === "warn" ? "**Over the threshold** (mode: warn, so the check does not fail):" : "**Over the threshold:**";
@@ -91704,22 +91724,35 @@ async function runGate(inputs, context, services) {
   const buildsHead = inputs.image === null;
   const refusal = buildsHead ? untrustedBuildRefusal(context.eventName, inputs.allowUntrustedBuild) : null;
   if (refusal) throw new GateRefusedError(refusal);
-  const strategy = await phase("preflight", async () => {
+  const { strategy, engine } = await phase("preflight", async () => {
     await services.docker.ping();
-    if (!buildsHead && inputs.baseline !== "build") return null;
+    const store = await services.docker.imageStore();
+    const engine2 = {
+      name: "Docker Engine",
+      version: await services.docker.version(),
+      imageStore: store,
+      buildx: null,
+      builder: null,
+      driver: null
+    };
+    const daemon = `${engine2.name} ${engine2.version}, ${store} image store`;
+    if (!buildsHead && inputs.baseline !== "build") {
+      log.info(daemon);
+      return { strategy: null, engine: engine2 };
+    }
     const version = await services.buildx.version();
     const builder = await services.buildx.inspect(inputs.builder);
-    const store = await services.docker.imageStore();
     const chosen = chooseStrategy(builder.driver, store);
+    const built = { buildx: buildxVersionNumber(version), builder: builder.name, driver: builder.driver };
     log.info(
-      `${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`
+      `${daemon}; ${version}; builder ${builder.name} (driver ${builder.driver}): ${describe(chosen)}`
     );
     if (chosen === "per-platform-image" && !inputs.registry) {
       log.info(
         "compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store"
       );
     }
-    return chosen;
+    return { strategy: chosen, engine: { ...engine2, ...built } };
   });
   const images = imageServices(services, phase);
   const request = (role, paths, label) => ({
@@ -91777,7 +91810,8 @@ async function runGate(inputs, context, services) {
     decision,
     tool: { name: package_default.name, version: package_default.version },
     timings,
-    explanations
+    explanations,
+    engine
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
   const write = async (path4, text) => writeText(path4, text).then(

@@ -2,7 +2,10 @@
 # Sets up everything image-size-gate's tests and demo need on a Debian 12 (bookworm) x86-64 machine
 # with no internet but Debian's mirror and the npm registry: Docker Engine 26 + buildx, two daemons
 # (containerd image store on the default socket, classic overlay2 store on its own socket), QEMU for
-# arm64, a registry on 127.0.0.1:5000, locally built base images, and the npm dependencies.
+# arm64, a registry on 127.0.0.1:5000, locally built base images, and the npm dependencies. From
+# Debian's unstable suite, extracted and never installed (scripts/testbed/sid.sh): Go 1.26 and 1.27
+# toolchains, Debian-built Go programs for amd64 and arm64, and Docker 28.5 + containerd 2.1 + buildx
+# 0.29 as a third daemon with a docker-container builder (scripts/testbed/docker28.sh).
 # Idempotent: every step checks before it acts, so a second run only (re)starts what is not running.
 set -euo pipefail
 
@@ -18,6 +21,10 @@ GLIBC_BASE=$REGISTRY_NAME/isg/glibc:bookworm
 
 log() { printf '[setup %4ss] %s\n' "$SECONDS" "$*"; }
 die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=testbed/sid.sh
+source "$ROOT/scripts/testbed/sid.sh"
+# shellcheck source=testbed/docker28.sh
+source "$ROOT/scripts/testbed/docker28.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts daemons)"
 mkdir -p "$STATE"
@@ -56,7 +63,7 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
     rm -f "$STATE/apt-updated"
   fi
   local pkgs=(docker.io/trixie docker-buildx/trixie golang-1.24-go/trixie qemu-user-static binfmt-support
-    docker-registry skopeo mmdebstrap busybox-static iproute2 curl jq)
+    docker-registry skopeo mmdebstrap busybox-static iproute2 curl jq binutils)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "${p%%/*}" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
@@ -222,6 +229,9 @@ install_node_modules() {
 }
 
 install_packages
+install_go 1.26
+install_go 1.27
+install_debian_go_binaries
 setup_binfmt
 start_default_daemon
 start_classic_daemon
@@ -229,14 +239,18 @@ start_registry
 build_go_builder
 build_runtime_base "$BUSYBOX_BASE" busybox-static
 build_runtime_base "$GLIBC_BASE" busybox-static libc6 libgcc-s1 libstdc++6 libssl3 zlib1g tzdata
+setup_docker28
 [ -f "$ROOT/package.json" ] && install_node_modules
 
 cat <<INFO
 [setup ${SECONDS}s] ready:
-  docker (containerd image store): unix:///var/run/docker.sock   log /var/log/isg-dockerd.log
-  docker (classic overlay2 store):  unix://$CLASSIC_SOCK   log /var/log/isg-dockerd-classic.log
-  buildx:   $(docker buildx version 2>/dev/null | head -1)
+  docker $(docker version --format '{{.Server.Version}}') (containerd image store): unix:///var/run/docker.sock   log /var/log/isg-dockerd.log
+  docker $(docker -H "unix://$CLASSIC_SOCK" version --format '{{.Server.Version}}') (classic overlay2 store):  unix://$CLASSIC_SOCK   log /var/log/isg-dockerd-classic.log
+    buildx: $(docker buildx version 2>/dev/null | head -1), builder default (driver docker)
+$(docker28_summary)
   registry: http://$REGISTRY (as $REGISTRY_NAME)   data $STATE/registry
   images:   $GO_BUILDER (build platform), $BUSYBOX_BASE and $GLIBC_BASE (linux/amd64, linux/arm64)
   qemu:     /proc/sys/fs/binfmt_misc/qemu-aarch64 $(head -1 /proc/sys/fs/binfmt_misc/qemu-aarch64)
+  go:       GOROOT=$GO_ROOTS/1.26 ($("$GO_ROOTS/1.26/bin/go" version | awk '{print $3}')), GOROOT=$GO_ROOTS/1.27 ($("$GO_ROOTS/1.27/bin/go" version | awk '{print $3}')), with GOTOOLCHAIN=local
+  debian go binaries: $DEBIAN_GO_BINARIES/{amd64,arm64}/{$(cd "$DEBIAN_GO_BINARIES/amd64" && ls | paste -sd,)}
 INFO

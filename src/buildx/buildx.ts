@@ -36,6 +36,12 @@ export interface Buildx {
 
 const TAIL_LINES = 40;
 
+/** "0.29.1+ds1" from `docker buildx version` ("github.com/docker/buildx v0.29.1 a1b2c3d"). */
+export function buildxVersionNumber(versionLine: string): string {
+  const word = versionLine.trim().split(/\s+/)[1] ?? '';
+  return /^v?\d/.test(word) ? word.replace(/^v/, '') : versionLine.trim();
+}
+
 export class DockerBuildx implements Buildx {
   constructor(private readonly env: Record<string, string> = {}) {}
 

@@ -12,6 +12,8 @@ export interface HistoryItem {
 export interface DockerEngine {
   /** Fails with a message that says how to reach a daemon. */
   ping(): Promise<void>;
+  /** The daemon's version (`GET /version`), for the report: users debugging a number need it. */
+  version(): Promise<string>;
   imageStore(): Promise<ImageStore>;
   hasImage(ref: string): Promise<boolean>;
   /** `GET /images/{name}/get`: an OCI layout in a tar (all platforms on the containerd store). */
@@ -51,6 +53,10 @@ export class DockerodeEngine implements DockerEngine {
     return modem.host
       ? `${modem.protocol ?? 'http'}://${modem.host}:${modem.port ?? ''}`
       : describeDockerHost();
+  }
+
+  async version(): Promise<string> {
+    return ((await this.docker.version()) as { Version?: string }).Version ?? 'unknown';
   }
 
   async imageStore(): Promise<ImageStore> {

@@ -3,7 +3,7 @@
 import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
-import { BuildError, type Buildx } from '../buildx/buildx.js';
+import { BuildError, type Buildx, buildxVersionNumber } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
 import type { BaselineCause, Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
@@ -22,6 +22,7 @@ import {
   buildReport,
   REPORT_SCHEMA_VERSION,
   type Report,
+  type ReportEngine,
   renderJson,
 } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -125,22 +126,35 @@ export async function runGate(
   const refusal = buildsHead ? untrustedBuildRefusal(context.eventName, inputs.allowUntrustedBuild) : null;
   if (refusal) throw new GateRefusedError(refusal);
 
-  const strategy = await phase('preflight', async () => {
+  const { strategy, engine } = await phase('preflight', async () => {
     await services.docker.ping();
-    if (!buildsHead && inputs.baseline !== 'build') return null;
+    const store = await services.docker.imageStore();
+    const engine: ReportEngine = {
+      name: 'Docker Engine',
+      version: await services.docker.version(),
+      imageStore: store,
+      buildx: null,
+      builder: null,
+      driver: null,
+    };
+    const daemon = `${engine.name} ${engine.version}, ${store} image store`;
+    if (!buildsHead && inputs.baseline !== 'build') {
+      log.info(daemon);
+      return { strategy: null, engine };
+    }
     const version = await services.buildx.version();
     const builder = await services.buildx.inspect(inputs.builder);
-    const store = await services.docker.imageStore();
     const chosen = chooseStrategy(builder.driver, store);
+    const built = { buildx: buildxVersionNumber(version), builder: builder.name, driver: builder.driver };
     log.info(
-      `${version}; builder ${builder.name} (driver ${builder.driver}); ${store} image store: ${describe(chosen)}`,
+      `${daemon}; ${version}; builder ${builder.name} (driver ${builder.driver}): ${describe(chosen)}`,
     );
     if (chosen === 'per-platform-image' && !inputs.registry) {
       log.info(
         'compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store',
       );
     }
-    return chosen;
+    return { strategy: chosen, engine: { ...engine, ...built } };
   });
 
   const images = imageServices(services, phase);
@@ -229,6 +243,7 @@ export async function runGate(
       ...baseline.origin,
     },
     run,
+    engine,
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
 

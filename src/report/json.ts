@@ -94,6 +94,18 @@ export interface RunIdentity {
   fingerprint: Fingerprint;
 }
 
+/** What measured the images: users debugging a number need the engine, its store and the builder. */
+export interface ReportEngine {
+  /** "Docker Engine". */
+  name: string;
+  version: string;
+  imageStore: 'containerd' | 'classic';
+  /** buildx's version, the builder and its driver; null when nothing was built (`image` was given). */
+  buildx: string | null;
+  builder: string | null;
+  driver: string | null;
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -115,6 +127,8 @@ export interface Report {
   baseline: BaselineOrigin;
   /** null for reports made outside a gate run (tests, tools). */
   run: RunIdentity | null;
+  /** null when the gate did not ask (a report built outside runGate). */
+  engine: ReportEngine | null;
 }
 
 export interface ReportInput {
@@ -128,6 +142,7 @@ export interface ReportInput {
   /** Default: `build` when there is a base image, else `none`, with no commit. */
   baseline?: BaselineOrigin;
   run?: RunIdentity | null;
+  engine?: ReportEngine | null;
 }
 
 function summary(measure: PlatformMeasure | null): PlatformSummary | null {
@@ -180,6 +195,7 @@ export function buildReport(input: ReportInput): Report {
       stored: null,
     },
     run: input.run ?? null,
+    engine: input.engine ? { ...input.engine } : null,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   anyEstimated,
   baselineOrigin,
   ESTIMATE_NOTE,
+  engineSentence,
   escapeMarkdown,
   headlineSentence,
   layerCounts,
@@ -94,6 +95,8 @@ function summaryBlocks(report: Report, title: string): string[] {
     `Head: ${imageText(head)} · base: ${origin.base === null ? imageText(base) : escapeMarkdown(origin.base)}`,
   );
   if (origin.note) blocks.push(escapeMarkdown(origin.note));
+  const engine = engineSentence(report, (t) => escapeMarkdown(t, 80));
+  if (engine) blocks.push(engine);
 
   const violations = allViolations(report);
   if (violations.length > 0) {

@@ -10,6 +10,7 @@ import {
   anyEstimated,
   baselineOrigin,
   ESTIMATE_NOTE,
+  engineSentence,
   headlineSentence,
   layerCounts,
   layerStatusWord,
@@ -67,6 +68,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     `Head: ${imageText('head')} · base: ${origin.base === null ? imageText('base') : plainText(origin.base)}`,
   );
   if (origin.note) lines.push(plainText(origin.note));
+  const engine = engineSentence(report, (t) => plainText(t, 80));
+  if (engine) lines.push(engine);
   lines.push('');
 
   const bases: SizeBasis[] = [basis, otherBasis(basis)];

@@ -150,3 +150,17 @@ export function baselineOrigin(report: Report): { base: string | null; note: str
         : 'no baseline';
   return { base: null, note: `The report store did not serve: ${reason}; ${instead}.` };
 }
+
+/**
+ * "Built with Docker Engine 28.5.2 (containerd image store), buildx 0.29.1, builder ci (docker-container
+ * driver)." Versions and names come from the daemon and buildx: `safe` makes each one printable.
+ */
+export function engineSentence(report: Report, safe: (text: string) => string): string | null {
+  const e = report.engine;
+  if (e === null) return null;
+  const engine = `${safe(e.name)} ${safe(e.version)} (${e.imageStore} image store)`;
+  if (e.buildx === null) return `Measured on ${engine}.`;
+  const builder =
+    e.builder === null ? '' : `, builder ${safe(e.builder)} (${safe(e.driver ?? 'unknown')} driver)`;
+  return `Built with ${engine}, buildx ${safe(e.buildx)}${builder}.`;
+}

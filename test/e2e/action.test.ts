@@ -8,7 +8,16 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDemoRepository } from '../../src/demo/demo.js';
-import { CONTAINERD_SOCKET, requireDaemon, requireRegistry } from '../support/docker.js';
+import { REPORT_SCHEMA_VERSION } from '../../src/report/json.js';
+import {
+  CONTAINER_BUILDER,
+  CONTAINERD_SOCKET,
+  DOCKER28_BIN,
+  DOCKER28_SOCKET,
+  ENGINES,
+  requireDaemon,
+  requireRegistry,
+} from '../support/docker.js';
 import {
   GITHUB_ACTIONS_BOT,
   type GitHubStandin,
@@ -156,7 +165,7 @@ function expectConsistentOutputs(run: ActionRun, verdict: string): ReportFile {
     false,
   );
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as ReportFile;
-  expect(report.schemaVersion).toBe(3);
+  expect(report.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
   expect(report.verdict).toBe(verdict);
   expect(report.platforms.map((p) => p.platform).sort()).toEqual(PLATFORMS);
   const largest = [...report.platforms].sort(
@@ -299,6 +308,41 @@ describe('the bundled action on a pull_request event', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]?.body.startsWith(MARKER)).toBe(true);
     expect(warnings(run).filter((w) => /comment/i.test(w))).toEqual([]);
+  });
+});
+
+describe('the bundled action on Docker 28 with a docker-container builder as the current one', () => {
+  it('builds with the current builder, fails over 5MB, and names the engine and the builder', async () => {
+    const engine = ENGINES.find((e) => e.driver === 'docker-container')!;
+    await requireDaemon(DOCKER28_SOCKET);
+    // As after docker/setup-buildx-action: DOCKER_CONFIG holds the builder and marks it current.
+    const recorder = dockerRecorder(join(DOCKER28_BIN, 'docker'), mkdtempSync(join(root, 'docker28-')));
+    const run = await gate({
+      inputs: { 'max-increase': '5MB' },
+      recorder,
+      extraEnv: { DOCKER_HOST: engine.env.DOCKER_HOST!, DOCKER_CONFIG: engine.env.DOCKER_CONFIG! },
+    });
+
+    expectFailedOverThreshold(run);
+    const report = expectConsistentOutputs(run, 'fail') as ReportFile & { engine: Record<string, string> };
+    const builds = recorder.builds();
+    expect(builds).toHaveLength(2);
+    for (const args of builds) expect(args).not.toContain('--builder');
+    expect(report.engine).toMatchObject({
+      name: 'Docker Engine',
+      imageStore: 'containerd',
+      builder: CONTAINER_BUILDER,
+      driver: 'docker-container',
+    });
+    expect(report.engine.version?.startsWith(`${engine.engine}.`), report.engine.version).toBe(true);
+    expect(report.engine.buildx?.startsWith(`${engine.buildx}.`), report.engine.buildx).toBe(true);
+    expect(run.stdout).toContain(`builder ${CONTAINER_BUILDER} (driver docker-container)`);
+    const [comment] = standin.comments(PR_NUMBER);
+    const markdown = markdownOf(comment?.body ?? '');
+    expect(markdown).toContain(
+      `buildx ${report.engine.buildx}, builder ${CONTAINER_BUILDER} (docker-container driver).`,
+    );
+    expectSummaryAndLog(run, markdown);
   });
 });
 

@@ -81,6 +81,10 @@ export class FakeDocker implements DockerEngine {
     this.onPing();
   }
 
+  async version(): Promise<string> {
+    return '0.0.0-fake';
+  }
+
   async imageStore(): Promise<ImageStore> {
     return 'containerd';
   }

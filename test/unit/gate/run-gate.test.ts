@@ -234,6 +234,26 @@ describe('runGate', () => {
     expect(g.log.warnings).toEqual([]);
   });
 
+  it('names the engine, its version, the image store, the builder and its driver in the report, comment and log', async () => {
+    const result = await (await gate({ raw: { builder: 'ci-builder' } })).run();
+    expect(result.report.engine).toEqual({
+      name: 'Docker Engine',
+      version: '0.0.0-fake',
+      imageStore: 'containerd',
+      buildx: '0.0.0-fake',
+      builder: 'ci-builder',
+      driver: 'docker-container',
+    });
+    const sentence =
+      'Built with Docker Engine 0.0.0-fake (containerd image store), buildx 0.0.0-fake, builder ci-builder (docker-container driver).';
+    expect(result.markdown).toContain(`\n\n${sentence}\n\n`);
+    const g = await gate();
+    await g.run();
+    expect(g.log.infos).toContain(
+      'Docker Engine 0.0.0-fake, containerd image store; github.com/docker/buildx v0.0.0-fake; builder fake-builder (driver docker-container): building every platform into one OCI layout',
+    );
+  });
+
   it('reports compressed figures when size-basis is compressed', async () => {
     const g = await gate({ raw: { 'size-basis': 'compressed' } });
     const result = await g.run();

@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../support/docker.js';
 import { ROOT, readActionFile } from './action-yml.js';
 import {
   type MarkdownTable,
@@ -111,6 +112,44 @@ describe('README.md', () => {
     expect(readmeInputs(dropped)).not.toEqual(expectedInputs);
     expect(readmeInputs(swapped)).not.toEqual(expectedInputs);
     expect(readmeOutputs(unquoted)).not.toEqual(expectedOutputs);
+  });
+});
+
+describe('README.md "Tested with"', () => {
+  const header = ['Engine', 'Image store', 'Driver', 'buildx'] as const;
+  const testedWith = (markdown: string) => {
+    const found = tableWithHeader(markdown, header);
+    if (typeof found === 'string') throw new Error(`README.md has ${found}: add the "Tested with" table`);
+    return found.rows;
+  };
+  // The engines the test bed runs and the exactness test covers (test/support/docker.ts).
+  const expected = ENGINES.map((e) => [`Docker Engine ${e.engine}`, e.store, e.driver, e.buildx]);
+
+  it('lists exactly the engines the test bed runs, in order', () => {
+    expect(testedWith(readme())).toEqual(expected);
+  });
+
+  it('would notice a changed version or a dropped engine', () => {
+    const text = readme();
+    expect(
+      testedWith(
+        text.replace(
+          '| Docker Engine 28.5 | containerd | docker | 0.29 |',
+          '| Docker Engine 28.5 | containerd | docker | 0.28 |',
+        ),
+      ),
+    ).not.toEqual(expected);
+    expect(testedWith(text.replace('| Docker Engine 26.1 | classic | docker | 0.13 |\n', ''))).not.toEqual(
+      expected,
+    );
+  });
+
+  it('shows docker/setup-buildx-action in the workflow section', () => {
+    const text = readme();
+    const workflow = text.slice(text.indexOf('### Gate pull requests'), text.indexOf('### Gate releases'));
+    expect(workflow).toMatch(
+      /- uses: docker\/setup-buildx-action@v\d+\n\s+id: buildx\n\s+- uses: image-size-gate\/image-size-gate@v1\n\s+with:\n\s+builder: \$\{\{ steps\.buildx\.outputs\.name \}\}/,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, plainText } from '../../../src/report/text.js';
+import { engineSentence, escapeMarkdown, plainText } from '../../../src/report/text.js';
 import { HOSTILE } from './hostile.js';
+import { failingReport } from './reports.js';
 
 const ZWJ = '\u200d';
 
@@ -44,5 +45,34 @@ describe('plainText', () => {
   it('cuts to a number of code points', () => {
     expect(plainText('abcdef', 4)).toBe('abc…');
     expect(plainText('abc', 4)).toBe('abc');
+  });
+});
+
+describe('engineSentence', () => {
+  const engine = {
+    name: 'Docker Engine',
+    version: '28.5.2+dfsg4',
+    imageStore: 'containerd' as const,
+    buildx: '0.29.1+ds1',
+    builder: 'isg-container',
+    driver: 'docker-container',
+  };
+  const sentence = (e: typeof engine | null, safe = escapeMarkdown) =>
+    engineSentence({ ...failingReport(), engine: e }, safe);
+
+  it('names the engine, its version, the store, buildx, the builder and its driver', () => {
+    expect(sentence(engine)).toBe(
+      'Built with Docker Engine 28.5.2+dfsg4 (containerd image store), buildx 0.29.1+ds1, builder isg-container (docker-container driver).',
+    );
+    expect(sentence({ ...engine, buildx: null, builder: null, driver: null } as never)).toBe(
+      'Measured on Docker Engine 28.5.2+dfsg4 (containerd image store).',
+    );
+    expect(sentence(null)).toBeNull();
+  });
+
+  it.each(HOSTILE)('makes a hostile builder name or version harmless: %j', (text) => {
+    const out = sentence({ ...engine, version: text, builder: text })!;
+    expect(out).toContain(escapeMarkdown(text));
+    expect(out).not.toContain('\n');
   });
 });
