@@ -109,6 +109,8 @@ export type BaselineCause =
   | 'base-dockerfile-missing'
   | 'base-build-failed'
   | 'base-image-unavailable'
+  /** `baseline: store` and the store had no usable report (absent, stale, refused, or the store failed). */
+  | 'stored-report-unavailable'
   | 'base-platform-missing';
 
 /** What a wanted but missing baseline does to the verdict: fail it, warn (exit 0), or only say so. */

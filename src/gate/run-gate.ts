@@ -368,7 +368,7 @@ async function getBaseline(
     const store = (cause: BaselineCause, text: string) =>
       'sha' in base ? none(cause, text) : { ...base, origin };
     if (inputs.baseline === 'store')
-      return store('base-commit-unavailable', `\`baseline: store\`: ${reason}`);
+      return store('stored-report-unavailable', `\`baseline: store\`: ${reason}`);
     if (inputs.baselineFallback === 'image') return baseImage();
     if (inputs.baselineFallback === 'none')
       return store('baseline-none', `the report store did not serve: ${reason}`);

@@ -244,8 +244,9 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     GITHUB_GRAPHQL_URL: `${options.apiUrl}/graphql`,
     GITHUB_REPOSITORY: options.repository,
     GITHUB_REPOSITORY_OWNER: owner,
-    GITHUB_SHA: pullRequest?.head.sha ?? '',
-    GITHUB_REF: pullRequest ? `refs/pull/${pullRequest.number}/merge` : '',
+    // A push event's commit and ref are its payload's `after` and `ref`, as the runner sets them.
+    GITHUB_SHA: pullRequest?.head.sha ?? String(options.payload.after ?? ''),
+    GITHUB_REF: pullRequest ? `refs/pull/${pullRequest.number}/merge` : String(options.payload.ref ?? ''),
     GITHUB_HEAD_REF: pullRequest?.head.ref ?? '',
     GITHUB_BASE_REF: pullRequest?.base.ref ?? '',
     GITHUB_ACTOR: owner,

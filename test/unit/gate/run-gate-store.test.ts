@@ -246,6 +246,7 @@ describe('runGate with a report store', () => {
     expect(forced.result.decision.verdict).toBe('no-baseline');
     expect(forced.result.report.baseMissingReason).toContain('503 Service Unavailable');
     expect(forced.result.report.baseline.source).toBe('none');
+    expect(forced.result.report.baseMissingCause).toBe('stored-report-unavailable');
 
     // A store that cannot take the report costs the store only: the verdict stands.
     const push = await gate({
