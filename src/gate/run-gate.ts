@@ -373,7 +373,7 @@ async function getBaseline(
     if (inputs.baselineFallback === 'none')
       return store('baseline-none', `the report store did not serve: ${reason}`);
   }
-  if (!('sha' in base)) return base;
+  if (!('sha' in base)) return { ...base, origin };
   const { root, sha } = base;
 
   // Paths inside the repository, so that they can be found again in the base commit's worktree.
