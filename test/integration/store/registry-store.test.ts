@@ -128,6 +128,32 @@ describe('RegistryStore on Distribution 2.8', () => {
     },
   );
 
+  it('authenticates with the fallback credentials (the workflow token on ghcr.io), asking for push only to store', async () => {
+    const asked: { authorization: string | undefined; scope: string | null }[] = [];
+    const server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://x');
+      if (url.pathname === '/token') {
+        asked.push({ authorization: request.headers.authorization, scope: url.searchParams.get('scope') });
+        response.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"t0k"}');
+      } else if (request.headers.authorization !== 'Bearer t0k') {
+        const realm = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token`;
+        response.writeHead(401, { 'www-authenticate': `Bearer realm="${realm}",service="reg"` }).end();
+      } else {
+        response.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const basic = Buffer.from('x-access-token:ghs_workflow').toString('base64');
+      const store = new RegistryStore(`127.0.0.1:${port}/acme/api-size`, { fallbackCredentials: basic });
+      expect(await store.get(key(sha('a')))).toEqual({ kind: 'absent' });
+      expect(asked).toEqual([{ authorization: `Basic ${basic}`, scope: 'repository:acme/api-size:pull' }]);
+    } finally {
+      server.close();
+    }
+  });
+
   it('answers a registry that never answers with a timeout, not a hang', async () => {
     const server = createServer(() => {});
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
