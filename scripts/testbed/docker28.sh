@@ -116,19 +116,31 @@ DOCKERFILE
 }
 
 # The builder docker/setup-buildx-action would leave: docker-container driver, current (`buildx use`).
+# Checked through its container and buildx's state files: `buildx inspect` of this driver takes seconds.
+D28_BUILDER_CONTAINER=buildx_buildkit_${D28_BUILDER}0
+
+container_builder_running() {
+  [ "$(jq -r .Driver "$D28_DOCKER_CONFIG/buildx/instances/$D28_BUILDER" 2>/dev/null)" = docker-container ] &&
+    [ "$(d28 container inspect -f '{{.State.Running}} {{.Config.Image}}' "$D28_BUILDER_CONTAINER" 2>/dev/null)" = "true $BUILDKIT_IMAGE" ]
+}
+
+container_builder_current() {
+  [ "$(jq -r '.Key + " " + .Name' "$D28_DOCKER_CONFIG/buildx/current" 2>/dev/null)" = "unix://$D28_SOCK $D28_BUILDER" ]
+}
+
 create_container_builder() {
   printf '[registry."%s"]\n  http = true\n' "$REGISTRY_NAME" >"$D28/buildkitd.toml"
-  # Whole outputs, not `cmd | grep -q`: grep -q exits early, and pipefail then reports the SIGPIPE.
-  if ! [[ $(d28 buildx inspect "$D28_BUILDER" 2>/dev/null) =~ $'\n'Status:\ *running ]]; then
-    d28 buildx rm "$D28_BUILDER" >/dev/null 2>&1 || true
+  if ! container_builder_running; then
+    d28 buildx rm --keep-state "$D28_BUILDER" >/dev/null 2>&1 || true  # keep its cache
     log "creating buildx builder $D28_BUILDER (docker-container driver, $BUILDKIT_IMAGE) on $D28_SOCK"
     d28 buildx create --name "$D28_BUILDER" --driver docker-container \
       --driver-opt "image=$BUILDKIT_IMAGE,network=host" --buildkitd-config "$D28/buildkitd.toml" \
       --bootstrap >"$STATE/buildx-create.log" 2>&1 ||
       { tail -30 "$STATE/buildx-create.log" >&2; die "creating builder $D28_BUILDER failed"; }
+    container_builder_running || die "builder $D28_BUILDER did not start (see $STATE/buildx-create.log)"
   fi
-  d28 buildx use "$D28_BUILDER"
-  [[ $(d28 buildx inspect) =~ ^Name:\ *$D28_BUILDER$'\n' ]] || die "$D28_BUILDER is not the current builder"
+  container_builder_current || d28 buildx use "$D28_BUILDER"
+  container_builder_current || die "$D28_BUILDER is not the current builder in $D28_DOCKER_CONFIG"
 }
 
 setup_docker28() {
@@ -140,11 +152,9 @@ setup_docker28() {
 }
 
 docker28_summary() {
-  local status
-  status=$(d28 buildx inspect "$D28_BUILDER" | awk '/^BuildKit version:/ {v=$3} /^Status:/ {s=$2} END {print s ", buildkit " v}')
   cat <<INFO
   docker $(d28 version --format '{{.Server.Version}}') (containerd $("$D28_ROOT/usr/bin/containerd" --version | awk '{print $3}'), containerd image store): unix://$D28_SOCK   log /var/log/isg-dockerd28.log
     DOCKER_CONFIG=$D28_DOCKER_CONFIG   buildx: $(d28 buildx version | head -1)
-    current builder: $D28_BUILDER (driver $(d28 buildx inspect | awk '/^Driver:/ {print $2; exit}'), $status, image $BUILDKIT_IMAGE)
+    current builder: $D28_BUILDER (driver docker-container, bootstrapped: container $D28_BUILDER_CONTAINER running $BUILDKIT_IMAGE)
 INFO
 }
