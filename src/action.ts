@@ -10,6 +10,7 @@ import { DockerBuildx } from './buildx/buildx.js';
 import { DockerodeEngine } from './docker/engine.js';
 import { runGate } from './gate/run-gate.js';
 import { baselineGit } from './git/baseline.js';
+import { storeHistory } from './git/history.js';
 import { createGitHubClient } from './github/client.js';
 import { createPullRequestComments } from './github/comments.js';
 import { pullRequestContextFrom } from './github/event.js';
@@ -17,6 +18,7 @@ import { eventFileProblem } from './github/event-file.js';
 import { actionsJobSummary } from './github/summary.js';
 import { fenceCommands } from './github/workflow-log.js';
 import { parseInputs, secretTexts } from './inputs/inputs.js';
+import { openStore } from './store/open-store.js';
 
 /** core.info for text that may hold anything: it can never act as a workflow command. */
 const info = (text: string) => core.info(fenceCommands(text));
@@ -58,13 +60,40 @@ async function main(): Promise<void> {
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const { eventName, payload } = github.context;
     const pullRequest = pullRequestContextFrom(eventName, payload);
+    const ref = process.env.GITHUB_REF ?? null;
+    const defaultBranch = (payload.repository as { default_branch?: string } | undefined)?.default_branch;
     const inputs = parseInputs((name) => core.getInput(name), {
       workspace,
       eventBaseRef: pullRequest?.baseRef ?? null,
+      publishByDefault:
+        eventName === 'push' &&
+        ref !== null &&
+        ((defaultBranch !== undefined && ref === `refs/heads/${defaultBranch}`) ||
+          ref.startsWith('refs/tags/')),
     });
     // Internal knobs for tests; the defaults are what a runner gets.
     const requestTimeoutMs = numberFromEnv('IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS');
     const publishBudgetMs = numberFromEnv('IMAGE_SIZE_GATE_PUBLISH_BUDGET_MS');
+    const octokit = inputs.githubToken
+      ? createGitHubClient({
+          token: inputs.githubToken,
+          log: info,
+          ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+        })
+      : null;
+    const reportStore = inputs.store
+      ? await openStore(inputs.store, {
+          repository: process.env.GITHUB_REPOSITORY ?? null,
+          github: octokit,
+          token: inputs.githubToken,
+          ...(process.env.RUNNER_TEMP ? { tempRoot: process.env.RUNNER_TEMP } : {}),
+        }).catch((error: Error) => {
+          core.warning(
+            `the report store could not be opened: ${error.message} (the gate goes on without it)`,
+          );
+          return null;
+        })
+      : null;
     const result = await runGate(
       inputs,
       {
@@ -72,21 +101,15 @@ async function main(): Promise<void> {
         workspace,
         pullRequest,
         defaultReportFile: join(process.env.RUNNER_TEMP || workspace, 'image-size-gate', 'report.json'),
+        headSha: pullRequest ? null : (process.env.GITHUB_SHA ?? null),
+        ref,
         ...(publishBudgetMs ? { publishBudgetMs } : {}),
       },
       {
         buildx: new DockerBuildx(),
         docker: new DockerodeEngine(),
         git: baselineGit(),
-        comments: inputs.githubToken
-          ? createPullRequestComments(
-              createGitHubClient({
-                token: inputs.githubToken,
-                log: info,
-                ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
-              }),
-            )
-          : null,
+        comments: octokit ? createPullRequestComments(octokit) : null,
         summary: actionsJobSummary(),
         log: {
           info,
@@ -99,6 +122,8 @@ async function main(): Promise<void> {
           },
           fold: (title, fn) => core.group(title, fn),
         },
+        reportStore,
+        storeHistory: storeHistory(workspace),
       },
     );
     setOutputs(result.outputs);

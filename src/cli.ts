@@ -10,6 +10,10 @@ import { runDemo } from './demo/demo.js';
 import { defaultBranch, runLocalGate } from './gate/local.js';
 import { fenceInWorkflow } from './github/workflow-log.js';
 import { INPUT_NAMES, type InputName, parseInputs } from './inputs/inputs.js';
+import { runStoreCommand } from './store/store-command.js';
+
+/** Where the CLI keeps reports when `--store` is not given: inside the repository. */
+const DEFAULT_STORE = 'dir://.image-size-gate/reports';
 
 /** Inputs that only make sense inside GitHub Actions. */
 const ACTION_ONLY: readonly InputName[] = [
@@ -41,6 +45,8 @@ function usage(): string {
   return [
     'Usage: image-size-gate [--flag value ...]   gate the image built from the current git checkout',
     '       image-size-gate demo [--dir DIR]     build a lean and a bloated example commit and gate them',
+    '       image-size-gate store ls [--store S]   list stored reports (commit, ref, date, fingerprint, sizes)',
+    '       image-size-gate store get SHA [--store S]   print the stored report of a commit',
     '',
     "Flags (the action's inputs, same names):",
     ...flags,
@@ -48,6 +54,7 @@ function usage(): string {
     '  --help                  this text',
     '',
     "With no --base-ref it compares with origin's HEAD branch, else main or master.",
+    `With no --store it keeps reports in ${DEFAULT_STORE}; --publish stores this run's report there.`,
     'Example: image-size-gate --max-increase 5MB --report-file report.json',
     'Exit status: 0 pass / warn / no baseline, 1 fail or a head build that fails, 2 usage or setup error.',
   ].join('\n');
@@ -62,10 +69,14 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   if (argv[0] === 'demo') return runDemo(argv.slice(1));
+  if (argv[0] === 'store')
+    return runStoreCommand(argv.slice(1), { workspace: process.cwd(), defaultStore: DEFAULT_STORE });
   const { values } = parseArgs({
     args: argv,
     options: {
       ...Object.fromEntries(FLAGS.map((name) => [name, { type: 'string' as const }])),
+      // `--publish` alone, as a switch: the input's `true`.
+      publish: { type: 'boolean' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -80,11 +91,11 @@ async function main(argv: string[]): Promise<number> {
   const inputs = parseInputs(
     (name) => {
       const value = flags[name];
-      return typeof value === 'string' ? value : '';
+      return typeof value === 'string' ? value : value === true ? 'true' : '';
     },
-    { workspace, eventBaseRef: defaultBranch(workspace) },
+    { workspace, eventBaseRef: defaultBranch(workspace), defaultStore: DEFAULT_STORE },
   );
-  if (!flags['base-ref'] && inputs.baseline === 'build' && inputs.baseRef) {
+  if (!flags['base-ref'] && (inputs.baseline === 'build' || inputs.baseline === 'auto') && inputs.baseRef) {
     process.stderr.write(
       `comparing with ${inputs.baseRef} (set --base-ref to compare with another branch)\n`,
     );

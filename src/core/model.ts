@@ -109,6 +109,8 @@ export type BaselineCause =
   | 'base-dockerfile-missing'
   | 'base-build-failed'
   | 'base-image-unavailable'
+  /** `baseline: store` and the store had no usable report (absent, stale, refused, or the store failed). */
+  | 'stored-report-unavailable'
   | 'base-platform-missing';
 
 /** What a wanted but missing baseline does to the verdict: fail it, warn (exit 0), or only say so. */
@@ -200,4 +202,28 @@ export interface Decision {
   thresholds: Thresholds;
   violations: Violation[];
   headline: Headline | null;
+}
+
+// ---- How a run was made, for matching stored reports (src/store/fingerprint.ts) ----
+
+/** How exact the compressed figure is: an estimate (gzip of classic-store layer tars) never stands in for an exact one. */
+export type MeasuringMode = 'exact' | 'estimated-compressed' | 'as-found';
+
+/** What a fingerprint was made of, as a report shows it: build-arg names only, their values stay in the hash. */
+export interface FingerprintParts {
+  /** The measured image's repository without tag or digest, for `image` runs; null for builds. */
+  image: string | null;
+  context: string | null;
+  file: string | null;
+  target: string | null;
+  buildArgNames: string[];
+  platforms: Platform[];
+  measuring: MeasuringMode;
+  schemaMajor: number;
+}
+
+export interface Fingerprint {
+  /** sha256 hex of the canonical parts (with build-arg values). */
+  id: string;
+  parts: FingerprintParts;
 }

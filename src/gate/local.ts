@@ -4,9 +4,11 @@ import { execFileSync } from 'node:child_process';
 import { DockerBuildx } from '../buildx/buildx.js';
 import { DockerodeEngine } from '../docker/engine.js';
 import { baselineGit } from '../git/baseline.js';
+import { storeHistory } from '../git/history.js';
 import { fenceInWorkflow as safe } from '../github/workflow-log.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { renderTerminal } from '../report/terminal.js';
+import { openStore } from '../store/open-store.js';
 import { type GateResult, runGate } from './run-gate.js';
 
 export interface LocalRun {
@@ -46,7 +48,17 @@ export function defaultBranch(dir: string): string | null {
 
 export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateResult> {
   const err = (line: string) => process.stderr.write(`${safe(line)}\n`);
-  const brief = (line: string) => line.startsWith('[phase]') || line.startsWith('base commit');
+  const brief = (line: string) =>
+    line.startsWith('[phase]') ||
+    line.startsWith('base commit') ||
+    line.startsWith('baseline:') ||
+    line.startsWith('stored ');
+  const reportStore = inputs.store
+    ? await openStore(inputs.store, { repository: null, github: null, token: null }).catch((error: Error) => {
+        err(`warning: the report store could not be opened: ${error.message}`);
+        return null;
+      })
+    : null;
   const result = await runGate(
     { ...inputs, comment: false, summary: false },
     {
@@ -56,6 +68,7 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
       defaultReportFile: run.defaultReportFile,
       headSha: headCommit(run.workspace),
       dirty: (gitLine(run.workspace, ['status', '--porcelain']) ?? '') !== '',
+      ref: gitLine(run.workspace, ['symbolic-ref', '--quiet', 'HEAD']),
     },
     {
       buildx: new DockerBuildx(),
@@ -69,6 +82,8 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
         detail: (line) => (run.verbose ? err(line) : undefined),
         group: () => {},
       },
+      reportStore,
+      storeHistory: storeHistory(run.workspace),
     },
   );
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;

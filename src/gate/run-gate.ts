@@ -17,9 +17,20 @@ import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
 import { explainSections } from '../report/explain-markdown.js';
-import { buildReport, type Report, type ReportEngine, renderJson } from '../report/json.js';
+import {
+  type BaselineOrigin,
+  buildReport,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type ReportEngine,
+  renderJson,
+} from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
+import { fingerprintOf } from '../store/fingerprint.js';
+import { lookupStoredBaseline, type StoreHistory } from '../store/lookup.js';
+import type { ReportStore } from '../store/store.js';
+import { measureFromStoredReport } from '../store/stored-baseline.js';
 import {
   type BuildRequest,
   type BuildStrategy,
@@ -48,6 +59,10 @@ export interface GateServices {
   comments: PullRequestComments | null;
   summary: JobSummary | null;
   log: Logger;
+  /** The store `store` names, opened by the caller; null or absent without one. */
+  reportStore?: ReportStore | null;
+  /** What the store lookup asks git about the repository's history. */
+  storeHistory?: StoreHistory | null;
 }
 
 export interface GateContext {
@@ -62,6 +77,8 @@ export interface GateContext {
   publishBudgetMs?: number;
   /** The working tree has uncommitted changes: the head is not headSha itself. */
   dirty?: boolean;
+  /** GITHUB_REF (refs/heads/main, refs/tags/v1.2.0), stored with the report. */
+  ref?: string | null;
 }
 
 export interface GateResult {
@@ -86,6 +103,8 @@ interface Baseline {
   cause: BaselineCause | null;
   /** The base commit's Dockerfile, to tell its base-image layers from its own. */
   dockerfile: string | null;
+  /** Where it came from, for the report; without it: a build when there is an image. */
+  origin?: Partial<BaselineOrigin>;
 }
 
 export async function runGate(
@@ -169,8 +188,23 @@ export async function runGate(
       : buildAndMeasure(request('head', inputs, headLabel), strategy!, images),
   );
 
+  const run = {
+    commit: headSha,
+    ref: context.ref ?? null,
+    event: context.eventName,
+    fingerprint: fingerprintOf({
+      ...inputs,
+      workspace: context.workspace,
+      measuring: inputs.image
+        ? 'as-found'
+        : strategy === 'per-platform-image' && !inputs.registry
+          ? 'estimated-compressed'
+          : 'exact',
+      schemaMajor: REPORT_SCHEMA_VERSION,
+    }),
+  };
   const baseline = await phase('baseline', () =>
-    getBaseline(inputs, context, services, images, strategy, request),
+    getBaseline(inputs, context, services, images, strategy, request, run.fingerprint.id),
   );
   if (baseline.cause === 'baseline-none') log.info(`no baseline: ${baseline.reason}`);
 
@@ -207,6 +241,14 @@ export async function runGate(
     tool: { name: pkg.name, version: pkg.version },
     timings,
     explanations,
+    baseline: {
+      source: baseline.image ? 'build' : 'none',
+      commit: null,
+      reason: null,
+      stored: null,
+      ...baseline.origin,
+    },
+    run,
     engine,
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
@@ -225,6 +267,7 @@ export async function runGate(
   if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
 
   await publish(inputs, context, services, report, markdown);
+  if (inputs.publish) await phase('store publish', () => storeReport(context, services, report));
 
   const h = decision.headline;
   const failure =
@@ -297,29 +340,91 @@ async function getBaseline(
   images: ImageServices,
   strategy: BuildStrategy | null,
   request: (role: 'base', paths: Pick<BuildRequest, 'context' | 'file'>, label: string) => BuildRequest,
+  fingerprint: string,
 ): Promise<Baseline> {
+  let origin: Partial<BaselineOrigin> = {};
   const none = (cause: BaselineCause, reason: string): Baseline => ({
     image: null,
     reason: reason.replace(/\.+$/, ''),
     cause,
     dockerfile: null,
+    origin,
   });
-  const local = context.eventName === 'local';
-  // How the user sets an input, in the words of where they run.
-  const set = (name: string, value: string) => (local ? `--${name} ${value}` : `\`${name}: ${value}\``);
   if (inputs.baseline === 'none') return none('baseline-none', '`baseline: none` was set');
-  if (inputs.baseline === 'image') {
+  const baseImage = async (): Promise<Baseline> => {
     try {
       const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker, true);
-      return { image, reason: null, cause: null, dockerfile: null };
+      return { image, reason: null, cause: null, dockerfile: null, origin: { ...origin, source: 'image' } };
     } catch (error) {
       return none(
         'base-image-unavailable',
         `base image ${inputs.baseImage} could not be measured (${(error as Error).message}): check the reference, that its registry answers, and that this job is logged in to it`,
       );
     }
-  }
+  };
+  if (inputs.baseline === 'image') return baseImage();
 
+  const base = await baseCommit(inputs, context, services, none);
+  if (inputs.baseline === 'auto' || inputs.baseline === 'store') {
+    const stored = 'sha' in base ? await storedBaseline(inputs, base, services, images, fingerprint) : null;
+    if (stored?.image) return stored;
+    const reason =
+      stored?.reason ?? ('sha' in base ? 'the store did not serve' : (base.reason ?? 'no base commit'));
+    origin = { commit: 'sha' in base ? base.sha : null, reason };
+    const store = (cause: BaselineCause, text: string) =>
+      'sha' in base ? none(cause, text) : { ...base, origin };
+    if (inputs.baseline === 'store')
+      return store('stored-report-unavailable', `\`baseline: store\`: ${reason}`);
+    if (inputs.baselineFallback === 'image') return baseImage();
+    if (inputs.baselineFallback === 'none')
+      return store('baseline-none', `the report store did not serve: ${reason}`);
+  }
+  if (!('sha' in base)) return { ...base, origin };
+  const { root, sha } = base;
+
+  // Paths inside the repository, so that they can be found again in the base commit's worktree.
+  const inRepo = async (path: string) => relative(root, await realParent(path));
+  const paths = { context: await inRepo(inputs.context), file: await inRepo(inputs.file) };
+  if (!(await services.git.fileExistsAtCommit(inputs.context, sha, paths.file))) {
+    return none('base-dockerfile-missing', `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
+  }
+  try {
+    let text: string | null = null;
+    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
+      const built = request(
+        'base',
+        { context: join(dir, paths.context), file: join(dir, paths.file) },
+        `base (${sha.slice(0, 7)})`,
+      );
+      text = await readFile(built.file, 'utf8').catch(() => null);
+      return buildAndMeasure(built, strategy!, images);
+    });
+    return {
+      image,
+      reason: null,
+      cause: null,
+      dockerfile: text,
+      origin: { ...origin, source: 'build', commit: sha },
+    };
+  } catch (error) {
+    if (error instanceof BuildError) {
+      services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
+      return none('base-build-failed', `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+    }
+    throw error;
+  }
+}
+
+/** The base commit and the repository it is in, or why there is none (as a missing baseline). */
+async function baseCommit(
+  inputs: Inputs,
+  context: GateContext,
+  services: GateServices,
+  none: (cause: BaselineCause, reason: string) => Baseline,
+): Promise<{ root: string; sha: string } | Baseline> {
+  const local = context.eventName === 'local';
+  // How the user sets an input, in the words of where they run.
+  const set = (name: string, value: string) => (local ? `--${name} ${value}` : `\`${name}: ${value}\``);
   // The repository is the one that holds the context: a checkout may sit in a subfolder of the workspace.
   let root: string;
   try {
@@ -378,30 +483,88 @@ async function getBaseline(
         : 'base-commit-unavailable';
     return none(cause, `the base commit could not be found: ${(error as Error).message}`);
   }
-  // Paths inside the repository, so that they can be found again in the base commit's worktree.
-  const inRepo = async (path: string) => relative(root, await realParent(path));
-  const paths = { context: await inRepo(inputs.context), file: await inRepo(inputs.file) };
-  if (!(await services.git.fileExistsAtCommit(inputs.context, sha, paths.file))) {
-    return none('base-dockerfile-missing', `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
+  return { root, sha };
+}
+
+/** The base commit's stored report (or a near hit's) as the baseline, or why there is none. */
+async function storedBaseline(
+  inputs: Inputs,
+  { root, sha: base }: { root: string; sha: string },
+  services: GateServices,
+  images: ImageServices,
+  fingerprint: string,
+): Promise<Baseline> {
+  const miss = (reason: string): Baseline => ({
+    image: null,
+    reason,
+    cause: null,
+    dockerfile: null,
+    origin: { reason, commit: base },
+  });
+  const store = services.reportStore;
+  if (!store || !services.storeHistory) return miss('no report store was opened');
+  // Repository-relative, as git diff takes them; an image run has no build context to prove unchanged.
+  const paths = inputs.image
+    ? []
+    : [...new Set([inputs.context, inputs.file].map((p) => relative(root, p) || '.'))];
+  const found = await images.phase('store lookup', () =>
+    lookupStoredBaseline(store, services.storeHistory!, {
+      base,
+      fingerprint,
+      depth: inputs.storeDepth,
+      paths,
+    }),
+  );
+  if (found.kind === 'miss') {
+    services.log.warning(`report store ${store.name}: ${found.reason}`);
+    return miss(found.reason);
+  }
+  const { report } = found;
+  services.log.info(
+    found.kind === 'exact'
+      ? `baseline: the stored report of ${base.slice(0, 12)} from ${store.name}`
+      : `baseline: ${found.reason} (${store.name})`,
+  );
+  return {
+    image: { measure: measureFromStoredReport(report, `base (${base.slice(0, 7)})`), analyses: new Map() },
+    reason: null,
+    cause: null,
+    dockerfile: null,
+    origin: {
+      source: 'store',
+      commit: base,
+      reason: found.kind === 'near' ? found.reason : null,
+      stored: {
+        commit: found.commit,
+        ref: report.run?.ref ?? null,
+        event: report.run?.event ?? 'unknown',
+        generatedAt: report.generatedAt,
+        distance: found.kind === 'near' ? found.distance : 0,
+      },
+    },
+  };
+}
+
+/** Stores the report for later runs' baselines; a failure costs the store only, never the verdict. */
+async function storeReport(context: GateContext, services: GateServices, report: Report) {
+  const { log } = services;
+  const store = services.reportStore;
+  if (!store) return;
+  if (context.pullRequest) {
+    log.info("not publishing: a pull request's report is never a baseline for anyone");
+    return;
+  }
+  if (!report.run?.commit) {
+    log.warning('not publishing: the commit this run measured is unknown (the verdict stands)');
+    return;
   }
   try {
-    let text: string | null = null;
-    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
-      const built = request(
-        'base',
-        { context: join(dir, paths.context), file: join(dir, paths.file) },
-        `base (${sha.slice(0, 7)})`,
-      );
-      text = await readFile(built.file, 'utf8').catch(() => null);
-      return buildAndMeasure(built, strategy!, images);
-    });
-    return { image, reason: null, cause: null, dockerfile: text };
+    await store.put(report);
+    log.info(`stored the report of ${report.run.commit.slice(0, 12)} in ${store.name}`);
   } catch (error) {
-    if (error instanceof BuildError) {
-      services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
-      return none('base-build-failed', `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
-    }
-    throw error;
+    log.warning(
+      `could not store the report in ${store.name}: ${(error as Error).message} (the verdict stands)`,
+    );
   }
 }
 

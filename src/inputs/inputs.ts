@@ -6,7 +6,14 @@ import type { BuildOptions } from '../buildx/argv.js';
 import type { GateMode, MissingBaselinePolicy, Platform, SizeBasis } from '../core/model.js';
 import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
 
-export type BaselineMode = 'build' | 'image' | 'none';
+/** auto: the store first, then base-image, then a build; store: the store only. */
+export type BaselineMode = 'auto' | 'store' | 'build' | 'image' | 'none';
+
+/** Where reports are kept across runs (the `store` input). */
+export type StoreSpec =
+  | { kind: 'dir'; path: string }
+  | { kind: 'registry'; repository: string }
+  | { kind: 'actions' };
 export type { GateMode };
 
 export interface Inputs extends BuildOptions {
@@ -17,6 +24,13 @@ export interface Inputs extends BuildOptions {
   /** The base-ref input was given (not defaulted from the event or the local branch): it wins. */
   baseRefSet: boolean;
   baseline: BaselineMode;
+  /** What `baseline: auto` falls back to when the store has no report: base-image, else a build. */
+  baselineFallback: 'build' | 'image' | 'none';
+  store: StoreSpec | null;
+  /** Store this run's report (never on a pull request). */
+  publish: boolean;
+  /** First-parent ancestors of the base commit whose stored report may stand in for it. */
+  storeDepth: number;
   onMissingBaseline: MissingBaselinePolicy;
   maxIncrease: number | null;
   maxIncreasePercent: number | null;
@@ -47,6 +61,9 @@ export const INPUT_NAMES = [
   'base-image',
   'base-ref',
   'baseline',
+  'store',
+  'publish',
+  'store-depth',
   'on-missing-baseline',
   'max-increase',
   'max-increase-percent',
@@ -82,6 +99,10 @@ export interface ParseEnvironment {
   workspace: string;
   /** The pull request's base branch, when the event has one. */
   eventBaseRef: string | null;
+  /** `publish`'s default when a store is set: a push to the default branch or a tag. Default false. */
+  publishByDefault?: boolean;
+  /** The store when `store` is unset (the CLI's .image-size-gate/reports); default none. */
+  defaultStore?: string;
 }
 
 const KNOWN_PLATFORMS = new Set([
@@ -120,9 +141,21 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
   if (!fileInput && existsSync(file)) insideWorkspace('file', file, workspace);
 
   const baseImage = optional('base-image');
-  // Default: compare with base-image when given; a given head image alone has nothing to build a base from.
-  const baselineText = text('baseline') || (baseImage ? 'image' : image ? 'none' : 'build');
-  const baseline = oneOf('baseline', baselineText, ['build', 'image', 'none'] as const);
+  const store = parseStore(text('store') || env.defaultStore || '', workspace);
+  // Without a store, auto is what it falls back to: base-image when given; a given head image alone has
+  // nothing to build a base from; else a build.
+  const baselineFallback = baseImage ? 'image' : image ? 'none' : 'build';
+  const asked = oneOf('baseline', text('baseline') || 'auto', [
+    'auto',
+    'store',
+    'build',
+    'image',
+    'none',
+  ] as const);
+  const baseline = asked === 'auto' && !store ? baselineFallback : asked;
+  if (baseline === 'store' && !store) {
+    throw new InputError('baseline', '`baseline: store` needs `store` set to where the reports are kept');
+  }
   if (baseline === 'image' && !baseImage) {
     throw new InputError(
       'baseline',
@@ -150,6 +183,10 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     baseRef: optional('base-ref') ?? env.eventBaseRef,
     baseRefSet: optional('base-ref') !== null,
     baseline,
+    baselineFallback,
+    store,
+    publish: bool('publish', text('publish'), store !== null && env.publishByDefault === true),
+    storeDepth: parseStoreDepth(text('store-depth')),
     onMissingBaseline: oneOf('on-missing-baseline', text('on-missing-baseline') || 'warn', [
       'fail',
       'warn',
@@ -296,6 +333,40 @@ function parseCommentKey(value: string): string {
     throw new InputError('comment-key', `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
   }
   return value;
+}
+
+/** The `store` input: registry://HOST/REPOSITORY, actions or dir://PATH (relative to the workspace). */
+export function parseStore(value: string, workspace: string): StoreSpec | null {
+  if (value === '') return null;
+  if (value === 'actions') return { kind: 'actions' };
+  if (value.startsWith('dir://')) {
+    const path = value.slice('dir://'.length);
+    if (path === '')
+      throw new InputError('store', '`dir://` needs a path, e.g. dir://.image-size-gate/reports');
+    return { kind: 'dir', path: resolve(workspace, path) };
+  }
+  if (value.startsWith('registry://')) {
+    const repository = value.slice('registry://'.length);
+    if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)+$/.test(repository)) {
+      throw new InputError(
+        'store',
+        `"${value}" is not a registry repository: write registry://HOST[:PORT]/NAME, e.g. registry://ghcr.io/acme/api-size`,
+      );
+    }
+    return { kind: 'registry', repository };
+  }
+  throw new InputError(
+    'store',
+    `"${value}" is not a store: write registry://HOST/REPOSITORY, actions, or dir://PATH`,
+  );
+}
+
+function parseStoreDepth(value: string): number {
+  if (value === '') return 20;
+  if (!/^\d+$/.test(value) || Number(value) > 1000) {
+    throw new InputError('store-depth', `"${value}" is not a number of commits from 0 to 1000`);
+  }
+  return Number(value);
 }
 
 function parseRegistry(value: string): string | null {

@@ -1,5 +1,6 @@
-// A read-only client for the OCI distribution API: manifests and blobs, anonymous or with the
-// credentials `docker login` stored, over HTTP for loopback registries and HTTPS elsewhere.
+// A client for the OCI distribution API: manifests and blobs (read, and the few pushes the report store
+// makes), anonymous or with the credentials `docker login` stored, over HTTP for loopback registries and
+// HTTPS elsewhere.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -16,6 +17,15 @@ const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, ME
 
 export class RegistryError extends Error {}
 
+export interface RegistryClientOptions {
+  /** base64 user:password to use when `docker login` stored none for the host (the workflow token for ghcr.io). */
+  fallbackCredentials?: string | null;
+  /** How long a request may wait for its answer. Default 30 s, or IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS (tests). */
+  timeoutMs?: number;
+}
+
+type Access = 'pull' | 'pull,push';
+
 /** How long a registry request may wait for its answer: 30 s, or IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS (tests). */
 function defaultTimeoutMs(): number {
   const fromEnv = Number(process.env.IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS);
@@ -24,13 +34,16 @@ function defaultTimeoutMs(): number {
 
 export class RegistryClient {
   private token: string | null = null;
+  private tokenAccess: Access | null = null;
   private readonly base: string;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly ref: ImageReference,
     private readonly fetchImpl: typeof fetch = fetch,
-    private readonly timeoutMs: number = defaultTimeoutMs(),
+    private readonly options: RegistryClientOptions = {},
   ) {
+    this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs();
     const apiHost = ref.host === 'docker.io' ? 'registry-1.docker.io' : ref.host;
     const insecure = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(ref.host);
     this.base = `${insecure ? 'http' : 'https'}://${apiHost}/v2/${ref.repository}`;
@@ -65,6 +78,63 @@ export class RegistryClient {
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
   }
 
+  /** The manifest a tag points at, with its media type and digest; null when the tag does not exist. */
+  async taggedManifest(
+    tag: string,
+    accept: string = MANIFEST_ACCEPT,
+  ): Promise<{ bytes: Uint8Array; mediaType: string; digest: string } | null> {
+    const res = await this.request('GET', `/manifests/${tag}`, { accept, absentOk: true });
+    if (res === null) return null;
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    return { bytes, mediaType: res.headers.get('content-type')?.split(';')[0] ?? '', digest };
+  }
+
+  /** The repository's tags (the registry's paginated tags list, followed to the end). */
+  async tags(): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | null = '/tags/list?n=1000';
+    while (path) {
+      const res: Response | null = await this.request('GET', path, { absentOk: true });
+      if (res === null) return tags;
+      const body = (await res.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      const next = /<([^>]+)>;\s*rel="next"/.exec(res.headers.get('link') ?? '')?.[1];
+      path = next ? next.replace(/^.*\/v2\/[^?]*\/tags\/list/, '/tags/list') : null;
+    }
+    return tags;
+  }
+
+  /** Uploads a blob in one request (POST, then PUT with the digest), unless the registry has it. */
+  async pushBlob(bytes: Uint8Array): Promise<Descriptor & { digest: string }> {
+    const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const descriptor = { mediaType: '', digest, size: bytes.byteLength };
+    if (await this.request('HEAD', `/blobs/${digest}`, { absentOk: true, access: 'pull,push' }))
+      return descriptor;
+    const started = await this.request('POST', '/blobs/uploads/', { access: 'pull,push' });
+    const location = started!.headers.get('location');
+    await started!.body?.cancel();
+    if (!location) throw new RegistryError(`the registry ${this.ref.host} gave no upload location`);
+    const url = new URL(location, `${this.base}/`);
+    url.searchParams.set('digest', digest);
+    const done = await this.request('PUT', url.toString(), {
+      access: 'pull,push',
+      body: bytes,
+      contentType: 'application/octet-stream',
+    });
+    await done?.body?.cancel();
+    return descriptor;
+  }
+
+  async pushManifest(tag: string, bytes: Uint8Array, mediaType: string): Promise<void> {
+    const res = await this.request('PUT', `/manifests/${tag}`, {
+      access: 'pull,push',
+      body: bytes,
+      contentType: mediaType,
+    });
+    await res?.body?.cancel();
+  }
+
   private mediaTypeOf(target: string, body: Buffer): string {
     let mediaType: unknown;
     try {
@@ -90,7 +160,9 @@ export class RegistryClient {
       if (controller.signal.aborted) {
         const seconds =
           this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`;
-        throw new RegistryError(`GET ${url}: no answer from the registry ${this.ref.host} within ${seconds}`);
+        throw new RegistryError(
+          `${init.method ?? 'GET'} ${url}: no answer from the registry ${this.ref.host} within ${seconds}`,
+        );
       }
       throw error;
     } finally {
@@ -98,42 +170,72 @@ export class RegistryClient {
     }
   }
 
-  private async get(path: string, accept?: string): Promise<Response> {
-    const url = `${this.base}${path}`;
-    const headers = (): Record<string, string> => ({
-      ...(accept ? { accept } : {}),
-      ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
-    });
-    const unreachable = (error: Error): never => {
-      if (error instanceof RegistryError) throw error;
-      const cause = (error.cause as Error | undefined)?.message ?? error.message;
-      throw new RegistryError(
-        `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`,
-      );
-    };
-    let res = await this.fetchWithTimeout(url, { headers: headers(), redirect: 'follow' }).catch(unreachable);
-    if (res.status === 401 && !this.token) {
+  private get(path: string, accept?: string): Promise<Response> {
+    return this.request('GET', path, accept ? { accept } : {}) as Promise<Response>;
+  }
+
+  /** One API call, authenticating on a 401 challenge. `absentOk`: a 404 answers null instead of throwing. */
+  private async request(
+    method: string,
+    pathOrUrl: string,
+    options: {
+      accept?: string;
+      body?: Uint8Array;
+      contentType?: string;
+      access?: Access;
+      absentOk?: boolean;
+    } = {},
+  ): Promise<Response | null> {
+    const url = /^https?:/.test(pathOrUrl) ? pathOrUrl : `${this.base}${pathOrUrl}`;
+    const access = options.access ?? 'pull';
+    const send = () =>
+      this.fetchWithTimeout(url, {
+        method,
+        headers: {
+          ...(options.accept ? { accept: options.accept } : {}),
+          ...(options.contentType ? { 'content-type': options.contentType } : {}),
+          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        },
+        ...(options.body ? { body: options.body } : {}),
+        redirect: 'follow',
+      }).catch((error: Error) => {
+        if (error instanceof RegistryError) throw error;
+        const cause = (error.cause as Error | undefined)?.message ?? error.message;
+        throw new RegistryError(
+          `could not reach the registry ${this.ref.host} (${cause}): check the image reference and that the registry is up`,
+        );
+      });
+    let res = await send();
+    // A pull token does not cover a push: ask again with the wider scope.
+    if (res.status === 401 && (!this.token || (access === 'pull,push' && this.tokenAccess === 'pull'))) {
       const challenge = res.headers.get('www-authenticate');
       await res.body?.cancel();
       if (challenge) {
-        this.token = await this.authenticate(challenge);
-        res = await this.fetchWithTimeout(url, { headers: headers(), redirect: 'follow' }).catch(unreachable);
+        this.token = await this.authenticate(challenge, access);
+        this.tokenAccess = access;
+        res = await send();
       }
+    }
+    if (res.status === 404 && options.absentOk) {
+      await res.body?.cancel();
+      return null;
     }
     if (!res.ok) {
       await res.body?.cancel();
       const hint =
         res.status === 401 || res.status === 403
-          ? ': log in with `docker login` or make the image public'
+          ? access === 'pull'
+            ? ': log in with `docker login` or make the image public'
+            : ': log in with `docker login` with a user that may push to this repository'
           : res.status === 404
             ? ': check the repository and tag'
             : '';
-      throw new RegistryError(`GET ${url} answered ${res.status} ${res.statusText}${hint}`);
+      throw new RegistryError(`${method} ${url} answered ${res.status} ${res.statusText}${hint}`);
     }
     return res;
   }
 
-  private async authenticate(challenge: string): Promise<string> {
+  private async authenticate(challenge: string, access: Access = 'pull'): Promise<string> {
     const params = Object.fromEntries(
       [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!] as const),
     );
@@ -142,8 +244,11 @@ export class RegistryClient {
     }
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
-    url.searchParams.set('scope', params.scope ?? `repository:${this.ref.repository}:pull`);
-    const basic = storedCredentials(this.ref.host);
+    url.searchParams.set(
+      'scope',
+      access === 'pull' && params.scope ? params.scope : `repository:${this.ref.repository}:${access}`,
+    );
+    const basic = storedCredentials(this.ref.host) ?? this.options.fallbackCredentials ?? null;
     const res = await this.fetchWithTimeout(
       url,
       basic ? { headers: { authorization: `Basic ${basic}` } } : {},

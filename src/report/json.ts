@@ -3,6 +3,7 @@
 import type {
   BaselineCause,
   Decision,
+  Fingerprint,
   Headline,
   ImageComparison,
   LayerComparison,
@@ -23,8 +24,10 @@ import type { PlatformExplanation } from '../explain/explain.js';
  * Bump on any change that is not purely additive, and update src/report/report.schema.json with it.
  * 2: the verdict can fail for a missing baseline (on-missing-baseline), and max-size alone decides pass or
  * fail when no baseline was wanted (1 said no-baseline there).
+ * 3: baseline (where it came from) and run (commit, ref, event, fingerprint: what a report store keys by)
+ * are required.
  */
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 
 export interface ReportImage {
   role: 'head' | 'base';
@@ -59,6 +62,38 @@ export interface PlatformReport {
   explanation: PlatformExplanation | null;
 }
 
+/** Where the baseline came from. */
+export type BaselineSource = 'store' | 'image' | 'build' | 'none';
+
+export interface BaselineOrigin {
+  source: BaselineSource;
+  /** The base commit the baseline stands for; null when there is none (image baselines, no base). */
+  commit: string | null;
+  /** Why a store lookup missed, or why a near hit was used; null otherwise. */
+  reason: string | null;
+  /** The stored report used, when source is `store`. */
+  stored: StoredOrigin | null;
+}
+
+export interface StoredOrigin {
+  commit: string;
+  ref: string | null;
+  event: string;
+  generatedAt: string;
+  /** First-parent commits between the stored report's commit and the base: 0 for an exact hit. */
+  distance: number;
+}
+
+/** The run that made the report: what a store keys it by. */
+export interface RunIdentity {
+  /** The commit measured; null when unknown (not a git checkout). */
+  commit: string | null;
+  /** `refs/heads/main`, `refs/tags/v1.2.0`, or null. */
+  ref: string | null;
+  event: string;
+  fingerprint: Fingerprint;
+}
+
 /** What measured the images: users debugging a number need the engine, its store and the builder. */
 export interface ReportEngine {
   /** "Docker Engine". */
@@ -89,6 +124,9 @@ export interface Report {
   platforms: PlatformReport[];
   /** Milliseconds per phase, in the order the phases ran. */
   timings: Record<string, number>;
+  baseline: BaselineOrigin;
+  /** null for reports made outside a gate run (tests, tools). */
+  run: RunIdentity | null;
   /** null when the gate did not ask (a report built outside runGate). */
   engine: ReportEngine | null;
 }
@@ -101,6 +139,9 @@ export interface ReportInput {
   generatedAt?: Date;
   /** One per head platform (explainPlatform's result), matched to the report's platforms by name. */
   explanations?: readonly PlatformExplanation[];
+  /** Default: `build` when there is a base image, else `none`, with no commit. */
+  baseline?: BaselineOrigin;
+  run?: RunIdentity | null;
   engine?: ReportEngine | null;
 }
 
@@ -147,6 +188,13 @@ export function buildReport(input: ReportInput): Report {
       explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null,
     })),
     timings: { ...(input.timings ?? {}) },
+    baseline: input.baseline ?? {
+      source: comparison.base ? 'build' : 'none',
+      commit: null,
+      reason: null,
+      stored: null,
+    },
+    run: input.run ?? null,
     engine: input.engine ? { ...input.engine } : null,
   };
 }

@@ -7,6 +7,7 @@ import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
   anyEstimated,
+  baselineOrigin,
   ESTIMATE_NOTE,
   engineSentence,
   escapeMarkdown,
@@ -89,7 +90,11 @@ function summaryBlocks(report: Report, title: string): string[] {
   const head = report.images.find((i) => i.role === 'head');
   const base = report.images.find((i) => i.role === 'base');
   const imageText = (i: typeof head) => (i ? `${escapeMarkdown(i.ref)} (${i.source})` : 'none');
-  blocks.push(`Head: ${imageText(head)} · base: ${imageText(base)}`);
+  const origin = baselineOrigin(report);
+  blocks.push(
+    `Head: ${imageText(head)} · base: ${origin.base === null ? imageText(base) : escapeMarkdown(origin.base)}`,
+  );
+  if (origin.note) blocks.push(escapeMarkdown(origin.note));
   const engine = engineSentence(report, (t) => escapeMarkdown(t, 80));
   if (engine) blocks.push(engine);
 

@@ -8,6 +8,7 @@ import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
   anyEstimated,
+  baselineOrigin,
   ESTIMATE_NOTE,
   engineSentence,
   headlineSentence,
@@ -62,7 +63,11 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     const image = report.images.find((i) => i.role === role);
     return image ? `${plainText(image.ref)} (${image.source})` : 'none';
   };
-  lines.push(`Head: ${imageText('head')} · base: ${imageText('base')}`);
+  const origin = baselineOrigin(report);
+  lines.push(
+    `Head: ${imageText('head')} · base: ${origin.base === null ? imageText('base') : plainText(origin.base)}`,
+  );
+  if (origin.note) lines.push(plainText(origin.note));
   const engine = engineSentence(report, (t) => plainText(t, 80));
   if (engine) lines.push(engine);
   lines.push('');

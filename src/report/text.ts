@@ -128,6 +128,30 @@ export function anyEstimated(report: Report): boolean {
 }
 
 /**
+ * Where the baseline came from, when a store was involved: "stored report of a1b2c3d (push to main,
+ * 2026-12-01)", the near-hit sentence, or why the store did not serve. Unescaped: renderers escape it, as
+ * the ref and event come from a stored report. null when no store was asked.
+ */
+export function baselineOrigin(report: Report): { base: string | null; note: string | null } {
+  const { source, stored, reason } = report.baseline;
+  if (source === 'store' && stored) {
+    const ref = stored.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
+    const run = `${stored.event}${ref ? ` to ${ref}` : ''}, ${stored.generatedAt.slice(0, 10)}`;
+    if (stored.distance === 0)
+      return { base: `stored report of ${stored.commit.slice(0, 7)} (${run})`, note: null };
+    return { base: `${reason ?? `stored report of ${stored.commit.slice(0, 7)}`} (${run})`, note: null };
+  }
+  if (reason === null) return { base: null, note: null };
+  const instead =
+    source === 'build'
+      ? 'built the base instead'
+      : source === 'image'
+        ? 'measured base-image instead'
+        : 'no baseline';
+  return { base: null, note: `The report store did not serve: ${reason}; ${instead}.` };
+}
+
+/**
  * "Built with Docker Engine 28.5.2 (containerd image store), buildx 0.29.1, builder ci (docker-container
  * driver)." Versions and names come from the daemon and buildx: `safe` makes each one printable.
  */

@@ -199,6 +199,8 @@ export interface ActionRunOptions {
   pathPrefix?: string[];
   /** Further machine variables, e.g. DOCKER_HOST. */
   extraEnv?: Record<string, string>;
+  /** GITHUB_SERVER_URL; default apiUrl. @actions/artifact refuses to upload unless it looks like github.com. */
+  serverUrl?: string;
   /** A directory for this step's files (event, file commands, RUNNER_TEMP); removed by the caller. */
   root: string;
   timeoutMs?: number;
@@ -248,12 +250,13 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     GITHUB_EVENT_NAME: options.eventName,
     GITHUB_EVENT_PATH: eventPath,
     GITHUB_API_URL: options.apiUrl,
-    GITHUB_SERVER_URL: options.apiUrl,
+    GITHUB_SERVER_URL: options.serverUrl ?? options.apiUrl,
     GITHUB_GRAPHQL_URL: `${options.apiUrl}/graphql`,
     GITHUB_REPOSITORY: options.repository,
     GITHUB_REPOSITORY_OWNER: owner,
-    GITHUB_SHA: pullRequest?.head.sha ?? '',
-    GITHUB_REF: pullRequest ? `refs/pull/${pullRequest.number}/merge` : '',
+    // A push event's commit and ref are its payload's `after` and `ref`, as the runner sets them.
+    GITHUB_SHA: pullRequest?.head.sha ?? String(options.payload.after ?? ''),
+    GITHUB_REF: pullRequest ? `refs/pull/${pullRequest.number}/merge` : String(options.payload.ref ?? ''),
     GITHUB_HEAD_REF: pullRequest?.head.ref ?? '',
     GITHUB_BASE_REF: pullRequest?.base.ref ?? '',
     GITHUB_ACTOR: owner,

@@ -4,7 +4,7 @@
 // and rate-limit headers are formatted as GitHub formats them. Tests can seed comments, queue faults per
 // route, make the token read-only as a fork pull request's is, and read back every request.
 
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -100,7 +100,30 @@ export interface GitHubStandin {
   /** Queues one-shot answers for a route ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"). */
   inject(method: string, pathTemplate: string, ...responses: InjectedResponse[]): void;
   requestsTo(method: string, pathTemplate: string): RecordedRequest[];
+  /** Adds a workflow run; returns its id. */
+  addWorkflowRun(run: WorkflowRunSeed): number;
+  /** Adds an artifact to a run; its download redirects to a signed blob URL this stand-in serves. */
+  addArtifact(runId: number, artifact: ArtifactSeed): number;
+  /** The repository id the served repository has in run and artifact objects. */
+  readonly repositoryId: number;
   close(): Promise<void>;
+}
+
+/** A workflow run the Actions routes serve. `headRepository` defaults to the served repository. */
+export interface WorkflowRunSeed {
+  headSha: string;
+  event?: string;
+  conclusion?: 'success' | 'failure' | 'cancelled' | null;
+  headBranch?: string;
+  /** A fork: another owner/name and repository id. */
+  headRepository?: { owner: string; name: string; id: number };
+}
+
+export interface ArtifactSeed {
+  name: string;
+  /** The zip the download redirects to. */
+  zip: Buffer;
+  expired?: boolean;
 }
 
 export interface SeedOptions {
@@ -142,6 +165,45 @@ export const githubFaults = {
 };
 
 const DOCS_ROOT = 'https://docs.github.com/rest';
+/** The *_url fields of GitHub's minimal-repository, without the suffix. */
+const MINIMAL_REPOSITORY_URLS = [
+  'archive',
+  'assignees',
+  'blobs',
+  'branches',
+  'collaborators',
+  'comments',
+  'commits',
+  'compare',
+  'contents',
+  'contributors',
+  'deployments',
+  'downloads',
+  'events',
+  'forks',
+  'git_commits',
+  'git_refs',
+  'git_tags',
+  'hooks',
+  'issue_comment',
+  'issue_events',
+  'issues',
+  'keys',
+  'labels',
+  'languages',
+  'merges',
+  'milestones',
+  'notifications',
+  'pulls',
+  'releases',
+  'stargazers',
+  'statuses',
+  'subscribers',
+  'subscription',
+  'tags',
+  'teams',
+  'trees',
+];
 const DEFAULT_PER_PAGE = 30;
 const MAX_PER_PAGE = 100;
 const MAX_COMMENT_BODY = 65_536;
@@ -184,6 +246,16 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
   const pullRequests = new Map<number, Record<string, unknown>>();
   let nextCommentId = 2_000_000_001;
   let baseUrl = '';
+  const REPOSITORY_ID = 1_296_269;
+  const runs = new Map<
+    number,
+    Required<Omit<WorkflowRunSeed, 'headRepository'>> & WorkflowRunSeed & { id: number; at: string }
+  >();
+  const artifacts = new Map<number, ArtifactSeed & { id: number; runId: number; at: string }>();
+  let nextRunId = 9_000_000_001;
+  let nextArtifactId = 7_000_000_001;
+  /** Signed blob URLs the artifact downloads redirect to: path → zip. */
+  const blobs = new Map<string, Buffer>();
 
   const now = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
   const repoApi = () => `${baseUrl}/repos/${owner}/${repo}`;
@@ -254,6 +326,97 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       .filter((comment) => comment.issueNumber === issueNumber)
       .sort((a, b) => a.id - b.id);
 
+  const minimalRepository = (repoOwner: string, name: string, id: number) => {
+    const api = `${baseUrl}/repos/${repoOwner}/${name}`;
+    const repository: Record<string, unknown> = {
+      id,
+      node_id: nodeId('R', id),
+      name,
+      full_name: `${repoOwner}/${name}`,
+      owner: userJson({ login: repoOwner, id: id + 1, type: 'Organization' }),
+      private: false,
+      html_url: `${baseUrl}/${repoOwner}/${name}`,
+      description: null,
+      fork: id !== REPOSITORY_ID,
+      url: api,
+    };
+    // Every *_url GitHub lists, pointing where GitHub points it.
+    for (const field of MINIMAL_REPOSITORY_URLS) repository[`${field}_url`] = `${api}/${field}`;
+    return repository;
+  };
+
+  const runJson = (run: typeof runs extends Map<number, infer R> ? R : never) => {
+    const head = run.headRepository ?? { owner, name: repo, id: REPOSITORY_ID };
+    const url = `${repoApi()}/actions/runs/${run.id}`;
+    return {
+      id: run.id,
+      name: 'CI',
+      node_id: nodeId('WFR', run.id),
+      head_branch: run.headBranch,
+      head_sha: run.headSha,
+      path: '.github/workflows/ci.yml',
+      display_title: 'CI',
+      run_number: run.id % 1000,
+      event: run.event,
+      status: 'completed',
+      conclusion: run.conclusion,
+      workflow_id: 161335,
+      url,
+      html_url: `${baseUrl}/${owner}/${repo}/actions/runs/${run.id}`,
+      pull_requests: [],
+      created_at: run.at,
+      updated_at: run.at,
+      jobs_url: `${url}/jobs`,
+      logs_url: `${url}/logs`,
+      check_suite_url: `${repoApi()}/check-suites/${run.id}`,
+      artifacts_url: `${url}/artifacts`,
+      cancel_url: `${url}/cancel`,
+      rerun_url: `${url}/rerun`,
+      workflow_url: `${repoApi()}/actions/workflows/161335`,
+      head_commit: {
+        id: run.headSha,
+        tree_id: run.headSha,
+        message: 'commit',
+        timestamp: run.at,
+        author: { name: 'Octo Cat', email: 'octocat@github.com' },
+        committer: { name: 'Octo Cat', email: 'octocat@github.com' },
+      },
+      repository: minimalRepository(owner, repo, REPOSITORY_ID),
+      head_repository: minimalRepository(head.owner, head.name, head.id),
+    };
+  };
+
+  const artifactJson = (artifact: typeof artifacts extends Map<number, infer A> ? A : never) => {
+    const run = runs.get(artifact.runId)!;
+    const url = `${repoApi()}/actions/artifacts/${artifact.id}`;
+    return {
+      id: artifact.id,
+      node_id: nodeId('MDg6QXJ0aWZhY3Q', artifact.id),
+      name: artifact.name,
+      size_in_bytes: artifact.zip.length,
+      url,
+      archive_download_url: `${url}/zip`,
+      expired: artifact.expired ?? false,
+      created_at: artifact.at,
+      expires_at: new Date(Date.parse(artifact.at) + 90 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      updated_at: artifact.at,
+      digest: `sha256:${createHash('sha256').update(artifact.zip).digest('hex')}`,
+      workflow_run: {
+        id: run.id,
+        repository_id: REPOSITORY_ID,
+        head_repository_id: run.headRepository?.id ?? REPOSITORY_ID,
+        head_branch: run.headBranch,
+        head_sha: run.headSha,
+      },
+    };
+  };
+
+  const page = <T>(all: T[], query: URLSearchParams) => {
+    const perPage = clamp(integerOr(query.get('per_page'), DEFAULT_PER_PAGE), 1, MAX_PER_PAGE);
+    const at = Math.max(1, integerOr(query.get('page'), 1));
+    return all.slice((at - 1) * perPage, at * perPage);
+  };
+
   const notFound = (operation: Operation): Reply => errorReply(404, 'Not Found', operation);
 
   const commentBodyProblem = (body: unknown, operation: Operation): Reply | null => {
@@ -320,6 +483,46 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       comment.updatedAt = now();
       return { status: 200, body: commentJson(comment) };
     },
+    'actions/list-workflow-runs-for-repo': ({ query }) => {
+      const status = query.get('status');
+      const matching = [...runs.values()]
+        .filter((run) => !query.get('head_sha') || run.headSha === query.get('head_sha'))
+        .filter((run) => !query.get('event') || run.event === query.get('event'))
+        .filter((run) => !query.get('branch') || run.headBranch === query.get('branch'))
+        .filter((run) => !status || run.conclusion === status || status === 'completed')
+        .sort((a, b) => b.id - a.id);
+      return {
+        status: 200,
+        body: { total_count: matching.length, workflow_runs: page(matching, query).map(runJson) },
+      };
+    },
+    'actions/list-workflow-run-artifacts': ({ params, query, operation }) => {
+      if (!runs.has(Number(params.run_id))) return notFound(operation);
+      const matching = [...artifacts.values()]
+        .filter((a) => a.runId === Number(params.run_id))
+        .filter((a) => !query.get('name') || a.name === query.get('name'));
+      return {
+        status: 200,
+        body: { total_count: matching.length, artifacts: page(matching, query).map(artifactJson) },
+      };
+    },
+    'actions/list-artifacts-for-repo': ({ query }) => {
+      const matching = [...artifacts.values()]
+        .filter((a) => !query.get('name') || a.name === query.get('name'))
+        .sort((a, b) => b.id - a.id);
+      return {
+        status: 200,
+        body: { total_count: matching.length, artifacts: page(matching, query).map(artifactJson) },
+      };
+    },
+    'actions/download-artifact': ({ params, operation }) => {
+      const artifact = artifacts.get(Number(params.artifact_id));
+      if (!artifact || params.archive_format !== 'zip') return notFound(operation);
+      if (artifact.expired) return errorReply(410, 'Artifact has expired', operation);
+      const path = `/_blobs/artifact-${artifact.id}.zip`;
+      blobs.set(path, artifact.zip);
+      return { status: 302, headers: { location: `${baseUrl}${path}?sig=${randomUUID()}` } };
+    },
     'issues/delete-comment': ({ params, operation }) => {
       const comment = comments.get(Number(params.comment_id));
       if (!comment) return notFound(operation);
@@ -383,6 +586,18 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
     const url = new URL(request.url ?? '/', 'http://stand-in');
     const method = (request.method ?? 'GET').toUpperCase();
     const rawBody = await readBody(request);
+    // Blob storage behind the artifact download redirect: not the API, so no route, no token.
+    const blob = method === 'GET' ? blobs.get(url.pathname) : undefined;
+    if (blob && url.searchParams.has('sig')) {
+      if (request.headers.authorization) {
+        response.writeHead(400, { 'content-type': 'text/plain' });
+        response.end('blob storage refuses an Authorization header next to a signed URL');
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(blob.length) });
+      response.end(blob);
+      return;
+    }
     const body = parseBody(rawBody);
     const record: RecordedRequest = {
       method,
@@ -513,6 +728,25 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
         throw new Error(`the stand-in serves no route ${key}`);
       }
       injected.set(key, [...(injected.get(key) ?? []), ...responses]);
+    },
+    repositoryId: REPOSITORY_ID,
+    addWorkflowRun(run) {
+      const id = nextRunId++;
+      runs.set(id, {
+        event: 'push',
+        conclusion: 'success',
+        headBranch: 'main',
+        ...run,
+        id,
+        at: now(),
+      } as never);
+      return id;
+    },
+    addArtifact(runId, artifact) {
+      if (!runs.has(runId)) throw new Error(`the stand-in has no run ${runId}`);
+      const id = nextArtifactId++;
+      artifacts.set(id, { ...artifact, id, runId, at: now() });
+      return id;
     },
     requestsTo(method, pathTemplate) {
       const key = routeKey(method, pathTemplate);

@@ -71,6 +71,10 @@ describe('GitHub REST stand-in', () => {
         `DELETE ${ONE}`,
         `GET ${PULL}`,
         'GET /user',
+        'GET /repos/{owner}/{repo}/actions/runs',
+        'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+        'GET /repos/{owner}/{repo}/actions/artifacts',
+        'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
       ].sort(),
     );
     for (const route of standin.routes) {

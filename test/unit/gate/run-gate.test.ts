@@ -225,7 +225,7 @@ describe('runGate', () => {
 
     // The JSON report on disk, the summary and the comment all carry the same result.
     const written = JSON.parse(await readFile(result.reportPath!, 'utf8'));
-    expect(written).toMatchObject({ schemaVersion: 2, verdict: 'pass' });
+    expect(written).toMatchObject({ schemaVersion: 3, verdict: 'pass' });
     expect(g.summary.written).toEqual([result.markdown]);
     expect(g.comments.calls).toEqual([
       { target: { owner: 'acme', repo: 'api', issueNumber: 7 }, key: 'default', body: result.markdown },

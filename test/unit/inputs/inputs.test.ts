@@ -60,6 +60,84 @@ function inputError(raw: Raw): InputError {
   throw new Error(`expected ${JSON.stringify(raw)} to be rejected`);
 }
 
+describe('parseInputs: the report store', () => {
+  const withEnv = (raw: Raw, env: { publishByDefault?: boolean; defaultStore?: string } = {}) =>
+    parseInputs((name) => raw[name] ?? '', { workspace, eventBaseRef: null, ...env });
+
+  it.each<[string, Raw, Partial<Inputs> | (() => Partial<Inputs>)]>([
+    ['no store: auto is the old default, a build', {}, { baseline: 'build', store: null }],
+    ['no store and base-image: auto is the image', { 'base-image': 'app:v1' }, { baseline: 'image' }],
+    [
+      'a dir store: auto, falling back to a build',
+      { store: 'dir://reports' },
+      () => ({
+        baseline: 'auto',
+        baselineFallback: 'build',
+        store: { kind: 'dir', path: join(workspace, 'reports') },
+      }),
+    ],
+    [
+      'a registry store',
+      { store: 'registry://localhost:5000/acme/api-size' },
+      {
+        store: { kind: 'registry', repository: 'localhost:5000/acme/api-size' },
+      },
+    ],
+    [
+      'the actions store, falling back to base-image',
+      { store: 'actions', 'base-image': 'app:v1' },
+      {
+        store: { kind: 'actions' },
+        baseline: 'auto',
+        baselineFallback: 'image',
+      },
+    ],
+    ['the store forced', { store: 'actions', baseline: 'store' }, { baseline: 'store' }],
+    ['build kept with a store', { store: 'actions', baseline: 'build' }, { baseline: 'build' }],
+    ['a store depth', { 'store-depth': '5' }, { storeDepth: 5 }],
+    ['publish asked for', { store: 'actions', publish: 'true' }, { publish: true }],
+  ])('%s', (_, raw, expected) => {
+    expect(withEnv(raw)).toMatchObject(typeof expected === 'function' ? expected() : expected);
+  });
+
+  it('publishes by default on a push to the default branch or a tag, only when a store is set', () => {
+    expect(withEnv({ store: 'actions' }, { publishByDefault: true }).publish).toBe(true);
+    expect(withEnv({}, { publishByDefault: true }).publish).toBe(false);
+    expect(withEnv({ store: 'actions' }, { publishByDefault: false }).publish).toBe(false);
+    expect(withEnv({ store: 'actions', publish: 'false' }, { publishByDefault: true }).publish).toBe(false);
+  });
+
+  it("takes the caller's default store (the CLI's) when none is set", () => {
+    expect(withEnv({}, { defaultStore: 'dir://.image-size-gate/reports' }).store).toEqual({
+      kind: 'dir',
+      path: join(workspace, '.image-size-gate', 'reports'),
+    });
+  });
+
+  it.each<[string, Raw, InputName, RegExp]>([
+    [
+      'an unknown store',
+      { store: 's3://bucket' },
+      'store',
+      /not a store: write registry:\/\/HOST\/REPOSITORY, actions, or dir:\/\/PATH/,
+    ],
+    [
+      'a registry store without a repository',
+      { store: 'registry://ghcr.io' },
+      'store',
+      /not a registry repository/,
+    ],
+    ['an empty dir store', { store: 'dir://' }, 'store', /needs a path/],
+    ['the store forced without one', { baseline: 'store' }, 'baseline', /needs `store` set/],
+    ['a negative depth', { 'store-depth': '-1' }, 'store-depth', /from 0 to 1000/],
+    ['a publish typo', { publish: 'yes please' }, 'publish', /not a boolean/],
+  ])('refuses %s', (_, raw, input, message) => {
+    const error = inputError(raw);
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(message);
+  });
+});
+
 describe('parseInputs: defaults', () => {
   it('fills every input from its default when nothing is set', () => {
     expect(parse({})).toEqual({
@@ -75,6 +153,10 @@ describe('parseInputs: defaults', () => {
       baseRef: null,
       baseRefSet: false,
       baseline: 'build',
+      baselineFallback: 'build',
+      store: null,
+      publish: false,
+      storeDepth: 20,
       onMissingBaseline: 'warn',
       maxIncrease: null,
       maxIncreasePercent: null,
@@ -454,7 +536,7 @@ describe('parseInputs: each bad input is one line that names the input and the f
       'an unknown baseline',
       () => ({ baseline: 'sometimes' }),
       'baseline',
-      /"sometimes" is not one of build \| image \| none/,
+      /"sometimes" is not one of auto \| store \| build \| image \| none/,
     ],
     [
       'a boolean comment that is not a boolean',

@@ -29,7 +29,7 @@ async function registry(
 describe('RegistryClient', () => {
   it('gives up on a registry that never answers, naming the call', async () => {
     const host = await registry(() => {});
-    const client = new RegistryClient(parseReference(`${host}/app:1`), fetch, 200);
+    const client = new RegistryClient(parseReference(`${host}/app:1`), fetch, { timeoutMs: 200 });
     await expect(client.rootDescriptor()).rejects.toThrow(
       `GET http://${host}/v2/app/manifests/1: no answer from the registry ${host} within 200 ms`,
     );
@@ -38,7 +38,7 @@ describe('RegistryClient', () => {
   it('reports a manifest that is not JSON as such', async () => {
     for (const type of ['text/html', '']) {
       const host = await registry((_url, respond) => respond(200, '<html>proxy</html>', type));
-      const client = new RegistryClient(parseReference(`${host}/app:1`), fetch, 2000);
+      const client = new RegistryClient(parseReference(`${host}/app:1`), fetch, { timeoutMs: 2000 });
       await expect(client.rootDescriptor()).rejects.toThrow(
         `GET http://${host}/v2/app/manifests/1: the answer is not JSON, so not a manifest`,
       );

@@ -32,7 +32,7 @@ describe('buildReport', () => {
   it('holds the version, the tool, the verdict, the thresholds, the images and the timings', () => {
     const report = failingReport();
     expect(report).toMatchObject({
-      schemaVersion: 2,
+      schemaVersion: 3,
       tool: TOOL,
       generatedAt: GENERATED_AT.toISOString(),
       verdict: 'fail',
@@ -50,7 +50,7 @@ describe('buildReport', () => {
       ],
       timings: TIMINGS,
     });
-    expect(REPORT_SCHEMA_VERSION).toBe(2);
+    expect(REPORT_SCHEMA_VERSION).toBe(3);
   });
 
   it('gives each platform head, base, delta, percent, matched layers and its own violations', () => {
@@ -146,7 +146,7 @@ describe('src/report/report.schema.json', () => {
   it.each<[string, (r: Record<string, unknown>) => void, string]>([
     ['a missing field', (r) => delete r.timings, ': missing timings'],
     ['an undocumented field', (r) => Object.assign(r, { extra: 1 }), '/extra: not allowed'],
-    ['another version', (r) => Object.assign(r, { schemaVersion: 1 }), '/schemaVersion: 1 is not 2'],
+    ['another version', (r) => Object.assign(r, { schemaVersion: 2 }), '/schemaVersion: 2 is not 3'],
     ['an unknown verdict', (r) => Object.assign(r, { verdict: 'ok' }), '/verdict: "ok" is not one of'],
     [
       'a fractional byte count',
