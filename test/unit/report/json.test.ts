@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { compareImages } from '../../../src/core/compare.js';
 import type { ImageMeasure } from '../../../src/core/model.js';
@@ -17,11 +18,22 @@ import {
 } from './explanations.js';
 import { HOSTILE } from './hostile.js';
 import { failingReport, GENERATED_AT, reportFor, TIMINGS, TOOL } from './reports.js';
-import { validate } from './schema-subset.js';
 
 const schema = JSON.parse(
   readFileSync(new URL('../../../src/report/report.schema.json', import.meta.url), 'utf8'),
 );
+
+// strict: a keyword ajv does not know is an error, so a typo in the schema cannot silently allow anything.
+const validator = new Ajv2020({ allErrors: true, strict: true, validateFormats: false }).compile(schema);
+
+/** Every place the value breaks the schema, as `<JSON pointer>: <what is wrong>`. */
+function validate(value: unknown): string[] {
+  if (validator(value)) return [];
+  return (validator.errors ?? []).map((e) => {
+    const extra = (e.params as { additionalProperty?: string }).additionalProperty;
+    return `${e.instancePath}: ${e.message}${extra ? ` (${extra})` : ''}`;
+  });
+}
 
 /** The report as a consumer reads it back from the file. */
 function roundTrip(report: Report): unknown {
@@ -139,19 +151,36 @@ describe('src/report/report.schema.json', () => {
           hugeExplanation('linux/arm64', HOSTILE),
         ]),
     ],
-  ])('documents the report for %s', (_, make) => {
-    expect(validate(schema, roundTrip(make()))).toEqual([]);
-  });
+  ])(
+    'documents the report for %s',
+    (_, make) => {
+      expect(validate(roundTrip(make()))).toEqual([]);
+    },
+    // The huge explanation takes about 2 s to build and serialise on an idle core; a loaded machine needs more.
+    30_000,
+  );
 
   it.each<[string, (r: Record<string, unknown>) => void, string]>([
-    ['a missing field', (r) => delete r.timings, ': missing timings'],
-    ['an undocumented field', (r) => Object.assign(r, { extra: 1 }), '/extra: not allowed'],
-    ['another version', (r) => Object.assign(r, { schemaVersion: 2 }), '/schemaVersion: 2 is not 3'],
-    ['an unknown verdict', (r) => Object.assign(r, { verdict: 'ok' }), '/verdict: "ok" is not one of'],
+    ['a missing field', (r) => delete r.timings, ": must have required property 'timings'"],
+    [
+      'an undocumented field',
+      (r) => Object.assign(r, { extra: 1 }),
+      ': must NOT have additional properties (extra)',
+    ],
+    [
+      'another version',
+      (r) => Object.assign(r, { schemaVersion: 2 }),
+      '/schemaVersion: must be equal to constant',
+    ],
+    [
+      'an unknown verdict',
+      (r) => Object.assign(r, { verdict: 'ok' }),
+      '/verdict: must be equal to one of the allowed values',
+    ],
     [
       'a fractional byte count',
       (r) => setPath(r, ['platforms', 0, 'head', 'sizes', 'compressed'], 1.5),
-      '/platforms/0/head: matches none of anyOf',
+      '/platforms/0/head/sizes/compressed: must be integer',
     ],
     [
       'a layer status typo',
@@ -161,32 +190,32 @@ describe('src/report/report.schema.json', () => {
     [
       'a local time',
       (r) => Object.assign(r, { generatedAt: '2025-06-01 12:00' }),
-      '/generatedAt: "2025-06-01 12:00" does not match',
+      '/generatedAt: must match pattern',
     ],
     [
       'a missing explanation',
       (r) => delete (r.platforms as Record<string, unknown>[])[0]!.explanation,
-      '/platforms/0: missing explanation',
+      "/platforms/0: must have required property 'explanation'",
     ],
     [
       'an undocumented field in a binary',
       (r) => setPath(r, ['platforms', 0, 'explanation', 'binaries', 0, 'entropy'], 7.9),
-      '/platforms/0/explanation: matches none of anyOf',
+      '/platforms/0/explanation/binaries/0: must NOT have additional properties (entropy)',
     ],
     [
       'an efficiency above 1',
       (r) => setPath(r, ['platforms', 1, 'explanation', 'efficiency', 'score'], 81.2),
-      '/platforms/1/explanation: matches none of anyOf',
+      '/platforms/1/explanation/efficiency/score: must be <= 1',
     ],
     [
       'an unknown finding',
       (r) => setPath(r, ['platforms', 0, 'explanation', 'findings', 0, 'id'], 'too-big'),
-      '/platforms/0/explanation: matches none of anyOf',
+      '/platforms/0/explanation/findings/0/id: must be equal to one of the allowed values',
     ],
   ])('rejects %s (so the check can fail)', (_, spoil, error) => {
     const report = roundTrip(explainedReport()) as Record<string, unknown>;
     spoil(report);
-    const errors = validate(schema, report);
+    const errors = validate(report);
     expect(
       errors.some((e) => e.startsWith(error)),
       errors.join('\n'),
