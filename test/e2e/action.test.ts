@@ -156,7 +156,7 @@ function expectConsistentOutputs(run: ActionRun, verdict: string): ReportFile {
     false,
   );
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as ReportFile;
-  expect(report.schemaVersion).toBe(1);
+  expect(report.schemaVersion).toBe(2);
   expect(report.verdict).toBe(verdict);
   expect(report.platforms.map((p) => p.platform).sort()).toEqual(PLATFORMS);
   const largest = [...report.platforms].sort(
