@@ -185,7 +185,11 @@ export async function runGate(
   const head = await phase('head', () =>
     inputs.image
       ? measureExisting(inputs.image, inputs.platforms, services.docker)
-      : buildAndMeasure(request('head', inputs, headLabel), strategy!, images),
+      : buildAndMeasure(
+          request('head', { context: inputs.context, file: inputs.file }, headLabel),
+          strategy!,
+          images,
+        ),
   );
 
   const run = {
