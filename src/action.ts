@@ -14,6 +14,7 @@ import { createGitHubClient } from './github/client.js';
 import { createPullRequestComments } from './github/comments.js';
 import { pullRequestContextFrom } from './github/event.js';
 import { eventFileProblem } from './github/event-file.js';
+import { createOverrideEvidenceSource } from './github/override-evidence.js';
 import { actionsJobSummary } from './github/summary.js';
 import { fenceCommands } from './github/workflow-log.js';
 import { parseInputs, secretTexts } from './inputs/inputs.js';
@@ -64,6 +65,13 @@ async function main(): Promise<void> {
     // Internal knobs for tests; the defaults are what a runner gets.
     const requestTimeoutMs = numberFromEnv('IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS');
     const publishBudgetMs = numberFromEnv('IMAGE_SIZE_GATE_PUBLISH_BUDGET_MS');
+    const octokit = inputs.githubToken
+      ? createGitHubClient({
+          token: inputs.githubToken,
+          log: info,
+          ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
+        })
+      : null;
     const result = await runGate(
       inputs,
       {
@@ -77,15 +85,8 @@ async function main(): Promise<void> {
         buildx: new DockerBuildx(),
         docker: new DockerodeEngine(),
         git: baselineGit(),
-        comments: inputs.githubToken
-          ? createPullRequestComments(
-              createGitHubClient({
-                token: inputs.githubToken,
-                log: info,
-                ...(requestTimeoutMs ? { requestTimeoutMs } : {}),
-              }),
-            )
-          : null,
+        comments: octokit ? createPullRequestComments(octokit) : null,
+        overrideEvidence: octokit ? createOverrideEvidenceSource(octokit) : null,
         summary: actionsJobSummary(),
         log: {
           info,

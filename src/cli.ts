@@ -15,6 +15,7 @@ const ACTION_ONLY: readonly InputName[] = [
   'github-token',
   'comment',
   'comment-key',
+  'override-label',
   'summary',
   'allow-untrusted-build',
 ];

@@ -84,6 +84,7 @@ describe('parseInputs: defaults', () => {
       githubToken: null,
       comment: true,
       commentKey: 'default',
+      overrideLabel: null,
       summary: true,
       allowUntrustedBuild: false,
       registry: null,
