@@ -71,6 +71,9 @@ describe('GitHub REST stand-in', () => {
         `DELETE ${ONE}`,
         `GET ${PULL}`,
         'GET /user',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/labels',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
       ].sort(),
     );
     for (const route of standin.routes) {
