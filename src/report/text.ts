@@ -16,6 +16,13 @@ export const VERDICT_WORD: Record<Verdict, string> = {
  * The override's one sentence (plain text; the caller's `safe` makes the label, login and reason harmless):
  * who accepted the increase and when, or why the failure stands. null when no override was claimed.
  */
+/** "2026-12-01 10:00:00 UTC": a time the API gave, printed as our own text once it parses as one. */
+function time(at: string | null, safe: (text: string) => string): string {
+  const parsed = at === null ? Number.NaN : Date.parse(at);
+  if (Number.isNaN(parsed)) return safe(at ?? 'an unknown time');
+  return `${new Date(parsed).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
 export function overrideSentence(
   report: Report,
   safe: (text: string) => string,
@@ -25,7 +32,7 @@ export function overrideSentence(
   if (o.status === 'accepted') {
     return {
       lead: 'Overridden',
-      text: `size increase accepted by ${safe(`@${o.by ?? 'unknown'}`)} at ${safe(o.at ?? 'an unknown time')} (label ${safe(o.label)}); the step passes.`,
+      text: `size increase accepted by ${safe(`@${o.by ?? 'unknown'}`)} at ${time(o.at, safe)} (label ${safe(o.label)}); the step passes.`,
     };
   }
   return {
