@@ -367,15 +367,7 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       if (!Number.isInteger(issueNumber)) return notFound(operation);
       const since = query.get('since');
       const all = issueComments(issueNumber).filter((comment) => !since || comment.updatedAt >= since);
-      const perPage = clamp(integerOr(query.get('per_page'), DEFAULT_PER_PAGE), 1, MAX_PER_PAGE);
-      const page = Math.max(1, integerOr(query.get('page'), 1));
-      const lastPage = Math.max(1, Math.ceil(all.length / perPage));
-      const link = linkHeader(`${baseUrl}${path}`, query, page, lastPage);
-      return {
-        status: 200,
-        body: all.slice((page - 1) * perPage, page * perPage).map(commentJson),
-        headers: link ? { link } : {},
-      };
+      return paged(all.map(commentJson), query, path);
     },
     'issues/create-comment': ({ params, body, operation }) => {
       const issueNumber = Number(params.issue_number);
