@@ -15,6 +15,7 @@ import { createGitHubClient } from './github/client.js';
 import { createPullRequestComments } from './github/comments.js';
 import { pullRequestContextFrom } from './github/event.js';
 import { eventFileProblem } from './github/event-file.js';
+import { createOverrideEvidenceSource } from './github/override-evidence.js';
 import { actionsJobSummary } from './github/summary.js';
 import { fenceCommands } from './github/workflow-log.js';
 import { parseInputs, secretTexts } from './inputs/inputs.js';
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
         docker: new DockerodeEngine(),
         git: baselineGit(),
         comments: octokit ? createPullRequestComments(octokit) : null,
+        overrideEvidence: octokit ? createOverrideEvidenceSource(octokit) : null,
         summary: actionsJobSummary(),
         log: {
           info,

@@ -20,6 +20,7 @@ const ACTION_ONLY: readonly InputName[] = [
   'github-token',
   'comment',
   'comment-key',
+  'override-label',
   'summary',
   'allow-untrusted-build',
 ];

@@ -159,7 +159,8 @@ export interface Thresholds {
   mode: GateMode;
 }
 
-export type Verdict = 'pass' | 'fail' | 'warn' | 'no-baseline';
+/** overridden: a failing verdict that the override label, applied by someone who may write, accepted. */
+export type Verdict = 'pass' | 'fail' | 'warn' | 'no-baseline' | 'overridden';
 
 export type ThresholdRule = 'max-increase' | 'max-increase-percent' | 'max-size';
 
@@ -195,6 +196,18 @@ export interface MissingBaseline {
   message: string;
 }
 
+/** What the override label did to a failing verdict. */
+export interface Override {
+  label: string;
+  status: 'accepted' | 'refused';
+  /** The login that last applied the label, when known. */
+  by: string | null;
+  /** When it was applied (ISO 8601), when known. */
+  at: string | null;
+  /** Why the failure stands; null when accepted. */
+  reason: string | null;
+}
+
 export interface Decision {
   verdict: Verdict;
   /** null when every head platform has a baseline, or none was wanted (`baseline: none`). */
@@ -202,6 +215,8 @@ export interface Decision {
   thresholds: Thresholds;
   violations: Violation[];
   headline: Headline | null;
+  /** The override label's outcome for a failing verdict; absent when none was claimed. */
+  override?: Override;
 }
 
 // ---- How a run was made, for matching stored reports (src/store/fingerprint.ts) ----

@@ -6,6 +6,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx, buildxVersionNumber } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
 import type { BaselineCause, Decision } from '../core/model.js';
+import { applyOverride } from '../core/override.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { baseImageLayerCount, finalStageSteps } from '../explain/dockerfile.js';
@@ -13,6 +14,7 @@ import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../
 import { type BaselineGit, BaselineGitError, type BaseSelector } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { isPullRequestEvent, type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
+import type { OverrideEvidenceSource } from '../github/override-evidence.js';
 import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
@@ -39,6 +41,7 @@ import {
   type ImageServices,
   measureExisting,
 } from './images.js';
+import { lookUpOverride } from './override.js';
 
 export interface Logger {
   info(line: string): void;
@@ -57,6 +60,8 @@ export interface GateServices {
   git: BaselineGit;
   /** null when there is no token to comment with. */
   comments: PullRequestComments | null;
+  /** Who applied override-label and with what permission; null (or absent) without a token. */
+  overrideEvidence?: OverrideEvidenceSource | null;
   summary: JobSummary | null;
   log: Logger;
   /** The store `store` names, opened by the caller; null or absent without one. */
@@ -226,7 +231,7 @@ export async function runGate(
     baseline.reason ?? undefined,
     baseline.cause,
   );
-  const decision = decide(
+  const decided = decide(
     comparison,
     {
       maxIncrease: inputs.maxIncrease,
@@ -237,6 +242,13 @@ export async function runGate(
     },
     inputs.onMissingBaseline,
   );
+  const override = await lookUpOverride(
+    inputs.overrideLabel,
+    decided.verdict === 'fail',
+    context.pullRequest,
+    services.overrideEvidence ?? null,
+  );
+  const decision = applyOverride(decided, override);
   const missing = decision.missingBaseline;
   if (missing) (missing.policy === 'pass' ? log.info : log.warning)(missing.message);
   const report = buildReport({

@@ -14,6 +14,8 @@ export interface PullRequestContext {
   headRepoFullName: string | null;
   /** The head lives in another repository than the base: a fork, whose token is read-only. */
   isFork: boolean;
+  /** The label names the payload lists: a hint only, since the payload is as old as the event. */
+  labels?: string[];
 }
 
 /** Events whose payload carries the pull request (GitHub's `pull_request` object). */
@@ -62,6 +64,7 @@ export function pullRequestContextFrom(eventName: string, payload: unknown): Pul
     headSha: text(head, 'sha', 'pull_request.head.sha'),
     headRepoFullName,
     isFork: headRepoFullName === null || headRepoFullName.toLowerCase() !== baseRepoFullName.toLowerCase(),
+    labels: labelNames(field(pr, 'labels')),
   };
 }
 
@@ -88,6 +91,14 @@ export function untrustedBuildRefusal(eventName: string, allowUntrusted: boolean
     'the gate still writes the job summary and outputs), or set `allow-untrusted-build: true` if every pull ' +
     'request that reaches this workflow is trusted.'
   );
+}
+
+function labelNames(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((label) => {
+    const name = field(label, 'name');
+    return typeof name === 'string' ? [name] : [];
+  });
 }
 
 function field(value: unknown, name: string): unknown {

@@ -40,6 +40,8 @@ export interface Inputs extends BuildOptions {
   githubToken: string | null;
   comment: boolean;
   commentKey: string;
+  /** A failing verdict passes as `overridden` when this label was last applied by someone who may write. */
+  overrideLabel: string | null;
   summary: boolean;
   allowUntrustedBuild: boolean;
   /** A repository (e.g. localhost:5000/app) the classic-store build pushes to, for exact compressed sizes. */
@@ -73,6 +75,7 @@ export const INPUT_NAMES = [
   'github-token',
   'comment',
   'comment-key',
+  'override-label',
   'summary',
   'allow-untrusted-build',
   'registry',
@@ -196,6 +199,7 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     githubToken: optional('github-token'),
     comment: bool('comment', text('comment'), true),
     commentKey: parseCommentKey(text('comment-key') || 'default'),
+    overrideLabel: parseLabel(text('override-label')),
     summary: bool('summary', text('summary'), true),
     allowUntrustedBuild: bool('allow-untrusted-build', text('allow-untrusted-build'), false),
     registry: parseRegistry(text('registry')),
@@ -367,6 +371,16 @@ function parseStoreDepth(value: string): number {
     throw new InputError('store-depth', `"${value}" is not a number of commits from 0 to 1000`);
   }
   return Number(value);
+}
+
+// GitHub's limit on a label's name.
+function parseLabel(value: string): string | null {
+  if (value === '') return null;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+  if (Array.from(value).length > 50 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new InputError('override-label', `"${value}" is not a label name: at most 50 characters, one line`);
+  }
+  return value;
 }
 
 function parseRegistry(value: string): string | null {

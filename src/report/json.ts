@@ -9,6 +9,7 @@ import type {
   LayerComparison,
   MeasureSource,
   MissingBaseline,
+  Override,
   Percentages,
   Platform,
   PlatformMeasure,
@@ -119,6 +120,8 @@ export interface Report {
   baseMissingCause: BaselineCause | null;
   /** A baseline that was wanted and is missing (all or some platforms), and what on-missing-baseline made of it. */
   missingBaseline: MissingBaseline | null;
+  /** What override-label did to a failing verdict; absent when nothing was claimed. */
+  override?: Override;
   thresholds: Thresholds;
   images: ReportImage[];
   platforms: PlatformReport[];
@@ -171,6 +174,7 @@ export function buildReport(input: ReportInput): Report {
     baseMissingReason: comparison.baseMissingReason,
     baseMissingCause: comparison.baseMissingCause,
     missingBaseline: decision.missingBaseline,
+    ...(decision.override ? { override: { ...decision.override } } : {}),
     thresholds: { ...decision.thresholds },
     images,
     platforms: comparison.platforms.map((p) => ({

@@ -15,6 +15,7 @@ import {
   layerCounts,
   layerStatusWord,
   otherBasis,
+  overrideSentence,
   sideSize,
   VERDICT_WORD,
 } from './text.js';
@@ -52,6 +53,7 @@ const VERDICT_EMOJI: Record<Verdict, string> = {
   fail: '❌',
   warn: '⚠️',
   'no-baseline': 'ℹ️',
+  overridden: '☑️',
 };
 
 const LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit`;
@@ -84,6 +86,8 @@ function summaryBlocks(report: Report, title: string): string[] {
       `**No baseline${report.baseMissingCause ? ` (\`${report.baseMissingCause}\`)` : ''}:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
     );
   }
+  const override = overrideSentence(report, (t) => escapeMarkdown(t));
+  if (override) blocks.push(`**${override.lead}:** ${override.text}`);
   const sentence = headlineSentence(report);
   if (sentence) blocks.push(`${sentence.before}**${escapeMarkdown(sentence.platform)}**${sentence.after}`);
 
@@ -103,7 +107,9 @@ function summaryBlocks(report: Report, title: string): string[] {
     const lead =
       report.verdict === 'warn'
         ? '**Over the threshold** (mode: warn, so the check does not fail):'
-        : '**Over the threshold:**';
+        : report.verdict === 'overridden'
+          ? '**Over the threshold** (accepted by the override, so the check does not fail):'
+          : '**Over the threshold:**';
     blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join('\n'));
   }
 

@@ -15,6 +15,7 @@ import {
   layerCounts,
   layerStatusWord,
   otherBasis,
+  overrideSentence,
   plainText,
   sideSize,
   VERDICT_WORD,
@@ -36,6 +37,7 @@ const VERDICT_COLOUR: Record<Verdict, Colour> = {
   fail: 'red',
   warn: 'yellow',
   'no-baseline': 'cyan',
+  overridden: 'yellow',
 };
 
 interface Cell {
@@ -56,6 +58,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       `No baseline${report.baseMissingCause ? ` (${report.baseMissingCause})` : ''}: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
     );
   }
+  const override = overrideSentence(report, (t) => plainText(t));
+  if (override) lines.push(`${override.lead}: ${override.text}`);
   const sentence = headlineSentence(report);
   if (sentence)
     lines.push(`${sentence.before}${paint(plainText(sentence.platform), 'bold')}${sentence.after}`);
@@ -107,7 +111,9 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     lines.push(
       report.verdict === 'warn'
         ? 'Over the threshold (mode: warn, so the check does not fail):'
-        : 'Over the threshold:',
+        : report.verdict === 'overridden'
+          ? 'Over the threshold (accepted by the override, so the check does not fail):'
+          : 'Over the threshold:',
     );
     const colour: Colour = report.verdict === 'warn' ? 'yellow' : 'red';
     for (const v of violations) lines.push(`  ${paint(plainText(v.message), colour)}`);

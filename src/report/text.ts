@@ -9,7 +9,37 @@ export const VERDICT_WORD: Record<Verdict, string> = {
   fail: 'fail',
   warn: 'warn',
   'no-baseline': 'no baseline',
+  overridden: 'overridden',
 };
+
+/**
+ * The override's one sentence (plain text; the caller's `safe` makes the label, login and reason harmless):
+ * who accepted the increase and when, or why the failure stands. null when no override was claimed.
+ */
+/** "2026-12-01 10:00:00 UTC": a time the API gave, printed as our own text once it parses as one. */
+function time(at: string | null, safe: (text: string) => string): string {
+  const parsed = at === null ? Number.NaN : Date.parse(at);
+  if (Number.isNaN(parsed)) return safe(at ?? 'an unknown time');
+  return `${new Date(parsed).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+export function overrideSentence(
+  report: Report,
+  safe: (text: string) => string,
+): { lead: string; text: string } | null {
+  const o = report.override;
+  if (!o) return null;
+  if (o.status === 'accepted') {
+    return {
+      lead: 'Overridden',
+      text: `size increase accepted by ${safe(`@${o.by ?? 'unknown'}`)} at ${time(o.at, safe)} (label ${safe(o.label)}); the step passes.`,
+    };
+  }
+  return {
+    lead: 'Not overridden',
+    text: `the ${safe(o.label)} label does not override the failure: ${safe(o.reason ?? 'unknown')}.`,
+  };
+}
 
 export function otherBasis(basis: SizeBasis): SizeBasis {
   return basis === 'uncompressed' ? 'compressed' : 'uncompressed';

@@ -104,15 +104,21 @@ interface GateRunOptions {
   eventName?: 'pull_request' | 'pull_request_target';
   recorder?: DockerRecorder;
   extraEnv?: Record<string, string>;
+  /** The label names the event payload's pull_request lists (a hint the gate re-reads through the API). */
+  labels?: string[];
 }
 
 function gate(options: GateRunOptions = {}): Promise<ActionRun> {
   const eventName = options.eventName ?? 'pull_request';
+  const payload = pullRequestPayload(`${eventName}.opened.json`, commits);
+  if (options.labels) {
+    (payload.pull_request as { labels: unknown }).labels = options.labels.map((name) => ({ name }));
+  }
   return runAction({
     root,
     inputs: { 'github-token': TOKEN, ...options.inputs },
     eventName,
-    payload: pullRequestPayload(`${eventName}.opened.json`, commits),
+    payload,
     workspace,
     apiUrl: standin.baseUrl,
     repository: REPOSITORY,
@@ -308,6 +314,100 @@ describe('the bundled action on a pull_request event', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]?.body.startsWith(MARKER)).toBe(true);
     expect(warnings(run).filter((w) => /comment/i.test(w))).toEqual([]);
+  });
+});
+
+describe('the bundled action with override-label', () => {
+  const LABEL = 'size-increase-approved';
+  const MAINTAINER = { login: 'maint-ainer', id: 7001, type: 'User' as const };
+  const TRIAGER = { login: 'triager', id: 7002, type: 'User' as const };
+  const READER = { login: 'reader', id: 7003, type: 'User' as const };
+  const inputs = { 'max-increase': '5MB', 'override-label': LABEL };
+  // escapeMarkdown puts a zero-width joiner after @, so naming the login never mentions anyone.
+  const named = (login: string) => `@\u200d${login}`;
+  const stickyMarkdown = () => {
+    const sticky = standin.comments(PR_NUMBER).filter((c) => c.body.includes(MARKER));
+    expect(sticky).toHaveLength(1);
+    return markdownOf(sticky[0]?.body ?? '');
+  };
+
+  it('passes as overridden when a collaborator with write applied it, and fails again once it is removed', async () => {
+    standin.setPermission(MAINTAINER, 'write');
+    const at = '2026-12-01T10:00:00Z';
+    standin.addLabel(PR_NUMBER, LABEL, MAINTAINER, at);
+
+    const run = await gate({ inputs, labels: [LABEL] });
+    expect(run.exitCode, describeRun(run)).toBe(0);
+    expect(errors(run)).toEqual([]);
+    const report = expectConsistentOutputs(run, 'overridden') as ReportFile & { override?: unknown };
+    expect(report.override).toEqual({
+      label: LABEL,
+      status: 'accepted',
+      by: MAINTAINER.login,
+      at,
+      reason: null,
+    });
+    const markdown = stickyMarkdown();
+    expect(markdown.startsWith('### ☑️ Image size: overridden\n')).toBe(true);
+    const accepted = `size increase accepted by ${named(MAINTAINER.login)} at 2026-12-01 10:00:00 UTC`;
+    expect(markdown).toContain(accepted);
+    // Above the numbers: before the table and the violations it accepted.
+    expect(markdown.indexOf(accepted)).toBeLessThan(markdown.indexOf('| Platform'));
+    expect(markdown.indexOf(accepted)).toBeLessThan(markdown.indexOf('Over the threshold'));
+    expectSummaryAndLog(run, markdown);
+    // Read through the API, not taken from the payload.
+    expect(standin.requestsTo('GET', '/repos/{owner}/{repo}/issues/{issue_number}/events')).not.toEqual([]);
+    expect(
+      standin
+        .requestsTo('GET', '/repos/{owner}/{repo}/collaborators/{username}/permission')
+        .map((r) => r.path),
+    ).toEqual([`/repos/${REPOSITORY}/collaborators/${MAINTAINER.login}/permission`]);
+
+    standin.removeLabel(PR_NUMBER, LABEL, MAINTAINER);
+    const again = await gate({ inputs, labels: [] });
+    expectFailedOverThreshold(again);
+    const failed = expectConsistentOutputs(again, 'fail') as ReportFile & { override?: unknown };
+    expect(failed.override).toBeUndefined();
+    expect(stickyMarkdown()).not.toContain('size increase accepted');
+  });
+
+  it.each([
+    ['triage', TRIAGER],
+    ['read', READER],
+  ] as const)('keeps the failure when a user with %s applied it, and says why', async (role, user) => {
+    standin.setPermission(MAINTAINER, 'admin');
+    standin.setPermission(user, role);
+    // A maintainer's earlier labeling does not count: the last application does.
+    standin.addLabel(PR_NUMBER, LABEL, MAINTAINER);
+    standin.removeLabel(PR_NUMBER, LABEL, MAINTAINER);
+    standin.addLabel(PR_NUMBER, LABEL, user);
+
+    const run = await gate({ inputs, labels: [LABEL] });
+    expectFailedOverThreshold(run);
+    const report = expectConsistentOutputs(run, 'fail') as ReportFile & { override?: { status: string } };
+    expect(report.override?.status).toBe('refused');
+    const markdown = stickyMarkdown();
+    expect(markdown).not.toContain('size increase accepted');
+    expect(markdown).toContain(
+      `**Not overridden:** the size-increase-approved label does not override the failure: ${named(user.login)} applied it at`,
+    );
+    expect(markdown).toContain(
+      `with ${role} permission; only write, maintain or admin may accept an increase`,
+    );
+  });
+
+  it('keeps the failure when the API cannot tell who applied it (HTTP 403 on the events), and says why', async () => {
+    standin.setPermission(MAINTAINER, 'write');
+    standin.addLabel(PR_NUMBER, LABEL, MAINTAINER);
+    const events = '/repos/{owner}/{repo}/issues/{issue_number}/events';
+    standin.inject('GET', events, githubFaults.forbiddenByIntegration());
+
+    const run = await gate({ inputs, labels: [LABEL] });
+    expectFailedOverThreshold(run);
+    expectConsistentOutputs(run, 'fail');
+    expect(stickyMarkdown()).toContain(
+      'the GitHub API could not tell who applied it (GET /repos/Codertocat/Hello-World/issues/2/events&#58; HTTP 403 Forbidden',
+    );
   });
 });
 

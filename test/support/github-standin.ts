@@ -95,6 +95,12 @@ export interface GitHubStandin {
   seedComments(issueNumber: number, count: number, options?: SeedOptions): StoredComment[];
   addComment(issueNumber: number, body: string, user?: StandinUser): StoredComment;
   comments(issueNumber: number): StoredComment[];
+  /** Puts a label on the issue as `by` at `at` (default now): a `labeled` event, as GitHub records it. */
+  addLabel(issueNumber: number, name: string, by: StandinUser, at?: string): void;
+  /** Takes the label off (an `unlabeled` event). */
+  removeLabel(issueNumber: number, name: string, by: StandinUser, at?: string): void;
+  /** The role GET .../collaborators/{username}/permission answers for this user; unknown users get 404. */
+  setPermission(user: StandinUser, role: CollaboratorRole): void;
   /** Serves GET /repos/{owner}/{repo}/pulls/{number}, e.g. the `pull_request` of a webhook payload. */
   setPullRequest(pullRequest: Record<string, unknown>): void;
   /** Queues one-shot answers for a route ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"). */
@@ -124,6 +130,25 @@ export interface ArtifactSeed {
   /** The zip the download redirects to. */
   zip: Buffer;
   expired?: boolean;
+}
+
+/** GitHub's repository roles; `permission` is the legacy name (maintain reads as write, triage as read). */
+export type CollaboratorRole = 'admin' | 'maintain' | 'write' | 'triage' | 'read';
+const LEGACY_PERMISSION: Record<CollaboratorRole, string> = {
+  admin: 'admin',
+  maintain: 'write',
+  write: 'write',
+  triage: 'read',
+  read: 'read',
+};
+
+interface StoredLabelEvent {
+  id: number;
+  issueNumber: number;
+  event: 'labeled' | 'unlabeled';
+  label: string;
+  actor: StandinUser;
+  createdAt: string;
 }
 
 export interface SeedOptions {
@@ -244,6 +269,10 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
   const injected = new Map<string, InjectedResponse[]>();
   const comments = new Map<number, StoredComment>();
   const pullRequests = new Map<number, Record<string, unknown>>();
+  const labels = new Map<number, string[]>();
+  const labelEvents: StoredLabelEvent[] = [];
+  const roles = new Map<string, { user: StandinUser; role: CollaboratorRole }>();
+  let nextEventId = 9_000_000_001;
   let nextCommentId = 2_000_000_001;
   let baseUrl = '';
   const REPOSITORY_ID = 1_296_269;
@@ -419,6 +448,56 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
 
   const notFound = (operation: Operation): Reply => errorReply(404, 'Not Found', operation);
 
+  const labelId = (name: string) => [...name].reduce((hash, c) => (hash * 31 + c.charCodeAt(0)) >>> 0, 7);
+  const labelJson = (name: string) => ({
+    id: labelId(name),
+    node_id: nodeId('LA', labelId(name)),
+    url: `${repoApi()}/labels/${encodeURIComponent(name)}`,
+    name,
+    description: null,
+    color: 'ededed',
+    default: false,
+  });
+  const labelEventJson = (event: StoredLabelEvent) => ({
+    id: event.id,
+    node_id: nodeId(event.event === 'labeled' ? 'LE' : 'UNLE', event.id),
+    url: `${repoApi()}/issues/events/${event.id}`,
+    actor: userJson(event.actor),
+    event: event.event,
+    commit_id: null,
+    commit_url: null,
+    created_at: event.createdAt,
+    performed_via_github_app: null,
+    label: { name: event.label, color: 'ededed' },
+  });
+  /** One page of `items` as GitHub pages a list: per_page (default 30, at most 100), page, Link. */
+  const paged = <T>(items: readonly T[], query: URLSearchParams, path: string): Reply => {
+    const perPage = clamp(integerOr(query.get('per_page'), DEFAULT_PER_PAGE), 1, MAX_PER_PAGE);
+    const page = Math.max(1, integerOr(query.get('page'), 1));
+    const lastPage = Math.max(1, Math.ceil(items.length / perPage));
+    const link = linkHeader(`${baseUrl}${path}`, query, page, lastPage);
+    return {
+      status: 200,
+      body: items.slice((page - 1) * perPage, page * perPage),
+      headers: link ? { link } : {},
+    };
+  };
+  const labelEvent = (
+    issueNumber: number,
+    event: 'labeled' | 'unlabeled',
+    name: string,
+    by: StandinUser,
+    at?: string,
+  ) =>
+    labelEvents.push({
+      id: nextEventId++,
+      issueNumber,
+      event,
+      label: name,
+      actor: by,
+      createdAt: at ?? now(),
+    });
+
   const commentBodyProblem = (body: unknown, operation: Operation): Reply | null => {
     const text = (body as { body?: unknown } | undefined)?.body;
     if (typeof text !== 'string') {
@@ -451,15 +530,7 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       if (!Number.isInteger(issueNumber)) return notFound(operation);
       const since = query.get('since');
       const all = issueComments(issueNumber).filter((comment) => !since || comment.updatedAt >= since);
-      const perPage = clamp(integerOr(query.get('per_page'), DEFAULT_PER_PAGE), 1, MAX_PER_PAGE);
-      const page = Math.max(1, integerOr(query.get('page'), 1));
-      const lastPage = Math.max(1, Math.ceil(all.length / perPage));
-      const link = linkHeader(`${baseUrl}${path}`, query, page, lastPage);
-      return {
-        status: 200,
-        body: all.slice((page - 1) * perPage, page * perPage).map(commentJson),
-        headers: link ? { link } : {},
-      };
+      return paged(all.map(commentJson), query, path);
     },
     'issues/create-comment': ({ params, body, operation }) => {
       const issueNumber = Number(params.issue_number);
@@ -552,6 +623,40 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
               updated_at: '2025-01-01T00:00:00Z',
             },
           },
+    'issues/list-labels-on-issue': ({ params, query, operation, path }) => {
+      const issueNumber = Number(params.issue_number);
+      if (!Number.isInteger(issueNumber)) return notFound(operation);
+      return paged((labels.get(issueNumber) ?? []).map(labelJson), query, path);
+    },
+    'issues/list-events': ({ params, query, operation, path }) => {
+      const issueNumber = Number(params.issue_number);
+      if (!Number.isInteger(issueNumber)) return notFound(operation);
+      const events = labelEvents.filter((event) => event.issueNumber === issueNumber).map(labelEventJson);
+      return paged(events, query, path);
+    },
+    'repos/get-collaborator-permission-level': ({ params, operation }) => {
+      const found = roles.get((params.username ?? '').toLowerCase());
+      if (!found) return errorReply(404, `${params.username} is not a user`, operation);
+      const legacy = LEGACY_PERMISSION[found.role];
+      return {
+        status: 200,
+        body: {
+          permission: legacy,
+          role_name: found.role,
+          user: {
+            ...userJson(found.user),
+            permissions: {
+              admin: found.role === 'admin',
+              maintain: found.role === 'admin' || found.role === 'maintain',
+              push: legacy !== 'read',
+              triage: found.role !== 'read',
+              pull: true,
+            },
+            role_name: found.role,
+          },
+        },
+      };
+    },
     'pulls/get': ({ params, operation }) => {
       const pullRequest = pullRequests.get(Number(params.pull_number));
       return pullRequest ? { status: 200, body: pullRequest } : notFound(operation);
@@ -716,6 +821,24 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
     },
     addComment,
     comments: (issueNumber) => issueComments(issueNumber).map((comment) => ({ ...comment })),
+    addLabel(issueNumber, name, by, at) {
+      const current = labels.get(issueNumber) ?? [];
+      if (!current.some((label) => label.toLowerCase() === name.toLowerCase())) {
+        labels.set(issueNumber, [...current, name]);
+      }
+      labelEvent(issueNumber, 'labeled', name, by, at);
+    },
+    removeLabel(issueNumber, name, by, at) {
+      const current = labels.get(issueNumber) ?? [];
+      labels.set(
+        issueNumber,
+        current.filter((label) => label.toLowerCase() !== name.toLowerCase()),
+      );
+      labelEvent(issueNumber, 'unlabeled', name, by, at);
+    },
+    setPermission(user, role) {
+      roles.set(user.login.toLowerCase(), { user, role });
+    },
     setPullRequest(pullRequest) {
       const number = pullRequest.number;
       if (typeof number !== 'number') throw new Error('setPullRequest needs a pull request with a number');

@@ -75,6 +75,9 @@ describe('GitHub REST stand-in', () => {
         'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
         'GET /repos/{owner}/{repo}/actions/artifacts',
         'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/labels',
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/events',
+        'GET /repos/{owner}/{repo}/collaborators/{username}/permission',
       ].sort(),
     );
     for (const route of standin.routes) {

@@ -5,6 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { BuildSpec } from '../../../src/buildx/argv.js';
 import { BuildError, type BuilderInfo, type BuildMetadata, type Buildx } from '../../../src/buildx/buildx.js';
+import { type LabelEvent, lastLabelEvent, type OverrideEvidence } from '../../../src/core/override.js';
 import type { DockerEngine, HistoryItem, ImageStore } from '../../../src/docker/engine.js';
 import type { Logger } from '../../../src/gate/run-gate.js';
 import {
@@ -14,6 +15,7 @@ import {
   type BaseSelector,
 } from '../../../src/git/baseline.js';
 import type { CommentResult, CommentTarget, PullRequestComments } from '../../../src/github/comments.js';
+import type { OverrideEvidenceSource } from '../../../src/github/override-evidence.js';
 import type { JobSummary, SummaryResult } from '../../../src/github/summary.js';
 import { type PlatformImage, type WrittenPlatform, writeOciLayout } from './oci-layout.js';
 
@@ -195,6 +197,56 @@ export class FakeComments implements PullRequestComments {
   ): Promise<CommentResult> {
     this.calls.push({ target, key, body });
     return 'upsert' in this.answer ? this.answer.upsert(target, key, body, signal) : this.answer;
+  }
+}
+
+/**
+ * A pull request's labels and label events as GitHub keeps them, and the repository's roles: applying or
+ * removing a label records an event, and the permission asked for is the last applier's (as the adapter
+ * asks only for that one). `failWith` makes the API fail; `hang` makes it never answer.
+ */
+export class FakeOverrideEvidence implements OverrideEvidenceSource {
+  readonly labels: string[] = [];
+  readonly events: LabelEvent[] = [];
+  readonly roles = new Map<string, string>();
+  readonly reads: { target: CommentTarget; label: string }[] = [];
+  failWith: Error | null = null;
+  hang = false;
+  private clock = Date.parse('2026-12-01T10:00:00Z');
+
+  apply(label: string, login: string): string {
+    const at = this.tick();
+    if (!this.labels.includes(label)) this.labels.push(label);
+    this.events.push({ event: 'labeled', label, login, at });
+    return at;
+  }
+
+  remove(label: string, login: string): void {
+    this.labels.splice(this.labels.indexOf(label), 1);
+    this.events.push({ event: 'unlabeled', label, login, at: this.tick() });
+  }
+
+  async read(target: CommentTarget, label: string, signal?: AbortSignal): Promise<OverrideEvidence> {
+    this.reads.push({ target, label });
+    if (this.hang) {
+      return new Promise((_, reject) =>
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+      );
+    }
+    if (this.failWith) throw this.failWith;
+    const last = lastLabelEvent(this.events, label);
+    const role = last?.event === 'labeled' && last.login ? this.roles.get(last.login) : undefined;
+    const legacy = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+    return {
+      labels: [...this.labels],
+      events: [...this.events],
+      permission: role === undefined ? null : { permission: legacy ?? 'none', roleName: role },
+    };
+  }
+
+  private tick(): string {
+    this.clock += 60_000;
+    return new Date(this.clock).toISOString().replace(/\.\d{3}Z$/, 'Z');
   }
 }
 

@@ -21,6 +21,7 @@ import {
   FakeComments,
   FakeDocker,
   FakeGit,
+  FakeOverrideEvidence,
   FakeSummary,
   RecordingLog,
   type Role,
@@ -116,6 +117,7 @@ interface Setup {
   /** null: the context is not in a git repository. */
   repositoryRoot?: string | null;
   resolveError?: BaselineGitError;
+  overrideEvidence?: FakeOverrideEvidence;
 }
 
 async function gate(setup: Setup = {}) {
@@ -146,7 +148,9 @@ async function gate(setup: Setup = {}) {
     pullRequest: setup.pullRequest === undefined ? PULL_REQUEST : setup.pullRequest,
     defaultReportFile: join(reportDir, 'report.json'),
   };
-  const run = () => runGate(inputs, context, { buildx, docker, git, comments, summary, log });
+  const overrideEvidence = setup.overrideEvidence ?? null;
+  const run = () =>
+    runGate(inputs, context, { buildx, docker, git, comments, summary, log, overrideEvidence });
   return { inputs, context, buildx, docker, git, comments, summary, log, run };
 }
 
@@ -266,6 +270,54 @@ describe('runGate', () => {
     expect(result.outputs['head-size']).toBe(String(growth('head', largest)));
     expect(result.outputs['base-size']).toBe(String(growth('base', largest)));
     expect(result.outputs.delta).toBe(String(growth('head', largest) - growth('base', largest)));
+  });
+
+  it.each([
+    ['write', 'overridden', null],
+    ['triage', 'fail', 'with triage permission'],
+  ] as const)(
+    'with override-label applied by a %s user, a failing verdict is %s',
+    async (role, verdict, why) => {
+      const label = 'size-increase-approved';
+      const api = new FakeOverrideEvidence();
+      api.roles.set('dev', role);
+      api.apply(label, 'dev');
+      const g = await gate({
+        raw: { 'max-increase': '1MB', 'override-label': label },
+        head: service(1_001_000, 2_900_000),
+        pullRequest: { ...PULL_REQUEST, labels: [label] },
+        overrideEvidence: api,
+      });
+      const result = await g.run();
+
+      expect(result.decision.verdict).toBe(verdict);
+      expect(result.outputs.verdict).toBe(verdict);
+      expect(result.report.override?.by).toBe('dev');
+      // The violations are still reported; only whether the step fails changes.
+      expect(result.decision.violations).toHaveLength(1);
+      if (why === null) {
+        expect(result.failure).toBeNull();
+        expect(result.markdown).toContain('size increase accepted by @\u200ddev at ');
+      } else {
+        expect(result.failure).toBe(result.decision.violations[0]!.message);
+        expect(result.markdown).toContain(why);
+      }
+      expect(g.comments.calls[0]?.body).toBe(result.markdown);
+    },
+  );
+
+  it('leaves a passing verdict alone and asks nothing, whoever applied override-label', async () => {
+    const api = new FakeOverrideEvidence();
+    api.apply('ok', 'dev');
+    const g = await gate({
+      raw: { 'max-increase': '5MB', 'override-label': 'ok' },
+      pullRequest: { ...PULL_REQUEST, labels: ['ok'] },
+      overrideEvidence: api,
+    });
+    const result = await g.run();
+    expect(result.decision.verdict).toBe('pass');
+    expect(result.report.override).toBeUndefined();
+    expect(api.reads).toEqual([]);
   });
 
   it('fails when a platform grows past max-increase, naming that platform, the figure, the limit and the basis', async () => {

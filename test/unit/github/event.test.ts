@@ -31,6 +31,7 @@ describe('pullRequestContextFrom', () => {
     headSha: 'ec26c3e57ca3a959ca5aad62de7213c562f8c821',
     headRepoFullName: 'Codertocat/Hello-World',
     isFork: false,
+    labels: [],
   };
 
   it('reads a real pull_request opened payload', () => {
@@ -59,6 +60,12 @@ describe('pullRequestContextFrom', () => {
       headRepoFullName: null,
       isFork: true,
     });
+  });
+
+  it("lists the payload's label names (a hint; the gate re-reads them through the API)", () => {
+    const payload = structuredClone(fixture('pull_request.opened.json'));
+    (payload.pull_request as { labels: unknown }).labels = [{ name: 'size-increase-approved' }, { id: 1 }];
+    expect(pullRequestContextFrom('pull_request', payload)?.labels).toEqual(['size-increase-approved']);
   });
 
   it('is null for a push event and for events without a pull request', () => {

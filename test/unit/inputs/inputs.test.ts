@@ -166,6 +166,7 @@ describe('parseInputs: defaults', () => {
       githubToken: null,
       comment: true,
       commentKey: 'default',
+      overrideLabel: null,
       summary: true,
       allowUntrustedBuild: false,
       registry: null,

@@ -7,7 +7,14 @@ import { ROOT, readActionFile } from './action-yml.js';
 describe('image-size-gate --help', () => {
   const help = execFileSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), '--help'], { encoding: 'utf8' });
   const action = readActionFile();
-  const actionOnly = new Set(['github-token', 'comment', 'comment-key', 'summary', 'allow-untrusted-build']);
+  const actionOnly = new Set([
+    'github-token',
+    'comment',
+    'comment-key',
+    'override-label',
+    'summary',
+    'allow-untrusted-build',
+  ]);
 
   it.each(action.inputs.filter((i) => !actionOnly.has(i.name)))(
     'lists --$name with its description',

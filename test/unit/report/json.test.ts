@@ -144,6 +144,33 @@ describe('src/report/report.schema.json', () => {
     ['explanations without a base', () => noBaseReport()],
     ['a binary that cannot start', () => cannotStartReport()],
     [
+      'a failure the override label accepted',
+      () => ({
+        ...failingReport({ maxIncrease: 0 }),
+        verdict: 'overridden' as const,
+        override: {
+          label: 'size-increase-approved',
+          status: 'accepted' as const,
+          by: 'dev',
+          at: '2026-12-01T10:00:00Z',
+          reason: null,
+        },
+      }),
+    ],
+    [
+      'a failure the override label did not accept',
+      () => ({
+        ...failingReport({ maxIncrease: 0 }),
+        override: {
+          label: 'size-increase-approved',
+          status: 'refused' as const,
+          by: null,
+          at: null,
+          reason: 'the GitHub API could not tell who applied it (HTTP 502)',
+        },
+      }),
+    ],
+    [
       'explanations full of hostile text and of everything',
       () =>
         explainedReport(undefined, [

@@ -309,3 +309,25 @@ describe('a verdict on estimated compressed sizes says so', () => {
     expect(renderMarkdown(report)).toContain('grew the most: ≈ compressed +');
   });
 });
+
+describe('renderMarkdown on an override named by hostile text from the API', () => {
+  const hostile = HOSTILE.join(' ');
+  it.each(['accepted', 'refused'] as const)('keeps the %s sentence one harmless line', (status) => {
+    const report = {
+      ...failingReport(),
+      verdict: status === 'accepted' ? ('overridden' as const) : ('fail' as const),
+      override: { label: hostile, status, by: hostile, at: hostile, reason: hostile },
+    };
+    const markdown = renderMarkdown(report);
+    const line = markdown.split('\n').find((l) => /^\*\*(Not overridden|Overridden):/.test(l)) ?? '';
+    expect(line).toMatch(
+      status === 'accepted'
+        ? /^\*\*Overridden:\*\* size increase accepted by @/
+        : /^\*\*Not overridden:\*\* the /,
+    );
+    expect(line.replace(/^\*\*[A-Za-z ]+:\*\* /, '')).not.toMatch(/[<>`[\]$~\\*]/);
+    expect(markdown).not.toMatch(new RegExp(`@(?!${ZWJ})`));
+    expect(markdown).not.toContain('\u001b');
+    expectWellFormedTables(markdown);
+  });
+});
