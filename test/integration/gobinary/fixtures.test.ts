@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGoBinary, renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
 import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
-import { copyFixture, goBuild, goToolAddr2line, goToolNm, goVersionM, readelf } from './reference-tools.js';
+import { copyFixture, goBuild, goVersionM, nmCodeByPackage, readelf } from './reference-tools.js';
 
 const workDirs: string[] = [];
 
@@ -26,50 +26,6 @@ function analyse(file: string): GoBinaryReport {
   const report = analyzeGoBinary(readFileSync(file), { attributeModules: true });
   if (report.kind !== 'go') throw new Error(`${file}: ${report.kind}: ${report.reason}`);
   return report;
-}
-
-/** The package of a text symbol, by the rule Go's linker names follow (written apart from the code under test). */
-function packageOf(name: string): string | null {
-  let rest = name;
-  if (rest.startsWith('go:') || rest.startsWith('$')) return null;
-  if (rest.startsWith('type:')) {
-    const m = /^type:\.(?:eq|hash)\.[[\]\d*]*(.*)$/.exec(rest);
-    if (!m || /^(go[:.]|struct|interface|func\(|map\[|chan )/.test(m[1]!)) return null;
-    rest = m[1]!;
-  }
-  const head = rest.split('[')[0]!;
-  const dot = head.indexOf('.', head.lastIndexOf('/') + 1);
-  if (dot <= 0) return null;
-  const pkg = head
-    .slice(0, dot)
-    .replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
-  const vendor = pkg.lastIndexOf('/vendor/');
-  return vendor >= 0 ? pkg.slice(vendor + 8) : pkg;
-}
-
-/** Sums `go tool nm -size` text symbols per package; assembly-local names are placed by their source file. */
-async function nmCodeByPackage(file: string, mainPath: string): Promise<Map<string, number>> {
-  const text = (await goToolNm(file)).filter((s) => s.type === 'T' || s.type === 't');
-  const bare = text.filter((s) => packageOf(s.name) === null && /^[A-Za-z0-9_]+$/.test(s.name));
-  const sources = await goToolAddr2line(
-    file,
-    bare.map((s) => s.address),
-  );
-  const bareOwner = new Map(
-    bare.map((s, i) => {
-      const dir = sources[i]!.slice(0, sources[i]!.lastIndexOf('/'));
-      const src = dir.lastIndexOf('/src/');
-      return [s.name, src >= 0 ? dir.slice(src + 5) : null];
-    }),
-  );
-  const totals = new Map<string, number>();
-  for (const s of text) {
-    let pkg = packageOf(s.name) ?? bareOwner.get(s.name) ?? null;
-    if (pkg === null) continue;
-    if (pkg === 'main') pkg = mainPath;
-    totals.set(pkg, (totals.get(pkg) ?? 0) + s.size);
-  }
-  return totals;
 }
 
 describe('fixture with a local dependency module, built with and without -s -w', () => {
