@@ -112,7 +112,7 @@ function libraryLookup(fs: FilesystemView, lib: string): number | null {
   return null;
 }
 
-function binaryFacts(
+export function binaryFacts(
   fs: FilesystemView,
   path: string,
   layerIndex: number,
