@@ -77,7 +77,7 @@ export interface PlatformExplanation {
         directories: FilesystemDiff['directories'];
       })
     | null;
-  /** Go binaries found at the same path on both sides. */
+  /** Go binaries found at the same path on both sides, and those new in the head (against nothing). */
   modules: { path: string; diff: GoModuleDiff }[];
   findings: Finding[];
 }
@@ -222,6 +222,9 @@ export function explainPlatform(head: ExplainSide, base: ExplainSide | null): Pl
     for (const b of binaries) {
       const before = baseBinaries.get(b.facts.path);
       if (b.report && before) modules.push({ path: b.facts.path, diff: diffGoModules(before, b.report) });
+      // A binary new in the head: what it is made of is the whole of its growth.
+      else if (b.report && base.analysis.filesystem.get(b.facts.path) === undefined)
+        modules.push({ path: b.facts.path, diff: diffGoModules(null, b.report) });
     }
   }
   const explanation: PlatformExplanation = {

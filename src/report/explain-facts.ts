@@ -152,7 +152,8 @@ function findModuleRows(d: GoModuleDiff): ModuleRow[] {
     if (rows.has(g.module) || g.delta === 0) continue;
     rows.set(g.module, {
       module: g.module,
-      change: g.delta > 0 ? 'grew' : 'shrank',
+      // The standard library and the main module are in no dependency list, yet can be new too.
+      change: g.baseBytes === 0 ? 'added' : g.delta > 0 ? 'grew' : 'shrank',
       version: null,
       baseBytes: g.baseBytes,
       headBytes: g.headBytes,

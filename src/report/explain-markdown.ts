@@ -297,7 +297,8 @@ function binaryLine(b: BinaryChange): string {
     const go = b.modules.goVersion
       ? `; Go toolchain ${escapeMarkdown(b.modules.goVersion.from, 60)} → ${escapeMarkdown(b.modules.goVersion.to, 60)}`
       : '';
-    text += `. Modules: ${moduleCounts(b.modules)}${go}${growers.length > 0 ? `; grew most: ${growers.join(', ')}` : ''}.`;
+    const lead = b.file?.change === 'added' ? 'largest' : 'grew most';
+    text += `. Modules: ${moduleCounts(b.modules)}${go}${growers.length > 0 ? `; ${lead}: ${growers.join(', ')}` : ''}.`;
   } else if (b.file?.change !== 'added') {
     text += '. The base has no Go binary here to compare modules with.';
   }

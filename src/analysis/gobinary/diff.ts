@@ -12,8 +12,9 @@ function dependencyVersions(report: GoBinaryReport): Map<string, string> {
   return new Map(report.buildInfo.deps.map((d) => [d.path, effectiveVersion(d)]));
 }
 
-export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoModuleDiff {
-  const before = dependencyVersions(base);
+/** `base` null: the binary is new in the head, so every module it holds is added. */
+export function diffGoModules(base: GoBinaryReport | null, head: GoBinaryReport): GoModuleDiff {
+  const before = base ? dependencyVersions(base) : new Map<string, string>();
   const after = dependencyVersions(head);
   const added = [...after]
     .filter(([path]) => !before.has(path))
@@ -26,8 +27,8 @@ export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoMod
     .map(([module, to]) => ({ module, from: before.get(module)!, to }));
 
   const growth: ModuleGrowth[] = [];
-  if (base.attribution && head.attribution) {
-    const baseBytes = new Map(base.attribution.modules.map((m) => [m.module, m]));
+  if ((base === null || base.attribution) && head.attribution) {
+    const baseBytes = new Map((base?.attribution?.modules ?? []).map((m) => [m.module, m]));
     const headBytes = new Map(head.attribution.modules.map((m) => [m.module, m]));
     for (const module of new Set([...baseBytes.keys(), ...headBytes.keys()])) {
       const b = baseBytes.get(module);
@@ -45,7 +46,10 @@ export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoMod
   }
   const byName = (a: { module: string }, b: { module: string }): number => a.module.localeCompare(b.module);
   return {
-    goVersion: base.goVersion === head.goVersion ? null : { from: base.goVersion, to: head.goVersion },
+    goVersion:
+      base === null || base.goVersion === head.goVersion
+        ? null
+        : { from: base.goVersion, to: head.goVersion },
     added: added.sort(byName),
     removed: removed.sort(byName),
     upgraded: upgraded.sort(byName),
