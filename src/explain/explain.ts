@@ -46,9 +46,14 @@ export interface BinaryFacts {
     libraryBytes: number;
   } | null;
   strip: { stripped: boolean; hasDwarf: boolean; savingBytes: number } | null;
-  /** Largest modules first (the standard library as "std"); bytes include spread metadata. */
-  modules: { module: string; version: string | null; bytes: number }[];
+  /** Largest modules first (the standard library as "std"); bytes include spread metadata. `guessed`: the
+   * binary lists no modules, so the name is a module root inferred from import paths. */
+  modules: { module: string; version: string | null; bytes: number; guessed: boolean }[];
   modulesOmitted: number;
+  /** Largest packages first: codeBytes is machine code (as `go tool nm -size` sums it), bytes adds the
+   * package's share of function metadata, symbols and data. */
+  packages: { package: string; module: string; codeBytes: number; bytes: number }[];
+  packagesOmitted: number;
   /** Share of the file's bytes charged to a module. */
   attributedFraction: number | null;
 }
@@ -84,6 +89,7 @@ export interface PlatformExplanation {
 
 const LIST = 10;
 const MODULES = 12;
+const PACKAGES = 200;
 
 /** Where a loader or library may live; NEEDED names are looked up in these, as ld.so's defaults do. */
 const LIBRARY_DIRS = [
@@ -151,6 +157,8 @@ export function binaryFacts(
       strip,
       modules: [],
       modulesOmitted: 0,
+      packages: [],
+      packagesOmitted: 0,
       attributedFraction: null,
     };
   }
@@ -159,7 +167,18 @@ export function binaryFacts(
     module: m.module,
     version: m.version,
     bytes: m.bytes,
+    guessed: m.kind === 'inferred',
   }));
+  const packages = (go.attribution?.modules ?? [])
+    .flatMap((m) =>
+      m.packages.map((p) => ({
+        package: p.package,
+        module: m.module,
+        codeBytes: p.codeBytes,
+        bytes: p.bytes,
+      })),
+    )
+    .sort((a, b) => b.bytes - a.bytes || (a.package < b.package ? -1 : 1));
   return {
     path,
     bytes,
@@ -173,6 +192,8 @@ export function binaryFacts(
     strip,
     modules: modules.slice(0, MODULES),
     modulesOmitted: Math.max(0, modules.length - MODULES),
+    packages: packages.slice(0, PACKAGES),
+    packagesOmitted: Math.max(0, packages.length - PACKAGES),
     attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null,
   };
 }

@@ -17,11 +17,13 @@ import {
   efficiencyPercent,
   explainedPlatforms,
   findingsToShow,
+  grownPackages,
   growthSlices,
   isCommand,
   leadPlatform,
   type ModuleRow,
   moduleCounts,
+  moduleLabel,
   moduleRows,
   type ShownFinding,
   type Slice,
@@ -429,7 +431,7 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
           b.strip === null ? '—' : formatBytes(b.strip.savingBytes),
           b.modules
             .slice(0, 3)
-            .map((m) => `${escapeMarkdown(m.module, 60)} ${formatBytes(m.bytes)}`)
+            .map((m) => `${escapeMarkdown(moduleLabel(m.module, m.guessed), 60)} ${formatBytes(m.bytes)}`)
             .join(' · '),
         ]),
         { what: 'binaries', total: e.binaries.length },
@@ -524,7 +526,7 @@ function moduleBlock(b: BinaryChange, limit: number): string {
         rows
           .slice(0, limit)
           .map((r: ModuleRow) => [
-            escapeMarkdown(r.module, PATH_CHARS),
+            escapeMarkdown(moduleLabel(r.module, r.guessed), PATH_CHARS),
             r.change,
             r.version === null ? '—' : escapeMarkdown(r.version, 120),
             r.baseBytes === null ? '—' : formatBytes(r.baseBytes),
@@ -535,6 +537,11 @@ function moduleBlock(b: BinaryChange, limit: number): string {
       )}`,
     );
     if (!attributed) lines.push('No byte figures: a binary on one side has no function table to attribute.');
+    for (const g of grownPackages(d)) {
+      lines.push(
+        `Grew most inside ${escapeMarkdown(g.module, PATH_CHARS)}: ${escapeMarkdown(g.packages, PATH_CHARS * 4)}.`,
+      );
+    }
   }
   return lines.join('\n\n');
 }

@@ -15,8 +15,10 @@ import {
   efficiencyPercent,
   explainedPlatforms,
   findingsToShow,
+  grownPackages,
   leadPlatform,
   moduleCounts,
+  moduleLabel,
   moduleRows,
   share,
   type TraitStyle,
@@ -174,7 +176,7 @@ function binaryLines(
       .slice(0, MODULE_ROWS)
       .map((r) => [
         r.change,
-        plainText(r.module, PATH_CHARS),
+        plainText(moduleLabel(r.module, r.guessed), PATH_CHARS),
         r.version === null ? '' : plainText(r.version, 80),
         r.delta === null ? '' : formatDelta(r.delta),
       ]),
@@ -183,6 +185,11 @@ function binaryLines(
   lines.push(...table.map((l) => `        ${l}`));
   if (rows.length > MODULE_ROWS) {
     lines.push(`        and ${count(rows.length - MODULE_ROWS)} more (the JSON report has them all)`);
+  }
+  for (const g of grownPackages(d)) {
+    lines.push(
+      `      grew most inside ${plainText(g.module, PATH_CHARS)}: ${plainText(g.packages, PATH_CHARS * 4)}`,
+    );
   }
   return lines;
 }

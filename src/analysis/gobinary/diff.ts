@@ -1,6 +1,29 @@
 // What changed in a Go binary's module set between base and head, and which modules grew most.
 
-import type { GoBinaryReport, GoModule, GoModuleDiff, ModuleGrowth } from './types.js';
+import type {
+  GoBinaryReport,
+  GoModule,
+  GoModuleDiff,
+  ModuleGrowth,
+  ModuleShare,
+  PackageGrowth,
+} from './types.js';
+
+const PACKAGES_PER_MODULE = 3;
+
+function packageGrowth(b: ModuleShare | undefined, h: ModuleShare | undefined): PackageGrowth[] {
+  const before = new Map((b?.packages ?? []).map((p) => [p.package, p.bytes]));
+  const after = new Map((h?.packages ?? []).map((p) => [p.package, p.bytes]));
+  return [...new Set([...before.keys(), ...after.keys()])]
+    .map((pkg) => {
+      const baseBytes = before.get(pkg) ?? 0;
+      const headBytes = after.get(pkg) ?? 0;
+      return { package: pkg, baseBytes, headBytes, delta: headBytes - baseBytes };
+    })
+    .filter((p) => p.delta > 0)
+    .sort((x, y) => y.delta - x.delta || x.package.localeCompare(y.package))
+    .slice(0, PACKAGES_PER_MODULE);
+}
 
 /** The version a reviewer should see: replacements spelled out as `go version -m` does ("v1 => ./dep"). */
 export function effectiveVersion(m: GoModule): string {
@@ -40,6 +63,7 @@ export function diffGoModules(base: GoBinaryReport | null, head: GoBinaryReport)
         baseBytes: b?.bytes ?? 0,
         headBytes: h?.bytes ?? 0,
         delta,
+        packages: delta > 0 ? packageGrowth(b, h) : [],
       });
     }
     growth.sort((a, b) => b.delta - a.delta || a.module.localeCompare(b.module));

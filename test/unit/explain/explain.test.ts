@@ -5,16 +5,23 @@ import type { PlatformMeasure } from '../../../src/core/model.js';
 import type { BinaryInspection } from '../../../src/explain/binary-capture.js';
 import { explainPlatform } from '../../../src/explain/explain.js';
 import type { LayerAnalysis } from '../../../src/measure/image-reader.js';
-import { changedGoBinaries, moduleRows } from '../../../src/report/explain-facts.js';
+import { changedGoBinaries, moduleLabel, moduleRows } from '../../../src/report/explain-facts.js';
 
 function module(name: string, bytes: number, kind: ModuleShare['kind'] = 'dependency'): ModuleShare {
+  const packages =
+    kind === 'main'
+      ? [
+          { package: `${name}/backend`, bytes: (bytes * 2) / 3, codeBytes: bytes / 3, functions: 10 },
+          { package: name, bytes: bytes / 3, codeBytes: bytes / 6, functions: 10 },
+        ]
+      : [{ package: name, bytes, codeBytes: bytes / 2, functions: 10 }];
   return {
     module: name,
     version: kind === 'dependency' ? 'v1.0.0' : null,
     kind,
     bytes,
     codeBytes: bytes / 2,
-    packages: [],
+    packages,
   };
 }
 
@@ -69,6 +76,7 @@ const RCLONE = goBinary('github.com/rclone/rclone', [
   module('std', 9_000_000, 'stdlib'),
   module('github.com/aws/aws-sdk-go-v2/service/s3', 4_000_000),
   module('golang.org/x/net', 1_000_000),
+  module('github.com/minio/minio-go/v7', 600_000, 'inferred'),
 ]);
 
 function side(binaries: Record<string, BinaryInspection>): {
@@ -121,7 +129,25 @@ describe('explainPlatform: Go binaries new in the head', () => {
       ['std', 'added', 9_000_000],
       ['github.com/aws/aws-sdk-go-v2/service/s3', 'added', 4_000_000],
       ['golang.org/x/net', 'added', 1_000_000],
+      ['github.com/minio/minio-go/v7', 'added', 600_000],
     ]);
+    expect(rows.map((r) => moduleLabel(r.module, r.guessed)).at(-1)).toBe(
+      'github.com/minio/minio-go/v7 (guessed)',
+    );
+  });
+
+  it('lists packages (code as nm sums it, and all bytes) and marks guessed modules, for the JSON', () => {
+    const rclone = e.binaries.find((b) => b.path === '/usr/local/bin/rclone')!;
+    expect(rclone.modules.filter((m) => m.guessed).map((m) => m.module)).toEqual([
+      'github.com/minio/minio-go/v7',
+    ]);
+    expect(rclone.packages[0]).toEqual({
+      package: 'github.com/rclone/rclone/backend',
+      module: 'github.com/rclone/rclone',
+      codeBytes: 10_000_000,
+      bytes: 20_000_000,
+    });
+    expect(rclone.packages.length + rclone.packagesOmitted).toBe(6);
   });
 
   it('an unchanged binary adds no rows', () => {

@@ -38,6 +38,8 @@ function server(overrides: Partial<BinaryFacts> = {}): BinaryFacts {
     strip: { stripped: true, hasDwarf: false, savingBytes: 0 },
     modules: [],
     modulesOmitted: 0,
+    packages: [],
+    packagesOmitted: 0,
     attributedFraction: null,
     ...overrides,
   };
