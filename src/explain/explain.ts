@@ -24,6 +24,21 @@ export interface ExplainSide {
   analysis: LayerAnalysis;
   /** Layers that came with the base image (FROM), from the Dockerfile's final stage; null when unknown. */
   baseImageLayers: number | null;
+  /** The final stage's FROM image as the Dockerfile names it, and the digest the builder resolved it to
+   * (BuildKit's provenance materials), when known. */
+  baseImageName?: string | null;
+  baseImageDigest?: string | null;
+}
+
+/** The runtime base image differs between base and head: by name, by resolved digest, or (neither side
+ * recording a digest) by the digests of its layers. */
+export interface BaseImageMove {
+  from: { name: string | null; digest: string | null };
+  to: { name: string | null; digest: string | null };
+  /** True when only the layers tell (no digest on either side). */
+  layersOnly: boolean;
+  /** Uncompressed bytes of the head's base layers minus the base's. */
+  delta: number;
 }
 
 export interface BinaryFacts {
@@ -82,6 +97,8 @@ export interface PlatformExplanation {
         directories: FilesystemDiff['directories'];
       })
     | null;
+  /** Set when the runtime base image moved between base and head; absent or null otherwise. */
+  baseImageMove?: BaseImageMove | null;
   /** Go binaries found at the same path on both sides, and those new in the head (against nothing). */
   modules: { path: string; diff: GoModuleDiff }[];
   findings: Finding[];
@@ -220,6 +237,30 @@ function binariesOf(analysis: LayerAnalysis): { facts: BinaryFacts; report: GoBi
     }));
 }
 
+function baseLayers(side: ExplainSide): { diffIds: string[]; bytes: number } | null {
+  if (side.baseImageLayers === null) return null;
+  const layers = side.measure.layers.slice(0, side.baseImageLayers);
+  return {
+    diffIds: layers.map((l) => l.diffId),
+    bytes: layers.reduce((n, l) => n + l.sizes.uncompressed, 0),
+  };
+}
+
+/** Whether the runtime base moved; needs the base layer count on both sides. */
+export function baseImageMove(head: ExplainSide, base: ExplainSide): BaseImageMove | null {
+  const h = baseLayers(head);
+  const b = baseLayers(base);
+  if (!h || !b) return null;
+  const from = { name: base.baseImageName ?? null, digest: base.baseImageDigest ?? null };
+  const to = { name: head.baseImageName ?? null, digest: head.baseImageDigest ?? null };
+  const layersDiffer = h.diffIds.length !== b.diffIds.length || h.diffIds.some((d, i) => d !== b.diffIds[i]);
+  const named = from.name !== null && to.name !== null && from.name !== to.name;
+  const digests = from.digest !== null && to.digest !== null;
+  const moved = named || (digests ? from.digest !== to.digest : layersDiffer);
+  if (!moved) return null;
+  return { from, to, layersOnly: !named && !digests, delta: h.bytes - b.bytes };
+}
+
 export function explainPlatform(head: ExplainSide, base: ExplainSide | null): PlatformExplanation {
   const { analysis, measure } = head;
   const binaries = binariesOf(analysis);
@@ -273,6 +314,7 @@ export function explainPlatform(head: ExplainSide, base: ExplainSide | null): Pl
     })),
     binaries: binaries.map((b) => b.facts),
     diff,
+    baseImageMove: base ? baseImageMove(head, base) : null,
     modules,
     findings: [],
   };

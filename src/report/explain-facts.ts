@@ -118,6 +118,29 @@ export interface ModuleRow {
   guessed: boolean;
 }
 
+/** The sentence "why it grew" leads with when the runtime base moved; null when it did not. Names and
+ * digests come from the Dockerfile and the build: `name` makes them safe for the output. */
+export function baseMoveSentence(e: PlatformExplanation, name: (text: string) => string): string | null {
+  const m = e.baseImageMove;
+  if (!m) return null;
+  const bytes = `(${formatDelta(m.delta)} ${BASIS_WORD})`;
+  if (m.layersOnly) {
+    const base = m.to.name ?? m.from.name;
+    return `base layers changed: ${base === null ? 'the base image' : name(base)} ${bytes}`;
+  }
+  const side = (r: { name: string | null; digest: string | null }, withName: boolean) =>
+    [
+      withName ? (r.name === null ? 'the base image' : name(r.name)) : null,
+      r.digest ? `@${name(r.digest)}` : null,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  const sameName = m.from.name === m.to.name;
+  return `runtime base moved: ${side(m.from, true)} → ${side(m.to, !sameName)} ${bytes}`;
+}
+
+const BASIS_WORD = 'uncompressed';
+
 /** How a module name reads in a table: a guessed one says so. */
 export function moduleLabel(name: string, guessed: boolean): string {
   return guessed ? `${name} (guessed)` : name;

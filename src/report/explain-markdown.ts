@@ -9,6 +9,7 @@ import type { PlatformExplanation } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import {
   type BinaryChange,
+  baseMoveSentence,
   below,
   binaryTraits,
   changedGoBinaries,
@@ -171,6 +172,8 @@ function mainSection(
   if (e.diff !== null) {
     const d = e.diff;
     heading = d.delta > 0 ? `Why ${platform} grew` : `What changed in ${platform}`;
+    const moved = baseMoveSentence(e, (text) => escapeMarkdown(text, PATH_CHARS));
+    if (moved) blocks.push(`**${moved}**`);
     blocks.push(
       `Files of **${escapeMarkdown(platform)}**: ${formatBytes(d.baseBytes)} → ${formatBytes(d.headBytes)}, ` +
         `**${formatDelta(d.delta)}** ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ` +

@@ -7,6 +7,7 @@ import type { Finding } from '../explain/findings.js';
 import { type Colour, painter } from './ansi.js';
 import {
   type BinaryChange,
+  baseMoveSentence,
   below,
   binaryTraits,
   changedGoBinaries,
@@ -65,6 +66,8 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
         `${formatBytes(d.baseBytes)} → ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} ` +
         `(${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`,
     );
+    const moved = baseMoveSentence(e, (text) => plainText(text, PATH_CHARS));
+    if (moved) lines.push(`  ${paint(moved, 'bold')}`);
     const hidden = wastedGrowth(e);
     if (hidden) {
       const where = hidden.largest

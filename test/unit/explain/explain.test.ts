@@ -3,9 +3,14 @@ import type { GoBinaryReport, ModuleShare } from '../../../src/analysis/gobinary
 import type { FileRecord } from '../../../src/analysis/layers/index.js';
 import type { PlatformMeasure } from '../../../src/core/model.js';
 import type { BinaryInspection } from '../../../src/explain/binary-capture.js';
-import { explainPlatform } from '../../../src/explain/explain.js';
+import { type ExplainSide, explainPlatform } from '../../../src/explain/explain.js';
 import type { LayerAnalysis } from '../../../src/measure/image-reader.js';
-import { changedGoBinaries, moduleLabel, moduleRows } from '../../../src/report/explain-facts.js';
+import {
+  baseMoveSentence,
+  changedGoBinaries,
+  moduleLabel,
+  moduleRows,
+} from '../../../src/report/explain-facts.js';
 
 function module(name: string, bytes: number, kind: ModuleShare['kind'] = 'dependency'): ModuleShare {
   const packages =
@@ -154,5 +159,68 @@ describe('explainPlatform: Go binaries new in the head', () => {
     const server = e.modules.find((m) => m.path === '/usr/local/bin/server')!;
     expect(moduleRows(server.diff)).toEqual([]);
     expect(changedGoBinaries(e).some((b) => b.facts.path === '/usr/local/bin/server')).toBe(false);
+  });
+});
+
+describe('explainPlatform: the runtime base image', () => {
+  const AAA = `sha256:${'a'.repeat(64)}`;
+  const BBB = `sha256:${'b'.repeat(64)}`;
+  /** Two base layers (diff IDs given) under one layer of the image's own. */
+  function withBase(
+    diffIds: string[],
+    bytes: number[],
+    name: string | null,
+    digest: string | null,
+  ): ExplainSide {
+    const s = side({ '/usr/local/bin/server': SERVER });
+    const layers = [...diffIds, 'sha256:own'].map((diffId, i) => ({
+      diffId,
+      digest: diffId,
+      sizes: { compressed: 0, uncompressed: bytes[i] ?? 100 },
+      instruction: '',
+    }));
+    return {
+      ...s,
+      measure: { ...s.measure, layers } as unknown as PlatformMeasure,
+      baseImageLayers: diffIds.length,
+      baseImageName: name,
+      baseImageDigest: digest,
+    };
+  }
+
+  it('a base tag re-pointed to a new digest leads with both digests and the bytes', () => {
+    const e = explainPlatform(
+      withBase(['sha256:l1', 'sha256:l3'], [1_000_000, 1_200_000], 'busybox:1', BBB),
+      withBase(['sha256:l1', 'sha256:l2'], [1_000_000, 0], 'busybox:1', AAA),
+    );
+    expect(baseMoveSentence(e, (t) => t)).toBe(
+      `runtime base moved: busybox:1 @${AAA} → @${BBB} (+1.20 MB uncompressed)`,
+    );
+  });
+
+  it('a new base name is named on both sides', () => {
+    const e = explainPlatform(
+      withBase(['sha256:l9'], [5_000_000], 'debian:12', null),
+      withBase(['sha256:l1'], [1_000_000], 'busybox:1', null),
+    );
+    expect(baseMoveSentence(e, (t) => t)).toBe(
+      'runtime base moved: busybox:1 → debian:12 (+4.00 MB uncompressed)',
+    );
+  });
+
+  it('without digests on either side, changed base layers say so instead of guessing', () => {
+    const e = explainPlatform(
+      withBase(['sha256:l1', 'sha256:l3'], [1_000_000, 300_000], 'busybox:1', null),
+      withBase(['sha256:l1', 'sha256:l2'], [1_000_000, 200_000], 'busybox:1', null),
+    );
+    expect(e.baseImageMove?.layersOnly).toBe(true);
+    expect(baseMoveSentence(e, (t) => t)).toBe('base layers changed: busybox:1 (+100 KB uncompressed)');
+  });
+
+  it('the same base says nothing, and nothing is said without a base layer count', () => {
+    const same = withBase(['sha256:l1'], [1_000_000], 'busybox:1', AAA);
+    expect(baseMoveSentence(explainPlatform(same, same), (t) => t)).toBeNull();
+    const unknown = { ...same, baseImageLayers: null };
+    expect(explainPlatform(unknown, withBase(['sha256:x'], [1], 'busybox:1', BBB)).baseImageMove).toBeNull();
   });
 });
