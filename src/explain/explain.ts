@@ -15,8 +15,10 @@ import {
   type FilesystemView,
 } from '../analysis/layers/index.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
-import type { LayerAnalysis } from '../measure/image-reader.js';
+import type { LayerAnalysis, MeasuredImage } from '../measure/image-reader.js';
+import { resolvedDigest } from '../measure/provenance.js';
 import type { BinaryInspection } from './binary-capture.js';
+import { baseImageLayerCount, finalStageBase, finalStageSteps } from './dockerfile.js';
 import { type Finding, findingsFor, TOOLCHAIN_DIRS } from './findings.js';
 
 export interface ExplainSide {
@@ -259,6 +261,29 @@ export function baseImageMove(head: ExplainSide, base: ExplainSide): BaseImageMo
   const moved = named || (digests ? from.digest !== to.digest : layersDiffer);
   if (!moved) return null;
   return { from, to, layersOnly: !named && !digests, delta: h.bytes - b.bytes };
+}
+
+/** One side of the comparison for `platform`: the measurement, the base image's layers by the Dockerfile,
+ * its name and the digest the build resolved it to. null when the image lacks the platform. */
+export function explainSide(
+  image: MeasuredImage,
+  dockerfile: string | null,
+  target: string | null,
+  platform: string,
+): ExplainSide | null {
+  const measure = image.measure.platforms.find((p) => p.platform === platform);
+  const analysis = image.analyses.get(platform);
+  if (!measure || !analysis) return null;
+  const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
+  const made = measure.layers.map((l) => l.instruction);
+  const baseImageName = dockerfile === null ? null : finalStageBase(dockerfile, target);
+  return {
+    measure,
+    analysis,
+    baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made),
+    baseImageName,
+    baseImageDigest: resolvedDigest(image.materials?.get(platform) ?? [], baseImageName),
+  };
 }
 
 export function explainPlatform(head: ExplainSide, base: ExplainSide | null): PlatformExplanation {

@@ -8,15 +8,13 @@ import { compareImages } from '../core/compare.js';
 import type { Decision } from '../core/model.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { baseImageLayerCount, finalStageBase, finalStageSteps } from '../explain/dockerfile.js';
-import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../explain/explain.js';
+import { explainPlatform, explainSide, type PlatformExplanation } from '../explain/explain.js';
 import { type BaselineGit, BaselineGitError } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
 import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
-import { resolvedDigest } from '../measure/provenance.js';
 import { explainSections } from '../report/explain-markdown.js';
 import { buildReport, type Report, renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -224,21 +222,8 @@ function explainImages(
   baseline: Baseline,
   target: string | null,
 ): PlatformExplanation[] {
-  const side = (image: MeasuredImage, dockerfile: string | null, platform: string): ExplainSide | null => {
-    const measure = image.measure.platforms.find((p) => p.platform === platform);
-    const analysis = image.analyses.get(platform);
-    if (!measure || !analysis) return null;
-    const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
-    const made = measure.layers.map((l) => l.instruction);
-    const baseImageName = dockerfile === null ? null : finalStageBase(dockerfile, target);
-    return {
-      measure,
-      analysis,
-      baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made),
-      baseImageName,
-      baseImageDigest: resolvedDigest(image.materials?.get(platform) ?? [], baseImageName),
-    };
-  };
+  const side = (image: MeasuredImage, dockerfile: string | null, platform: string) =>
+    explainSide(image, dockerfile, target, platform);
   return head.measure.platforms.map((p) => {
     const base = baseline.image ? side(baseline.image, baseline.dockerfile, p.platform) : null;
     return explainPlatform(side(head, headDockerfile, p.platform)!, base);
