@@ -2,18 +2,17 @@
 // what the toolchain itself says: -s -w savings, per-package code from .symtab, cgo linkage.
 
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGoBinary, renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
-import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
+import { renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
 import type { FileRecord, FilesystemView } from '../../../src/analysis/layers/index.js';
 import type { PlatformMeasure } from '../../../src/core/model.js';
 import { binaryFacts, type PlatformExplanation } from '../../../src/explain/explain.js';
 import { type Finding, findingsFor } from '../../../src/explain/findings.js';
-import { copyFixture, goBuild, goVersionM, nmCodeByPackage, readelf } from './reference-tools.js';
+import { analyse, copyFixture, goBuild, goVersionM, nmCodeByPackage, readelf } from './reference-tools.js';
 
 const workDirs: string[] = [];
 
@@ -26,12 +25,6 @@ async function fixtureDir(name: string): Promise<string> {
 afterAll(async () => {
   await Promise.all(workDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-function analyse(file: string): GoBinaryReport {
-  const report = analyzeGoBinary(readFileSync(file), { attributeModules: true });
-  if (report.kind !== 'go') throw new Error(`${file}: ${report.kind}: ${report.reason}`);
-  return report;
-}
 
 describe('fixture with a local dependency module, built with and without -s -w', () => {
   let full: string;

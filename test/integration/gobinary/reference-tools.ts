@@ -2,14 +2,24 @@
 // Helpers only; the tests decide what must match.
 
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cp, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { analyzeGoBinary } from '../../../src/analysis/gobinary/index.js';
+import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
 
 const run = promisify(execFile);
 
 export const GO = '/usr/lib/go-1.24/bin/go';
+
+/** The doctor's full report on a Go file; anything else fails the test. */
+export function analyse(file: string): GoBinaryReport {
+  const report = analyzeGoBinary(readFileSync(file), { attributeModules: true });
+  if (report.kind !== 'go') throw new Error(`${file}: ${report.kind}: ${report.reason}`);
+  return report;
+}
 const BIG = 1 << 30;
 
 /** An offline, reproducible Go environment: no toolchain switch, no module proxy, no parent workspace. */

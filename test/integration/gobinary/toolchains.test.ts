@@ -3,13 +3,20 @@
 // symbols, and read against the toolchain's own answers. Go 1.26 and later write 0 into the function
 // table's text-start field, which is what this guards.
 
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGoBinary, renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
+import { renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
 import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
 import { GOROOTS, type GoRelease, requireGo } from '../../support/toolchains.js';
-import { copyFixture, goBuild, goToolNm, goVersionM, nmCodeByPackage, packageOf } from './reference-tools.js';
+import {
+  analyse,
+  copyFixture,
+  goBuild,
+  goToolNm,
+  goVersionM,
+  nmCodeByPackage,
+  packageOf,
+} from './reference-tools.js';
 
 interface Mode {
   name: string;
@@ -58,12 +65,6 @@ const workDirs: string[] = [];
 afterAll(async () => {
   await Promise.all(workDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-function analyse(file: string): GoBinaryReport {
-  const report = analyzeGoBinary(readFileSync(file), { attributeModules: true });
-  if (report.kind !== 'go') throw new Error(`${file}: ${report.kind}: ${report.reason}`);
-  return report;
-}
 
 function codeByPackage(report: GoBinaryReport): Map<string, number> {
   return new Map(
