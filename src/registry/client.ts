@@ -150,24 +150,54 @@ export class RegistryClient {
     return mediaType;
   }
 
-  /** fetch with a bound on the wait for the answer's headers (a stalled registry would hold for 300 s). */
+  /**
+   * fetch with a bound on every wait: for the answer's headers, and then for each chunk of its body (a
+   * registry that stalls, before or mid-answer, would otherwise hold the step for undici's 300 s). The body
+   * bound is on silence, not on the whole transfer, so a large layer that keeps arriving is never cut off.
+   */
   private async fetchWithTimeout(url: string | URL, init: RequestInit): Promise<Response> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
-    try {
-      return await this.fetchImpl(url, { ...init, signal: controller.signal });
-    } catch (error) {
-      if (controller.signal.aborted) {
-        const seconds =
-          this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`;
-        throw new RegistryError(
-          `${init.method ?? 'GET'} ${url}: no answer from the registry ${this.ref.host} within ${seconds}`,
-        );
-      }
-      throw error;
-    } finally {
+    const seconds = this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`;
+    const what = `${init.method ?? 'GET'} ${url}`;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (stall: string) => {
       clearTimeout(timer);
+      timer = setTimeout(
+        () =>
+          controller.abort(
+            new RegistryError(`${what}: ${stall} from the registry ${this.ref.host} within ${seconds}`),
+          ),
+        this.timeoutMs,
+      );
+      // A body nobody reads to the end must not keep the process alive.
+      timer.unref();
+    };
+    arm('no answer');
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { ...init, signal: controller.signal });
+    } catch (error) {
+      clearTimeout(timer);
+      if (controller.signal.aborted) throw controller.signal.reason;
+      throw error;
     }
+    if (!res.body) {
+      clearTimeout(timer);
+      return res;
+    }
+    arm('the answer stopped arriving');
+    const watched = res.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, stream) {
+          arm('the answer stopped arriving');
+          stream.enqueue(chunk);
+        },
+        flush() {
+          clearTimeout(timer);
+        },
+      }),
+    );
+    return new Response(watched, { status: res.status, statusText: res.statusText, headers: res.headers });
   }
 
   private get(path: string, accept?: string): Promise<Response> {

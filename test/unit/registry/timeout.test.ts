@@ -35,6 +35,19 @@ describe('RegistryClient', () => {
     );
   });
 
+  it('gives up on a registry that sends its headers and then stalls mid-body, naming the call', async () => {
+    server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json' });
+      response.write('{"schemaVersion":');
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = new RegistryClient(parseReference(`${host}/app:1`), fetch, { timeoutMs: 200 });
+    await expect(client.rootDescriptor()).rejects.toThrow(
+      `GET http://${host}/v2/app/manifests/1: the answer stopped arriving from the registry ${host} within 200 ms`,
+    );
+  });
+
   it('reports a manifest that is not JSON as such', async () => {
     for (const type of ['text/html', '']) {
       const host = await registry((_url, respond) => respond(200, '<html>proxy</html>', type));
