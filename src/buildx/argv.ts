@@ -33,7 +33,9 @@ export function buildxArgv(spec: BuildSpec): string[] {
   for (const [key, value] of Object.entries(spec.buildArgs)) argv.push('--build-arg', `${key}=${value}`);
   for (const secret of spec.secrets) argv.push('--secret', secret);
   if (spec.output.kind === 'oci-dir') {
-    argv.push('--output', `type=oci,dest=${spec.output.dest},tar=false`);
+    // Minimal provenance records the digest each FROM resolved to (no build args, no secrets): how a
+    // moved base image is named. The classic store's image exporter cannot load the attestation index.
+    argv.push('--output', `type=oci,dest=${spec.output.dest},tar=false`, '--provenance=mode=min');
   } else {
     argv.push('--output', `type=image,name=${spec.output.name},push=${spec.output.push}`);
   }

@@ -62,3 +62,40 @@ export function baseImageLayerCount(
   }
   return top;
 }
+
+/**
+ * The image the final stage (or `target`) starts FROM, as written, with ARG defaults declared before the
+ * first FROM substituted and stage names followed to the image they start from. null for scratch, for
+ * an unknown target, or when the name still holds an unset variable.
+ */
+export function finalStageBase(dockerfile: string, target: string | null): string | null {
+  const args = new Map<string, string>();
+  const stages: { name: string | null; from: string }[] = [];
+  for (const line of instructions(dockerfile)) {
+    const [keyword = '', ...rest] = line.split(/\s+/);
+    const upper = keyword.toUpperCase();
+    if (upper === 'ARG' && stages.length === 0) {
+      for (const word of rest) {
+        const eq = word.indexOf('=');
+        if (eq > 0) args.set(word.slice(0, eq), word.slice(eq + 1).replace(/^(["'])(.*)\1$/, '$2'));
+      }
+    } else if (upper === 'FROM') {
+      const words = rest.filter((w) => !w.startsWith('--'));
+      const as = words.findIndex((w) => w.toUpperCase() === 'AS');
+      const from = (words[0] ?? '').replace(
+        /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g,
+        (whole, name: string) => args.get(name) ?? whole,
+      );
+      stages.push({ name: as >= 0 ? (words[as + 1] ?? null) : null, from });
+    }
+  }
+  let stage = target ? stages.find((s) => s.name?.toLowerCase() === target.toLowerCase()) : stages.at(-1);
+  for (let hops = 0; stage && hops < stages.length; hops++) {
+    const parent = stages.find((s) => s.name !== null && s.name.toLowerCase() === stage!.from.toLowerCase());
+    if (!parent || parent === stage) break;
+    stage = parent;
+  }
+  if (!stage || stage.from === '' || stage.from.includes('$') || stage.from.toLowerCase() === 'scratch')
+    return null;
+  return stage.from;
+}

@@ -15,8 +15,10 @@ import {
   type FilesystemView,
 } from '../analysis/layers/index.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
-import type { LayerAnalysis } from '../measure/image-reader.js';
+import type { LayerAnalysis, MeasuredImage } from '../measure/image-reader.js';
+import { resolvedDigest } from '../measure/provenance.js';
 import type { BinaryInspection } from './binary-capture.js';
+import { baseImageLayerCount, finalStageBase, finalStageSteps } from './dockerfile.js';
 import { type Finding, findingsFor, TOOLCHAIN_DIRS } from './findings.js';
 
 export interface ExplainSide {
@@ -24,6 +26,21 @@ export interface ExplainSide {
   analysis: LayerAnalysis;
   /** Layers that came with the base image (FROM), from the Dockerfile's final stage; null when unknown. */
   baseImageLayers: number | null;
+  /** The final stage's FROM image as the Dockerfile names it, and the digest the builder resolved it to
+   * (BuildKit's provenance materials), when known. */
+  baseImageName?: string | null;
+  baseImageDigest?: string | null;
+}
+
+/** The runtime base image differs between base and head: by name, by resolved digest, or (neither side
+ * recording a digest) by the digests of its layers. */
+export interface BaseImageMove {
+  from: { name: string | null; digest: string | null };
+  to: { name: string | null; digest: string | null };
+  /** True when only the layers tell (no digest on either side). */
+  layersOnly: boolean;
+  /** Uncompressed bytes of the head's base layers minus the base's. */
+  delta: number;
 }
 
 export interface BinaryFacts {
@@ -46,9 +63,14 @@ export interface BinaryFacts {
     libraryBytes: number;
   } | null;
   strip: { stripped: boolean; hasDwarf: boolean; savingBytes: number } | null;
-  /** Largest modules first (the standard library as "std"); bytes include spread metadata. */
-  modules: { module: string; version: string | null; bytes: number }[];
+  /** Largest modules first (the standard library as "std"); bytes include spread metadata. `guessed`: the
+   * binary lists no modules, so the name is a module root inferred from import paths. */
+  modules: { module: string; version: string | null; bytes: number; guessed: boolean }[];
   modulesOmitted: number;
+  /** Largest packages first: codeBytes is machine code (as `go tool nm -size` sums it), bytes adds the
+   * package's share of function metadata, symbols and data. */
+  packages: { package: string; module: string; codeBytes: number; bytes: number }[];
+  packagesOmitted: number;
   /** Share of the file's bytes charged to a module. */
   attributedFraction: number | null;
 }
@@ -77,13 +99,16 @@ export interface PlatformExplanation {
         directories: FilesystemDiff['directories'];
       })
     | null;
-  /** Go binaries found at the same path on both sides. */
+  /** Set when the runtime base image moved between base and head; absent or null otherwise. */
+  baseImageMove?: BaseImageMove | null;
+  /** Go binaries found at the same path on both sides, and those new in the head (against nothing). */
   modules: { path: string; diff: GoModuleDiff }[];
   findings: Finding[];
 }
 
 const LIST = 10;
 const MODULES = 12;
+const PACKAGES = 200;
 
 /** Where a loader or library may live; NEEDED names are looked up in these, as ld.so's defaults do. */
 const LIBRARY_DIRS = [
@@ -112,7 +137,7 @@ function libraryLookup(fs: FilesystemView, lib: string): number | null {
   return null;
 }
 
-function binaryFacts(
+export function binaryFacts(
   fs: FilesystemView,
   path: string,
   layerIndex: number,
@@ -151,6 +176,8 @@ function binaryFacts(
       strip,
       modules: [],
       modulesOmitted: 0,
+      packages: [],
+      packagesOmitted: 0,
       attributedFraction: null,
     };
   }
@@ -159,7 +186,18 @@ function binaryFacts(
     module: m.module,
     version: m.version,
     bytes: m.bytes,
+    guessed: m.kind === 'inferred',
   }));
+  const packages = (go.attribution?.modules ?? [])
+    .flatMap((m) =>
+      m.packages.map((p) => ({
+        package: p.package,
+        module: m.module,
+        codeBytes: p.codeBytes,
+        bytes: p.bytes,
+      })),
+    )
+    .sort((a, b) => b.bytes - a.bytes || (a.package < b.package ? -1 : 1));
   return {
     path,
     bytes,
@@ -173,6 +211,8 @@ function binaryFacts(
     strip,
     modules: modules.slice(0, MODULES),
     modulesOmitted: Math.max(0, modules.length - MODULES),
+    packages: packages.slice(0, PACKAGES),
+    packagesOmitted: Math.max(0, packages.length - PACKAGES),
     attributedFraction: go.attribution ? go.attribution.attributedBytes / go.attribution.fileBytes : null,
   };
 }
@@ -199,6 +239,53 @@ function binariesOf(analysis: LayerAnalysis): { facts: BinaryFacts; report: GoBi
     }));
 }
 
+function baseLayers(side: ExplainSide): { diffIds: string[]; bytes: number } | null {
+  if (side.baseImageLayers === null) return null;
+  const layers = side.measure.layers.slice(0, side.baseImageLayers);
+  return {
+    diffIds: layers.map((l) => l.diffId),
+    bytes: layers.reduce((n, l) => n + l.sizes.uncompressed, 0),
+  };
+}
+
+/** Whether the runtime base moved; needs the base layer count on both sides. */
+export function baseImageMove(head: ExplainSide, base: ExplainSide): BaseImageMove | null {
+  const h = baseLayers(head);
+  const b = baseLayers(base);
+  if (!h || !b) return null;
+  const from = { name: base.baseImageName ?? null, digest: base.baseImageDigest ?? null };
+  const to = { name: head.baseImageName ?? null, digest: head.baseImageDigest ?? null };
+  const layersDiffer = h.diffIds.length !== b.diffIds.length || h.diffIds.some((d, i) => d !== b.diffIds[i]);
+  const named = from.name !== null && to.name !== null && from.name !== to.name;
+  const digests = from.digest !== null && to.digest !== null;
+  const moved = named || (digests ? from.digest !== to.digest : layersDiffer);
+  if (!moved) return null;
+  return { from, to, layersOnly: !named && !digests, delta: h.bytes - b.bytes };
+}
+
+/** One side of the comparison for `platform`: the measurement, the base image's layers by the Dockerfile,
+ * its name and the digest the build resolved it to. null when the image lacks the platform. */
+export function explainSide(
+  image: MeasuredImage,
+  dockerfile: string | null,
+  target: string | null,
+  platform: string,
+): ExplainSide | null {
+  const measure = image.measure.platforms.find((p) => p.platform === platform);
+  const analysis = image.analyses.get(platform);
+  if (!measure || !analysis) return null;
+  const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
+  const made = measure.layers.map((l) => l.instruction);
+  const baseImageName = dockerfile === null ? null : finalStageBase(dockerfile, target);
+  return {
+    measure,
+    analysis,
+    baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made),
+    baseImageName,
+    baseImageDigest: resolvedDigest(image.materials?.get(platform) ?? [], baseImageName),
+  };
+}
+
 export function explainPlatform(head: ExplainSide, base: ExplainSide | null): PlatformExplanation {
   const { analysis, measure } = head;
   const binaries = binariesOf(analysis);
@@ -222,6 +309,9 @@ export function explainPlatform(head: ExplainSide, base: ExplainSide | null): Pl
     for (const b of binaries) {
       const before = baseBinaries.get(b.facts.path);
       if (b.report && before) modules.push({ path: b.facts.path, diff: diffGoModules(before, b.report) });
+      // A binary new in the head: what it is made of is the whole of its growth.
+      else if (b.report && base.analysis.filesystem.get(b.facts.path) === undefined)
+        modules.push({ path: b.facts.path, diff: diffGoModules(null, b.report) });
     }
   }
   const explanation: PlatformExplanation = {
@@ -249,6 +339,7 @@ export function explainPlatform(head: ExplainSide, base: ExplainSide | null): Pl
     })),
     binaries: binaries.map((b) => b.facts),
     diff,
+    baseImageMove: base ? baseImageMove(head, base) : null,
     modules,
     findings: [],
   };

@@ -3,11 +3,13 @@
 import type { FilesystemView } from '../analysis/layers/index.js';
 import { formatBytes } from '../core/bytes.js';
 import type { PlatformMeasure } from '../core/model.js';
-import type { PlatformExplanation } from './explain.js';
+import type { BinaryFacts, PlatformExplanation } from './explain.js';
 
 export type FindingId =
   | 'cannot-start'
   | 'cgo-dynamic-libc'
+  | 'pie-needs-loader'
+  | 'needs-c-library'
   | 'unstripped-binary'
   | 'go-toolchain-in-image'
   | 'build-context-leftovers'
@@ -40,6 +42,30 @@ export const TOOLCHAIN_DIRS = [
   '/root/go/pkg/mod',
 ];
 
+/** glibc's and musl's own libraries: a CGO_ENABLED=0 build needs none of them. */
+const LIBC_FAMILY =
+  /^(ld-linux[^/]*|ld-musl-[^/]*|lib(c|m|pthread|dl|rt|resolv|util|gcc_s|anl|nsl)\.so(\.\d+)*)$/;
+
+/** Why a Go binary is dynamic: PIE without cgo (only the loader), C libraries beyond libc (a feature
+ * depends on them), or cgo against libc alone. */
+type DynamicCause = { kind: 'pie' } | { kind: 'c-library'; libraries: string[] } | { kind: 'libc' };
+
+function dynamicCause(b: BinaryFacts): DynamicCause {
+  const needed = b.linkage?.needed ?? [];
+  const beyondLibc = needed.filter((n) => !LIBC_FAMILY.test(n));
+  if (beyondLibc.length > 0) return { kind: 'c-library', libraries: beyondLibc };
+  if (needed.length === 0 && (b.settings.CGO_ENABLED === '0' || b.settings['-buildmode'] === 'pie'))
+    return { kind: 'pie' };
+  return { kind: 'libc' };
+}
+
+const PIE_FIX =
+  'drop -buildmode=pie (a static executable runs FROM scratch), or keep PIE without a loader: CGO_ENABLED=1 go build -buildmode=pie -ldflags="-linkmode=external -extldflags=-static-pie"';
+
+function cLibraryFix(libraries: string[]): string {
+  return `link ${libraries.join(', ')} statically (-ldflags="-linkmode=external -extldflags=-static"), or use a base image that ships ${libraries.join(', ')}; CGO_ENABLED=0 would drop the feature that needs it`;
+}
+
 function under(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
 }
@@ -69,12 +95,18 @@ export function findingsFor(
 
   for (const b of explanation.binaries) {
     if (b.linkage && b.linkage.missing.length > 0) {
+      const cause = b.kind === 'go' ? dynamicCause(b) : { kind: 'libc' as const };
       findings.push({
         id: 'cannot-start',
         severity: 'error',
         bytes: null,
         title: `${b.path} cannot start: it needs ${b.linkage.missing.join(', ')}, which the image does not have`,
-        fix: `build it static (CGO_ENABLED=0), or use a base image that provides ${b.linkage.missing[0]}`,
+        fix:
+          cause.kind === 'pie'
+            ? PIE_FIX
+            : cause.kind === 'c-library'
+              ? cLibraryFix(cause.libraries)
+              : `build it static (CGO_ENABLED=0), or use a base image that provides ${b.linkage.missing[0]}`,
         paths: [b.path],
       });
     }
@@ -82,7 +114,30 @@ export function findingsFor(
 
   for (const b of go) {
     // A binary that cannot start is already the loudest finding; what base it ties to is moot.
-    if (b.linkage?.kind === 'dynamic' && b.linkage.missing.length === 0) {
+    const cause = b.linkage?.kind === 'dynamic' ? dynamicCause(b) : null;
+    if (b.linkage && cause?.kind === 'pie' && b.linkage.missing.length === 0) {
+      findings.push({
+        id: 'pie-needs-loader',
+        severity: 'warning',
+        bytes: b.linkage.libraryBytes,
+        title:
+          `${b.path} is built with -buildmode=pie: it links no C library (CGO_ENABLED=${b.settings.CGO_ENABLED ?? '0'}) ` +
+          `but needs the loader ${b.linkage.interpreter ?? '(none named)'}, so it cannot run FROM scratch`,
+        fix: PIE_FIX,
+        paths: [b.path],
+      });
+    } else if (b.linkage && cause?.kind === 'c-library' && b.linkage.missing.length === 0) {
+      findings.push({
+        id: 'needs-c-library',
+        severity: 'info',
+        bytes: b.linkage.libraryBytes,
+        title:
+          `${b.path} depends on the C ${cause.libraries.length > 1 ? 'libraries' : 'library'} ${cause.libraries.join(', ')} ` +
+          `beyond libc (${formatBytes(b.linkage.libraryBytes)} of libraries here), so the image needs a base that ships ${cause.libraries.length > 1 ? 'them' : 'it'}`,
+        fix: cLibraryFix(cause.libraries),
+        paths: [b.path],
+      });
+    } else if (b.linkage && cause?.kind === 'libc' && b.linkage.missing.length === 0) {
       const needs = [b.linkage.interpreter, ...b.linkage.needed].filter(Boolean).join(', ');
       findings.push({
         id: 'cgo-dynamic-libc',
@@ -188,6 +243,8 @@ export function findingsFor(
 
   if (baseBytes !== null && explanation.fileBytes > 0 && baseBytes / explanation.fileBytes >= BASE_SHARE) {
     const allStatic = go.length > 0 && go.every((b) => b.linkage?.kind !== 'dynamic');
+    const causes = go.filter((b) => b.linkage?.kind === 'dynamic').map(dynamicCause);
+    const cLibrary = causes.find((c) => c.kind === 'c-library');
     findings.push({
       id: 'base-image-dominates',
       severity: 'info',
@@ -195,7 +252,11 @@ export function findingsFor(
       title: `the base image is ${Math.round((baseBytes / explanation.fileBytes) * 100)}% of the image (${formatBytes(baseBytes)} of ${formatBytes(explanation.fileBytes)})`,
       fix: allStatic
         ? 'the Go binary is static: FROM scratch or a distroless static base needs none of it'
-        : 'build the binary static (CGO_ENABLED=0) so it can run FROM scratch or a distroless static base',
+        : cLibrary
+          ? `a base that ships ${cLibrary.libraries.join(', ')} is needed unless the binary links it statically (-ldflags="-linkmode=external -extldflags=-static")`
+          : causes.every((c) => c.kind === 'pie')
+            ? 'drop -buildmode=pie so the binary is static and can run FROM scratch or a distroless static base'
+            : 'build the binary static (CGO_ENABLED=0) so it can run FROM scratch or a distroless static base',
       paths: [],
     });
   }

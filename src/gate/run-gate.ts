@@ -9,8 +9,7 @@ import type { BaselineCause, Decision } from '../core/model.js';
 import { applyOverride } from '../core/override.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { baseImageLayerCount, finalStageSteps } from '../explain/dockerfile.js';
-import { type ExplainSide, explainPlatform, type PlatformExplanation } from '../explain/explain.js';
+import { explainPlatform, explainSide, type PlatformExplanation } from '../explain/explain.js';
 import { type BaselineGit, BaselineGitError, type BaseSelector } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { isPullRequestEvent, type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
@@ -318,14 +317,8 @@ function explainImages(
   baseline: Baseline,
   target: string | null,
 ): PlatformExplanation[] {
-  const side = (image: MeasuredImage, dockerfile: string | null, platform: string): ExplainSide | null => {
-    const measure = image.measure.platforms.find((p) => p.platform === platform);
-    const analysis = image.analyses.get(platform);
-    if (!measure || !analysis) return null;
-    const steps = dockerfile === null ? null : finalStageSteps(dockerfile, target);
-    const made = measure.layers.map((l) => l.instruction);
-    return { measure, analysis, baseImageLayers: steps === null ? null : baseImageLayerCount(steps, made) };
-  };
+  const side = (image: MeasuredImage, dockerfile: string | null, platform: string) =>
+    explainSide(image, dockerfile, target, platform);
   return head.measure.platforms.map((p) => {
     const base = baseline.image ? side(baseline.image, baseline.dockerfile, p.platform) : null;
     return explainPlatform(side(head, headDockerfile, p.platform)!, base);

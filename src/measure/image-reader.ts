@@ -15,6 +15,7 @@ import {
   platformManifests,
   platformString,
 } from '../oci/types.js';
+import { provenanceMaterials, type ResolvedImage } from './provenance.js';
 
 export type LayerAnalysis = LayersAnalysis<BinaryInspection>;
 
@@ -35,6 +36,8 @@ export interface ImageReader {
 export interface MeasuredImage {
   measure: ImageMeasure;
   analyses: Map<Platform, LayerAnalysis>;
+  /** The images each platform's build resolved (BuildKit provenance), where the image records them. */
+  materials?: Map<Platform, ResolvedImage[]>;
 }
 
 export class PlatformMissingError extends Error {}
@@ -161,5 +164,6 @@ export async function measureImage(
     measured.push(measure);
     analyses.set(platform, analysis);
   }
-  return { measure: { ref, source, platforms: measured }, analyses };
+  const materials = await provenanceMaterials(reader, manifests);
+  return { measure: { ref, source, platforms: measured }, analyses, materials };
 }

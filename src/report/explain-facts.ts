@@ -4,7 +4,7 @@
 // Every byte figure here is file bytes: the uncompressed basis.
 import type { GoModuleDiff } from '../analysis/gobinary/index.js';
 import type { DirectoryChange, FileChange } from '../analysis/layers/index.js';
-import { formatBytes } from '../core/bytes.js';
+import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import type { PlatformReport, Report } from './json.js';
@@ -114,6 +114,47 @@ export interface ModuleRow {
   baseBytes: number | null;
   headBytes: number | null;
   delta: number | null;
+  /** The name is a module root guessed from import paths (the binary lists no modules). */
+  guessed: boolean;
+}
+
+/** The sentence "why it grew" leads with when the runtime base moved; null when it did not. Names and
+ * digests come from the Dockerfile and the build: `name` makes them safe for the output. */
+export function baseMoveSentence(e: PlatformExplanation, name: (text: string) => string): string | null {
+  const m = e.baseImageMove;
+  if (!m) return null;
+  const bytes = `(${formatDelta(m.delta)} ${BASIS_WORD})`;
+  if (m.layersOnly) {
+    const base = m.to.name ?? m.from.name;
+    return `base layers changed: ${base === null ? 'the base image' : name(base)} ${bytes}`;
+  }
+  const side = (r: { name: string | null; digest: string | null }, withName: boolean) =>
+    [
+      withName ? (r.name === null ? 'the base image' : name(r.name)) : null,
+      r.digest ? `@${name(r.digest)}` : null,
+    ]
+      .filter(Boolean)
+      .join(' ');
+  const sameName = m.from.name === m.to.name;
+  return `runtime base moved: ${side(m.from, true)} → ${side(m.to, !sameName)} ${bytes}`;
+}
+
+const BASIS_WORD = 'uncompressed';
+
+/** How a module name reads in a table: a guessed one says so. */
+export function moduleLabel(name: string, guessed: boolean): string {
+  return guessed ? `${name} (guessed)` : name;
+}
+
+/** The packages that grew most inside the modules that grew most: "inside std: runtime/cgo +201 kB, …". */
+export function grownPackages(d: GoModuleDiff, modules = 2): { module: string; packages: string }[] {
+  return d.growth
+    .filter((g) => g.delta > 0 && g.packages.length > 0)
+    .slice(0, modules)
+    .map((g) => ({
+      module: g.module,
+      packages: g.packages.map((p) => `${p.package} ${formatDelta(p.delta)}`).join(', '),
+    }));
 }
 
 /** Added, removed and upgraded modules with their bytes, and the modules that only changed in size; most growth first. */
@@ -132,8 +173,8 @@ function findModuleRows(d: GoModuleDiff): ModuleRow[] {
   const bytesOf = (module: string) => {
     const g = growth.get(module);
     return g
-      ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta }
-      : { baseBytes: null, headBytes: null, delta: null };
+      ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta, guessed: g.kind === 'inferred' }
+      : { baseBytes: null, headBytes: null, delta: null, guessed: false };
   };
   for (const m of d.added)
     rows.set(m.module, { module: m.module, change: 'added', version: m.version, ...bytesOf(m.module) });
@@ -152,11 +193,13 @@ function findModuleRows(d: GoModuleDiff): ModuleRow[] {
     if (rows.has(g.module) || g.delta === 0) continue;
     rows.set(g.module, {
       module: g.module,
-      change: g.delta > 0 ? 'grew' : 'shrank',
+      // The standard library and the main module are in no dependency list, yet can be new too.
+      change: g.baseBytes === 0 ? 'added' : g.delta > 0 ? 'grew' : 'shrank',
       version: null,
       baseBytes: g.baseBytes,
       headBytes: g.headBytes,
       delta: g.delta,
+      guessed: g.kind === 'inferred',
     });
   }
   const order: Record<ModuleChangeKind, number> = { added: 0, upgraded: 1, grew: 2, shrank: 3, removed: 4 };

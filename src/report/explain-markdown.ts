@@ -9,6 +9,7 @@ import type { PlatformExplanation } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import {
   type BinaryChange,
+  baseMoveSentence,
   below,
   binaryTraits,
   changedGoBinaries,
@@ -17,11 +18,13 @@ import {
   efficiencyPercent,
   explainedPlatforms,
   findingsToShow,
+  grownPackages,
   growthSlices,
   isCommand,
   leadPlatform,
   type ModuleRow,
   moduleCounts,
+  moduleLabel,
   moduleRows,
   type ShownFinding,
   type Slice,
@@ -169,6 +172,8 @@ function mainSection(
   if (e.diff !== null) {
     const d = e.diff;
     heading = d.delta > 0 ? `Why ${platform} grew` : `What changed in ${platform}`;
+    const moved = baseMoveSentence(e, (text) => escapeMarkdown(text, PATH_CHARS));
+    if (moved) blocks.push(`**${moved}**`);
     blocks.push(
       `Files of **${escapeMarkdown(platform)}**: ${formatBytes(d.baseBytes)} → ${formatBytes(d.headBytes)}, ` +
         `**${formatDelta(d.delta)}** ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ` +
@@ -297,7 +302,8 @@ function binaryLine(b: BinaryChange): string {
     const go = b.modules.goVersion
       ? `; Go toolchain ${escapeMarkdown(b.modules.goVersion.from, 60)} → ${escapeMarkdown(b.modules.goVersion.to, 60)}`
       : '';
-    text += `. Modules: ${moduleCounts(b.modules)}${go}${growers.length > 0 ? `; grew most: ${growers.join(', ')}` : ''}.`;
+    const lead = b.file?.change === 'added' ? 'largest' : 'grew most';
+    text += `. Modules: ${moduleCounts(b.modules)}${go}${growers.length > 0 ? `; ${lead}: ${growers.join(', ')}` : ''}.`;
   } else if (b.file?.change !== 'added') {
     text += '. The base has no Go binary here to compare modules with.';
   }
@@ -428,7 +434,7 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
           b.strip === null ? '—' : formatBytes(b.strip.savingBytes),
           b.modules
             .slice(0, 3)
-            .map((m) => `${escapeMarkdown(m.module, 60)} ${formatBytes(m.bytes)}`)
+            .map((m) => `${escapeMarkdown(moduleLabel(m.module, m.guessed), 60)} ${formatBytes(m.bytes)}`)
             .join(' · '),
         ]),
         { what: 'binaries', total: e.binaries.length },
@@ -523,7 +529,7 @@ function moduleBlock(b: BinaryChange, limit: number): string {
         rows
           .slice(0, limit)
           .map((r: ModuleRow) => [
-            escapeMarkdown(r.module, PATH_CHARS),
+            escapeMarkdown(moduleLabel(r.module, r.guessed), PATH_CHARS),
             r.change,
             r.version === null ? '—' : escapeMarkdown(r.version, 120),
             r.baseBytes === null ? '—' : formatBytes(r.baseBytes),
@@ -534,6 +540,11 @@ function moduleBlock(b: BinaryChange, limit: number): string {
       )}`,
     );
     if (!attributed) lines.push('No byte figures: a binary on one side has no function table to attribute.');
+    for (const g of grownPackages(d)) {
+      lines.push(
+        `Grew most inside ${escapeMarkdown(g.module, PATH_CHARS)}: ${escapeMarkdown(g.packages, PATH_CHARS * 4)}.`,
+      );
+    }
   }
   return lines.join('\n\n');
 }

@@ -7,6 +7,7 @@ import type { Finding } from '../explain/findings.js';
 import { type Colour, painter } from './ansi.js';
 import {
   type BinaryChange,
+  baseMoveSentence,
   below,
   binaryTraits,
   changedGoBinaries,
@@ -15,8 +16,10 @@ import {
   efficiencyPercent,
   explainedPlatforms,
   findingsToShow,
+  grownPackages,
   leadPlatform,
   moduleCounts,
+  moduleLabel,
   moduleRows,
   share,
   type TraitStyle,
@@ -63,6 +66,8 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
         `${formatBytes(d.baseBytes)} → ${formatBytes(d.headBytes)}, ${delta(d.delta)} ${BASIS} ` +
         `(${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk)`,
     );
+    const moved = baseMoveSentence(e, (text) => plainText(text, PATH_CHARS));
+    if (moved) lines.push(`  ${paint(moved, 'bold')}`);
     const hidden = wastedGrowth(e);
     if (hidden) {
       const where = hidden.largest
@@ -174,7 +179,7 @@ function binaryLines(
       .slice(0, MODULE_ROWS)
       .map((r) => [
         r.change,
-        plainText(r.module, PATH_CHARS),
+        plainText(moduleLabel(r.module, r.guessed), PATH_CHARS),
         r.version === null ? '' : plainText(r.version, 80),
         r.delta === null ? '' : formatDelta(r.delta),
       ]),
@@ -183,6 +188,11 @@ function binaryLines(
   lines.push(...table.map((l) => `        ${l}`));
   if (rows.length > MODULE_ROWS) {
     lines.push(`        and ${count(rows.length - MODULE_ROWS)} more (the JSON report has them all)`);
+  }
+  for (const g of grownPackages(d)) {
+    lines.push(
+      `      grew most inside ${plainText(g.module, PATH_CHARS)}: ${plainText(g.packages, PATH_CHARS * 4)}`,
+    );
   }
   return lines;
 }

@@ -1,6 +1,29 @@
 // What changed in a Go binary's module set between base and head, and which modules grew most.
 
-import type { GoBinaryReport, GoModule, GoModuleDiff, ModuleGrowth } from './types.js';
+import type {
+  GoBinaryReport,
+  GoModule,
+  GoModuleDiff,
+  ModuleGrowth,
+  ModuleShare,
+  PackageGrowth,
+} from './types.js';
+
+const PACKAGES_PER_MODULE = 3;
+
+function packageGrowth(b: ModuleShare | undefined, h: ModuleShare | undefined): PackageGrowth[] {
+  const before = new Map((b?.packages ?? []).map((p) => [p.package, p.bytes]));
+  const after = new Map((h?.packages ?? []).map((p) => [p.package, p.bytes]));
+  return [...new Set([...before.keys(), ...after.keys()])]
+    .map((pkg) => {
+      const baseBytes = before.get(pkg) ?? 0;
+      const headBytes = after.get(pkg) ?? 0;
+      return { package: pkg, baseBytes, headBytes, delta: headBytes - baseBytes };
+    })
+    .filter((p) => p.delta > 0)
+    .sort((x, y) => y.delta - x.delta || x.package.localeCompare(y.package))
+    .slice(0, PACKAGES_PER_MODULE);
+}
 
 /** The version a reviewer should see: replacements spelled out as `go version -m` does ("v1 => ./dep"). */
 export function effectiveVersion(m: GoModule): string {
@@ -12,8 +35,9 @@ function dependencyVersions(report: GoBinaryReport): Map<string, string> {
   return new Map(report.buildInfo.deps.map((d) => [d.path, effectiveVersion(d)]));
 }
 
-export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoModuleDiff {
-  const before = dependencyVersions(base);
+/** `base` null: the binary is new in the head, so every module it holds is added. */
+export function diffGoModules(base: GoBinaryReport | null, head: GoBinaryReport): GoModuleDiff {
+  const before = base ? dependencyVersions(base) : new Map<string, string>();
   const after = dependencyVersions(head);
   const added = [...after]
     .filter(([path]) => !before.has(path))
@@ -26,8 +50,8 @@ export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoMod
     .map(([module, to]) => ({ module, from: before.get(module)!, to }));
 
   const growth: ModuleGrowth[] = [];
-  if (base.attribution && head.attribution) {
-    const baseBytes = new Map(base.attribution.modules.map((m) => [m.module, m]));
+  if ((base === null || base.attribution) && head.attribution) {
+    const baseBytes = new Map((base?.attribution?.modules ?? []).map((m) => [m.module, m]));
     const headBytes = new Map(head.attribution.modules.map((m) => [m.module, m]));
     for (const module of new Set([...baseBytes.keys(), ...headBytes.keys()])) {
       const b = baseBytes.get(module);
@@ -39,13 +63,17 @@ export function diffGoModules(base: GoBinaryReport, head: GoBinaryReport): GoMod
         baseBytes: b?.bytes ?? 0,
         headBytes: h?.bytes ?? 0,
         delta,
+        packages: delta > 0 ? packageGrowth(b, h) : [],
       });
     }
     growth.sort((a, b) => b.delta - a.delta || a.module.localeCompare(b.module));
   }
   const byName = (a: { module: string }, b: { module: string }): number => a.module.localeCompare(b.module);
   return {
-    goVersion: base.goVersion === head.goVersion ? null : { from: base.goVersion, to: head.goVersion },
+    goVersion:
+      base === null || base.goVersion === head.goVersion
+        ? null
+        : { from: base.goVersion, to: head.goVersion },
     added: added.sort(byName),
     removed: removed.sort(byName),
     upgraded: upgraded.sort(byName),

@@ -315,11 +315,18 @@ export function goarchOf(machine: number, is64: boolean, little: boolean): strin
   }
 }
 
+/** Processor-specific section types readelf names (0x70000000 and up mean something per machine). */
+const MACHINE_SECTION_TYPES: Record<number, Record<number, string>> = {
+  62: { 0x70000001: 'X86_64_UNWIND' },
+  183: { 0x70000003: 'AARCH64_ATTRIBUTES' },
+};
+
 export function elfFacts(elf: Elf): ElfFacts {
+  const machineTypes = MACHINE_SECTION_TYPES[elf.machine] ?? {};
   const sections: ElfSectionFacts[] = elf.sections.map((s) => ({
     index: s.index,
     name: s.name,
-    type: SECTION_TYPES[s.type] ?? hex(s.type),
+    type: SECTION_TYPES[s.type] ?? machineTypes[s.type] ?? hex(s.type),
     flags: s.flags,
     addr: s.addr,
     offset: s.offset,

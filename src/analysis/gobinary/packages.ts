@@ -280,7 +280,9 @@ export class ModuleResolver {
         ? { module: 'main', version: null, kind: 'inferred' }
         : this.resolve(this.mainPackage);
     if (!firstElement.includes('.')) return { module: 'std', version: null, kind: 'stdlib' };
-    const depth = THREE_ELEMENT_HOSTS.has(firstElement) ? 3 : 2;
+    let depth = THREE_ELEMENT_HOSTS.has(firstElement) ? 3 : 2;
+    // A major version is part of the module path: github.com/cli/cli/v2, github.com/minio/minio-go/v7.
+    if (/^v\d+$/.test(elements[depth] ?? '') && elements[depth] !== 'v0' && elements[depth] !== 'v1') depth++;
     return { module: elements.slice(0, depth).join('/'), version: null, kind: 'inferred' };
   }
 }

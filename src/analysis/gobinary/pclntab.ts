@@ -1,7 +1,17 @@
 // Go's function table (pclntab): every Go function's entry address and name, which is all that sizing by
 // package needs. Names are not decoded here; callers get file offsets and read only what they use.
 
-import { type Elf, PF_X, PT_LOAD, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS } from './elf.js';
+import {
+  type Elf,
+  PF_X,
+  PT_LOAD,
+  readerFor,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHT_NOBITS,
+  SHT_SYMTAB,
+  sectionByName,
+} from './elf.js';
 
 export type PclntabFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
 
@@ -10,6 +20,8 @@ export interface FuncTable {
   count: number;
   /** Entry address of each function, plus the end of the last one at index `count`. */
   entries: Float64Array;
+  /** Where the entry addresses' base (runtime.text) came from: Go 1.26 and later leave the header's field 0. */
+  textStartFrom: 'header' | 'symbol' | 'section' | 'none';
   /** File offset of each function's NUL-terminated name (Int32: small integers keep byte indexing fast). */
   names: Int32Array;
   /** Where the table lives and how many file bytes it spans. */
@@ -85,9 +97,10 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
   let files: FileTables | null = null;
   let end = base;
   let funcdataMax = -1;
+  let textStartFrom: FuncTable['textStartFrom'] = 'header';
 
   if (format === 'go1.18' || format === 'go1.20') {
-    const textStart = word(base + 8 + 2 * ptrSize);
+    const headerTextStart = word(base + 8 + 2 * ptrSize);
     const funcnameOff = word(base + 8 + 3 * ptrSize);
     const pclnOff = word(base + 8 + 7 * ptrSize);
     const funcnametab = base + funcnameOff;
@@ -107,7 +120,7 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     const fixed = format === 'go1.20' ? 44 : 40;
     for (let i = 0; i < nfunc; i++) {
       const at = pcln + i * 8;
-      entries[i] = textStart + u32(at);
+      entries[i] = u32(at);
       const fn = pcln + u32(at + 4);
       if (fn + fixed > limit) return 'function record out of bounds';
       records[i] = fn;
@@ -123,7 +136,13 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
         if (off !== 0xffffffff && off > funcdataMax) funcdataMax = off;
       }
     }
-    entries[nfunc] = textStart + u32(pcln + nfunc * 8);
+    entries[nfunc] = u32(pcln + nfunc * 8);
+    const found: TextStart =
+      headerTextStart !== 0
+        ? { address: headerTextStart, from: 'header' }
+        : findTextStart(elf, entries, nfunc);
+    textStartFrom = found.from;
+    for (let i = 0; i <= nfunc; i++) entries[i] = entries[i]! + found.address;
   } else {
     const funcnametab = format === 'go1.16' ? base + word(base + 8 + 2 * ptrSize) : base;
     if (format === 'go1.16') {
@@ -162,6 +181,7 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     format,
     count: nfunc,
     entries,
+    textStartFrom,
     names,
     section: c.section,
     fileOffset: base,
@@ -172,6 +192,82 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     files,
     little,
   };
+}
+
+interface TextStart {
+  address: number;
+  from: FuncTable['textStartFrom'];
+}
+
+const RUNTIME_TEXT = new TextEncoder().encode('runtime.text\0');
+
+/** runtime.text's address from .symtab, or null. */
+function runtimeTextSymbol(elf: Elf): number | null {
+  const symtab = elf.sections.find((s) => s.type === SHT_SYMTAB);
+  const strtab = symtab ? elf.sections[symtab.link] : undefined;
+  if (!symtab || !strtab || symtab.offset + symtab.size > elf.bytes.length) return null;
+  const r = readerFor(elf);
+  const { bytes } = elf;
+  const entsize = elf.is64 ? 24 : 16;
+  const strEnd = Math.min(strtab.offset + strtab.size, bytes.length);
+  for (let at = symtab.offset + entsize; at + entsize <= symtab.offset + symtab.size; at += entsize) {
+    const name = strtab.offset + r.u32(at);
+    if (name + RUNTIME_TEXT.length > strEnd || bytes[name] !== 0x72) continue;
+    let match = true;
+    for (let k = 1; k < RUNTIME_TEXT.length && match; k++) match = bytes[name + k] === RUNTIME_TEXT[k];
+    if (match) return elf.is64 ? r.u64(at + 8) : r.u32(at + 4);
+  }
+  return null;
+}
+
+/** How many sampled functions look like function starts from `base`: INT3 padding before them (x86) or
+ * the stack-bound check Go puts first (`cmp rsp, [r14+16]`). */
+function x86StartScore(
+  elf: Elf,
+  text: { addr: number; offset: number },
+  offsets: number[],
+  base: number,
+): number {
+  const { bytes } = elf;
+  let score = 0;
+  for (const off of offsets) {
+    const at = text.offset + (base - text.addr) + off;
+    if (bytes[at - 1] === 0xcc) score++;
+    if (bytes[at] === 0x49 && bytes[at + 1] === 0x3b && bytes[at + 2] === 0x66) score++;
+  }
+  return score;
+}
+
+/**
+ * Go 1.26 and later no longer record runtime.text in the table's header. Go's own tools take it from the
+ * symbol table, else from the start of .text; but external linking puts the C runtime's start-up code
+ * first, so without symbols (x86) the offset is found by where the sampled functions' starts line up.
+ */
+function findTextStart(elf: Elf, offsets: Float64Array, nfunc: number): TextStart {
+  const symbol = runtimeTextSymbol(elf);
+  if (symbol !== null) return { address: symbol, from: 'symbol' };
+  const text = sectionByName(elf, '.text');
+  if (!text) {
+    const code = elf.segments.find((p) => p.type === PT_LOAD && (p.flags & PF_X) !== 0);
+    return code ? { address: code.vaddr, from: 'section' } : { address: 0, from: 'none' };
+  }
+  const span = offsets[nfunc]!;
+  const slack = Math.min(text.size - span, 1 << 16);
+  if (slack <= 0 || (elf.machine !== 62 && elf.machine !== 3) || text.offset + text.size > elf.bytes.length)
+    return { address: text.addr, from: 'section' };
+  const sample: number[] = [];
+  const step = Math.max(1, Math.floor(nfunc / 512));
+  for (let i = 1; i < nfunc; i += step) sample.push(offsets[i]!);
+  let best = text.addr;
+  let bestScore = x86StartScore(elf, text, sample, best);
+  for (let d = 1; d <= slack; d++) {
+    const score = x86StartScore(elf, text, sample, text.addr + d);
+    if (score > bestScore) {
+      best = text.addr + d;
+      bestScore = score;
+    }
+  }
+  return { address: best, from: 'section' };
 }
 
 const SHT_PROGBITS = 1;

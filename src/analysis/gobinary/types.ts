@@ -186,12 +186,21 @@ export interface ModuleVersionChange {
   to: string;
 }
 
+export interface PackageGrowth {
+  package: string;
+  baseBytes: number;
+  headBytes: number;
+  delta: number;
+}
+
 export interface ModuleGrowth {
   module: string;
   kind: ModuleKind;
   baseBytes: number;
   headBytes: number;
   delta: number;
+  /** The packages that grew most inside the module, at most three (none when it did not grow). */
+  packages: PackageGrowth[];
 }
 
 export interface GoModuleDiff {

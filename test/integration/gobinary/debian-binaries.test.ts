@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGoBinary, renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
 import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
+import { DEBIAN_GO_PROGRAMS, requireDebianGoBinary } from '../../support/toolchains.js';
 import { GO, goVersionM, readelf } from './reference-tools.js';
 
 const BINARIES = [
@@ -15,6 +16,10 @@ const BINARIES = [
   '/usr/libexec/docker/cli-plugins/docker-buildx',
   '/usr/local/bin/docker',
   GO,
+  // Built by Debian with Go 1.26 and later (text start 0 in the function table), for both platforms.
+  ...(['amd64', 'arm64'] as const).flatMap((arch) =>
+    DEBIAN_GO_PROGRAMS.map((program) => requireDebianGoBinary(arch, program)),
+  ),
 ];
 
 const reports = new Map<string, GoBinaryReport>();

@@ -2,13 +2,17 @@
 // what the toolchain itself says: -s -w savings, per-package code from .symtab, cgo linkage.
 
 import { execFile } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { rm, symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeGoBinary, renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
-import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
-import { copyFixture, goBuild, goToolAddr2line, goToolNm, goVersionM, readelf } from './reference-tools.js';
+import { renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
+import type { FileRecord, FilesystemView } from '../../../src/analysis/layers/index.js';
+import type { PlatformMeasure } from '../../../src/core/model.js';
+import { binaryFacts, type PlatformExplanation } from '../../../src/explain/explain.js';
+import { type Finding, findingsFor } from '../../../src/explain/findings.js';
+import { analyse, copyFixture, goBuild, goVersionM, nmCodeByPackage, readelf } from './reference-tools.js';
 
 const workDirs: string[] = [];
 
@@ -21,56 +25,6 @@ async function fixtureDir(name: string): Promise<string> {
 afterAll(async () => {
   await Promise.all(workDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-function analyse(file: string): GoBinaryReport {
-  const report = analyzeGoBinary(readFileSync(file), { attributeModules: true });
-  if (report.kind !== 'go') throw new Error(`${file}: ${report.kind}: ${report.reason}`);
-  return report;
-}
-
-/** The package of a text symbol, by the rule Go's linker names follow (written apart from the code under test). */
-function packageOf(name: string): string | null {
-  let rest = name;
-  if (rest.startsWith('go:') || rest.startsWith('$')) return null;
-  if (rest.startsWith('type:')) {
-    const m = /^type:\.(?:eq|hash)\.[[\]\d*]*(.*)$/.exec(rest);
-    if (!m || /^(go[:.]|struct|interface|func\(|map\[|chan )/.test(m[1]!)) return null;
-    rest = m[1]!;
-  }
-  const head = rest.split('[')[0]!;
-  const dot = head.indexOf('.', head.lastIndexOf('/') + 1);
-  if (dot <= 0) return null;
-  const pkg = head
-    .slice(0, dot)
-    .replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
-  const vendor = pkg.lastIndexOf('/vendor/');
-  return vendor >= 0 ? pkg.slice(vendor + 8) : pkg;
-}
-
-/** Sums `go tool nm -size` text symbols per package; assembly-local names are placed by their source file. */
-async function nmCodeByPackage(file: string, mainPath: string): Promise<Map<string, number>> {
-  const text = (await goToolNm(file)).filter((s) => s.type === 'T' || s.type === 't');
-  const bare = text.filter((s) => packageOf(s.name) === null && /^[A-Za-z0-9_]+$/.test(s.name));
-  const sources = await goToolAddr2line(
-    file,
-    bare.map((s) => s.address),
-  );
-  const bareOwner = new Map(
-    bare.map((s, i) => {
-      const dir = sources[i]!.slice(0, sources[i]!.lastIndexOf('/'));
-      const src = dir.lastIndexOf('/src/');
-      return [s.name, src >= 0 ? dir.slice(src + 5) : null];
-    }),
-  );
-  const totals = new Map<string, number>();
-  for (const s of text) {
-    let pkg = packageOf(s.name) ?? bareOwner.get(s.name) ?? null;
-    if (pkg === null) continue;
-    if (pkg === 'main') pkg = mainPath;
-    totals.set(pkg, (totals.get(pkg) ?? 0) + s.size);
-  }
-  return totals;
-}
 
 describe('fixture with a local dependency module, built with and without -s -w', () => {
   let full: string;
@@ -161,5 +115,105 @@ describe('cgo fixture linked against the host libc', () => {
     expect(report.linkage.interpreter).toBe('/lib64/ld-linux-x86-64.so.2');
     expect(report.buildInfo.settings).toContainEqual({ key: 'CGO_ENABLED', value: '1' });
     expect(renderGoVersionM(binary, report)).toBe(await goVersionM(binary));
+  });
+});
+
+/** The findings for one binary in an image whose filesystem holds `present` (loader and libraries). */
+function findingsForBinary(file: string, present: string[]): Finding[] {
+  const report = analyse(file);
+  const records = present.map(
+    (path) =>
+      ({ path, kind: 'file', size: 1_000_000, mode: 0o755, linkname: null, layerIndex: 0 }) as FileRecord,
+  );
+  const fs: FilesystemView = {
+    get: (p) => records.find((r) => r.path === p),
+    resolve: (p) => records.find((r) => r.path === p),
+    walk: () => records,
+  };
+  const facts = binaryFacts(fs, '/app', 1, statSync(file).size, { ...report, fileMode: 0o755 });
+  const explanation = {
+    platform: 'linux/amd64',
+    files: 1,
+    fileBytes: facts.bytes,
+    baseImage: null,
+    wasted: { bytes: 0, files: 0, largest: [] },
+    baseWastedBytes: null,
+    efficiency: { score: 1, wastedBytes: 0 },
+    duplicates: [],
+    binaries: [facts],
+    diff: null,
+    modules: [],
+    findings: [],
+  } satisfies PlatformExplanation;
+  // The fixtures keep their symbols; that finding is not what these tests are about.
+  return findingsFor(explanation, fs, {
+    platform: 'linux/amd64',
+    layers: [],
+  } as unknown as PlatformMeasure).filter((f) => f.id !== 'unstripped-binary');
+}
+
+describe('a CGO_ENABLED=0 -buildmode=pie binary', () => {
+  let binary: string;
+
+  beforeAll(async () => {
+    const dir = await fixtureDir('modules');
+    binary = await goBuild(dir, 'app-pie', ['-buildmode=pie'], { CGO_ENABLED: '0' });
+  });
+
+  it('needs the loader and no library, and is blamed on -buildmode=pie, not on cgo', async () => {
+    const report = analyse(binary);
+    const reference = await readelf(binary);
+    expect(report.linkage).toMatchObject({ kind: 'dynamic', needed: [], interpreter: reference.interpreter });
+    expect(report.buildInfo.settings).toContainEqual({ key: '-buildmode', value: 'pie' });
+    const found = findingsForBinary(binary, ['/lib64/ld-linux-x86-64.so.2']);
+    expect(found.map((f) => f.id)).toEqual(['pie-needs-loader']);
+    expect(found[0]!.title).toContain('-buildmode=pie');
+    expect(found[0]!.fix).toContain('drop -buildmode=pie');
+    expect(found[0]!.fix).not.toContain('CGO_ENABLED=0');
+    // On scratch it cannot start; the fix is still about PIE.
+    const scratch = findingsForBinary(binary, []);
+    expect(scratch.map((f) => [f.id, f.fix.startsWith('drop -buildmode=pie')])).toEqual([
+      ['cannot-start', true],
+    ]);
+  });
+});
+
+describe('a cgo binary that needs a C library of its own (as hugo needs libsass)', () => {
+  let binary: string;
+
+  beforeAll(async () => {
+    await promisify(execFile)('sh', ['-c', 'command -v gcc']);
+    const dir = await fixtureDir('clib');
+    const lib = join(dir, 'csrc');
+    await promisify(execFile)(
+      'gcc',
+      ['-shared', '-fPIC', '-Wl,-soname,libisgsass.so.1', '-o', 'libisgsass.so.1', 'isgsass.c'],
+      { cwd: lib },
+    );
+    await symlink('libisgsass.so.1', join(lib, 'libisgsass.so'));
+    binary = await goBuild(dir, 'clibapp', [], { CGO_ENABLED: '1' });
+  });
+
+  it('names the library and advises a static link or a base that ships it, not CGO_ENABLED=0', async () => {
+    const report = analyse(binary);
+    expect(report.linkage.needed).toEqual((await readelf(binary)).needed);
+    expect(report.linkage.needed).toEqual(['libisgsass.so.1', 'libc.so.6']);
+    const found = findingsForBinary(binary, [
+      '/lib64/ld-linux-x86-64.so.2',
+      '/lib/x86_64-linux-gnu/libc.so.6',
+      '/usr/lib/x86_64-linux-gnu/libisgsass.so.1',
+    ]);
+    expect(found.map((f) => f.id)).toEqual(['needs-c-library']);
+    expect(found[0]!.title).toContain('depends on the C library libisgsass.so.1 beyond libc');
+    expect(found[0]!.fix).toMatch(
+      /^link libisgsass\.so\.1 statically .* or use a base image that ships libisgsass\.so\.1/,
+    );
+    expect(found[0]!.fix).not.toMatch(/build with CGO_ENABLED=0/);
+    const withoutLib = findingsForBinary(binary, [
+      '/lib64/ld-linux-x86-64.so.2',
+      '/lib/x86_64-linux-gnu/libc.so.6',
+    ]);
+    expect(withoutLib.map((f) => f.id)).toEqual(['cannot-start']);
+    expect(withoutLib[0]!.fix).toContain('use a base image that ships libisgsass.so.1');
   });
 });

@@ -34,6 +34,7 @@ describe('buildxArgv', () => {
       'linux/amd64,linux/arm64',
       '--output',
       'type=oci,dest=/tmp/isg/oci,tar=false',
+      '--provenance=mode=min',
       '--metadata-file',
       '/tmp/isg/all.metadata.json',
       '/work/app',
@@ -123,7 +124,7 @@ describe('printableArgv', () => {
   it('shows the command a user could paste', () => {
     expect(printableArgv(buildxArgv(spec({ buildArgs: { GO_VERSION: '1.24' } })))).toBe(
       'docker buildx build --progress=plain --file /work/app/Dockerfile --platform linux/amd64,linux/arm64 ' +
-        '--build-arg GO_VERSION=1.24 --output type=oci,dest=/tmp/isg/oci,tar=false ' +
+        '--build-arg GO_VERSION=1.24 --output type=oci,dest=/tmp/isg/oci,tar=false --provenance=mode=min ' +
         '--metadata-file /tmp/isg/all.metadata.json /work/app',
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baseImageLayerCount, finalStageSteps } from '../../../src/explain/dockerfile.js';
+import { baseImageLayerCount, finalStageBase, finalStageSteps } from '../../../src/explain/dockerfile.js';
 
 const DOCKERFILE = `
 ARG RUNTIME_IMAGE=busybox
@@ -51,5 +51,23 @@ describe('baseImageLayerCount', () => {
     ['an image this Dockerfile did not build', ['COPY', 'RUN'], ['ADD a /', 'COPY b /b'], null],
   ])('%s', (_what, steps, layers, expected) => {
     expect(baseImageLayerCount(steps, layers)).toBe(expected);
+  });
+});
+
+describe('finalStageBase', () => {
+  it.each([
+    [null, 'busybox'],
+    ['build', 'golang:1.24'],
+    ['missing', null],
+  ])('target %s: %s', (target, base) => {
+    expect(finalStageBase(DOCKERFILE, target)).toBe(base);
+  });
+
+  it('follows a stage name to the image it starts from; scratch and unset variables name none', () => {
+    expect(finalStageBase('FROM localhost:5000/base:1 AS base\nRUN true\nFROM base\nCOPY a /a\n', null)).toBe(
+      'localhost:5000/base:1',
+    );
+    expect(finalStageBase('FROM golang AS b\nFROM scratch\nCOPY --from=b /x /x\n', null)).toBeNull();
+    expect(finalStageBase('FROM $UNSET\n', null)).toBeNull();
   });
 });

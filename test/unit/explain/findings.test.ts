@@ -38,6 +38,8 @@ function server(overrides: Partial<BinaryFacts> = {}): BinaryFacts {
     strip: { stripped: true, hasDwarf: false, savingBytes: 0 },
     modules: [],
     modulesOmitted: 0,
+    packages: [],
+    packagesOmitted: 0,
     attributedFraction: null,
     ...overrides,
   };
@@ -95,6 +97,37 @@ describe('findingsFor', () => {
     expect(found[0]!.title).toBe(
       '/usr/local/bin/server cannot start: it needs /lib64/ld-linux-x86-64.so.2, libc.so.6, which the image does not have',
     );
+  });
+
+  it('a CGO_ENABLED=0 PIE binary: the cause is -buildmode=pie, never CGO_ENABLED=0', () => {
+    const pie = { ...DYNAMIC, needed: [], libraryBytes: 240_000 };
+    const found = findingsFor(
+      explanation(
+        [server({ linkage: pie, settings: { CGO_ENABLED: '0', '-buildmode': 'pie' } })],
+        30_000_000,
+        40_000_000,
+      ),
+      fs([]),
+      measure,
+    );
+    expect(found.map((f) => f.id)).toEqual(['pie-needs-loader', 'base-image-dominates']);
+    expect(found[0]!.title).toContain('-buildmode=pie');
+    expect(found.map((f) => f.fix).join(' ')).not.toContain('CGO_ENABLED=0');
+  });
+
+  it('a binary needing a C library beyond libc (libsass): a static link or a base that ships it', () => {
+    const hugo = { ...DYNAMIC, needed: ['libsass.so.1', 'libstdc++.so.6', 'libm.so.6', 'libc.so.6'] };
+    const found = findingsFor(
+      explanation([server({ linkage: hugo, settings: { CGO_ENABLED: '1' } })], 30_000_000, 40_000_000),
+      fs([]),
+      measure,
+    );
+    // Both are information: the feature needs the library, so the base is not a mistake.
+    expect(found.map((f) => f.id)).toEqual(['base-image-dominates', 'needs-c-library']);
+    expect(found[1]!.title).toContain('libsass.so.1, libstdc++.so.6 beyond libc');
+    expect(found[1]!.fix).toContain('or use a base image that ships libsass.so.1');
+    expect(found[0]!.fix).toContain('a base that ships libsass.so.1, libstdc++.so.6 is needed');
+    expect(found.map((f) => f.fix).join(' ')).not.toContain('build with CGO_ENABLED=0');
   });
 
   it('a static binary on a big base: the base finding says FROM scratch would do', () => {

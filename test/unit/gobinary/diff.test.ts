@@ -38,7 +38,11 @@ function report(
               version: null,
               bytes,
               codeBytes: 0,
-              packages: [],
+              // Two packages: one holding all but 1,000 bytes, which never changes size.
+              packages: [
+                { package: `${module}/big`, bytes: bytes - 1_000, codeBytes: 0, functions: 1 },
+                { package: `${module}/small`, bytes: 1_000, codeBytes: 0, functions: 1 },
+              ],
             })),
             stdlibBytes: 0,
             unattributed: [],
@@ -95,8 +99,21 @@ describe('diffGoModules', () => {
     expect(diff.upgraded).toEqual([{ module: 'github.com/a/up', from: 'v1.2.0', to: 'v1.3.0' }]);
   });
 
+  it('names the packages that grew inside a grown module, none for the others', () => {
+    const growth = diffGoModules(base, head).growth;
+    const up = growth.find((g) => g.module === 'github.com/a/up')!;
+    expect(up.packages).toEqual([
+      { package: 'github.com/a/up/big', baseBytes: 199_000, headBytes: 899_000, delta: 700_000 },
+    ]);
+    expect(growth.find((g) => g.module === 'github.com/b/new')!.packages).toEqual([
+      { package: 'github.com/b/new/big', baseBytes: 0, headBytes: 1_999_000, delta: 1_999_000 },
+      { package: 'github.com/b/new/small', baseBytes: 0, headBytes: 1_000, delta: 1_000 },
+    ]);
+    expect(growth.filter((g) => g.delta <= 0).every((g) => g.packages.length === 0)).toBe(true);
+  });
+
   it('ranks byte growth per module, largest first, removed modules as shrinkage', () => {
-    expect(diffGoModules(base, head).growth).toEqual([
+    expect(diffGoModules(base, head).growth.map(({ packages: _, ...g }) => g)).toEqual([
       {
         module: 'github.com/b/new',
         kind: 'dependency',

@@ -98,6 +98,10 @@ describe('ModuleResolver', () => {
     ['net/http', 'std', 'stdlib', null],
     ['vendor/golang.org/x/crypto/chacha20', 'std', 'stdlib', null],
     ['k8s.io/api/core/v1', 'k8s.io/api', 'inferred', null],
+    // Guessed names keep the major version, as the module path does.
+    ['github.com/cli/cli/v2/pkg/cmd', 'github.com/cli/cli/v2', 'inferred', null],
+    ['github.com/minio/minio-go/v7', 'github.com/minio/minio-go/v7', 'inferred', null],
+    ['example.org/lib/v3/x', 'example.org/lib/v3', 'inferred', null],
   ])('%s is in %s (%s)', (pkg, module, kind, version) => {
     expect(resolver.resolve(pkg)).toEqual({ module, kind, version });
   });

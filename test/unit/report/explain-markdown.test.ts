@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImageMeasure, LayerMeasure } from '../../../src/core/model.js';
 import type { PlatformExplanation } from '../../../src/explain/explain.js';
 import { EXPLAIN_MARKDOWN_BUDGET, explainSections } from '../../../src/report/explain-markdown.js';
+import { explainTerminalLines } from '../../../src/report/explain-terminal.js';
 import type { Report } from '../../../src/report/json.js';
 import {
   DEFAULT_MARKDOWN_LIMIT,
@@ -9,6 +10,7 @@ import {
   markdownSectionLength,
   renderMarkdown,
 } from '../../../src/report/markdown.js';
+import { escapeMarkdown } from '../../../src/report/text.js';
 import { layer, platformMeasure } from '../core/fixtures.js';
 import {
   ARCHES,
@@ -137,7 +139,11 @@ describe('explainSections on the fixture (lean busybox + static Go vs glibc + CG
     expect(modules).toContain(
       '| golang.org/x/sys | upgraded | v0.20.0 → v0.25.0 | 88.1 KB | 96.5 KB | +8.41 KB |',
     );
-    expect(modules.at(-1)).toBe('| github.com/pkg/errors | removed | v0.9.1 | 21.3 KB | 0 B | -21.3 KB |');
+    expect(modules.at(-3)).toBe('| github.com/pkg/errors | removed | v0.9.1 | 21.3 KB | 0 B | -21.3 KB |');
+    // The packages that grew inside the modules that grew (the fixture gives std's).
+    expect(modules.at(-1)).toBe(
+      'Grew most inside std: runtime/cgo +201 KB, runtime +41.0 KB, os/user +30.7 KB.',
+    );
   });
 
   it('lists the findings with icon, bytes at stake and the fix, commands in code spans', () => {
@@ -494,5 +500,38 @@ describe('explainSections when the head wastes bytes the file diff cannot show',
         .map((s) => s.body)
         .join('\n'),
     ).not.toContain('in files that a later layer deletes or overwrites');
+  });
+});
+
+describe('a moved runtime base image', () => {
+  const AAA = `sha256:${'a'.repeat(64)}`;
+  const BBB = `sha256:${'b'.repeat(64)}`;
+  const moved = (from: string, to: string) => {
+    const e = bloatedExplanation(ARCHES.amd64);
+    e.baseImageMove = {
+      from: { name: from, digest: AAA },
+      to: { name: to, digest: BBB },
+      layersOnly: false,
+      delta: 1_200_000,
+    };
+    return explainedReport(undefined, [e, bloatedExplanation(ARCHES.arm64)]);
+  };
+
+  it('leads "why it grew" with both digests, in the comment and the terminal', () => {
+    const report = moved('busybox:1', 'busybox:1');
+    const [main] = explainSections(report);
+    expect(main!.body.split('\n\n')[0]).toBe(
+      `**runtime base moved: ${escapeMarkdown('busybox:1')} @${escapeMarkdown(AAA)} → @${escapeMarkdown(BBB)} (+1.20 MB uncompressed)**`,
+    );
+    expect(explainTerminalLines(report)[1]).toBe(
+      `  runtime base moved: busybox:1 @${AAA} → @${BBB} (+1.20 MB uncompressed)`,
+    );
+  });
+
+  it('escapes a hostile base name from the Dockerfile', () => {
+    const markdown = comment(moved('busybox:1', '@admin <img src=x> **x**'));
+    expectWellFormed(markdown);
+    expect(markdown).not.toContain('@admin');
+    expect(markdown).not.toContain('<img');
   });
 });

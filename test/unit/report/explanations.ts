@@ -1,7 +1,7 @@
 // Explanations written out by hand, shaped like explainPlatform's results for the project's fixture: the lean
 // base (busybox, static stripped Go binary) against the bloated head (glibc base, CGO, dynamic, unstripped).
 // Figures agree with test/unit/core/fixtures.ts: file bytes equal the layers' uncompressed bytes.
-import type { GoModuleDiff } from '../../../src/analysis/gobinary/index.js';
+import type { GoModuleDiff, PackageGrowth } from '../../../src/analysis/gobinary/index.js';
 import type { DirectoryChange, FileChange } from '../../../src/analysis/layers/index.js';
 import { formatBytes } from '../../../src/core/bytes.js';
 import { compareImages } from '../../../src/core/compare.js';
@@ -111,12 +111,33 @@ function cgoServer(a: Arch): BinaryFacts {
     },
     strip: { stripped: false, hasDwarf: true, savingBytes: Math.round(a.cgoServer * 0.2942) },
     modules: [
-      { module: 'std', version: null, bytes: Math.round(a.cgoServer * 0.2914) },
-      { module: 'github.com/mattn/go-sqlite3', version: 'v1.14.22', bytes: Math.round(a.cgoServer * 0.0807) },
-      { module: 'example.com/go-service', version: '(devel)', bytes: 231_004 },
-      { module: 'golang.org/x/sys', version: 'v0.25.0', bytes: 96_512 },
+      { module: 'std', version: null, bytes: Math.round(a.cgoServer * 0.2914), guessed: false },
+      {
+        module: 'github.com/mattn/go-sqlite3',
+        version: 'v1.14.22',
+        bytes: Math.round(a.cgoServer * 0.0807),
+        guessed: false,
+      },
+      { module: 'example.com/go-service', version: '(devel)', bytes: 231_004, guessed: false },
+      { module: 'golang.org/x/sys', version: 'v0.25.0', bytes: 96_512, guessed: false },
     ],
     modulesOmitted: 0,
+    packages: [
+      {
+        package: 'github.com/mattn/go-sqlite3',
+        module: 'github.com/mattn/go-sqlite3',
+        codeBytes: 402_112,
+        bytes: 1_204_553,
+      },
+      { package: 'runtime', module: 'std', codeBytes: 380_224, bytes: 1_050_118 },
+      {
+        package: 'example.com/go-service',
+        module: 'example.com/go-service',
+        codeBytes: 88_410,
+        bytes: 231_004,
+      },
+    ],
+    packagesOmitted: 212,
     attributedFraction: 0.3941,
   };
 }
@@ -130,7 +151,13 @@ function moduleDiff(a: Arch): GoModuleDiff {
     { module: 'example.com/go-service', kind: 'main' as const, baseBytes: 210_220, headBytes: 231_004 },
     { module: 'golang.org/x/sys', kind: 'dependency' as const, baseBytes: 88_100, headBytes: 96_512 },
     { module: 'github.com/pkg/errors', kind: 'dependency' as const, baseBytes: 21_304, headBytes: 0 },
-  ].map((g) => ({ ...g, delta: g.headBytes - g.baseBytes }));
+  ].map((g) => ({ ...g, delta: g.headBytes - g.baseBytes, packages: [] as PackageGrowth[] }));
+  // What grew inside the standard library: the cgo runtime and the packages it drags in.
+  growth[1]!.packages = [
+    { package: 'runtime/cgo', baseBytes: 0, headBytes: 201_334, delta: 201_334 },
+    { package: 'runtime', baseBytes: 1_009_113, headBytes: 1_050_118, delta: 41_005 },
+    { package: 'os/user', baseBytes: 0, headBytes: 30_712, delta: 30_712 },
+  ];
   return {
     goVersion: null,
     added: [{ module: 'github.com/mattn/go-sqlite3', version: 'v1.14.22' }],
@@ -273,6 +300,8 @@ export function bloatedExplanation(a: Arch, withBase = true): PlatformExplanatio
         strip: { stripped: true, hasDwarf: false, savingBytes: 0 },
         modules: [],
         modulesOmitted: 0,
+        packages: [],
+        packagesOmitted: 0,
         attributedFraction: null,
       },
     ],
@@ -362,7 +391,7 @@ export function cannotStartReport(): Report {
           libraryBytes: 0,
         },
         strip: { stripped: true, hasDwarf: false, savingBytes: 0 },
-        modules: [{ module: 'std', version: null, bytes: 3_120_440 }],
+        modules: [{ module: 'std', version: null, bytes: 3_120_440, guessed: false }],
       },
     ],
     diff: {
@@ -472,7 +501,8 @@ export function hostileExplanation(platform: string, texts: readonly string[]): 
         missing: i === 0 ? [p] : [],
         libraryBytes: 1_000,
       },
-      modules: texts.map((t) => ({ module: t, version: t, bytes: 10_000 })),
+      modules: texts.map((t, k) => ({ module: t, version: t, bytes: 10_000, guessed: k % 2 === 0 })),
+      packages: texts.map((t) => ({ package: `${t}/pkg`, module: t, codeBytes: 4_000, bytes: 9_000 })),
     })),
     modules: paths.map((p) => ({
       path: p,
@@ -487,6 +517,9 @@ export function hostileExplanation(platform: string, texts: readonly string[]): 
           baseBytes: 0,
           headBytes: 1_000 * (i + 1),
           delta: 1_000 * (i + 1),
+          packages: [
+            { package: `a/${t}/${t}`, baseBytes: 0, headBytes: 1_000 * (i + 1), delta: 1_000 * (i + 1) },
+          ],
         })),
       },
     })),
@@ -525,7 +558,9 @@ export function hugeExplanation(platform: string, texts: readonly string[]): Pla
     ...server,
     path: long(i),
     goVersionM: goText(long(i)),
-    modules: modules.slice(0, 12).map((m) => ({ module: m, version: 'v1.0.0', bytes: 100_000 })),
+    modules: modules
+      .slice(0, 12)
+      .map((m) => ({ module: m, version: 'v1.0.0', bytes: 100_000, guessed: false })),
     modulesOmitted: 288,
   }));
   const delta = files.reduce((n, f) => n + f.delta, 0);
@@ -570,6 +605,7 @@ export function hugeExplanation(platform: string, texts: readonly string[]): Pla
           baseBytes: 0,
           headBytes: 1_000 + i,
           delta: 1_000 + i,
+          packages: [],
         })),
       },
     })),
