@@ -26,6 +26,12 @@ const ACTION_ONLY: readonly InputName[] = [
 ];
 const FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
 
+/** Where a flag's default differs from the input's (there is no push event to key on): said after its description. */
+const CLI_DIFFERENCES: Record<string, string> = {
+  store: `In the CLI: ${DEFAULT_STORE} unless given.`,
+  publish: 'In the CLI: off unless --publish is given.',
+};
+
 /** The flags with what action.yml says of each input: one source for the action and the CLI. */
 function usage(): string {
   const described = new Map<string, { description?: string; default?: unknown }>();
@@ -41,7 +47,8 @@ function usage(): string {
   const flags = FLAGS.map((flag) => {
     const input = described.get(flag);
     const fallback = input?.default === undefined ? '' : ` (default: ${String(input.default)})`;
-    return `  --${flag.padEnd(22)}${(input?.description ?? '').replace(/\s+/g, ' ').trim()}${fallback}`;
+    const local = CLI_DIFFERENCES[flag] ? ` ${CLI_DIFFERENCES[flag]}` : '';
+    return `  --${flag.padEnd(22)}${(input?.description ?? '').replace(/\s+/g, ' ').trim()}${fallback}${local}`;
   });
   return [
     'Usage: image-size-gate [--flag value ...]   gate the image built from the current git checkout',
@@ -55,7 +62,6 @@ function usage(): string {
     '  --help                  this text',
     '',
     "With no --base-ref it compares with origin's HEAD branch, else main or master.",
-    `With no --store it keeps reports in ${DEFAULT_STORE}; --publish stores this run's report there.`,
     'Example: image-size-gate --max-increase 5MB --report-file report.json',
     'Exit status: 0 pass / warn / no baseline, 1 fail or a head build that fails, 2 usage or setup error.',
   ].join('\n');
