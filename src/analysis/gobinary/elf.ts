@@ -317,7 +317,9 @@ export function goarchOf(machine: number, is64: boolean, little: boolean): strin
 
 /** Processor-specific section types readelf names (0x70000000 and up mean something per machine). */
 const MACHINE_SECTION_TYPES: Record<number, Record<number, string>> = {
+  // biome-ignore lint/complexity/useSimpleNumberKeys: the ELF specification gives these values in hex
   62: { 0x70000001: 'X86_64_UNWIND' },
+  // biome-ignore lint/complexity/useSimpleNumberKeys: the ELF specification gives these values in hex
   183: { 0x70000003: 'AARCH64_ATTRIBUTES' },
 };
 
