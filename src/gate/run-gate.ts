@@ -306,6 +306,11 @@ export async function runGate(
           ...(missing?.policy === 'fail' ? [missing.message] : []),
         ].join('\n') || 'the gate failed'
       : null;
+  const release = report.baseline.release;
+  const named =
+    failure && release && report.baseline.source !== 'none'
+      ? `${failure}\n(base: release ${release})`
+      : failure;
   for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
   return {
     report,
@@ -313,7 +318,7 @@ export async function runGate(
     markdown,
     decision,
     reportPath,
-    failure,
+    failure: named,
     outputs: {
       verdict: decision.verdict,
       'report-path': reportPath ?? '',
