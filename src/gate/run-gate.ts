@@ -537,7 +537,9 @@ async function previousRelease(
   const asked = inputs.baseRefSet && inputs.baseRef === 'previous-release';
   const releaseRun =
     !inputs.baseRefSet && !context.pullRequest && (pushedTag !== null || context.eventName === 'release');
-  if (inputs.baseline === 'none' || !(asked || releaseRun)) return null;
+  // A fixed base-image (no `{tag}`) is the base whatever the tags say.
+  const fixedImage = inputs.baseline === 'image' && !inputs.baseImage?.includes('{tag}');
+  if (inputs.baseline === 'none' || fixedImage || !(asked || releaseRun)) return null;
   const why = asked
     ? '`base-ref: previous-release` is set'
     : `this run is for the tag ${pushedTag ?? '(unknown)'}`;
