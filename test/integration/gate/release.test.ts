@@ -1,7 +1,6 @@
 // Release gating on real git and real Docker: a tag push for v1.1.0 compares with the previous release
 // v1.0.0 (not the pre-release v1.1.0-rc.1, not the tag that is no version), from the store when v1.0.0's tag
 // push published its report, and by building v1.0.0's commit when it did not; max-increase fails it.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,17 +17,7 @@ import { parseInputs } from '../../../src/inputs/inputs.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import type { ReportStore } from '../../../src/store/store.js';
 import { CONTAINERD_SOCKET, requireDaemon } from '../../support/docker.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'a',
-  GIT_AUTHOR_EMAIL: 'a@example.invalid',
-  GIT_COMMITTER_NAME: 'a',
-  GIT_COMMITTER_EMAIL: 'a@example.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+import { git } from '../git/git-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'isg-release-it-'));
 const repo = join(root, 'repo');
