@@ -7,6 +7,7 @@ import { BuildError, type Buildx, buildxVersionNumber } from '../buildx/buildx.j
 import { compareImages } from '../core/compare.js';
 import type { BaselineCause, Decision } from '../core/model.js';
 import { applyOverride } from '../core/override.js';
+import { selectPreviousRelease } from '../core/release.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
 import { explainPlatform, explainSide, type PlatformExplanation } from '../explain/explain.js';
@@ -211,9 +212,22 @@ export async function runGate(
       schemaMajor: REPORT_SCHEMA_VERSION,
     }),
   };
-  const baseline = await phase('baseline', () =>
-    getBaseline(inputs, context, services, images, strategy, request, run.fingerprint.id),
-  );
+  const baseline = await phase('baseline', async () => {
+    const release = await previousRelease(inputs, context, services);
+    const found = await getBaseline(
+      inputs,
+      context,
+      services,
+      images,
+      strategy,
+      request,
+      run.fingerprint.id,
+      release,
+    );
+    return release && 'tag' in release
+      ? { ...found, origin: { ...found.origin, release: release.tag } }
+      : found;
+  });
   if (baseline.cause === 'baseline-none') log.info(`no baseline: ${baseline.reason}`);
 
   const explanations = await phase('explain', async () =>
@@ -292,6 +306,11 @@ export async function runGate(
           ...(missing?.policy === 'fail' ? [missing.message] : []),
         ].join('\n') || 'the gate failed'
       : null;
+  const release = report.baseline.release;
+  const named =
+    failure && release && report.baseline.source !== 'none'
+      ? `${failure}\n(base: release ${release})`
+      : failure;
   for (const v of decision.violations) (decision.verdict === 'warn' ? log.warning : log.info)(v.message);
   return {
     report,
@@ -299,7 +318,7 @@ export async function runGate(
     markdown,
     decision,
     reportPath,
-    failure,
+    failure: named,
     outputs: {
       verdict: decision.verdict,
       'report-path': reportPath ?? '',
@@ -350,6 +369,7 @@ async function getBaseline(
   strategy: BuildStrategy | null,
   request: (role: 'base', paths: Pick<BuildRequest, 'context' | 'file'>, label: string) => BuildRequest,
   fingerprint: string,
+  release: Release | null,
 ): Promise<Baseline> {
   let origin: Partial<BaselineOrigin> = {};
   const none = (cause: BaselineCause, reason: string): Baseline => ({
@@ -360,20 +380,23 @@ async function getBaseline(
     origin,
   });
   if (inputs.baseline === 'none') return none('baseline-none', '`baseline: none` was set');
+  if (release && 'cause' in release) return none(release.cause, release.reason);
   const baseImage = async (): Promise<Baseline> => {
+    // `ghcr.io/acme/api:{tag}` names the previous release's image.
+    const reference = release ? inputs.baseImage!.replaceAll('{tag}', release.tag) : inputs.baseImage!;
     try {
-      const image = await measureExisting(inputs.baseImage!, inputs.platforms, services.docker, true);
+      const image = await measureExisting(reference, inputs.platforms, services.docker, true);
       return { image, reason: null, cause: null, dockerfile: null, origin: { ...origin, source: 'image' } };
     } catch (error) {
       return none(
         'base-image-unavailable',
-        `base image ${inputs.baseImage} could not be measured (${(error as Error).message}): check the reference, that its registry answers, and that this job is logged in to it`,
+        `base image ${reference} could not be measured (${(error as Error).message}): check the reference, that its registry answers, and that this job is logged in to it`,
       );
     }
   };
   if (inputs.baseline === 'image') return baseImage();
 
-  const base = await baseCommit(inputs, context, services, none);
+  const base = await baseCommit(inputs, context, services, none, release);
   if (inputs.baseline === 'auto' || inputs.baseline === 'store') {
     const stored = 'sha' in base ? await storedBaseline(inputs, base, services, images, fingerprint) : null;
     if (stored?.image) return stored;
@@ -430,6 +453,7 @@ async function baseCommit(
   context: GateContext,
   services: GateServices,
   none: (cause: BaselineCause, reason: string) => Baseline,
+  release: { tag: string; sha: string } | null,
 ): Promise<{ root: string; sha: string } | Baseline> {
   const local = context.eventName === 'local';
   // How the user sets an input, in the words of where they run.
@@ -444,6 +468,8 @@ async function baseCommit(
       `${inputs.context} is not inside a git repository, so there is no base commit to build: ${local ? 'run the CLI inside a git checkout' : 'run actions/checkout before this step'}, or set ${set('baseline', 'none')} (${(error as Error).message.replace(/\.$/, '')})`,
     );
   }
+
+  if (release) return { root, sha: release.sha };
 
   const pr = context.pullRequest;
   const baseRef = inputs.baseRef;
@@ -493,6 +519,57 @@ async function baseCommit(
     return none(cause, `the base commit could not be found: ${(error as Error).message}`);
   }
   return { root, sha };
+}
+
+type Release = { tag: string; sha: string } | { cause: BaselineCause; reason: string };
+
+/**
+ * The previous release as the base, on a tag push or a release event (unless base-ref names a branch) or
+ * with `base-ref: previous-release`; null when this run is not after one, or there is no repository (the
+ * base commit's lookup says so).
+ */
+async function previousRelease(
+  inputs: Inputs,
+  context: GateContext,
+  services: GateServices,
+): Promise<Release | null> {
+  const pushedTag = context.ref?.startsWith('refs/tags/') ? context.ref.slice('refs/tags/'.length) : null;
+  const asked = inputs.baseRefSet && inputs.baseRef === 'previous-release';
+  const releaseRun =
+    !inputs.baseRefSet && !context.pullRequest && (pushedTag !== null || context.eventName === 'release');
+  // A fixed base-image (no `{tag}`) is the base whatever the tags say.
+  const fixedImage = inputs.baseline === 'image' && !inputs.baseImage?.includes('{tag}');
+  if (inputs.baseline === 'none' || fixedImage || !(asked || releaseRun)) return null;
+  const why = asked
+    ? '`base-ref: previous-release` is set'
+    : `this run is for the tag ${pushedTag ?? '(unknown)'}`;
+  let read: Awaited<ReturnType<BaselineGit['tags']>>;
+  try {
+    read = await services.git.tags(await services.git.repositoryRoot(inputs.context));
+  } catch (error) {
+    if (error instanceof BaselineGitError && error.code === 'not-a-repository') return null;
+    return {
+      cause: 'base-commit-unavailable',
+      reason: `the tags could not be read: ${(error as Error).message}`,
+    };
+  }
+  const selected = selectPreviousRelease(read.tags, inputs.releaseTags, pushedTag, read.atHead);
+  if (selected.ignored.length > 0) {
+    services.log.info(
+      `release-tags ${inputs.releaseTags}: ignored ${selected.ignored.join(', ')} (not semantic versions)`,
+    );
+  }
+  if (!selected.previous) {
+    return {
+      cause: 'no-base-ref',
+      reason: `${why}, so the base is the previous release, but ${selected.reason}: fetch the tags (actions/checkout with fetch-depth: 0), set release-tags to the tags' pattern, or set base-ref to a branch`,
+    };
+  }
+  const { name: tag, commit: sha } = selected.previous;
+  services.log.info(
+    `base: the previous release ${tag} (${sha.slice(0, 12)}), below ${selected.current ?? 'every release tag'} among the tags matching ${inputs.releaseTags}; used because ${why}`,
+  );
+  return { tag, sha };
 }
 
 /** The base commit's stored report (or a near hit's) as the baseline, or why there is none. */

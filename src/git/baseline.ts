@@ -13,6 +13,7 @@ import {
   repositoryRoot,
   requireRepository,
 } from './repository.js';
+import { type RepositoryTags, readTags } from './tags.js';
 import { type WorktreeOptions, withBaseWorktree } from './worktree.js';
 
 export { BaselineGitError, type BaselineGitErrorCode } from './errors.js';
@@ -292,6 +293,8 @@ export interface BaselineGit {
   withBaseWorktree<T>(repoDir: string, sha: string, fn: (dir: string) => Promise<T>): Promise<T>;
   fileExistsAtCommit(repoDir: string, sha: string, path: string): Promise<boolean>;
   isShallow(repoDir: string): Promise<boolean>;
+  /** The tags and their commits, for the previous release. */
+  tags(repoDir: string): Promise<RepositoryTags>;
 }
 
 export function baselineGit(options: ResolveOptions & WorktreeOptions = {}): BaselineGit {
@@ -306,5 +309,6 @@ export function baselineGit(options: ResolveOptions & WorktreeOptions = {}): Bas
     withBaseWorktree: (repoDir, sha, fn) => withBaseWorktree(repoDir, sha, fn, withGit),
     fileExistsAtCommit: (repoDir, sha, path) => fileExistsAtCommit(repoDir, sha, path, withGit),
     isShallow: (repoDir) => isShallow(repoDir, withGit),
+    tags: (repoDir) => readTags(repoDir, withGit),
   };
 }

@@ -23,6 +23,8 @@ export interface Inputs extends BuildOptions {
   baseRef: string | null;
   /** The base-ref input was given (not defaulted from the event or the local branch): it wins. */
   baseRefSet: boolean;
+  /** The glob of tags that are releases, for the previous release (`v*`). */
+  releaseTags: string;
   baseline: BaselineMode;
   /** What `baseline: auto` falls back to when the store has no report: base-image, else a build. */
   baselineFallback: 'build' | 'image' | 'none';
@@ -62,6 +64,7 @@ export const INPUT_NAMES = [
   'image',
   'base-image',
   'base-ref',
+  'release-tags',
   'baseline',
   'store',
   'publish',
@@ -185,6 +188,7 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     baseImage,
     baseRef: optional('base-ref') ?? env.eventBaseRef,
     baseRefSet: optional('base-ref') !== null,
+    releaseTags: text('release-tags') || 'v*',
     baseline,
     baselineFallback,
     store,

@@ -74,6 +74,8 @@ export interface BaselineOrigin {
   reason: string | null;
   /** The stored report used, when source is `store`. */
   stored: StoredOrigin | null;
+  /** The previous release's tag when the baseline is that release (a release run); null or absent otherwise. */
+  release?: string | null;
 }
 
 export interface StoredOrigin {

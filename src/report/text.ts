@@ -164,6 +164,21 @@ export function anyEstimated(report: Report): boolean {
  */
 export function baselineOrigin(report: Report): { base: string | null; note: string | null } {
   const { source, stored, reason } = report.baseline;
+  const release = report.baseline.release;
+  if (release && source !== 'none') {
+    const base = report.images.find((i) => i.role === 'base');
+    const how =
+      source === 'store' && stored
+        ? stored.distance === 0
+          ? `stored report of ${stored.commit.slice(0, 7)}`
+          : (reason ?? `stored report of ${stored.commit.slice(0, 7)}`)
+        : source === 'build' && report.baseline.commit
+          ? `built from ${report.baseline.commit.slice(0, 7)}`
+          : `image ${base?.ref ?? 'unknown'}`;
+    const missed =
+      source !== 'store' && reason !== null ? `The report store did not serve: ${reason}.` : null;
+    return { base: `release ${release} (${how})`, note: missed };
+  }
   if (source === 'store' && stored) {
     const ref = stored.ref?.replace(/^refs\/(heads|tags)\//, '') ?? null;
     const run = `${stored.event}${ref ? ` to ${ref}` : ''}, ${stored.generatedAt.slice(0, 10)}`;

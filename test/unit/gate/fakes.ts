@@ -14,6 +14,7 @@ import {
   BaselineGitError,
   type BaseSelector,
 } from '../../../src/git/baseline.js';
+import type { RepositoryTags } from '../../../src/git/tags.js';
 import type { CommentResult, CommentTarget, PullRequestComments } from '../../../src/github/comments.js';
 import type { OverrideEvidenceSource } from '../../../src/github/override-evidence.js';
 import type { JobSummary, SummaryResult } from '../../../src/github/summary.js';
@@ -137,6 +138,8 @@ export class FakeGit implements BaselineGit {
       repositoryRoot: string | null;
       /** Set: resolving the base commit fails with this (a commit that cannot be fetched, say). */
       resolveError?: BaselineGitError;
+      /** The repository's tags; none when absent. */
+      tags?: RepositoryTags;
     },
   ) {}
 
@@ -154,6 +157,10 @@ export class FakeGit implements BaselineGit {
     this.repoDirs.push(repoDir);
     if (this.options.resolveError) throw this.options.resolveError;
     return { sha: this.options.baseSha, how: 'base commit from the event (fake git)' };
+  }
+
+  async tags(_repoDir: string): Promise<RepositoryTags> {
+    return this.options.tags ?? { tags: [], atHead: [] };
   }
 
   async fileExistsAtCommit(_repoDir: string, sha: string, path: string): Promise<boolean> {

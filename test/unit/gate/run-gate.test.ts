@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { BuildError } from '../../../src/buildx/buildx.js';
 import { type GateContext, GateRefusedError, type GateResult, runGate } from '../../../src/gate/run-gate.js';
 import { BaselineGitError } from '../../../src/git/baseline.js';
+import type { RepositoryTags } from '../../../src/git/tags.js';
 import type { GitHubClient } from '../../../src/github/client.js';
 import {
   type CommentResult,
@@ -118,6 +119,9 @@ interface Setup {
   repositoryRoot?: string | null;
   resolveError?: BaselineGitError;
   overrideEvidence?: FakeOverrideEvidence;
+  tags?: RepositoryTags;
+  /** GITHUB_REF. */
+  ref?: string;
 }
 
 async function gate(setup: Setup = {}) {
@@ -138,6 +142,7 @@ async function gate(setup: Setup = {}) {
     worktreeRoot,
     repositoryRoot: setup.repositoryRoot === undefined ? workspace : setup.repositoryRoot,
     ...(setup.resolveError ? { resolveError: setup.resolveError } : {}),
+    ...(setup.tags ? { tags: setup.tags } : {}),
   });
   const comments = new FakeComments(setup.comment ?? CREATED);
   const summary = new FakeSummary();
@@ -147,6 +152,7 @@ async function gate(setup: Setup = {}) {
     workspace,
     pullRequest: setup.pullRequest === undefined ? PULL_REQUEST : setup.pullRequest,
     defaultReportFile: join(reportDir, 'report.json'),
+    ...(setup.ref ? { ref: setup.ref } : {}),
   };
   const overrideEvidence = setup.overrideEvidence ?? null;
   const run = () =>
@@ -746,5 +752,62 @@ describe('runGate: transient BuildKit failures', () => {
     const g = await gate({ head: { failFirst: ['ERROR: exit code: 1'], afterwards: LEAN } });
     await expect(g.run()).rejects.toThrow(/exit code: 1/);
     expect(g.buildx.builds.map((b) => b.role)).toEqual(['head']);
+  });
+});
+
+describe('runGate on a release', () => {
+  const TAGS: RepositoryTags = {
+    tags: [
+      { name: 'v1.0.0', commit: BASE_SHA },
+      { name: 'v1.1.0-rc.1', commit: HEAD_SHA },
+      { name: 'vnext', commit: HEAD_SHA },
+      { name: 'v1.1.0', commit: HEAD_SHA },
+    ],
+    atHead: ['v1.1.0-rc.1', 'vnext', 'v1.1.0'],
+  };
+  const tagPush = { eventName: 'push', pullRequest: null, ref: 'refs/tags/v1.1.0', tags: TAGS };
+
+  it('a tag push builds the previous release, without asking for a base branch', async () => {
+    const g = await gate({ ...tagPush, raw: { 'max-increase': '5MB' } });
+    const result = await g.run();
+    expect(g.git.resolved).toEqual([]);
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head', 'base']);
+    expect(result.report.baseline).toMatchObject({ source: 'build', commit: BASE_SHA, release: 'v1.0.0' });
+    expect(result.markdown).toContain(`base: release v1.0.0 (built from ${BASE_SHA.slice(0, 7)})`);
+    expect(g.log.infos).toContain('release-tags v*: ignored vnext (not semantic versions)');
+  });
+
+  it("puts the previous tag into base-image's {tag}", async () => {
+    const g = await gate({ ...tagPush, raw: { 'base-image': 'isg-nowhere-to-be-found:{tag}' } });
+    const result = await g.run();
+    expect(result.report.baseMissingReason).toMatch(/^base image isg-nowhere-to-be-found:v1\.0\.0 could not/);
+    expect(g.buildx.builds.map((b) => b.role)).toEqual(['head']);
+  });
+
+  it('base-ref previous-release picks the release below the tag at HEAD on a pull request too', async () => {
+    const g = await gate({ tags: TAGS, raw: { 'base-ref': 'previous-release' } });
+    const result = await g.run();
+    expect(g.git.resolved).toEqual([]);
+    expect(result.report.baseline).toMatchObject({ commit: BASE_SHA, release: 'v1.0.0' });
+  });
+
+  it('a tag push in a checkout without tags is a missing baseline that says how to fetch them', async () => {
+    const g = await gate({ ...tagPush, tags: { tags: [], atHead: [] } });
+    const result = await g.run();
+    expect(result.report.baseMissingCause).toBe('no-base-ref');
+    expect(result.report.baseMissingReason).toMatch(
+      /previous release, but no tag matches release-tags v\*.*fetch-depth: 0/,
+    );
+  });
+
+  it('a fixed base-image is the base on a tag push, whatever the tags', async () => {
+    const g = await gate({
+      ...tagPush,
+      tags: { tags: [], atHead: [] },
+      raw: { 'base-image': 'isg-nowhere-to-be-found', baseline: 'image' },
+    });
+    const result = await g.run();
+    expect(result.report.baseMissingCause).toBe('base-image-unavailable');
+    expect(result.report.baseline.release).toBeUndefined();
   });
 });

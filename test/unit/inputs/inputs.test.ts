@@ -152,6 +152,7 @@ describe('parseInputs: defaults', () => {
       baseImage: null,
       baseRef: null,
       baseRefSet: false,
+      releaseTags: 'v*',
       baseline: 'build',
       baselineFallback: 'build',
       store: null,
