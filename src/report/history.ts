@@ -5,8 +5,14 @@ import type { Platform, PlatformMeasure, SizeBasis } from '../core/model.js';
 import type { HistoryPoint, Report, ReportHistory } from './json.js';
 import { escapeMarkdown } from './text.js';
 
-/** Fewer points than this make no chart and no table: two points are a delta, which the report already shows. */
+/**
+ * Fewer stored base-branch points than this make no chart and no table (the head is not counted: with two
+ * stored reports the head adds a third point, still little more than the delta the report already shows).
+ */
 export const MIN_HISTORY_POINTS = 3;
+
+const charted = (points: readonly HistoryPoint[]) =>
+  points.filter((p) => !p.head).length >= MIN_HISTORY_POINTS;
 
 export interface StoredPoint {
   /** The commit as git named it (the store key), not as the report claims. */
@@ -76,10 +82,10 @@ export const historyUnit = (basis: SizeBasis) => `${basis} MB (10^6 bytes)`;
 
 const SAFE_PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 
-/** The mermaid chart of one platform, or null with fewer than MIN_HISTORY_POINTS points. */
+/** The mermaid chart of one platform, or null with fewer than MIN_HISTORY_POINTS stored points. */
 export function historyChart(history: ReportHistory, platform: Platform): string | null {
   const series = history.platforms.find((p) => p.platform === platform);
-  if (!series || series.points.length < MIN_HISTORY_POINTS) return null;
+  if (!series || !charted(series.points)) return null;
   const name = SAFE_PLATFORM.test(platform) ? `${platform} ` : '';
   const unit = historyUnit(history.basis);
   return [
@@ -95,12 +101,12 @@ export function historyChart(history: ReportHistory, platform: Platform): string
 
 /** Whether any platform has enough points for a chart and a table. */
 export function historyShown(history: ReportHistory | undefined): history is ReportHistory {
-  return history?.platforms.some((p) => p.points.length >= MIN_HISTORY_POINTS) ?? false;
+  return history?.platforms.some((p) => charted(p.points)) ?? false;
 }
 
 /** The same numbers as the charts, one row per commit (oldest first), one column per platform. */
 export function historyTable(history: ReportHistory): string {
-  const shown = history.platforms.filter((p) => p.points.length >= MIN_HISTORY_POINTS);
+  const shown = history.platforms.filter((p) => charted(p.points));
   const rows: { point: HistoryPoint; cells: Map<Platform, number> }[] = [];
   for (const series of shown) {
     for (const point of series.points) {
@@ -154,7 +160,7 @@ export function historyTextLines(
   if (!historyShown(history)) return [];
   const lines = [`Size history (${historyUnit(history.basis)}, oldest first, head last):`];
   for (const series of history.platforms) {
-    if (series.points.length < MIN_HISTORY_POINTS) continue;
+    if (!charted(series.points)) continue;
     const sizes = series.points.map((p) => p.bytes);
     const low = Math.min(...sizes);
     const span = Math.max(...sizes) - low;
