@@ -158,7 +158,8 @@ export function historyTextLines(
   safe: (text: string) => string,
 ): string[] {
   if (!historyShown(history)) return [];
-  const lines = [`Size history (${historyUnit(history.basis)}, oldest first, head last):`];
+  const head = history.platforms.some((p) => p.points.some((x) => x.head)) ? ', head last' : '';
+  const lines = [`Size history (${historyUnit(history.basis)}, oldest first${head}):`];
   for (const series of history.platforms) {
     if (!charted(series.points)) continue;
     const sizes = series.points.map((p) => p.bytes);
