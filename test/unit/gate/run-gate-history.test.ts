@@ -1,7 +1,6 @@
 // The size history through the whole gate: pushes to main publish their reports in a dir:// store, in a
 // real git repository; a pull request then reads them back along the base branch's first-parent history
 // and shows them as a mermaid chart and a folded table. Two stored reports make no chart.
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import type { PullRequestContext } from '../../../src/github/event.js';
 import { type InputName, parseInputs } from '../../../src/inputs/inputs.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import type { ReportStore } from '../../../src/store/store.js';
+import { git } from '../../integration/git/git-fixture.js';
 import { FakeBuildx, FakeComments, FakeDocker, FakeGit, FakeSummary, RecordingLog } from './fakes.js';
 import type { PlatformImage } from './oci-layout.js';
 
@@ -32,19 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
-
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd: dir,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.invalid',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.invalid',
-    },
-  }).trim();
 
 /** A fresh repository on main with `n` commits; their SHAs oldest first. */
 function mainHistory(dir: string, n: number): string[] {
