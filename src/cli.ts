@@ -53,7 +53,7 @@ function usage(): string {
   return [
     'Usage: image-size-gate [--flag value ...]   gate the image built from the current git checkout',
     '       image-size-gate demo [--dir DIR]     build a lean and a bloated example commit and gate them',
-    '       image-size-gate store ls [--store S]   list stored reports (commit, ref, date, fingerprint, sizes)',
+    '       image-size-gate store ls [--store S] [--history]   list stored reports (commit, ref, date, fingerprint, sizes), or chart them per fingerprint',
     '       image-size-gate store get SHA [--store S]   print the stored report of a commit',
     '',
     "Flags (the action's inputs, same names):",

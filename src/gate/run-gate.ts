@@ -19,6 +19,7 @@ import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
 import { explainSections } from '../report/explain-markdown.js';
+import { buildHistory, type StoredPoint } from '../report/history.js';
 import {
   type BaselineOrigin,
   buildReport,
@@ -30,6 +31,7 @@ import {
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
 import { fingerprintOf } from '../store/fingerprint.js';
+import { readStoredHistory } from '../store/history.js';
 import { lookupStoredBaseline, type StoreHistory } from '../store/lookup.js';
 import type { ReportStore } from '../store/store.js';
 import { measureFromStoredReport } from '../store/stored-baseline.js';
@@ -229,6 +231,7 @@ export async function runGate(
       : found;
   });
   if (baseline.cause === 'baseline-none') log.info(`no baseline: ${baseline.reason}`);
+  const history = await storedHistory(inputs, services, baseline.origin?.commit, run.fingerprint.id, phase);
 
   const explanations = await phase('explain', async () =>
     explainImages(
@@ -279,6 +282,14 @@ export async function runGate(
     },
     run,
     engine,
+    history:
+      history &&
+      buildHistory(
+        history,
+        { commit: headSha, generatedAt: new Date().toISOString(), platforms: head.measure.platforms },
+        inputs.sizeBasis,
+        inputs.history,
+      ),
   });
   const markdown = renderMarkdown(report, { sections: explainSections(report) });
 
@@ -629,6 +640,26 @@ async function storedBaseline(
       },
     },
   };
+}
+
+/** The base branch's stored reports for the size history; null when off, without a store or a base commit. */
+async function storedHistory(
+  inputs: Inputs,
+  services: GateServices,
+  base: string | null | undefined,
+  fingerprint: string,
+  phase: Phase,
+): Promise<StoredPoint[] | null> {
+  const { reportStore: store, storeHistory: git } = services;
+  if (inputs.history <= 0 || !store || !git || !base) return null;
+  const read = await phase('history', () =>
+    readStoredHistory(store, git, { base, fingerprint, count: inputs.history }),
+  );
+  const skipped = read.skipped ? `; ${read.skipped} skipped (${read.reasons.join('; ')})` : '';
+  services.log.info(
+    `history: ${read.points.length} stored reports in ${read.reads} reads from ${store.name}${skipped}`,
+  );
+  return read.points;
 }
 
 /** Stores the report for later runs' baselines; a failure costs the store only, never the verdict. */

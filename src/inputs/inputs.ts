@@ -33,6 +33,8 @@ export interface Inputs extends BuildOptions {
   publish: boolean;
   /** First-parent ancestors of the base commit whose stored report may stand in for it. */
   storeDepth: number;
+  /** How many of the base branch's first-parent commits the size history reads from the store; 0: none. */
+  history: number;
   onMissingBaseline: MissingBaselinePolicy;
   maxIncrease: number | null;
   maxIncreasePercent: number | null;
@@ -69,6 +71,7 @@ export const INPUT_NAMES = [
   'store',
   'publish',
   'store-depth',
+  'history',
   'on-missing-baseline',
   'max-increase',
   'max-increase-percent',
@@ -194,6 +197,7 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     store,
     publish: bool('publish', text('publish'), store !== null && env.publishByDefault === true),
     storeDepth: parseStoreDepth(text('store-depth')),
+    history: parseCommitCount('history', text('history')),
     onMissingBaseline: oneOf('on-missing-baseline', text('on-missing-baseline') || 'warn', [
       'fail',
       'warn',
@@ -370,9 +374,13 @@ export function parseStore(value: string, workspace: string): StoreSpec | null {
 }
 
 function parseStoreDepth(value: string): number {
+  return parseCommitCount('store-depth', value);
+}
+
+function parseCommitCount(name: InputName, value: string): number {
   if (value === '') return 20;
   if (!/^\d+$/.test(value) || Number(value) > 1000) {
-    throw new InputError('store-depth', `"${value}" is not a number of commits from 0 to 1000`);
+    throw new InputError(name, `"${value}" is not a number of commits from 0 to 1000`);
   }
   return Number(value);
 }

@@ -14,6 +14,7 @@ import type {
   Platform,
   PlatformMeasure,
   PlatformPresence,
+  SizeBasis,
   Sizes,
   Thresholds,
   Verdict,
@@ -109,6 +110,25 @@ export interface ReportEngine {
   driver: string | null;
 }
 
+/** One commit's size on the history chart. commit is hex as git gave it; null for a head outside git. */
+export interface HistoryPoint {
+  commit: string | null;
+  /** The stored report's ref (untrusted text); null for the head. */
+  ref: string | null;
+  /** When the stored report was made; the head's own report time for the head. */
+  generatedAt: string;
+  bytes: number;
+  head: boolean;
+}
+
+/** The size series of the base branch's stored reports (oldest first) with this run's head last. */
+export interface ReportHistory {
+  basis: SizeBasis;
+  /** How many base-branch commits were asked for (the `history` input). */
+  commits: number;
+  platforms: { platform: Platform; points: HistoryPoint[] }[];
+}
+
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -134,6 +154,8 @@ export interface Report {
   run: RunIdentity | null;
   /** null when the gate did not ask (a report built outside runGate). */
   engine: ReportEngine | null;
+  /** The size history; absent when it was not read (history: 0, no store, no base commit, older reports). */
+  history?: ReportHistory;
 }
 
 export interface ReportInput {
@@ -148,6 +170,7 @@ export interface ReportInput {
   baseline?: BaselineOrigin;
   run?: RunIdentity | null;
   engine?: ReportEngine | null;
+  history?: ReportHistory | null;
 }
 
 function summary(measure: PlatformMeasure | null): PlatformSummary | null {
@@ -202,6 +225,7 @@ export function buildReport(input: ReportInput): Report {
     },
     run: input.run ?? null,
     engine: input.engine ? { ...input.engine } : null,
+    ...(input.history ? { history: input.history } : {}),
   };
 }
 

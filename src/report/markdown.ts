@@ -3,6 +3,7 @@
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
+import { historyMarkdown } from './history.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
@@ -62,7 +63,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
   const basis = report.thresholds.basis;
   const top = summaryBlocks(report, options.title ?? 'Image size');
-  const sections = (options.sections ?? []).map(renderSection);
+  // The history goes last of the sections: the first the fitter leaves out.
+  const history = historyMarkdown(report.history);
+  const sections = [...(options.sections ?? []), ...(history ? [history] : [])].map(renderSection);
   const details = report.platforms
     .filter((p) => p.layers.length > 0)
     .map((p) => layerDetail(p, basis, options.instructionChars ?? DEFAULT_INSTRUCTION_CHARS));

@@ -4,6 +4,7 @@ import type { SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
 import { type Colour, painter } from './ansi.js';
 import { explainTerminalLines } from './explain-terminal.js';
+import { historyTextLines } from './history.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
@@ -122,6 +123,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   const why =
     options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
   if (why.length > 0) lines.push('', ...why);
+  const history = historyTextLines(report.history, plainText);
+  if (history.length > 0) lines.push('', ...history);
 
   if (options.layers ?? true) {
     const other = otherBasis(basis);

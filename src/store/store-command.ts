@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../core/bytes.js';
 import { parseStore } from '../inputs/inputs.js';
-import { renderJson } from '../report/json.js';
+import { buildHistory, historyTextLines } from '../report/history.js';
+import { type Report, renderJson } from '../report/json.js';
 import { plainText } from '../report/text.js';
 import { openStore } from './open-store.js';
 
@@ -12,13 +13,20 @@ export async function runStoreCommand(
 ): Promise<number> {
   const usage = () => {
     process.stderr.write(
-      'usage: image-size-gate store ls [--store S] | image-size-gate store get SHA [--store S]\n',
+      'usage: image-size-gate store ls [--store S] [--history] | image-size-gate store get SHA [--store S]\n',
     );
     return 2;
   };
-  let parsed: { values: { store?: string | undefined }; positionals: string[] };
+  let parsed: {
+    values: { store?: string | undefined; history?: boolean | undefined };
+    positionals: string[];
+  };
   try {
-    parsed = parseArgs({ args: argv, options: { store: { type: 'string' } }, allowPositionals: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { store: { type: 'string' }, history: { type: 'boolean' } },
+      allowPositionals: true,
+    });
   } catch {
     return usage();
   }
@@ -51,6 +59,10 @@ export async function runStoreCommand(
     process.stdout.write(`${store.name} holds no reports\n`);
     return 0;
   }
+  if (values.history) {
+    process.stdout.write(historyListing(reports));
+    return 0;
+  }
   const rows = reports.map((r) => {
     const sizes = r.platforms
       .filter((p) => p.head)
@@ -75,4 +87,28 @@ export async function runStoreCommand(
     );
   }
   return 0;
+}
+
+/** The newest HISTORY_POINTS reports of each fingerprint as the gate's history chart, by report date (no git). */
+const HISTORY_POINTS = 20;
+function historyListing(reports: readonly Report[]): string {
+  const byFingerprint = new Map<string, Report[]>();
+  for (const r of reports) {
+    if (!r.run?.commit) continue;
+    const id = r.run.fingerprint.id.slice(0, 12);
+    byFingerprint.set(id, [...(byFingerprint.get(id) ?? []), r]);
+  }
+  const out: string[] = [];
+  for (const [id, group] of byFingerprint) {
+    const points = [...group]
+      .sort((a, b) => a.generatedAt.localeCompare(b.generatedAt))
+      .slice(-HISTORY_POINTS)
+      .map((report) => ({ commit: report.run!.commit!, report }));
+    const lines = historyTextLines(buildHistory(points, null, 'uncompressed', HISTORY_POINTS), plainText);
+    out.push(
+      `fingerprint ${plainText(id)}: ${points.length} report${points.length === 1 ? '' : 's'}`,
+      ...(lines.length > 0 ? lines : ['  fewer than 3 reports: no chart']),
+    );
+  }
+  return `${out.join('\n')}\n`;
 }

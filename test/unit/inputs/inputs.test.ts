@@ -95,6 +95,7 @@ describe('parseInputs: the report store', () => {
     ['the store forced', { store: 'actions', baseline: 'store' }, { baseline: 'store' }],
     ['build kept with a store', { store: 'actions', baseline: 'build' }, { baseline: 'build' }],
     ['a store depth', { 'store-depth': '5' }, { storeDepth: 5 }],
+    ['history off', { history: '0' }, { history: 0 }],
     ['publish asked for', { store: 'actions', publish: 'true' }, { publish: true }],
   ])('%s', (_, raw, expected) => {
     expect(withEnv(raw)).toMatchObject(typeof expected === 'function' ? expected() : expected);
@@ -130,6 +131,7 @@ describe('parseInputs: the report store', () => {
     ['an empty dir store', { store: 'dir://' }, 'store', /needs a path/],
     ['the store forced without one', { baseline: 'store' }, 'baseline', /needs `store` set/],
     ['a negative depth', { 'store-depth': '-1' }, 'store-depth', /from 0 to 1000/],
+    ['a history that is not a count', { history: 'all' }, 'history', /from 0 to 1000/],
     ['a publish typo', { publish: 'yes please' }, 'publish', /not a boolean/],
   ])('refuses %s', (_, raw, input, message) => {
     const error = inputError(raw);
@@ -158,6 +160,7 @@ describe('parseInputs: defaults', () => {
       store: null,
       publish: false,
       storeDepth: 20,
+      history: 20,
       onMissingBaseline: 'warn',
       maxIncrease: null,
       maxIncreasePercent: null,

@@ -46,6 +46,27 @@ describe('image-size-gate store', () => {
     expect(lines[2]).toMatch(/^bbbbbbbbbbbb /);
   });
 
+  it('ls --history charts each fingerprint oldest first; fewer than 3 reports make no chart', async () => {
+    const two = await run(['ls', '--history']);
+    expect(two.code).toBe(0);
+    expect(two.out).toMatch(/^fingerprint [0-9a-f]{12}: 2 reports\n {2}fewer than 3 reports: no chart\n$/);
+
+    const store = new DirStore(join(dir, 'four'));
+    for (const [i, c] of ['1', '2', '3', '4'].entries()) {
+      const report = storedReport(sha(c));
+      for (const p of report.platforms) p.head!.sizes.uncompressed = (10 + i) * 1_000_000;
+      await store.put({ ...report, generatedAt: `2026-11-2${i}T10:00:00.000Z` });
+    }
+    const four = await run(['ls', '--history', '--store', 'dir://four']);
+    expect(four.code).toBe(0);
+    const lines = four.out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^fingerprint [0-9a-f]{12}: 4 reports$/);
+    expect(lines[1]).toBe('Size history (uncompressed MB (10^6 bytes), oldest first):');
+    expect(lines[2]).toMatch(
+      /^ {2}linux\/amd64 {2}▁▃▆█ {2}10\.00 \(1111111\) → 13\.00 \(4444444\), 4 points$/,
+    );
+  });
+
   it('get prints the stored report of a commit as JSON, by full or short SHA', async () => {
     const { code, out } = await run(['get', 'aaaaaaa']);
     expect(code).toBe(0);
