@@ -2,7 +2,12 @@
 // how "the base image moved" is told by digest rather than guessed from layers.
 import type { Platform } from '../core/model.js';
 import { type Descriptor, type ImageIndex, type ImageManifest, isIndex } from '../oci/types.js';
-import type { ImageReader } from './image-reader.js';
+
+/** What provenance needs of an image reader (measure/image-reader.ts), declared here so neither imports the other. */
+export interface ImageDocuments {
+  root(): Promise<Descriptor>;
+  json(desc: Descriptor): Promise<Uint8Array>;
+}
 
 export interface ResolvedImage {
   /** As a Dockerfile would write it: "localhost:5000/isg/busybox:1". */
@@ -56,7 +61,7 @@ export function resolvedDigest(materials: readonly ResolvedImage[], name: string
 /** The resolved images of each platform's build; a platform without a readable attestation has none.
  * Never throws: provenance only adds a digest to a sentence. */
 export async function provenanceMaterials(
-  reader: Pick<ImageReader, 'root' | 'json'>,
+  reader: ImageDocuments,
   manifests: ReadonlyMap<Platform, Descriptor>,
 ): Promise<Map<Platform, ResolvedImage[]>> {
   const out = new Map<Platform, ResolvedImage[]>();
