@@ -4,9 +4,9 @@
 //   analyse oci DIR             full analysis of an OCI layout on disk
 //   analyse gobinary FILE RUNS  the Go binary doctor on one file, first call and repeated calls
 import { readFileSync } from 'node:fs';
+import { goBinaryCapture } from '../../src/analysis/gobinary/binary-capture.js';
 import { analyzeGoBinary } from '../../src/analysis/gobinary/index.js';
 import { DockerodeEngine } from '../../src/docker/engine.js';
-import { goBinaryCapture } from '../../src/explain/binary-capture.js';
 import { ArchiveReader } from '../../src/measure/archive-reader.js';
 import { type ImageReader, type MeasuredImage, measureImage } from '../../src/measure/image-reader.js';
 import { OciDirReader } from '../../src/measure/oci-dir-reader.js';

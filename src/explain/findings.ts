@@ -3,31 +3,9 @@
 import type { FilesystemView } from '../analysis/layers/index.js';
 import { formatBytes } from '../core/bytes.js';
 import type { PlatformMeasure } from '../core/model.js';
-import type { BinaryFacts, PlatformExplanation } from './explain.js';
+import type { BinaryFacts, Finding, PlatformExplanation } from './model.js';
 
-export type FindingId =
-  | 'cannot-start'
-  | 'cgo-dynamic-libc'
-  | 'pie-needs-loader'
-  | 'needs-c-library'
-  | 'unstripped-binary'
-  | 'go-toolchain-in-image'
-  | 'build-context-leftovers'
-  | 'wasted-bytes'
-  | 'duplicate-files'
-  | 'base-image-dominates';
-
-export interface Finding {
-  id: FindingId;
-  severity: 'error' | 'warning' | 'info';
-  /** What the fix would save; null when the finding is not about size. */
-  bytes: number | null;
-  /** One plain-text sentence; paths and instructions in it come from the image (renderers escape). */
-  title: string;
-  /** The one-line fix. */
-  fix: string;
-  paths: string[];
-}
+export type { Finding, FindingId } from './model.js';
 
 /** Below these, a finding is noise. */
 const MIN_WASTE = 1_000_000;

@@ -4,11 +4,11 @@ import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { goBinaryCapture } from '../analysis/gobinary/binary-capture.js';
 import type { BuildOptions, BuildOutput, BuildSpec } from '../buildx/argv.js';
 import { BuildError, type Buildx, transientBuildFailure } from '../buildx/buildx.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
-import { goBinaryCapture } from '../explain/binary-capture.js';
 import { ArchiveReader } from '../measure/archive-reader.js';
 import {
   type ImageReader,

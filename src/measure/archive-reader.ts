@@ -7,13 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { constants, deflateRaw, type ZlibOptions } from 'node:zlib';
 import { extract } from 'tar-stream';
+import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import {
   applyScannedLayers,
   type ContentCapture,
   type ScannedLayer,
   scanLayerBlob,
 } from '../analysis/layers/index.js';
-import type { BinaryInspection } from '../explain/binary-capture.js';
 import { compressionOf } from '../oci/layer-stream.js';
 import { sniff } from '../oci/sniff.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';

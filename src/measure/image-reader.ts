@@ -1,9 +1,10 @@
 // Turns any image store (an OCI layout on disk, a Docker export, a registry) into exact per-platform
 // measurements and, in the same pass over the layers, their contents. Each store only hands out JSON
 // blobs and layer analyses.
+
+import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import type { LayersAnalysis } from '../analysis/layers/index.js';
 import type { ImageMeasure, LayerMeasure, MeasureSource, Platform, PlatformMeasure } from '../core/model.js';
-import type { BinaryInspection } from '../explain/binary-capture.js';
 import {
   type Descriptor,
   type ImageConfig,

@@ -2,8 +2,8 @@
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import { analyzeLayers, type ContentCapture } from '../analysis/layers/index.js';
-import type { BinaryInspection } from '../explain/binary-capture.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
 import type { ImageReader, LayerAnalysis } from './image-reader.js';
 

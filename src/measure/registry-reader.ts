@@ -1,5 +1,5 @@
+import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import { analyzeLayers, type ContentCapture } from '../analysis/layers/index.js';
-import type { BinaryInspection } from '../explain/binary-capture.js';
 import type { Descriptor } from '../oci/types.js';
 import { isIndex, isManifest } from '../oci/types.js';
 import type { RegistryClient } from '../registry/client.js';

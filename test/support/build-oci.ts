@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { goBinaryCapture } from '../../src/explain/binary-capture.js';
+import { goBinaryCapture } from '../../src/analysis/gobinary/binary-capture.js';
 import { type MeasuredImage, measureImage } from '../../src/measure/image-reader.js';
 import { OciDirReader } from '../../src/measure/oci-dir-reader.js';
 import { CONTAINERD_SOCKET, dockerEnv } from './docker.js';

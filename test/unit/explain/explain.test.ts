@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { BinaryInspection } from '../../../src/analysis/gobinary/binary-capture.js';
 import type { GoBinaryReport, ModuleShare } from '../../../src/analysis/gobinary/index.js';
 import type { FileRecord } from '../../../src/analysis/layers/index.js';
 import type { PlatformMeasure } from '../../../src/core/model.js';
-import type { BinaryInspection } from '../../../src/explain/binary-capture.js';
 import { type ExplainSide, explainPlatform } from '../../../src/explain/explain.js';
 import type { LayerAnalysis } from '../../../src/measure/image-reader.js';
 import {

@@ -1,7 +1,8 @@
 // What the layer scan does with each ELF file it meets: the Go binary doctor reads it whole, once,
 // and only its (small) report is kept.
-import { analyzeGoBinary, type GoBinaryAnalysis } from '../analysis/gobinary/index.js';
-import type { ContentCapture } from '../analysis/layers/index.js';
+
+import type { ContentCapture } from '../layers/index.js';
+import { analyzeGoBinary, type GoBinaryAnalysis } from './index.js';
 
 /** The doctor's report, and the file's mode (only executable files are programs that must start). */
 export type BinaryInspection = GoBinaryAnalysis & { fileMode: number };
