@@ -12,9 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildSpec } from '../../../src/buildx/argv.js';
 import { type BuildMetadata, type Buildx, DockerBuildx } from '../../../src/buildx/buildx.js';
 import { createDemoRepository } from '../../../src/demo/demo.js';
-import { DockerodeEngine } from '../../../src/docker/engine.js';
 import { type GateResult, runGate } from '../../../src/gate/run-gate.js';
-import { baselineGit } from '../../../src/git/baseline.js';
 import { type Inputs, parseInputs } from '../../../src/inputs/inputs.js';
 import {
   BUSYBOX_BASE,
@@ -27,6 +25,7 @@ import {
   requireRegistry,
   type TestEngine,
 } from '../../support/docker.js';
+import { realGateServices } from '../../support/gate-services.js';
 import { type RegistryPlatform, readBack } from '../../support/registry-readback.js';
 
 const PLATFORMS = ['linux/amd64', 'linux/arm64'] as const;
@@ -62,19 +61,12 @@ describe.each(ENGINES)('gate on $title', (engine) => {
     return runGate(
       inputs,
       { eventName: 'pull_request', workspace: repo, pullRequest: null, defaultReportFile: null },
-      {
+      realGateServices({
         buildx: new LayoutRecorder(new DockerBuildx({ ...engine.env, RUNNER_TEMP: runnerTemp }), layouts),
-        docker: new DockerodeEngine(new Docker({ socketPath: socket })),
-        git: baselineGit({ tempRoot: runnerTemp }),
-        comments: null,
-        summary: null,
-        log: {
-          info: (l) => logs.push(l),
-          warning: (l) => logs.push(`warning: ${l}`),
-          detail: () => {},
-          group: () => {},
-        },
-      },
+        socket,
+        runnerTemp,
+        logs,
+      }),
     );
   };
 

@@ -4,19 +4,17 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildSpec } from '../../../src/buildx/argv.js';
 import { DockerBuildx } from '../../../src/buildx/buildx.js';
 import { createDemoRepository } from '../../../src/demo/demo.js';
-import { DockerodeEngine } from '../../../src/docker/engine.js';
 import { type GateResult, runGate } from '../../../src/gate/run-gate.js';
-import { baselineGit } from '../../../src/git/baseline.js';
 import { storeHistory } from '../../../src/git/history.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import type { ReportStore } from '../../../src/store/store.js';
 import { CONTAINERD_SOCKET, requireDaemon } from '../../support/docker.js';
+import { realGateServices } from '../../support/gate-services.js';
 import { git } from '../git/git-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'isg-release-it-'));
@@ -52,17 +50,7 @@ async function tagPush(tag: string, store: ReportStore) {
       ref: `refs/tags/${tag}`,
     },
     {
-      buildx,
-      docker: new DockerodeEngine(new Docker({ socketPath: CONTAINERD_SOCKET })),
-      git: baselineGit({ tempRoot: runnerTemp }),
-      comments: null,
-      summary: null,
-      log: {
-        info: (l) => logs.push(l),
-        warning: (l) => logs.push(`warning: ${l}`),
-        detail: () => {},
-        group: () => {},
-      },
+      ...realGateServices({ buildx, socket: CONTAINERD_SOCKET, runnerTemp, logs }),
       reportStore: store,
       storeHistory: storeHistory(repo),
     },

@@ -6,14 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildSpec } from '../../../src/buildx/argv.js';
 import { DockerBuildx } from '../../../src/buildx/buildx.js';
 import { bloatDockerfile, exampleDir } from '../../../src/demo/demo.js';
-import { DockerodeEngine } from '../../../src/docker/engine.js';
 import { type GateResult, runGate } from '../../../src/gate/run-gate.js';
-import { baselineGit } from '../../../src/git/baseline.js';
 import { storeHistory } from '../../../src/git/history.js';
 import { createGitHubClient } from '../../../src/github/client.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
@@ -23,6 +20,7 @@ import { RegistryStore } from '../../../src/store/registry-store.js';
 import type { ReportStore } from '../../../src/store/store.js';
 import { type ArtifactServiceStandin, startArtifactService } from '../../support/artifact-service-standin.js';
 import { CONTAINERD_SOCKET, REGISTRY, requireDaemon, requireRegistry } from '../../support/docker.js';
+import { realGateServices } from '../../support/gate-services.js';
 import { type GitHubStandin, startGitHubStandin } from '../../support/github-standin.js';
 import { baselineFigures as figures } from '../../unit/store/stored.js';
 
@@ -96,17 +94,7 @@ async function gate(run: Run) {
       ref: run.push ? 'refs/heads/main' : 'refs/pull/1/merge',
     },
     {
-      buildx,
-      docker: new DockerodeEngine(new Docker({ socketPath: CONTAINERD_SOCKET })),
-      git: baselineGit({ tempRoot: runnerTemp }),
-      comments: null,
-      summary: null,
-      log: {
-        info: (l) => logs.push(l),
-        warning: (l) => logs.push(`warning: ${l}`),
-        detail: () => {},
-        group: () => {},
-      },
+      ...realGateServices({ buildx, socket: CONTAINERD_SOCKET, runnerTemp, logs }),
       reportStore: run.store,
       storeHistory: storeHistory(repo),
     },
