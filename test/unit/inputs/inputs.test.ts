@@ -307,6 +307,12 @@ describe('parseInputs: values', () => {
     expect(inputs.maxSize).toBe(bytes);
   });
 
+  it('reads every choice input whatever its case, as it reads booleans', () => {
+    expect(
+      parse({ baseline: 'None', 'on-missing-baseline': 'FAIL', 'size-basis': 'Compressed', mode: 'Warn' }),
+    ).toMatchObject({ baseline: 'none', onMissingBaseline: 'fail', sizeBasis: 'compressed', mode: 'warn' });
+  });
+
   it('reads the percentage, the basis and the mode', () => {
     expect(parse({ 'max-increase-percent': '2.5%' }).maxIncreasePercent).toBe(2.5);
     expect(parse({ 'max-increase-percent': '10' }).maxIncreasePercent).toBe(10);
