@@ -277,6 +277,14 @@ function parseCommentKey(value: string): string {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
     throw new InputError('comment-key', `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
   }
+  // The comment's marker folds dashes (an HTML comment may not hold "--"): keys it would fold into one
+  // another's marker are refused, so two gates never update each other's comment.
+  if (/--|^-|-$/.test(value)) {
+    throw new InputError(
+      'comment-key',
+      `"${value}" has '--' or a '-' at an end, which the comment marker cannot keep apart from other keys: use single dashes inside, e.g. ${JSON.stringify(value.replace(/-+/g, '-').replace(/^-|-$/g, '') || 'default')}`,
+    );
+  }
   return value;
 }
 

@@ -581,6 +581,14 @@ describe('parseInputs: each bad input is one line that names the input and the f
       /"my gate" must be 1-64 letters, digits/,
     ],
     [
+      "a comment key with '--' (its marker would be a-b's)",
+      () => ({ 'comment-key': 'a--b' }),
+      'comment-key',
+      /"a--b" has '--' or a '-' at an end.*e\.g\. "a-b"/,
+    ],
+    ["a comment key that starts with '-'", () => ({ 'comment-key': '-api' }), 'comment-key', /e\.g\. "api"/],
+    ["a comment key that ends with '-'", () => ({ 'comment-key': 'api-' }), 'comment-key', /'-' at an end/],
+    [
       'a registry that is not a repository',
       () => ({ registry: 'Not A Repo' }),
       'registry',
