@@ -236,6 +236,7 @@ async function comment(
     const commentTarget: CommentTarget = { owner, repo, issueNumber: number };
     const body = headSha ? `${headMarker(headSha)}\n${markdown}` : markdown;
     const result = await services.comments.upsert(commentTarget, inputs.commentKey, body, undefined, {
+      settle: true,
       skipIf: (ours: ListedComment) => (recordedHead(ours.body) === headSha ? null : moved()),
     });
     if (result.kind === 'forbidden') {

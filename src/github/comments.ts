@@ -31,6 +31,11 @@ export type CommentResult =
 export interface UpsertOptions {
   /** A reason to leave our existing comment alone (e.g. it describes a newer head than this body), or null. */
   skipIf?: (ours: ListedComment) => string | null | Promise<string | null>;
+  /**
+   * After creating, list again and keep only the oldest of ours (see settle below): for a writer that may
+   * race another (the aggregator, re-runs). Costs one more listing per new comment.
+   */
+  settle?: boolean;
 }
 
 export interface PullRequestComments {
@@ -173,7 +178,13 @@ export function createPullRequestComments(octokit: GitHubClient): PullRequestCom
           body: text,
           ...request,
         });
-        return (await settle(data.id)) ?? { kind: 'created', id: data.id, htmlUrl: data.html_url };
+        return (
+          (options?.settle ? await settle(data.id) : null) ?? {
+            kind: 'created',
+            id: data.id,
+            htmlUrl: data.html_url,
+          }
+        );
       } catch (error) {
         return forbiddenOrThrow(error, `commenting on ${describe(target)}`);
       }
