@@ -1,4 +1,5 @@
-// Bundles src/ into dist/: dist/index.js is what GitHub runs (action.yml), dist/cli.js the
+// Bundles src/ into dist/: dist/index.js is what GitHub runs (action.yml), dist/aggregate.js the
+// aggregator (aggregate/action.yml), dist/cli.js the
 // `image-size-gate` bin. `node scripts/build.mjs --outdir DIR` writes elsewhere (the dist check uses it).
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,7 @@ const outdir = outFlag > 0 ? process.argv[outFlag + 1] : join(root, 'dist');
 const buildOptions = {
   ...bundleOptions,
   absWorkingDir: root,
-  entryPoints: { index: 'src/action.ts', cli: 'src/cli.ts' },
+  entryPoints: { index: 'src/action.ts', cli: 'src/cli.ts', aggregate: 'src/aggregate-action.ts' },
   outdir,
 };
 

@@ -19,6 +19,7 @@ import { createOverrideEvidenceSource } from './github/override-evidence.js';
 import { actionsJobSummary } from './github/summary.js';
 import { fenceCommands } from './github/workflow-log.js';
 import { parseInputs, secretTexts } from './inputs/inputs.js';
+import { actionsArtifactUploader } from './store/actions-store.js';
 import { openStore } from './store/open-store.js';
 
 /** core.info for text that may hold anything: it can never act as a workflow command. */
@@ -126,6 +127,7 @@ async function main(): Promise<void> {
         },
         reportStore,
         storeHistory: storeHistory(workspace),
+        reportUploader: inputs.uploadReport ? await actionsArtifactUploader() : null,
       },
     );
     setOutputs(result.outputs);

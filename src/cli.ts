@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
+import { AGGREGATE_USAGE, runAggregateCommand } from './aggregate/command.js';
 import { BuildError } from './buildx/buildx.js';
 import { runDemo } from './demo/demo.js';
 import { defaultBranch, runLocalGate } from './gate/local.js';
@@ -22,6 +23,7 @@ const ACTION_ONLY: readonly InputName[] = [
   'comment-key',
   'override-label',
   'summary',
+  'upload-report',
   'allow-untrusted-build',
 ];
 const FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
@@ -55,6 +57,7 @@ function usage(): string {
     '       image-size-gate demo [--dir DIR]     build a lean and a bloated example commit and gate them',
     '       image-size-gate store ls [--store S] [--history]   list stored reports (commit, ref, date, fingerprint, sizes), or chart them per fingerprint',
     '       image-size-gate store get SHA [--store S]   print the stored report of a commit',
+    AGGREGATE_USAGE,
     '',
     "Flags (the action's inputs, same names):",
     ...flags,
@@ -76,6 +79,12 @@ async function main(argv: string[]): Promise<number> {
     );
   }
   if (argv[0] === 'demo') return runDemo(argv.slice(1));
+  if (argv[0] === 'aggregate')
+    return runAggregateCommand(argv.slice(1), {
+      workspace: process.cwd(),
+      out: (text) => process.stdout.write(fenceInWorkflow(text)),
+      err: (text) => process.stderr.write(fenceInWorkflow(text)),
+    });
   if (argv[0] === 'store')
     return runStoreCommand(argv.slice(1), { workspace: process.cwd(), defaultStore: DEFAULT_STORE });
   const { values } = parseArgs({

@@ -30,9 +30,11 @@ import {
 } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { renderTerminal } from '../report/terminal.js';
+import type { ArtifactUploader } from '../store/actions-store.js';
 import { fingerprintOf } from '../store/fingerprint.js';
 import { readStoredHistory } from '../store/history.js';
 import { lookupStoredBaseline, type StoreHistory } from '../store/lookup.js';
+import { uploadReportArtifact } from '../store/report-artifact.js';
 import type { ReportStore } from '../store/store.js';
 import { measureFromStoredReport } from '../store/stored-baseline.js';
 import {
@@ -70,6 +72,8 @@ export interface GateServices {
   reportStore?: ReportStore | null;
   /** What the store lookup asks git about the repository's history. */
   storeHistory?: StoreHistory | null;
+  /** Uploads workflow artifacts (upload-report); null or absent outside a runner. */
+  reportUploader?: ArtifactUploader | null;
 }
 
 export interface GateContext {
@@ -96,7 +100,10 @@ export interface GateResult {
   reportPath: string | null;
   /** The one-line reason the step fails; null when it passes (or only warns). */
   failure: string | null;
-  outputs: Record<'verdict' | 'report-path' | 'head-size' | 'base-size' | 'delta', string>;
+  outputs: Record<
+    'verdict' | 'report-path' | 'head-size' | 'base-size' | 'delta' | 'report-artifact',
+    string
+  >;
 }
 
 export class GateRefusedError extends Error {}
@@ -307,6 +314,18 @@ export async function runGate(
   if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
 
   await publish(inputs, context, services, report, markdown);
+  // The hand-over to the aggregator; like the comment, a failure costs the artifact only.
+  const artifact =
+    inputs.uploadReport && services.reportUploader
+      ? await phase('upload report', () =>
+          uploadReportArtifact(services.reportUploader!, report, inputs.commentKey, {
+            info: log.info,
+            warn: log.warning,
+          }),
+        )
+      : null;
+  if (inputs.uploadReport && !services.reportUploader)
+    log.warning('upload-report: no artifact client here (not on a runner)');
   if (inputs.publish) await phase('store publish', () => storeReport(context, services, report));
 
   const h = decision.headline;
@@ -336,6 +355,7 @@ export async function runGate(
       'head-size': h ? String(h.headSize) : '',
       'base-size': h?.baseSize != null ? String(h.baseSize) : '',
       delta: h?.delta != null ? String(h.delta) : '',
+      'report-artifact': artifact ?? '',
     },
   };
 }
@@ -743,7 +763,7 @@ async function publish(
           `could not comment on pull request #${pr.number}: ${result.reason} The job summary and outputs still carry the report.`,
         );
       } else {
-        log.info(`${result.kind} comment ${result.htmlUrl}`);
+        log.info(`${result.kind} comment ${'htmlUrl' in result ? result.htmlUrl : result.reason}`);
       }
     } catch (error) {
       if (budget.signal.aborted) return overBudget(`commenting on pull request #${pr.number}`);
@@ -756,7 +776,8 @@ async function publish(
   }
 }
 
-async function writeText(path: string, text: string) {
+/** Writes a file, making its directories in bounded steps. */
+export async function writeText(path: string, text: string) {
   await makeDirectory(dirname(path));
   await writeFile(path, text);
 }

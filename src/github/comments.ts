@@ -24,14 +24,32 @@ export type CommentResult =
       /** One sentence for the log: what was refused, GitHub's own message, and the likely cause. */
       reason: string;
       permissionNeeded: PermissionNeeded;
-    };
+    }
+  /** Left as it is: `skipIf` gave this reason (the comment describes a newer head). */
+  | { kind: 'skipped'; id: number; reason: string };
+
+export interface UpsertOptions {
+  /** A reason to leave our existing comment alone (e.g. it describes a newer head than this body), or null. */
+  skipIf?: (ours: ListedComment) => string | null | Promise<string | null>;
+  /**
+   * After creating, list again and keep only the oldest of ours (see settle below): for a writer that may
+   * race another (the aggregator, re-runs). Costs one more listing per new comment.
+   */
+  settle?: boolean;
+}
 
 export interface PullRequestComments {
   /**
    * Creates or updates the comment for `key`; `body` is the markdown without the marker. `signal` ends
    * every request still under way.
    */
-  upsert(target: CommentTarget, key: string, body: string, signal?: AbortSignal): Promise<CommentResult>;
+  upsert(
+    target: CommentTarget,
+    key: string,
+    body: string,
+    signal?: AbortSignal,
+    options?: UpsertOptions,
+  ): Promise<CommentResult>;
 }
 
 /**
@@ -110,7 +128,7 @@ export function createPullRequestComments(octokit: GitHubClient): PullRequestCom
   };
 
   return {
-    async upsert(target, key, body, signal) {
+    async upsert(target, key, body, signal, options) {
       const params = { owner: target.owner, repo: target.repo };
       const request = { request: { signal } };
       const text = stickyCommentBody(key, body);
@@ -136,6 +154,8 @@ export function createPullRequestComments(octokit: GitHubClient): PullRequestCom
           .deleteComment({ ...params, comment_id: duplicate.id, ...request })
           .catch(() => undefined);
       }
+      const skip = ours ? ((await options?.skipIf?.(ours)) ?? null) : null;
+      if (ours && skip) return { kind: 'skipped', id: ours.id, reason: skip };
       if (ours) {
         try {
           const { data } = await octokit.rest.issues.updateComment({
@@ -159,9 +179,45 @@ export function createPullRequestComments(octokit: GitHubClient): PullRequestCom
           body: text,
           ...request,
         });
-        return { kind: 'created', id: data.id, htmlUrl: data.html_url };
+        return (
+          (options?.settle ? await settle(data.id) : null) ?? {
+            kind: 'created',
+            id: data.id,
+            htmlUrl: data.html_url,
+          }
+        );
       } catch (error) {
         return forbiddenOrThrow(error, `commenting on ${describe(target)}`);
+      }
+
+      /**
+       * Another writer may have created its comment between our listing and our creating (parallel jobs, a
+       * re-run racing the first run): list again, keep the oldest of ours, delete the rest. When ours is not
+       * the oldest, it goes and the oldest takes our body. Whatever the interleaving, one comment is left.
+       */
+      async function settle(created: number): Promise<CommentResult | null> {
+        const again = await octokit.paginate(octokit.rest.issues.listComments, {
+          ...params,
+          issue_number: target.issueNumber,
+          per_page: 100,
+          ...request,
+        });
+        const settled = findStickyComment(again, key, await ownLogin(signal));
+        for (const duplicate of settled.duplicates) {
+          await octokit.rest.issues
+            .deleteComment({ ...params, comment_id: duplicate.id, ...request })
+            .catch(() => undefined);
+        }
+        if (!settled.ours || settled.ours.id === created) return null;
+        const newer = (await options?.skipIf?.(settled.ours)) ?? null;
+        if (newer) return { kind: 'skipped', id: settled.ours.id, reason: newer };
+        const { data } = await octokit.rest.issues.updateComment({
+          ...params,
+          comment_id: settled.ours.id,
+          body: text,
+          ...request,
+        });
+        return { kind: 'updated', id: data.id, htmlUrl: data.html_url };
       }
     },
   };

@@ -29,6 +29,7 @@ export const INPUT_NAMES = [
   'comment-key',
   'override-label',
   'summary',
+  'upload-report',
   'allow-untrusted-build',
   'registry',
   'report-file',

@@ -50,6 +50,8 @@ export interface Inputs extends BuildOptions {
   /** A failing verdict passes as `overridden` when this label was last applied by someone who may write. */
   overrideLabel: string | null;
   summary: boolean;
+  /** Upload the JSON report as a workflow artifact for the aggregator. */
+  uploadReport: boolean;
   allowUntrustedBuild: boolean;
   /** A repository (e.g. localhost:5000/app) the classic-store build pushes to, for exact compressed sizes. */
   registry: string | null;
@@ -166,6 +168,7 @@ export function parseInputs(read: InputSource, env: ParseEnvironment): Inputs {
     commentKey: parseCommentKey(text('comment-key') || 'default'),
     overrideLabel: parseLabel(text('override-label')),
     summary: bool('summary', text('summary'), true),
+    uploadReport: bool('upload-report', text('upload-report'), false),
     allowUntrustedBuild: bool('allow-untrusted-build', text('allow-untrusted-build'), false),
     registry: parseRegistry(text('registry')),
     reportFile: optional('report-file'),
@@ -273,7 +276,7 @@ function bool(name: InputName, value: string, fallback: boolean): boolean {
   throw new InputError(name, `"${value}" is not a boolean: write true or false`);
 }
 
-function parseCommentKey(value: string): string {
+export function parseCommentKey(value: string): string {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
     throw new InputError('comment-key', `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
   }

@@ -171,39 +171,56 @@ export class ActionsStore implements ReportStore {
     return readStoredReport(entry, key);
   }
 
-  private async download(artifactId: number): Promise<Buffer> {
-    const { owner, repo, token } = this.options;
-    const fetchImpl = this.options.fetch ?? fetch;
-    const api = (this.options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(
-      /\/+$/,
-      '',
-    );
-    const url = `${api}/repos/${owner}/${repo}/actions/artifacts/${artifactId}/zip`;
-    const signal = AbortSignal.timeout(30_000);
-    const first = await fetchImpl(url, {
-      headers: {
-        accept: 'application/vnd.github+json',
-        'x-github-api-version': '2022-11-28',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      redirect: 'manual',
-      signal,
-    });
-    const location = first.headers.get('location');
-    await first.body?.cancel();
-    if (first.status < 300 || first.status >= 400 || !location) {
-      throw new StoreError(
-        `GET ${url} answered ${first.status} ${first.statusText}${first.status === 410 ? ' (the artifact expired)' : ''}`,
-      );
-    }
-    // The signed URL carries its own authorization; our token stays with the API.
-    const blob = await fetchImpl(new URL(location, url), { redirect: 'follow', signal });
-    if (!blob.ok) {
-      await blob.body?.cancel();
-      throw new StoreError(`the artifact download answered ${blob.status} ${blob.statusText}`);
-    }
-    return readCapped(blob, MAX_STORED_REPORT_BYTES + 64 * 1024);
+  private download(artifactId: number): Promise<Buffer> {
+    return downloadArtifactZip(this.options, artifactId, MAX_STORED_REPORT_BYTES + 64 * 1024);
   }
+}
+
+export interface ArtifactDownload {
+  owner: string;
+  repo: string;
+  token: string | null;
+  apiUrl?: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * An artifact's zip through the REST API: GitHub answers with a redirect to a signed blob URL, which is
+ * followed without our token. At most `cap` bytes are read.
+ */
+export async function downloadArtifactZip(
+  options: ArtifactDownload,
+  artifactId: number,
+  cap: number,
+): Promise<Buffer> {
+  const { owner, repo, token } = options;
+  const fetchImpl = options.fetch ?? fetch;
+  const api = (options.apiUrl || process.env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '');
+  const url = `${api}/repos/${owner}/${repo}/actions/artifacts/${artifactId}/zip`;
+  const signal = AbortSignal.timeout(30_000);
+  const first = await fetchImpl(url, {
+    headers: {
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    redirect: 'manual',
+    signal,
+  });
+  const location = first.headers.get('location');
+  await first.body?.cancel();
+  if (first.status < 300 || first.status >= 400 || !location) {
+    throw new StoreError(
+      `GET ${url} answered ${first.status} ${first.statusText}${first.status === 410 ? ' (the artifact expired)' : ''}`,
+    );
+  }
+  // The signed URL carries its own authorization; our token stays with the API.
+  const blob = await fetchImpl(new URL(location, url), { redirect: 'follow', signal });
+  if (!blob.ok) {
+    await blob.body?.cancel();
+    throw new StoreError(`the artifact download answered ${blob.status} ${blob.statusText}`);
+  }
+  return readCapped(blob, cap);
 }
 
 async function readCapped(res: Response, cap: number): Promise<Buffer> {

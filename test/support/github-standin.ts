@@ -103,6 +103,11 @@ export interface GitHubStandin {
   setPermission(user: StandinUser, role: CollaboratorRole): void;
   /** Serves GET /repos/{owner}/{repo}/pulls/{number}, e.g. the `pull_request` of a webhook payload. */
   setPullRequest(pullRequest: Record<string, unknown>): void;
+  /**
+   * Holds the next `count` requests to a route until all `count` have arrived, then answers them together:
+   * two clients racing are made to interleave at exactly that call, with no timing involved.
+   */
+  holdUntil(method: string, pathTemplate: string, count: number): void;
   /** Queues one-shot answers for a route ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments"). */
   inject(method: string, pathTemplate: string, ...responses: InjectedResponse[]): void;
   requestsTo(method: string, pathTemplate: string): RecordedRequest[];
@@ -657,6 +662,22 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
         },
       };
     },
+    // GitHub's filters: state (default open), head as OWNER:BRANCH (the head repository's owner), base.
+    'pulls/list': ({ query, path }) => {
+      const state = query.get('state') ?? 'open';
+      const head = query.get('head');
+      const base = query.get('base');
+      const listed = [...pullRequests.values()]
+        .filter((pr) => state === 'all' || pr.state === state)
+        .filter((pr) => {
+          if (!head) return true;
+          const h = pr.head as { ref: string; repo: { owner: { login: string } } | null };
+          return `${h.repo?.owner.login ?? ''}:${h.ref}`.toLowerCase() === head.toLowerCase();
+        })
+        .filter((pr) => !base || (pr.base as { ref: string }).ref === base)
+        .sort((a, b) => (b.number as number) - (a.number as number));
+      return paged(listed, query, path);
+    },
     'pulls/get': ({ params, operation }) => {
       const pullRequest = pullRequests.get(Number(params.pull_number));
       return pullRequest ? { status: 200, body: pullRequest } : notFound(operation);
@@ -686,6 +707,18 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
   });
 
   const state = { readOnly: options.readOnly ?? false };
+  const holds = new Map<string, { count: number; waiting: (() => void)[] }>();
+  const held = (key: string): Promise<void> | null => {
+    const hold = holds.get(key);
+    if (!hold) return null;
+    return new Promise<void>((release) => {
+      hold.waiting.push(release);
+      if (hold.waiting.length >= hold.count) {
+        holds.delete(key);
+        for (const waiting of hold.waiting) waiting();
+      }
+    });
+  };
 
   const answer = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://stand-in');
@@ -718,7 +751,10 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
     };
     requests.push(record);
 
-    const reply = (() => {
+    type Routed =
+      | { matched: { route: CompiledRoute; params: Record<string, string> }; key: string }
+      | { reply: Reply; route: undefined };
+    const routed = ((): Routed => {
       let matched: { route: CompiledRoute; params: Record<string, string> } | undefined;
       for (const route of routes) {
         const found = route.method.toUpperCase() === method ? route.pattern.exec(url.pathname) : null;
@@ -736,8 +772,15 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       const { route, params } = matched;
       record.route = `${method} ${route.path}`;
       record.operationId = route.operationId;
+      return { matched: { route, params }, key: record.route };
+    })();
+    if ('matched' in routed) await held(routed.key);
 
-      const queued = injected.get(record.route)?.shift();
+    const reply = (() => {
+      if (!('matched' in routed)) return routed;
+      const { route, params } = routed.matched;
+
+      const queued = injected.get(routed.key)?.shift();
       if (queued) {
         record.injected = true;
         return { reply: queued, route };
@@ -844,6 +887,13 @@ export async function startGitHubStandin(options: GitHubStandinOptions = {}): Pr
       if (typeof number !== 'number') throw new Error('setPullRequest needs a pull request with a number');
       // The REST object has auto_merge; webhook payloads leave it out.
       pullRequests.set(number, { auto_merge: null, ...pullRequest });
+    },
+    holdUntil(method, pathTemplate, count) {
+      const key = routeKey(method, pathTemplate);
+      if (!routes.some((route) => routeKey(route.method, route.path) === key)) {
+        throw new Error(`the stand-in serves no route ${key}`);
+      }
+      holds.set(key, { count, waiting: [] });
     },
     inject(method, pathTemplate, ...responses) {
       const key = routeKey(method, pathTemplate);

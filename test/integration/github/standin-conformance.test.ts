@@ -70,6 +70,7 @@ describe('GitHub REST stand-in', () => {
         `PATCH ${ONE}`,
         `DELETE ${ONE}`,
         `GET ${PULL}`,
+        'GET /repos/{owner}/{repo}/pulls',
         'GET /user',
         'GET /repos/{owner}/{repo}/actions/runs',
         'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',

@@ -226,6 +226,7 @@ describe('runGate', () => {
       'head-size': String(headArm.uncompressed),
       'base-size': String(baseArm.uncompressed),
       delta: '1500',
+      'report-artifact': '',
     });
     expect(Object.keys(result.outputs).sort()).toEqual(
       readActionFile()

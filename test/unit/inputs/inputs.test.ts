@@ -172,6 +172,7 @@ describe('parseInputs: defaults', () => {
       commentKey: 'default',
       overrideLabel: null,
       summary: true,
+      uploadReport: false,
       allowUntrustedBuild: false,
       registry: null,
       reportFile: null,

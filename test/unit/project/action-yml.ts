@@ -33,8 +33,9 @@ interface RawAction {
   outputs?: Record<string, { description: string }>;
 }
 
-export function readActionFile(): ActionFile {
-  const text = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+/** action.yml, or another action's manifest in the repository (aggregate/action.yml). */
+export function readActionFile(path = 'action.yml'): ActionFile {
+  const text = readFileSync(join(ROOT, path), 'utf8');
   const raw = parse(text) as RawAction;
   return {
     text,

@@ -63,7 +63,7 @@ describe('action.yml', () => {
 
   it('declares exactly the outputs the gate sets', () => {
     expect(action.outputs.map((o) => o.name).sort()).toEqual(
-      ['verdict', 'report-path', 'head-size', 'base-size', 'delta'].sort(),
+      ['verdict', 'report-path', 'head-size', 'base-size', 'delta', 'report-artifact'].sort(),
     );
   });
 

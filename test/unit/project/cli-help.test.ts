@@ -13,6 +13,7 @@ describe('image-size-gate --help', () => {
     'comment-key',
     'override-label',
     'summary',
+    'upload-report',
     'allow-untrusted-build',
   ]);
 

@@ -31,8 +31,10 @@ describe('dist/', () => {
     await rm(fresh, { recursive: true, force: true });
   });
 
-  it('holds the action entry and the CLI', async () => {
-    expect(await filesUnder(join(ROOT, 'dist'))).toEqual(expect.arrayContaining(['index.js', 'cli.js']));
+  it('holds the action entry, the aggregator entry and the CLI', async () => {
+    expect(await filesUnder(join(ROOT, 'dist'))).toEqual(
+      expect.arrayContaining(['index.js', 'cli.js', 'aggregate.js']),
+    );
   });
 
   it('is byte for byte what the build makes of src/ now', async () => {

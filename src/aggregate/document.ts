@@ -1,0 +1,270 @@
+// The comment for many images, as a document: the verdict and the image and platform that grew most, what
+// failed and what is missing, one row per image (total delta per platform), then one collapsible section per
+// image. Images come most-changed first and their sections carry falling priorities, so a fitter that must
+// cut keeps the detail of the images that changed most. Text from the reports goes into spans as plain text
+// (the renderer escapes it), cut to a length no comment needs.
+import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import type { SizeBasis, Verdict } from '../core/model.js';
+import {
+  type Block,
+  PRIORITY,
+  type ReportDocument,
+  type Span,
+  type TableRow,
+  type Tone,
+} from '../report/document/model.js';
+import { plainText, VERDICT_WORD } from '../report/text.js';
+import type { AggregateDecision, MergedImage, MergedPlatform } from './model.js';
+
+/** Labels, sources and reasons longer than this are cut: a report cannot fill the comment with one string. */
+export const MAX_UNTRUSTED_CHARS = 120;
+
+const VERDICT_TONE: Record<Verdict, Tone> = {
+  pass: 'good',
+  overridden: 'good',
+  'no-baseline': 'muted',
+  warn: 'warn',
+  fail: 'bad',
+};
+
+const text = (value: string): Span => ({ kind: 'text', text: value });
+const untrusted = (value: string): Span => ({ kind: 'code', text: plainText(value, MAX_UNTRUSTED_CHARS) });
+const untrustedText = (value: string): Span => text(plainText(value, MAX_UNTRUSTED_CHARS * 4));
+const verdictSpan = (verdict: Verdict): Span => ({
+  kind: 'tone',
+  tone: VERDICT_TONE[verdict],
+  spans: [{ kind: 'strong', text: VERDICT_WORD[verdict] }],
+});
+
+export interface AggregateDocumentOptions {
+  /** Plain text before the verdict in the heading; default "Image size". */
+  title?: string;
+  /** The commit the comment describes, shown short. */
+  headSha?: string | null;
+  /**
+   * Each image's detail; by default a table of its platforms (the single-image section builder takes over
+   * once it exists).
+   */
+  imageDetail?: (image: MergedImage) => readonly Block[];
+}
+
+export function aggregateDocument(
+  decision: AggregateDecision,
+  options: AggregateDocumentOptions = {},
+): ReportDocument {
+  const { images } = decision;
+  const platformCount = images.reduce((sum, image) => sum + image.platforms.length, 0);
+  const blocks: Block[] = [
+    {
+      kind: 'heading',
+      level: 2,
+      priority: PRIORITY.essential,
+      spans: [
+        text(`${options.title ?? 'Image size'}: `),
+        verdictSpan(decision.verdict),
+        text(
+          ` (${count(images.length, 'image')}, ${count(platformCount, 'platform')}${options.headSha ? `, head ${options.headSha.slice(0, 7)}` : ''})`,
+        ),
+      ],
+    },
+    { kind: 'paragraph', priority: PRIORITY.essential, spans: headlineSpans(decision) },
+  ];
+  if (decision.violations.length > 0) {
+    blocks.push({
+      kind: 'list',
+      priority: PRIORITY.essential,
+      label: 'the list of violations',
+      items: decision.violations.map((v) => [untrustedText(v.message)]),
+    });
+  }
+  if (decision.missing.length > 0) {
+    blocks.push({
+      kind: 'paragraph',
+      priority: PRIORITY.essential,
+      spans: [
+        { kind: 'strong', text: `Missing (${decision.missing.length}):` },
+        text(` on-missing-baseline is ${decision.policy}.`),
+      ],
+    });
+    blocks.push({
+      kind: 'list',
+      priority: PRIORITY.essential,
+      label: 'the list of missing legs',
+      items: decision.missing.map((m) => [
+        untrusted(m.image),
+        ...(m.platform ? [text(' '), untrusted(m.platform)] : []),
+        untrustedText(`: ${m.reason}`),
+      ]),
+    });
+  }
+  if (images.length > 0) blocks.push(imageTable(images));
+  for (const dup of decision.duplicates) {
+    blocks.push({
+      kind: 'paragraph',
+      priority: PRIORITY.detail,
+      spans: [
+        text('Measured twice: '),
+        untrusted(dup.image),
+        text(' '),
+        untrusted(dup.platform),
+        text(', also by '),
+        untrusted(dup.leg),
+        text(' (the first report is shown).'),
+      ],
+    });
+  }
+  images.forEach((image, index) => {
+    // Between detail and explanation, falling with the image's place: the most-changed image's detail stays longest.
+    const priority = PRIORITY.detail + (10 * (images.length - index)) / images.length;
+    blocks.push({
+      kind: 'details',
+      priority,
+      label: `the detail of ${plainText(image.identity.label, MAX_UNTRUSTED_CHARS)}`,
+      summary: [
+        untrusted(image.identity.label),
+        text(': '),
+        verdictSpan(image.verdict),
+        ...growthSpans(image),
+      ],
+      blocks: (options.imageDetail ?? defaultImageDetail)(image),
+    });
+  });
+  return { blocks };
+}
+
+function headlineSpans(decision: AggregateDecision): Span[] {
+  const h = decision.headline;
+  if (!h) {
+    return decision.images.length === 0
+      ? [text('No leg reported an image.')]
+      : [text('No image has a baseline to compare with.')];
+  }
+  const word =
+    h.delta > 0
+      ? 'Largest growth'
+      : h.delta < 0
+        ? 'Every image shrank or held; least shrinkage'
+        : 'No image changed size';
+  return [
+    text(`${word}: `),
+    untrusted(h.image),
+    text(' on '),
+    untrusted(h.platform),
+    text(', '),
+    { kind: 'strong', text: formatDelta(h.delta) },
+    text(` ${h.basis}.`),
+  ];
+}
+
+function growthSpans(image: MergedImage): Span[] {
+  const g = image.largestGrowth;
+  if (!g) return [text(', no baseline')];
+  return [text(`, ${formatDelta(g.delta)} ${g.basis} on `), untrusted(g.platform)];
+}
+
+/** One row per image; one column per platform any image has, holding that platform's total delta. */
+function imageTable(images: readonly MergedImage[]): Block {
+  const platforms = [...new Set(images.flatMap((image) => image.platforms.map((p) => p.platform)))].sort();
+  const bases = new Set(images.flatMap((image) => image.platforms.map((p) => p.thresholds.basis)));
+  const oneBasis = bases.size === 1 ? [...bases][0]! : null;
+  const rows: TableRow[] = images.map((image) => ({
+    tone: VERDICT_TONE[image.verdict],
+    cells: [
+      [untrusted(image.identity.label)],
+      [verdictSpan(image.verdict)],
+      ...platforms.map((name) => {
+        const p = image.platforms.find((candidate) => candidate.platform === name);
+        return [text(p ? deltaCell(p, oneBasis === null) : '—')];
+      }),
+    ],
+  }));
+  return {
+    kind: 'table',
+    priority: PRIORITY.summary,
+    label: 'the table of images',
+    columns: [
+      { header: 'Image' },
+      { header: 'Verdict' },
+      ...platforms.map((name) => ({
+        header: `${plainText(name, 40)} change${oneBasis ? ` (${oneBasis})` : ''}`,
+        align: 'right' as const,
+      })),
+    ],
+    rows,
+    minRows: rows.length,
+  };
+}
+
+function deltaCell(p: MergedPlatform, sayBasis: boolean): string {
+  const basis = p.thresholds.basis;
+  const suffix = sayBasis ? ` ${basis}` : '';
+  if (!p.report.head) return 'removed';
+  if (!p.report.delta || !p.report.percent)
+    return `no baseline (${formatBytes(p.report.head.sizes[basis])}${suffix})`;
+  return `${formatDelta(p.report.delta[basis])} (${formatPercent(p.report.percent[basis])})${suffix}`;
+}
+
+/** The image's platforms on both bases, which leg measured each, and what its thresholds were. */
+function defaultImageDetail(image: MergedImage): Block[] {
+  const row = (p: MergedPlatform, basis: SizeBasis): TableRow => ({
+    cells: [
+      [untrusted(p.platform)],
+      [text(basis)],
+      [text(p.report.base ? formatBytes(p.report.base.sizes[basis]) : '—')],
+      [text(p.report.head ? formatBytes(p.report.head.sizes[basis]) : '—')],
+      [text(p.report.delta ? formatDelta(p.report.delta[basis]) : 'n/a')],
+      [text(p.report.percent ? formatPercent(p.report.percent[basis]) : 'n/a')],
+      [untrusted(p.leg)],
+    ],
+  });
+  const blocks: Block[] = [
+    {
+      kind: 'table',
+      priority: PRIORITY.detail,
+      label: `the platform table of ${plainText(image.identity.label, MAX_UNTRUSTED_CHARS)}`,
+      columns: [
+        { header: 'Platform' },
+        { header: 'Basis' },
+        { header: 'Base', align: 'right' },
+        { header: 'Head', align: 'right' },
+        { header: 'Change', align: 'right' },
+        { header: '%', align: 'right' },
+        { header: 'Measured by' },
+      ],
+      rows: image.platforms.flatMap((p) => [row(p, 'uncompressed'), row(p, 'compressed')]),
+    },
+  ];
+  const reasons = image.platforms.filter(
+    (p) => p.report.head && !p.report.base && p.report.baseMissingReason,
+  );
+  if (reasons.length > 0) {
+    blocks.push({
+      kind: 'list',
+      priority: PRIORITY.detail,
+      items: reasons.map((p) => [
+        untrusted(p.platform),
+        untrustedText(`: no baseline: ${p.report.baseMissingReason}`),
+      ]),
+    });
+  }
+  blocks.push({
+    kind: 'paragraph',
+    priority: PRIORITY.detail,
+    spans: [
+      {
+        kind: 'tone',
+        tone: 'muted',
+        spans: [
+          text(
+            'MB = 10^6 bytes; compressed = what a registry stores and a node pulls, uncompressed = file bytes in the layers.',
+          ),
+        ],
+      },
+    ],
+  });
+  return blocks;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
