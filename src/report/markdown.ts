@@ -9,6 +9,7 @@ import { allViolations } from './json.js';
 import {
   anyEstimated,
   baselineOrigin,
+  count,
   ESTIMATE_NOTE,
   engineSentence,
   escapeMarkdown,
@@ -17,6 +18,7 @@ import {
   layerStatusWord,
   otherBasis,
   overrideSentence,
+  shortDigest,
   sideSize,
   VERDICT_WORD,
 } from './text.js';
@@ -57,7 +59,8 @@ const VERDICT_EMOJI: Record<Verdict, string> = {
   overridden: '☑️',
 };
 
-const LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit`;
+/** How every note of the fitters names the limit. */
+export const LIMIT_TEXT = `GitHub's ${count(GITHUB_COMMENT_LIMIT)}-character comment limit`;
 
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
@@ -151,13 +154,21 @@ function platformTable(report: Report): string {
       p.percent ? formatPercent(p.percent[b]) : 'n/a',
     ]),
   ]);
-  const rendered = table(header, [':--', ...header.slice(1).map(() => '--:')], rows);
+  const rendered = [
+    tableHead(header, ['left', ...header.slice(1).map(() => 'right' as const)]),
+    ...rows.map(tableRow),
+  ].join('\n');
   return anyEstimated(report) ? `${rendered}\n\n${ESTIMATE_NOTE}` : rendered;
 }
 
-function table(header: readonly string[], align: readonly string[], rows: readonly string[][]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align), ...rows.map(line)].join('\n');
+/** One row of a markdown table; its cells are already escaped. */
+export function tableRow(cells: readonly string[]): string {
+  return `| ${cells.join(' | ')} |`;
+}
+
+/** A markdown table's header and alignment rows. */
+export function tableHead(header: readonly string[], sides: readonly ('left' | 'right')[]): string {
+  return `${tableRow(header)}\n${tableRow(sides.map((s) => (s === 'left' ? ':--' : '--:')))}`;
 }
 
 /** The characters a section adds to the body: its rendering and the blank line before it. */
@@ -192,7 +203,7 @@ function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: numb
     `Δ ${other}`,
     'Layer',
   ];
-  const align = ['--:', ':--', ':--', '--:', '--:', '--:', '--:', ':--'];
+  const sides = ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] as const;
   const texts = p.layers.map((layer) => {
     const cells = [
       layer.head ? String(layer.head.index + 1) : '—',
@@ -202,15 +213,15 @@ function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: numb
       layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
       formatDelta(layer.delta[basis]),
       formatDelta(layer.delta[other]),
-      shortDigest(layer.head?.digest ?? layer.base?.digest ?? ''),
+      digestCell(layer.head?.digest ?? layer.base?.digest ?? ''),
     ];
-    return `| ${cells.join(' | ')} |`;
+    return tableRow(cells);
   });
   const ranks = rankLayers(p.layers, basis);
   const rows = texts.map((text, i) => ({ text, rank: ranks[i]! }));
   const total = p.layers.length;
   const summary = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
-  const head = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`].join('\n');
+  const head = tableHead(header, sides);
   return {
     total,
     rows,
@@ -219,7 +230,7 @@ function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: numb
       const note =
         shown === null
           ? ''
-          : `\n\nShowing ${shown.size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
+          : `\n\nShowing ${count(shown.size)} of ${count(total)} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
       return `${summary}\n\n${[head, ...body].join('\n')}${note}\n\n</details>`;
     },
   };
@@ -248,9 +259,9 @@ function rankLayers(layers: readonly LayerComparison[], basis: SizeBasis): numbe
   return ranks;
 }
 
-function shortDigest(digest: string): string {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `\`${match[1]}:${match[2]}\``;
+function digestCell(digest: string): string {
+  const short = shortDigest(digest);
+  if (short) return `\`${short}\``;
   return digest === '' ? '—' : escapeMarkdown(digest, 19);
 }
 
