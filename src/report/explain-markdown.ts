@@ -34,7 +34,13 @@ import {
   wastedGrowth,
 } from './explain-facts.js';
 import type { Report } from './json.js';
-import { LIMIT_TEXT, type MarkdownSection, markdownSectionLength, tableHead, tableRow } from './markdown.js';
+import {
+  LIMIT_TEXT,
+  type MarkdownSection,
+  markdownSectionLength,
+  tableHead,
+  tableRow,
+} from './markdown-parts.js';
 import { count, escapeMarkdown, plainText, printableCodeLine } from './text.js';
 
 /** What the explanation sections may take of the comment together; the layer detail and the rest keep the remainder. */

@@ -3,9 +3,18 @@
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
+import { explainSections } from './explain-markdown.js';
 import { historyMarkdown } from './history.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
+import {
+  DEFAULT_MARKDOWN_LIMIT,
+  LIMIT_TEXT,
+  type MarkdownSection,
+  renderSection,
+  tableHead,
+  tableRow,
+} from './markdown-parts.js';
 import {
   anyEstimated,
   baselineOrigin,
@@ -23,31 +32,19 @@ import {
   VERDICT_WORD,
 } from './text.js';
 
-/** GitHub rejects issue comments longer than this many characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
-/** The default cap leaves 1,536 characters for the hidden marker the comment module puts in front. */
-export const DEFAULT_MARKDOWN_LIMIT = 64_000;
+export { DEFAULT_MARKDOWN_LIMIT, GITHUB_COMMENT_LIMIT, markdownSectionLength } from './markdown-parts.js';
+
 /** Instructions longer than this are cut in the layer table (the JSON report keeps them whole). */
 export const DEFAULT_INSTRUCTION_CHARS = 200;
-
-/**
- * A section another part of the tool adds (for example "why it grew"), placed after the platform table and
- * before the layer detail. heading is plain text (escaped here); body is markdown that its producer has
- * already made safe (escapeMarkdown from ./text.js for anything taken from an image or a repository).
- */
-export interface MarkdownSection {
-  heading: string;
-  body: string;
-  /** Wrap the body in a <details> block with the heading as its summary. */
-  collapsed?: boolean;
-}
 
 export interface MarkdownOptions {
   /** Plain text before the verdict in the heading; default "Image size". */
   title?: string;
   /** Upper bound on the body's length in UTF-16 code units (never more than GitHub counts). */
   maxLength?: number;
+  /** Sections after "why it grew" (which the report's explanation gives unless `explain` is false). */
   sections?: readonly MarkdownSection[];
+  explain?: boolean;
   instructionChars?: number;
 }
 
@@ -59,16 +56,16 @@ const VERDICT_EMOJI: Record<Verdict, string> = {
   overridden: '☑️',
 };
 
-/** How every note of the fitters names the limit. */
-export const LIMIT_TEXT = `GitHub's ${count(GITHUB_COMMENT_LIMIT)}-character comment limit`;
-
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
   const basis = report.thresholds.basis;
   const top = summaryBlocks(report, options.title ?? 'Image size');
   // The history goes last of the sections: the first the fitter leaves out.
   const history = historyMarkdown(report.history);
-  const sections = [...(options.sections ?? []), ...(history ? [history] : [])].map(renderSection);
+  const explained = options.explain === false ? [] : explainSections(report);
+  const sections = [...explained, ...(options.sections ?? []), ...(history ? [history] : [])].map(
+    renderSection,
+  );
   const details = report.platforms
     .filter((p) => p.layers.length > 0)
     .map((p) => layerDetail(p, basis, options.instructionChars ?? DEFAULT_INSTRUCTION_CHARS));
@@ -159,29 +156,6 @@ function platformTable(report: Report): string {
     ...rows.map(tableRow),
   ].join('\n');
   return anyEstimated(report) ? `${rendered}\n\n${ESTIMATE_NOTE}` : rendered;
-}
-
-/** One row of a markdown table; its cells are already escaped. */
-export function tableRow(cells: readonly string[]): string {
-  return `| ${cells.join(' | ')} |`;
-}
-
-/** A markdown table's header and alignment rows. */
-export function tableHead(header: readonly string[], sides: readonly ('left' | 'right')[]): string {
-  return `${tableRow(header)}\n${tableRow(sides.map((s) => (s === 'left' ? ':--' : '--:')))}`;
-}
-
-/** The characters a section adds to the body: its rendering and the blank line before it. */
-export function markdownSectionLength(section: MarkdownSection): number {
-  return renderSection(section).length + 2;
-}
-
-function renderSection(section: MarkdownSection): string {
-  const heading = escapeMarkdown(section.heading);
-  if (section.collapsed) {
-    return `<details><summary>${heading}</summary>\n\n${section.body.trim()}\n\n</details>`;
-  }
-  return `#### ${heading}\n\n${section.body.trim()}`;
 }
 
 interface LayerDetail {
