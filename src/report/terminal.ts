@@ -1,7 +1,6 @@
 // The CLI's readable report: plain aligned columns, the same facts as the comment, colour only when asked.
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
-import { describeThresholds } from '../core/thresholds.js';
 import { alignColumns, type Cell, type Colour, painter } from './ansi.js';
 import { explainTerminalLines } from './explain-terminal.js';
 import { historyTextLines } from './history.js';
@@ -12,15 +11,20 @@ import {
   baselineOrigin,
   ESTIMATE_NOTE,
   engineSentence,
+  gatedSentence,
   headlineSentence,
   layerCounts,
   layerStatusWord,
+  missingBaselineSentence,
+  noBaselineSentence,
   otherBasis,
   overrideSentence,
+  PLAIN_STYLE,
   plainText,
   shortDigest,
   sideSize,
   VERDICT_WORD,
+  violationsLead,
 } from './text.js';
 
 export interface TerminalOptions {
@@ -50,11 +54,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
 
   const word = VERDICT_WORD[report.verdict].toUpperCase();
   lines.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), 'bold')}`);
-  if (report.baseMissingReason !== null) {
-    lines.push(
-      `No baseline${report.baseMissingCause ? ` (${report.baseMissingCause})` : ''}: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
-    );
-  }
+  const noBaseline = noBaselineSentence(report, PLAIN_STYLE);
+  if (noBaseline) lines.push(noBaseline);
   const override = overrideSentence(report, (t) => plainText(t));
   if (override) lines.push(`${override.lead}: ${override.text}`);
   const sentence = headlineSentence(report);
@@ -98,23 +99,18 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   );
   if (anyEstimated(report)) lines.push(ESTIMATE_NOTE.replaceAll('`', ''));
   lines.push('');
-  lines.push(
-    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`,
-  );
+  lines.push(gatedSentence(report, PLAIN_STYLE));
 
   const violations = allViolations(report);
   if (violations.length > 0) {
     lines.push('');
-    lines.push(
-      report.verdict === 'warn'
-        ? 'Over the threshold (mode: warn, so the check does not fail):'
-        : report.verdict === 'overridden'
-          ? 'Over the threshold (accepted by the override, so the check does not fail):'
-          : 'Over the threshold:',
-    );
+    lines.push(violationsLead(report, PLAIN_STYLE));
     const colour: Colour = report.verdict === 'warn' ? 'yellow' : 'red';
     for (const v of violations) lines.push(`  ${paint(plainText(v.message), colour)}`);
   }
+
+  const missing = missingBaselineSentence(report, PLAIN_STYLE);
+  if (missing) lines.push('', missing);
 
   const why =
     options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
