@@ -1,6 +1,6 @@
 // The pull-request comment and the job summary: one renderer. The verdict and one row per platform always
 // fit; the per-layer detail is cut, with a visible note, to keep the body under GitHub's limit.
-import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import { formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
 import { explainSections } from './explain-markdown.js';
 import { historyMarkdown } from './history.js';
@@ -23,7 +23,9 @@ import {
   escapeMarkdown,
   gatedSentence,
   headlineSentence,
+  layerColumns,
   layerCounts,
+  layerFigures,
   layerStatusWord,
   MARKDOWN_STYLE,
   missingBaselineSentence,
@@ -163,28 +165,19 @@ interface LayerDetail {
 }
 
 function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: number): LayerDetail {
-  const other = otherBasis(basis);
-  const header = [
-    '#',
-    'Instruction',
-    'Status',
-    `Base (${basis})`,
-    `Head (${basis})`,
-    `Δ ${basis}`,
-    `Δ ${other}`,
-    'Layer',
-  ];
+  const header = layerColumns(basis);
   const sides = ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] as const;
   const texts = p.layers.map((layer) => {
+    const f = layerFigures(layer, basis);
     const cells = [
-      layer.head ? String(layer.head.index + 1) : '—',
+      f.number,
       layer.step === '' ? '*(no instruction recorded)*' : escapeMarkdown(layer.step, instructionChars),
       layerStatusWord(layer, basis),
-      layer.base ? formatBytes(layer.base.sizes[basis]) : '—',
-      layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
-      formatDelta(layer.delta[basis]),
-      formatDelta(layer.delta[other]),
-      digestCell(layer.head?.digest ?? layer.base?.digest ?? ''),
+      f.base,
+      f.head,
+      f.delta,
+      f.otherDelta,
+      digestCell(f.digest),
     ];
     return tableRow(cells);
   });

@@ -1,5 +1,5 @@
 // The CLI's readable report: plain aligned columns, the same facts as the comment, colour only when asked.
-import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import { formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
 import { alignColumns, type Cell, type Colour, painter } from './ansi.js';
 import { explainTerminalLines } from './explain-terminal.js';
@@ -13,7 +13,9 @@ import {
   engineSentence,
   gatedSentence,
   headlineSentence,
+  layerColumns,
   layerCounts,
+  layerFigures,
   layerStatusWord,
   missingBaselineSentence,
   noBaselineSentence,
@@ -125,6 +127,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       if (p.layers.length === 0) continue;
       lines.push('');
       lines.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
+      const columns = layerColumns(basis);
       const layerRows: Cell[][] = p.layers.map((layer) => {
         const status = layerStatusWord(layer, basis);
         const statusColour: Colour | undefined =
@@ -133,29 +136,21 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
             : status === 'shrank' || status === 'removed'
               ? 'green'
               : undefined;
+        const f = layerFigures(layer, basis);
         return [
-          { text: layer.head ? String(layer.head.index + 1) : '—' },
+          { text: f.number },
           { text: status, colour: statusColour },
-          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : '—' },
-          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : '—' },
-          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
-          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
-          { text: digestCell(layer.head?.digest ?? layer.base?.digest ?? '') },
+          { text: f.base },
+          { text: f.head },
+          { text: f.delta, colour: growth(layer.delta[basis]) },
+          { text: f.otherDelta, colour: growth(layer.delta[other]) },
+          { text: digestCell(f.digest) },
           { text: layer.step === '' ? '(no instruction recorded)' : plainText(layer.step, width) },
         ];
       });
       lines.push(
         ...table(
-          [
-            '#',
-            'Status',
-            `Base (${basis})`,
-            `Head (${basis})`,
-            `Δ ${basis}`,
-            `Δ ${other}`,
-            'Layer',
-            'Instruction',
-          ].map((text) => ({ text })),
+          [columns[0]!, ...columns.slice(2), columns[1]!].map((text) => ({ text })),
           ['right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
           layerRows,
           paint,

@@ -274,3 +274,30 @@ export function gatedSentence(report: Report, s: SentenceStyle): string {
   const t = report.thresholds;
   return `Gated on the ${s.strong(t.basis)} size (mode: ${t.mode}); thresholds: ${describeThresholds(t)}.`;
 }
+
+/** The layer table's columns, in the comment's order; the terminal moves the instruction last. */
+export function layerColumns(basis: SizeBasis): string[] {
+  const other = otherBasis(basis);
+  return [
+    '#',
+    'Instruction',
+    'Status',
+    `Base (${basis})`,
+    `Head (${basis})`,
+    `Δ ${basis}`,
+    `Δ ${other}`,
+    'Layer',
+  ];
+}
+
+/** The figures of one layer row, as every renderer prints them: number, base, head, both deltas. */
+export function layerFigures(layer: LayerComparison, basis: SizeBasis) {
+  return {
+    number: layer.head ? String(layer.head.index + 1) : '—',
+    base: layer.base ? formatBytes(layer.base.sizes[basis]) : '—',
+    head: layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
+    delta: formatDelta(layer.delta[basis]),
+    otherDelta: formatDelta(layer.delta[otherBasis(basis)]),
+    digest: layer.head?.digest ?? layer.base?.digest ?? '',
+  };
+}
