@@ -2,6 +2,7 @@
 // fix, derived only from what the image holds.
 import type { FilesystemView } from '../analysis/layers/index.js';
 import { formatBytes } from '../core/bytes.js';
+import { normalizeInstruction } from '../core/compare.js';
 import type { PlatformMeasure } from '../core/model.js';
 import type { BinaryFacts, Finding, PlatformExplanation } from './model.js';
 
@@ -57,8 +58,8 @@ function isLeftover(path: string): string | null {
 }
 
 function instruction(measure: PlatformMeasure, layer: number): string {
-  const text = measure.layers[layer]?.instruction ?? '';
-  const short = text.replace(/\s*#\s*buildkit$/, '').replace(/^RUN \/bin\/sh -c /, 'RUN ');
+  // The layer table's rule, so a finding names a layer as the table does (no `|2 TARGETOS=linux …`).
+  const short = normalizeInstruction(measure.layers[layer]?.instruction ?? '');
   return short.length > 48 ? `${short.slice(0, 47)}…` : short;
 }
 

@@ -18,7 +18,6 @@ import type { OverrideEvidenceSource } from '../github/override-evidence.js';
 import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
-import { explainSections } from '../report/explain-markdown.js';
 import { buildHistory, type StoredPoint } from '../report/history.js';
 import {
   type BaselineOrigin,
@@ -298,7 +297,7 @@ export async function runGate(
         inputs.history,
       ),
   });
-  const markdown = renderMarkdown(report, { sections: explainSections(report) });
+  const markdown = renderMarkdown(report);
 
   // A report that cannot be written costs the file, never the verdict.
   const write = async (path: string, text: string) =>

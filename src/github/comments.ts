@@ -54,7 +54,8 @@ export interface PullRequestComments {
 
 /**
  * The key as it appears in the marker: letters, digits, '.', '_' and '-' only, no '--' (which could end
- * the HTML comment early), at most 64 characters, "default" when nothing is left.
+ * the HTML comment early), at most 64 characters, "default" when nothing is left. It folds some keys into
+ * one (a--b and a-b): the comment-key input refuses those, so on the keys that reach it, it is one to one.
  */
 export function sanitizeCommentKey(key: string): string {
   const cleaned = key

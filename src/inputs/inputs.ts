@@ -4,7 +4,10 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { BuildOptions } from '../buildx/argv.js';
 import type { GateMode, MissingBaselinePolicy, Platform, SizeBasis } from '../core/model.js';
-import { parseThresholds, ThresholdInputError } from '../core/thresholds.js';
+import { InputError, type InputName, oneOf } from './input-error.js';
+import { parseThresholds } from './thresholds.js';
+
+export { INPUT_NAMES, InputError, type InputName } from './input-error.js';
 
 /** auto: the store first, then base-image, then a build; store: the store only. */
 export type BaselineMode = 'auto' | 'store' | 'build' | 'image' | 'none';
@@ -54,53 +57,6 @@ export interface Inputs extends BuildOptions {
   registry: string | null;
   reportFile: string | null;
   markdownFile: string | null;
-}
-
-/** Every input's name, as action.yml and the CLI spell it. */
-export const INPUT_NAMES = [
-  'context',
-  'file',
-  'target',
-  'build-args',
-  'secrets',
-  'platforms',
-  'builder',
-  'image',
-  'base-image',
-  'base-ref',
-  'release-tags',
-  'baseline',
-  'store',
-  'publish',
-  'store-depth',
-  'history',
-  'on-missing-baseline',
-  'max-increase',
-  'max-increase-percent',
-  'max-size',
-  'size-basis',
-  'mode',
-  'github-token',
-  'comment',
-  'comment-key',
-  'override-label',
-  'summary',
-  'upload-report',
-  'allow-untrusted-build',
-  'registry',
-  'report-file',
-  'markdown-file',
-] as const;
-
-export type InputName = (typeof INPUT_NAMES)[number];
-
-export class InputError extends Error {
-  constructor(
-    readonly input: InputName,
-    problem: string,
-  ) {
-    super(`input \`${input}\`: ${problem}`);
-  }
 }
 
 /** Reads one raw input; "" when unset. */
@@ -303,33 +259,14 @@ export function parsePlatforms(value: string): Platform[] {
 }
 
 function thresholds(text: (name: InputName) => string) {
-  for (const name of ['max-increase', 'max-size'] as const) {
-    if (text(name).startsWith('-')) {
-      throw new InputError(
-        name,
-        `"${text(name)}" is negative: a limit is a size of 0 or more, e.g. 5MB (MB = 10^6 bytes, MiB = 2^20)`,
-      );
-    }
-  }
-  try {
-    const t = parseThresholds({
-      'max-increase': text('max-increase'),
-      'max-increase-percent': text('max-increase-percent'),
-      'max-size': text('max-size'),
-      'size-basis': text('size-basis'),
-      mode: text('mode'),
-    });
-    return {
-      maxIncrease: t.maxIncrease,
-      maxIncreasePercent: t.maxIncreasePercent,
-      maxSize: t.maxSize,
-      sizeBasis: t.basis,
-      mode: t.mode,
-    };
-  } catch (error) {
-    if (error instanceof ThresholdInputError) throw new InputError(error.input as InputName, error.problem);
-    throw error;
-  }
+  const t = parseThresholds(text);
+  return {
+    maxIncrease: t.maxIncrease,
+    maxIncreasePercent: t.maxIncreasePercent,
+    maxSize: t.maxSize,
+    sizeBasis: t.basis,
+    mode: t.mode,
+  };
 }
 
 function bool(name: InputName, value: string, fallback: boolean): boolean {
@@ -339,14 +276,17 @@ function bool(name: InputName, value: string, fallback: boolean): boolean {
   throw new InputError(name, `"${value}" is not a boolean: write true or false`);
 }
 
-function oneOf<T extends string>(name: InputName, value: string, allowed: readonly T[]): T {
-  if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new InputError(name, `"${value}" is not one of ${allowed.join(' | ')}`);
-}
-
 export function parseCommentKey(value: string): string {
   if (!/^[A-Za-z0-9._-]{1,64}$/.test(value)) {
     throw new InputError('comment-key', `"${value}" must be 1-64 letters, digits, '.', '_' or '-'`);
+  }
+  // The comment's marker folds dashes (an HTML comment may not hold "--"): keys it would fold into one
+  // another's marker are refused, so two gates never update each other's comment.
+  if (/--|^-|-$/.test(value)) {
+    throw new InputError(
+      'comment-key',
+      `"${value}" has '--' or a '-' at an end, which the comment marker cannot keep apart from other keys: use single dashes inside, e.g. ${JSON.stringify(value.replace(/-+/g, '-').replace(/^-|-$/g, '') || 'default')}`,
+    );
   }
   return value;
 }

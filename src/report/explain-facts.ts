@@ -69,21 +69,8 @@ export function moduleDiffChanged(d: GoModuleDiff): boolean {
   );
 }
 
-// Both renderers ask several times for the same explanation; the answers depend on nothing else.
-const changedCache = new WeakMap<PlatformExplanation, BinaryChange[]>();
-const rowsCache = new WeakMap<GoModuleDiff, ModuleRow[]>();
-
 /** Go binaries of the head that are new, changed in size, or changed in their modules; largest change first. */
 export function changedGoBinaries(e: PlatformExplanation): BinaryChange[] {
-  let changed = changedCache.get(e);
-  if (!changed) {
-    changed = findChangedGoBinaries(e);
-    changedCache.set(e, changed);
-  }
-  return changed;
-}
-
-function findChangedGoBinaries(e: PlatformExplanation): BinaryChange[] {
   if (e.diff === null) return [];
   const files = new Map(e.diff.files.map((f) => [f.path, f]));
   const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
@@ -159,15 +146,6 @@ export function grownPackages(d: GoModuleDiff, modules = 2): { module: string; p
 
 /** Added, removed and upgraded modules with their bytes, and the modules that only changed in size; most growth first. */
 export function moduleRows(d: GoModuleDiff): ModuleRow[] {
-  let rows = rowsCache.get(d);
-  if (!rows) {
-    rows = findModuleRows(d);
-    rowsCache.set(d, rows);
-  }
-  return rows;
-}
-
-function findModuleRows(d: GoModuleDiff): ModuleRow[] {
   const growth = new Map(d.growth.map((g) => [g.module, g]));
   const rows = new Map<string, ModuleRow>();
   const bytesOf = (module: string) => {

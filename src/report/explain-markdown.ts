@@ -34,8 +34,14 @@ import {
   wastedGrowth,
 } from './explain-facts.js';
 import type { Report } from './json.js';
-import { GITHUB_COMMENT_LIMIT, type MarkdownSection, markdownSectionLength } from './markdown.js';
-import { escapeMarkdown, plainText } from './text.js';
+import {
+  LIMIT_TEXT,
+  type MarkdownSection,
+  markdownSectionLength,
+  tableHead,
+  tableRow,
+} from './markdown-parts.js';
+import { count, escapeMarkdown, plainText, printableCodeLine } from './text.js';
 
 /** What the explanation sections may take of the comment together; the layer detail and the rest keep the remainder. */
 export const EXPLAIN_MARKDOWN_BUDGET = 24_000;
@@ -66,7 +72,6 @@ const GO_VERSION_M_CHARS = 6_000;
 
 const ICON: Record<Finding['severity'], string> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
 const BASIS = 'uncompressed';
-const LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit`;
 
 interface Candidate {
   section: MarkdownSection;
@@ -549,16 +554,9 @@ function moduleBlock(b: BinaryChange, limit: number): string {
   return lines.join('\n\n');
 }
 
-// Controls but the tab, and bidirectional overrides: `go version -m` text is tab-separated.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
 /** The text in a fence no line of it can close; a fenced block shows HTML, mentions and markdown as text. */
 function goVersionBlock(text: string): string {
-  const lines = text
-    .split(/\r\n|[\r\n\u2028\u2029]/)
-    .map((l) => l.replace(CONTROL, '\ufffd').replace(BIDI, '\ufffd'));
+  const lines = text.split(/\r\n|[\r\n\u2028\u2029]/).map(printableCodeLine);
   while (lines.length > 0 && lines.at(-1) === '') lines.pop();
   const kept: string[] = [];
   let used = 0;
@@ -577,28 +575,25 @@ function goVersionBlock(text: string): string {
   return `${fence}text\n${body}\n${fence}${note}`;
 }
 
-type Align = 'l' | 'r';
-
 /** A table of as many rows as fit in TABLE_CHARS (one at least), and how many more there are. */
 function table(
   header: readonly string[],
-  align: readonly Align[],
+  align: readonly ('l' | 'r')[],
   rows: readonly string[][],
   more: { what: string; total: number },
 ): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  const lines = [line(header), line(align.map((a) => (a === 'l' ? ':--' : '--:')))];
-  let used = lines.reduce((n, l) => n + l.length + 1, 0);
+  const head = tableHead(
+    header,
+    align.map((a) => (a === 'l' ? 'left' : 'right')),
+  );
+  const lines: string[] = [];
+  let used = head.length + 1;
   for (const row of rows) {
-    const text = line(row);
-    if (lines.length > 2 && used + text.length + 1 > TABLE_CHARS) break;
+    const text = tableRow(row);
+    if (lines.length > 0 && used + text.length + 1 > TABLE_CHARS) break;
     lines.push(text);
     used += text.length + 1;
   }
-  const rest = more.total - (lines.length - 2);
-  return `${lines.join('\n')}${rest > 0 ? `\n\n*and ${count(rest)} more ${more.what}.*` : ''}`;
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
+  const rest = more.total - lines.length;
+  return `${[head, ...lines].join('\n')}${rest > 0 ? `\n\n*and ${count(rest)} more ${more.what}.*` : ''}`;
 }

@@ -4,7 +4,7 @@
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { PlatformExplanation } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
-import { type Colour, painter } from './ansi.js';
+import { alignColumns, type Colour, painter } from './ansi.js';
 import {
   type BinaryChange,
   baseMoveSentence,
@@ -27,7 +27,7 @@ import {
   wastedGrowth,
 } from './explain-facts.js';
 import type { Report } from './json.js';
-import { plainText } from './text.js';
+import { count, plainText } from './text.js';
 
 export interface ExplainTerminalOptions {
   /** ANSI colours; default false. */
@@ -214,18 +214,8 @@ function otherPlatformLine(x: Explained, delta: (bytes: number) => string): stri
 }
 
 function align(rows: readonly string[][], sides: readonly ('left' | 'right')[]): string[] {
-  const widths = sides.map((_, c) => Math.max(0, ...rows.map((r) => Array.from(r[c] ?? '').length)));
-  return rows.map((r) =>
-    r
-      .map((cell, c) => {
-        const gap = ' '.repeat(widths[c]! - Array.from(cell).length);
-        return sides[c] === 'right' ? gap + cell : cell + gap;
-      })
-      .join('  ')
-      .trimEnd(),
+  return alignColumns(
+    rows.map((r) => r.map((text) => ({ text }))),
+    sides,
   );
-}
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
 }

@@ -3,12 +3,22 @@
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
+import { explainSections } from './explain-markdown.js';
 import { historyMarkdown } from './history.js';
 import type { PlatformReport, Report } from './json.js';
 import { allViolations } from './json.js';
 import {
+  DEFAULT_MARKDOWN_LIMIT,
+  LIMIT_TEXT,
+  type MarkdownSection,
+  renderSection,
+  tableHead,
+  tableRow,
+} from './markdown-parts.js';
+import {
   anyEstimated,
   baselineOrigin,
+  count,
   ESTIMATE_NOTE,
   engineSentence,
   escapeMarkdown,
@@ -17,35 +27,24 @@ import {
   layerStatusWord,
   otherBasis,
   overrideSentence,
+  shortDigest,
   sideSize,
   VERDICT_WORD,
 } from './text.js';
 
-/** GitHub rejects issue comments longer than this many characters. */
-export const GITHUB_COMMENT_LIMIT = 65_536;
-/** The default cap leaves 1,536 characters for the hidden marker the comment module puts in front. */
-export const DEFAULT_MARKDOWN_LIMIT = 64_000;
+export { DEFAULT_MARKDOWN_LIMIT, GITHUB_COMMENT_LIMIT, markdownSectionLength } from './markdown-parts.js';
+
 /** Instructions longer than this are cut in the layer table (the JSON report keeps them whole). */
 export const DEFAULT_INSTRUCTION_CHARS = 200;
-
-/**
- * A section another part of the tool adds (for example "why it grew"), placed after the platform table and
- * before the layer detail. heading is plain text (escaped here); body is markdown that its producer has
- * already made safe (escapeMarkdown from ./text.js for anything taken from an image or a repository).
- */
-export interface MarkdownSection {
-  heading: string;
-  body: string;
-  /** Wrap the body in a <details> block with the heading as its summary. */
-  collapsed?: boolean;
-}
 
 export interface MarkdownOptions {
   /** Plain text before the verdict in the heading; default "Image size". */
   title?: string;
   /** Upper bound on the body's length in UTF-16 code units (never more than GitHub counts). */
   maxLength?: number;
+  /** Sections after "why it grew" (which the report's explanation gives unless `explain` is false). */
   sections?: readonly MarkdownSection[];
+  explain?: boolean;
   instructionChars?: number;
 }
 
@@ -57,15 +56,16 @@ const VERDICT_EMOJI: Record<Verdict, string> = {
   overridden: '☑️',
 };
 
-const LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString('en-US')}-character comment limit`;
-
 export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
   const maxLength = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
   const basis = report.thresholds.basis;
   const top = summaryBlocks(report, options.title ?? 'Image size');
   // The history goes last of the sections: the first the fitter leaves out.
   const history = historyMarkdown(report.history);
-  const sections = [...(options.sections ?? []), ...(history ? [history] : [])].map(renderSection);
+  const explained = options.explain === false ? [] : explainSections(report);
+  const sections = [...explained, ...(options.sections ?? []), ...(history ? [history] : [])].map(
+    renderSection,
+  );
   const details = report.platforms
     .filter((p) => p.layers.length > 0)
     .map((p) => layerDetail(p, basis, options.instructionChars ?? DEFAULT_INSTRUCTION_CHARS));
@@ -151,26 +151,11 @@ function platformTable(report: Report): string {
       p.percent ? formatPercent(p.percent[b]) : 'n/a',
     ]),
   ]);
-  const rendered = table(header, [':--', ...header.slice(1).map(() => '--:')], rows);
+  const rendered = [
+    tableHead(header, ['left', ...header.slice(1).map(() => 'right' as const)]),
+    ...rows.map(tableRow),
+  ].join('\n');
   return anyEstimated(report) ? `${rendered}\n\n${ESTIMATE_NOTE}` : rendered;
-}
-
-function table(header: readonly string[], align: readonly string[], rows: readonly string[][]): string {
-  const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(align), ...rows.map(line)].join('\n');
-}
-
-/** The characters a section adds to the body: its rendering and the blank line before it. */
-export function markdownSectionLength(section: MarkdownSection): number {
-  return renderSection(section).length + 2;
-}
-
-function renderSection(section: MarkdownSection): string {
-  const heading = escapeMarkdown(section.heading);
-  if (section.collapsed) {
-    return `<details><summary>${heading}</summary>\n\n${section.body.trim()}\n\n</details>`;
-  }
-  return `#### ${heading}\n\n${section.body.trim()}`;
 }
 
 interface LayerDetail {
@@ -192,7 +177,7 @@ function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: numb
     `Δ ${other}`,
     'Layer',
   ];
-  const align = ['--:', ':--', ':--', '--:', '--:', '--:', '--:', ':--'];
+  const sides = ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] as const;
   const texts = p.layers.map((layer) => {
     const cells = [
       layer.head ? String(layer.head.index + 1) : '—',
@@ -202,15 +187,15 @@ function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: numb
       layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
       formatDelta(layer.delta[basis]),
       formatDelta(layer.delta[other]),
-      shortDigest(layer.head?.digest ?? layer.base?.digest ?? ''),
+      digestCell(layer.head?.digest ?? layer.base?.digest ?? ''),
     ];
-    return `| ${cells.join(' | ')} |`;
+    return tableRow(cells);
   });
   const ranks = rankLayers(p.layers, basis);
   const rows = texts.map((text, i) => ({ text, rank: ranks[i]! }));
   const total = p.layers.length;
   const summary = `<details><summary>Layers of ${escapeMarkdown(p.platform)}: ${layerCounts(p.layers, basis)}</summary>`;
-  const head = [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`].join('\n');
+  const head = tableHead(header, sides);
   return {
     total,
     rows,
@@ -219,7 +204,7 @@ function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: numb
       const note =
         shown === null
           ? ''
-          : `\n\nShowing ${shown.size.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
+          : `\n\nShowing ${count(shown.size)} of ${count(total)} layers (changed layers first, largest first) to stay under ${LIMIT_TEXT}. The JSON report has every layer.`;
       return `${summary}\n\n${[head, ...body].join('\n')}${note}\n\n</details>`;
     },
   };
@@ -248,9 +233,9 @@ function rankLayers(layers: readonly LayerComparison[], basis: SizeBasis): numbe
   return ranks;
 }
 
-function shortDigest(digest: string): string {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `\`${match[1]}:${match[2]}\``;
+function digestCell(digest: string): string {
+  const short = shortDigest(digest);
+  if (short) return `\`${short}\``;
   return digest === '' ? '—' : escapeMarkdown(digest, 19);
 }
 

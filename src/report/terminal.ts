@@ -2,7 +2,7 @@
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
 import { describeThresholds } from '../core/thresholds.js';
-import { type Colour, painter } from './ansi.js';
+import { alignColumns, type Cell, type Colour, painter } from './ansi.js';
 import { explainTerminalLines } from './explain-terminal.js';
 import { historyTextLines } from './history.js';
 import type { PlatformReport, Report } from './json.js';
@@ -18,6 +18,7 @@ import {
   otherBasis,
   overrideSentence,
   plainText,
+  shortDigest,
   sideSize,
   VERDICT_WORD,
 } from './text.js';
@@ -40,11 +41,6 @@ const VERDICT_COLOUR: Record<Verdict, Colour> = {
   'no-baseline': 'cyan',
   overridden: 'yellow',
 };
-
-interface Cell {
-  text: string;
-  colour?: Colour | undefined;
-}
 
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
   const paint = painter(options.color);
@@ -148,7 +144,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
           { text: layer.head ? formatBytes(layer.head.sizes[basis]) : '—' },
           { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
           { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
-          { text: shortDigest(layer.head?.digest ?? layer.base?.digest ?? '') },
+          { text: digestCell(layer.head?.digest ?? layer.base?.digest ?? '') },
           { text: layer.step === '' ? '(no instruction recorded)' : plainText(layer.step, width) },
         ];
       });
@@ -182,10 +178,8 @@ function platformNote(p: PlatformReport, report: Report): string {
   return '';
 }
 
-function shortDigest(digest: string): string {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  if (match) return `${match[1]}:${match[2]}`;
-  return digest === '' ? '—' : plainText(digest, 19);
+function digestCell(digest: string): string {
+  return shortDigest(digest) ?? (digest === '' ? '—' : plainText(digest, 19));
 }
 
 function table(
@@ -194,16 +188,5 @@ function table(
   rows: readonly Cell[][],
   paint: (text: string, colour: Colour | undefined) => string,
 ): string[] {
-  const all = [header, ...rows];
-  const widths = header.map((_, c) => Math.max(...all.map((row) => Array.from(row[c]?.text ?? '').length)));
-  return all.map((row) =>
-    row
-      .map((cell, c) => {
-        const gap = ' '.repeat(widths[c]! - Array.from(cell.text).length);
-        const text = paint(cell.text, cell.colour);
-        return align[c] === 'right' ? gap + text : text + gap;
-      })
-      .join('  ')
-      .trimEnd(),
-  );
+  return alignColumns([header, ...rows], align, paint);
 }

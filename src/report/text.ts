@@ -110,6 +110,22 @@ const LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
  * Text from an image or a repository, made printable on one line: line breaks shown as " ↵ ", tabs as a
  * space, controls and bidi overrides as U+FFFD; cut to maxChars code points with "…".
  */
+/** A line of code-like text (`go version -m`) with its tabs kept: controls and bidi overrides as U+FFFD. */
+export function printableCodeLine(line: string): string {
+  return line.replace(CONTROL, '\ufffd').replace(BIDI, '\ufffd');
+}
+
+/** "sha256:dc8710927ec9" for a digest of hex; null for anything else (the caller escapes that as text). */
+export function shortDigest(digest: string): string | null {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  return match ? `${match[1]}:${match[2]}` : null;
+}
+
+/** A count as every renderer prints it: "6,231". */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
 export function plainText(text: string, maxChars = Number.POSITIVE_INFINITY): string {
   const points = Array.from(text);
   const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join('')}…` : text;

@@ -15,9 +15,10 @@ import {
   SHT_GNU_VERSYM,
   SHT_NOBITS,
   SHT_SYMTAB,
+  Window,
 } from './elf.js';
 import { isBareName, ModuleResolver, PackageInterner } from './packages.js';
-import { type FuncTable, sourceFileOffset } from './pclntab.js';
+import { type FuncTable, SourceFiles } from './pclntab.js';
 import { isDwarfSection } from './strip.js';
 import type {
   AttributionMethod,
@@ -73,6 +74,8 @@ function resolveBareNames(
   bare: number[],
 ): void {
   if (bare.length === 0) return;
+  const sources = new SourceFiles(elf, table);
+  const paths = new Window(elf.source, table.fileOffset, table.files?.limit ?? table.fileOffset, 1 << 12);
   const AMBIGUOUS = -2;
   const tails = new Map<string, number>();
   interner.names.forEach((name, id) => {
@@ -85,9 +88,10 @@ function resolveBareNames(
   });
   for (const i of bare) {
     let id = -1;
-    const fileAt = sourceFileOffset(elf, table, i);
+    const fileAt = sources.offsetOf(i);
     if (fileAt >= 0) {
-      const path = readCString(elf.bytes, fileAt, table.files!.limit);
+      const { index, limit } = paths.cString(fileAt, table.files!.limit);
+      const path = readCString(paths.bytes, index, limit);
       const dirs = path
         .slice(0, path.lastIndexOf('/'))
         .replace(/@[^/]*/g, '')
@@ -104,11 +108,10 @@ function resolveBareNames(
 }
 
 export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo | null): GoAttribution {
-  const { bytes } = elf;
-  const interner = new PackageInterner(bytes);
+  const interner = new PackageInterner();
   const ledger = new Ledger();
   const inFile = elf.sections.filter(
-    (s) => s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size <= bytes.length,
+    (s) => s.type !== SHT_NOBITS && s.type !== 0 && s.offset + s.size <= elf.size,
   );
   const attributed = new Map<ElfSection, number>();
   const methods = new Map<ElfSection, Set<AttributionMethod>>();
@@ -127,11 +130,15 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
   const padding = new Uint8Array(count);
   const bare: number[] = [];
   let sectionIndex = 0;
+  // Names walk the table's name area; padding walks the code, both in function order.
+  const nameWindow = new Window(elf.source);
+  const codeWindow = new Window(elf.source);
   for (let i = 0; i < count; i++) {
     const start = entries[i]!;
     const size = entries[i + 1]! - start;
-    owner[i] = interner.idAt(names[i]!, bytes.length);
-    if (owner[i]! < 0 && isBareName(bytes, names[i]!, bytes.length)) bare.push(i);
+    const name = nameWindow.cString(names[i]!, elf.size);
+    owner[i] = interner.idAt(nameWindow.bytes, name.index, name.limit);
+    if (owner[i]! < 0 && isBareName(nameWindow.bytes, name.index, name.limit)) bare.push(i);
     if (pad.max === 0) continue;
     while (
       sectionIndex < executable.length &&
@@ -143,9 +150,12 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
     if (section && start >= section.addr) {
       const end = section.offset + (start - section.addr) + size;
       const floor = Math.max(end - pad.max, end - size);
-      let n = 0;
-      for (let at = end - 1; at >= floor && bytes[at] === pad.byte; at--) n++;
-      padding[i] = n;
+      if (floor < end) {
+        const f = codeWindow.at(floor, end - floor);
+        let n = 0;
+        for (let at = f + (end - floor) - 1; at >= f && codeWindow.bytes[at] === pad.byte; at--) n++;
+        padding[i] = n;
+      }
     }
   }
   const functionPackages = interner.names.length;
@@ -216,28 +226,34 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
   const dataCharged = new Map<number, number[]>();
   const chargeSymbols = (table: ElfSection, withData: boolean, versions: ElfSection | undefined): void => {
     const strtab = elf.sections[table.link];
-    if (!strtab || strtab.type === SHT_NOBITS || strtab.offset + strtab.size > bytes.length) return;
-    const r = readerFor(elf);
+    if (!strtab || strtab.type === SHT_NOBITS || strtab.offset + strtab.size > elf.size) return;
     const entsize = elf.is64 ? 24 : 16;
     const strEnd = strtab.offset + strtab.size;
     const versionBytes = versions && versions.size === (table.size / entsize) * 2 ? 2 : 0;
+    const symbols = new Window(elf.source, table.offset, table.offset + table.size);
+    const strings = new Window(elf.source, strtab.offset, strEnd);
+    let r = readerFor(elf, symbols.bytes);
     let symBytes = 0;
     let strBytes = 0;
     for (let at = table.offset + entsize; at + entsize <= table.offset + table.size; at += entsize) {
-      const nameAt = strtab.offset + r.u32(at);
+      const loaded = symbols.bytes;
+      const s = symbols.at(at, entsize);
+      if (symbols.bytes !== loaded) r = readerFor(elf, symbols.bytes);
+      const nameAt = strtab.offset + r.u32(s);
       if (nameAt >= strEnd) continue;
-      const id = interner.idAt(nameAt, strEnd);
+      const name = strings.cString(nameAt, strEnd);
+      const id = interner.idAt(strings.bytes, name.index, name.limit);
       if (id < 0 || id >= functionPackages) continue;
-      const nameBytes = cStringLength(bytes, nameAt, strEnd) + 1;
+      const nameBytes = cStringLength(strings.bytes, name.index, name.limit) + 1;
       ledger.other[id]! += entsize + nameBytes + versionBytes;
       symBytes += entsize;
       strBytes += nameBytes;
       if (!withData) continue;
-      const info = bytes[at + (elf.is64 ? 4 : 12)]!;
+      const info = symbols.bytes[s + (elf.is64 ? 4 : 12)]!;
       if ((info & 0xf) !== STT_OBJECT) continue;
-      const shndx = r.u16(at + (elf.is64 ? 6 : 14));
+      const shndx = r.u16(s + (elf.is64 ? 6 : 14));
       if (!dataSections[shndx]) continue;
-      const size = elf.is64 ? r.u64(at + 16) : r.u32(at + 8);
+      const size = elf.is64 ? r.u64(s + 16) : r.u32(s + 8);
       if (size <= 0) continue;
       const perPackage = dataCharged.get(shndx) ?? [];
       perPackage[id] = (perPackage[id] ?? 0) + size;
@@ -306,12 +322,12 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
     });
     if (s.size - got > 0) unattributed.push({ section: s.name, bytes: s.size - got });
   }
-  const outside = Math.max(0, bytes.length - sectionFileBytes);
+  const outside = Math.max(0, elf.size - sectionFileBytes);
   if (outside > 0) unattributed.push({ section: HEADERS_AND_PADDING, bytes: outside });
   unattributed.sort((a, b) => b.bytes - a.bytes);
 
   return {
-    fileBytes: bytes.length,
+    fileBytes: elf.size,
     attributedBytes: moduleList.reduce((sum, m) => sum + m.bytes, 0),
     modules: moduleList,
     stdlibBytes: modules.get('std')?.bytes ?? 0,

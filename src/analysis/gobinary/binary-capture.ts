@@ -1,5 +1,5 @@
-// What the layer scan does with each ELF file it meets: the Go binary doctor reads it whole, once,
-// and only its (small) report is kept.
+// What the layer scan does with each ELF file it meets: the Go binary doctor reads the parts it needs
+// by position, once, and only its (small) report is kept.
 
 import type { ContentCapture } from '../layers/index.js';
 import { analyzeGoBinary, type GoBinaryAnalysis } from './index.js';
@@ -8,5 +8,5 @@ import { analyzeGoBinary, type GoBinaryAnalysis } from './index.js';
 export type BinaryInspection = GoBinaryAnalysis & { fileMode: number };
 
 export const goBinaryCapture: ContentCapture<BinaryInspection> = {
-  inspect: (file) => ({ ...analyzeGoBinary(file.bytes, { attributeModules: true }), fileMode: file.mode }),
+  inspect: (file) => ({ ...analyzeGoBinary(file.content, { attributeModules: true }), fileMode: file.mode }),
 };

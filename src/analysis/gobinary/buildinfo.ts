@@ -1,7 +1,17 @@
 // The build information Go embeds (what `go version -m` prints), read the way debug/buildinfo reads it
 // and parsed the way runtime/debug parses it, so that rendering it back gives Go's exact text.
 
-import { decodeUtf8, type Elf, PF_W, PF_X, PT_LOAD, sectionByName, vaddrToOffset } from './elf.js';
+import {
+  decodeUtf8,
+  type Elf,
+  PF_W,
+  PF_X,
+  PT_LOAD,
+  readRegion,
+  sectionByName,
+  vaddrToOffset,
+  Window,
+} from './elf.js';
 import { goQuote, goQuotedPrefixLength, goUnquote } from './goquote.js';
 import type { BuildSetting, GoBuildInfo, GoModule, GoVersion } from './types.js';
 
@@ -45,7 +55,6 @@ function readUvarint(bytes: Uint8Array, at: number, end: number): { value: numbe
 }
 
 export function readBuildInfo(elf: Elf): BuildInfoRead {
-  const { bytes } = elf;
   const range = searchRange(elf);
   if (!range || range.size === 0)
     return { ok: false, reason: 'no data segment to hold Go build info', magicFound: false };
@@ -55,9 +64,12 @@ export function readBuildInfo(elf: Elf): BuildInfoRead {
   const mapped = vaddrToOffset(elf, start);
   if (!mapped) return { ok: false, reason: 'Go build info range is not in the file', magicFound: false };
   const stop = mapped.offset + Math.min(mapped.available, range.vaddr + range.size - start);
+  // The window never reaches past `stop`, so every read below stays inside the searched range.
+  const w = new Window(elf.source, mapped.offset, stop);
   let header = -1;
   for (let at = mapped.offset; at + MAGIC.length <= stop; at += ALIGN) {
-    if (bytes[at] === 0xff && matchesMagic(bytes, at)) {
+    const i = w.at(at, MAGIC.length);
+    if (w.bytes[i] === 0xff && matchesMagic(w.bytes, i)) {
       header = at;
       break;
     }
@@ -67,27 +79,33 @@ export function readBuildInfo(elf: Elf): BuildInfoRead {
   if (stop - header < HEADER_SIZE)
     return { ok: false, reason: 'Go build info header is cut off', magicFound: true };
 
-  const flags = bytes[header + 15]!;
+  const fields = readRegion(elf, header, HEADER_SIZE);
+  const flags = fields[15]!;
   let version: Uint8Array;
   let modinfo: Uint8Array;
   if ((flags & 2) === 2) {
     // Go 1.18+: two uvarint-prefixed strings follow the header, inside the same segment.
-    const vLen = readUvarint(bytes, header + HEADER_SIZE, stop);
-    if (!vLen || vLen.next + vLen.value > stop)
-      return { ok: false, reason: 'Go version string is cut off', magicFound: true };
-    version = bytes.subarray(vLen.next, vLen.next + vLen.value);
-    const mLen = readUvarint(bytes, vLen.next + vLen.value, stop);
-    if (!mLen || mLen.next + mLen.value > stop)
-      return { ok: false, reason: 'Go module info is cut off', magicFound: true };
-    modinfo = bytes.subarray(mLen.next, mLen.next + mLen.value);
+    const prefixed = (at: number): { bytes: Uint8Array; next: number } | null => {
+      const i = w.at(at, 10);
+      const length = readUvarint(w.bytes, i, Math.min(w.bytes.length, i + (stop - at)));
+      const from = at + (length ? length.next - i : 0);
+      if (!length || from + length.value > stop) return null;
+      return { bytes: readRegion(elf, from, length.value), next: from + length.value };
+    };
+    const v = prefixed(header + HEADER_SIZE);
+    if (!v) return { ok: false, reason: 'Go version string is cut off', magicFound: true };
+    version = v.bytes;
+    const m = prefixed(v.next);
+    if (!m) return { ok: false, reason: 'Go module info is cut off', magicFound: true };
+    modinfo = m.bytes;
   } else {
     // Before Go 1.18: the header holds the addresses of two Go string headers {data, len}.
-    const ptrSize = bytes[header + 14];
+    const ptrSize = fields[14];
     if (ptrSize !== 4 && ptrSize !== 8)
       return { ok: false, reason: `Go build info pointer size ${ptrSize}`, magicFound: true };
     const little = (flags & 1) === 0;
-    const view = elf.view;
-    const readPtr = (off: number): number => {
+    const readPtr = (bytes: Uint8Array, off: number): number => {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       if (ptrSize === 4) return view.getUint32(off, little);
       const a = view.getUint32(off, little);
       const b = view.getUint32(off + 4, little);
@@ -96,13 +114,14 @@ export function readBuildInfo(elf: Elf): BuildInfoRead {
     const readGoString = (va: number): Uint8Array => {
       const hdr = vaddrToOffset(elf, va);
       if (!hdr || hdr.available < 2 * ptrSize) return new Uint8Array(0);
-      const len = readPtr(hdr.offset + ptrSize);
-      const data = vaddrToOffset(elf, readPtr(hdr.offset));
+      const stringHeader = readRegion(elf, hdr.offset, 2 * ptrSize);
+      const len = readPtr(stringHeader, ptrSize);
+      const data = vaddrToOffset(elf, readPtr(stringHeader, 0));
       if (!data || data.available < len) return new Uint8Array(0);
-      return bytes.subarray(data.offset, data.offset + len);
+      return readRegion(elf, data.offset, len);
     };
-    version = readGoString(readPtr(header + 16));
-    modinfo = readGoString(readPtr(header + 16 + ptrSize));
+    version = readGoString(readPtr(fields, 16));
+    modinfo = readGoString(readPtr(fields, 16 + ptrSize));
   }
   if (version.length === 0)
     return { ok: false, reason: 'Go build info holds no Go version', magicFound: true };

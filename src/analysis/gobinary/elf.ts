@@ -1,5 +1,7 @@
-// A small ELF reader over the file's bytes. Every offset is bounds-checked against the file, so a
-// truncated or hostile file yields fewer facts, never an exception past parseElf's own error result.
+// A small ELF reader over positioned reads of the file: the headers are read once, and every other part
+// only when asked for, through bounded windows, so a large binary never sits in memory whole. Every
+// offset is bounds-checked against the file, so a truncated or hostile file yields fewer facts, never an
+// exception past parseElf's own error result.
 
 import type { ElfFacts, ElfSectionFacts, ElfSegmentFacts } from './types.js';
 
@@ -44,9 +46,82 @@ export interface ElfSegment {
   memsz: number;
 }
 
+/** Where the doctor reads a file from. */
+export interface ByteSource {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer at the end of the file, none outside it). */
+  read(offset: number, length: number): Uint8Array;
+}
+
+export function memorySource(bytes: Uint8Array): ByteSource {
+  return {
+    size: bytes.length,
+    read: (offset, length) =>
+      offset < 0 || offset >= bytes.length
+        ? new Uint8Array(0)
+        : bytes.subarray(offset, Math.min(bytes.length, offset + Math.max(0, length))),
+  };
+}
+
+/** Bytes a window reads at least, so that walking a table costs one read per MiB, not one per entry. */
+export const WINDOW_BYTES = 1 << 20;
+
+/**
+ * A movable view of the file bytes [start, end): `at(offset, length)` makes those bytes resident (as far
+ * as the region holds them) and says where `offset` is in `bytes`. Forward walks reuse one read per
+ * WINDOW_BYTES; anything else reads again. Memory: one window, never the region.
+ */
+export class Window {
+  bytes: Uint8Array = new Uint8Array(0);
+  view: DataView = new DataView(this.bytes.buffer);
+  /** File offset of bytes[0]. */
+  base = 0;
+  constructor(
+    private readonly source: ByteSource,
+    private readonly start = 0,
+    private readonly end = source.size,
+    /** Bytes read per miss: a MiB for walks, a page or so for scattered lookups. */
+    private readonly readAhead = WINDOW_BYTES,
+  ) {}
+
+  at(offset: number, length: number): number {
+    const i = offset - this.base;
+    if (i >= 0 && i + length <= this.bytes.length) return i;
+    const from = Math.max(offset, this.start);
+    const stop = Math.min(this.end, this.source.size, offset + Math.max(length, this.readAhead));
+    this.bytes = from < stop ? this.source.read(from, stop - from) : new Uint8Array(0);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    this.base = from;
+    return offset - from;
+  }
+
+  /**
+   * Makes the NUL-terminated string at `offset` resident, terminator included, never past `end` (a file
+   * offset): returns its index in `bytes` and the index just past the terminator (or the limit).
+   */
+  cString(offset: number, end: number): { index: number; limit: number } {
+    const region = Math.min(end, this.end, this.source.size) - offset;
+    for (let want = 256; ; want *= 4) {
+      const index = this.at(offset, Math.min(want, Math.max(region, 0)));
+      const available = Math.max(0, Math.min(this.bytes.length - index, region));
+      const nul = this.bytes.subarray(index, index + available).indexOf(0);
+      if (nul >= 0) return { index, limit: index + nul + 1 };
+      if (available >= region || available < Math.min(want, region))
+        return { index, limit: index + available };
+    }
+  }
+}
+
+/** Reads the file bytes [offset, offset + length) in one array (clamped to the file). */
+export function readRegion(elf: Elf, offset: number, length: number): Uint8Array {
+  if (offset < 0 || length <= 0 || offset >= elf.size) return new Uint8Array(0);
+  return elf.source.read(offset, Math.min(length, elf.size - offset));
+}
+
 export interface Elf {
-  bytes: Uint8Array;
-  view: DataView;
+  source: ByteSource;
+  /** The file's length in bytes. */
+  size: number;
   is64: boolean;
   little: boolean;
   type: number;
@@ -114,21 +189,22 @@ export class ElfReader {
 
 export type ElfParse = { ok: true; elf: Elf } | { ok: false; reason: string };
 
-export function parseElf(bytes: Uint8Array): ElfParse {
-  if (!isElf(bytes)) return { ok: false, reason: 'not an ELF file (no \\x7fELF magic)' };
-  if (bytes.length < 52)
-    return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than an ELF header` };
-  const cls = bytes[4];
-  const data = bytes[5];
+export function parseElf(source: ByteSource): ElfParse {
+  const size = source.size;
+  const ident = source.read(0, 64);
+  if (!isElf(ident)) return { ok: false, reason: 'not an ELF file (no \\x7fELF magic)' };
+  if (size < 52) return { ok: false, reason: `truncated ELF: ${size} bytes, shorter than an ELF header` };
+  const cls = ident[4];
+  const data = ident[5];
   if (cls !== 1 && cls !== 2)
     return { ok: false, reason: `ELF class byte ${cls} is neither 32-bit (1) nor 64-bit (2)` };
   if (data !== 1 && data !== 2)
     return { ok: false, reason: `ELF data byte ${data} is neither little (1) nor big endian (2)` };
   const is64 = cls === 2;
-  if (is64 && bytes.length < 64)
-    return { ok: false, reason: `truncated ELF: ${bytes.length} bytes, shorter than a 64-bit ELF header` };
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const r = new ElfReader(view, data === 1, is64);
+  if (is64 && size < 64)
+    return { ok: false, reason: `truncated ELF: ${size} bytes, shorter than a 64-bit ELF header` };
+  const little = data === 1;
+  const r = new ElfReader(new DataView(ident.buffer, ident.byteOffset, ident.byteLength), little, is64);
   const type = r.u16(16);
   const machine = r.u16(18);
   const phoff = is64 ? r.u64(32) : r.u32(28);
@@ -143,38 +219,44 @@ export function parseElf(bytes: Uint8Array): ElfParse {
 
   const sectionHeaderAt = (i: number): number => shoff + i * shentsize;
   const sectionHeaderFits = (i: number): boolean =>
-    shoff > 0 && shentsize >= shMin && sectionHeaderAt(i) + shMin <= bytes.length;
+    shoff > 0 && shentsize >= shMin && sectionHeaderAt(i) + shMin <= size;
+  const w = new Window(source);
+  const headers = (at: number, length: number): ElfReader => {
+    const i = w.at(at, length);
+    return new ElfReader(new DataView(w.bytes.buffer, w.bytes.byteOffset + i), little, is64);
+  };
 
   // Extended numbering: counts too large for the header live in section 0.
   if (shoff > 0 && sectionHeaderFits(0)) {
-    const at = sectionHeaderAt(0);
-    if (shnum === 0) shnum = is64 ? r.u64(at + 32) : r.u32(at + 20);
-    if (shstrndx === 0xffff) shstrndx = r.u32(at + (is64 ? 40 : 24));
-    if (phnum === 0xffff) phnum = r.u32(at + (is64 ? 44 : 28));
+    const h = headers(sectionHeaderAt(0), shMin);
+    if (shnum === 0) shnum = is64 ? h.u64(32) : h.u32(20);
+    if (shstrndx === 0xffff) shstrndx = h.u32(is64 ? 40 : 24);
+    if (phnum === 0xffff) phnum = h.u32(is64 ? 44 : 28);
   }
 
   const segments: ElfSegment[] = [];
   if (phoff > 0 && phentsize >= phMin) {
     for (let i = 0; i < phnum; i++) {
       const at = phoff + i * phentsize;
-      if (at + phMin > bytes.length) break;
+      if (at + phMin > size) break;
+      const p = headers(at, phMin);
       segments.push(
         is64
           ? {
-              type: r.u32(at),
-              flags: r.u32(at + 4),
-              offset: r.u64(at + 8),
-              vaddr: r.u64(at + 16),
-              filesz: r.u64(at + 32),
-              memsz: r.u64(at + 40),
+              type: p.u32(0),
+              flags: p.u32(4),
+              offset: p.u64(8),
+              vaddr: p.u64(16),
+              filesz: p.u64(32),
+              memsz: p.u64(40),
             }
           : {
-              type: r.u32(at),
-              offset: r.u32(at + 4),
-              vaddr: r.u32(at + 8),
-              filesz: r.u32(at + 16),
-              memsz: r.u32(at + 20),
-              flags: r.u32(at + 24),
+              type: p.u32(0),
+              offset: p.u32(4),
+              vaddr: p.u32(8),
+              filesz: p.u32(16),
+              memsz: p.u32(20),
+              flags: p.u32(24),
             },
       );
     }
@@ -183,52 +265,48 @@ export function parseElf(bytes: Uint8Array): ElfParse {
   const sections: ElfSection[] = [];
   const nameOffsets: number[] = [];
   for (let i = 0; i < shnum && sectionHeaderFits(i); i++) {
-    const at = sectionHeaderAt(i);
-    nameOffsets.push(r.u32(at));
+    const h = headers(sectionHeaderAt(i), shMin);
+    nameOffsets.push(h.u32(0));
     sections.push({
       index: i,
       name: '',
       nameBytes: 0,
-      type: r.u32(at + 4),
-      flags: is64 ? r.u64(at + 8) : r.u32(at + 8),
-      addr: is64 ? r.u64(at + 16) : r.u32(at + 12),
-      offset: is64 ? r.u64(at + 24) : r.u32(at + 16),
-      size: is64 ? r.u64(at + 32) : r.u32(at + 20),
-      link: r.u32(at + (is64 ? 40 : 24)),
-      info: r.u32(at + (is64 ? 44 : 28)),
-      entsize: is64 ? r.u64(at + 56) : r.u32(at + 36),
+      type: h.u32(4),
+      flags: is64 ? h.u64(8) : h.u32(8),
+      addr: is64 ? h.u64(16) : h.u32(12),
+      offset: is64 ? h.u64(24) : h.u32(16),
+      size: is64 ? h.u64(32) : h.u32(20),
+      link: h.u32(is64 ? 40 : 24),
+      info: h.u32(is64 ? 44 : 28),
+      entsize: is64 ? h.u64(56) : h.u32(36),
     });
   }
   const names = sections[shstrndx];
   if (names && names.type !== SHT_NOBITS) {
-    const end = Math.min(names.offset + names.size, bytes.length);
+    const end = Math.min(names.offset + names.size, size);
     sections.forEach((s, i) => {
       const nameOff = nameOffsets[i] ?? 0;
       if (names.offset + nameOff < end) {
-        s.name = readCString(bytes, names.offset + nameOff, end);
-        s.nameBytes = nameOff === 0 ? 0 : cStringLength(bytes, names.offset + nameOff, end) + 1;
+        const { index, limit } = w.cString(names.offset + nameOff, end);
+        s.name = readCString(w.bytes, index, limit);
+        s.nameBytes = nameOff === 0 ? 0 : cStringLength(w.bytes, index, limit) + 1;
       }
     });
   }
 
   return {
     ok: true,
-    elf: { bytes, view, is64, little: r.little, type, machine, shoff, shentsize, sections, segments },
+    elf: { source, size, is64, little, type, machine, shoff, shentsize, sections, segments },
   };
 }
 
-export function readerFor(elf: Elf): ElfReader {
-  return new ElfReader(elf.view, elf.little, elf.is64);
+/** A reader of the fields of `bytes` (a region or window read from `elf`), at offsets within it. */
+export function readerFor(elf: Elf, bytes: Uint8Array): ElfReader {
+  return new ElfReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), elf.little, elf.is64);
 }
 
 export function sectionByName(elf: Elf, name: string): ElfSection | undefined {
   return elf.sections.find((s) => s.name === name);
-}
-
-/** The section's bytes, or null when it has none in the file or they run past its end. */
-export function sectionBytes(elf: Elf, s: ElfSection): Uint8Array | null {
-  if (s.type === SHT_NOBITS || s.offset + s.size > elf.bytes.length) return null;
-  return elf.bytes.subarray(s.offset, s.offset + s.size);
 }
 
 /** File offset of virtual address `va` and how many file bytes of its PT_LOAD follow it; null when unmapped. */
@@ -236,7 +314,7 @@ export function vaddrToOffset(elf: Elf, va: number): { offset: number; available
   for (const p of elf.segments) {
     if (p.type === PT_LOAD && p.vaddr <= va && va < p.vaddr + p.filesz) {
       const offset = p.offset + (va - p.vaddr);
-      const available = Math.min(p.vaddr + p.filesz - va, elf.bytes.length - offset);
+      const available = Math.min(p.vaddr + p.filesz - va, elf.size - offset);
       return available > 0 ? { offset, available } : null;
     }
   }
@@ -348,7 +426,7 @@ export function elfFacts(elf: Elf): ElfFacts {
     machine: elf.machine,
     goarch: goarchOf(elf.machine, elf.is64, elf.little),
     type: FILE_TYPES[elf.type] ?? hex(elf.type),
-    fileBytes: elf.bytes.length,
+    fileBytes: elf.size,
     sections,
     segments,
   };

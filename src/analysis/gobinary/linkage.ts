@@ -7,8 +7,10 @@ import {
   PT_INTERP,
   readCString,
   readerFor,
+  readRegion,
   SHT_DYNAMIC,
   vaddrToOffset,
+  Window,
 } from './elf.js';
 import type { Linkage } from './types.js';
 
@@ -21,8 +23,10 @@ const DF_1_PIE = 0x08000000;
 
 function interpreterOf(elf: Elf): string | null {
   const p = elf.segments.find((s) => s.type === PT_INTERP);
-  if (!p || p.offset >= elf.bytes.length) return null;
-  return readCString(elf.bytes, p.offset, p.offset + p.filesz);
+  if (!p || p.offset >= elf.size) return null;
+  const w = new Window(elf.source);
+  const { index, limit } = w.cString(p.offset, p.offset + p.filesz);
+  return readCString(w.bytes, index, limit);
 }
 
 function dynamicTable(elf: Elf): { offset: number; size: number } | null {
@@ -39,12 +43,12 @@ export function readLinkage(elf: Elf): Linkage {
   let hasSoname = false;
   const table = dynamicTable(elf);
   if (table) {
-    const r = readerFor(elf);
     const entry = elf.is64 ? 16 : 8;
-    const end = Math.min(table.offset + table.size, elf.bytes.length);
+    const bytes = readRegion(elf, table.offset, table.size);
+    const r = readerFor(elf, bytes);
     const neededOffsets: number[] = [];
     let strtabVa = -1;
-    for (let at = table.offset; at + entry <= end; at += entry) {
+    for (let at = 0; at + entry <= bytes.length; at += entry) {
       const tag = r.word(at);
       const value = r.word(at + entry / 2);
       if (tag === DT_NULL) break;
@@ -55,9 +59,11 @@ export function readLinkage(elf: Elf): Linkage {
     }
     const strtab = strtabVa >= 0 ? vaddrToOffset(elf, strtabVa) : null;
     if (strtab) {
+      const w = new Window(elf.source);
       for (const off of neededOffsets) {
-        if (off < strtab.available)
-          needed.push(readCString(elf.bytes, strtab.offset + off, strtab.offset + strtab.available));
+        if (off >= strtab.available) continue;
+        const { index, limit } = w.cString(strtab.offset + off, strtab.offset + strtab.available);
+        needed.push(readCString(w.bytes, index, limit));
       }
     }
   }

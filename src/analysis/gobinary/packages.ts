@@ -155,40 +155,29 @@ export function packageOfSymbol(name: string): string | null {
 
 /**
  * Interns package names. Consecutive names usually share a package, so most lookups are a byte compare with
- * the previous one; the rest go through a hash of the raw bytes, so each package is decoded once.
+ * the previous one; the rest go through a hash of the raw bytes, so each package is decoded once. Names
+ * come from whichever window the caller reads (function table, string tables), so the raw spellings it
+ * confirms hits against are kept as small copies.
  */
 export class PackageInterner {
   readonly names: string[] = [];
   private readonly ids = new Map<string, number>();
-  /** Raw-bytes hash to the first raw spelling seen with it (where, how long, which id), to confirm a hit. */
+  /** Raw-bytes hash to the first raw spelling seen with it (its bytes and id), to confirm a hit. */
   private readonly byHash = new Map<number, number>();
-  private readonly rawStart: number[] = [];
-  private readonly rawLength: number[] = [];
+  private readonly rawBytes: Uint8Array[] = [];
   private readonly rawId: number[] = [];
-  private lastStart = -1;
-  private lastLength = -1;
+  private last: Uint8Array = new Uint8Array(0);
   private lastId = -1;
-  private readonly bytes: Uint8Array;
   private readonly span: Span = { start: 0, end: -1 };
 
-  constructor(bytes: Uint8Array) {
-    this.bytes = bytes;
-  }
-
-  private sameBytes(a: number, b: number, length: number): boolean {
-    const bytes = this.bytes;
-    for (let i = 0; i < length; i++) if (bytes[a + i] !== bytes[b + i]) return false;
-    return true;
-  }
-
-  /** Package id of the symbol name at `nameStart` (bounded by `limit`), or -1 for none. */
-  idAt(nameStart: number, limit: number): number {
-    const bytes = this.bytes;
+  /** Package id of the symbol name at `nameStart` of `bytes` (bounded by `limit`), or -1 for none. */
+  idAt(bytes: Uint8Array, nameStart: number, limit: number): number {
     packageSpan(bytes, nameStart, limit, this.span);
     const { start, end } = this.span;
     if (end < 0) return -1;
     const length = end - start;
-    if (length === this.lastLength && this.sameBytes(start, this.lastStart, length)) return this.lastId;
+    if (this.lastId >= 0 && length === this.last.length && sameBytes(bytes, start, this.last))
+      return this.lastId;
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
     // 30 bits keep the key a small integer (no boxed number per lookup); hits are confirmed byte by byte.
@@ -197,8 +186,8 @@ export class PackageInterner {
     let id: number | undefined;
     if (
       raw !== undefined &&
-      this.rawLength[raw] === length &&
-      this.sameBytes(start, this.rawStart[raw]!, length)
+      this.rawBytes[raw]!.length === length &&
+      sameBytes(bytes, start, this.rawBytes[raw]!)
     ) {
       id = this.rawId[raw]!;
     } else {
@@ -211,16 +200,19 @@ export class PackageInterner {
       }
       if (raw === undefined) {
         this.byHash.set(hash, this.rawId.length);
-        this.rawStart.push(start);
-        this.rawLength.push(length);
+        this.rawBytes.push(bytes.slice(start, end));
         this.rawId.push(id);
       }
     }
-    this.lastStart = start;
-    this.lastLength = length;
+    if (this.lastId !== id || this.last.length !== length) this.last = bytes.slice(start, end);
     this.lastId = id;
     return id;
   }
+}
+
+function sameBytes(bytes: Uint8Array, at: number, other: Uint8Array): boolean {
+  for (let i = 0; i < other.length; i++) if (bytes[at + i] !== other[i]) return false;
+  return true;
 }
 
 export interface ModuleRef {

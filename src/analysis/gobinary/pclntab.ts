@@ -1,5 +1,6 @@
 // Go's function table (pclntab): every Go function's entry address and name, which is all that sizing by
-// package needs. Names are not decoded here; callers get file offsets and read only what they use.
+// package needs. Names are not decoded here; callers get file offsets and read only what they use. The
+// table is walked through windows, never read whole.
 
 import {
   type Elf,
@@ -11,6 +12,7 @@ import {
   SHT_NOBITS,
   SHT_SYMTAB,
   sectionByName,
+  Window,
 } from './elf.js';
 
 export type PclntabFormat = 'go1.2' | 'go1.16' | 'go1.18' | 'go1.20';
@@ -66,26 +68,38 @@ interface Candidate {
 
 /** Reads the table at `offset` (file bytes up to `limit`), or explains why it is not one. */
 function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
-  const { bytes, view } = elf;
   const base = c.offset;
-  const limit = Math.min(c.limit, bytes.length);
+  const limit = Math.min(c.limit, elf.size);
   if (base + 16 > limit) return 'function table header is cut off';
-  const format = MAGICS[view.getUint32(base, little)];
+  // One window walks the header and the address table, another the _func records they point to.
+  const table = new Window(elf.source, base, limit);
+  const recordsWindow = new Window(elf.source, base, limit);
+  const h = table.at(base, 16);
+  const format = MAGICS[table.view.getUint32(h, little)];
   if (!format) return 'no function table magic';
-  const quantum = bytes[base + 6]!;
-  const ptrSize = bytes[base + 7]!;
-  if (bytes[base + 4] !== 0 || bytes[base + 5] !== 0) return 'function table header padding is not zero';
+  const quantum = table.bytes[h + 6]!;
+  const ptrSize = table.bytes[h + 7]!;
+  if (table.bytes[h + 4] !== 0 || table.bytes[h + 5] !== 0)
+    return 'function table header padding is not zero';
   if (quantum !== 1 && quantum !== 2 && quantum !== 4) return `function table quantum ${quantum}`;
   if (ptrSize !== 4 && ptrSize !== 8) return `function table pointer size ${ptrSize}`;
   const word = (off: number): number => {
     if (off + ptrSize > limit) return Number.NaN;
-    if (ptrSize === 4) return view.getUint32(off, little);
-    const a = view.getUint32(off, little);
-    const b = view.getUint32(off + 4, little);
+    const i = table.at(off, ptrSize);
+    if (ptrSize === 4) return table.view.getUint32(i, little);
+    const a = table.view.getUint32(i, little);
+    const b = table.view.getUint32(i + 4, little);
     return little ? b * 0x1_0000_0000 + a : a * 0x1_0000_0000 + b;
   };
-  const u32 = (off: number): number => view.getUint32(off, little);
-  const i32 = (off: number): number => view.getInt32(off, little);
+  // The index first: at() may move the window, and with it the view.
+  const u32 = (w: Window, off: number): number => {
+    const i = w.at(off, 4);
+    return w.view.getUint32(i, little);
+  };
+  const i32 = (w: Window, off: number): number => {
+    const i = w.at(off, 4);
+    return w.view.getInt32(i, little);
+  };
   const nfunc = word(base + 8);
   if (!Number.isSafeInteger(nfunc) || nfunc <= 0 || nfunc > (limit - base) / 8)
     return 'function count out of bounds';
@@ -120,23 +134,24 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
     const fixed = format === 'go1.20' ? 44 : 40;
     for (let i = 0; i < nfunc; i++) {
       const at = pcln + i * 8;
-      entries[i] = u32(at);
-      const fn = pcln + u32(at + 4);
+      entries[i] = u32(table, at);
+      const fn = pcln + u32(table, at + 4);
       if (fn + fixed > limit) return 'function record out of bounds';
       records[i] = fn;
-      names[i] = funcnametab + i32(fn + 4);
-      const npcdata = u32(fn + 28);
-      const nfuncdata = bytes[fn + fixed - 1]!;
+      const r = recordsWindow.at(fn, fixed);
+      names[i] = funcnametab + recordsWindow.view.getInt32(r + 4, little);
+      const npcdata = recordsWindow.view.getUint32(r + 28, little);
+      const nfuncdata = recordsWindow.bytes[r + fixed - 1]!;
       const funcdata = fn + fixed + npcdata * 4;
       const recordEnd = funcdata + nfuncdata * 4;
       if (recordEnd > limit) return 'function record out of bounds';
       if (recordEnd > end) end = recordEnd;
       for (let k = funcdata; k < recordEnd; k += 4) {
-        const off = u32(k);
+        const off = u32(recordsWindow, k);
         if (off !== 0xffffffff && off > funcdataMax) funcdataMax = off;
       }
     }
-    entries[nfunc] = u32(pcln + nfunc * 8);
+    entries[nfunc] = u32(table, pcln + nfunc * 8);
     const found: TextStart =
       headerTextStart !== 0
         ? { address: headerTextStart, from: 'header' }
@@ -166,13 +181,13 @@ function parseAt(elf: Elf, c: Candidate, little: boolean): FuncTable | string {
       const fn = funcBase + word(at + ptrSize);
       if (!(fn + ptrSize + 32 <= limit)) return 'function record out of bounds';
       records[i] = fn;
-      names[i] = funcnametab + i32(fn + ptrSize);
+      names[i] = funcnametab + i32(recordsWindow, fn + ptrSize);
       if (fn + ptrSize + 4 > end) end = fn + ptrSize + 4;
     }
     entries[nfunc] = word(ftab + nfunc * 2 * ptrSize);
   }
   // Code lies in the file, so the functions cannot span more than the file holds.
-  if (!(entries[nfunc]! - entries[0]! <= bytes.length)) return 'function entries span more than the file';
+  if (!(entries[nfunc]! - entries[0]! <= elf.size)) return 'function entries span more than the file';
   for (let i = 0; i < nfunc; i++) {
     if (!(entries[i + 1]! >= entries[i]!)) return 'function entries are not in address order';
     if (!(names[i]! >= base && names[i]! < limit)) return 'function name out of bounds';
@@ -205,37 +220,40 @@ const RUNTIME_TEXT = new TextEncoder().encode('runtime.text\0');
 function runtimeTextSymbol(elf: Elf): number | null {
   const symtab = elf.sections.find((s) => s.type === SHT_SYMTAB);
   const strtab = symtab ? elf.sections[symtab.link] : undefined;
-  if (!symtab || !strtab || symtab.offset + symtab.size > elf.bytes.length) return null;
-  const r = readerFor(elf);
-  const { bytes } = elf;
+  if (!symtab || !strtab || symtab.offset + symtab.size > elf.size) return null;
   const entsize = elf.is64 ? 24 : 16;
-  const strEnd = Math.min(strtab.offset + strtab.size, bytes.length);
+  const strEnd = Math.min(strtab.offset + strtab.size, elf.size);
+  const symbols = new Window(elf.source, symtab.offset, symtab.offset + symtab.size);
+  const strings = new Window(elf.source, strtab.offset, strEnd);
   for (let at = symtab.offset + entsize; at + entsize <= symtab.offset + symtab.size; at += entsize) {
-    const name = strtab.offset + r.u32(at);
-    if (name + RUNTIME_TEXT.length > strEnd || bytes[name] !== 0x72) continue;
+    const s = symbols.at(at, entsize);
+    const r = readerFor(elf, symbols.bytes);
+    const name = strtab.offset + r.u32(s);
+    if (name + RUNTIME_TEXT.length > strEnd) continue;
+    const n = strings.at(name, RUNTIME_TEXT.length);
     let match = true;
-    for (let k = 1; k < RUNTIME_TEXT.length && match; k++) match = bytes[name + k] === RUNTIME_TEXT[k];
-    if (match) return elf.is64 ? r.u64(at + 8) : r.u32(at + 4);
+    for (let k = 0; k < RUNTIME_TEXT.length && match; k++) match = strings.bytes[n + k] === RUNTIME_TEXT[k];
+    if (match) return elf.is64 ? r.u64(s + 8) : r.u32(s + 4);
   }
   return null;
 }
 
-/** How many sampled functions look like function starts from `base`: INT3 padding before them (x86) or
- * the stack-bound check Go puts first (`cmp rsp, [r14+16]`). */
-function x86StartScore(
-  elf: Elf,
-  text: { addr: number; offset: number },
-  offsets: number[],
-  base: number,
-): number {
-  const { bytes } = elf;
-  let score = 0;
+/** How many sampled functions look like function starts from each candidate base (text.addr + d, d in
+ * 0..slack): INT3 padding before them (x86) or the stack-bound check Go puts first (`cmp rsp, [r14+16]`). */
+function x86StartScores(elf: Elf, text: { offset: number }, offsets: number[], slack: number): Int32Array {
+  const scores = new Int32Array(slack + 1);
+  const w = new Window(elf.source);
   for (const off of offsets) {
-    const at = text.offset + (base - text.addr) + off;
-    if (bytes[at - 1] === 0xcc) score++;
-    if (bytes[at] === 0x49 && bytes[at + 1] === 0x3b && bytes[at + 2] === 0x66) score++;
+    // Function start `off` from base text.addr + d lies at file offset text.offset + d + off.
+    const i = w.at(text.offset + off - 1, slack + 4);
+    const bytes = w.bytes;
+    for (let d = 0; d <= slack; d++) {
+      const at = i + d + 1;
+      if (bytes[at - 1] === 0xcc) scores[d]! += 1;
+      if (bytes[at] === 0x49 && bytes[at + 1] === 0x3b && bytes[at + 2] === 0x66) scores[d]! += 1;
+    }
   }
-  return score;
+  return scores;
 }
 
 /**
@@ -253,21 +271,15 @@ function findTextStart(elf: Elf, offsets: Float64Array, nfunc: number): TextStar
   }
   const span = offsets[nfunc]!;
   const slack = Math.min(text.size - span, 1 << 16);
-  if (slack <= 0 || (elf.machine !== 62 && elf.machine !== 3) || text.offset + text.size > elf.bytes.length)
+  if (slack <= 0 || (elf.machine !== 62 && elf.machine !== 3) || text.offset + text.size > elf.size)
     return { address: text.addr, from: 'section' };
   const sample: number[] = [];
   const step = Math.max(1, Math.floor(nfunc / 512));
   for (let i = 1; i < nfunc; i += step) sample.push(offsets[i]!);
-  let best = text.addr;
-  let bestScore = x86StartScore(elf, text, sample, best);
-  for (let d = 1; d <= slack; d++) {
-    const score = x86StartScore(elf, text, sample, text.addr + d);
-    if (score > bestScore) {
-      best = text.addr + d;
-      bestScore = score;
-    }
-  }
-  return { address: best, from: 'section' };
+  const scores = x86StartScores(elf, text, sample, slack);
+  let best = 0;
+  for (let d = 1; d <= slack; d++) if (scores[d]! > scores[best]!) best = d;
+  return { address: text.addr + best, from: 'section' };
 }
 
 const SHT_PROGBITS = 1;
@@ -295,15 +307,17 @@ function* candidates(elf: Elf): Generator<Candidate> {
       : elf.segments
           .filter((p) => p.type === PT_LOAD && (p.flags & PF_X) === 0)
           .map((p) => ({ offset: p.offset, limit: p.offset + p.filesz, section: '(segment)' }));
-  const { bytes } = elf;
   for (const r of regions) {
-    const limit = Math.min(r.limit, bytes.length);
+    const limit = Math.min(r.limit, elf.size);
+    const w = new Window(elf.source, r.offset, limit);
     for (let at = r.offset; at + 8 <= limit; at += 8) {
+      const i = w.at(at, 8);
+      const bytes = w.bytes;
       // Bytes 1 and 2 are 0xff in both byte orders; checking them first rejects almost every position.
-      if (bytes[at + 1] !== 0xff || bytes[at + 2] !== 0xff || bytes[at + 4] !== 0 || bytes[at + 5] !== 0)
+      if (bytes[i + 1] !== 0xff || bytes[i + 2] !== 0xff || bytes[i + 4] !== 0 || bytes[i + 5] !== 0)
         continue;
-      const b0 = bytes[at]!;
-      const b3 = bytes[at + 3]!;
+      const b0 = bytes[i]!;
+      const b3 = bytes[i + 3]!;
       if ((b3 === 0xff && isMagicByte(b0)) || (b0 === 0xff && isMagicByte(b3))) {
         yield { offset: at, limit, section: r.section, wholeSection: false };
       }
@@ -318,8 +332,7 @@ function isMagicByte(b: number): boolean {
 export type FuncTableRead = { ok: true; table: FuncTable } | { ok: false; reason: string };
 
 export function readFuncTable(elf: Elf): FuncTableRead {
-  if (elf.bytes.length > 0x7fffffff)
-    return { ok: false, reason: 'files of 2 GiB or more are not attributed' };
+  if (elf.size > 0x7fffffff) return { ok: false, reason: 'files of 2 GiB or more are not attributed' };
   let reason = 'no Go function table (pclntab) found';
   for (const c of candidates(elf)) {
     for (const little of elf.little ? [true, false] : [false, true]) {
@@ -331,27 +344,46 @@ export function readFuncTable(elf: Elf): FuncTableRead {
   return { ok: false, reason };
 }
 
-/** File offset of the source file name where function `i` starts (Go 1.16+), or -1 when unknown. */
-export function sourceFileOffset(elf: Elf, table: FuncTable, i: number): number {
-  const f = table.files;
-  const record = table.records[i];
-  if (!f || record === undefined) return -1;
-  const { bytes, view } = elf;
-  const pcfile = view.getUint32(record + f.pcfileField, table.little);
-  const cu = view.getUint32(record + f.cuField, table.little);
-  // The pcfile table starts with a zig-zag uvarint: the file index's change from -1.
-  let at = f.pctab + pcfile;
-  let v = 0;
-  let scale = 1;
-  for (let n = 0; n < 5; n++, scale *= 128) {
-    const b = bytes[at++];
-    if (b === undefined || at > f.limit) return -1;
-    v += (b & 0x7f) * scale;
-    if (b < 0x80) break;
+/** Reads where functions' source files are named: scattered lookups, so small windows. */
+export class SourceFiles {
+  private readonly records: Window;
+  private readonly pctab: Window;
+  private readonly cutab: Window;
+  constructor(
+    elf: Elf,
+    private readonly table: FuncTable,
+  ) {
+    // Like the table's own reads, these are bounded by the file; offsetOf checks the table's limit.
+    this.records = new Window(elf.source, 0, elf.size, 1 << 16);
+    this.pctab = new Window(elf.source, 0, elf.size, 1 << 12);
+    this.cutab = new Window(elf.source, 0, elf.size, 1 << 12);
   }
-  const file = -1 + (v % 2 === 1 ? -(v + 1) / 2 : v / 2);
-  const slot = f.cutab + (cu + file) * 4;
-  if (file < 0 || slot + 4 > f.limit) return -1;
-  const name = f.filetab + view.getUint32(slot, table.little);
-  return name < f.limit ? name : -1;
+
+  /** File offset of the source file name where function `i` starts (Go 1.16+), or -1 when unknown. */
+  offsetOf(i: number): number {
+    const { table } = this;
+    const f = table.files;
+    const record = table.records[i];
+    if (!f || record === undefined) return -1;
+    const r = this.records.at(record, Math.max(f.pcfileField, f.cuField) + 4);
+    const pcfile = this.records.view.getUint32(r + f.pcfileField, table.little);
+    const cu = this.records.view.getUint32(r + f.cuField, table.little);
+    // The pcfile table starts with a zig-zag uvarint: the file index's change from -1.
+    let at = f.pctab + pcfile;
+    let v = 0;
+    let scale = 1;
+    const p = this.pctab.at(at, 5) - at;
+    for (let n = 0; n < 5; n++, scale *= 128) {
+      const b = this.pctab.bytes[p + at++];
+      if (b === undefined || at > f.limit) return -1;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) break;
+    }
+    const file = -1 + (v % 2 === 1 ? -(v + 1) / 2 : v / 2);
+    const slot = f.cutab + (cu + file) * 4;
+    if (file < 0 || slot + 4 > f.limit) return -1;
+    const c = this.cutab.at(slot, 4);
+    const name = f.filetab + this.cutab.view.getUint32(c, table.little);
+    return name < f.limit ? name : -1;
+  }
 }

@@ -11,8 +11,8 @@ import {
   HEAD_BYTES,
   isElf,
   readHead,
-  readWhole,
   type SkippedCapture,
+  withSpooledFile,
 } from './content-capture.js';
 import { compareText, type DiveEfficiency, DiveEfficiencyMeter } from './dive-efficiency.js';
 import { type Anomaly, type FileNode, type FilesystemTotals, LayeredFilesystem } from './filesystem.js';
@@ -51,7 +51,7 @@ export interface LayerContents {
 }
 
 export interface AnalyzeLayersOptions<T> {
-  /** Files to read whole and inspect (the Go binary doctor's ELF files, say). */
+  /** Files to inspect (the Go binary doctor's ELF files, say). */
   capture?: ContentCapture<T>;
   /** Longest list kept in the result (wasted files, causes, duplicates, dive's inefficient files). Default 1000. */
   listLimit?: number;
@@ -273,11 +273,12 @@ async function scanLayer<T>(
       captured.set(entryIndex, { skipped: `larger than the ${maxCaptureBytes}-byte capture limit` });
       continue;
     }
-    // One captured file in memory at a time, whichever layer it comes from.
-    const value = await captureTurn.take(async () => {
-      const bytes = await readWhole(head, body);
-      return capture.inspect({ path: `/${entry.path}`, layerIndex: index, mode: entry.mode, bytes });
-    });
+    // One captured file at a time, whichever layer it comes from.
+    const value = await captureTurn.take(() =>
+      withSpooledFile(head, body, (content) =>
+        capture.inspect({ path: `/${entry.path}`, layerIndex: index, mode: entry.mode, content }),
+      ),
+    );
     captured.set(entryIndex, { value });
   }
   summary.tarBytes = counted.bytes();

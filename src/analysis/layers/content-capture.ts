@@ -1,17 +1,30 @@
-// Hands chosen files (by default: ELF files) to an inspector while the layers stream past, one file in
-// memory at a time. Only what the final filesystem shows matters to a reader of the image, but a file
+// Hands chosen files (by default: ELF files) to an inspector while the layers stream past, one at a time.
+// A file is spooled to an unlinked temporary file and read back by position, so the inspector holds only
+// the parts it asks for, never the whole file. Only what the final filesystem shows matters to a reader of the image, but a file
 // is seen before we know whether a later layer deletes or replaces it; so every candidate is inspected
 // and its small result kept per filesystem node, and results of nodes that later entries remove are
 // dropped. What is left at the end describes exactly the files of the final filesystem.
+import { randomUUID } from 'node:crypto';
+import { readSync } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { EntryBody, LayerEntry } from '../../oci/layer-stream.js';
+
+/** A captured file's bytes, read by position. Valid only while the inspector runs. */
+export interface FileContent {
+  readonly size: number;
+  /** Up to `length` bytes from `offset` (fewer at the end of the file, none outside it). */
+  read(offset: number, length: number): Uint8Array;
+}
 
 export interface CapturedFile {
   /** Absolute path as the layer's tar names it (the result is filed under where it lands). */
   path: string;
   layerIndex: number;
   mode: number;
-  /** The whole file. The inspector may keep it, but then it stays in memory. */
-  bytes: Uint8Array;
+  /** The file's bytes, by position; closed once the inspector returns, so it must not keep it. */
+  content: FileContent;
 }
 
 export interface ContentCapture<T> {
@@ -65,14 +78,44 @@ export async function readHead(body: EntryBody, length: number): Promise<Uint8Ar
   return head;
 }
 
-/** Reads the rest of an entry behind an already-read head into one array of the entry's size. */
-export async function readWhole(head: Uint8Array, body: EntryBody): Promise<Uint8Array> {
-  const bytes = new Uint8Array(head.byteLength + body.remaining);
-  bytes.set(head);
-  let filled = head.byteLength;
-  for (let chunk = await body.read(); chunk !== null; chunk = await body.read()) {
-    bytes.set(chunk, filled);
-    filled += chunk.byteLength;
+/**
+ * Writes an already-read head and the rest of the entry to a temporary file, runs `use` on its content,
+ * and closes it. The file is unlinked as soon as it is open, so nothing is left behind whatever happens
+ * (an error, a crash): the kernel frees it with the last descriptor.
+ */
+export async function withSpooledFile<R>(
+  head: Uint8Array,
+  body: EntryBody,
+  use: (content: FileContent) => Promise<R> | R,
+): Promise<R> {
+  const path = join(tmpdir(), `image-size-gate-capture-${randomUUID()}`);
+  const handle = await open(path, 'wx+', 0o600);
+  try {
+    await unlink(path);
+    let size = 0;
+    for (let chunk: Uint8Array | null = head; chunk !== null; chunk = await body.read()) {
+      for (let written = 0; written < chunk.byteLength; ) {
+        const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, size);
+        written += bytesWritten;
+        size += bytesWritten;
+      }
+    }
+    const fd = handle.fd;
+    const content: FileContent = {
+      size,
+      read(offset, length) {
+        if (offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
+        const out = new Uint8Array(Math.min(length, size - offset));
+        for (let filled = 0; filled < out.length; ) {
+          const n = readSync(fd, out, filled, out.length - filled, offset + filled);
+          if (n === 0) return out.subarray(0, filled);
+          filled += n;
+        }
+        return out;
+      },
+    };
+    return await use(content);
+  } finally {
+    await handle.close();
   }
-  return bytes;
 }

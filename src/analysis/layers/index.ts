@@ -14,6 +14,7 @@ export {
   type CapturedResult,
   type ContentCapture,
   DEFAULT_MAX_CAPTURE_BYTES,
+  type FileContent,
   HEAD_BYTES,
   isElf,
   type SkippedCapture,

@@ -163,4 +163,26 @@ describe('findingsFor', () => {
     const leftovers = found.find((f) => f.id === 'build-context-leftovers')!;
     expect([leftovers.bytes, leftovers.paths]).toEqual([3_000_000, ['/app/.git']]);
   });
+
+  it('names a layer as the layer table does: build args and the shell stripped by normalizeInstruction', () => {
+    const withArgs = {
+      ...measure,
+      layers: [
+        measure.layers[0]!,
+        {
+          instruction:
+            'RUN |2 TARGETOS=linux TARGETARCH=amd64 /bin/sh -c cp -r /src/go /usr/local/go # buildkit',
+        },
+        measure.layers[2]!,
+      ],
+    } as unknown as PlatformMeasure;
+    const found = findingsFor(
+      explanation([server()], 1_000_000, 260_000_000),
+      fs([{ path: '/usr/local/go/bin/go', size: 13_000_000, layerIndex: 1 }]),
+      withArgs,
+    );
+    const toolchain = found.find((f) => f.id === 'go-toolchain-in-image')!;
+    expect(toolchain.title).toContain('put there by layer 2 (RUN cp -r /src/go /usr/local/go)');
+    expect(toolchain.title).not.toContain('TARGETOS');
+  });
 });

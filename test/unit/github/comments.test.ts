@@ -6,6 +6,7 @@ import {
   sanitizeCommentKey,
   stickyCommentBody,
 } from '../../../src/github/comments.js';
+import { InputError, parseInputs } from '../../../src/inputs/inputs.js';
 
 describe('sanitizeCommentKey', () => {
   it.each([
@@ -30,6 +31,47 @@ describe('sanitizeCommentKey', () => {
       expect(marker.indexOf('-->')).toBe(marker.length - 3);
       expect(marker).not.toContain('@');
     }
+  });
+});
+
+describe('comment keys and markers', () => {
+  // Every key the comment-key input accepts keeps its own marker: the mapping is one to one.
+  const accepted = (key: string) => {
+    try {
+      return parseInputs((name) => (name === 'comment-key' ? key : name === 'image' ? 'app:1' : ''), {
+        workspace: process.cwd(),
+        eventBaseRef: null,
+      }).commentKey;
+    } catch (error) {
+      if (error instanceof InputError) return null;
+      throw error;
+    }
+  };
+  const keys = [
+    'a-b',
+    'a--b',
+    'a---b',
+    '-a-b',
+    'a-b-',
+    'A-b',
+    'a.b',
+    'a_b',
+    'a',
+    'k'.repeat(64),
+    'k'.repeat(65),
+  ];
+
+  it('gives each accepted key a marker no other accepted key has', () => {
+    const markers = new Map<string, string>();
+    for (const key of keys) {
+      const kept = accepted(key);
+      if (kept === null) continue;
+      expect(sanitizeCommentKey(kept)).toBe(kept);
+      const marker = commentMarker(kept);
+      expect(markers.get(marker), `${kept} and ${markers.get(marker)} share a marker`).toBeUndefined();
+      markers.set(marker, kept);
+    }
+    expect([...markers.values()]).toEqual(['a-b', 'A-b', 'a.b', 'a_b', 'a', 'k'.repeat(64)]);
   });
 });
 

@@ -59,11 +59,11 @@ describe('PackageInterner', () => {
   it('gives one id per package however the names are interleaved', () => {
     const names = ['a/b.F', 'a/b.G', 'c.H', 'a/b.I', 'x/vendor/a/b.J', 'c.K', 'go:buildid'];
     const bytes = new TextEncoder().encode(`${names.join('\0')}\0`);
-    const interner = new PackageInterner(bytes);
+    const interner = new PackageInterner();
     const ids: number[] = [];
     let at = 0;
     for (const n of names) {
-      ids.push(interner.idAt(at, bytes.length));
+      ids.push(interner.idAt(bytes, at, bytes.length));
       at += new TextEncoder().encode(n).length + 1;
     }
     expect(ids).toEqual([0, 0, 1, 0, 0, 1, -1]);

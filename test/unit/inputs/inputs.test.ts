@@ -308,6 +308,12 @@ describe('parseInputs: values', () => {
     expect(inputs.maxSize).toBe(bytes);
   });
 
+  it('reads every choice input whatever its case, as it reads booleans', () => {
+    expect(
+      parse({ baseline: 'None', 'on-missing-baseline': 'FAIL', 'size-basis': 'Compressed', mode: 'Warn' }),
+    ).toMatchObject({ baseline: 'none', onMissingBaseline: 'fail', sizeBasis: 'compressed', mode: 'warn' });
+  });
+
   it('reads the percentage, the basis and the mode', () => {
     expect(parse({ 'max-increase-percent': '2.5%' }).maxIncreasePercent).toBe(2.5);
     expect(parse({ 'max-increase-percent': '10' }).maxIncreasePercent).toBe(10);
@@ -575,6 +581,14 @@ describe('parseInputs: each bad input is one line that names the input and the f
       'comment-key',
       /"my gate" must be 1-64 letters, digits/,
     ],
+    [
+      "a comment key with '--' (its marker would be a-b's)",
+      () => ({ 'comment-key': 'a--b' }),
+      'comment-key',
+      /"a--b" has '--' or a '-' at an end.*e\.g\. "a-b"/,
+    ],
+    ["a comment key that starts with '-'", () => ({ 'comment-key': '-api' }), 'comment-key', /e\.g\. "api"/],
+    ["a comment key that ends with '-'", () => ({ 'comment-key': 'api-' }), 'comment-key', /'-' at an end/],
     [
       'a registry that is not a repository',
       () => ({ registry: 'Not A Repo' }),

@@ -195,8 +195,8 @@ describe('analyzeLayers', () => {
       capture: {
         inspect: (file: CapturedFile) => {
           inspected.push(file.path);
-          expect(file.bytes.length).toBeGreaterThan(16);
-          return new TextDecoder().decode(file.bytes.subarray(16, 22));
+          expect(file.content.size).toBeGreaterThan(16);
+          return new TextDecoder().decode(file.content.read(16, 6));
         },
       },
     });
@@ -214,7 +214,10 @@ describe('analyzeLayers', () => {
     for (let i = 64; i < content.length; i++) content[i] = (i * 31) & 0xff;
     const tar = await tarOf([{ path: 'app', content }]);
     const result = await analyzeLayers([layerOf(gzip(tar), 'sha256:a', 777)], {
-      capture: { inspect: (file) => Buffer.compare(Buffer.from(file.bytes), Buffer.from(content)) },
+      capture: {
+        inspect: (file) =>
+          Buffer.compare(Buffer.from(file.content.read(0, file.content.size)), Buffer.from(content)),
+      },
     });
     expect(result.captured).toEqual([{ path: '/app', layerIndex: 0, size: 300_000, value: 0 }]);
   });
@@ -228,7 +231,7 @@ describe('analyzeLayers', () => {
       capture: {
         maxBytes: 5000,
         wants: (entry, head) => entry.path.endsWith('.txt') || head[0] === 0x7f,
-        inspect: (file) => new TextDecoder().decode(file.bytes),
+        inspect: (file) => new TextDecoder().decode(file.content.read(0, file.content.size)),
       },
     });
     expect(result.captured).toEqual([{ path: '/notes.txt', layerIndex: 0, size: 7, value: 'pick me' }]);
@@ -253,7 +256,7 @@ describe('analyzeLayers', () => {
       ['usr/.wh..wh..opq', 'usr/lib/', 'usr/lib/d:10'],
       ['usr/lib/d:20', 'x:1'],
     );
-    const capture = { inspect: (file: CapturedFile) => file.bytes.length };
+    const capture = { inspect: (file: CapturedFile) => file.content.size };
     const strip = ({ filesystem, ...rest }: Awaited<ReturnType<typeof analyzeLayers<number>>>) => ({
       ...rest,
       files: [...filesystem.walk()],

@@ -27,7 +27,7 @@ import { HOSTILE } from './hostile.js';
 const ZWJ = '\u200d';
 
 function comment(report: Report, sections = explainSections(report), maxLength?: number): string {
-  return renderMarkdown(report, { sections, ...(maxLength ? { maxLength } : {}) });
+  return renderMarkdown(report, { sections, explain: false, ...(maxLength ? { maxLength } : {}) });
 }
 
 interface Fenced {
