@@ -20,6 +20,7 @@ import { parse as parseYaml } from 'yaml';
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 // ISG_E2E_ACTION_ENTRY runs another bundle (e.g. an older dist/, to see a test fail before a fix).
 export const ACTION_ENTRY = process.env.ISG_E2E_ACTION_ENTRY ?? join(REPO_ROOT, 'dist', 'index.js');
+export const AGGREGATE_ENTRY = join(REPO_ROOT, 'dist', 'aggregate.js');
 export const CLI_ENTRY = process.env.ISG_E2E_CLI_ENTRY ?? join(REPO_ROOT, 'dist', 'cli.js');
 export const EVENT_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'events');
 
@@ -28,8 +29,8 @@ interface ActionManifest {
   runs: { using: string; main: string };
 }
 
-export function actionManifest(): ActionManifest {
-  return parseYaml(readFileSync(join(REPO_ROOT, 'action.yml'), 'utf8')) as ActionManifest;
+export function actionManifest(path = 'action.yml'): ActionManifest {
+  return parseYaml(readFileSync(join(REPO_ROOT, path), 'utf8')) as ActionManifest;
 }
 
 /**
@@ -41,9 +42,9 @@ export function inputVariable(name: string): string {
 }
 
 /** action.yml's defaults, as the runner sets them for inputs a workflow leaves out. Expressions are left to the caller. */
-export function defaultInputs(): Record<string, string> {
+export function defaultInputs(manifest = 'action.yml'): Record<string, string> {
   const defaults: Record<string, string> = {};
-  for (const [name, input] of Object.entries(actionManifest().inputs)) {
+  for (const [name, input] of Object.entries(actionManifest(manifest).inputs)) {
     if (input.default === undefined || String(input.default).includes('${{')) continue;
     defaults[name] = String(input.default);
   }
@@ -206,6 +207,8 @@ export interface ActionRunOptions {
   timeoutMs?: number;
   /** The event file's text as is, instead of the payload as JSON (a broken event file). */
   eventFileText?: string;
+  /** Another action of the repository: its manifest (for the defaults) and its bundled entry. */
+  action?: { manifest: string; entry: string };
   /** File commands pointed elsewhere, e.g. at a directory, which cannot be written. */
   fileCommandPaths?: Partial<Record<'GITHUB_OUTPUT' | 'GITHUB_STEP_SUMMARY', string>>;
 }
@@ -268,12 +271,15 @@ export async function runAction(options: ActionRunOptions): Promise<ActionRun> {
     GITHUB_ACTION: 'image-size-gate',
     ...fileCommands,
   });
-  for (const [name, value] of Object.entries({ ...defaultInputs(), ...options.inputs })) {
+  for (const [name, value] of Object.entries({
+    ...defaultInputs(options.action?.manifest),
+    ...options.inputs,
+  })) {
     env[inputVariable(name)] = value;
   }
 
   const started = performance.now();
-  const child = spawn(process.execPath, [ACTION_ENTRY], {
+  const child = spawn(process.execPath, [options.action?.entry ?? ACTION_ENTRY], {
     cwd: options.workspace,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

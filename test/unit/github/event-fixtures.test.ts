@@ -29,6 +29,15 @@ describe('event fixtures are GitHub payloads, unchanged', () => {
     ['pull_request.opened.json', opened],
     ['pull_request_target.opened.json', opened],
     ['push.json', example('push', (payload) => payload.ref === 'refs/heads/master')],
+    [
+      'workflow_run.completed.json',
+      example('workflow_run', (payload) => {
+        const run = payload.workflow_run as { conclusion: string; pull_requests: unknown[] };
+        return (
+          payload.action === 'completed' && run.conclusion === 'success' && run.pull_requests.length === 0
+        );
+      }),
+    ],
   ])('%s', (file, payload) => {
     expect(fixture(file)).toEqual(payload);
   });
