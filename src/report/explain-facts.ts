@@ -119,7 +119,8 @@ export function baseMoveSentence(e: PlatformExplanation, name: (text: string) =>
   const side = (r: { name: string | null; digest: string | null }, withName: boolean) =>
     [
       withName ? (r.name === null ? 'the base image' : name(r.name)) : null,
-      r.digest ? `@${name(r.digest)}` : null,
+      // The @ goes through name() too: in markdown a bare "@sha256" would mention a user called sha256.
+      r.digest ? name(`@${r.digest}`) : null,
     ]
       .filter(Boolean)
       .join(' ');
