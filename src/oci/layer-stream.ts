@@ -10,6 +10,7 @@ import { pipeline, Readable } from 'node:stream';
 // A namespace import: a named import of createZstdDecompress would fail to link on Node < 23.8, before
 // the CLI could say which Node it needs.
 import * as zlib from 'node:zlib';
+import { sniff } from './sniff.js';
 
 export type LayerCompression = 'gzip' | 'zstd' | 'none';
 
@@ -96,49 +97,14 @@ export interface OpenedLayer {
  * registries and exporters label layers wrongly) and returns the decompressed tar, streamed.
  */
 export async function openLayer(blob: Readable, mediaType?: string): Promise<OpenedLayer> {
-  const iterator = blob[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
-  const head: Uint8Array[] = [];
-  let headBytes = 0;
-  let ended = false;
-  while (headBytes < 4) {
-    const next = await iterator.next();
-    if (next.done) {
-      ended = true;
-      break;
-    }
-    head.push(next.value);
-    headBytes += next.value.byteLength;
-  }
-  const first = concatBytes(head, Math.min(headBytes, 4));
-  const compression = compressionOf(first);
-  async function* replay(): AsyncGenerator<Uint8Array> {
-    yield* head;
-    if (ended) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value;
-    }
-  }
-  const source = Readable.from(replay(), { objectMode: false });
+  const { head, stream: source } = await sniff(blob, 4);
+  const compression = compressionOf(head);
   source.once('close', () => {
     // Consumer gave up early: release the underlying blob (a socket or file) too.
     if (!blob.destroyed) blob.destroy();
   });
   const declared = mediaType ? compressionOfMediaType(mediaType) : 'none';
   return { tar: decompress(source, compression), compression, declared };
-}
-
-function concatBytes(chunks: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    if (offset >= length) break;
-    const take = Math.min(chunk.byteLength, length - offset);
-    out.set(take === chunk.byteLength ? chunk : chunk.subarray(0, take), offset);
-    offset += take;
-  }
-  return out;
 }
 
 export function normalizeLayerPath(name: string): string {

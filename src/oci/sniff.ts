@@ -1,26 +1,32 @@
-import { PassThrough, type Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 
-/** Reads the first bytes of a stream and returns them with a stream that still yields everything. */
+/**
+ * Reads the first bytes of a stream and returns them with a stream that still yields everything, with the
+ * source's back-pressure (each chunk is pulled from the source as the consumer asks).
+ */
 export async function sniff(stream: Readable, bytes: number): Promise<{ head: Buffer; stream: Readable }> {
-  const chunks: Buffer[] = [];
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  const chunks: Uint8Array[] = [];
   let have = 0;
-  const iterator = stream[Symbol.asyncIterator]();
+  let ended = false;
   while (have < bytes) {
     const next = await iterator.next();
-    if (next.done) break;
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
-    chunks.push(chunk);
-    have += chunk.length;
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    chunks.push(next.value);
+    have += next.value.byteLength;
   }
-  const rest = new PassThrough();
-  for (const chunk of chunks) rest.write(chunk);
-  (async () => {
+  async function* replay(): AsyncGenerator<Uint8Array> {
+    yield* chunks;
+    if (ended) return;
     for (;;) {
       const next = await iterator.next();
-      if (next.done) break;
-      if (!rest.write(next.value)) await new Promise((r) => rest.once('drain', r));
+      if (next.done) return;
+      yield next.value;
     }
-    rest.end();
-  })().catch((error) => rest.destroy(error));
-  return { head: Buffer.concat(chunks).subarray(0, bytes), stream: rest };
+  }
+  const head = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+  return { head: head.subarray(0, bytes), stream: Readable.from(replay(), { objectMode: false }) };
 }
