@@ -1,5 +1,12 @@
 // When GitHub says "slow down", and for how long. Pure: the client adapter asks this after each failed
 // request and sleeps for the answer (bounded), so every rule here is table-testable without a clock.
+//
+// Why not @octokit/plugin-throttling, which reads the same headers: it queues every request through
+// Bottleneck groups that are module-wide and space each write at least 1 s apart (3 s for notifications),
+// which would slow the aggregator's comment writes and every test against the stand-in; and it computes
+// reset waits from the real clock, so its rules cannot be table-tested. This file is the same published
+// rules (retry-after, x-ratelimit-reset, the secondary-limit minute) in 30 lines, with the wait bounded by
+// the client's maxWaitMs and its clock injectable.
 
 export type RateLimitKind = 'primary' | 'secondary';
 
