@@ -11365,11 +11365,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count2) {
-        const one = count2 === 1;
+      pluralize(count3) {
+        const one = count3 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count2, noun };
+        return { ...keys, count: count3, noun };
       }
     };
   }
@@ -18788,15 +18788,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count2) {
-        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count3) {
+        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count2 < remaining) {
-            this.linePos += count2;
-            count2 = 0;
+          if (count3 < remaining) {
+            this.linePos += count3;
+            count3 = 0;
           } else {
-            count2 -= remaining;
+            count3 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -28352,20 +28352,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count2 = 0;
+      let count3 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count2++;
+        count3++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
         }
-        if (count2 === Infinity)
+        if (count3 === Infinity)
           return Infinity;
       }
-      return count2;
+      return count3;
     }
     function getFullPath(resolver, id = "", normalize) {
       if (normalize !== false)
@@ -31903,8 +31903,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count2 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
+          const count3 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
         }
         function validateItems(_valid, block2) {
           gen.forRange("i", 0, len, (i) => {
@@ -31917,16 +31917,16 @@ var require_contains = __commonJS({
             block2();
           });
         }
-        function checkLimits(count2) {
-          gen.code((0, codegen_1._)`${count2}++`);
+        function checkLimits(count3) {
+          gen.code((0, codegen_1._)`${count3}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -37805,6 +37805,7 @@ function percentPast(percent, limit) {
 }
 
 // src/analysis/gobinary/elf.ts
+var WINDOW_BYTES = 1 << 20;
 var utf8 = new TextDecoder("utf-8");
 
 // src/analysis/gobinary/pclntab.ts
@@ -37917,6 +37918,9 @@ var VERDICT_WORD = {
 var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+function count(n) {
+  return n.toLocaleString("en-US");
+}
 function plainText(text3, maxChars = Number.POSITIVE_INFINITY) {
   const points = Array.from(text3);
   const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text3;
@@ -37931,12 +37935,9 @@ function escapeMarkdown(text3, maxChars = Number.POSITIVE_INFINITY) {
   }).replace(/\b(www)\./gi, "$1&#46;");
 }
 
-// src/report/markdown.ts
+// src/report/markdown-parts.ts
 var GITHUB_COMMENT_LIMIT = 65536;
-var LIMIT_TEXT = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit`;
-
-// src/report/explain-markdown.ts
-var LIMIT_TEXT2 = `GitHub's ${GITHUB_COMMENT_LIMIT.toLocaleString("en-US")}-character comment limit`;
+var LIMIT_TEXT = `GitHub's ${count(GITHUB_COMMENT_LIMIT)}-character comment limit`;
 
 // src/store/actions-store.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
@@ -39275,7 +39276,7 @@ function aggregateDocument(decision, options2 = {}) {
         text2(`${options2.title ?? "Image size"}: `),
         verdictSpan(decision.verdict),
         text2(
-          ` (${count(images.length, "image")}, ${count(platformCount, "platform")}${options2.headSha ? `, head ${options2.headSha.slice(0, 7)}` : ""})`
+          ` (${count2(images.length, "image")}, ${count2(platformCount, "platform")}${options2.headSha ? `, head ${options2.headSha.slice(0, 7)}` : ""})`
         )
       ]
     },
@@ -39461,7 +39462,7 @@ function defaultImageDetail(image) {
   });
   return blocks;
 }
-function count(n, noun) {
+function count2(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 

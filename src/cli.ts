@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { AGGREGATE_USAGE, runAggregateCommand } from './aggregate/command.js';
 import { BuildError } from './buildx/buildx.js';
+import { defaultBranch, runLocalGate } from './cli/local-gate.js';
 import { runDemo } from './demo/demo.js';
-import { defaultBranch, runLocalGate } from './gate/local.js';
 import { fenceInWorkflow } from './github/workflow-log.js';
 import { INPUT_NAMES, type InputName, parseInputs } from './inputs/inputs.js';
 import { runStoreCommand } from './store/store-command.js';
@@ -109,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
       const value = flags[name];
       return typeof value === 'string' ? value : value === true ? 'true' : '';
     },
-    { workspace, eventBaseRef: defaultBranch(workspace), defaultStore: DEFAULT_STORE },
+    { workspace, eventBaseRef: await defaultBranch(workspace), defaultStore: DEFAULT_STORE },
   );
   if (!flags['base-ref'] && (inputs.baseline === 'build' || inputs.baseline === 'auto') && inputs.baseRef) {
     process.stderr.write(

@@ -1,7 +1,7 @@
 // The benchmark's child process: one measurement per process, so its peak RSS is that measurement's
 // alone. Bundled on the fly by scripts/bench.mjs. Prints one JSON line on stdout.
 //   analyse export IMAGE        full analysis through the Engine API export
-//   analyse oci DIR             full analysis of an OCI layout on disk
+//   analyse oci DIR [PLATFORMS] full analysis of an OCI layout on disk (PLATFORMS: comma-separated)
 //   analyse gobinary FILE RUNS  the Go binary doctor on one file, first call and repeated calls
 import { readFileSync } from 'node:fs';
 import { goBinaryCapture } from '../../src/analysis/gobinary/binary-capture.js';
@@ -13,9 +13,9 @@ import { OciDirReader } from '../../src/measure/oci-dir-reader.js';
 
 const PLATFORM = 'linux/amd64';
 
-function summary(measured: MeasuredImage) {
+function summary(measured: MeasuredImage, first: string) {
   const platform = measured.measure.platforms[0]!;
-  const analysis = measured.analyses.get(PLATFORM)!;
+  const analysis = measured.analyses.get(first)!;
   return {
     layers: platform.layers.length,
     compressedBytes: platform.sizes.compressed,
@@ -37,12 +37,21 @@ function summary(measured: MeasuredImage) {
   };
 }
 
-async function analyseImage(open: () => Promise<ImageReader>, ref: string, source: 'docker' | 'oci-layout') {
+async function analyseImage(
+  open: () => Promise<ImageReader>,
+  ref: string,
+  source: 'docker' | 'oci-layout',
+  platforms = [PLATFORM],
+) {
   const start = performance.now();
   const reader = await open();
-  const measured = await measureImage(reader, [PLATFORM], ref, source);
+  const measured = await measureImage(reader, platforms, ref, source);
   const ms = performance.now() - start;
-  return { ms, maxRssBytes: process.resourceUsage().maxRSS * 1024, summary: summary(measured) };
+  return {
+    ms,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    summary: summary(measured, platforms[0]!),
+  };
 }
 
 function analyseGoBinary(file: string, runs: number) {
@@ -83,7 +92,12 @@ async function main(): Promise<unknown> {
         'docker',
       );
     case 'oci':
-      return analyseImage(async () => new OciDirReader(target, goBinaryCapture), target, 'oci-layout');
+      return analyseImage(
+        async () => new OciDirReader(target, goBinaryCapture),
+        target,
+        'oci-layout',
+        runs ? runs.split(',') : undefined,
+      );
     case 'gobinary':
       return analyseGoBinary(target, Number(runs ?? 5));
     default:

@@ -6,7 +6,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLocalGate } from '../gate/local.js';
+import { runLocalGate } from '../cli/local-gate.js';
 import { parseInputs } from '../inputs/inputs.js';
 
 /** The example service ships in the package next to dist/. */

@@ -8,6 +8,7 @@ import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import type { PlatformReport, Report } from './json.js';
+import { count } from './text.js';
 
 export interface Explained {
   report: PlatformReport;
@@ -118,7 +119,8 @@ export function baseMoveSentence(e: PlatformExplanation, name: (text: string) =>
   const side = (r: { name: string | null; digest: string | null }, withName: boolean) =>
     [
       withName ? (r.name === null ? 'the base image' : name(r.name)) : null,
-      r.digest ? `@${name(r.digest)}` : null,
+      // The @ goes through name() too: in markdown a bare "@sha256" would mention a user called sha256.
+      r.digest ? name(`@${r.digest}`) : null,
     ]
       .filter(Boolean)
       .join(' ');
@@ -323,4 +325,27 @@ export function binaryTraits(b: BinaryFacts, style: TraitStyle): string {
     }
   }
   return parts.join(', ');
+}
+
+/**
+ * "Plus +21.0 MB uncompressed in files that a later layer deletes or overwrites: …": the growth the file diff
+ * cannot show, in one wording for every renderer; null when the head wastes no more than the base.
+ */
+export function hiddenGrowthSentence(e: PlatformExplanation, style: TraitStyle): string | null {
+  const hidden = wastedGrowth(e);
+  if (!hidden) return null;
+  const l = hidden.largest;
+  const where = l
+    ? ` (largest: ${style.name(l.path)}, ${formatBytes(l.bytes)}, written by layer ${l.writtenBy + 1} and removed by layer ${l.removedBy + 1})`
+    : '';
+  return `Plus ${style.strong(formatDelta(hidden.delta))} ${BASIS_WORD} in files that a later layer deletes or overwrites: the container never sees them, but they still ship${where}.`;
+}
+
+/** The wasted bytes and dive's efficiency of one platform, in one wording for every renderer. */
+export function wastedSentence(e: PlatformExplanation, style: TraitStyle): string {
+  const w = e.wasted;
+  return (
+    `${style.strong('Wasted bytes:')} ${formatBytes(w.bytes)} ${BASIS_WORD} in ${count(w.files)} ${w.files === 1 ? 'copy' : 'copies'} of files that a later layer overwrites or deletes (they still ship). ` +
+    `${style.strong("Efficiency (dive's formula):")} ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS_WORD}.`
+  );
 }

@@ -20,6 +20,7 @@ import {
   findingsToShow,
   grownPackages,
   growthSlices,
+  hiddenGrowthSentence,
   isCommand,
   leadPlatform,
   type ModuleRow,
@@ -31,7 +32,7 @@ import {
   share,
   type TraitStyle,
   topCauses,
-  wastedGrowth,
+  wastedSentence,
 } from './explain-facts.js';
 import type { Report } from './json.js';
 import {
@@ -184,15 +185,8 @@ function mainSection(
         `**${formatDelta(d.delta)}** ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ` +
         `${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`,
     );
-    const hidden = wastedGrowth(e);
-    if (hidden) {
-      const where = hidden.largest
-        ? ` (largest: ${escapeMarkdown(hidden.largest.path, PATH_CHARS)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1} and removed by layer ${hidden.largest.removedBy + 1})`
-        : '';
-      blocks.push(
-        `Plus **${formatDelta(hidden.delta)}** ${BASIS} in files that a later layer deletes or overwrites: the container never sees them, but they still ship${where}.`,
-      );
-    }
+    const hidden = hiddenGrowthSentence(e, MARKDOWN_TRAITS);
+    if (hidden) blocks.push(hidden);
     const causes = topCauses(e, CAUSES);
     if (causes.length > 0) {
       blocks.push(
@@ -456,10 +450,7 @@ function platformDetail(x: Explained, isLead: boolean, findings: readonly Findin
     }
   }
   const w = e.wasted;
-  const waste = [
-    `**Wasted bytes:** ${formatBytes(w.bytes)} ${BASIS} in ${count(w.files)} ${w.files === 1 ? 'copy' : 'copies'} of files that a later layer overwrites or deletes (they still ship). ` +
-      `**Efficiency (dive's formula):** ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS}.`,
-  ];
+  const waste = [wastedSentence(e, MARKDOWN_TRAITS)];
   if (w.largest.length > 0) {
     waste.push(
       table(

@@ -13,10 +13,10 @@ import {
   changedGoBinaries,
   composition,
   type Explained,
-  efficiencyPercent,
   explainedPlatforms,
   findingsToShow,
   grownPackages,
+  hiddenGrowthSentence,
   leadPlatform,
   moduleCounts,
   moduleLabel,
@@ -24,7 +24,7 @@ import {
   share,
   type TraitStyle,
   topCauses,
-  wastedGrowth,
+  wastedSentence,
 } from './explain-facts.js';
 import type { Report } from './json.js';
 import { count, plainText } from './text.js';
@@ -68,15 +68,8 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
     );
     const moved = baseMoveSentence(e, (text) => plainText(text, PATH_CHARS));
     if (moved) lines.push(`  ${paint(moved, 'bold')}`);
-    const hidden = wastedGrowth(e);
-    if (hidden) {
-      const where = hidden.largest
-        ? ` (largest: ${plainText(hidden.largest.path, PATH_CHARS)}, ${formatBytes(hidden.largest.bytes)}, written by layer ${hidden.largest.writtenBy + 1}, removed by layer ${hidden.largest.removedBy + 1})`
-        : '';
-      lines.push(
-        `  Plus ${delta(hidden.delta)} ${BASIS} in deleted or overwritten files that still ship${where}`,
-      );
-    }
+    const hidden = hiddenGrowthSentence(e, TERMINAL_TRAITS);
+    if (hidden) lines.push(`  ${hidden}`);
     const causes = topCauses(e, CAUSES);
     if (causes.length > 0) {
       lines.push(`  Biggest causes (${BASIS}):`);
@@ -136,10 +129,7 @@ export function explainTerminalLines(report: Report, options: ExplainTerminalOpt
     );
     lines.push(`${' '.repeat(prefix.length)}fix: ${plainText(f.fix)}`);
   }
-  lines.push(
-    `  Wasted: ${formatBytes(e.wasted.bytes)} ${BASIS} in ${count(e.wasted.files)} overwritten or deleted ${e.wasted.files === 1 ? 'copy' : 'copies'}; ` +
-      `efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`,
-  );
+  lines.push(`  ${wastedSentence(e, TERMINAL_TRAITS)}`);
 
   for (const other of explained) {
     if (other === lead) continue;

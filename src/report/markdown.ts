@@ -1,8 +1,7 @@
 // The pull-request comment and the job summary: one renderer. The verdict and one row per platform always
 // fit; the per-layer detail is cut, with a visible note, to keep the body under GitHub's limit.
-import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import { formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
-import { describeThresholds } from '../core/thresholds.js';
 import { explainSections } from './explain-markdown.js';
 import { historyMarkdown } from './history.js';
 import type { PlatformReport, Report } from './json.js';
@@ -22,14 +21,21 @@ import {
   ESTIMATE_NOTE,
   engineSentence,
   escapeMarkdown,
+  gatedSentence,
   headlineSentence,
+  layerColumns,
   layerCounts,
+  layerFigures,
   layerStatusWord,
+  MARKDOWN_STYLE,
+  missingBaselineSentence,
+  noBaselineSentence,
   otherBasis,
   overrideSentence,
   shortDigest,
   sideSize,
   VERDICT_WORD,
+  violationsLead,
 } from './text.js';
 
 export { DEFAULT_MARKDOWN_LIMIT, GITHUB_COMMENT_LIMIT, markdownSectionLength } from './markdown-parts.js';
@@ -84,11 +90,8 @@ function summaryBlocks(report: Report, title: string): string[] {
   blocks.push(
     `### ${VERDICT_EMOJI[report.verdict]} ${escapeMarkdown(title)}: ${VERDICT_WORD[report.verdict]}`,
   );
-  if (report.baseMissingReason !== null) {
-    blocks.push(
-      `**No baseline${report.baseMissingCause ? ` (\`${report.baseMissingCause}\`)` : ''}:** ${escapeMarkdown(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
-    );
-  }
+  const noBaseline = noBaselineSentence(report, MARKDOWN_STYLE);
+  if (noBaseline) blocks.push(noBaseline);
   const override = overrideSentence(report, (t) => escapeMarkdown(t));
   if (override) blocks.push(`**${override.lead}:** ${override.text}`);
   const sentence = headlineSentence(report);
@@ -107,18 +110,16 @@ function summaryBlocks(report: Report, title: string): string[] {
 
   const violations = allViolations(report);
   if (violations.length > 0) {
-    const lead =
-      report.verdict === 'warn'
-        ? '**Over the threshold** (mode: warn, so the check does not fail):'
-        : report.verdict === 'overridden'
-          ? '**Over the threshold** (accepted by the override, so the check does not fail):'
-          : '**Over the threshold:**';
-    blocks.push([lead, ...violations.map((v) => `- ${escapeMarkdown(v.message)}`)].join('\n'));
+    blocks.push(
+      [
+        violationsLead(report, MARKDOWN_STYLE),
+        ...violations.map((v) => `- ${escapeMarkdown(v.message)}`),
+      ].join('\n'),
+    );
   }
 
-  if (report.missingBaseline?.policy === 'fail') {
-    blocks.push(`**Failed for a missing baseline:** ${escapeMarkdown(report.missingBaseline.message)}.`);
-  }
+  const missing = missingBaselineSentence(report, MARKDOWN_STYLE);
+  if (missing) blocks.push(missing);
 
   blocks.push(platformTable(report));
   const notes = report.platforms.flatMap((p) => {
@@ -132,9 +133,7 @@ function summaryBlocks(report: Report, title: string): string[] {
     return [];
   });
   if (notes.length > 0) blocks.push(notes.join('\n'));
-  blocks.push(
-    `Gated on the **${report.thresholds.basis}** size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`,
-  );
+  blocks.push(gatedSentence(report, MARKDOWN_STYLE));
   return blocks;
 }
 
@@ -166,28 +165,19 @@ interface LayerDetail {
 }
 
 function layerDetail(p: PlatformReport, basis: SizeBasis, instructionChars: number): LayerDetail {
-  const other = otherBasis(basis);
-  const header = [
-    '#',
-    'Instruction',
-    'Status',
-    `Base (${basis})`,
-    `Head (${basis})`,
-    `Δ ${basis}`,
-    `Δ ${other}`,
-    'Layer',
-  ];
+  const header = layerColumns(basis);
   const sides = ['right', 'left', 'left', 'right', 'right', 'right', 'right', 'left'] as const;
   const texts = p.layers.map((layer) => {
+    const f = layerFigures(layer, basis);
     const cells = [
-      layer.head ? String(layer.head.index + 1) : '—',
+      f.number,
       layer.step === '' ? '*(no instruction recorded)*' : escapeMarkdown(layer.step, instructionChars),
       layerStatusWord(layer, basis),
-      layer.base ? formatBytes(layer.base.sizes[basis]) : '—',
-      layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
-      formatDelta(layer.delta[basis]),
-      formatDelta(layer.delta[other]),
-      digestCell(layer.head?.digest ?? layer.base?.digest ?? ''),
+      f.base,
+      f.head,
+      f.delta,
+      f.otherDelta,
+      digestCell(f.digest),
     ];
     return tableRow(cells);
   });

@@ -1,7 +1,6 @@
 // The CLI's readable report: plain aligned columns, the same facts as the comment, colour only when asked.
-import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
+import { formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
-import { describeThresholds } from '../core/thresholds.js';
 import { alignColumns, type Cell, type Colour, painter } from './ansi.js';
 import { explainTerminalLines } from './explain-terminal.js';
 import { historyTextLines } from './history.js';
@@ -12,15 +11,22 @@ import {
   baselineOrigin,
   ESTIMATE_NOTE,
   engineSentence,
+  gatedSentence,
   headlineSentence,
+  layerColumns,
   layerCounts,
+  layerFigures,
   layerStatusWord,
+  missingBaselineSentence,
+  noBaselineSentence,
   otherBasis,
   overrideSentence,
+  PLAIN_STYLE,
   plainText,
   shortDigest,
   sideSize,
   VERDICT_WORD,
+  violationsLead,
 } from './text.js';
 
 export interface TerminalOptions {
@@ -50,11 +56,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
 
   const word = VERDICT_WORD[report.verdict].toUpperCase();
   lines.push(`image-size-gate: ${paint(paint(word, VERDICT_COLOUR[report.verdict]), 'bold')}`);
-  if (report.baseMissingReason !== null) {
-    lines.push(
-      `No baseline${report.baseMissingCause ? ` (${report.baseMissingCause})` : ''}: ${plainText(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`,
-    );
-  }
+  const noBaseline = noBaselineSentence(report, PLAIN_STYLE);
+  if (noBaseline) lines.push(noBaseline);
   const override = overrideSentence(report, (t) => plainText(t));
   if (override) lines.push(`${override.lead}: ${override.text}`);
   const sentence = headlineSentence(report);
@@ -98,23 +101,18 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   );
   if (anyEstimated(report)) lines.push(ESTIMATE_NOTE.replaceAll('`', ''));
   lines.push('');
-  lines.push(
-    `Gated on the ${basis} size (mode: ${report.thresholds.mode}); thresholds: ${describeThresholds(report.thresholds)}.`,
-  );
+  lines.push(gatedSentence(report, PLAIN_STYLE));
 
   const violations = allViolations(report);
   if (violations.length > 0) {
     lines.push('');
-    lines.push(
-      report.verdict === 'warn'
-        ? 'Over the threshold (mode: warn, so the check does not fail):'
-        : report.verdict === 'overridden'
-          ? 'Over the threshold (accepted by the override, so the check does not fail):'
-          : 'Over the threshold:',
-    );
+    lines.push(violationsLead(report, PLAIN_STYLE));
     const colour: Colour = report.verdict === 'warn' ? 'yellow' : 'red';
     for (const v of violations) lines.push(`  ${paint(plainText(v.message), colour)}`);
   }
+
+  const missing = missingBaselineSentence(report, PLAIN_STYLE);
+  if (missing) lines.push('', missing);
 
   const why =
     options.explain === false ? [] : explainTerminalLines(report, { color: options.color ?? false });
@@ -129,6 +127,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       if (p.layers.length === 0) continue;
       lines.push('');
       lines.push(`Layers of ${plainText(p.platform)}: ${layerCounts(p.layers, basis)}`);
+      const columns = layerColumns(basis);
       const layerRows: Cell[][] = p.layers.map((layer) => {
         const status = layerStatusWord(layer, basis);
         const statusColour: Colour | undefined =
@@ -137,29 +136,21 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
             : status === 'shrank' || status === 'removed'
               ? 'green'
               : undefined;
+        const f = layerFigures(layer, basis);
         return [
-          { text: layer.head ? String(layer.head.index + 1) : '—' },
+          { text: f.number },
           { text: status, colour: statusColour },
-          { text: layer.base ? formatBytes(layer.base.sizes[basis]) : '—' },
-          { text: layer.head ? formatBytes(layer.head.sizes[basis]) : '—' },
-          { text: formatDelta(layer.delta[basis]), colour: growth(layer.delta[basis]) },
-          { text: formatDelta(layer.delta[other]), colour: growth(layer.delta[other]) },
-          { text: digestCell(layer.head?.digest ?? layer.base?.digest ?? '') },
+          { text: f.base },
+          { text: f.head },
+          { text: f.delta, colour: growth(layer.delta[basis]) },
+          { text: f.otherDelta, colour: growth(layer.delta[other]) },
+          { text: digestCell(f.digest) },
           { text: layer.step === '' ? '(no instruction recorded)' : plainText(layer.step, width) },
         ];
       });
       lines.push(
         ...table(
-          [
-            '#',
-            'Status',
-            `Base (${basis})`,
-            `Head (${basis})`,
-            `Δ ${basis}`,
-            `Δ ${other}`,
-            'Layer',
-            'Instruction',
-          ].map((text) => ({ text })),
+          [columns[0]!, ...columns.slice(2), columns[1]!].map((text) => ({ text })),
           ['right', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
           layerRows,
           paint,

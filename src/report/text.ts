@@ -2,6 +2,7 @@
 // how text that comes from an image or a repository is made harmless before it is printed.
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { LayerComparison, SizeBasis, Verdict } from '../core/model.js';
+import { describeThresholds } from '../core/thresholds.js';
 import type { PlatformReport, PlatformSummary, Report } from './json.js';
 
 export const VERDICT_WORD: Record<Verdict, string> = {
@@ -224,4 +225,79 @@ export function engineSentence(report: Report, safe: (text: string) => string): 
   const builder =
     e.builder === null ? '' : `, builder ${safe(e.builder)} (${safe(e.driver ?? 'unknown')} driver)`;
   return `Built with ${engine}, buildx ${safe(e.buildx)}${builder}.`;
+}
+
+/** How a renderer marks the summary's sentences: emphasis, code, and untrusted text made harmless. */
+export interface SentenceStyle {
+  strong(text: string): string;
+  code(text: string): string;
+  safe(text: string): string;
+}
+
+export const MARKDOWN_STYLE: SentenceStyle = {
+  strong: (text) => `**${text}**`,
+  code: (text) => `\`${text}\``,
+  safe: (text) => escapeMarkdown(text),
+};
+
+export const PLAIN_STYLE: SentenceStyle = {
+  strong: (text) => text,
+  code: (text) => text,
+  safe: (text) => plainText(text),
+};
+
+/** Why there is no baseline and what that means for the thresholds; null when there is a baseline. */
+export function noBaselineSentence(report: Report, s: SentenceStyle): string | null {
+  if (report.baseMissingReason === null) return null;
+  const cause = report.baseMissingCause ? ` (${s.code(report.baseMissingCause)})` : '';
+  return `${s.strong(`No baseline${cause}:`)} ${s.safe(report.baseMissingReason)}. Growth thresholds (max-increase, max-increase-percent) do not apply without a baseline; max-size does.`;
+}
+
+/** The line before the list of violations: whether they fail the check. */
+export function violationsLead(report: Report, s: SentenceStyle): string {
+  if (report.verdict === 'warn')
+    return `${s.strong('Over the threshold')} (mode: warn, so the check does not fail):`;
+  if (report.verdict === 'overridden') {
+    return `${s.strong('Over the threshold')} (accepted by the override, so the check does not fail):`;
+  }
+  return s.strong('Over the threshold:');
+}
+
+/** The step failed because the baseline is missing and missing-baseline is fail; null otherwise. */
+export function missingBaselineSentence(report: Report, s: SentenceStyle): string | null {
+  if (report.missingBaseline?.policy !== 'fail') return null;
+  return `${s.strong('Failed for a missing baseline:')} ${s.safe(report.missingBaseline.message)}.`;
+}
+
+/** "Gated on the uncompressed size (mode: fail); thresholds: max-increase 5.00 MB (5,000,000 B)." */
+export function gatedSentence(report: Report, s: SentenceStyle): string {
+  const t = report.thresholds;
+  return `Gated on the ${s.strong(t.basis)} size (mode: ${t.mode}); thresholds: ${describeThresholds(t)}.`;
+}
+
+/** The layer table's columns, in the comment's order; the terminal moves the instruction last. */
+export function layerColumns(basis: SizeBasis): string[] {
+  const other = otherBasis(basis);
+  return [
+    '#',
+    'Instruction',
+    'Status',
+    `Base (${basis})`,
+    `Head (${basis})`,
+    `Δ ${basis}`,
+    `Δ ${other}`,
+    'Layer',
+  ];
+}
+
+/** The figures of one layer row, as every renderer prints them: number, base, head, both deltas. */
+export function layerFigures(layer: LayerComparison, basis: SizeBasis) {
+  return {
+    number: layer.head ? String(layer.head.index + 1) : '—',
+    base: layer.base ? formatBytes(layer.base.sizes[basis]) : '—',
+    head: layer.head ? formatBytes(layer.head.sizes[basis]) : '—',
+    delta: formatDelta(layer.delta[basis]),
+    otherDelta: formatDelta(layer.delta[otherBasis(basis)]),
+    digest: layer.head?.digest ?? layer.base?.digest ?? '',
+  };
 }

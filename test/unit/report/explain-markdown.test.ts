@@ -521,11 +521,13 @@ describe('a moved runtime base image', () => {
     const report = moved('busybox:1', 'busybox:1');
     const [main] = explainSections(report);
     expect(main!.body.split('\n\n')[0]).toBe(
-      `**runtime base moved: ${escapeMarkdown('busybox:1')} @${escapeMarkdown(AAA)} → @${escapeMarkdown(BBB)} (+1.20 MB uncompressed)**`,
+      `**runtime base moved: ${escapeMarkdown('busybox:1')} ${escapeMarkdown(`@${AAA}`)} → ${escapeMarkdown(`@${BBB}`)} (+1.20 MB uncompressed)**`,
     );
     expect(explainTerminalLines(report)[1]).toBe(
       `  runtime base moved: busybox:1 @${AAA} → @${BBB} (+1.20 MB uncompressed)`,
     );
+    // GitHub would @-mention a user named sha256.
+    expect(comment(report)).not.toContain('@sha256');
   });
 
   it('escapes a hostile base name from the Dockerfile', () => {

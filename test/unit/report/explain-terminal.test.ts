@@ -44,7 +44,7 @@ describe('the "why it grew" block of the terminal report', () => {
     expect(lines).toContain('        upgraded  golang.org/x/sys             v0.20.0 → v0.25.0  +8.41 KB');
     expect(lines).toContain('             fix: go build -ldflags="-s -w" -trimpath');
     expect(lines).toContain(
-      "  Wasted: 0 B uncompressed in 0 overwritten or deleted copies; efficiency (dive's formula) 100.0%",
+      "  Wasted bytes: 0 B uncompressed in 0 copies of files that a later layer overwrites or deletes (they still ship). Efficiency (dive's formula): 100.0%; potential wasted space (dive's formula) 0 B uncompressed.",
     );
     expect(lines.at(-1)).toBe(
       '  Also linux/arm64: files +79.4 MB uncompressed; biggest: /usr/lib/aarch64-linux-gnu +31.6 MB; 3 findings (the JSON report has the details)',

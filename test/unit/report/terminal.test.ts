@@ -49,4 +49,14 @@ describe('renderTerminal', () => {
     expect(controlCharacters(text)).toEqual([]);
     expect(text).toContain('RUN echo \ufffd]0;pwned\ufffd\ufffd[2J rm -rf /');
   });
+
+  it('says the step failed for a missing baseline, as the comment does', () => {
+    const report = {
+      ...failingReport(),
+      missingBaseline: { policy: 'fail', message: 'no stored report of 1a2b3c4' },
+    } as never;
+    expect(renderTerminal(report)).toContain(
+      '\nFailed for a missing baseline: no stored report of 1a2b3c4.\n',
+    );
+  });
 });

@@ -1,15 +1,14 @@
-// The gate outside GitHub (the CLI and the demo): no comment, no job summary; progress on stderr, the
-// report table on stdout.
-import { execFileSync } from 'node:child_process';
+// The CLI's composition root (the action's is src/action.ts): the gate outside GitHub, for the CLI and the
+// demo. No comment, no job summary; progress on stderr, the report table on stdout.
 import { DockerBuildx } from '../buildx/buildx.js';
 import { DockerodeEngine } from '../docker/engine.js';
-import { baselineGit } from '../git/baseline.js';
+import { type GateResult, runGate } from '../gate/run-gate.js';
+import { baselineGit, execGit, type Git } from '../git/baseline.js';
 import { storeHistory } from '../git/history.js';
 import { fenceInWorkflow as safe } from '../github/workflow-log.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { renderTerminal } from '../report/terminal.js';
 import { openStore } from '../store/open-store.js';
-import { type GateResult, runGate } from './run-gate.js';
 
 export interface LocalRun {
   workspace: string;
@@ -18,35 +17,26 @@ export interface LocalRun {
   verbose: boolean;
 }
 
-/** One line of git's output in dir; null when git fails (not a repository, no such ref). */
-function gitLine(dir: string, args: string[]): string | null {
-  try {
-    return execFileSync('git', args, {
-      cwd: dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-  } catch {
-    return null;
-  }
-}
-
-function headCommit(dir: string): string | null {
-  return gitLine(dir, ['rev-parse', 'HEAD']);
+/** One line of git's output in dir; null when git fails (not a repository, no such ref) or is missing. */
+async function gitLine(git: Git, dir: string, args: string[]): Promise<string | null> {
+  const result = await git.run(dir, args).catch(() => null);
+  return result?.exitCode === 0 ? result.stdout.trim() : null;
 }
 
 /** Where a pull request would usually go: origin's HEAD branch, else main or master if there is one. */
-export function defaultBranch(dir: string): string | null {
-  const originHead = gitLine(dir, ['rev-parse', '--abbrev-ref', 'origin/HEAD']);
+export async function defaultBranch(dir: string, git: Git = execGit()): Promise<string | null> {
+  const originHead = await gitLine(git, dir, ['rev-parse', '--abbrev-ref', 'origin/HEAD']);
   if (originHead?.startsWith('origin/')) return originHead.slice('origin/'.length);
   for (const branch of ['main', 'master']) {
-    if (gitLine(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`])) return branch;
-    if (gitLine(dir, ['rev-parse', '--verify', '--quiet', `refs/remotes/origin/${branch}`])) return branch;
+    for (const ref of [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`]) {
+      if (await gitLine(git, dir, ['rev-parse', '--verify', '--quiet', ref])) return branch;
+    }
   }
   return null;
 }
 
 export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateResult> {
+  const git = execGit();
   const err = (line: string) => process.stderr.write(`${safe(line)}\n`);
   const brief = (line: string) =>
     line.startsWith('[phase]') ||
@@ -66,14 +56,14 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
       workspace: run.workspace,
       pullRequest: null,
       defaultReportFile: run.defaultReportFile,
-      headSha: headCommit(run.workspace),
-      dirty: (gitLine(run.workspace, ['status', '--porcelain']) ?? '') !== '',
-      ref: gitLine(run.workspace, ['symbolic-ref', '--quiet', 'HEAD']),
+      headSha: await gitLine(git, run.workspace, ['rev-parse', 'HEAD']),
+      dirty: ((await gitLine(git, run.workspace, ['status', '--porcelain'])) ?? '') !== '',
+      ref: await gitLine(git, run.workspace, ['symbolic-ref', '--quiet', 'HEAD']),
     },
     {
       buildx: new DockerBuildx(),
       docker: new DockerodeEngine(),
-      git: baselineGit(),
+      git: baselineGit({ git }),
       comments: null,
       summary: null,
       log: {
@@ -83,7 +73,7 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
         group: () => {},
       },
       reportStore,
-      storeHistory: storeHistory(run.workspace),
+      storeHistory: storeHistory(run.workspace, { git }),
     },
   );
   const color = process.stdout.isTTY === true && !process.env.NO_COLOR;
