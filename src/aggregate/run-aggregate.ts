@@ -3,7 +3,7 @@
 // and the one comment for the comment-key. The action and the CLI both call runAggregate. A failure to
 // comment or summarise costs that output only, never the verdict.
 import { glob, readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { writeText } from '../gate/run-gate.js';
 import type { CommentTarget, ListedComment, PullRequestComments } from '../github/comments.js';
@@ -138,14 +138,16 @@ export async function runAggregate(
     headSha,
   });
 
-  const write = (path: string, text: string) =>
-    writeText(path, text).then(
+  const write = (file: string, text: string) => {
+    const path = resolve(context.workspace, file);
+    return writeText(path, text).then(
       () => path,
       (error: Error) => {
         log.warning(`could not write ${path} (${error.message}); the verdict stands`);
         return null;
       },
     );
+  };
   const wanted = inputs.reportFile ?? context.defaultReportFile;
   const reportPath = wanted ? await write(wanted, `${JSON.stringify(report, null, 2)}\n`) : null;
   if (inputs.markdownFile) await write(inputs.markdownFile, markdown);
