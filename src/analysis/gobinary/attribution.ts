@@ -9,6 +9,7 @@ import {
   type ElfSection,
   readCString,
   readerFor,
+  readRegion,
   SHF_ALLOC,
   SHF_EXECINSTR,
   SHT_DYNSYM,
@@ -231,7 +232,9 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
     const strEnd = strtab.offset + strtab.size;
     const versionBytes = versions && versions.size === (table.size / entsize) * 2 ? 2 : 0;
     const symbols = new Window(elf.source, table.offset, table.offset + table.size);
-    const strings = new Window(elf.source, strtab.offset, strEnd);
+    // Names are looked up in no useful order (.dynstr is hashed), so the string table is read whole: a
+    // window would read a MiB per miss.
+    const strings = readRegion(elf, strtab.offset, strtab.size);
     let r = readerFor(elf, symbols.bytes);
     let symBytes = 0;
     let strBytes = 0;
@@ -241,10 +244,9 @@ export function attributeModules(elf: Elf, table: FuncTable, info: GoBuildInfo |
       if (symbols.bytes !== loaded) r = readerFor(elf, symbols.bytes);
       const nameAt = strtab.offset + r.u32(s);
       if (nameAt >= strEnd) continue;
-      const name = strings.cString(nameAt, strEnd);
-      const id = interner.idAt(strings.bytes, name.index, name.limit);
+      const id = interner.idAt(strings, nameAt - strtab.offset, strings.length);
       if (id < 0 || id >= functionPackages) continue;
-      const nameBytes = cStringLength(strings.bytes, name.index, name.limit) + 1;
+      const nameBytes = cStringLength(strings, nameAt - strtab.offset, strings.length) + 1;
       ledger.other[id]! += entsize + nameBytes + versionBytes;
       symBytes += entsize;
       strBytes += nameBytes;

@@ -51,6 +51,8 @@ export interface ByteSource {
   readonly size: number;
   /** Up to `length` bytes from `offset` (fewer at the end of the file, none outside it). */
   read(offset: number, length: number): Uint8Array;
+  /** Fills `target` from `offset` and says how many bytes it got: lets a window reuse its buffer. */
+  readInto?(offset: number, target: Uint8Array): number;
 }
 
 export function memorySource(bytes: Uint8Array): ByteSource {
@@ -76,6 +78,7 @@ export class Window {
   view: DataView = new DataView(this.bytes.buffer);
   /** File offset of bytes[0]. */
   base = 0;
+  private buffer = new Uint8Array(0);
   constructor(
     private readonly source: ByteSource,
     private readonly start = 0,
@@ -89,7 +92,13 @@ export class Window {
     if (i >= 0 && i + length <= this.bytes.length) return i;
     const from = Math.max(offset, this.start);
     const stop = Math.min(this.end, this.source.size, offset + Math.max(length, this.readAhead));
-    this.bytes = from < stop ? this.source.read(from, stop - from) : new Uint8Array(0);
+    if (from >= stop) this.bytes = new Uint8Array(0);
+    else if (this.source.readInto) {
+      // One buffer per window, reused: re-reading must not leave a MiB of garbage per miss.
+      if (this.buffer.length < stop - from)
+        this.buffer = new Uint8Array(Math.max(stop - from, this.readAhead));
+      this.bytes = this.buffer.subarray(0, this.source.readInto(from, this.buffer.subarray(0, stop - from)));
+    } else this.bytes = this.source.read(from, stop - from);
     this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.base = from;
     return offset - from;

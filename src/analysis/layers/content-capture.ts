@@ -16,6 +16,8 @@ export interface FileContent {
   readonly size: number;
   /** Up to `length` bytes from `offset` (fewer at the end of the file, none outside it). */
   read(offset: number, length: number): Uint8Array;
+  /** Fills `target` from `offset` (as far as the file goes); returns the bytes read. */
+  readInto(offset: number, target: Uint8Array): number;
 }
 
 export interface CapturedFile {
@@ -101,17 +103,24 @@ export async function withSpooledFile<R>(
       }
     }
     const fd = handle.fd;
+    const readInto = (offset: number, target: Uint8Array): number => {
+      if (offset < 0 || offset >= size) return 0;
+      const want = Math.min(target.length, size - offset);
+      let filled = 0;
+      while (filled < want) {
+        const n = readSync(fd, target, filled, want - filled, offset + filled);
+        if (n === 0) break;
+        filled += n;
+      }
+      return filled;
+    };
     const content: FileContent = {
       size,
+      readInto,
       read(offset, length) {
         if (offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
         const out = new Uint8Array(Math.min(length, size - offset));
-        for (let filled = 0; filled < out.length; ) {
-          const n = readSync(fd, out, filled, out.length - filled, offset + filled);
-          if (n === 0) return out.subarray(0, filled);
-          filled += n;
-        }
-        return out;
+        return out.subarray(0, readInto(offset, out));
       },
     };
     return await use(content);
