@@ -718,10 +718,10 @@ var require_errors = __commonJS({
     };
     var kHTTPParserError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_HTTP_PARSER");
     var HTTPParserError = class extends Error {
-      constructor(message, code, data) {
+      constructor(message, code2, data) {
         super(message);
         this.name = "HTTPParserError";
-        this.code = code ? `HPE_${code}` : void 0;
+        this.code = code2 ? `HPE_${code2}` : void 0;
         this.data = data ? data.toString() : void 0;
       }
       static [Symbol.hasInstance](instance) {
@@ -744,12 +744,12 @@ var require_errors = __commonJS({
     };
     var kRequestRetryError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_REQ_RETRY");
     var RequestRetryError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "RequestRetryError";
         this.message = message || "Request retry error";
         this.code = "UND_ERR_REQ_RETRY";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -760,12 +760,12 @@ var require_errors = __commonJS({
     };
     var kResponseError = /* @__PURE__ */ Symbol.for("undici.error.UND_ERR_RESPONSE");
     var ResponseError = class extends UndiciError {
-      constructor(message, code, { headers, data }) {
+      constructor(message, code2, { headers, data }) {
         super(message);
         this.name = "ResponseError";
         this.message = message || "Response error";
         this.code = "UND_ERR_RESPONSE";
-        this.statusCode = code;
+        this.statusCode = code2;
         this.data = data;
         this.headers = headers;
       }
@@ -975,8 +975,8 @@ var require_tree = __commonJS({
         if (index === void 0 || index >= key.length) {
           throw new TypeError("Unreachable");
         }
-        const code = this.code = key.charCodeAt(index);
-        if (code > 127) {
+        const code2 = this.code = key.charCodeAt(index);
+        if (code2 > 127) {
           throw new TypeError("key must be ascii string");
         }
         if (key.length !== ++index) {
@@ -997,11 +997,11 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (true) {
-          const code = key.charCodeAt(index);
-          if (code > 127) {
+          const code2 = key.charCodeAt(index);
+          if (code2 > 127) {
             throw new TypeError("key must be ascii string");
           }
-          if (node.code === code) {
+          if (node.code === code2) {
             if (length === ++index) {
               node.value = value;
               break;
@@ -1011,7 +1011,7 @@ var require_tree = __commonJS({
               node.middle = new _TstNode(key, value, index);
               break;
             }
-          } else if (node.code < code) {
+          } else if (node.code < code2) {
             if (node.left !== null) {
               node = node.left;
             } else {
@@ -1035,19 +1035,19 @@ var require_tree = __commonJS({
         let index = 0;
         let node = this;
         while (node !== null && index < keylength) {
-          let code = key[index];
-          if (code <= 90 && code >= 65) {
-            code |= 32;
+          let code2 = key[index];
+          if (code2 <= 90 && code2 >= 65) {
+            code2 |= 32;
           }
           while (node !== null) {
-            if (code === node.code) {
+            if (code2 === node.code) {
               if (keylength === ++index) {
                 return node;
               }
               node = node.middle;
               break;
             }
-            node = node.code < code ? node.left : node.right;
+            node = node.code < code2 ? node.left : node.right;
           }
         }
         return null;
@@ -1754,11 +1754,11 @@ var require_diagnostics = __commonJS({
         websocketDebuglog("connection opened %s%s", address, port ? `:${port}` : "");
       });
       diagnosticsChannel.channel("undici:websocket:close").subscribe((evt) => {
-        const { websocket, code, reason } = evt;
+        const { websocket, code: code2, reason } = evt;
         websocketDebuglog(
           "closed connection to %s - %s %s",
           websocket.url,
-          code,
+          code2,
           reason
         );
       });
@@ -1911,11 +1911,11 @@ var require_request = __commonJS({
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
-            for (const header of headers) {
-              if (!Array.isArray(header) || header.length !== 2) {
+            for (const header2 of headers) {
+              if (!Array.isArray(header2) || header2.length !== 2) {
                 throw new InvalidArgumentError("headers must be in key-value pair format");
               }
-              processHeader(this, header[0], header[1]);
+              processHeader(this, header2[0], header2[1]);
             }
           } else {
             const keys = Object.keys(headers);
@@ -4246,9 +4246,9 @@ var require_util2 = __commonJS({
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
-        const code = url.charCodeAt(i);
-        if (code > 126 || // Non-US-ASCII + DEL
-        code < 32) {
+        const code2 = url.charCodeAt(i);
+        if (code2 > 126 || // Non-US-ASCII + DEL
+        code2 < 32) {
           return false;
         }
       }
@@ -4312,9 +4312,9 @@ var require_util2 = __commonJS({
       return "success";
     }
     function appendFetchMetadata(httpRequest) {
-      let header = null;
-      header = httpRequest.mode;
-      httpRequest.headersList.set("sec-fetch-mode", header, true);
+      let header2 = null;
+      header2 = httpRequest.mode;
+      httpRequest.headersList.set("sec-fetch-mode", header2, true);
     }
     function appendRequestOriginHeader(request2) {
       let serializedOrigin = request2.origin;
@@ -4839,8 +4839,8 @@ var require_util2 = __commonJS({
       }
       const rangeStart = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -4866,8 +4866,8 @@ var require_util2 = __commonJS({
       }
       const rangeEnd = collectASequenceOfCodePoints(
         (char) => {
-          const code = char.charCodeAt(0);
-          return code >= 48 && code <= 57;
+          const code2 = char.charCodeAt(0);
+          return code2 >= 48 && code2 <= 57;
         },
         data,
         position
@@ -6666,22 +6666,22 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path} HTTP/1.1\r
 `;
       if (typeof host === "string") {
-        header += `host: ${host}\r
+        header2 += `host: ${host}\r
 `;
       } else {
-        header += client[kHostHeader];
+        header2 += client[kHostHeader];
       }
       if (upgrade) {
-        header += `connection: upgrade\r
+        header2 += `connection: upgrade\r
 upgrade: ${upgrade}\r
 `;
       } else if (client[kPipelining] && !socket[kReset]) {
-        header += "connection: keep-alive\r\n";
+        header2 += "connection: keep-alive\r\n";
       } else {
-        header += "connection: close\r\n";
+        header2 += "connection: close\r\n";
       }
       if (Array.isArray(headers)) {
         for (let n = 0; n < headers.length; n += 2) {
@@ -6689,41 +6689,41 @@ upgrade: ${upgrade}\r
           const val = headers[n + 1];
           if (Array.isArray(val)) {
             for (let i = 0; i < val.length; i++) {
-              header += `${key}: ${val[i]}\r
+              header2 += `${key}: ${val[i]}\r
 `;
             }
           } else {
-            header += `${key}: ${val}\r
+            header2 += `${key}: ${val}\r
 `;
           }
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request2, headers: header2, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header2, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
         }
       } else if (util.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else if (util.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       const onData = function(chunk) {
         if (finished) {
           return;
@@ -6789,22 +6789,22 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
             assert(contentLength === null, "no body must not have content length");
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (util.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
           socket.cork();
-          socket.write(`${header}content-length: ${contentLength}\r
+          socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           socket.write(body);
@@ -6820,7 +6820,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6828,7 +6828,7 @@ upgrade: ${upgrade}\r
         }
         const buffer = Buffer.from(await body.arrayBuffer());
         socket.cork();
-        socket.write(`${header}content-length: ${contentLength}\r
+        socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
         socket.write(buffer);
@@ -6843,7 +6843,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request2, socket, contentLength, header2, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6862,7 +6862,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6880,19 +6880,19 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header: header2 }) {
         this.socket = socket;
         this.request = request2;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
         this.expectsPayload = expectsPayload;
-        this.header = header;
+        this.header = header2;
         this.abort = abort;
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header: header2 } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6915,10 +6915,10 @@ upgrade: ${upgrade}\r
             socket[kReset] = true;
           }
           if (contentLength === null) {
-            socket.write(`${header}transfer-encoding: chunked\r
+            socket.write(`${header2}transfer-encoding: chunked\r
 `, "latin1");
           } else {
-            socket.write(`${header}content-length: ${contentLength}\r
+            socket.write(`${header2}content-length: ${contentLength}\r
 \r
 `, "latin1");
           }
@@ -6942,7 +6942,7 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header: header2, request: request2 } = this;
         request2.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
@@ -6953,11 +6953,11 @@ ${len.toString(16)}\r
         }
         if (bytesWritten === 0) {
           if (expectsPayload) {
-            socket.write(`${header}content-length: 0\r
+            socket.write(`${header2}content-length: 0\r
 \r
 `, "latin1");
           } else {
-            socket.write(`${header}\r
+            socket.write(`${header2}\r
 `, "latin1");
           }
         } else if (contentLength === null) {
@@ -7158,9 +7158,9 @@ var require_client_h2 = __commonJS({
       this[kSocket][kError] = err;
       this[kClient][kOnError](err);
     }
-    function onHttp2FrameError(type, code, id) {
+    function onHttp2FrameError(type, code2, id) {
       if (id === 0) {
-        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`);
+        const err = new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`);
         this[kSocket][kError] = err;
         this[kClient][kOnError](err);
       }
@@ -7170,8 +7170,8 @@ var require_client_h2 = __commonJS({
       this.destroy(err);
       util.destroy(this[kSocket], err);
     }
-    function onHTTP2GoAway(code) {
-      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code}`, util.getSocketInfo(this));
+    function onHTTP2GoAway(code2) {
+      const err = this[kError] || new SocketError(`HTTP/2: "GOAWAY" frame received with code ${code2}`, util.getSocketInfo(this));
       const client = this[kClient];
       client[kSocket] = null;
       client[kHTTPContext] = null;
@@ -7376,8 +7376,8 @@ var require_client_h2 = __commonJS({
       stream.once("error", function(err) {
         abort(err);
       });
-      stream.once("frameError", (type, code) => {
-        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code}`));
+      stream.once("frameError", (type, code2) => {
+        abort(new InformationalError(`HTTP/2: "frameError" received - type ${type}, code ${code2}`));
       });
       return true;
       function writeBodyH2() {
@@ -7687,15 +7687,15 @@ var require_redirect_handler = __commonJS({
         }
       }
     }
-    function shouldRemoveHeader(header, removeContent, unknownOrigin) {
-      if (header.length === 4) {
-        return util.headerNameToString(header) === "host";
+    function shouldRemoveHeader(header2, removeContent, unknownOrigin) {
+      if (header2.length === 4) {
+        return util.headerNameToString(header2) === "host";
       }
-      if (removeContent && util.headerNameToString(header).startsWith("content-")) {
+      if (removeContent && util.headerNameToString(header2).startsWith("content-")) {
         return true;
       }
-      if (unknownOrigin && (header.length === 13 || header.length === 6 || header.length === 19)) {
-        const name = util.headerNameToString(header);
+      if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
+        const name = util.headerNameToString(header2);
         return name === "authorization" || name === "cookie" || name === "proxy-authorization";
       }
       return false;
@@ -8419,8 +8419,8 @@ var require_pool_base = __commonJS({
       }
       get [kSize]() {
         let ret = this[kQueued];
-        for (const { [kSize]: size } of this[kClients]) {
-          ret += size;
+        for (const { [kSize]: size2 } of this[kClients]) {
+          ret += size2;
         }
         return ret;
       }
@@ -9315,7 +9315,7 @@ var require_retry_handler = __commonJS({
         if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
-        const { statusCode, code, headers } = err;
+        const { statusCode, code: code2, headers } = err;
         const { method, retryOptions } = opts;
         const {
           maxRetries,
@@ -9327,7 +9327,7 @@ var require_retry_handler = __commonJS({
           methods
         } = retryOptions;
         const { counter } = state;
-        if (code && code !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code)) {
+        if (code2 && code2 !== "UND_ERR_REQ_RETRY" && !errorCodes.includes(code2)) {
           cb(err);
           return;
         }
@@ -9411,7 +9411,7 @@ var require_retry_handler = __commonJS({
             this.abort(contentLengthError);
             return false;
           }
-          const { start, size, end = size - 1 } = contentRange;
+          const { start, size: size2, end = size2 - 1 } = contentRange;
           if (this.start !== start || this.end != null && this.end !== end) {
             this.abort(
               new RequestRetryError("Content-Range mismatch", statusCode, {
@@ -9441,7 +9441,7 @@ var require_retry_handler = __commonJS({
               this.abort(contentLengthError);
               return false;
             }
-            const { start, size, end = size - 1 } = range;
+            const { start, size: size2, end = size2 - 1 } = range;
             assert(
               start != null && Number.isFinite(start),
               "content-range mismatch"
@@ -12070,8 +12070,8 @@ var require_headers = __commonJS({
     var util = __require("node:util");
     var kHeadersMap = /* @__PURE__ */ Symbol("headers map");
     var kHeadersSortedMap = /* @__PURE__ */ Symbol("headers map sorted");
-    function isHTTPWhiteSpaceCharCode(code) {
-      return code === 10 || code === 13 || code === 9 || code === 32;
+    function isHTTPWhiteSpaceCharCode(code2) {
+      return code2 === 10 || code2 === 13 || code2 === 9 || code2 === 32;
     }
     function headerValueNormalize(potentialValue) {
       let i = 0;
@@ -12083,14 +12083,14 @@ var require_headers = __commonJS({
     function fill(headers, object) {
       if (Array.isArray(object)) {
         for (let i = 0; i < object.length; ++i) {
-          const header = object[i];
-          if (header.length !== 2) {
+          const header2 = object[i];
+          if (header2.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
-              message: `expected name/value pair to be length 2, found ${header.length}.`
+              message: `expected name/value pair to be length 2, found ${header2.length}.`
             });
           }
-          appendHeader(headers, header[0], header[1]);
+          appendHeader(headers, header2[0], header2[1]);
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
@@ -12247,17 +12247,17 @@ var require_headers = __commonJS({
       }
       // https://fetch.spec.whatwg.org/#convert-header-names-to-a-sorted-lowercase-set
       toSortedArray() {
-        const size = this[kHeadersMap].size;
-        const array = new Array(size);
-        if (size <= 32) {
-          if (size === 0) {
+        const size2 = this[kHeadersMap].size;
+        const array = new Array(size2);
+        if (size2 <= 32) {
+          if (size2 === 0) {
             return array;
           }
           const iterator2 = this[kHeadersMap][Symbol.iterator]();
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size; ++i) {
+          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size2; ++i) {
             value = iterator2.next().value;
             x = array[i] = [value[0], value[1].value];
             assert(x[1] !== null);
@@ -15235,7 +15235,7 @@ var require_util4 = __commonJS({
       return null;
     }
     function combineByteSequences(sequences) {
-      const size = sequences.reduce((a, b) => {
+      const size2 = sequences.reduce((a, b) => {
         return a + b.byteLength;
       }, 0);
       let offset = 0;
@@ -15243,7 +15243,7 @@ var require_util4 = __commonJS({
         a.set(b, offset);
         offset += b.byteLength;
         return a;
-      }, new Uint8Array(size));
+      }, new Uint8Array(size2));
     }
     module.exports = {
       staticPropertyDescriptors,
@@ -15534,10 +15534,10 @@ var require_util5 = __commonJS({
       const serializedB = URLSerializer(B, excludeFragment);
       return serializedA === serializedB;
     }
-    function getFieldValues(header) {
-      assert(header !== null);
+    function getFieldValues(header2) {
+      assert(header2 !== null);
       const values = [];
-      for (let value of header.split(",")) {
+      for (let value of header2.split(",")) {
         value = value.trim();
         if (isValidHeaderName(value)) {
           values.push(value);
@@ -16226,8 +16226,8 @@ var require_util6 = __commonJS({
     "use strict";
     function isCTLExcludingHtab(value) {
       for (let i = 0; i < value.length; ++i) {
-        const code = value.charCodeAt(i);
-        if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
+        const code2 = value.charCodeAt(i);
+        if (code2 >= 0 && code2 <= 8 || code2 >= 10 && code2 <= 31 || code2 === 127) {
           return true;
         }
       }
@@ -16235,26 +16235,26 @@ var require_util6 = __commonJS({
     }
     function validateCookieName(name) {
       for (let i = 0; i < name.length; ++i) {
-        const code = name.charCodeAt(i);
-        if (code < 33 || // exclude CTLs (0-31), SP and HT
-        code > 126 || // exclude non-ascii and DEL
-        code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 60 || // <
-        code === 62 || // >
-        code === 64 || // @
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 58 || // :
-        code === 92 || // \
-        code === 47 || // /
-        code === 91 || // [
-        code === 93 || // ]
-        code === 63 || // ?
-        code === 61 || // =
-        code === 123 || // {
-        code === 125) {
+        const code2 = name.charCodeAt(i);
+        if (code2 < 33 || // exclude CTLs (0-31), SP and HT
+        code2 > 126 || // exclude non-ascii and DEL
+        code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 60 || // <
+        code2 === 62 || // >
+        code2 === 64 || // @
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 58 || // :
+        code2 === 92 || // \
+        code2 === 47 || // /
+        code2 === 91 || // [
+        code2 === 93 || // ]
+        code2 === 63 || // ?
+        code2 === 61 || // =
+        code2 === 123 || // {
+        code2 === 125) {
           throw new Error("Invalid cookie name");
         }
       }
@@ -16270,31 +16270,31 @@ var require_util6 = __commonJS({
         ++i;
       }
       while (i < len) {
-        const code = value.charCodeAt(i++);
-        if (code < 33 || // exclude CTLs (0-31)
-        code > 126 || // non-ascii and DEL (127)
-        code === 34 || // "
-        code === 44 || // ,
-        code === 59 || // ;
-        code === 92) {
+        const code2 = value.charCodeAt(i++);
+        if (code2 < 33 || // exclude CTLs (0-31)
+        code2 > 126 || // non-ascii and DEL (127)
+        code2 === 34 || // "
+        code2 === 44 || // ,
+        code2 === 59 || // ;
+        code2 === 92) {
           throw new Error("Invalid cookie value");
         }
       }
     }
     function validateCookiePath(path) {
       for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
-        if (code < 32 || // exclude CTLs (0-31)
-        code > 126 || // exclude DEL and non-ascii
-        code === 59) {
+        const code2 = path.charCodeAt(i);
+        if (code2 < 32 || // exclude CTLs (0-31)
+        code2 > 126 || // exclude DEL and non-ascii
+        code2 === 59) {
           throw new Error("Invalid cookie path");
         }
       }
     }
-    function isLetterOrDigit(code) {
-      return code >= 48 && code <= 57 || // 0-9
-      code >= 65 && code <= 90 || // A-Z
-      code >= 97 && code <= 122;
+    function isLetterOrDigit(code2) {
+      return code2 >= 48 && code2 <= 57 || // 0-9
+      code2 >= 65 && code2 <= 90 || // A-Z
+      code2 >= 97 && code2 <= 122;
     }
     function validateCookieDomain(domain) {
       if (domain === " ") {
@@ -16305,8 +16305,8 @@ var require_util6 = __commonJS({
       }
       let labelLength = 0;
       for (let i = 0; i < domain.length; ++i) {
-        const code = domain.charCodeAt(i);
-        if (code === 46) {
+        const code2 = domain.charCodeAt(i);
+        if (code2 === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
@@ -16316,10 +16316,10 @@ var require_util6 = __commonJS({
           labelLength = 0;
           continue;
         }
-        if (labelLength === 0 && !isLetterOrDigit(code)) {
+        if (labelLength === 0 && !isLetterOrDigit(code2)) {
           throw new Error("Invalid cookie domain");
         }
-        if (!isLetterOrDigit(code) && code !== 45) {
+        if (!isLetterOrDigit(code2) && code2 !== 45) {
           throw new Error("Invalid cookie domain");
         }
         if (++labelLength > 63) {
@@ -16436,20 +16436,20 @@ var require_parse = __commonJS({
     var { isCTLExcludingHtab } = require_util6();
     var { collectASequenceOfCodePointsFast } = require_data_url();
     var assert = __require("node:assert");
-    function parseSetCookie(header) {
-      if (isCTLExcludingHtab(header)) {
+    function parseSetCookie(header2) {
+      if (isCTLExcludingHtab(header2)) {
         return null;
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
       let name = "";
       let value = "";
-      if (header.includes(";")) {
+      if (header2.includes(";")) {
         const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        nameValuePair = collectASequenceOfCodePointsFast(";", header2, position);
+        unparsedAttributes = header2.slice(position.position);
       } else {
-        nameValuePair = header;
+        nameValuePair = header2;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
@@ -17093,37 +17093,37 @@ var require_util7 = __commonJS({
         return false;
       }
       for (let i = 0; i < protocol.length; ++i) {
-        const code = protocol.charCodeAt(i);
-        if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
-        code > 126 || code === 34 || // "
-        code === 40 || // (
-        code === 41 || // )
-        code === 44 || // ,
-        code === 47 || // /
-        code === 58 || // :
-        code === 59 || // ;
-        code === 60 || // <
-        code === 61 || // =
-        code === 62 || // >
-        code === 63 || // ?
-        code === 64 || // @
-        code === 91 || // [
-        code === 92 || // \
-        code === 93 || // ]
-        code === 123 || // {
-        code === 125) {
+        const code2 = protocol.charCodeAt(i);
+        if (code2 < 33 || // CTL, contains SP (0x20) and HT (0x09)
+        code2 > 126 || code2 === 34 || // "
+        code2 === 40 || // (
+        code2 === 41 || // )
+        code2 === 44 || // ,
+        code2 === 47 || // /
+        code2 === 58 || // :
+        code2 === 59 || // ;
+        code2 === 60 || // <
+        code2 === 61 || // =
+        code2 === 62 || // >
+        code2 === 63 || // ?
+        code2 === 64 || // @
+        code2 === 91 || // [
+        code2 === 92 || // \
+        code2 === 93 || // ]
+        code2 === 123 || // {
+        code2 === 125) {
           return false;
         }
       }
       return true;
     }
-    function isValidStatusCode(code) {
-      if (code >= 1e3 && code < 1015) {
-        return code !== 1004 && // reserved
-        code !== 1005 && // "MUST NOT be set as a status code"
-        code !== 1006;
+    function isValidStatusCode(code2) {
+      if (code2 >= 1e3 && code2 < 1015) {
+        return code2 !== 1004 && // reserved
+        code2 !== 1005 && // "MUST NOT be set as a status code"
+        code2 !== 1006;
       }
-      return code >= 3e3 && code <= 4999;
+      return code2 >= 3e3 && code2 <= 4999;
     }
     function failWebsocketConnection(ws, reason) {
       const { [kController]: controller, [kResponse]: response } = ws;
@@ -17392,7 +17392,7 @@ var require_connection = __commonJS({
       });
       return controller;
     }
-    function closeWebSocketConnection(ws, code, reason, reasonByteLength) {
+    function closeWebSocketConnection(ws, code2, reason, reasonByteLength) {
       if (isClosing(ws) || isClosed(ws)) {
       } else if (!isEstablished(ws)) {
         failWebsocketConnection(ws, "Connection was closed before it was established.");
@@ -17400,12 +17400,12 @@ var require_connection = __commonJS({
       } else if (ws[kSentClose] === sentCloseFrameState.NOT_SENT) {
         ws[kSentClose] = sentCloseFrameState.PROCESSING;
         const frame = new WebsocketFrameSend();
-        if (code !== void 0 && reason === void 0) {
+        if (code2 !== void 0 && reason === void 0) {
           frame.frameData = Buffer.allocUnsafe(2);
-          frame.frameData.writeUInt16BE(code, 0);
-        } else if (code !== void 0 && reason !== void 0) {
+          frame.frameData.writeUInt16BE(code2, 0);
+        } else if (code2 !== void 0 && reason !== void 0) {
           frame.frameData = Buffer.allocUnsafe(2 + reasonByteLength);
-          frame.frameData.writeUInt16BE(code, 0);
+          frame.frameData.writeUInt16BE(code2, 0);
           frame.frameData.write(reason, 2, "utf-8");
         } else {
           frame.frameData = emptyBuffer;
@@ -17430,25 +17430,25 @@ var require_connection = __commonJS({
       response.socket.off("close", onSocketClose);
       response.socket.off("error", onSocketError);
       const wasClean = ws[kSentClose] === sentCloseFrameState.SENT && ws[kReceivedClose];
-      let code = 1005;
+      let code2 = 1005;
       let reason = "";
       const result = ws[kByteParser].closingInfo;
       if (result && !result.error) {
-        code = result.code ?? 1005;
+        code2 = result.code ?? 1005;
         reason = result.reason;
       } else if (!ws[kReceivedClose]) {
-        code = 1006;
+        code2 = 1006;
       }
       ws[kReadyState] = states.CLOSED;
       fireEvent("close", ws, (type, init) => new CloseEvent(type, init), {
         wasClean,
-        code,
+        code: code2,
         reason
       });
       if (channels.close.hasSubscribers) {
         channels.close.publish({
           websocket: ws,
-          code,
+          code: code2,
           reason
         });
       }
@@ -17573,8 +17573,8 @@ var require_receiver = __commonJS({
     var { closeWebSocketConnection } = require_connection();
     var { PerMessageDeflate } = require_permessage_deflate();
     var { MessageSizeExceededError } = require_errors();
-    function failWebsocketConnectionWithCode(ws, code, reason) {
-      closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
+    function failWebsocketConnectionWithCode(ws, code2, reason) {
+      closeWebSocketConnection(ws, code2, reason, Buffer.byteLength(reason));
       failWebsocketConnection(ws, reason);
     }
     var ByteParser = class extends Writable {
@@ -17761,8 +17761,8 @@ var require_receiver = __commonJS({
                   this.#info.fin,
                   (error2, data) => {
                     if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                      const code2 = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code2, error2.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -17848,11 +17848,11 @@ var require_receiver = __commonJS({
       }
       parseCloseBody(data) {
         assert(data.length !== 1);
-        let code;
+        let code2;
         if (data.length >= 2) {
-          code = data.readUInt16BE(0);
+          code2 = data.readUInt16BE(0);
         }
-        if (code !== void 0 && !isValidStatusCode(code)) {
+        if (code2 !== void 0 && !isValidStatusCode(code2)) {
           return { code: 1002, reason: "Invalid status code", error: true };
         }
         let reason = data.subarray(2);
@@ -17864,7 +17864,7 @@ var require_receiver = __commonJS({
         } catch {
           return { code: 1007, reason: "Invalid UTF-8", error: true };
         }
-        return { code, reason, error: false };
+        return { code: code2, reason, error: false };
       }
       /**
        * Parses control frames.
@@ -17879,8 +17879,8 @@ var require_receiver = __commonJS({
           }
           this.#info.closeInfo = this.parseCloseBody(body);
           if (this.#info.closeInfo.error) {
-            const { code, reason } = this.#info.closeInfo;
-            closeWebSocketConnection(this.ws, code, reason, reason.length);
+            const { code: code2, reason } = this.#info.closeInfo;
+            closeWebSocketConnection(this.ws, code2, reason, reason.length);
             failWebsocketConnection(this.ws, reason);
             return false;
           }
@@ -18118,17 +18118,17 @@ var require_websocket = __commonJS({
        * @param {number|undefined} code
        * @param {string|undefined} reason
        */
-      close(code = void 0, reason = void 0) {
+      close(code2 = void 0, reason = void 0) {
         webidl.brandCheck(this, _WebSocket);
         const prefix = "WebSocket.close";
-        if (code !== void 0) {
-          code = webidl.converters["unsigned short"](code, prefix, "code", { clamp: true });
+        if (code2 !== void 0) {
+          code2 = webidl.converters["unsigned short"](code2, prefix, "code", { clamp: true });
         }
         if (reason !== void 0) {
           reason = webidl.converters.USVString(reason, prefix, "reason");
         }
-        if (code !== void 0) {
-          if (code !== 1e3 && (code < 3e3 || code > 4999)) {
+        if (code2 !== void 0) {
+          if (code2 !== 1e3 && (code2 < 3e3 || code2 > 4999)) {
             throw new DOMException("invalid code", "InvalidAccessError");
           }
         }
@@ -18142,7 +18142,7 @@ var require_websocket = __commonJS({
             );
           }
         }
-        closeWebSocketConnection(this, code, reason, reasonByteLength);
+        closeWebSocketConnection(this, code2, reason, reasonByteLength);
       }
       /**
        * @see https://websockets.spec.whatwg.org/#dom-websocket-send
@@ -18388,15 +18388,15 @@ var require_websocket = __commonJS({
     }
     function onParserError(err) {
       let message;
-      let code;
+      let code2;
       if (err instanceof CloseEvent) {
         message = err.reason;
-        code = err.code;
+        code2 = err.code;
       } else {
         message = err.message;
       }
       fireEvent("error", this, () => new ErrorEvent("error", { error: err, message }));
-      closeWebSocketConnection(this, code);
+      closeWebSocketConnection(this, code2);
     }
     module.exports = {
       WebSocket
@@ -18676,13 +18676,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field2, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size;
+      setEventFieldSize(field2, size2) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size2;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field2] = size;
+        this.eventFieldSizes[field2] = size2;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -19509,9 +19509,9 @@ var init_summary = __esm({
        *
        * @returns {Summary} summary instance
        */
-      addCodeBlock(code, lang) {
+      addCodeBlock(code2, lang) {
         const attrs = Object.assign({}, lang && { lang });
-        const element = this.wrap("pre", this.wrap("code", code), attrs);
+        const element = this.wrap("pre", this.wrap("code", code2), attrs);
         return this.addRaw(element).addEOL();
       }
       /**
@@ -19536,13 +19536,13 @@ var init_summary = __esm({
        * @returns {Summary} summary instance
        */
       addTable(rows) {
-        const tableBody = rows.map((row2) => {
-          const cells = row2.map((cell) => {
+        const tableBody = rows.map((row) => {
+          const cells = row.map((cell) => {
             if (typeof cell === "string") {
               return this.wrap("td", cell);
             }
-            const { header, data, colspan, rowspan } = cell;
-            const tag = header ? "th" : "td";
+            const { header: header2, data, colspan, rowspan } = cell;
+            const tag = header2 ? "th" : "td";
             const attrs = Object.assign(Object.assign({}, colspan && { colspan }), rowspan && { rowspan });
             return this.wrap(tag, data, attrs);
           }).join("");
@@ -20223,9 +20223,9 @@ var require_lib = __commonJS({
               }
               yield response.readBody();
               if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                for (const header in headers) {
-                  if (header.toLowerCase() === "authorization") {
-                    delete headers[header];
+                for (const header2 in headers) {
+                  if (header2.toLowerCase() === "authorization") {
+                    delete headers[header2];
                   }
                 }
               }
@@ -20378,15 +20378,15 @@ var require_lib = __commonJS({
        * For headers that must always be a single string (like Content-Type), use the
        * specialized _getExistingOrDefaultContentTypeHeader method instead.
        */
-      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+      _getExistingOrDefaultHeader(additionalHeaders, header2, _default) {
         let clientHeader;
         if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header];
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header2];
           if (headerValue) {
             clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
           }
         }
-        const additionalValue = additionalHeaders[header];
+        const additionalValue = additionalHeaders[header2];
         if (additionalValue !== void 0) {
           return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
         }
@@ -21111,11 +21111,11 @@ var init_dist_bundle = __esm({
 });
 
 // node_modules/content-type/dist/index.js
-function parse2(header, options2) {
+function parse2(header2, options2) {
   const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
+  const len = header2.length;
   let valueStart = options2?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+  while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
@@ -21123,8 +21123,8 @@ function parse2(header, options2) {
   let whitespace = -1;
   let stop = options2?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
+    const code2 = header2.charCodeAt(index);
+    const flags = CHAR_MAP[code2];
     if ((flags & stopFlags) !== 0) {
       stop |= flags & COMMA_FLAG;
       break;
@@ -21135,57 +21135,57 @@ function parse2(header, options2) {
     } else {
       whitespace = -1;
     }
-    typeFlags |= code & NON_ASCII | flags;
+    typeFlags |= code2 & NON_ASCII | flags;
     index++;
   }
   const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
+  const value = header2.slice(valueStart, valueEnd);
   const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
   if (index === len || stop !== 0) {
     return { type, index, parameters: new NullObject() };
   }
-  return parseParameters(header, type, index, len, stopFlags);
+  return parseParameters(header2, type, index, len, stopFlags);
 }
-function parseParameters(header, type, index, len, stopFlags) {
+function parseParameters(header2, type, index, len, stopFlags) {
   const parameters = new NullObject();
   parameter: while (index < len) {
     index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+    while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
       index++;
     }
     const keyStart = index;
     let keyFlags = 0;
     let keyWhitespace = -1;
     while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
+      const code2 = header2.charCodeAt(index);
+      const flags = CHAR_MAP[code2];
       if ((flags & stopFlags) !== 0) {
         if ((flags & COMMA_FLAG) !== 0)
           break parameter;
         continue parameter;
       }
-      if (code === EQ) {
+      if (code2 === EQ) {
         const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
+        const value = header2.slice(keyStart, keyEnd);
         const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
         index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+        while ((CHAR_MAP[header2.charCodeAt(index)] & OWS) !== 0) {
           index++;
         }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
+        if (index < len && header2.charCodeAt(index) === DQUOTE) {
           const quotedStart = ++index;
           let escaped = false;
           while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
+            const code3 = header2.charCodeAt(index);
+            if (code3 === DQUOTE) {
               if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+                parameters[key] = escaped ? unescapeQuotedPairs(header2, quotedStart, index) : header2.slice(quotedStart, index);
               }
               index++;
               let stop2 = 0;
               while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
+                const code4 = header2.charCodeAt(index);
+                const flags2 = CHAR_MAP[code4];
                 if ((flags2 & stopFlags) !== 0) {
                   stop2 = flags2 & COMMA_FLAG;
                   break;
@@ -21196,7 +21196,7 @@ function parseParameters(header, type, index, len, stopFlags) {
                 break parameter;
               continue parameter;
             }
-            if (code2 === BSLASH && index + 1 < len) {
+            if (code3 === BSLASH && index + 1 < len) {
               escaped = true;
               index += 2;
               continue;
@@ -21209,8 +21209,8 @@ function parseParameters(header, type, index, len, stopFlags) {
         let stop = 0;
         let valueWhitespace = -1;
         while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
+          const code3 = header2.charCodeAt(index);
+          const flags2 = CHAR_MAP[code3];
           if ((flags2 & stopFlags) !== 0) {
             stop = flags2 & COMMA_FLAG;
             break;
@@ -21225,7 +21225,7 @@ function parseParameters(header, type, index, len, stopFlags) {
         }
         if (parameters[key] === void 0) {
           const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
+          parameters[key] = header2.slice(valueStart, valueEnd);
         }
         if (stop !== 0)
           break parameter;
@@ -21237,7 +21237,7 @@ function parseParameters(header, type, index, len, stopFlags) {
       } else {
         keyWhitespace = -1;
       }
-      keyFlags |= code & NON_ASCII | flags;
+      keyFlags |= code2 & NON_ASCII | flags;
       index++;
     }
   }
@@ -21275,20 +21275,20 @@ var init_dist = __esm({
     CHAR_MAP[SP] |= OWS;
     CHAR_MAP[SEMI] |= SEMI_FLAG;
     CHAR_MAP[COMMA] |= COMMA_FLAG;
-    for (let code = 128; code <= 255; code++) {
-      CHAR_MAP[code] |= LOWER_CASE;
+    for (let code2 = 128; code2 <= 255; code2++) {
+      CHAR_MAP[code2] |= LOWER_CASE;
     }
     for (const char of "!#$%&'*+-.^_`|~") {
       CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
     }
-    for (let code = 48; code <= 57; code++) {
-      CHAR_MAP[code] |= TOKEN_FLAG;
+    for (let code2 = 48; code2 <= 57; code2++) {
+      CHAR_MAP[code2] |= TOKEN_FLAG;
     }
-    for (let code = 65; code <= 90; code++) {
-      CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+    for (let code2 = 65; code2 <= 90; code2++) {
+      CHAR_MAP[code2] |= LOWER_CASE | TOKEN_FLAG;
     }
-    for (let code = 97; code <= 122; code++) {
-      CHAR_MAP[code] |= TOKEN_FLAG;
+    for (let code2 = 97; code2 <= 122; code2++) {
+      CHAR_MAP[code2] |= TOKEN_FLAG;
     }
     NullObject = /* @__PURE__ */ (() => {
       const C = function() {
@@ -26194,9 +26194,9 @@ var require_code = __commonJS({
     };
     exports.Name = Name;
     var _Code = class extends _CodeOrName {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this._items = typeof code === "string" ? [code] : code;
+        this._items = typeof code2 === "string" ? [code2] : code2;
       }
       toString() {
         return this.str;
@@ -26223,13 +26223,13 @@ var require_code = __commonJS({
     exports._Code = _Code;
     exports.nil = new _Code("");
     function _(strs, ...args) {
-      const code = [strs[0]];
+      const code2 = [strs[0]];
       let i = 0;
       while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
+        addCodeArg(code2, args[i]);
+        code2.push(strs[++i]);
       }
-      return new _Code(code);
+      return new _Code(code2);
     }
     exports._ = _;
     var plus = new _Code("+");
@@ -26245,13 +26245,13 @@ var require_code = __commonJS({
       return new _Code(expr);
     }
     exports.str = str;
-    function addCodeArg(code, arg) {
+    function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
-        code.push(...arg._items);
+        code2.push(...arg._items);
       else if (arg instanceof Name)
-        code.push(arg);
+        code2.push(arg);
       else
-        code.push(interpolate(arg));
+        code2.push(interpolate(arg));
     }
     exports.addCodeArg = addCodeArg;
     function optimize(expr) {
@@ -26435,7 +26435,7 @@ var require_scope = __commonJS({
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
+        let code2 = code_1.nil;
         for (const prefix in values) {
           const vs = values[prefix];
           if (!vs)
@@ -26448,16 +26448,16 @@ var require_scope = __commonJS({
             let c = valueCode(name);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
             } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
+              code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
               throw new ValueError(name);
             }
             nameSet.set(name, UsedValueState.Completed);
           });
         }
-        return code;
+        return code2;
       }
     };
     exports.ValueScope = ValueScope;
@@ -26617,9 +26617,9 @@ var require_codegen = __commonJS({
       }
     };
     var AnyCode = class extends Node {
-      constructor(code) {
+      constructor(code2) {
         super();
-        this.code = code;
+        this.code = code2;
       }
       render({ _n }) {
         return `${this.code};` + _n;
@@ -26641,7 +26641,7 @@ var require_codegen = __commonJS({
         this.nodes = nodes;
       }
       render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
+        return this.nodes.reduce((code2, n) => code2 + n.render(opts), "");
       }
       optimizeNodes() {
         const { nodes } = this;
@@ -26689,10 +26689,10 @@ var require_codegen = __commonJS({
         this.condition = condition;
       }
       render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
+        let code2 = `if(${this.condition})` + super.render(opts);
         if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
+          code2 += "else " + this.else.render(opts);
+        return code2;
       }
       optimizeNodes() {
         super.optimizeNodes();
@@ -26813,12 +26813,12 @@ var require_codegen = __commonJS({
     Return.kind = "return";
     var Try = class extends BlockNode {
       render(opts) {
-        let code = "try" + super.render(opts);
+        let code2 = "try" + super.render(opts);
         if (this.catch)
-          code += this.catch.render(opts);
+          code2 += this.catch.render(opts);
         if (this.finally)
-          code += this.finally.render(opts);
-        return code;
+          code2 += this.finally.render(opts);
+        return code2;
       }
       optimizeNodes() {
         var _a, _b;
@@ -26935,18 +26935,18 @@ var require_codegen = __commonJS({
       }
       // returns code for object literal for the passed argument list of key-value pairs
       object(...keyValues) {
-        const code = ["{"];
+        const code2 = ["{"];
         for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
+          if (code2.length > 1)
+            code2.push(",");
+          code2.push(key);
           if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
+            code2.push(":");
+            (0, code_1.addCodeArg)(code2, value);
           }
         }
-        code.push("}");
-        return new code_1._Code(code);
+        code2.push("}");
+        return new code_1._Code(code2);
       }
       // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
       if(condition, thenBody, elseBody) {
@@ -28832,10 +28832,10 @@ var require_validate = __commonJS({
         else
           this.params = obj;
       }
-      block$data(valid, codeBlock, $dataValid = codegen_1.nil) {
+      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
         this.gen.block(() => {
           this.check$data(valid, $dataValid);
-          codeBlock();
+          codeBlock2();
         });
       }
       check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
@@ -29265,22 +29265,22 @@ var require_utils2 = __commonJS({
     }
     function stringArrayToHexStripped(input) {
       let acc = "";
-      let code = 0;
+      let code2 = 0;
       let i = 0;
       for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (code === 48) {
+        code2 = input[i].charCodeAt(0);
+        if (code2 === 48) {
           continue;
         }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
         break;
       }
       for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
+        code2 = input[i].charCodeAt(0);
+        if (!(code2 >= 48 && code2 <= 57 || code2 >= 65 && code2 <= 70 || code2 >= 97 && code2 <= 102)) {
           return "";
         }
         acc += input[i];
@@ -29553,15 +29553,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -29592,15 +29592,15 @@ var require_utils2 = __commonJS({
         if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -29627,15 +29627,15 @@ var require_utils2 = __commonJS({
         if (isAllowed(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -29680,15 +29680,15 @@ var require_utils2 = __commonJS({
         if (isQueryFragmentCharacter(ch)) {
           output += ch;
         } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
+          const code2 = input.charCodeAt(i);
+          if (code2 < 128) {
+            output += isEscapeSafe(code2) ? ch : BYTE_HEX[code2];
+          } else if (code2 < 55296 || code2 > 57343) {
+            output += percentEncodeNonAscii(code2);
+          } else if (code2 <= 56319 && i + 1 < input.length) {
             const low = input.charCodeAt(i + 1);
             if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
+              output += percentEncodeNonAscii(65536 + (code2 - 55296 << 10) + (low - 56320));
               i++;
             } else {
               output += percentEncodeNonAscii(65533);
@@ -31906,7 +31906,7 @@ var require_contains = __commonJS({
           const count3 = gen.let("count", 0);
           validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
         }
-        function validateItems(_valid, block2) {
+        function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
             cxt.subschema({
               keyword: "contains",
@@ -31914,7 +31914,7 @@ var require_contains = __commonJS({
               dataPropType: util_1.Type.Num,
               compositeRule: true
             }, _valid);
-            block2();
+            block();
           });
         }
         function checkLimits(count3) {
@@ -32965,8 +32965,8 @@ var require_format = __commonJS({
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code2 = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code: code2 });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -33748,14 +33748,14 @@ var require_b4a = __commonJS({
     function isEncoding(encoding) {
       return Buffer.isEncoding(encoding);
     }
-    function alloc(size, fill2, encoding) {
-      return Buffer.alloc(size, fill2, encoding);
+    function alloc(size2, fill2, encoding) {
+      return Buffer.alloc(size2, fill2, encoding);
     }
-    function allocUnsafe(size) {
-      return Buffer.allocUnsafe(size);
+    function allocUnsafe(size2) {
+      return Buffer.allocUnsafe(size2);
     }
-    function allocUnsafeSlow(size) {
-      return Buffer.allocUnsafeSlow(size);
+    function allocUnsafeSlow(size2) {
+      return Buffer.allocUnsafeSlow(size2);
     }
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
@@ -34134,9 +34134,9 @@ var require_text_decoder = __commonJS({
 var require_errors3 = __commonJS({
   "node_modules/streamx/lib/errors.js"(exports, module) {
     module.exports = class StreamError extends Error {
-      constructor(msg, code, fn = StreamError) {
+      constructor(msg, code2, fn = StreamError) {
         super(msg);
-        this.code = code;
+        this.code = code2;
         if (Error.captureStackTrace) {
           Error.captureStackTrace(this, fn);
         }
@@ -35285,7 +35285,7 @@ var require_headers2 = __commonJS({
       const mode = decodeOct(buf, 100, 8);
       const uid = decodeOct(buf, 108, 8);
       const gid = decodeOct(buf, 116, 8);
-      const size = decodeOct(buf, 124, 12);
+      const size2 = decodeOct(buf, 124, 12);
       const mtime = decodeOct(buf, 136, 12);
       const type = toType(typeflag);
       const linkname = buf[157] === 0 ? null : decodeStr(buf, 157, 100, filenameEncoding);
@@ -35310,7 +35310,7 @@ var require_headers2 = __commonJS({
         mode,
         uid,
         gid,
-        size,
+        size: size2,
         byteOffset: 0,
         mtime: new Date(1e3 * mtime),
         type,
@@ -35390,16 +35390,16 @@ var require_headers2 = __commonJS({
       }
       return 0;
     }
-    function indexOf(block2, num, offset, end) {
+    function indexOf(block, num, offset, end) {
       for (; offset < end; offset++) {
-        if (block2[offset] === num) return offset;
+        if (block[offset] === num) return offset;
       }
       return end;
     }
-    function cksum(block2) {
+    function cksum(block) {
       let sum = 8 * 32;
-      for (let i = 0; i < 148; i++) sum += block2[i];
-      for (let j = 156; j < 512; j++) sum += block2[j];
+      for (let i = 0; i < 148; i++) sum += block[i];
+      for (let j = 156; j < 512; j++) sum += block[j];
       return sum;
     }
     function encodeOct(val, n) {
@@ -35485,25 +35485,25 @@ var require_extract = __commonJS({
         this.buffered += buffer.byteLength;
         this.queue.push(buffer);
       }
-      shiftFirst(size) {
-        return this.buffered === 0 ? null : this._next(size);
+      shiftFirst(size2) {
+        return this.buffered === 0 ? null : this._next(size2);
       }
-      shift(size) {
-        if (size > this.buffered) return null;
-        if (size === 0) return EMPTY;
-        let chunk = this._next(size);
-        if (size === chunk.byteLength) return chunk;
+      shift(size2) {
+        if (size2 > this.buffered) return null;
+        if (size2 === 0) return EMPTY;
+        let chunk = this._next(size2);
+        if (size2 === chunk.byteLength) return chunk;
         const chunks = [chunk];
-        while ((size -= chunk.byteLength) > 0) {
-          chunk = this._next(size);
+        while ((size2 -= chunk.byteLength) > 0) {
+          chunk = this._next(size2);
           chunks.push(chunk);
         }
         return b4a.concat(chunks);
       }
-      _next(size) {
+      _next(size2) {
         const buf = this.queue.peek();
         const rem = buf.byteLength - this._offset;
-        if (size >= rem) {
+        if (size2 >= rem) {
           const sub = this._offset ? buf.subarray(this._offset, buf.byteLength) : buf;
           this.queue.shift();
           this._offset = 0;
@@ -35511,15 +35511,15 @@ var require_extract = __commonJS({
           this.shifted += rem;
           return sub;
         }
-        this.buffered -= size;
-        this.shifted += size;
-        return buf.subarray(this._offset, this._offset += size);
+        this.buffered -= size2;
+        this.shifted += size2;
+        return buf.subarray(this._offset, this._offset += size2);
       }
     };
     var Source = class extends Readable {
-      constructor(self2, header, offset) {
+      constructor(self2, header2, offset) {
         super();
-        this.header = header;
+        this.header = header2;
         this.offset = offset;
         this._parent = self2;
       }
@@ -35767,7 +35767,7 @@ var require_extract = __commonJS({
             promiseResolve = promiseReject = null;
           }
         }
-        function onentry(header, stream, callback) {
+        function onentry(header2, stream, callback) {
           entryCallback = callback;
           stream.on("error", noop3);
           if (promiseResolve) {
@@ -35802,9 +35802,9 @@ var require_extract = __commonJS({
     };
     function noop3() {
     }
-    function overflow(size) {
-      size &= 511;
-      return size && 512 - size;
+    function overflow(size2) {
+      size2 &= 511;
+      return size2 && 512 - size2;
     }
   }
 });
@@ -35840,14 +35840,14 @@ var require_pack = __commonJS({
     var FMODE = 420;
     var END_OF_TAR = b4a.alloc(1024);
     var Sink = class extends Writable {
-      constructor(pack, header, callback) {
+      constructor(pack, header2, callback) {
         super({ mapWritable, eagerOpen: true });
         this.written = 0;
-        this.header = header;
+        this.header = header2;
         this._callback = callback;
         this._linkname = null;
-        this._isLinkname = header.type === "symlink" && !header.linkname;
-        this._isVoid = header.type !== "file" && header.type !== "contiguous-file";
+        this._isLinkname = header2.type === "symlink" && !header2.linkname;
+        this._isVoid = header2.type !== "file" && header2.type !== "contiguous-file";
         this._finished = false;
         this._pack = pack;
         this._openCallback = null;
@@ -35934,23 +35934,23 @@ var require_pack = __commonJS({
         this._pending = [];
         this._stream = null;
       }
-      entry(header, buffer, callback) {
+      entry(header2, buffer, callback) {
         if (this._finalized || this.destroying) throw new Error("already finalized or destroyed");
         if (typeof buffer === "function") {
           callback = buffer;
           buffer = null;
         }
         if (!callback) callback = noop3;
-        if (!header.size || header.type === "symlink") header.size = 0;
-        if (!header.type) header.type = modeToType(header.mode);
-        if (!header.mode) header.mode = header.type === "directory" ? DMODE : FMODE;
-        if (!header.uid) header.uid = 0;
-        if (!header.gid) header.gid = 0;
-        if (!header.mtime) header.mtime = /* @__PURE__ */ new Date();
+        if (!header2.size || header2.type === "symlink") header2.size = 0;
+        if (!header2.type) header2.type = modeToType(header2.mode);
+        if (!header2.mode) header2.mode = header2.type === "directory" ? DMODE : FMODE;
+        if (!header2.uid) header2.uid = 0;
+        if (!header2.gid) header2.gid = 0;
+        if (!header2.mtime) header2.mtime = /* @__PURE__ */ new Date();
         if (typeof buffer === "string") buffer = b4a.from(buffer);
-        const sink = new Sink(this, header, callback);
+        const sink = new Sink(this, header2, callback);
         if (b4a.isBuffer(buffer)) {
-          header.size = buffer.byteLength;
+          header2.size = buffer.byteLength;
           sink.write(buffer);
           sink.end();
           return sink;
@@ -35976,41 +35976,41 @@ var require_pack = __commonJS({
         if (this._finalizing) this.finalize();
         if (this._pending.length) this._pending.shift()._continueOpen();
       }
-      _encode(header) {
-        if (!header.pax) {
-          const buf = headers.encode(header);
+      _encode(header2) {
+        if (!header2.pax) {
+          const buf = headers.encode(header2);
           if (buf) {
             this.push(buf);
             return;
           }
         }
-        this._encodePax(header);
+        this._encodePax(header2);
       }
-      _encodePax(header) {
+      _encodePax(header2) {
         const paxHeader = headers.encodePax({
-          name: header.name,
-          linkname: header.linkname,
-          pax: header.pax
+          name: header2.name,
+          linkname: header2.linkname,
+          pax: header2.pax
         });
         const newHeader = {
           name: "PaxHeader",
-          mode: header.mode,
-          uid: header.uid,
-          gid: header.gid,
+          mode: header2.mode,
+          uid: header2.uid,
+          gid: header2.gid,
           size: paxHeader.byteLength,
-          mtime: header.mtime,
+          mtime: header2.mtime,
           type: "pax-header",
-          linkname: header.linkname && "PaxHeader",
-          uname: header.uname,
-          gname: header.gname,
-          devmajor: header.devmajor,
-          devminor: header.devminor
+          linkname: header2.linkname && "PaxHeader",
+          uname: header2.uname,
+          gname: header2.gname,
+          devmajor: header2.devmajor,
+          devminor: header2.devminor
         };
         this.push(headers.encode(newHeader));
         this.push(paxHeader);
         overflow(this, paxHeader.byteLength);
-        newHeader.size = header.size;
-        newHeader.type = header.type;
+        newHeader.size = header2.size;
+        newHeader.type = header2.type;
         this.push(headers.encode(newHeader));
       }
       _doDrain() {
@@ -36053,9 +36053,9 @@ var require_pack = __commonJS({
     }
     function noop3() {
     }
-    function overflow(self2, size) {
-      size &= 511;
-      if (size) self2.push(END_OF_TAR.subarray(0, 512 - size));
+    function overflow(self2, size2) {
+      size2 &= 511;
+      if (size2) self2.push(END_OF_TAR.subarray(0, 512 - size2));
     }
     function mapWritable(buf) {
       return b4a.isBuffer(buf) ? buf : b4a.from(buf);
@@ -37906,6 +37906,34 @@ function number(value, name, where) {
   return found;
 }
 
+// src/report/document/model.ts
+var PRIORITY = {
+  essential: 100,
+  summary: 80,
+  explanation: 70,
+  explanationDetail: 55,
+  detail: 40,
+  code: 30,
+  history: 20
+};
+var text2 = (value) => ({ kind: "text", text: value });
+var untrusted = (value, max) => max === void 0 ? { kind: "untrusted", text: value } : { kind: "untrusted", text: value, max };
+var strong = (...spans3) => ({ kind: "strong", spans: spans3.map(span) });
+var tone = (t, ...spans3) => ({
+  kind: "tone",
+  tone: t,
+  spans: spans3.map(span)
+});
+function span(s) {
+  return typeof s === "string" ? text2(s) : s;
+}
+function* walk(blocks) {
+  for (const b of blocks) {
+    yield b;
+    if (b.kind === "details") yield* walk(b.blocks);
+  }
+}
+
 // src/report/text.ts
 var VERDICT_WORD = {
   pass: "pass",
@@ -37917,6 +37945,9 @@ var VERDICT_WORD = {
 var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+function printableCodeLine(line) {
+  return line.replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
+}
 function count(n) {
   return n.toLocaleString("en-US");
 }
@@ -37934,9 +37965,369 @@ function escapeMarkdown(text3, maxChars = Number.POSITIVE_INFINITY) {
   }).replace(/\b(www)\./gi, "$1&#46;");
 }
 
-// src/report/markdown-parts.ts
+// src/report/document/summary.ts
+var VERDICT_TONE = {
+  pass: "good",
+  fail: "bad",
+  warn: "warn",
+  "no-baseline": "accent",
+  overridden: "warn"
+};
+
+// src/report/render/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
+var DEFAULT_MARKDOWN_LIMIT = 64e3;
 var LIMIT_TEXT = `GitHub's ${count(GITHUB_COMMENT_LIMIT)}-character comment limit`;
+var ICON = {
+  pass: "\u2705",
+  fail: "\u274C",
+  warn: "\u26A0\uFE0F",
+  "no-baseline": "\u2139\uFE0F",
+  overridden: "\u2611\uFE0F",
+  error: "\u26D4",
+  warning: "\u26A0\uFE0F",
+  info: "\u2139\uFE0F"
+};
+var NOTE_NAMES = 6;
+var NOTE_NAME_CHARS = 120;
+function renderDocumentMarkdown(document, maxLength = DEFAULT_MARKDOWN_LIMIT) {
+  const fit = { kept: /* @__PURE__ */ new Map(), dropped: /* @__PURE__ */ new Set() };
+  const renderer = new Renderer(document);
+  const fits = () => renderer.length(fit) <= maxLength;
+  if (fits()) return renderer.render(fit);
+  const parents = /* @__PURE__ */ new Map();
+  for (const b of walk(document.blocks)) {
+    if (b.kind === "details") for (const child of b.blocks) parents.set(child, b);
+  }
+  const hidden = (b) => {
+    for (let p = b; p; p = parents.get(p)) if (fit.dropped.has(p)) return true;
+    return false;
+  };
+  const all = [...walk(document.blocks)];
+  const levels = [...new Set(all.map((b) => b.priority))].filter((p) => p < PRIORITY.essential).sort((a, b) => a - b);
+  const group = (level) => all.filter((b) => b.priority === level && !hidden(b));
+  const units = (level) => {
+    const outermost = all.filter((b) => b.priority === level && parents.get(b)?.priority !== level);
+    const byLabel = /* @__PURE__ */ new Map();
+    for (const b of outermost) byLabel.set(b.label ?? b, [...byLabel.get(b.label ?? b) ?? [], b]);
+    return [...byLabel.values()];
+  };
+  const refill = (below2) => {
+    for (const level of [...below2].reverse()) {
+      for (const unit of units(level)) {
+        if (!unit.every((b) => fit.dropped.has(b))) continue;
+        for (const b of unit) fit.dropped.delete(b);
+        if (!fits()) for (const b of unit) fit.dropped.add(b);
+      }
+      grow(group(level).filter(foldable), fit, fits);
+    }
+  };
+  for (const [index, level] of levels.entries()) {
+    if (grow(group(level).filter(foldable), fit, fits)) {
+      refill(levels.slice(0, index));
+      return renderer.render(fit);
+    }
+    for (const unit of units(level).reverse()) {
+      for (const b of unit) fit.dropped.add(b);
+      if (fits()) {
+        grow(group(level).filter(foldable), fit, fits);
+        refill(levels.slice(0, index));
+        return renderer.render(fit);
+      }
+    }
+  }
+  const cutNote = `
+
+**Note:** this report is cut to stay under ${LIMIT_TEXT}; the JSON report has everything.
+`;
+  const whole = renderer.render(fit);
+  const end = whole.lastIndexOf("\n", maxLength - cutNote.length);
+  return `${whole.slice(0, Math.max(0, end))}${cutNote}`.slice(0, maxLength);
+}
+function foldable(b) {
+  return b.kind === "table" && b.rows.length > (b.minRows ?? 0) || b.kind === "code" && b.lines.length > 1;
+}
+function size(b) {
+  if (b.kind === "table") return { min: b.minRows ?? 0, n: b.rows.length };
+  if (b.kind === "code") return { min: 1, n: b.lines.length };
+  return { min: 0, n: 0 };
+}
+function grow(blocks, fit, fits) {
+  if (blocks.length === 0) return false;
+  const apply = (share2) => {
+    for (const b of blocks) {
+      const { min, n } = size(b);
+      const keep = Math.max(min, Math.floor(share2 * n));
+      if (keep >= n) fit.kept.delete(b);
+      else fit.kept.set(b, keep);
+    }
+  };
+  apply(1);
+  if (fits()) return true;
+  apply(0);
+  if (!fits()) return false;
+  let low = 0;
+  let high = 1;
+  const most = Math.max(...blocks.map((b) => size(b).n));
+  while ((high - low) * most > 0.5) {
+    const mid = (low + high) / 2;
+    apply(mid);
+    if (fits()) low = mid;
+    else high = mid;
+  }
+  apply(low);
+  return true;
+}
+var Renderer = class {
+  constructor(document) {
+    this.document = document;
+  }
+  document;
+  /** Row indexes of each table, best rank first. */
+  ranked = /* @__PURE__ */ new Map();
+  /** What no fit changes, rendered once: the fitter renders the document many times. */
+  fixed = /* @__PURE__ */ new Map();
+  rowText = /* @__PURE__ */ new Map();
+  render(fit) {
+    return `${this.parts(fit).join("\n\n")}
+`;
+  }
+  /** The rendering's length, without joining it: the fitter asks many times. */
+  length(fit) {
+    const parts = this.parts(fit);
+    return parts.reduce((n, p) => n + p.length, 0) + 2 * Math.max(0, parts.length - 1) + 1;
+  }
+  parts(fit) {
+    this.dirty = this.dirtyBlocks(fit);
+    const note = this.note(fit);
+    const out = [];
+    let placed = note === null;
+    for (const b of this.document.blocks) {
+      if (!placed && b.priority < PRIORITY.essential) {
+        out.push(note);
+        placed = true;
+      }
+      const text3 = this.block(b, fit);
+      if (text3 !== "") out.push(text3);
+    }
+    if (!placed) out.push(note);
+    return out;
+  }
+  /** The blocks a fit changes, and the details around them; every other block renders as it did before. */
+  dirty = /* @__PURE__ */ new Set();
+  parents = null;
+  dirtyBlocks(fit) {
+    if (this.parents === null) {
+      this.parents = /* @__PURE__ */ new Map();
+      for (const b of walk(this.document.blocks)) {
+        if (b.kind === "details") for (const child of b.blocks) this.parents.set(child, b);
+      }
+    }
+    const dirty = /* @__PURE__ */ new Set();
+    for (const b of [...fit.kept.keys(), ...fit.dropped]) {
+      for (let p = b; p && !dirty.has(p); p = this.parents.get(p)) dirty.add(p);
+    }
+    return dirty;
+  }
+  note(fit) {
+    const hiddenParents = /* @__PURE__ */ new Set();
+    const leftOut = [];
+    const cut = /* @__PURE__ */ new Set();
+    for (const b of walk(this.document.blocks)) {
+      if (hiddenParents.has(b)) {
+        if (b.kind === "details") for (const c of b.blocks) hiddenParents.add(c);
+        continue;
+      }
+      if (fit.dropped.has(b)) {
+        leftOut.push(b);
+        if (b.kind === "details") for (const c of b.blocks) hiddenParents.add(c);
+        continue;
+      }
+      const keep = fit.kept.get(b);
+      if (keep !== void 0) {
+        const { n } = size(b);
+        const noun = b.kind === "table" ? b.noun : "lines";
+        cut.add(`${b.label ?? `a ${b.kind}`} (${count(keep)} of ${count(n)} ${noun} shown)`);
+      }
+    }
+    const left = new Set(
+      leftOut.sort((x, y) => y.priority - x.priority).map((b) => b.label ?? `a ${b.kind}`)
+    );
+    if (left.size === 0 && cut.size === 0) return null;
+    const named = (labels) => {
+      const shown = [...labels].slice(0, NOTE_NAMES).map((l) => escapeMarkdown(l, NOTE_NAME_CHARS));
+      const more = labels.size - shown.length;
+      return `${shown.join(", ")}${more > 0 ? ` and ${count(more)} more` : ""}`;
+    };
+    const parts = [
+      ...cut.size > 0 ? [`cuts ${named(cut)}`] : [],
+      ...left.size > 0 ? [`leaves out ${named(left)}`] : []
+    ];
+    return `**Note:** to stay under ${LIMIT_TEXT}, this comment ${parts.join(" and ")}; the JSON report has everything.`;
+  }
+  block(b, fit) {
+    if (fit.dropped.has(b)) return "";
+    if (!this.dirty.has(b)) {
+      let text3 = this.fixed.get(b);
+      if (text3 === void 0) {
+        text3 = this.pure(b, fit);
+        this.fixed.set(b, text3);
+      }
+      return text3;
+    }
+    return this.pure(b, fit);
+  }
+  cached(key, render) {
+    let text3 = this.rowText.get(key);
+    if (text3 === void 0) {
+      text3 = render();
+      this.rowText.set(key, text3);
+    }
+    return text3;
+  }
+  pure(b, fit) {
+    switch (b.kind) {
+      case "heading":
+        return `${"#".repeat(b.level)} ${spans2(b.spans)}`;
+      case "paragraph":
+        return spans2(b.spans);
+      case "list": {
+        const lines = b.lead ? [spans2(b.lead)] : [];
+        b.items.forEach((item, i) => {
+          lines.push(`${b.ordered ? `${i + 1}.` : "-"} ${spans2(item.spans)}`);
+          for (const child of item.children ?? []) lines.push(`  - ${spans2(child)}`);
+        });
+        if (b.more) lines.push(`- ${spans2(b.more)}`);
+        return lines.join("\n");
+      }
+      case "table":
+        return this.table(b, fit);
+      case "details": {
+        const inner = b.blocks.map((c) => this.block(c, fit)).filter((t) => t !== "");
+        if (inner.length === 0) return "";
+        const summary2 = this.cached(b.summary, () => spans2(b.summary));
+        return `<details><summary>${summary2}</summary>
+
+${inner.join("\n\n")}
+
+</details>`;
+      }
+      case "code": {
+        const lines = this.cached(b.lines, () => b.lines.map(printableCodeLine).join("\n")).split("\n");
+        return codeBlock(lines, b.language ?? "", fit.kept.get(b));
+      }
+      case "chart":
+        return chart(b);
+    }
+  }
+  table(b, fit) {
+    const keep = fit.kept.get(b);
+    let rows = b.rows;
+    if (keep !== void 0) {
+      let order = this.ranked.get(b);
+      if (!order) {
+        order = b.rows.map((_, i) => i).sort((x, y) => (b.rows[x].rank ?? x) - (b.rows[y].rank ?? y) || x - y);
+        this.ranked.set(b, order);
+      }
+      const shown = new Set(order.slice(0, keep));
+      rows = b.rows.filter((_, i) => shown.has(i));
+    }
+    const row = (cells) => `| ${cells.join(" | ")} |`;
+    const lines = [
+      this.cached(
+        b.columns,
+        () => [row(b.columns.map(header)), row(b.columns.map((c) => c.align === "right" ? "--:" : ":--"))].join(
+          "\n"
+        )
+      ),
+      ...rows.map((r) => this.cached(r, () => row(r.cells.map(spans2))))
+    ];
+    const total = b.rows.length + (b.omitted ?? 0);
+    const parts = b.lead && b.lead.length > 0 ? [this.cached(b.lead, () => spans2(b.lead))] : [];
+    parts.push(lines.join("\n"));
+    if (keep !== void 0) {
+      parts.push(
+        `Showing ${count(rows.length)} of ${count(total)} ${b.noun}${b.order ? ` (${b.order})` : ""} to stay under ${LIMIT_TEXT}; the JSON report has them all.`
+      );
+    } else if ((b.omitted ?? 0) > 0) {
+      parts.push(`*and ${count(b.omitted)} more ${b.noun}.*`);
+    }
+    if (b.note) parts.push(spans2(b.note));
+    return parts.join("\n\n");
+  }
+};
+function header(c) {
+  return typeof c.header === "string" ? own(c.header) : spans2(c.header);
+}
+function own(text3) {
+  return text3.replace(/[&<>|\\]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function spans2(list) {
+  return list.map(span2).join("");
+}
+function span2(s) {
+  switch (s.kind) {
+    case "text":
+      return own(s.text);
+    case "untrusted":
+      return escapeMarkdown(s.text, s.max);
+    case "strong": {
+      const inner = spans2(s.spans);
+      return inner === "" ? "" : `**${inner}**`;
+    }
+    case "emphasis": {
+      const inner = spans2(s.spans);
+      return inner === "" ? "" : `*${inner}*`;
+    }
+    case "code": {
+      if (s.untrusted) return `<code>${escapeMarkdown(s.text)}</code>`;
+      const longest = Math.max(0, ...[...s.text.matchAll(/`+/g)].map((m) => m[0].length));
+      const fence = "`".repeat(longest + 1);
+      const pad = s.text.startsWith("`") || s.text.endsWith("`") ? " " : "";
+      return `${fence}${pad}${own(s.text)}${pad}${fence}`;
+    }
+    case "tone":
+      return spans2(s.spans);
+    case "icon":
+      return `${ICON[s.icon]} `;
+  }
+}
+function codeBlock(lines, language, keep) {
+  const all = [...lines];
+  while (all.length > 0 && all.at(-1) === "") all.pop();
+  const kept = keep === void 0 ? all : all.slice(0, keep);
+  const body = kept.join("\n");
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  const more = all.length - kept.length;
+  const note = more > 0 ? `
+
+*and ${count(more)} more lines; the JSON report has the whole text.*` : "";
+  return `${fence}${language}
+${body}
+${fence}${note}`;
+}
+function chart(b) {
+  const values = b.series[0]?.values ?? [];
+  if (b.chart === "pie") {
+    const lines = b.labels.map(
+      (label, i) => `    "${mermaidText(`${label} ${formatBytes(values[i] ?? 0)}`)}" : ${Math.max(0, Math.round(values[i] ?? 0))}`
+    );
+    return ["```mermaid", "pie", `    title ${mermaidText(b.title)}`, ...lines, "```"].join("\n");
+  }
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `    title "${mermaidText(b.title)}"`,
+    `    x-axis [${b.labels.map((l) => `"${mermaidText(l)}"`).join(", ")}]`,
+    `    y-axis "${mermaidText(b.unit)}"`,
+    ...b.series.map((s) => `    line [${s.values.map((v) => (v / 1e6).toFixed(2)).join(", ")}]`),
+    "```"
+  ].join("\n");
+}
+function mermaidText(text3) {
+  return plainText(text3, 70).replace(/ ↵ /g, " ").replace(/["'`;#<>&\\{}%:[\]]/g, "").replace(/@/g, "@\u200D").trim();
+}
 
 // src/store/actions-store.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
@@ -39079,10 +39470,10 @@ function readStoredReport(bytes, key) {
   return { kind: "found", report: value };
 }
 function tooBig(bytes) {
-  const size = bytes === null ? "it unpacks to more" : `it is ${bytes} bytes`;
+  const size2 = bytes === null ? "it unpacks to more" : `it is ${bytes} bytes`;
   return {
     kind: "invalid",
-    reason: `${size}, over the ${MAX_STORED_REPORT_BYTES / 1e6} MB (10^6 bytes) a stored report may be`
+    reason: `${size2}, over the ${MAX_STORED_REPORT_BYTES / 1e6} MB (10^6 bytes) a stored report may be`
   };
 }
 
@@ -39237,32 +39628,15 @@ async function makeDirectory(dir) {
   }
 }
 
-// src/report/document/model.ts
-var PRIORITY = {
-  essential: 100,
-  summary: 80,
-  explanation: 60,
-  detail: 40,
-  history: 20
-};
-
 // src/aggregate/document.ts
 var MAX_UNTRUSTED_CHARS = 120;
-var VERDICT_TONE = {
-  pass: "good",
-  overridden: "good",
-  "no-baseline": "muted",
-  warn: "warn",
-  fail: "bad"
-};
-var text2 = (value) => ({ kind: "text", text: value });
-var untrusted = (value) => ({ kind: "code", text: plainText(value, MAX_UNTRUSTED_CHARS) });
-var untrustedText = (value) => text2(plainText(value, MAX_UNTRUSTED_CHARS * 4));
-var verdictSpan = (verdict) => ({
-  kind: "tone",
-  tone: VERDICT_TONE[verdict],
-  spans: [{ kind: "strong", text: VERDICT_WORD[verdict] }]
+var untrusted2 = (value) => ({
+  kind: "code",
+  text: plainText(value, MAX_UNTRUSTED_CHARS),
+  untrusted: true
 });
+var sentence = (value) => untrusted(value, MAX_UNTRUSTED_CHARS * 4);
+var verdictSpan = (verdict) => tone(VERDICT_TONE[verdict], strong(VERDICT_WORD[verdict]));
 function aggregateDocument(decision, options2 = {}) {
   const { images } = decision;
   const platformCount = images.reduce((sum, image) => sum + image.platforms.length, 0);
@@ -39286,7 +39660,7 @@ function aggregateDocument(decision, options2 = {}) {
       kind: "list",
       priority: PRIORITY.essential,
       label: "the list of violations",
-      items: decision.violations.map((v) => [untrustedText(v.message)])
+      items: decision.violations.map((v) => ({ spans: [sentence(v.message)] }))
     });
   }
   if (decision.missing.length > 0) {
@@ -39294,7 +39668,7 @@ function aggregateDocument(decision, options2 = {}) {
       kind: "paragraph",
       priority: PRIORITY.essential,
       spans: [
-        { kind: "strong", text: `Missing (${decision.missing.length}):` },
+        strong(`Missing (${decision.missing.length}):`),
         text2(` on-missing-baseline is ${decision.policy}.`)
       ]
     });
@@ -39302,11 +39676,13 @@ function aggregateDocument(decision, options2 = {}) {
       kind: "list",
       priority: PRIORITY.essential,
       label: "the list of missing legs",
-      items: decision.missing.map((m) => [
-        untrusted(m.image),
-        ...m.platform ? [text2(" "), untrusted(m.platform)] : [],
-        untrustedText(`: ${m.reason}`)
-      ])
+      items: decision.missing.map((m) => ({
+        spans: [
+          untrusted2(m.image),
+          ...m.platform ? [text2(" "), untrusted2(m.platform)] : [],
+          sentence(`: ${m.reason}`)
+        ]
+      }))
     });
   }
   if (images.length > 0) blocks.push(imageTable(images));
@@ -39316,11 +39692,11 @@ function aggregateDocument(decision, options2 = {}) {
       priority: PRIORITY.detail,
       spans: [
         text2("Measured twice: "),
-        untrusted(dup.image),
+        untrusted2(dup.image),
         text2(" "),
-        untrusted(dup.platform),
+        untrusted2(dup.platform),
         text2(", also by "),
-        untrusted(dup.leg),
+        untrusted2(dup.leg),
         text2(" (the first report is shown).")
       ]
     });
@@ -39332,12 +39708,12 @@ function aggregateDocument(decision, options2 = {}) {
       priority,
       label: `the detail of ${plainText(image.identity.label, MAX_UNTRUSTED_CHARS)}`,
       summary: [
-        untrusted(image.identity.label),
+        untrusted2(image.identity.label),
         text2(": "),
         verdictSpan(image.verdict),
         ...growthSpans(image)
       ],
-      blocks: (options2.imageDetail ?? defaultImageDetail)(image)
+      blocks: (options2.imageDetail ?? defaultImageDetail)(image, priority)
     });
   });
   return { blocks };
@@ -39350,18 +39726,18 @@ function headlineSpans(decision) {
   const word = h.delta > 0 ? "Largest growth" : h.delta < 0 ? "Every image shrank or held; least shrinkage" : "No image changed size";
   return [
     text2(`${word}: `),
-    untrusted(h.image),
+    untrusted2(h.image),
     text2(" on "),
-    untrusted(h.platform),
+    untrusted2(h.platform),
     text2(", "),
-    { kind: "strong", text: formatDelta(h.delta) },
+    strong(formatDelta(h.delta)),
     text2(` ${h.basis}.`)
   ];
 }
 function growthSpans(image) {
   const g = image.largestGrowth;
   if (!g) return [text2(", no baseline")];
-  return [text2(`, ${formatDelta(g.delta)} ${g.basis} on `), untrusted(g.platform)];
+  return [text2(`, ${formatDelta(g.delta)} ${g.basis} on `), untrusted2(g.platform)];
 }
 function imageTable(images) {
   const platforms = [...new Set(images.flatMap((image) => image.platforms.map((p) => p.platform)))].sort();
@@ -39370,7 +39746,7 @@ function imageTable(images) {
   const rows = images.map((image) => ({
     tone: VERDICT_TONE[image.verdict],
     cells: [
-      [untrusted(image.identity.label)],
+      [untrusted2(image.identity.label)],
       [verdictSpan(image.verdict)],
       ...platforms.map((name) => {
         const p = image.platforms.find((candidate) => candidate.platform === name);
@@ -39380,13 +39756,14 @@ function imageTable(images) {
   }));
   return {
     kind: "table",
+    noun: "images",
     priority: PRIORITY.summary,
     label: "the table of images",
     columns: [
       { header: "Image" },
       { header: "Verdict" },
       ...platforms.map((name) => ({
-        header: `${plainText(name, 40)} change${oneBasis ? ` (${oneBasis})` : ""}`,
+        header: [untrusted(name, 40), text2(` change${oneBasis ? ` (${oneBasis})` : ""}`)],
         align: "right"
       }))
     ],
@@ -39402,22 +39779,23 @@ function deltaCell(p, sayBasis) {
     return `no baseline (${formatBytes(p.report.head.sizes[basis])}${suffix})`;
   return `${formatDelta(p.report.delta[basis])} (${formatPercent(p.report.percent[basis])})${suffix}`;
 }
-function defaultImageDetail(image) {
-  const row2 = (p, basis) => ({
+function defaultImageDetail(image, priority) {
+  const row = (p, basis) => ({
     cells: [
-      [untrusted(p.platform)],
+      [untrusted2(p.platform)],
       [text2(basis)],
       [text2(p.report.base ? formatBytes(p.report.base.sizes[basis]) : "\u2014")],
       [text2(p.report.head ? formatBytes(p.report.head.sizes[basis]) : "\u2014")],
       [text2(p.report.delta ? formatDelta(p.report.delta[basis]) : "n/a")],
       [text2(p.report.percent ? formatPercent(p.report.percent[basis]) : "n/a")],
-      [untrusted(p.leg)]
+      [untrusted2(p.leg)]
     ]
   });
   const blocks = [
     {
       kind: "table",
-      priority: PRIORITY.detail,
+      noun: "rows",
+      priority,
       label: `the platform table of ${plainText(image.identity.label, MAX_UNTRUSTED_CHARS)}`,
       columns: [
         { header: "Platform" },
@@ -39428,7 +39806,7 @@ function defaultImageDetail(image) {
         { header: "%", align: "right" },
         { header: "Measured by" }
       ],
-      rows: image.platforms.flatMap((p) => [row2(p, "uncompressed"), row2(p, "compressed")])
+      rows: image.platforms.flatMap((p) => [row(p, "uncompressed"), row(p, "compressed")])
     }
   ];
   const reasons = image.platforms.filter(
@@ -39437,16 +39815,15 @@ function defaultImageDetail(image) {
   if (reasons.length > 0) {
     blocks.push({
       kind: "list",
-      priority: PRIORITY.detail,
-      items: reasons.map((p) => [
-        untrusted(p.platform),
-        untrustedText(`: no baseline: ${p.report.baseMissingReason}`)
-      ])
+      priority,
+      items: reasons.map((p) => ({
+        spans: [untrusted2(p.platform), sentence(`: no baseline: ${p.report.baseMissingReason}`)]
+      }))
     });
   }
   blocks.push({
     kind: "paragraph",
-    priority: PRIORITY.detail,
+    priority,
     spans: [
       {
         kind: "tone",
@@ -39463,82 +39840,6 @@ function defaultImageDetail(image) {
 }
 function count2(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-// src/aggregate/interim-markdown.ts
-function renderDocumentMarkdown(document, maxLength) {
-  const kept = [...document.blocks];
-  const left = [];
-  const render = () => {
-    const body = kept.map(block).join("\n\n");
-    const note = left.length ? `
-
-_Left out to stay under GitHub's comment limit: ${left.map((l) => escapeMarkdown(l)).join("; ")}._` : "";
-    return `${body}${note}
-`;
-  };
-  let text3 = render();
-  while (text3.length > maxLength) {
-    let lowest = -1;
-    kept.forEach((b, i) => {
-      if (b.priority < PRIORITY.essential && (lowest < 0 || b.priority < kept[lowest].priority)) lowest = i;
-    });
-    if (lowest < 0) break;
-    const [dropped] = kept.splice(lowest, 1);
-    left.push(dropped.label ?? dropped.kind);
-    text3 = render();
-  }
-  if (text3.length > maxLength)
-    text3 = `${text3.slice(0, maxLength - 80)}
-
-_(cut at GitHub's comment limit)_
-`;
-  return text3;
-}
-function spans(list) {
-  return list.map(span).join("");
-}
-function span(s) {
-  switch (s.kind) {
-    case "text":
-      return escapeMarkdown(s.text);
-    case "strong":
-      return `**${escapeMarkdown(s.text)}**`;
-    case "code":
-      return `<code>${escapeMarkdown(s.text)}</code>`;
-    case "tone":
-      return spans(s.spans);
-  }
-}
-function row(cells) {
-  return `| ${cells.map((c) => spans(c)).join(" | ")} |`;
-}
-function block(b) {
-  switch (b.kind) {
-    case "heading":
-      return `${"#".repeat(b.level)} ${spans(b.spans)}`;
-    case "paragraph":
-      return spans(b.spans);
-    case "list":
-      return b.items.map((item) => `- ${spans(item)}`).join("\n");
-    case "table": {
-      const header = `| ${b.columns.map((c) => escapeMarkdown(c.header)).join(" | ")} |`;
-      const rule = `| ${b.columns.map((c) => c.align === "right" ? "---:" : "---").join(" | ")} |`;
-      return [header, rule, ...b.rows.map((r) => row(r.cells))].join("\n");
-    }
-    case "details":
-      return `<details><summary>${spans(b.summary)}</summary>
-
-${b.blocks.map(block).join("\n\n")}
-
-</details>`;
-    case "code":
-      return `\`\`\`\`${b.language ?? ""}
-${b.text.replaceAll("````", "` ` ` `")}
-\`\`\`\``;
-    case "chart":
-      return `${escapeMarkdown(b.title)} (${escapeMarkdown(b.unit)})`;
-  }
 }
 
 // src/aggregate/json.ts

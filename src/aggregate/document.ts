@@ -10,31 +10,28 @@ import {
   PRIORITY,
   type ReportDocument,
   type Span,
+  strong,
   type TableRow,
-  type Tone,
+  text,
+  tone,
+  untrusted as untrustedText,
 } from '../report/document/model.js';
+import { VERDICT_TONE } from '../report/document/summary.js';
 import { plainText, VERDICT_WORD } from '../report/text.js';
 import type { AggregateDecision, MergedImage, MergedPlatform } from './model.js';
 
 /** Labels, sources and reasons longer than this are cut: a report cannot fill the comment with one string. */
 export const MAX_UNTRUSTED_CHARS = 120;
 
-const VERDICT_TONE: Record<Verdict, Tone> = {
-  pass: 'good',
-  overridden: 'good',
-  'no-baseline': 'muted',
-  warn: 'warn',
-  fail: 'bad',
-};
-
-const text = (value: string): Span => ({ kind: 'text', text: value });
-const untrusted = (value: string): Span => ({ kind: 'code', text: plainText(value, MAX_UNTRUSTED_CHARS) });
-const untrustedText = (value: string): Span => text(plainText(value, MAX_UNTRUSTED_CHARS * 4));
-const verdictSpan = (verdict: Verdict): Span => ({
-  kind: 'tone',
-  tone: VERDICT_TONE[verdict],
-  spans: [{ kind: 'strong', text: VERDICT_WORD[verdict] }],
+/** A name from a report (image, platform, leg), shown as code. */
+const untrusted = (value: string): Span => ({
+  kind: 'code',
+  text: plainText(value, MAX_UNTRUSTED_CHARS),
+  untrusted: true,
 });
+/** A sentence from a report. */
+const sentence = (value: string): Span => untrustedText(value, MAX_UNTRUSTED_CHARS * 4);
+const verdictSpan = (verdict: Verdict): Span => tone(VERDICT_TONE[verdict], strong(VERDICT_WORD[verdict]));
 
 export interface AggregateDocumentOptions {
   /** Plain text before the verdict in the heading; default "Image size". */
@@ -45,7 +42,7 @@ export interface AggregateDocumentOptions {
    * Each image's detail; by default a table of its platforms (the single-image section builder takes over
    * once it exists).
    */
-  imageDetail?: (image: MergedImage) => readonly Block[];
+  imageDetail?: (image: MergedImage, priority: number) => readonly Block[];
 }
 
 export function aggregateDocument(
@@ -74,7 +71,7 @@ export function aggregateDocument(
       kind: 'list',
       priority: PRIORITY.essential,
       label: 'the list of violations',
-      items: decision.violations.map((v) => [untrustedText(v.message)]),
+      items: decision.violations.map((v) => ({ spans: [sentence(v.message)] })),
     });
   }
   if (decision.missing.length > 0) {
@@ -82,7 +79,7 @@ export function aggregateDocument(
       kind: 'paragraph',
       priority: PRIORITY.essential,
       spans: [
-        { kind: 'strong', text: `Missing (${decision.missing.length}):` },
+        strong(`Missing (${decision.missing.length}):`),
         text(` on-missing-baseline is ${decision.policy}.`),
       ],
     });
@@ -90,11 +87,13 @@ export function aggregateDocument(
       kind: 'list',
       priority: PRIORITY.essential,
       label: 'the list of missing legs',
-      items: decision.missing.map((m) => [
-        untrusted(m.image),
-        ...(m.platform ? [text(' '), untrusted(m.platform)] : []),
-        untrustedText(`: ${m.reason}`),
-      ]),
+      items: decision.missing.map((m) => ({
+        spans: [
+          untrusted(m.image),
+          ...(m.platform ? [text(' '), untrusted(m.platform)] : []),
+          sentence(`: ${m.reason}`),
+        ],
+      })),
     });
   }
   if (images.length > 0) blocks.push(imageTable(images));
@@ -126,7 +125,7 @@ export function aggregateDocument(
         verdictSpan(image.verdict),
         ...growthSpans(image),
       ],
-      blocks: (options.imageDetail ?? defaultImageDetail)(image),
+      blocks: (options.imageDetail ?? defaultImageDetail)(image, priority),
     });
   });
   return { blocks };
@@ -151,7 +150,7 @@ function headlineSpans(decision: AggregateDecision): Span[] {
     text(' on '),
     untrusted(h.platform),
     text(', '),
-    { kind: 'strong', text: formatDelta(h.delta) },
+    strong(formatDelta(h.delta)),
     text(` ${h.basis}.`),
   ];
 }
@@ -180,13 +179,14 @@ function imageTable(images: readonly MergedImage[]): Block {
   }));
   return {
     kind: 'table',
+    noun: 'images',
     priority: PRIORITY.summary,
     label: 'the table of images',
     columns: [
       { header: 'Image' },
       { header: 'Verdict' },
       ...platforms.map((name) => ({
-        header: `${plainText(name, 40)} change${oneBasis ? ` (${oneBasis})` : ''}`,
+        header: [untrustedText(name, 40), text(` change${oneBasis ? ` (${oneBasis})` : ''}`)],
         align: 'right' as const,
       })),
     ],
@@ -205,7 +205,8 @@ function deltaCell(p: MergedPlatform, sayBasis: boolean): string {
 }
 
 /** The image's platforms on both bases, which leg measured each, and what its thresholds were. */
-function defaultImageDetail(image: MergedImage): Block[] {
+/** The blocks share their details block's priority: a fitter keeps or drops an image's detail as one. */
+function defaultImageDetail(image: MergedImage, priority: number): Block[] {
   const row = (p: MergedPlatform, basis: SizeBasis): TableRow => ({
     cells: [
       [untrusted(p.platform)],
@@ -220,7 +221,8 @@ function defaultImageDetail(image: MergedImage): Block[] {
   const blocks: Block[] = [
     {
       kind: 'table',
-      priority: PRIORITY.detail,
+      noun: 'rows',
+      priority,
       label: `the platform table of ${plainText(image.identity.label, MAX_UNTRUSTED_CHARS)}`,
       columns: [
         { header: 'Platform' },
@@ -240,16 +242,15 @@ function defaultImageDetail(image: MergedImage): Block[] {
   if (reasons.length > 0) {
     blocks.push({
       kind: 'list',
-      priority: PRIORITY.detail,
-      items: reasons.map((p) => [
-        untrusted(p.platform),
-        untrustedText(`: no baseline: ${p.report.baseMissingReason}`),
-      ]),
+      priority,
+      items: reasons.map((p) => ({
+        spans: [untrusted(p.platform), sentence(`: no baseline: ${p.report.baseMissingReason}`)],
+      })),
     });
   }
   blocks.push({
     kind: 'paragraph',
-    priority: PRIORITY.detail,
+    priority,
     spans: [
       {
         kind: 'tone',

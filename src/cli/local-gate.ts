@@ -7,7 +7,7 @@ import { baselineGit, execGit, type Git } from '../git/baseline.js';
 import { storeHistory } from '../git/history.js';
 import { fenceInWorkflow as safe } from '../github/workflow-log.js';
 import type { Inputs } from '../inputs/inputs.js';
-import { renderTerminal } from '../report/terminal.js';
+import { renderTerminal } from '../report/render/terminal.js';
 import { openStore } from '../store/open-store.js';
 
 export interface LocalRun {

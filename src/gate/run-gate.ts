@@ -27,8 +27,8 @@ import {
   type ReportEngine,
   renderJson,
 } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderTerminal } from '../report/terminal.js';
+import { renderMarkdown } from '../report/render/markdown.js';
+import { renderTerminal } from '../report/render/terminal.js';
 import type { ArtifactUploader } from '../store/actions-store.js';
 import { fingerprintOf } from '../store/fingerprint.js';
 import { readStoredHistory } from '../store/history.js';

@@ -7,6 +7,7 @@ import type { DirectoryChange, FileChange } from '../analysis/layers/index.js';
 import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
+import { code, type Span, spans, strong, text, untrusted } from './document/model.js';
 import type { PlatformReport, Report } from './json.js';
 import { count } from './text.js';
 
@@ -107,25 +108,24 @@ export interface ModuleRow {
 }
 
 /** The sentence "why it grew" leads with when the runtime base moved; null when it did not. Names and
- * digests come from the Dockerfile and the build: `name` makes them safe for the output. */
-export function baseMoveSentence(e: PlatformExplanation, name: (text: string) => string): string | null {
+ * digests come from the Dockerfile and the build: untrusted. */
+export function baseMoveSentence(e: PlatformExplanation): Span[] | null {
   const m = e.baseImageMove;
   if (!m) return null;
   const bytes = `(${formatDelta(m.delta)} ${BASIS_WORD})`;
   if (m.layersOnly) {
     const base = m.to.name ?? m.from.name;
-    return `base layers changed: ${base === null ? 'the base image' : name(base)} ${bytes}`;
+    return spans('base layers changed: ', base === null ? 'the base image' : name(base), ` ${bytes}`);
   }
-  const side = (r: { name: string | null; digest: string | null }, withName: boolean) =>
-    [
-      withName ? (r.name === null ? 'the base image' : name(r.name)) : null,
-      // The @ goes through name() too: in markdown a bare "@sha256" would mention a user called sha256.
-      r.digest ? name(`@${r.digest}`) : null,
-    ]
-      .filter(Boolean)
-      .join(' ');
+  const side = (r: { name: string | null; digest: string | null }, withName: boolean): Span[] => {
+    const parts: Span[] = [];
+    if (withName) parts.push(r.name === null ? text('the base image') : name(r.name));
+    // The @ is untrusted text too: in markdown a bare "@sha256" would mention a user called sha256.
+    if (r.digest) parts.push(...(parts.length > 0 ? [text(' ')] : []), name(`@${r.digest}`));
+    return parts;
+  };
   const sameName = m.from.name === m.to.name;
-  return `runtime base moved: ${side(m.from, true)} → ${side(m.to, !sameName)} ${bytes}`;
+  return spans('runtime base moved: ', ...side(m.from, true), ' → ', ...side(m.to, !sameName), ` ${bytes}`);
 }
 
 const BASIS_WORD = 'uncompressed';
@@ -291,61 +291,75 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** How a renderer marks up the words of binaryTraits. */
-export interface TraitStyle {
-  strong(text: string): string;
-  code(text: string): string;
-  /** A path or library name from the image, made safe for the output. */
-  name(text: string): string;
-}
-
 const LISTED_NAMES = 6;
+const NAME_CHARS = 100;
+/** A path or library name from the image. */
+const name = (value: string): Span => untrusted(value, NAME_CHARS);
 
 /** Strip state and linkage in words, the missing pieces loudly: one wording for every renderer. */
-export function binaryTraits(b: BinaryFacts, style: TraitStyle): string {
-  const list = (names: readonly string[]) =>
-    `${names.slice(0, LISTED_NAMES).map(style.name).join(', ')}${names.length > LISTED_NAMES ? ', …' : ''}`;
-  const parts: string[] = [];
+export function binaryTraits(b: BinaryFacts): Span[] {
+  const list = (names: readonly string[]): Span[] => [
+    ...names.slice(0, LISTED_NAMES).flatMap((n, i) => (i > 0 ? [text(', '), name(n)] : [name(n)])),
+    ...(names.length > LISTED_NAMES ? [text(', …')] : []),
+  ];
+  const parts: Span[][] = [];
   if (b.strip) {
     parts.push(
       b.strip.savingBytes > 0
-        ? `${style.strong('not stripped')} (${style.code('-ldflags="-s -w"')} saves ${formatBytes(b.strip.savingBytes)})`
-        : 'stripped',
+        ? spans(
+            strong('not stripped'),
+            ' (',
+            code('-ldflags="-s -w"'),
+            ` saves ${formatBytes(b.strip.savingBytes)})`,
+          )
+        : spans('stripped'),
     );
   }
   if (b.linkage) {
     const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x): x is string => x !== null);
     parts.push(
       b.linkage.kind === 'dynamic'
-        ? `${style.strong('dynamic')}${needs.length > 0 ? ` (needs ${list(needs)})` : ''}`
-        : b.linkage.kind,
+        ? spans(strong('dynamic'), ...(needs.length > 0 ? [text(' (needs '), ...list(needs), text(')')] : []))
+        : spans(b.linkage.kind),
     );
     if (b.linkage.missing.length > 0) {
-      parts.push(style.strong(`cannot start: the image has no ${list(b.linkage.missing)}`));
+      parts.push([strong('cannot start: the image has no ', ...list(b.linkage.missing))]);
     }
   }
-  return parts.join(', ');
+  return parts.flatMap((p, i) => (i > 0 ? [text(', '), ...p] : p));
 }
 
 /**
  * "Plus +21.0 MB uncompressed in files that a later layer deletes or overwrites: …": the growth the file diff
- * cannot show, in one wording for every renderer; null when the head wastes no more than the base.
+ * cannot show; null when the head wastes no more than the base.
  */
-export function hiddenGrowthSentence(e: PlatformExplanation, style: TraitStyle): string | null {
+export function hiddenGrowthSentence(e: PlatformExplanation): Span[] | null {
   const hidden = wastedGrowth(e);
   if (!hidden) return null;
   const l = hidden.largest;
   const where = l
-    ? ` (largest: ${style.name(l.path)}, ${formatBytes(l.bytes)}, written by layer ${l.writtenBy + 1} and removed by layer ${l.removedBy + 1})`
-    : '';
-  return `Plus ${style.strong(formatDelta(hidden.delta))} ${BASIS_WORD} in files that a later layer deletes or overwrites: the container never sees them, but they still ship${where}.`;
+    ? spans(
+        ' (largest: ',
+        name(l.path),
+        `, ${formatBytes(l.bytes)}, written by layer ${l.writtenBy + 1} and removed by layer ${l.removedBy + 1})`,
+      )
+    : [];
+  return spans(
+    'Plus ',
+    strong(formatDelta(hidden.delta)),
+    ` ${BASIS_WORD} in files that a later layer deletes or overwrites: the container never sees them, but they still ship`,
+    ...where,
+    '.',
+  );
 }
 
-/** The wasted bytes and dive's efficiency of one platform, in one wording for every renderer. */
-export function wastedSentence(e: PlatformExplanation, style: TraitStyle): string {
+/** The wasted bytes and dive's efficiency of one platform. */
+export function wastedSentence(e: PlatformExplanation): Span[] {
   const w = e.wasted;
-  return (
-    `${style.strong('Wasted bytes:')} ${formatBytes(w.bytes)} ${BASIS_WORD} in ${count(w.files)} ${w.files === 1 ? 'copy' : 'copies'} of files that a later layer overwrites or deletes (they still ship). ` +
-    `${style.strong("Efficiency (dive's formula):")} ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS_WORD}.`
+  return spans(
+    strong('Wasted bytes:'),
+    ` ${formatBytes(w.bytes)} ${BASIS_WORD} in ${count(w.files)} ${w.files === 1 ? 'copy' : 'copies'} of files that a later layer overwrites or deletes (they still ship). `,
+    strong("Efficiency (dive's formula):"),
+    ` ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS_WORD}.`,
   );
 }

@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../core/bytes.js';
 import { parseStore } from '../inputs/inputs.js';
-import { buildHistory, historyTextLines } from '../report/history.js';
+import { historyBlocks } from '../report/document/history.js';
+import { buildHistory } from '../report/history.js';
 import { type Report, renderJson } from '../report/json.js';
+import { renderDocumentTerminal } from '../report/render/terminal.js';
 import { plainText } from '../report/text.js';
 import { openStore } from './open-store.js';
 
@@ -104,7 +106,15 @@ function historyListing(reports: readonly Report[]): string {
       .sort((a, b) => a.generatedAt.localeCompare(b.generatedAt))
       .slice(-HISTORY_POINTS)
       .map((report) => ({ commit: report.run!.commit!, report }));
-    const lines = historyTextLines(buildHistory(points, null, 'uncompressed', HISTORY_POINTS), plainText);
+    const charts = historyBlocks(buildHistory(points, null, 'uncompressed', HISTORY_POINTS)).filter(
+      (b) => b.kind === 'heading' || b.kind === 'chart',
+    );
+    const lines =
+      charts.length > 0
+        ? renderDocumentTerminal({ blocks: charts })
+            .split('\n')
+            .filter((l) => l !== '')
+        : [];
     out.push(
       `fingerprint ${plainText(id)}: ${points.length} report${points.length === 1 ? '' : 's'}`,
       ...(lines.length > 0 ? lines : ['  fewer than 3 reports: no chart']),

@@ -12,6 +12,12 @@ import { explainPlatform, explainSide, type PlatformExplanation } from '../../..
 import { type MeasuredImage, measureImage } from '../../../src/measure/image-reader.js';
 import { OciDirReader } from '../../../src/measure/oci-dir-reader.js';
 import { baseMoveSentence } from '../../../src/report/explain-facts.js';
+import { spansText } from '../../../src/report/render/terminal.js';
+
+/** The sentence as the terminal prints it without colour; null stays null. */
+const sentenceText = (spans: Parameters<typeof spansText>[0] | null) =>
+  spans === null ? null : spansText(spans);
+
 import {
   BUSYBOX_BASE,
   CONTAINERD_SOCKET,
@@ -113,7 +119,7 @@ describe('a base tag re-pointed to a new digest between base and head', () => {
   });
 
   it('leads with the moved base, both digests and the bytes', () => {
-    expect(baseMoveSentence(explanation, (t) => t)).toBe(
+    expect(sentenceText(baseMoveSentence(explanation))).toBe(
       `runtime base moved: ${BASE} @${before} → @${after} (+1.20 MB uncompressed)`,
     );
   });

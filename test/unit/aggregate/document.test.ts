@@ -1,15 +1,15 @@
 // The multi-image comment as a document: tested on its blocks and spans, not on markdown.
 import { describe, expect, it } from 'vitest';
 import { aggregateDocument, MAX_UNTRUSTED_CHARS } from '../../../src/aggregate/document.js';
-import { renderDocumentMarkdown } from '../../../src/aggregate/interim-markdown.js';
 import { mergeReports } from '../../../src/aggregate/merge.js';
 import type { Block, Span } from '../../../src/report/document/model.js';
 import { PRIORITY } from '../../../src/report/document/model.js';
+import { renderDocumentMarkdown } from '../../../src/report/render/markdown.js';
+import { spansText } from '../../../src/report/render/terminal.js';
 import { legReport } from './legs.js';
 
 const options = { expected: null, onMissing: 'warn' as const, mode: 'fail' as const };
-const plain = (spans: readonly Span[]): string =>
-  spans.map((s) => (s.kind === 'tone' ? plain(s.spans) : s.text)).join('');
+const plain = (spans: readonly Span[]): string => spansText(spans);
 
 function threeLegs() {
   return mergeReports(
@@ -44,7 +44,7 @@ describe('aggregateDocument', () => {
 
   it('lists each violation by image and platform, and each missing leg', () => {
     const lists = doc.blocks.filter((b): b is Block & { kind: 'list' } => b.kind === 'list');
-    expect(lists.map((l) => l.items.map(plain))).toEqual([
+    expect(lists.map((l) => l.items.map((i) => plain(i.spans)))).toEqual([
       [expect.stringMatching(/^services\/api, linux\/amd64: uncompressed size grew by/)],
       [
         'services/billing linux/arm64: no report for this image (the leg crashed, was cancelled or uploaded nothing)',
@@ -54,7 +54,7 @@ describe('aggregateDocument', () => {
 
   it('has one table row per image, with the change per platform', () => {
     const table = doc.blocks.find((b): b is Block & { kind: 'table' } => b.kind === 'table')!;
-    expect(table.columns.map((c) => c.header)).toEqual([
+    expect(table.columns.map((c) => (typeof c.header === 'string' ? c.header : plain(c.header)))).toEqual([
       'Image',
       'Verdict',
       'linux/amd64 change (uncompressed)',
@@ -100,14 +100,15 @@ describe('aggregateDocument', () => {
     const texts: string[] = [];
     const walk = (spans: readonly Span[]) => {
       for (const s of spans) {
-        if (s.kind === 'tone') walk(s.spans);
-        else texts.push(s.text);
+        if (s.kind === 'tone' || s.kind === 'strong' || s.kind === 'emphasis') walk(s.spans);
+        else if (s.kind === 'untrusted') texts.push(Array.from(s.text).slice(0, s.max).join(''));
+        else if (s.kind !== 'icon') texts.push(s.text);
       }
     };
     const visit = (blocks: readonly Block[]) => {
       for (const b of blocks) {
         if (b.kind === 'heading' || b.kind === 'paragraph') walk(b.spans);
-        if (b.kind === 'list') b.items.forEach(walk);
+        if (b.kind === 'list') for (const i of b.items) walk(i.spans);
         if (b.kind === 'table') for (const r of b.rows) r.cells.forEach(walk);
         if (b.kind === 'details') {
           walk(b.summary);
@@ -117,7 +118,7 @@ describe('aggregateDocument', () => {
     };
     visit(document.blocks);
     expect(Math.max(...texts.map((t) => Array.from(t).length))).toBeLessThanOrEqual(MAX_UNTRUSTED_CHARS * 4);
-    // Rendered (until the render-once renderer lands, by the interim one): nothing posted raw.
+    // Rendered: nothing posted raw.
     const markdown = renderDocumentMarkdown(document, 64_000);
     expect(markdown).not.toContain('<!--');
     expect(markdown).not.toContain('<b>');
@@ -130,7 +131,7 @@ describe('aggregateDocument', () => {
   });
 });
 
-describe('the interim markdown renderer', () => {
+describe('the markdown of many images', () => {
   it('leaves out the least-changed image detail first to fit, and says what it left out', () => {
     const doc = aggregateDocument(threeLegs());
     const full = renderDocumentMarkdown(doc, 64_000);
@@ -138,6 +139,8 @@ describe('the interim markdown renderer', () => {
     expect(fitted.length).toBeLessThanOrEqual(full.length - 10);
     expect(fitted).toContain('<details><summary><code>services/api</code>');
     expect(fitted).not.toContain('<details><summary><code>services/worker</code>');
-    expect(fitted).toMatch(/Left out to stay under GitHub's comment limit: the detail of services\/worker/);
+    expect(fitted).toMatch(
+      /this comment leaves out the detail of services\/worker; the JSON report has everything\./,
+    );
   });
 });

@@ -43,7 +43,7 @@ describe('image-size-gate aggregate', () => {
   it('merges report files into one verdict, prints the markdown and writes a merged report the schema accepts', async () => {
     const run = await cli(['amd64.json', 'arm64.json', '--report-file', 'merged.json']);
     expect(run.code).toBe(1);
-    expect(run.out).toContain('Image size&#58; **fail** (1 image, 2 platforms)');
+    expect(run.out).toContain('Image size: **fail** (1 image, 2 platforms)');
     const merged = JSON.parse(readFileSync(join(dir, 'merged.json'), 'utf8'));
     expect(validMerged(merged), JSON.stringify(validMerged.errors)).toBe(true);
     expect(merged.images[0].platforms.map((p: { platform: string }) => p.platform)).toEqual([

@@ -11,6 +11,11 @@ import {
   moduleLabel,
   moduleRows,
 } from '../../../src/report/explain-facts.js';
+import { spansText } from '../../../src/report/render/terminal.js';
+
+/** The sentence as the terminal prints it without colour; null stays null. */
+const sentenceText = (spans: Parameters<typeof spansText>[0] | null) =>
+  spans === null ? null : spansText(spans);
 
 function module(name: string, bytes: number, kind: ModuleShare['kind'] = 'dependency'): ModuleShare {
   const packages =
@@ -193,7 +198,7 @@ describe('explainPlatform: the runtime base image', () => {
       withBase(['sha256:l1', 'sha256:l3'], [1_000_000, 1_200_000], 'busybox:1', BBB),
       withBase(['sha256:l1', 'sha256:l2'], [1_000_000, 0], 'busybox:1', AAA),
     );
-    expect(baseMoveSentence(e, (t) => t)).toBe(
+    expect(sentenceText(baseMoveSentence(e))).toBe(
       `runtime base moved: busybox:1 @${AAA} → @${BBB} (+1.20 MB uncompressed)`,
     );
   });
@@ -203,7 +208,7 @@ describe('explainPlatform: the runtime base image', () => {
       withBase(['sha256:l9'], [5_000_000], 'debian:12', null),
       withBase(['sha256:l1'], [1_000_000], 'busybox:1', null),
     );
-    expect(baseMoveSentence(e, (t) => t)).toBe(
+    expect(sentenceText(baseMoveSentence(e))).toBe(
       'runtime base moved: busybox:1 → debian:12 (+4.00 MB uncompressed)',
     );
   });
@@ -214,12 +219,12 @@ describe('explainPlatform: the runtime base image', () => {
       withBase(['sha256:l1', 'sha256:l2'], [1_000_000, 200_000], 'busybox:1', null),
     );
     expect(e.baseImageMove?.layersOnly).toBe(true);
-    expect(baseMoveSentence(e, (t) => t)).toBe('base layers changed: busybox:1 (+100 KB uncompressed)');
+    expect(sentenceText(baseMoveSentence(e))).toBe('base layers changed: busybox:1 (+100 KB uncompressed)');
   });
 
   it('the same base says nothing, and nothing is said without a base layer count', () => {
     const same = withBase(['sha256:l1'], [1_000_000], 'busybox:1', AAA);
-    expect(baseMoveSentence(explainPlatform(same, same), (t) => t)).toBeNull();
+    expect(sentenceText(baseMoveSentence(explainPlatform(same, same)))).toBeNull();
     const unknown = { ...same, baseImageLayers: null };
     expect(explainPlatform(unknown, withBase(['sha256:x'], [1], 'busybox:1', BBB)).baseImageMove).toBeNull();
   });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageMeasure, LayerMeasure } from '../../../src/core/model.js';
 import type { PlatformExplanation } from '../../../src/explain/explain.js';
-import { EXPLAIN_MARKDOWN_BUDGET, explainSections } from '../../../src/report/explain-markdown.js';
-import { explainTerminalLines } from '../../../src/report/explain-terminal.js';
+import { explanationBlocks } from '../../../src/report/document/explanation.js';
 import type { Report } from '../../../src/report/json.js';
 import {
   DEFAULT_MARKDOWN_LIMIT,
   GITHUB_COMMENT_LIMIT,
-  markdownSectionLength,
+  renderDocumentMarkdown,
   renderMarkdown,
-} from '../../../src/report/markdown.js';
+} from '../../../src/report/render/markdown.js';
+import { renderTerminal } from '../../../src/report/render/terminal.js';
 import { escapeMarkdown } from '../../../src/report/text.js';
 import { layer, platformMeasure } from '../core/fixtures.js';
 import {
@@ -26,8 +26,75 @@ import { HOSTILE } from './hostile.js';
 
 const ZWJ = '\u200d';
 
-function comment(report: Report, sections = explainSections(report), maxLength?: number): string {
-  return renderMarkdown(report, { sections, explain: false, ...(maxLength ? { maxLength } : {}) });
+function comment(report: Report, maxLength?: number): string {
+  return renderMarkdown(report, maxLength ? { maxLength } : {});
+}
+
+interface Section {
+  heading: string;
+  body: string;
+  collapsed?: true;
+}
+
+/** "Why it grew" alone, rendered, as its top-level sections: the visible one and each collapsed block. */
+function explainSections(report: Report, options: { maxLength?: number } = {}): Section[] {
+  return parseSections(
+    renderDocumentMarkdown({ blocks: explanationBlocks(report) }, options.maxLength ?? 10_000_000),
+  );
+}
+
+/** The "#### " sections and top-level <details> blocks of rendered markdown, outside code fences. */
+function parseSections(markdown: string): Section[] {
+  const sections: Section[] = [];
+  let current: { heading: string; lines: string[]; collapsed: boolean } | null = null;
+  let depth = 0;
+  let fence: string | null = null;
+  const close = () => {
+    if (current) {
+      sections.push({
+        heading: current.heading,
+        body: current.lines.join('\n').trim(),
+        ...(current.collapsed ? { collapsed: true as const } : {}),
+      });
+    }
+    current = null;
+  };
+  for (const line of markdown.split('\n')) {
+    if (fence !== null) {
+      if (line === fence) fence = null;
+      current?.lines.push(line);
+      continue;
+    }
+    const opening = /^(`{3,})[a-z]*$/.exec(line);
+    if (opening) {
+      fence = opening[1]!;
+      current?.lines.push(line);
+      continue;
+    }
+    const details = /^<details><summary>(.*)<\/summary>$/.exec(line);
+    if (depth === 0 && details) {
+      close();
+      current = { heading: details[1]!, lines: [], collapsed: true };
+      depth = 1;
+      continue;
+    }
+    if (depth === 0 && line.startsWith('#### ')) {
+      close();
+      current = { heading: line.slice(5), lines: [], collapsed: false };
+      continue;
+    }
+    if (line.startsWith('<details>')) depth++;
+    if (line === '</details>') {
+      depth--;
+      if (depth === 0) {
+        close();
+        continue;
+      }
+    }
+    current?.lines.push(line);
+  }
+  close();
+  return sections;
 }
 
 interface Fenced {
@@ -78,13 +145,10 @@ function expectWellFormed(markdown: string) {
   expect(outside.match(/<\/details>/g)?.length ?? 0).toBe(opened);
 }
 
-const sectionsLength = (sections: ReturnType<typeof explainSections>) =>
-  sections.reduce((n, s) => n + markdownSectionLength(s), 0);
-
 describe('explainSections on the fixture (lean busybox + static Go vs glibc + CGO unstripped)', () => {
   const report = explainedReport();
   const sections = explainSections(report);
-  const markdown = comment(report, sections);
+  const markdown = comment(report);
 
   it('renders the comment with "why it grew"', () => {
     expectWellFormed(markdown);
@@ -237,7 +301,7 @@ describe('explainSections without a base', () => {
   const sections = explainSections(report);
 
   it('shows what the image is made of and the findings', () => {
-    const markdown = comment(report, sections);
+    const markdown = comment(report);
     expectWellFormed(markdown);
     expect(markdown).toMatchSnapshot();
     const body = sections[0]!.body;
@@ -270,7 +334,7 @@ describe('explainSections when the binary cannot start', () => {
   const sections = explainSections(report);
 
   it('puts the error first and says so on the binary, without a one-slice picture', () => {
-    const markdown = comment(report, sections);
+    const markdown = comment(report);
     expectWellFormed(markdown);
     expect(markdown).toMatchSnapshot();
     const body = sections[0]!.body;
@@ -307,7 +371,7 @@ describe('explainSections on hostile text from the image', () => {
   };
   const report = explainedReport({}, [hostileExplanation(platform, HOSTILE)], head, base);
   const sections = explainSections(report, { maxLength: 1_000_000 });
-  const markdown = comment(report, sections, 1_000_000);
+  const markdown = comment(report, 1_000_000);
   const { text, blocks } = parseFences(markdown);
   const outside = text.join('\n');
 
@@ -386,46 +450,32 @@ describe('explainSections under the comment size limit', () => {
     image('app:pr', 3),
     image('app:main', 0),
   );
-  const sections = explainSections(report);
-  const markdown = comment(report, sections);
+  const markdown = comment(report);
 
-  it('keeps the sections to their budget, the main section first and whole, saying what was left out', () => {
-    expect(sectionsLength(sections)).toBeLessThanOrEqual(EXPLAIN_MARKDOWN_BUDGET);
-    expect(sections[0]!.heading).toBe('Why linux/amd64 grew');
-    const body = sections[0]!.body;
+  it('keeps the main section whole, and says in one note what it cut and left out', () => {
+    const main = parseSections(markdown).find((x) => x.heading === 'Why linux/amd64 grew')!;
+    const body = main.body;
     expect(body.match(/^\d\. \*\*/gm)).toHaveLength(3);
     expect(body.match(/^- (⛔|⚠️|ℹ️)/gm)).toHaveLength(8);
     expect(body).toContain('- and 52 more in the details below');
     expect(body).toContain('- and 35 more in the details below');
-    expect(body).toMatch(
-      /\*\d+ of \d+ detail blocks are left out to stay under GitHub's 65,536-character comment limit; the JSON report has every figure\.\*$/,
+    expect(markdown.match(/\*\*Note:\*\*/g)).toHaveLength(1);
+    expect(markdown).toContain(
+      "**Note:** to stay under GitHub's 65,536-character comment limit, this comment cuts the layer table of linux/amd64 (",
     );
+    expect(markdown).toMatch(/ and leaves out .* and \d+ more; the JSON report has everything\.$/m);
   });
 
   it('drops go version -m first, then other platforms, and keeps the lead platform longest', () => {
-    const kinds = sections
-      .slice(1)
-      .map((s) =>
-        s.heading.startsWith('go version -m')
-          ? 'go-version'
-          : s.heading.startsWith('linux/amd64 in detail')
-            ? 'lead-detail'
-            : s.heading.startsWith('linux/arm64 in detail')
-              ? 'other-detail'
-              : 'modules',
-      );
-    expect(kinds).not.toContain('go-version');
-    expect(kinds.filter((k) => k === 'modules').length).toBeGreaterThan(0);
     for (const budget of [5_000, 10_000, 20_000, 40_000, 80_000]) {
       const cut = explainSections(report, { maxLength: budget });
-      expect(sectionsLength(cut)).toBeLessThanOrEqual(Math.max(budget, markdownSectionLength(cut[0]!)));
-      const has = (prefix: string) => cut.some((s) => s.heading.startsWith(prefix));
-      if (has('go version -m')) expect(has('linux/arm64 in detail')).toBe(true);
+      const has = (prefix: string) => cut.some((x) => x.heading.startsWith(prefix));
       if (has('linux/arm64 in detail')) expect(has('linux/amd64 in detail')).toBe(true);
+      if (has('linux/amd64 in detail')) expect(has('Why linux/amd64 grew')).toBe(true);
     }
-    const tiny = explainSections(report, { maxLength: 100 });
-    expect(tiny).toHaveLength(1);
-    expect(tiny[0]!.heading).toBe('Why linux/amd64 grew');
+    const tight = parseSections(comment(report, 12_000));
+    expect(tight.map((x) => x.heading)).toContain('Why linux/amd64 grew');
+    expect(tight.some((x) => x.heading.startsWith('Layers of'))).toBe(false);
   });
 
   it('leaves the layer detail room in a comment under the limit', () => {
@@ -442,7 +492,7 @@ describe('explainSections under the comment size limit', () => {
   it('caps each table and list in the details and counts the rest', () => {
     const all = explainSections(report, { maxLength: 10_000_000 });
     const detail = all.find((s) => s.heading.startsWith('linux/amd64 in detail'))!;
-    expect(detail.body.length).toBeLessThan(20_000);
+    expect(detail.body.length).toBeLessThan(40_000);
     expect(detail.body).toMatch(/\*and 4,9\d\d more changed files\.\*/);
     expect(detail.body).toMatch(/\*and 1,9\d\d more directories\.\*/);
     expect(detail.body).toMatch(/- and \d+ more \(the JSON report has them all\)$/);
@@ -450,13 +500,13 @@ describe('explainSections under the comment size limit', () => {
   });
 
   it('cuts long go version -m text at a line end and says so', () => {
-    const all = explainSections(report, { maxLength: 10_000_000 });
-    const block = all.find((s) => s.heading.startsWith('go version -m'))!;
-    expect(block.body.length).toBeLessThan(7_000);
-    expect(block.body).toMatch(/\n`{3,}\n\n\*and \d+ more lines; the JSON report has the whole text\.\*$/);
+    const goVersion = explanationBlocks(report).filter((b) => b.label?.startsWith('go version -m'))[0]!;
+    const [block] = parseSections(renderDocumentMarkdown({ blocks: [goVersion] }, 7_000));
+    expect(block!.body.length).toBeLessThan(7_000);
+    expect(block!.body).toMatch(/\n`{3,}\n\n\*and \d+ more lines; the JSON report has the whole text\.\*$/);
     const original =
       report.platforms[0]!.explanation!.binaries[0]!.goVersionM!.split(/\r\n|[\r\n\u2028\u2029]/);
-    const kept = parseFences(block.body).blocks[0]!.lines;
+    const kept = parseFences(block!.body).blocks[0]!.lines;
     expect(kept.length).toBeGreaterThan(20);
     expect(kept.length).toBeLessThan(original.length);
     kept.forEach((line, i) => {
@@ -523,8 +573,8 @@ describe('a moved runtime base image', () => {
     expect(main!.body.split('\n\n')[0]).toBe(
       `**runtime base moved: ${escapeMarkdown('busybox:1')} ${escapeMarkdown(`@${AAA}`)} → ${escapeMarkdown(`@${BBB}`)} (+1.20 MB uncompressed)**`,
     );
-    expect(explainTerminalLines(report)[1]).toBe(
-      `  runtime base moved: busybox:1 @${AAA} → @${BBB} (+1.20 MB uncompressed)`,
+    expect(renderTerminal(report).split('\n')).toContain(
+      `runtime base moved: busybox:1 @${AAA} → @${BBB} (+1.20 MB uncompressed)`,
     );
     // GitHub would @-mention a user named sha256.
     expect(comment(report)).not.toContain('@sha256');
@@ -535,5 +585,68 @@ describe('a moved runtime base image', () => {
     expectWellFormed(markdown);
     expect(markdown).not.toContain('@admin');
     expect(markdown).not.toContain('<img');
+  });
+});
+
+describe('the 63,000-character case: 120 layers on each of two platforms, 20,000 changed files', () => {
+  const platforms = ['linux/amd64', 'linux/arm64'] as const;
+  const layers = (seed: string, grow: number): LayerMeasure[] =>
+    Array.from({ length: 120 }, (_, i) =>
+      layer(
+        `RUN /bin/sh -c apt-get update && apt-get install -y --no-install-recommends package-${i} libssl-dev zlib1g-dev && rm -rf /var/lib/apt/lists/* /tmp/* /var/tmp/* # buildkit`,
+        `${seed}:${i}`,
+        1_000_000 + i * grow,
+        400_000,
+      ),
+    );
+  const image = (ref: string, grow: number): ImageMeasure => ({
+    ref,
+    source: 'build',
+    platforms: platforms.map((p) => platformMeasure(p, layers(`${ref}:${p}`, grow))),
+  });
+  const explanation = (arch: keyof typeof ARCHES): PlatformExplanation => {
+    const e = bloatedExplanation(ARCHES[arch]);
+    const files = Array.from({ length: 20_000 }, (_, i) => ({
+      ...e.diff!.files[0]!,
+      path: `/usr/share/app/assets/${arch}/generated/bundle-${i}.js`,
+      delta: 20_000 - i,
+    }));
+    return { ...e, diff: { ...e.diff!, files: files.slice(0, 5_000), filesOmitted: 15_000 } };
+  };
+  const report = explainedReport(
+    { maxIncrease: 0 },
+    [explanation('amd64'), explanation('arm64')],
+    image('app:pr', 7_000),
+    image('app:main', 0),
+  );
+  const whole = renderMarkdown(report, { maxLength: 10_000_000 });
+  const markdown = comment(report);
+
+  it('is over the limit whole, and fits with the note saying what was cut or left out', () => {
+    expect(whole.length).toBeGreaterThan(DEFAULT_MARKDOWN_LIMIT);
+    expect(markdown.length).toBeLessThanOrEqual(DEFAULT_MARKDOWN_LIMIT);
+    expect(markdown.match(/\*\*Note:\*\*/g)).toHaveLength(1);
+    const note = markdown.split('\n').find((l) => l.startsWith('**Note:**'))!;
+    expect(note).toMatch(
+      /^\*\*Note:\*\* to stay under GitHub's 65,536-character comment limit, this comment (cuts|leaves out) /,
+    );
+    // What the note does not name is whole: every layer row of a table it does not name as cut.
+    for (const p of platforms) {
+      const cut = note.includes(`the layer table of ${p} (`);
+      const rows = markdown.split(`<details><summary>Layers of ${p}`)[1]?.split('</details>')[0] ?? '';
+      if (!cut && !note.includes(`the layer table of ${p}`))
+        expect(rows.match(/^\| \d+ \|/gm)).toHaveLength(120);
+    }
+    expectWellFormed(markdown);
+  });
+
+  it('keeps the summary and "why it grew" whole: only lower blocks give way', () => {
+    expect(markdown).toContain('#### Why linux/amd64 grew');
+    const main = (text: string) =>
+      text.slice(text.indexOf('#### Why'), text.indexOf('<details>', text.indexOf('#### Why')));
+    expect(main(markdown)).toBe(main(whole));
+    expect(markdown.slice(0, markdown.indexOf('**Note:**'))).toBe(
+      whole.slice(0, markdown.indexOf('**Note:**')),
+    );
   });
 });

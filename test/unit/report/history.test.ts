@@ -1,17 +1,30 @@
 // The size history: the series built from stored reports, the mermaid chart and the table the comment shows,
 // the terminal's bar line, the schema, and the bounded, forgiving store reads behind them.
 import { describe, expect, it } from 'vitest';
-import {
-  buildHistory,
-  historyChart,
-  historyMarkdown,
-  historyTable,
-  historyTextLines,
-  type StoredPoint,
-} from '../../../src/report/history.js';
+import { historyBlocks } from '../../../src/report/document/history.js';
+import type { Block } from '../../../src/report/document/model.js';
+import { buildHistory, type StoredPoint, seriesShown } from '../../../src/report/history.js';
 import type { Report, ReportHistory } from '../../../src/report/json.js';
-import { renderMarkdown } from '../../../src/report/markdown.js';
-import { plainText } from '../../../src/report/text.js';
+import { renderDocumentMarkdown, renderMarkdown } from '../../../src/report/render/markdown.js';
+import { renderDocumentTerminal } from '../../../src/report/render/terminal.js';
+
+const markdownOf = (blocks: Block[]) => renderDocumentMarkdown({ blocks }, 10_000_000).trimEnd();
+
+/** The rendered chart of one platform; null when it has none. */
+function historyChart(history: ReportHistory, platform: string): string | null {
+  const index = history.platforms
+    .filter((p) => seriesShown(p.points))
+    .findIndex((p) => p.platform === platform);
+  const chart = historyBlocks(history).filter((b) => b.kind === 'chart')[index];
+  return chart ? markdownOf([chart]) : null;
+}
+
+/** The rendered table, as it is inside its details block. */
+function historyTable(history: ReportHistory): string {
+  const details = historyBlocks(history).find((b) => b.kind === 'details');
+  return details?.kind === 'details' ? markdownOf([...details.blocks]) : '';
+}
+
 import { HISTORY_CONCURRENCY, readStoredHistory } from '../../../src/store/history.js';
 import type { StoreHistory } from '../../../src/store/lookup.js';
 import type { ReportStore, StoreKey, StoreRead } from '../../../src/store/store.js';
@@ -97,7 +110,7 @@ describe('the chart and the table', () => {
   it('renders the same numbers as a table, one row per commit and a column per platform', () => {
     expect(historyTable(FOUR)).toMatchInlineSnapshot(`
       "| commit | ref | linux/amd64, uncompressed MB (10^6 bytes) | linux/arm64, uncompressed MB (10^6 bytes) |
-      |---|---|---:|---:|
+      | :-- | :-- | --: | --: |
       | \`0101010\` | main | 10.00 | 9.90 |
       | \`0202020\` | main | 11.50 | 11.40 |
       | \`0303030\` | main | 12.00 | 11.90 |
@@ -117,8 +130,7 @@ describe('the chart and the table', () => {
   it('shows neither chart nor table with fewer than 3 stored points', () => {
     const two = buildHistory([stored(1, 10), stored(2, 11)], HEAD, 'uncompressed', 20);
     expect(historyChart(two, 'linux/amd64')).toBeNull();
-    expect(historyMarkdown(two)).toBeNull();
-    expect(historyTextLines(two, plainText)).toEqual([]);
+    expect(historyBlocks(two)).toEqual([]);
     expect(renderMarkdown({ ...failingReport(), history: two })).not.toContain('Size history');
   });
 
@@ -138,8 +150,7 @@ describe('the chart and the table', () => {
       platform: text,
       points: history.platforms[0]!.points.map((p) => ({ ...p, commit: p.head ? p.commit : text })),
     });
-    const section = historyMarkdown(history)!;
-    const charts = section.body.split('<details>')[0]!;
+    const charts = markdownOf(historyBlocks(history)).split('<details>')[0]!;
     for (const line of charts.split('\n').filter((l) => l.startsWith('    '))) {
       expect(line).toMatch(
         /^ {4}(title "([a-z0-9/]+ )?uncompressed size, MB \(10\^6 bytes\)"|x-axis \["[0-9a-f? head]+"(, "[0-9a-f? head]+")*\]|y-axis "uncompressed MB \(10\^6 bytes\)"|line \[[0-9., ]+\])$/,
@@ -156,10 +167,13 @@ describe('the chart and the table', () => {
 
 describe('the terminal', () => {
   it('prints one bar line per platform, first and last figures named', () => {
-    expect(historyTextLines(FOUR, plainText)).toEqual([
-      'Size history (uncompressed MB (10^6 bytes), oldest first, head last):',
-      '  linux/amd64  ▁▃▄█  10.00 (0101010) → 15.00 (head aaaaaaa), 4 points',
-      '  linux/arm64  ▁▃▄█  9.90 (0101010) → 14.50 (head aaaaaaa), 4 points',
+    const charts = historyBlocks(FOUR).filter((b) => b.kind === 'heading' || b.kind === 'chart');
+    expect(renderDocumentTerminal({ blocks: charts }).trimEnd().split('\n')).toEqual([
+      'Size history (uncompressed, up to 4 points: stored base-branch reports, then this head)',
+      '',
+      'linux/amd64 uncompressed size, MB (10^6 bytes): ▁▃▄█  10.00 (0101010) → 15.00 (head aaaaaaa), 4 points',
+      '',
+      'linux/arm64 uncompressed size, MB (10^6 bytes): ▁▃▄█  9.90 (0101010) → 14.50 (head aaaaaaa), 4 points',
     ]);
   });
 });

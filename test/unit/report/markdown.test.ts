@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageMeasure, LayerMeasure } from '../../../src/core/model.js';
+import { code, PRIORITY, paragraph, text, untrusted } from '../../../src/report/document/model.js';
 import {
   DEFAULT_MARKDOWN_LIMIT,
   GITHUB_COMMENT_LIMIT,
   renderMarkdown,
-} from '../../../src/report/markdown.js';
+} from '../../../src/report/render/markdown.js';
 import { bloatedHead, layer, leanBase, platformMeasure } from '../core/fixtures.js';
 import { HOSTILE } from './hostile.js';
 import { failingReport, reportFor } from './reports.js';
@@ -107,13 +108,23 @@ describe('renderMarkdown on the fixture (lean busybox + static Go vs glibc + CGO
   it('places added sections after the platform table and before the layer detail', () => {
     const markdown = renderMarkdown(failingReport(), {
       sections: [
-        { heading: 'Why it grew', body: '- `/usr/lib` +72.8 MB' },
-        { heading: 'Go modules <changed>', body: '| a | b |\n|--|--|\n| 1 | 2 |', collapsed: true },
+        { kind: 'heading', level: 4, priority: PRIORITY.explanation, spans: [text('Why it grew')] },
+        {
+          kind: 'list',
+          priority: PRIORITY.explanation,
+          items: [{ spans: [code('/usr/lib'), text(' +72.8 MB')] }],
+        },
+        {
+          kind: 'details',
+          priority: PRIORITY.explanation,
+          summary: [untrusted('Go modules <changed>')],
+          blocks: [paragraph(PRIORITY.explanation, 'a b')],
+        },
       ],
     });
     const table = markdown.indexOf('| linux/arm64 |');
     const why = markdown.indexOf('#### Why it grew\n\n- `/usr/lib` +72.8 MB');
-    const modules = markdown.indexOf('<details><summary>Go modules &lt;changed&gt;</summary>\n\n| a | b |');
+    const modules = markdown.indexOf('<details><summary>Go modules &lt;changed&gt;</summary>\n\na b');
     const layers = markdown.indexOf('<details><summary>Layers of linux/amd64');
     expect(table).toBeGreaterThan(0);
     expect(why).toBeGreaterThan(table);
@@ -209,7 +220,7 @@ describe('renderMarkdown under the comment size limit', () => {
       GITHUB_COMMENT_LIMIT,
     );
     expect(markdown).toContain(
-      "**Note:** the layer tables below are cut to stay under GitHub's 65,536-character comment limit; the JSON report has every layer.",
+      "**Note:** to stay under GitHub's 65,536-character comment limit, this comment cuts the layer table of linux/amd64 (",
     );
     expect(markdown).toMatch(/^\| linux\/amd64 \| .* \|$/m);
     expect(markdown).toMatch(/^\| linux\/arm64 \| .* \|$/m);
@@ -257,19 +268,25 @@ describe('renderMarkdown under the comment size limit', () => {
     expectWellFormedTables(out);
   });
 
-  it('leaves the layer tables out when not even their headers fit, and says so', () => {
+  it('leaves a layer table out when not even its header fits, the last first, and says so', () => {
     const out = renderMarkdown(failingReport(), { maxLength: 2_000 });
     expect(out.length).toBeLessThanOrEqual(2_000);
-    expect(out).toContain('**Note:** the layer tables are left out to stay under');
-    expect(out).not.toContain('<details>');
+    expect(out).toContain('and leaves out the layer table of linux/arm64; the JSON report has everything.');
+    expect(out).not.toContain('<details><summary>Layers of linux/arm64');
     expect(out).toContain('| linux/arm64 |');
+    const tiny = renderMarkdown(failingReport(), { maxLength: 1_500 });
+    expect(tiny).toContain(
+      'this comment leaves out the layer table of linux/amd64, the layer table of linux/arm64; the JSON report has everything.',
+    );
+    expect(tiny).not.toContain('<details>');
   });
 
   it('leaves out added sections that do not fit, then cuts hard as a last resort', () => {
-    const sections = [{ heading: 'Why it grew', body: 'y'.repeat(70_000) }];
+    const sections = [paragraph(PRIORITY.explanation, 'y'.repeat(70_000))];
     const out = renderMarkdown(failingReport(), { sections });
     expect(out.length).toBeLessThanOrEqual(DEFAULT_MARKDOWN_LIMIT);
-    expect(out).toContain('1 of 1 further sections are left out too.');
+    expect(out).toContain('this comment leaves out a paragraph; the JSON report has everything.');
+    expect(out).toContain('<details><summary>Layers of linux/amd64');
     const tiny = renderMarkdown(failingReport(), { maxLength: 300 });
     expect(tiny.length).toBeLessThanOrEqual(300);
     expect(tiny).toContain('### ❌ Image size: fail');

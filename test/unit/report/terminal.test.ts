@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ImageMeasure } from '../../../src/core/model.js';
-import { renderTerminal } from '../../../src/report/terminal.js';
+import { renderTerminal } from '../../../src/report/render/terminal.js';
 import { bloatedHead, layer, platformMeasure } from '../core/fixtures.js';
 import { failingReport, reportFor } from './reports.js';
 import { controlCharacters, ESC, stripAnsi } from './terminal-text.js';
@@ -27,14 +27,14 @@ describe('renderTerminal', () => {
     const rows = lines.filter((l) => /^(linux\/\S+\s+uncompressed|\s+compressed)/.test(l));
     expect(rows).toHaveLength(4);
     // Right-aligned figures end where their header ends.
-    const changeEnd = header.indexOf('Change') + 'Change'.length;
+    const changeEnd = header.lastIndexOf('%') + 1;
     for (const row of rows) expect(row.length).toBe(changeEnd);
   });
 
   it('colours only when asked', () => {
     const coloured = renderTerminal(failingReport(), { color: true });
     expect(coloured).toContain(`${ESC}[`);
-    expect(coloured).toContain('\u001b[31mFAIL\u001b[39m');
+    expect(coloured).toContain('\u001b[31mfail\u001b[39m');
     expect(stripAnsi(coloured)).toBe(renderTerminal(failingReport()));
   });
 

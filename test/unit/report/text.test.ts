@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { engineSentence, escapeMarkdown, plainText } from '../../../src/report/text.js';
+import { engineSentence } from '../../../src/report/document/sentences.js';
+import { renderDocumentMarkdown } from '../../../src/report/render/markdown.js';
+import { escapeMarkdown, plainText } from '../../../src/report/text.js';
 import { HOSTILE } from './hostile.js';
 import { failingReport } from './reports.js';
 
@@ -57,8 +59,13 @@ describe('engineSentence', () => {
     builder: 'isg-container',
     driver: 'docker-container',
   };
-  const sentence = (e: typeof engine | null, safe = escapeMarkdown) =>
-    engineSentence({ ...failingReport(), engine: e }, safe);
+  /** The sentence as the comment renders it. */
+  const sentence = (e: typeof engine | null) => {
+    const spans = engineSentence({ ...failingReport(), engine: e });
+    return spans === null
+      ? null
+      : renderDocumentMarkdown({ blocks: [{ kind: 'paragraph', priority: 100, spans }] }).trimEnd();
+  };
 
   it('names the engine, its version, the store, buildx, the builder and its driver', () => {
     expect(sentence(engine)).toBe(
@@ -72,7 +79,7 @@ describe('engineSentence', () => {
 
   it.each(HOSTILE)('makes a hostile builder name or version harmless: %j', (text) => {
     const out = sentence({ ...engine, version: text, builder: text })!;
-    expect(out).toContain(escapeMarkdown(text));
+    expect(out).toContain(escapeMarkdown(text, 80));
     expect(out).not.toContain('\n');
   });
 });

@@ -61,9 +61,9 @@ describe('image-size-gate store', () => {
     expect(four.code).toBe(0);
     const lines = four.out.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^fingerprint [0-9a-f]{12}: 4 reports$/);
-    expect(lines[1]).toBe('Size history (uncompressed MB (10^6 bytes), oldest first):');
+    expect(lines[1]).toBe('Size history (uncompressed, up to 4 points: stored base-branch reports)');
     expect(lines[2]).toMatch(
-      /^ {2}linux\/amd64 {2}▁▃▆█ {2}10\.00 \(1111111\) → 13\.00 \(4444444\), 4 points$/,
+      /^linux\/amd64 uncompressed size, MB \(10\^6 bytes\): ▁▃▆█ {2}10\.00 \(1111111\) → 13\.00 \(4444444\), 4 points$/,
     );
   });
 
