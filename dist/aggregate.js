@@ -1203,14 +1203,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path2 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path2 && path2[0] !== "/") {
+          path2 = `/${path2}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path2}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1500,15 +1500,15 @@ var require_util = __commonJS({
         size: m[3] ? parseInt(m[3]) : null
       } : null;
     }
-    function addListener(obj, name, listener) {
+    function addListener(obj, name2, listener) {
       const listeners = obj[kListeners] ??= [];
-      listeners.push([name, listener]);
-      obj.on(name, listener);
+      listeners.push([name2, listener]);
+      obj.on(name2, listener);
       return obj;
     }
     function removeAllListeners(obj) {
-      for (const [name, listener] of obj[kListeners] ?? []) {
-        obj.removeListener(name, listener);
+      for (const [name2, listener] of obj[kListeners] ?? []) {
+        obj.removeListener(name2, listener);
       }
       obj[kListeners] = null;
     }
@@ -1661,39 +1661,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path2,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path2,
           error2.message
         );
       });
@@ -1742,9 +1742,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path2);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1807,7 +1807,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -1822,11 +1822,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path !== "string") {
+        if (typeof path2 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path2)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1892,7 +1892,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path2, query) : path2;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -3676,9 +3676,9 @@ var require_data_url = __commonJS({
       assert(mimeType !== "failure");
       const { parameters, essence } = mimeType;
       let serialization = essence;
-      for (let [name, value] of parameters.entries()) {
+      for (let [name2, value] of parameters.entries()) {
         serialization += ";";
-        serialization += name;
+        serialization += name2;
         serialization += "=";
         if (!HTTP_TOKEN_CODEPOINTS.test(value)) {
           value = value.replace(/(\\|")/g, "\\$1");
@@ -4126,11 +4126,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.TypedArray = function(V, T, prefix, name, opts) {
+    webidl.converters.TypedArray = function(V, T, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isTypedArray(V) || V.constructor.name !== T.name) {
         throw webidl.errors.conversionFailed({
           prefix,
-          argument: `${name} ("${webidl.util.Stringify(V)}")`,
+          argument: `${name2} ("${webidl.util.Stringify(V)}")`,
           types: [T.name]
         });
       }
@@ -4148,11 +4148,11 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.DataView = function(V, prefix, name, opts) {
+    webidl.converters.DataView = function(V, prefix, name2, opts) {
       if (webidl.util.Type(V) !== "Object" || !types.isDataView(V)) {
         throw webidl.errors.exception({
           header: prefix,
-          message: `${name} is not a DataView.`
+          message: `${name2} is not a DataView.`
         });
       }
       if (opts?.allowShared === false && types.isSharedArrayBuffer(V.buffer)) {
@@ -4169,19 +4169,19 @@ var require_webidl = __commonJS({
       }
       return V;
     };
-    webidl.converters.BufferSource = function(V, prefix, name, opts) {
+    webidl.converters.BufferSource = function(V, prefix, name2, opts) {
       if (types.isAnyArrayBuffer(V)) {
-        return webidl.converters.ArrayBuffer(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.ArrayBuffer(V, prefix, name2, { ...opts, allowShared: false });
       }
       if (types.isTypedArray(V)) {
-        return webidl.converters.TypedArray(V, V.constructor, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.TypedArray(V, V.constructor, prefix, name2, { ...opts, allowShared: false });
       }
       if (types.isDataView(V)) {
-        return webidl.converters.DataView(V, prefix, name, { ...opts, allowShared: false });
+        return webidl.converters.DataView(V, prefix, name2, { ...opts, allowShared: false });
       }
       throw webidl.errors.conversionFailed({
         prefix,
-        argument: `${name} ("${webidl.util.Stringify(V)}")`,
+        argument: `${name2} ("${webidl.util.Stringify(V)}")`,
         types: ["BufferSource"]
       });
     };
@@ -4625,7 +4625,7 @@ var require_util2 = __commonJS({
       return result;
     }
     var esIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
-    function createIterator(name, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+    function createIterator(name2, kInternalIterator, keyIndex = 0, valueIndex = 1) {
       class FastIterableIterator {
         /** @type {any} */
         #target;
@@ -4646,7 +4646,7 @@ var require_util2 = __commonJS({
         next() {
           if (typeof this !== "object" || this === null || !(#target in this)) {
             throw new TypeError(
-              `'next' called on an object that does not implement interface ${name} Iterator.`
+              `'next' called on an object that does not implement interface ${name2} Iterator.`
             );
           }
           const index = this.#index;
@@ -4685,7 +4685,7 @@ var require_util2 = __commonJS({
           writable: false,
           enumerable: false,
           configurable: true,
-          value: `${name} Iterator`
+          value: `${name2} Iterator`
         },
         next: { writable: true, enumerable: true, configurable: true }
       });
@@ -4693,8 +4693,8 @@ var require_util2 = __commonJS({
         return new FastIterableIterator(target, kind);
       };
     }
-    function iteratorMixin(name, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
-      const makeIterator = createIterator(name, kInternalIterator, keyIndex, valueIndex);
+    function iteratorMixin(name2, object, kInternalIterator, keyIndex = 0, valueIndex = 1) {
+      const makeIterator = createIterator(name2, kInternalIterator, keyIndex, valueIndex);
       const properties = {
         keys: {
           writable: true,
@@ -4729,10 +4729,10 @@ var require_util2 = __commonJS({
           configurable: true,
           value: function forEach(callbackfn, thisArg = globalThis) {
             webidl.brandCheck(this, object);
-            webidl.argumentLengthCheck(arguments, 1, `${name}.forEach`);
+            webidl.argumentLengthCheck(arguments, 1, `${name2}.forEach`);
             if (typeof callbackfn !== "function") {
               throw new TypeError(
-                `Failed to execute 'forEach' on '${name}': parameter 1 is not of type 'Function'.`
+                `Failed to execute 'forEach' on '${name2}': parameter 1 is not of type 'Function'.`
               );
             }
             for (const { 0: key, 1: value } of makeIterator(this, "key+value")) {
@@ -4984,8 +4984,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value = list.get(name, true);
+    function getDecodeSplit(name2, list) {
+      const value = list.get(name2, true);
       if (value === null) {
         return null;
       }
@@ -5095,12 +5095,12 @@ var require_file = __commonJS({
     var FileLike = class _FileLike {
       constructor(blobLike, fileName, options2 = {}) {
         const n = fileName;
-        const t = options2.type;
+        const t2 = options2.type;
         const d = options2.lastModified ?? Date.now();
         this[kState] = {
           blobLike,
           name: n,
-          type: t,
+          type: t2,
           lastModified: d
         };
       }
@@ -5172,7 +5172,7 @@ var require_formdata = __commonJS({
         }
         this[kState] = [];
       }
-      append(name, value, filename = void 0) {
+      append(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.append";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5181,45 +5181,45 @@ var require_formdata = __commonJS({
             "Failed to execute 'append' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "value", { strict: false }) : webidl.converters.USVString(value, prefix, "value");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "filename") : void 0;
-        const entry = makeEntry(name, value, filename);
+        const entry = makeEntry(name2, value, filename);
         this[kState].push(entry);
       }
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        this[kState] = this[kState].filter((entry) => entry.name !== name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        this[kState] = this[kState].filter((entry) => entry.name !== name2);
       }
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.get";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        const idx = this[kState].findIndex((entry) => entry.name === name);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        const idx = this[kState].findIndex((entry) => entry.name === name2);
         if (idx === -1) {
           return null;
         }
         return this[kState][idx].value;
       }
-      getAll(name) {
+      getAll(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.getAll";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].filter((entry) => entry.name === name).map((entry) => entry.value);
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].filter((entry) => entry.name === name2).map((entry) => entry.value);
       }
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.has";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        name = webidl.converters.USVString(name, prefix, "name");
-        return this[kState].findIndex((entry) => entry.name === name) !== -1;
+        name2 = webidl.converters.USVString(name2, prefix, "name");
+        return this[kState].findIndex((entry) => entry.name === name2) !== -1;
       }
-      set(name, value, filename = void 0) {
+      set(name2, value, filename = void 0) {
         webidl.brandCheck(this, _FormData);
         const prefix = "FormData.set";
         webidl.argumentLengthCheck(arguments, 2, prefix);
@@ -5228,16 +5228,16 @@ var require_formdata = __commonJS({
             "Failed to execute 'set' on 'FormData': parameter 2 is not of type 'Blob'"
           );
         }
-        name = webidl.converters.USVString(name, prefix, "name");
+        name2 = webidl.converters.USVString(name2, prefix, "name");
         value = isBlobLike(value) ? webidl.converters.Blob(value, prefix, "name", { strict: false }) : webidl.converters.USVString(value, prefix, "name");
         filename = arguments.length === 3 ? webidl.converters.USVString(filename, prefix, "name") : void 0;
-        const entry = makeEntry(name, value, filename);
-        const idx = this[kState].findIndex((entry2) => entry2.name === name);
+        const entry = makeEntry(name2, value, filename);
+        const idx = this[kState].findIndex((entry2) => entry2.name === name2);
         if (idx !== -1) {
           this[kState] = [
             ...this[kState].slice(0, idx),
             entry,
-            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name)
+            ...this[kState].slice(idx + 1).filter((entry2) => entry2.name !== name2)
           ];
         } else {
           this[kState].push(entry);
@@ -5275,7 +5275,7 @@ var require_formdata = __commonJS({
         configurable: true
       }
     });
-    function makeEntry(name, value, filename) {
+    function makeEntry(name2, value, filename) {
       if (typeof value === "string") {
       } else {
         if (!isFileLike(value)) {
@@ -5289,7 +5289,7 @@ var require_formdata = __commonJS({
           value = value instanceof NativeFile ? new File([value], filename, options2) : new FileLike(value, filename, options2);
         }
       }
-      return { name, value };
+      return { name: name2, value };
     }
     module.exports = { FormData, makeEntry };
   }
@@ -5368,7 +5368,7 @@ var require_formdata_parser = __commonJS({
         if (result === "failure") {
           return "failure";
         }
-        let { name, filename, contentType, encoding } = result;
+        let { name: name2, filename, contentType, encoding } = result;
         position.position += 2;
         let body;
         {
@@ -5397,22 +5397,22 @@ var require_formdata_parser = __commonJS({
         } else {
           value = utf8DecodeBytes(Buffer.from(body));
         }
-        assert(isUSVString(name));
+        assert(isUSVString(name2));
         assert(typeof value === "string" && isUSVString(value) || isFileLike(value));
-        entryList.push(makeEntry(name, value, filename));
+        entryList.push(makeEntry(name2, value, filename));
       }
     }
     function parseMultipartFormDataHeaders(input, position) {
-      let name = null;
+      let name2 = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
         if (input[position.position] === 13 && input[position.position + 1] === 10) {
-          if (name === null) {
+          if (name2 === null) {
             return "failure";
           }
-          return { name, filename, contentType, encoding };
+          return { name: name2, filename, contentType, encoding };
         }
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
@@ -5434,13 +5434,13 @@ var require_formdata_parser = __commonJS({
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
-            name = filename = null;
+            name2 = filename = null;
             if (!bufferStartsWith(input, formDataNameBuffer, position)) {
               return "failure";
             }
             position.position += 17;
-            name = parseMultipartFormDataName(input, position);
-            if (name === null) {
+            name2 = parseMultipartFormDataName(input, position);
+            if (name2 === null) {
               return "failure";
             }
             if (bufferStartsWith(input, filenameBuffer, position)) {
@@ -5497,7 +5497,7 @@ var require_formdata_parser = __commonJS({
     }
     function parseMultipartFormDataName(input, position) {
       assert(input[position.position - 1] === 34);
-      let name = collectASequenceOfBytes(
+      let name2 = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input,
         position
@@ -5507,8 +5507,8 @@ var require_formdata_parser = __commonJS({
       } else {
         position.position++;
       }
-      name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
-      return name;
+      name2 = new TextDecoder().decode(name2).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
+      return name2;
     }
     function collectASequenceOfBytes(condition, input, position) {
       let start = position.position;
@@ -5635,16 +5635,16 @@ Content-Disposition: form-data`;
         const rn = new Uint8Array([13, 10]);
         length = 0;
         let hasUnknownSizeValue = false;
-        for (const [name, value] of object) {
+        for (const [name2, value] of object) {
           if (typeof value === "string") {
-            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name))}"\r
+            const chunk2 = textEncoder.encode(prefix + `; name="${escape2(normalizeLinefeeds(name2))}"\r
 \r
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
             length += chunk2.byteLength;
           } else {
-            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
+            const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name2))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
 \r
 `);
@@ -5788,8 +5788,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
                 case "application/x-www-form-urlencoded": {
                   const entries = new URLSearchParams(value.toString());
                   const fd = new FormData();
-                  for (const [name, value2] of entries) {
-                    fd.append(name, value2);
+                  for (const [name2, value2] of entries) {
+                    fd.append(name2, value2);
                   }
                   return fd;
                 }
@@ -6585,7 +6585,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
+      const { method, path: path2, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6666,7 +6666,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7045,13 +7045,13 @@ var require_client_h2 = __commonJS({
     } = http2;
     function parseH2Headers(headers) {
       const result = [];
-      for (const [name, value] of Object.entries(headers)) {
+      for (const [name2, value] of Object.entries(headers)) {
         if (Array.isArray(value)) {
           for (const subvalue of value) {
-            result.push(Buffer.from(name), Buffer.from(subvalue));
+            result.push(Buffer.from(name2), Buffer.from(subvalue));
           }
         } else {
-          result.push(Buffer.from(name), Buffer.from(value));
+          result.push(Buffer.from(name2), Buffer.from(value));
         }
       }
       return result;
@@ -7195,7 +7195,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7292,7 +7292,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7645,9 +7645,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path2 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path2;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -7695,8 +7695,8 @@ var require_redirect_handler = __commonJS({
         return true;
       }
       if (unknownOrigin && (header2.length === 13 || header2.length === 6 || header2.length === 19)) {
-        const name = util.headerNameToString(header2);
-        return name === "authorization" || name === "cookie" || name === "proxy-authorization";
+        const name2 = util.headerNameToString(header2);
+        return name2 === "authorization" || name2 === "cookie" || name2 === "proxy-authorization";
       }
       return false;
     }
@@ -8612,9 +8612,9 @@ var require_balanced_pool = __commonJS({
     function getGreatestCommonDivisor(a, b) {
       if (a === 0) return b;
       while (b !== 0) {
-        const t = b;
+        const t2 = b;
         b = a % b;
-        a = t;
+        a = t2;
       }
       return a;
     }
@@ -8886,10 +8886,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path2 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path2;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10861,20 +10861,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path2.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path2;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10896,7 +10896,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl(path2), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10934,9 +10934,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path2, method, body, headers, query } = opts;
       return {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -10949,13 +10949,13 @@ var require_mock_utils = __commonJS({
       for (let i = 0; i < keys.length; ++i) {
         const key = keys[i];
         const value = data[key];
-        const name = Buffer.from(`${key}`);
+        const name2 = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
           for (let j = 0; j < value.length; ++j) {
-            result.push(name, Buffer.from(`${value[j]}`));
+            result.push(name2, Buffer.from(`${value[j]}`));
           }
         } else {
-          result.push(name, Buffer.from(`${value}`));
+          result.push(name2, Buffer.from(`${value}`));
         }
       }
       return result;
@@ -11399,10 +11399,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path2,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -12105,12 +12105,12 @@ var require_headers = __commonJS({
         });
       }
     }
-    function appendHeader(headers, name, value) {
+    function appendHeader(headers, name2, value) {
       value = headerValueNormalize(value);
-      if (!isValidHeaderName(name)) {
+      if (!isValidHeaderName(name2)) {
         throw webidl.errors.invalidArgument({
           prefix: "Headers.append",
-          value: name,
+          value: name2,
           type: "header name"
         });
       } else if (!isValidHeaderValue(value)) {
@@ -12123,7 +12123,7 @@ var require_headers = __commonJS({
       if (getHeadersGuard(headers) === "immutable") {
         throw new TypeError("immutable");
       }
-      return getHeadersList(headers).append(name, value, false);
+      return getHeadersList(headers).append(name2, value, false);
     }
     function compareHeaderName(a, b) {
       return a[0] < b[0] ? -1 : 1;
@@ -12146,8 +12146,8 @@ var require_headers = __commonJS({
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      contains(name, isLowerCase) {
-        return this[kHeadersMap].has(isLowerCase ? name : name.toLowerCase());
+      contains(name2, isLowerCase) {
+        return this[kHeadersMap].has(isLowerCase ? name2 : name2.toLowerCase());
       }
       clear() {
         this[kHeadersMap].clear();
@@ -12160,9 +12160,9 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      append(name, value, isLowerCase) {
+      append(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         const exists2 = this[kHeadersMap].get(lowercaseName);
         if (exists2) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
@@ -12171,7 +12171,7 @@ var require_headers = __commonJS({
             value: `${exists2.value}${delimiter}${value}`
           });
         } else {
-          this[kHeadersMap].set(lowercaseName, { name, value });
+          this[kHeadersMap].set(lowercaseName, { name: name2, value });
         }
         if (lowercaseName === "set-cookie") {
           (this.cookies ??= []).push(value);
@@ -12183,26 +12183,26 @@ var require_headers = __commonJS({
        * @param {string} value
        * @param {boolean} isLowerCase
        */
-      set(name, value, isLowerCase) {
+      set(name2, value, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        const lowercaseName = isLowerCase ? name : name.toLowerCase();
+        const lowercaseName = isLowerCase ? name2 : name2.toLowerCase();
         if (lowercaseName === "set-cookie") {
           this.cookies = [value];
         }
-        this[kHeadersMap].set(lowercaseName, { name, value });
+        this[kHeadersMap].set(lowercaseName, { name: name2, value });
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-delete
        * @param {string} name
        * @param {boolean} isLowerCase
        */
-      delete(name, isLowerCase) {
+      delete(name2, isLowerCase) {
         this[kHeadersSortedMap] = null;
-        if (!isLowerCase) name = name.toLowerCase();
-        if (name === "set-cookie") {
+        if (!isLowerCase) name2 = name2.toLowerCase();
+        if (name2 === "set-cookie") {
           this.cookies = null;
         }
-        this[kHeadersMap].delete(name);
+        this[kHeadersMap].delete(name2);
       }
       /**
        * @see https://fetch.spec.whatwg.org/#concept-header-list-get
@@ -12210,19 +12210,19 @@ var require_headers = __commonJS({
        * @param {boolean} isLowerCase
        * @returns {string | null}
        */
-      get(name, isLowerCase) {
-        return this[kHeadersMap].get(isLowerCase ? name : name.toLowerCase())?.value ?? null;
+      get(name2, isLowerCase) {
+        return this[kHeadersMap].get(isLowerCase ? name2 : name2.toLowerCase())?.value ?? null;
       }
       *[Symbol.iterator]() {
-        for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-          yield [name, value];
+        for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+          yield [name2, value];
         }
       }
       get entries() {
         const headers = {};
         if (this[kHeadersMap].size !== 0) {
-          for (const { name, value } of this[kHeadersMap].values()) {
-            headers[name] = value;
+          for (const { name: name2, value } of this[kHeadersMap].values()) {
+            headers[name2] = value;
           }
         }
         return headers;
@@ -12233,13 +12233,13 @@ var require_headers = __commonJS({
       get entriesList() {
         const headers = [];
         if (this[kHeadersMap].size !== 0) {
-          for (const { 0: lowerName, 1: { name, value } } of this[kHeadersMap]) {
+          for (const { 0: lowerName, 1: { name: name2, value } } of this[kHeadersMap]) {
             if (lowerName === "set-cookie") {
               for (const cookie of this.cookies) {
-                headers.push([name, cookie]);
+                headers.push([name2, cookie]);
               }
             } else {
-              headers.push([name, value]);
+              headers.push([name2, value]);
             }
           }
         }
@@ -12257,26 +12257,26 @@ var require_headers = __commonJS({
           const firstValue = iterator2.next().value;
           array[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i = 1, j = 0, right = 0, left = 0, pivot = 0, x, value; i < size2; ++i) {
+          for (let i = 1, j = 0, right2 = 0, left2 = 0, pivot = 0, x, value; i < size2; ++i) {
             value = iterator2.next().value;
             x = array[i] = [value[0], value[1].value];
             assert(x[1] !== null);
-            left = 0;
-            right = i;
-            while (left < right) {
-              pivot = left + (right - left >> 1);
+            left2 = 0;
+            right2 = i;
+            while (left2 < right2) {
+              pivot = left2 + (right2 - left2 >> 1);
               if (array[pivot][0] <= x[0]) {
-                left = pivot + 1;
+                left2 = pivot + 1;
               } else {
-                right = pivot;
+                right2 = pivot;
               }
             }
             if (i !== pivot) {
               j = i;
-              while (j > left) {
+              while (j > left2) {
                 array[j] = array[--j];
               }
-              array[left] = x;
+              array[left2] = x;
             }
           }
           if (!iterator2.next().done) {
@@ -12285,8 +12285,8 @@ var require_headers = __commonJS({
           return array;
         } else {
           let i = 0;
-          for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array[i++] = [name, value];
+          for (const { 0: name2, 1: { value } } of this[kHeadersMap]) {
+            array[i++] = [name2, value];
             assert(value !== null);
           }
           return array.sort(compareHeaderName);
@@ -12309,77 +12309,77 @@ var require_headers = __commonJS({
         }
       }
       // https://fetch.spec.whatwg.org/#dom-headers-append
-      append(name, value) {
+      append(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.append");
         const prefix = "Headers.append";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
-        return appendHeader(this, name, value);
+        return appendHeader(this, name2, value);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-delete
-      delete(name) {
+      delete(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.delete");
         const prefix = "Headers.delete";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix: "Headers.delete",
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        if (!this.#headersList.contains(name, false)) {
+        if (!this.#headersList.contains(name2, false)) {
           return;
         }
-        this.#headersList.delete(name, false);
+        this.#headersList.delete(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-get
-      get(name) {
+      get(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.get");
         const prefix = "Headers.get";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.get(name, false);
+        return this.#headersList.get(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-has
-      has(name) {
+      has(name2) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 1, "Headers.has");
         const prefix = "Headers.has";
-        name = webidl.converters.ByteString(name, prefix, "name");
-        if (!isValidHeaderName(name)) {
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         }
-        return this.#headersList.contains(name, false);
+        return this.#headersList.contains(name2, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-set
-      set(name, value) {
+      set(name2, value) {
         webidl.brandCheck(this, _Headers);
         webidl.argumentLengthCheck(arguments, 2, "Headers.set");
         const prefix = "Headers.set";
-        name = webidl.converters.ByteString(name, prefix, "name");
+        name2 = webidl.converters.ByteString(name2, prefix, "name");
         value = webidl.converters.ByteString(value, prefix, "value");
         value = headerValueNormalize(value);
-        if (!isValidHeaderName(name)) {
+        if (!isValidHeaderName(name2)) {
           throw webidl.errors.invalidArgument({
             prefix,
-            value: name,
+            value: name2,
             type: "header name"
           });
         } else if (!isValidHeaderValue(value)) {
@@ -12392,7 +12392,7 @@ var require_headers = __commonJS({
         if (this.#guard === "immutable") {
           throw new TypeError("immutable");
         }
-        this.#headersList.set(name, value, false);
+        this.#headersList.set(name2, value, false);
       }
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
@@ -12415,13 +12415,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap] = names;
         }
         for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value } = names[i];
-          if (name === "set-cookie") {
+          const { 0: name2, 1: value } = names[i];
+          if (name2 === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
-              headers.push([name, cookies[j]]);
+              headers.push([name2, cookies[j]]);
             }
           } else {
-            headers.push([name, value]);
+            headers.push([name2, value]);
           }
         }
         return this.#headersList[kHeadersSortedMap] = headers;
@@ -12841,23 +12841,23 @@ var require_response = __commonJS({
     webidl.converters.URLSearchParams = webidl.interfaceConverter(
       URLSearchParams
     );
-    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name) {
+    webidl.converters.XMLHttpRequestBodyInit = function(V, prefix, name2) {
       if (typeof V === "string") {
-        return webidl.converters.USVString(V, prefix, name);
+        return webidl.converters.USVString(V, prefix, name2);
       }
       if (isBlobLike(V)) {
-        return webidl.converters.Blob(V, prefix, name, { strict: false });
+        return webidl.converters.Blob(V, prefix, name2, { strict: false });
       }
       if (ArrayBuffer.isView(V) || types.isArrayBuffer(V)) {
-        return webidl.converters.BufferSource(V, prefix, name);
+        return webidl.converters.BufferSource(V, prefix, name2);
       }
       if (util.isFormDataLike(V)) {
-        return webidl.converters.FormData(V, prefix, name, { strict: false });
+        return webidl.converters.FormData(V, prefix, name2, { strict: false });
       }
       if (V instanceof URLSearchParams) {
-        return webidl.converters.URLSearchParams(V, prefix, name);
+        return webidl.converters.URLSearchParams(V, prefix, name2);
       }
-      return webidl.converters.DOMString(V, prefix, name);
+      return webidl.converters.DOMString(V, prefix, name2);
     };
     webidl.converters.BodyInit = function(V, prefix, argument) {
       if (V instanceof ReadableStream) {
@@ -13228,8 +13228,8 @@ var require_request2 = __commonJS({
           const headers = init.headers !== void 0 ? init.headers : new HeadersList(headersList);
           headersList.clear();
           if (headers instanceof HeadersList) {
-            for (const { name, value } of headers.rawValues()) {
-              headersList.append(name, value, false);
+            for (const { name: name2, value } of headers.rawValues()) {
+              headersList.append(name2, value, false);
             }
             headersList.cookies = headers.cookies;
           } else {
@@ -16233,9 +16233,9 @@ var require_util6 = __commonJS({
       }
       return false;
     }
-    function validateCookieName(name) {
-      for (let i = 0; i < name.length; ++i) {
-        const code2 = name.charCodeAt(i);
+    function validateCookieName(name2) {
+      for (let i = 0; i < name2.length; ++i) {
+        const code2 = name2.charCodeAt(i);
         if (code2 < 33 || // exclude CTLs (0-31), SP and HT
         code2 > 126 || // exclude non-ascii and DEL
         code2 === 34 || // "
@@ -16281,9 +16281,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code2 = path.charCodeAt(i);
+    function validateCookiePath(path2) {
+      for (let i = 0; i < path2.length; ++i) {
+        const code2 = path2.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -16442,7 +16442,7 @@ var require_parse = __commonJS({
       }
       let nameValuePair = "";
       let unparsedAttributes = "";
-      let name = "";
+      let name2 = "";
       let value = "";
       if (header2.includes(";")) {
         const position = { position: 0 };
@@ -16455,20 +16455,20 @@ var require_parse = __commonJS({
         value = nameValuePair;
       } else {
         const position = { position: 0 };
-        name = collectASequenceOfCodePointsFast(
+        name2 = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
           position
         );
         value = nameValuePair.slice(position.position + 1);
       }
-      name = name.trim();
+      name2 = name2.trim();
       value = value.trim();
-      if (name.length + value.length > maxNameValuePairSize) {
+      if (name2.length + value.length > maxNameValuePairSize) {
         return null;
       }
       return {
-        name,
+        name: name2,
         value,
         ...parseUnparsedAttributes(unparsedAttributes)
       };
@@ -16581,19 +16581,19 @@ var require_cookies = __commonJS({
         return out;
       }
       for (const piece of cookie.split(";")) {
-        const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        const [name2, ...value] = piece.split("=");
+        out[name2.trim()] = value.join("=");
       }
       return out;
     }
-    function deleteCookie(headers, name, attributes) {
+    function deleteCookie(headers, name2, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
       const prefix = "deleteCookie";
       webidl.argumentLengthCheck(arguments, 2, prefix);
-      name = webidl.converters.DOMString(name, prefix, "name");
+      name2 = webidl.converters.DOMString(name2, prefix, "name");
       attributes = webidl.converters.DeleteCookieAttributes(attributes);
       setCookie(headers, {
-        name,
+        name: name2,
         value: "",
         expires: /* @__PURE__ */ new Date(0),
         ...attributes
@@ -17155,9 +17155,9 @@ var require_util7 = __commonJS({
       const extensionList = /* @__PURE__ */ new Map();
       while (position.position < extensions.length) {
         const pair = collectASequenceOfCodePointsFast(";", extensions, position);
-        const [name, value = ""] = pair.split("=");
+        const [name2, value = ""] = pair.split("=");
         extensionList.set(
-          removeHTTPWhitespace(name, true, false),
+          removeHTTPWhitespace(name2, true, false),
           removeHTTPWhitespace(value, false, true)
         );
         position.position++;
@@ -19203,11 +19203,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path2 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path2 = `/${path2}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path);
+          url = new URL(util.parseOrigin(url).origin + path2);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -19698,23 +19698,23 @@ import * as os4 from "os";
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name, options2) {
-  const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
+function getInput(name2, options2) {
+  const val = process.env[`INPUT_${name2.replace(/ /g, "_").toUpperCase()}`] || "";
   if (options2 && options2.required && !val) {
-    throw new Error(`Input required and not supplied: ${name}`);
+    throw new Error(`Input required and not supplied: ${name2}`);
   }
   if (options2 && options2.trimWhitespace === false) {
     return val;
   }
   return val.trim();
 }
-function setOutput(name, value) {
+function setOutput(name2, value) {
   const filePath = process.env["GITHUB_OUTPUT"] || "";
   if (filePath) {
-    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name, value));
+    return issueFileCommand("OUTPUT", prepareKeyValueMessage(name2, value));
   }
   process.stdout.write(os4.EOL);
-  issueCommand("set-output", { name }, toCommandValue(value));
+  issueCommand("set-output", { name: name2 }, toCommandValue(value));
 }
 function setFailed(message) {
   process.exitCode = ExitCode.Failure;
@@ -19764,8 +19764,8 @@ var init_context = __esm({
           if (existsSync3(process.env.GITHUB_EVENT_PATH)) {
             this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
           } else {
-            const path = process.env.GITHUB_EVENT_PATH;
-            process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${EOL5}`);
+            const path2 = process.env.GITHUB_EVENT_PATH;
+            process.stdout.write(`GITHUB_EVENT_PATH ${path2} does not exist${EOL5}`);
           }
         }
         this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -20666,23 +20666,23 @@ var init_universal_user_agent = __esm({
 });
 
 // node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options2) {
+function register(state, name2, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
   if (!options2) {
     options2 = {};
   }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options2);
+  if (Array.isArray(name2)) {
+    return name2.reverse().reduce((callback, name3) => {
+      return register.bind(null, state, name3, callback, options2);
     }, method)();
   }
   return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
+    if (!state.registry[name2]) {
       return method(options2);
     }
-    return state.registry[name].reduce((method2, registered) => {
+    return state.registry[name2].reduce((method2, registered) => {
       return registered.hook.bind(null, method2, options2);
     }, method)();
   });
@@ -20693,10 +20693,10 @@ var init_register = __esm({
 });
 
 // node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
+function addHook(state, kind, name2, hook2) {
   const orig = hook2;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
+  if (!state.registry[name2]) {
+    state.registry[name2] = [];
   }
   if (kind === "before") {
     hook2 = (method, options2) => {
@@ -20721,7 +20721,7 @@ function addHook(state, kind, name, hook2) {
       });
     };
   }
-  state.registry[name].push({
+  state.registry[name2].push({
     hook: hook2,
     orig
   });
@@ -20732,17 +20732,17 @@ var init_add = __esm({
 });
 
 // node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
+function removeHook(state, name2, method) {
+  if (!state.registry[name2]) {
     return;
   }
-  const index = state.registry[name].map((registered) => {
+  const index = state.registry[name2].map((registered) => {
     return registered.orig;
   }).indexOf(method);
   if (index === -1) {
     return;
   }
-  state.registry[name].splice(index, 1);
+  state.registry[name2].splice(index, 1);
 }
 var init_remove = __esm({
   "node_modules/before-after-hook/lib/remove.js"() {
@@ -20750,15 +20750,15 @@ var init_remove = __esm({
 });
 
 // node_modules/before-after-hook/index.js
-function bindApi(hook2, state, name) {
+function bindApi(hook2, state, name2) {
   const removeHookRef = bindable(removeHook, null).apply(
     null,
-    name ? [state, name] : [state]
+    name2 ? [state, name2] : [state]
   );
   hook2.api = { remove: removeHookRef };
   hook2.remove = removeHookRef;
   ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
+    const args = name2 ? [state, kind, name2] : [state, kind];
     hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
   });
 }
@@ -20856,11 +20856,11 @@ function addQueryParameters(url, parameters) {
   if (names.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
+  return url + separator + names.map((name2) => {
+    if (name2 === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
+    return `${name2}=${encodeURIComponent(parameters[name2])}`;
   }).join("&");
 }
 function removeNonChars(variableName) {
@@ -21703,8 +21703,8 @@ async function fetchWrapper(requestOptions) {
   const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
   const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
   const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
+    Object.entries(requestOptions.headers).map(([name2, value]) => [
+      name2,
       String(value)
     ])
   );
@@ -24530,17 +24530,17 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
     }
     if (decorations.renamedParameters) {
       const options22 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
+      for (const [name2, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options22) {
+        if (name2 in options22) {
           octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+            `"${name2}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
           if (!(alias in options22)) {
-            options22[alias] = options22[name];
+            options22[alias] = options22[name2];
           }
-          delete options22[name];
+          delete options22[name2];
         }
       }
       return requestWithDefaults(options22);
@@ -25334,9 +25334,9 @@ var require_yauzl = __commonJS({
     exports.Entry = Entry;
     exports.LocalFileHeader = LocalFileHeader;
     exports.RandomAccessReader = RandomAccessReader;
-    function openPromise(path, options2) {
+    function openPromise(path2, options2) {
       return new Promise((resolve3, reject) => {
-        open2(path, { ...options2, lazyEntries: true }, function(err, zipfile) {
+        open2(path2, { ...options2, lazyEntries: true }, function(err, zipfile) {
           if (err) return reject(err);
           resolve3(zipfile);
         });
@@ -25366,7 +25366,7 @@ var require_yauzl = __commonJS({
         });
       });
     }
-    function open2(path, options2, callback) {
+    function open2(path2, options2, callback) {
       if (typeof options2 === "function") {
         callback = options2;
         options2 = null;
@@ -25378,7 +25378,7 @@ var require_yauzl = __commonJS({
       if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
       if (options2.strictFileNames == null) options2.strictFileNames = false;
       if (callback == null) callback = defaultCallback;
-      fs3.open(path, "r", function(err, fd) {
+      fs3.open(path2, "r", function(err, fd) {
         if (err) return callback(err);
         fromFd(fd, options2, function(err2, zipfile) {
           if (err2) fs3.close(fd, defaultCallback);
@@ -26327,9 +26327,9 @@ var require_scope = __commonJS({
     exports.ValueScope = exports.ValueScopeName = exports.Scope = exports.varKinds = exports.UsedValueState = void 0;
     var code_1 = require_code();
     var ValueError = class extends Error {
-      constructor(name) {
-        super(`CodeGen: "code" for ${name} not defined`);
-        this.value = name.value;
+      constructor(name2) {
+        super(`CodeGen: "code" for ${name2} not defined`);
+        this.value = name2.value;
       }
     };
     var UsedValueState;
@@ -26396,8 +26396,8 @@ var require_scope = __commonJS({
         var _a;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
-        const name = this.toName(nameOrPrefix);
-        const { prefix } = name;
+        const name2 = this.toName(nameOrPrefix);
+        const { prefix } = name2;
         const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
         let vs = this._values[prefix];
         if (vs) {
@@ -26407,12 +26407,12 @@ var require_scope = __commonJS({
         } else {
           vs = this._values[prefix] = /* @__PURE__ */ new Map();
         }
-        vs.set(valueKey, name);
+        vs.set(valueKey, name2);
         const s = this._scope[prefix] || (this._scope[prefix] = []);
         const itemIndex = s.length;
         s[itemIndex] = value.ref;
-        name.setValue(value, { property: prefix, itemIndex });
-        return name;
+        name2.setValue(value, { property: prefix, itemIndex });
+        return name2;
       }
       getValue(prefix, keyOrRef) {
         const vs = this._values[prefix];
@@ -26421,17 +26421,17 @@ var require_scope = __commonJS({
         return vs.get(keyOrRef);
       }
       scopeRefs(scopeName, values = this._values) {
-        return this._reduceValues(values, (name) => {
-          if (name.scopePath === void 0)
-            throw new Error(`CodeGen: name "${name}" has no value`);
-          return (0, code_1._)`${scopeName}${name.scopePath}`;
+        return this._reduceValues(values, (name2) => {
+          if (name2.scopePath === void 0)
+            throw new Error(`CodeGen: name "${name2}" has no value`);
+          return (0, code_1._)`${scopeName}${name2.scopePath}`;
         });
       }
       scopeCode(values = this._values, usedValues, getCode) {
-        return this._reduceValues(values, (name) => {
-          if (name.value === void 0)
-            throw new Error(`CodeGen: name "${name}" has no value`);
-          return name.value.code;
+        return this._reduceValues(values, (name2) => {
+          if (name2.value === void 0)
+            throw new Error(`CodeGen: name "${name2}" has no value`);
+          return name2.value.code;
         }, usedValues, getCode);
       }
       _reduceValues(values, valueCode, usedValues = {}, getCode) {
@@ -26441,20 +26441,20 @@ var require_scope = __commonJS({
           if (!vs)
             continue;
           const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
-          vs.forEach((name) => {
-            if (nameSet.has(name))
+          vs.forEach((name2) => {
+            if (nameSet.has(name2))
               return;
-            nameSet.set(name, UsedValueState.Started);
-            let c = valueCode(name);
+            nameSet.set(name2, UsedValueState.Started);
+            let c = valueCode(name2);
             if (c) {
               const def = this.opts.es5 ? exports.varKinds.var : exports.varKinds.const;
-              code2 = (0, code_1._)`${code2}${def} ${name} = ${c};${this.opts._n}`;
-            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
+              code2 = (0, code_1._)`${code2}${def} ${name2} = ${c};${this.opts._n}`;
+            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name2)) {
               code2 = (0, code_1._)`${code2}${c}${this.opts._n}`;
             } else {
-              throw new ValueError(name);
+              throw new ValueError(name2);
             }
-            nameSet.set(name, UsedValueState.Completed);
+            nameSet.set(name2, UsedValueState.Completed);
           });
         }
         return code2;
@@ -26531,10 +26531,10 @@ var require_codegen = __commonJS({
       }
     };
     var Def = class extends Node {
-      constructor(varKind, name, rhs) {
+      constructor(varKind, name2, rhs) {
         super();
         this.varKind = varKind;
-        this.name = name;
+        this.name = name2;
         this.rhs = rhs;
       }
       render({ es5, _n }) {
@@ -26754,17 +26754,17 @@ var require_codegen = __commonJS({
       }
     };
     var ForRange = class extends For {
-      constructor(varKind, name, from, to) {
+      constructor(varKind, name2, from, to) {
         super();
         this.varKind = varKind;
-        this.name = name;
+        this.name = name2;
         this.from = from;
         this.to = to;
       }
       render(opts) {
         const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name, from, to } = this;
-        return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
+        const { name: name2, from, to } = this;
+        return `for(${varKind} ${name2}=${from}; ${name2}<${to}; ${name2}++)` + super.render(opts);
       }
       get names() {
         const names = addExprNames(super.names, this.from);
@@ -26772,11 +26772,11 @@ var require_codegen = __commonJS({
       }
     };
     var ForIter = class extends For {
-      constructor(loop, varKind, name, iterable) {
+      constructor(loop, varKind, name2, iterable) {
         super();
         this.loop = loop;
         this.varKind = varKind;
-        this.name = name;
+        this.name = name2;
         this.iterable = iterable;
       }
       render(opts) {
@@ -26793,9 +26793,9 @@ var require_codegen = __commonJS({
       }
     };
     var Func = class extends BlockNode {
-      constructor(name, args, async) {
+      constructor(name2, args, async) {
         super();
-        this.name = name;
+        this.name = name2;
         this.args = args;
         this.async = async;
       }
@@ -26882,10 +26882,10 @@ var require_codegen = __commonJS({
       }
       // reserves unique name in the external scope and assigns value to it
       scopeValue(prefixOrName, value) {
-        const name = this._extScope.value(prefixOrName, value);
-        const vs = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
-        vs.add(name);
-        return name;
+        const name2 = this._extScope.value(prefixOrName, value);
+        const vs = this._values[name2.prefix] || (this._values[name2.prefix] = /* @__PURE__ */ new Set());
+        vs.add(name2);
+        return name2;
       }
       getScopeValue(prefix, keyOrRef) {
         return this._extScope.getValue(prefix, keyOrRef);
@@ -26899,11 +26899,11 @@ var require_codegen = __commonJS({
         return this._extScope.scopeCode(this._values);
       }
       _def(varKind, nameOrPrefix, rhs, constant) {
-        const name = this._scope.toName(nameOrPrefix);
+        const name2 = this._scope.toName(nameOrPrefix);
         if (rhs !== void 0 && constant)
-          this._constants[name.str] = rhs;
-        this._leafNode(new Def(varKind, name, rhs));
-        return name;
+          this._constants[name2.str] = rhs;
+        this._leafNode(new Def(varKind, name2, rhs));
+        return name2;
       }
       // `const` declaration (`var` in es5 mode)
       const(nameOrPrefix, rhs, _constant) {
@@ -26984,20 +26984,20 @@ var require_codegen = __commonJS({
       }
       // `for` statement for a range of values
       forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
-        const name = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name, from, to), () => forBody(name));
+        const name2 = this._scope.toName(nameOrPrefix);
+        return this._for(new ForRange(varKind, name2, from, to), () => forBody(name2));
       }
       // `for-of` statement (in es5 mode replace with a normal for loop)
       forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
-        const name = this._scope.toName(nameOrPrefix);
+        const name2 = this._scope.toName(nameOrPrefix);
         if (this.opts.es5) {
           const arr = iterable instanceof code_1.Name ? iterable : this.var("_arr", iterable);
           return this.forRange("_i", 0, (0, code_1._)`${arr}.length`, (i) => {
-            this.var(name, (0, code_1._)`${arr}[${i}]`);
-            forBody(name);
+            this.var(name2, (0, code_1._)`${arr}[${i}]`);
+            forBody(name2);
           });
         }
-        return this._for(new ForIter("of", varKind, name, iterable), () => forBody(name));
+        return this._for(new ForIter("of", varKind, name2, iterable), () => forBody(name2));
       }
       // `for-in` statement.
       // With option `ownProperties` replaced with a `for-of` loop for object keys
@@ -27005,8 +27005,8 @@ var require_codegen = __commonJS({
         if (this.opts.ownProperties) {
           return this.forOf(nameOrPrefix, (0, code_1._)`Object.keys(${obj})`, forBody);
         }
-        const name = this._scope.toName(nameOrPrefix);
-        return this._for(new ForIter("in", varKind, name, obj), () => forBody(name));
+        const name2 = this._scope.toName(nameOrPrefix);
+        return this._for(new ForIter("in", varKind, name2, obj), () => forBody(name2));
       }
       // end `for` loop
       endFor() {
@@ -27071,8 +27071,8 @@ var require_codegen = __commonJS({
         return this;
       }
       // `function` heading (or definition if funcBody is passed)
-      func(name, args = code_1.nil, async, funcBody) {
-        this._blockNode(new Func(name, args, async));
+      func(name2, args = code_1.nil, async, funcBody) {
+        this._blockNode(new Func(name2, args, async));
         if (funcBody)
           this.code(funcBody).endFunc();
         return this;
@@ -27674,7 +27674,7 @@ var require_dataType = __commonJS({
     exports.coerceAndCheckDataType = coerceAndCheckDataType;
     var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
     function coerceToTypes(types, coerceTypes) {
-      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
+      return coerceTypes ? types.filter((t2) => COERCIBLE.has(t2) || coerceTypes === "array" && t2 === "array") : [];
     }
     function coerceData(it, types, coerceTo) {
       const { gen, data, opts } = it;
@@ -27684,9 +27684,9 @@ var require_dataType = __commonJS({
         gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
       }
       gen.if((0, codegen_1._)`${coerced} !== undefined`);
-      for (const t of coerceTo) {
-        if (COERCIBLE.has(t) || t === "array" && opts.coerceTypes === "array") {
-          coerceSpecificType(t);
+      for (const t2 of coerceTo) {
+        if (COERCIBLE.has(t2) || t2 === "array" && opts.coerceTypes === "array") {
+          coerceSpecificType(t2);
         }
       }
       gen.else();
@@ -27696,8 +27696,8 @@ var require_dataType = __commonJS({
         gen.assign(data, coerced);
         assignParentData(it, coerced);
       });
-      function coerceSpecificType(t) {
-        switch (t) {
+      function coerceSpecificType(t2) {
+        switch (t2) {
           case "string":
             gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
             return;
@@ -27769,8 +27769,8 @@ var require_dataType = __commonJS({
       }
       if (types.number)
         delete types.integer;
-      for (const t in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
+      for (const t2 in types)
+        cond = (0, codegen_1.and)(cond, checkDataType(t2, data, strictNums, correct));
       return cond;
     }
     exports.checkDataTypes = checkDataTypes;
@@ -28685,9 +28685,9 @@ var require_validate = __commonJS({
         it.dataTypes = types;
         return;
       }
-      types.forEach((t) => {
-        if (!includesType(it.dataTypes, t)) {
-          strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
+      types.forEach((t2) => {
+        if (!includesType(it.dataTypes, t2)) {
+          strictTypesError(it, `type "${t2}" not allowed by context "${it.dataTypes.join(",")}"`);
         }
       });
       narrowSchemaTypes(it, types);
@@ -28703,7 +28703,7 @@ var require_validate = __commonJS({
         const rule = rules[keyword];
         if (typeof rule == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule)) {
           const { type } = rule.definition;
-          if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
+          if (type.length && !type.some((t2) => hasApplicableType(ts, t2))) {
             strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
           }
         }
@@ -28712,15 +28712,15 @@ var require_validate = __commonJS({
     function hasApplicableType(schTs, kwdT) {
       return schTs.includes(kwdT) || kwdT === "number" && schTs.includes("integer");
     }
-    function includesType(ts, t) {
-      return ts.includes(t) || t === "integer" && ts.includes("number");
+    function includesType(ts, t2) {
+      return ts.includes(t2) || t2 === "integer" && ts.includes("number");
     }
     function narrowSchemaTypes(it, withTypes) {
       const ts = [];
-      for (const t of it.dataTypes) {
-        if (includesType(withTypes, t))
-          ts.push(t);
-        else if (withTypes.includes("integer") && t === "number")
+      for (const t2 of it.dataTypes) {
+        if (includesType(withTypes, t2))
+          ts.push(t2);
+        else if (withTypes.includes("integer") && t2 === "number")
           ts.push("integer");
       }
       it.dataTypes = ts;
@@ -29329,19 +29329,19 @@ var require_utils2 = __commonJS({
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
       if (compression !== -1 && input.indexOf("::", compression + 1) !== -1) return void 0;
-      const left = compression === -1 ? input.split(":") : input.slice(0, compression).split(":");
-      const right = compression === -1 ? [] : input.slice(compression + 2).split(":");
+      const left2 = compression === -1 ? input.split(":") : input.slice(0, compression).split(":");
+      const right2 = compression === -1 ? [] : input.slice(compression + 2).split(":");
       if (compression !== -1) {
-        if (left.length === 1 && left[0] === "") left.length = 0;
-        if (right.length === 1 && right[0] === "") right.length = 0;
+        if (left2.length === 1 && left2[0] === "") left2.length = 0;
+        if (right2.length === 1 && right2[0] === "") right2.length = 0;
       }
-      const parts = left.concat(right);
+      const parts = left2.concat(right2);
       let hextetCount = 0;
       for (let i = 0; i < parts.length; i++) {
         const part = parts[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i !== parts.length - 1 || compression !== -1 && right2.length === 0 || !isIPv4(part)) return void 0;
           hextetCount += 2;
           continue;
         }
@@ -29354,9 +29354,9 @@ var require_utils2 = __commonJS({
         return compressIPv6ZeroRun(parts);
       }
       if (hextetCount >= 8) return void 0;
-      const expanded = parts.slice(0, left.length);
+      const expanded = parts.slice(0, left2.length);
       for (let i = hextetCount; i < 8; i++) expanded.push("0");
-      for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
+      for (let i = left2.length; i < parts.length; i++) expanded.push(parts[i]);
       return compressIPv6ZeroRun(expanded);
     }
     function normalizeIPv6(host) {
@@ -29394,8 +29394,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path) {
-      let input = path;
+    function removeDotSegments(path2) {
+      let input = path2;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -29469,11 +29469,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path) {
-      if (path === "" || path[0] === "/") {
-        return removeDotSegments(path);
+    function removeDotSegmentsRelative(path2) {
+      if (path2 === "" || path2[0] === "/") {
+        return removeDotSegments(path2);
       }
-      const segments = path.split("/");
+      const segments = path2.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -29786,10 +29786,10 @@ var require_schemes = __commonJS({
         "urn:uuid"
       ]
     );
-    function isValidSchemeName(name) {
+    function isValidSchemeName(name2) {
       return supportedSchemeNames.indexOf(
         /** @type {*} */
-        name
+        name2
       ) !== -1;
     }
     function wsIsSecure(wsComponent) {
@@ -29836,8 +29836,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path && path !== "/" ? path : void 0;
+        const path2 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path2 && path2 !== "/" ? path2 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -30784,7 +30784,7 @@ var require_core = __commonJS({
           type: (0, dataType_1.getJSONTypes)(def.type),
           schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
         };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
+        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t2) => addRule.call(this, k, definition, t2)));
         return this;
       }
       getKeyword(keyword) {
@@ -30804,10 +30804,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name, format) {
+      addFormat(name2, format) {
         if (typeof format == "string")
           format = new RegExp(format);
-        this.formats[name] = format;
+        this.formats[name2] = format;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -30924,10 +30924,10 @@ var require_core = __commonJS({
           this.addSchema(optsSchemas[key], key);
     }
     function addInitialFormats() {
-      for (const name in this.opts.formats) {
-        const format = this.opts.formats[name];
+      for (const name2 in this.opts.formats) {
+        const format = this.opts.formats[name2];
         if (format)
-          this.addFormat(name, format);
+          this.addFormat(name2, format);
       }
     }
     function addInitialKeywords(defs) {
@@ -30983,7 +30983,7 @@ var require_core = __commonJS({
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
       const { RULES } = this;
-      let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t }) => t === dataType);
+      let ruleGroup = post ? RULES.post : RULES.rules.find(({ type: t2 }) => t2 === dataType);
       if (!ruleGroup) {
         ruleGroup = { type: dataType, rules: [] };
         RULES.rules.push(ruleGroup);
@@ -31531,7 +31531,7 @@ var require_uniqueItems = __commonJS({
           gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
         }
         function canOptimize() {
-          return itemTypes.length > 0 && !itemTypes.some((t) => t === "object" || t === "array");
+          return itemTypes.length > 0 && !itemTypes.some((t2) => t2 === "object" || t2 === "array");
         }
         function loopN(i, j) {
           const item = gen.name("item");
@@ -33760,7 +33760,7 @@ var require_b4a = __commonJS({
     function byteLength(string, encoding) {
       return Buffer.byteLength(string, encoding);
     }
-    function compare(a, b) {
+    function compare2(a, b) {
       return Buffer.compare(a, b);
     }
     function concat(buffers, totalLength) {
@@ -33864,7 +33864,7 @@ var require_b4a = __commonJS({
       allocUnsafe,
       allocUnsafeSlow,
       byteLength,
-      compare,
+      compare: compare2,
       concat,
       copy,
       equals,
@@ -34698,19 +34698,19 @@ var require_streamx = __commonJS({
       if (data !== void 0 && data !== null) this.push(data);
       this._writableState.afterWrite(err);
     }
-    function newListener(name) {
+    function newListener(name2) {
       if (this._readableState !== null) {
-        if (name === "data") {
+        if (name2 === "data") {
           this._duplexState |= READ_EMIT_DATA | READ_RESUMED_READ_AHEAD;
           this._readableState.updateNextTick();
         }
-        if (name === "readable") {
+        if (name2 === "readable") {
           this._duplexState |= READ_EMIT_READABLE;
           this._readableState.updateNextTick();
         }
       }
       if (this._writableState !== null) {
-        if (name === "drain") {
+        if (name2 === "drain") {
           this._duplexState |= WRITE_EMIT_DRAIN;
           this._writableState.updateNextTick();
         }
@@ -35249,19 +35249,19 @@ var require_headers2 = __commonJS({
     };
     exports.encode = function encode(opts) {
       const buf = b4a.alloc(512);
-      let name = opts.name;
+      let name2 = opts.name;
       let prefix = "";
-      if (opts.typeflag === 5 && name[name.length - 1] !== "/") name += "/";
-      if (b4a.byteLength(name) !== name.length) return null;
-      while (b4a.byteLength(name) > 100) {
-        const i = name.indexOf("/");
+      if (opts.typeflag === 5 && name2[name2.length - 1] !== "/") name2 += "/";
+      if (b4a.byteLength(name2) !== name2.length) return null;
+      while (b4a.byteLength(name2) > 100) {
+        const i = name2.indexOf("/");
         if (i === -1) return null;
-        prefix += prefix ? "/" + name.slice(0, i) : name.slice(0, i);
-        name = name.slice(i + 1);
+        prefix += prefix ? "/" + name2.slice(0, i) : name2.slice(0, i);
+        name2 = name2.slice(i + 1);
       }
-      if (b4a.byteLength(name) > 100 || b4a.byteLength(prefix) > 155) return null;
+      if (b4a.byteLength(name2) > 100 || b4a.byteLength(prefix) > 155) return null;
       if (opts.linkname && b4a.byteLength(opts.linkname) > 100) return null;
-      b4a.write(buf, name);
+      b4a.write(buf, name2);
       b4a.write(buf, encodeOct(opts.mode & MASK, 6), 100);
       b4a.write(buf, encodeOct(opts.uid, 6), 108);
       b4a.write(buf, encodeOct(opts.gid, 6), 116);
@@ -35281,7 +35281,7 @@ var require_headers2 = __commonJS({
     };
     exports.decode = function decode(buf, filenameEncoding, allowUnknownFormat) {
       let typeflag = buf[156] === 0 ? 0 : buf[156] - ZERO_OFFSET;
-      let name = decodeStr(buf, 0, 100, filenameEncoding);
+      let name2 = decodeStr(buf, 0, 100, filenameEncoding);
       const mode = decodeOct(buf, 100, 8);
       const uid = decodeOct(buf, 108, 8);
       const gid = decodeOct(buf, 116, 8);
@@ -35297,16 +35297,16 @@ var require_headers2 = __commonJS({
       if (c === 8 * 32) return null;
       if (c !== decodeOct(buf, 148, 8)) throw new Error("Invalid tar header. Maybe the tar is corrupted or it needs to be gunzipped?");
       if (isUSTAR(buf)) {
-        if (buf[345]) name = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name;
+        if (buf[345]) name2 = decodeStr(buf, 345, 155, filenameEncoding) + "/" + name2;
       } else if (isGNU(buf)) {
       } else {
         if (!allowUnknownFormat) {
           throw new Error("Invalid tar header: unknown format.");
         }
       }
-      if (typeflag === 0 && name && name[name.length - 1] === "/") typeflag = 5;
+      if (typeflag === 0 && name2 && name2[name2.length - 1] === "/") typeflag = 5;
       return {
-        name,
+        name: name2,
         mode,
         uid,
         gid,
@@ -36195,48 +36195,48 @@ var require_light = __commonJS({
           if (this.instance.on != null || this.instance.once != null || this.instance.removeAllListeners != null) {
             throw new Error("An Emitter already exists for this object");
           }
-          this.instance.on = (name, cb) => {
-            return this._addListener(name, "many", cb);
+          this.instance.on = (name2, cb) => {
+            return this._addListener(name2, "many", cb);
           };
-          this.instance.once = (name, cb) => {
-            return this._addListener(name, "once", cb);
+          this.instance.once = (name2, cb) => {
+            return this._addListener(name2, "once", cb);
           };
-          this.instance.removeAllListeners = (name = null) => {
-            if (name != null) {
-              return delete this._events[name];
+          this.instance.removeAllListeners = (name2 = null) => {
+            if (name2 != null) {
+              return delete this._events[name2];
             } else {
               return this._events = {};
             }
           };
         }
-        _addListener(name, status, cb) {
+        _addListener(name2, status, cb) {
           var base;
-          if ((base = this._events)[name] == null) {
-            base[name] = [];
+          if ((base = this._events)[name2] == null) {
+            base[name2] = [];
           }
-          this._events[name].push({ cb, status });
+          this._events[name2].push({ cb, status });
           return this.instance;
         }
-        listenerCount(name) {
-          if (this._events[name] != null) {
-            return this._events[name].length;
+        listenerCount(name2) {
+          if (this._events[name2] != null) {
+            return this._events[name2].length;
           } else {
             return 0;
           }
         }
-        async trigger(name, ...args) {
+        async trigger(name2, ...args) {
           var e, promises3;
           try {
-            if (name !== "debug") {
-              this.trigger("debug", `Event triggered: ${name}`, args);
+            if (name2 !== "debug") {
+              this.trigger("debug", `Event triggered: ${name2}`, args);
             }
-            if (this._events[name] == null) {
+            if (this._events[name2] == null) {
               return;
             }
-            this._events[name] = this._events[name].filter(function(listener) {
+            this._events[name2] = this._events[name2].filter(function(listener) {
               return listener.status !== "none";
             });
-            promises3 = this._events[name].map(async (listener) => {
+            promises3 = this._events[name2].map(async (listener) => {
               var e2, returned;
               if (listener.status === "none") {
                 return;
@@ -36523,9 +36523,9 @@ var require_light = __commonJS({
           clearInterval(this.heartbeat);
           return this.Promise.resolve();
         }
-        yieldLoop(t = 0) {
+        yieldLoop(t2 = 0) {
           return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+            return setTimeout(resolve3, t2);
           });
         }
         computePenalty() {
@@ -36725,9 +36725,9 @@ var require_light = __commonJS({
       var DLList$2, Sync;
       DLList$2 = DLList_1;
       Sync = class Sync {
-        constructor(name, Promise2) {
+        constructor(name2, Promise2) {
           this.schedule = this.schedule.bind(this);
-          this.name = name;
+          this.name = name2;
           this.Promise = Promise2;
           this._running = 0;
           this._queue = new DLList$2();
@@ -37473,15 +37473,15 @@ var init_dist_bundle6 = __esm({
 // src/github/event-file.ts
 import { existsSync, readFileSync } from "node:fs";
 function checkEventFile() {
-  const path = process.env.GITHUB_EVENT_PATH;
-  if (!path || !existsSync(path)) return null;
+  const path2 = process.env.GITHUB_EVENT_PATH;
+  if (!path2 || !existsSync(path2)) return null;
   try {
-    JSON.parse(readFileSync(path, "utf8"));
+    JSON.parse(readFileSync(path2, "utf8"));
     return null;
   } catch (error2) {
     delete process.env.GITHUB_EVENT_PATH;
     const why = error2 instanceof SyntaxError ? "is not valid JSON" : `cannot be read (${error2.message})`;
-    return `the event payload GITHUB_EVENT_PATH (${path}) ${why}: the runner writes this file; re-run the job`;
+    return `the event payload GITHUB_EVENT_PATH (${path2}) ${why}: the runner writes this file; re-run the job`;
   }
 }
 var eventFileProblem = checkEventFile();
@@ -37604,18 +37604,18 @@ var AggregateInputError = class extends Error {
   input;
 };
 function parseAggregateInputs(read) {
-  const text3 = (name) => read(name).trim();
-  const bool = (name, fallback) => {
-    const value = text3(name);
+  const text3 = (name2) => read(name2).trim();
+  const bool = (name2, fallback) => {
+    const value = text3(name2);
     if (value === "") return fallback;
     if (/^(true|yes|1|on)$/i.test(value)) return true;
     if (/^(false|no|0|off)$/i.test(value)) return false;
-    throw new AggregateInputError(name, `"${value}" is not a boolean: write true or false`);
+    throw new AggregateInputError(name2, `"${value}" is not a boolean: write true or false`);
   };
-  const oneOf2 = (name, fallback, allowed) => {
-    const value = text3(name) || fallback;
+  const oneOf2 = (name2, fallback, allowed) => {
+    const value = text3(name2) || fallback;
     if (allowed.includes(value)) return value;
-    throw new AggregateInputError(name, `"${value}" is not one of ${allowed.join(" | ")}`);
+    throw new AggregateInputError(name2, `"${value}" is not one of ${allowed.join(" | ")}`);
   };
   const pr = text3("pull-request");
   if (pr !== "" && !/^[1-9]\d{0,9}$/.test(pr)) {
@@ -37748,7 +37748,7 @@ var VERSION7 = new RegExp(
 function platformViolations(p, thresholds) {
   if (p.head === null) return [];
   const { basis } = thresholds;
-  const name = p.platform;
+  const name2 = p.platform;
   const head = p.head.sizes[basis];
   const estimated = basis === "compressed" && (p.head.compressedEstimated || p.base?.compressedEstimated);
   const figure = estimated ? "estimated compressed" : basis;
@@ -37760,36 +37760,36 @@ function platformViolations(p, thresholds) {
     const limit = thresholds.maxIncrease;
     if (limit !== null && delta > limit) {
       found.push({
-        platform: name,
+        platform: name2,
         rule: "max-increase",
         basis,
         actual: delta,
         limit,
-        message: `${name}: ${figure} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold("max-increase", limit)}`
+        message: `${name2}: ${figure} size grew by ${formatDelta(delta)} (${formatExactBytes(delta)}), over ${describeThreshold("max-increase", limit)}`
       });
     }
     const percentLimit = thresholds.maxIncreasePercent;
     if (percentLimit !== null && delta > 0 && (percent === null || percent > percentLimit)) {
-      const growth = percent === null ? "from 0 B" : `by ${percentPast(percent, percentLimit)}`;
+      const growth2 = percent === null ? "from 0 B" : `by ${percentPast(percent, percentLimit)}`;
       found.push({
-        platform: name,
+        platform: name2,
         rule: "max-increase-percent",
         basis,
         actual: percent,
         limit: percentLimit,
-        message: `${name}: ${figure} size grew ${growth} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold("max-increase-percent", percentLimit)}`
+        message: `${name2}: ${figure} size grew ${growth2} (${formatDelta(delta)}, ${formatBytes(base)} to ${formatBytes(head)}), over ${describeThreshold("max-increase-percent", percentLimit)}`
       });
     }
   }
   const sizeLimit = thresholds.maxSize;
   if (sizeLimit !== null && head > sizeLimit) {
     found.push({
-      platform: name,
+      platform: name2,
       rule: "max-size",
       basis,
       actual: head,
       limit: sizeLimit,
-      message: `${name}: ${figure} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold("max-size", sizeLimit)}`
+      message: `${name2}: ${figure} size is ${formatBytes(head)} (${formatExactBytes(head)}), over ${describeThreshold("max-size", sizeLimit)}`
     });
   }
   return found;
@@ -37881,25 +37881,25 @@ function pullRequestContextFrom(eventName, payload) {
 function labelNames(value) {
   if (!Array.isArray(value)) return [];
   return value.flatMap((label) => {
-    const name = field(label, "name");
-    return typeof name === "string" ? [name] : [];
+    const name2 = field(label, "name");
+    return typeof name2 === "string" ? [name2] : [];
   });
 }
-function field(value, name) {
+function field(value, name2) {
   if (typeof value !== "object" || value === null) return void 0;
-  return value[name];
+  return value[name2];
 }
-function optionalText(value, name) {
-  const found = field(value, name);
+function optionalText(value, name2) {
+  const found = field(value, name2);
   return typeof found === "string" && found !== "" ? found : void 0;
 }
-function text(value, name, where) {
-  const found = optionalText(value, name);
+function text(value, name2, where) {
+  const found = optionalText(value, name2);
   if (found === void 0) throw new EventPayloadError(`pull request event payload has no ${where}`);
   return found;
 }
-function number(value, name, where) {
-  const found = field(value, name);
+function number(value, name2, where) {
+  const found = field(value, name2);
   if (typeof found !== "number" || !Number.isInteger(found)) {
     throw new EventPayloadError(`pull request event payload has no ${where}`);
   }
@@ -37919,13 +37919,25 @@ var PRIORITY = {
 var text2 = (value) => ({ kind: "text", text: value });
 var untrusted = (value, max) => max === void 0 ? { kind: "untrusted", text: value } : { kind: "untrusted", text: value, max };
 var strong = (...spans3) => ({ kind: "strong", spans: spans3.map(span) });
-var tone = (t, ...spans3) => ({
-  kind: "tone",
-  tone: t,
+var emphasis = (...spans3) => ({
+  kind: "emphasis",
   spans: spans3.map(span)
 });
+var code = (value) => ({ kind: "code", text: value });
+var tone = (t2, ...spans3) => ({
+  kind: "tone",
+  tone: t2,
+  spans: spans3.map(span)
+});
+var icon = (i) => ({ kind: "icon", icon: i });
 function span(s) {
   return typeof s === "string" ? text2(s) : s;
+}
+function spans(...parts) {
+  return parts.filter((p) => p !== null && p !== void 0 && p !== false).map(span);
+}
+function paragraph(priority, ...parts) {
+  return { kind: "paragraph", priority, spans: spans(...parts) };
 }
 function* walk(blocks) {
   for (const b of blocks) {
@@ -37948,6 +37960,10 @@ var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
 function printableCodeLine(line) {
   return line.replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
 }
+function shortDigest(digest) {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  return match ? `${match[1]}:${match[2]}` : null;
+}
 function count(n) {
   return n.toLocaleString("en-US");
 }
@@ -37965,6 +37981,249 @@ function escapeMarkdown(text3, maxChars = Number.POSITIVE_INFINITY) {
   }).replace(/\b(www)\./gi, "$1&#46;");
 }
 
+// src/report/explain-facts.ts
+function explainedPlatforms(report) {
+  return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
+}
+function leadPlatform(explained, report) {
+  const headline = explained.find((e) => e.report.platform === report.headline?.platform);
+  if (headline) return headline;
+  const growth2 = (e) => e.explanation.diff?.delta ?? Number.NEGATIVE_INFINITY;
+  return explained.reduce((best, e) => {
+    if (best === null) return e;
+    const byGrowth = growth2(e) - growth2(best);
+    if (byGrowth !== 0) return byGrowth > 0 ? e : best;
+    return e.explanation.fileBytes > best.explanation.fileBytes ? e : best;
+  }, null);
+}
+function topCauses(e, count3) {
+  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count3);
+}
+function wastedGrowth(e) {
+  if (e.baseWastedBytes === null) return null;
+  const delta = e.wasted.bytes - e.baseWastedBytes;
+  return delta > 0 ? { delta, largest: e.wasted.largest[0] ?? null } : null;
+}
+function moduleDiffChanged(d) {
+  return d.goVersion !== null || d.added.length > 0 || d.removed.length > 0 || d.upgraded.length > 0 || d.growth.some((g) => g.delta !== 0);
+}
+function changedGoBinaries(e) {
+  if (e.diff === null) return [];
+  const files = new Map(e.diff.files.map((f) => [f.path, f]));
+  const modules = new Map(e.modules.map((m) => [m.path, m.diff]));
+  return e.binaries.filter((b) => b.kind === "go").map((facts) => ({
+    facts,
+    file: files.get(facts.path) ?? null,
+    modules: modules.get(facts.path) ?? null
+  })).filter((b) => b.file !== null || b.modules === null || moduleDiffChanged(b.modules)).sort(
+    (a, b) => Math.abs(b.file?.delta ?? 0) - Math.abs(a.file?.delta ?? 0) || b.facts.bytes - a.facts.bytes || compare(a.facts.path, b.facts.path)
+  );
+}
+function baseMoveSentence(e) {
+  const m = e.baseImageMove;
+  if (!m) return null;
+  const bytes = `(${formatDelta(m.delta)} ${BASIS_WORD})`;
+  if (m.layersOnly) {
+    const base = m.to.name ?? m.from.name;
+    return spans("base layers changed: ", base === null ? "the base image" : name(base), ` ${bytes}`);
+  }
+  const side = (r, withName) => {
+    const parts = [];
+    if (withName) parts.push(r.name === null ? text2("the base image") : name(r.name));
+    if (r.digest) parts.push(...parts.length > 0 ? [text2(" ")] : [], name(`@${r.digest}`));
+    return parts;
+  };
+  const sameName = m.from.name === m.to.name;
+  return spans("runtime base moved: ", ...side(m.from, true), " \u2192 ", ...side(m.to, !sameName), ` ${bytes}`);
+}
+var BASIS_WORD = "uncompressed";
+function moduleLabel(name2, guessed) {
+  return guessed ? `${name2} (guessed)` : name2;
+}
+function grownPackages(d, modules = 2) {
+  return d.growth.filter((g) => g.delta > 0 && g.packages.length > 0).slice(0, modules).map((g) => ({
+    module: g.module,
+    packages: g.packages.map((p) => `${p.package} ${formatDelta(p.delta)}`).join(", ")
+  }));
+}
+function moduleRows(d) {
+  const growth2 = new Map(d.growth.map((g) => [g.module, g]));
+  const rows = /* @__PURE__ */ new Map();
+  const bytesOf = (module) => {
+    const g = growth2.get(module);
+    return g ? { baseBytes: g.baseBytes, headBytes: g.headBytes, delta: g.delta, guessed: g.kind === "inferred" } : { baseBytes: null, headBytes: null, delta: null, guessed: false };
+  };
+  for (const m of d.added)
+    rows.set(m.module, { module: m.module, change: "added", version: m.version, ...bytesOf(m.module) });
+  for (const m of d.removed) {
+    rows.set(m.module, { module: m.module, change: "removed", version: m.version, ...bytesOf(m.module) });
+  }
+  for (const m of d.upgraded) {
+    rows.set(m.module, {
+      module: m.module,
+      change: "upgraded",
+      version: `${m.from} \u2192 ${m.to}`,
+      ...bytesOf(m.module)
+    });
+  }
+  for (const g of d.growth) {
+    if (rows.has(g.module) || g.delta === 0) continue;
+    rows.set(g.module, {
+      module: g.module,
+      // The standard library and the main module are in no dependency list, yet can be new too.
+      change: g.baseBytes === 0 ? "added" : g.delta > 0 ? "grew" : "shrank",
+      version: null,
+      baseBytes: g.baseBytes,
+      headBytes: g.headBytes,
+      delta: g.delta,
+      guessed: g.kind === "inferred"
+    });
+  }
+  const order = { added: 0, upgraded: 1, grew: 2, shrank: 3, removed: 4 };
+  return [...rows.values()].sort(
+    (a, b) => (b.delta ?? Number.NEGATIVE_INFINITY) - (a.delta ?? Number.NEGATIVE_INFINITY) || order[a.change] - order[b.change] || compare(a.module, b.module)
+  );
+}
+function moduleCounts(d) {
+  const parts = [
+    [d.added.length, "added"],
+    [d.removed.length, "removed"],
+    [d.upgraded.length, "upgraded"]
+  ];
+  const text3 = parts.filter(([n]) => n > 0).map(([n, word]) => `${n} ${word}`);
+  return text3.length > 0 ? text3.join(", ") : "no module added, removed or upgraded";
+}
+function findingsToShow(explained, lead) {
+  const ids = new Set(lead.explanation.findings.map((f) => f.id));
+  const shown = lead.explanation.findings.map((finding) => ({ finding, platform: null }));
+  for (const e of explained) {
+    if (e === lead) continue;
+    for (const finding of e.explanation.findings) {
+      if (!ids.has(finding.id)) shown.push({ finding, platform: e.report.platform });
+    }
+  }
+  const rank = { error: 0, warning: 1, info: 2 };
+  return shown.sort(
+    (a, b) => rank[a.finding.severity] - rank[b.finding.severity] || (b.finding.bytes ?? 0) - (a.finding.bytes ?? 0)
+  );
+}
+function composition(e) {
+  const own2 = e.binaries.filter(
+    (b) => b.kind === "go" && (e.baseImage === null || b.layerIndex >= e.baseImage.layers)
+  );
+  const goBytes = own2.reduce((n, b) => n + b.bytes, 0);
+  return {
+    total: e.fileBytes,
+    baseImage: e.baseImage,
+    goBinaries: { bytes: goBytes, paths: own2.map((b) => b.path) },
+    other: Math.max(0, e.fileBytes - goBytes - (e.baseImage?.bytes ?? 0))
+  };
+}
+function growthSlices(e, count3) {
+  const diff = e.diff;
+  if (diff === null || diff.delta <= 0) return null;
+  const growing = diff.directories.filter((d) => d.delta > 0);
+  if (growing.length === 0) return null;
+  const slices = growing.slice(0, count3).map((d) => ({ label: d.path, bytes: d.delta }));
+  const listed = diff.directories.reduce((n, d) => n + d.delta, 0);
+  const rest = growing.slice(count3).reduce((n, d) => n + d.delta, 0) + Math.max(0, diff.delta - listed);
+  if (rest > 0) slices.push({ label: "everything else", bytes: rest });
+  return slices;
+}
+function below(dir, path2) {
+  const prefix = dir.endsWith("/") ? dir : `${dir}/`;
+  return path2.startsWith(prefix) && path2.length > prefix.length ? path2.slice(prefix.length) : path2;
+}
+function share(part, whole) {
+  return whole > 0 ? `${(part / whole * 100).toFixed(1)}%` : "n/a";
+}
+function efficiencyPercent(score) {
+  return `${(score * 100).toFixed(1)}%`;
+}
+function isCommand(fix) {
+  return /^(go|docker|CGO_ENABLED=\S+ go) [A-Za-z0-9 _=,."/:+-]*$/.test(fix);
+}
+function compare(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var LISTED_NAMES = 6;
+var NAME_CHARS = 100;
+var name = (value) => untrusted(value, NAME_CHARS);
+function binaryTraits(b) {
+  const list = (names) => [
+    ...names.slice(0, LISTED_NAMES).flatMap((n, i) => i > 0 ? [text2(", "), name(n)] : [name(n)]),
+    ...names.length > LISTED_NAMES ? [text2(", \u2026")] : []
+  ];
+  const parts = [];
+  if (b.strip) {
+    parts.push(
+      b.strip.savingBytes > 0 ? spans(
+        strong("not stripped"),
+        " (",
+        code('-ldflags="-s -w"'),
+        ` saves ${formatBytes(b.strip.savingBytes)})`
+      ) : spans("stripped")
+    );
+  }
+  if (b.linkage) {
+    const needs = [b.linkage.interpreter, ...b.linkage.needed].filter((x) => x !== null);
+    parts.push(
+      b.linkage.kind === "dynamic" ? spans(strong("dynamic"), ...needs.length > 0 ? [text2(" (needs "), ...list(needs), text2(")")] : []) : spans(b.linkage.kind)
+    );
+    if (b.linkage.missing.length > 0) {
+      parts.push([strong("cannot start: the image has no ", ...list(b.linkage.missing))]);
+    }
+  }
+  return parts.flatMap((p, i) => i > 0 ? [text2(", "), ...p] : p);
+}
+function hiddenGrowthSentence(e) {
+  const hidden = wastedGrowth(e);
+  if (!hidden) return null;
+  const l = hidden.largest;
+  const where = l ? spans(
+    " (largest: ",
+    name(l.path),
+    `, ${formatBytes(l.bytes)}, written by layer ${l.writtenBy + 1} and removed by layer ${l.removedBy + 1})`
+  ) : [];
+  return spans(
+    "Plus ",
+    strong(formatDelta(hidden.delta)),
+    ` ${BASIS_WORD} in files that a later layer deletes or overwrites: the container never sees them, but they still ship`,
+    ...where,
+    "."
+  );
+}
+function wastedSentence(e) {
+  const w = e.wasted;
+  return spans(
+    strong("Wasted bytes:"),
+    ` ${formatBytes(w.bytes)} ${BASIS_WORD} in ${count(w.files)} ${w.files === 1 ? "copy" : "copies"} of files that a later layer overwrites or deletes (they still ship). `,
+    strong("Efficiency (dive's formula):"),
+    ` ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS_WORD}.`
+  );
+}
+
+// src/report/document/sentences.ts
+function otherBasis(basis) {
+  return basis === "uncompressed" ? "compressed" : "uncompressed";
+}
+function layerStatusWord(layer, basis) {
+  if (layer.status !== "changed") return layer.status;
+  const delta = layer.delta[basis];
+  return delta > 0 ? "grew" : delta < 0 ? "shrank" : "changed";
+}
+function layerCounts(layers, basis) {
+  const order = ["grew", "shrank", "changed", "added", "removed", "unchanged"];
+  const counts = /* @__PURE__ */ new Map();
+  for (const layer of layers) {
+    const word = layerStatusWord(layer, basis);
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  }
+  const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
+  const total = `${layers.length} ${layers.length === 1 ? "layer" : "layers"}`;
+  return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
+}
+
 // src/report/document/summary.ts
 var VERDICT_TONE = {
   pass: "good",
@@ -37973,6 +38232,640 @@ var VERDICT_TONE = {
   "no-baseline": "accent",
   overridden: "warn"
 };
+var growth = (bytes) => bytes > 0 ? "bad" : bytes < 0 ? "good" : null;
+function deltaSpan(bytes) {
+  const t2 = growth(bytes);
+  return t2 === null ? text2(formatDelta(bytes)) : tone(t2, formatDelta(bytes));
+}
+
+// src/report/document/explanation.ts
+var CAUSES = 3;
+var VISIBLE_BINARIES = 5;
+var VISIBLE_FINDINGS = 8;
+var PIE_SLICES = 5;
+var MODULE_ROWS = 25;
+var OTHER_MODULE_ROWS = 10;
+var DIRECTORY_ROWS = 15;
+var FILE_ROWS = 25;
+var BINARY_ROWS = 20;
+var WASTE_ROWS = 10;
+var DETAIL_FINDINGS = 20;
+var PATH_CHARS = 100;
+var TITLE_CHARS = 240;
+var BASIS = "uncompressed";
+var path = (value) => untrusted(value, PATH_CHARS);
+function explanationBlocks(report) {
+  const explained = explainedPlatforms(report);
+  const lead = leadPlatform(explained, report);
+  if (lead === null) return [];
+  const shown = findingsToShow(explained, lead);
+  const blocks = mainSection(
+    lead,
+    explained.filter((e) => e !== lead),
+    shown
+  );
+  let tables = 0;
+  for (const b of changedGoBinaries(lead.explanation)) {
+    if (b.modules === null) continue;
+    if (moduleRows(b.modules).length === 0 && b.modules.goVersion === null) continue;
+    const priority = tables++ === 0 ? PRIORITY.explanationDetail + 5 : PRIORITY.detail - 5;
+    blocks.push({
+      kind: "details",
+      priority,
+      label: `the Go modules of ${b.facts.path} on ${lead.report.platform}`,
+      summary: spans(
+        "Go modules of ",
+        path(b.facts.path),
+        " on ",
+        untrusted(lead.report.platform),
+        `: ${moduleCounts(b.modules)}`
+      ),
+      blocks: moduleBlocks(b, MODULE_ROWS, priority)
+    });
+  }
+  const hiddenFindings = new Set(shown.slice(VISIBLE_FINDINGS).map((s) => s.finding));
+  for (const e of explained) {
+    const isLead = e === lead;
+    const priority = isLead ? PRIORITY.explanationDetail : PRIORITY.explanationDetail - 10;
+    blocks.push({
+      kind: "details",
+      priority,
+      label: `the detail of ${e.report.platform}`,
+      summary: platformSummary(e.explanation),
+      blocks: platformDetail(
+        e,
+        isLead,
+        isLead ? e.explanation.findings.filter((f) => hiddenFindings.has(f)) : e.explanation.findings,
+        priority
+      )
+    });
+  }
+  for (const e of explained) {
+    for (const b of e.explanation.binaries) {
+      if (b.goVersionM === null) continue;
+      const priority = e === lead ? PRIORITY.code : PRIORITY.code - 5;
+      blocks.push({
+        kind: "details",
+        priority,
+        label: `go version -m of ${b.path} (${e.report.platform})`,
+        summary: spans("go version -m ", path(b.path), " (", untrusted(e.report.platform), ")"),
+        blocks: [
+          {
+            kind: "code",
+            priority,
+            language: "text",
+            lines: b.goVersionM.split(/\r\n|[\r\n\u2028\u2029]/),
+            label: `go version -m of ${b.path} (${e.report.platform})`
+          }
+        ]
+      });
+    }
+  }
+  return blocks;
+}
+function mainSection(lead, others, shown) {
+  const e = lead.explanation;
+  const platform2 = lead.report.platform;
+  const priority = PRIORITY.explanation;
+  const label = "why it grew";
+  const blocks = [];
+  const add = (...parts) => blocks.push(paragraph(priority, ...parts));
+  let heading;
+  if (e.diff !== null) {
+    const d = e.diff;
+    heading = d.delta > 0 ? spans("Why ", untrusted(platform2), " grew") : spans("What changed in ", untrusted(platform2));
+    const moved = baseMoveSentence(e);
+    if (moved) add(strong(...moved));
+    add(
+      "Files of ",
+      strong(untrusted(platform2)),
+      `: ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, `,
+      strong(deltaSpan(d.delta)),
+      ` ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`
+    );
+    const hidden = hiddenGrowthSentence(e);
+    if (hidden) add(...hidden);
+    const causes = topCauses(e, CAUSES);
+    if (causes.length > 0) {
+      blocks.push({
+        kind: "list",
+        priority,
+        ordered: true,
+        lead: spans(strong("Biggest causes"), ` (${BASIS}):`),
+        items: causes.map((c) => ({
+          spans: spans(
+            strong(path(c.path), " ", deltaSpan(c.delta)),
+            ` in ${count(c.files)} ${c.files === 1 ? "file" : "files"}: `,
+            ...joined(
+              c.largest.map((f) => spans(path(below(c.path, f.path)), ` ${formatDelta(f.delta)}`)),
+              " \xB7 "
+            )
+          )
+        }))
+      });
+    }
+    const binaries = changedGoBinaries(e);
+    if (binaries.length > 0) {
+      const more = binaries.length - VISIBLE_BINARIES;
+      blocks.push({
+        kind: "list",
+        priority,
+        lead: [strong("Go binaries that changed:")],
+        items: binaries.slice(0, VISIBLE_BINARIES).map((b) => ({ spans: binaryLine(b) })),
+        ...more > 0 ? { more: [text2(`and ${count(more)} more in the details below`)] } : {}
+      });
+    }
+  } else {
+    heading = spans("What ", untrusted(platform2), " is made of");
+    blocks.push(compositionBlock(e, platform2, priority));
+  }
+  if (shown.length > 0) {
+    const more = shown.length - VISIBLE_FINDINGS;
+    blocks.push({
+      kind: "list",
+      priority,
+      lead: [strong("Findings:")],
+      items: shown.slice(0, VISIBLE_FINDINGS).map(findingItem),
+      ...more > 0 ? { more: [text2(`and ${count(more)} more in the details below`)] } : {}
+    });
+  } else {
+    add(strong("Findings:"), " none.");
+  }
+  const slices = growthSlices(e, PIE_SLICES);
+  if (slices && slices.length > 1) {
+    blocks.push(
+      pie(`What grew in ${platform2} (${formatDelta(e.diff.delta)} ${BASIS} net)`, slices, priority)
+    );
+  } else if (e.diff === null) {
+    const c = composition(e);
+    const parts = [
+      ...c.baseImage ? [{ label: "base image", bytes: c.baseImage.bytes }] : [],
+      { label: "Go binaries", bytes: c.goBinaries.bytes },
+      { label: c.baseImage ? "everything else" : "everything but Go binaries", bytes: c.other }
+    ].filter((s) => s.bytes > 0);
+    if (parts.length > 1) blocks.push(pie(`What ${platform2} is made of (${BASIS})`, parts, priority));
+  }
+  if (others.length > 0) {
+    add("Other platforms (details below): ", ...joined(others.map(otherPlatformSummary), " \xB7 "));
+  }
+  return [
+    { kind: "heading", level: 4, priority, label, spans: heading },
+    ...blocks.map((b) => ({ ...b, label }))
+  ];
+}
+function joined(parts, separator) {
+  return parts.flatMap((p, i) => i > 0 ? [text2(separator), ...p] : p);
+}
+function otherPlatformSummary(x) {
+  const e = x.explanation;
+  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
+  const size2 = e.diff === null ? [text2(`${formatBytes(e.fileBytes)} of files`)] : spans("files ", deltaSpan(e.diff.delta));
+  return spans(strong(untrusted(x.report.platform)), " ", ...size2, ` ${BASIS}, ${findings}`);
+}
+function compositionBlock(e, platform2, priority) {
+  const c = composition(e);
+  const items = [];
+  if (c.baseImage) {
+    items.push({
+      spans: spans(
+        `base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"}): ${formatBytes(c.baseImage.bytes)} (${share(c.baseImage.bytes, c.total)})`
+      )
+    });
+  } else {
+    items.push({ spans: spans("base image: not known (no Dockerfile to tell which layers it has)") });
+  }
+  const go = e.binaries.filter((b) => c.goBinaries.paths.includes(b.path));
+  const goText = joined(
+    go.slice(0, VISIBLE_BINARIES).map((b) => spans(path(b.path), ` ${formatBytes(b.bytes)}, `, ...binaryTraits(b))),
+    " \xB7 "
+  );
+  items.push({
+    spans: spans(
+      `Go binaries: ${formatBytes(c.goBinaries.bytes)} (${share(c.goBinaries.bytes, c.total)})`,
+      ...goText.length > 0 ? [text2(": "), ...goText] : [],
+      go.length > VISIBLE_BINARIES && ` \xB7 and ${count(go.length - VISIBLE_BINARIES)} more`
+    )
+  });
+  items.push({ spans: spans(`everything else: ${formatBytes(c.other)} (${share(c.other, c.total)})`) });
+  return {
+    kind: "list",
+    priority,
+    lead: spans(
+      strong(untrusted(platform2)),
+      ` holds ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files; no base to compare with.`
+    ),
+    items
+  };
+}
+function binaryLine(b) {
+  const f = b.facts;
+  const size2 = b.file === null ? spans(formatBytes(f.bytes)) : b.file.change === "added" ? spans(`${formatBytes(f.bytes)} (new)`) : spans(
+    `${formatBytes(b.file.baseBytes ?? 0)} \u2192 ${formatBytes(f.bytes)} (`,
+    deltaSpan(b.file.delta),
+    ")"
+  );
+  const parts = [strong(path(f.path)), text2(" "), ...size2];
+  if (f.goVersion) parts.push(text2(", "), untrusted(f.goVersion, 60));
+  const traits = binaryTraits(f);
+  if (traits.length > 0) parts.push(text2(", "), ...traits);
+  if (b.modules) {
+    const growers = moduleRows(b.modules).filter((r) => (r.delta ?? 0) > 0).slice(0, 3).map((r) => spans(path(r.module), ` ${formatDelta(r.delta)}`));
+    const go = b.modules.goVersion ? spans(
+      "; Go toolchain ",
+      untrusted(b.modules.goVersion.from, 60),
+      " \u2192 ",
+      untrusted(b.modules.goVersion.to, 60)
+    ) : [];
+    const lead = b.file?.change === "added" ? "largest" : "grew most";
+    parts.push(
+      text2(`. Modules: ${moduleCounts(b.modules)}`),
+      ...go,
+      ...growers.length > 0 ? [text2(`; ${lead}: `), ...joined(growers, ", ")] : [],
+      text2(".")
+    );
+  } else if (b.file?.change !== "added") {
+    parts.push(text2(". The base has no Go binary here to compare modules with."));
+  }
+  return parts;
+}
+function findingItem(s) {
+  const f = s.finding;
+  return {
+    spans: spans(
+      icon(f.severity),
+      s.platform !== null && "(",
+      s.platform !== null && untrusted(s.platform),
+      s.platform !== null && ") ",
+      untrusted(f.title, TITLE_CHARS),
+      ...f.bytes === null ? [] : [text2(" \xB7 "), strong(formatBytes(f.bytes)), text2(` at stake (${BASIS})`)]
+    ),
+    children: [spans("Fix: ", ...fixSpans(f.fix))]
+  };
+}
+var CODE_WORDS = /(CGO_ENABLED=0|-tags netgo,osusergo|FROM scratch|COPY --from=builder|RUN --mount=type=cache|\.dockerignore|-ldflags="-s -w"|-trimpath)/;
+function fixSpans(fix) {
+  if (isCommand(fix)) return [code(fix)];
+  return fix.split(CODE_WORDS).filter((part) => part !== "").map((part) => CODE_WORDS.test(part) ? code(part) : untrusted(part, TITLE_CHARS));
+}
+function pie(title, slices, priority) {
+  return {
+    kind: "chart",
+    chart: "pie",
+    priority,
+    title,
+    unit: `${BASIS} bytes`,
+    labels: slices.map((s) => s.label),
+    series: [{ name: title, values: slices.map((s) => Math.max(0, Math.round(s.bytes))) }]
+  };
+}
+function platformSummary(e) {
+  return spans(
+    untrusted(e.platform),
+    ` in detail: ${count(e.files)} files, ${formatBytes(e.fileBytes)} ${BASIS}, ${formatBytes(e.wasted.bytes)} wasted, efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
+  );
+}
+function table(spec, priority, label) {
+  return {
+    kind: "table",
+    priority,
+    label,
+    lead: spec.lead,
+    noun: spec.noun,
+    columns: spec.columns,
+    rows: spec.rows.map((cells) => ({ cells })),
+    omitted: Math.max(0, spec.total - spec.rows.length)
+  };
+}
+var left = (header2) => ({ header: header2 });
+var right = (header2) => ({ header: header2, align: "right" });
+var t = (value) => [text2(value)];
+function platformDetail(x, isLead, findings, priority) {
+  const e = x.explanation;
+  const label = `the detail of ${x.report.platform}`;
+  const blocks = [];
+  if (e.diff !== null) {
+    if (!isLead) {
+      blocks.push(
+        paragraph(
+          priority,
+          `Files: ${formatBytes(e.diff.baseBytes)} \u2192 ${formatBytes(e.diff.headBytes)}, `,
+          strong(deltaSpan(e.diff.delta)),
+          ` ${BASIS}.`
+        )
+      );
+    }
+    if (e.diff.directories.length > 0) {
+      blocks.push(
+        table(
+          {
+            lead: spans(strong("Directories that changed"), ` (${BASIS}):`),
+            noun: "directories",
+            columns: [
+              left("Directory"),
+              right("\u0394"),
+              right("Files"),
+              right("Added"),
+              right("Removed"),
+              right("Grown"),
+              right("Shrunk"),
+              { header: "Largest changes", trailing: true }
+            ],
+            rows: e.diff.directories.slice(0, DIRECTORY_ROWS).map((d) => [
+              [path(d.path)],
+              [deltaSpan(d.delta)],
+              t(count(d.files)),
+              t(formatBytes(d.addedBytes)),
+              t(formatBytes(d.removedBytes)),
+              t(formatBytes(d.grownBytes)),
+              t(formatBytes(d.shrunkBytes)),
+              joined(
+                d.largest.map((f) => spans(path(below(d.path, f.path)), ` ${formatDelta(f.delta)}`)),
+                " \xB7 "
+              )
+            ]),
+            total: e.diff.directories.length
+          },
+          priority,
+          label
+        )
+      );
+    }
+    if (e.diff.files.length > 0) {
+      blocks.push(
+        table(
+          {
+            lead: spans(strong("Files that changed most"), ` (${BASIS}):`),
+            noun: "changed files",
+            columns: [left("File"), left("Change"), right("Base"), right("Head"), right("\u0394")],
+            rows: e.diff.files.slice(0, FILE_ROWS).map((f) => [
+              [path(f.path)],
+              t(f.kind === "file" ? f.change : `${f.change} (${f.kind})`),
+              t(f.baseBytes === null ? "\u2014" : formatBytes(f.baseBytes)),
+              t(f.headBytes === null ? "\u2014" : formatBytes(f.headBytes)),
+              [deltaSpan(f.delta)]
+            ]),
+            total: e.diff.files.length + e.diff.filesOmitted
+          },
+          priority,
+          label
+        )
+      );
+    }
+  } else if (!isLead) {
+    blocks.push(compositionBlock(e, e.platform, priority));
+  }
+  if (e.binaries.length > 0) {
+    blocks.push(
+      table(
+        {
+          lead: spans(strong("Binaries"), " (ELF files):"),
+          noun: "binaries",
+          columns: [
+            left("Binary"),
+            right("Size"),
+            left("Go"),
+            left("Linkage"),
+            left("Stripped"),
+            right("-s -w saves"),
+            { header: "Largest modules", trailing: true }
+          ],
+          rows: e.binaries.slice(0, BINARY_ROWS).map((b) => [
+            [path(b.path)],
+            t(formatBytes(b.bytes)),
+            b.kind === "go" ? [untrusted(b.goVersion ?? "go", 60)] : t(b.kind === "not-go" ? "no" : "unreadable"),
+            b.linkage === null ? t("\u2014") : spans(
+              b.linkage.kind,
+              b.linkage.missing.length > 0 && ", ",
+              b.linkage.missing.length > 0 && strong(`missing ${b.linkage.missing.length}`)
+            ),
+            t(b.strip === null ? "\u2014" : b.strip.stripped ? "yes" : b.strip.hasDwarf ? "no (DWARF too)" : "no"),
+            t(b.strip === null ? "\u2014" : formatBytes(b.strip.savingBytes)),
+            joined(
+              b.modules.slice(0, 3).map(
+                (m) => spans(untrusted(moduleLabel(m.module, m.guessed), 60), ` ${formatBytes(m.bytes)}`)
+              ),
+              " \xB7 "
+            )
+          ]),
+          total: e.binaries.length
+        },
+        priority,
+        label
+      )
+    );
+  }
+  if (!isLead) {
+    for (const b of changedGoBinaries(e)) {
+      if (b.modules === null) continue;
+      if (moduleRows(b.modules).length === 0 && b.modules.goVersion === null) continue;
+      blocks.push(
+        paragraph(priority, strong("Go modules of ", path(b.facts.path)), `: ${moduleCounts(b.modules)}`),
+        ...moduleBlocks(b, OTHER_MODULE_ROWS, priority)
+      );
+    }
+  }
+  blocks.push(paragraph(priority, ...wastedSentence(e)));
+  const w = e.wasted;
+  if (w.largest.length > 0) {
+    blocks.push(
+      table(
+        {
+          lead: [],
+          noun: "wasted files",
+          columns: [
+            left("File"),
+            right("Bytes"),
+            right("Written by layer"),
+            right("Removed by layer"),
+            left("How")
+          ],
+          rows: w.largest.slice(0, WASTE_ROWS).map((f) => [
+            [path(f.path)],
+            t(formatBytes(f.bytes)),
+            t(String(f.writtenBy + 1)),
+            t(String(f.removedBy + 1)),
+            t(f.reason)
+          ]),
+          total: w.largest.length
+        },
+        priority,
+        label
+      )
+    );
+  }
+  if (e.duplicates.length > 0) {
+    blocks.push(
+      table(
+        {
+          lead: spans(strong("Files written in several layers"), ` (${BASIS}):`),
+          noun: "paths",
+          columns: [left("File"), left("Layers"), right("Shipped more than once")],
+          rows: e.duplicates.slice(0, WASTE_ROWS).map((d) => [
+            [path(d.path)],
+            t(d.layers.map((l) => String(l + 1)).join(", ")),
+            t(formatBytes(d.redundantBytes))
+          ]),
+          total: e.duplicates.length
+        },
+        priority,
+        label
+      )
+    );
+  }
+  if (findings.length > 0) {
+    const rest = findings.length - DETAIL_FINDINGS;
+    blocks.push({
+      kind: "list",
+      priority,
+      lead: [strong(isLead ? "More findings:" : "Findings:")],
+      items: findings.slice(0, DETAIL_FINDINGS).map((finding) => findingItem({ finding, platform: null })),
+      ...rest > 0 ? { more: [text2(`and ${count(rest)} more (the JSON report has them all)`)] } : {}
+    });
+  }
+  return blocks.map((b) => ({ ...b, label }));
+}
+function moduleBlocks(b, limit, priority) {
+  const d = b.modules;
+  const rows = moduleRows(d);
+  const blocks = [];
+  if (d.goVersion) {
+    blocks.push(
+      paragraph(
+        priority,
+        "Go toolchain ",
+        untrusted(d.goVersion.from, 60),
+        " \u2192 ",
+        untrusted(d.goVersion.to, 60),
+        "."
+      )
+    );
+  }
+  if (rows.length > 0) {
+    const label = `the Go modules of ${b.facts.path}`;
+    blocks.push(
+      table(
+        {
+          lead: [],
+          noun: "modules",
+          columns: [
+            left("Module"),
+            left("Change"),
+            left("Version"),
+            right(`Base (${BASIS})`),
+            right(`Head (${BASIS})`),
+            right("\u0394")
+          ],
+          rows: rows.slice(0, limit).map((r) => [
+            [path(moduleLabel(r.module, r.guessed))],
+            t(r.change),
+            r.version === null ? t("\u2014") : [untrusted(r.version, 120)],
+            t(r.baseBytes === null ? "\u2014" : formatBytes(r.baseBytes)),
+            t(r.headBytes === null ? "\u2014" : formatBytes(r.headBytes)),
+            r.delta === null ? t("\u2014") : [deltaSpan(r.delta)]
+          ]),
+          total: rows.length
+        },
+        priority,
+        label
+      )
+    );
+    if (d.growth.length === 0) {
+      blocks.push(
+        paragraph(priority, "No byte figures: a binary on one side has no function table to attribute.")
+      );
+    }
+    for (const g of grownPackages(d)) {
+      blocks.push(
+        paragraph(
+          priority,
+          "Grew most inside ",
+          path(g.module),
+          ": ",
+          untrusted(g.packages, PATH_CHARS * 4),
+          "."
+        )
+      );
+    }
+  }
+  return blocks;
+}
+
+// src/report/document/layers.ts
+var DEFAULT_INSTRUCTION_CHARS = 200;
+function layerBlocks(report, instructionChars = DEFAULT_INSTRUCTION_CHARS) {
+  const basis = report.thresholds.basis;
+  return report.platforms.filter((p) => p.layers.length > 0).map((p) => ({
+    kind: "details",
+    priority: PRIORITY.detail,
+    label: `the layer table of ${p.platform}`,
+    summary: [text2("Layers of "), untrusted(p.platform), text2(`: ${layerCounts(p.layers, basis)}`)],
+    blocks: [layerTable(p, basis, instructionChars)]
+  }));
+}
+function layerTable(p, basis, instructionChars) {
+  const other = otherBasis(basis);
+  const columns = [
+    { header: "#", align: "right" },
+    { header: "Instruction", trailing: true },
+    { header: "Status" },
+    { header: `Base (${basis})`, align: "right" },
+    { header: `Head (${basis})`, align: "right" },
+    { header: `\u0394 ${basis}`, align: "right" },
+    { header: `\u0394 ${other}`, align: "right" },
+    { header: "Layer" }
+  ];
+  const ranks = rankLayers(p.layers, basis);
+  return {
+    kind: "table",
+    priority: PRIORITY.detail,
+    label: `the layer table of ${p.platform}`,
+    noun: "layers",
+    order: "changed layers first, largest first",
+    columns,
+    rows: p.layers.map((layer, i) => {
+      const status = layerStatusWord(layer, basis);
+      const statusTone = status === "grew" || status === "added" ? "bad" : status === "shrank" || status === "removed" ? "good" : null;
+      return {
+        rank: ranks[i],
+        cells: [
+          [text2(layer.head ? String(layer.head.index + 1) : "\u2014")],
+          [
+            layer.step === "" ? emphasis("(no instruction recorded)") : untrusted(layer.step, instructionChars)
+          ],
+          [statusTone ? tone(statusTone, status) : text2(status)],
+          [text2(layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014")],
+          [text2(layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014")],
+          [deltaSpan(layer.delta[basis])],
+          [deltaSpan(layer.delta[other])],
+          [digestSpan(layer.head?.digest ?? layer.base?.digest ?? "")]
+        ]
+      };
+    })
+  };
+}
+function digestSpan(digest) {
+  const short2 = shortDigest(digest);
+  if (short2) return code(short2);
+  return digest === "" ? text2("\u2014") : untrusted(digest, 19);
+}
+function rankLayers(layers, basis) {
+  const other = otherBasis(basis);
+  const order = layers.map((layer, i) => ({ i, layer })).sort((a, b) => {
+    const aChanged = a.layer.status !== "unchanged" ? 0 : 1;
+    const bChanged = b.layer.status !== "unchanged" ? 0 : 1;
+    if (aChanged !== bChanged) return aChanged - bChanged;
+    const size2 = (l) => l.status === "unchanged" ? l.head?.sizes[basis] ?? 0 : Math.abs(l.delta[basis]);
+    const bySize = size2(b.layer) - size2(a.layer);
+    if (bySize !== 0) return bySize;
+    const byOther = Math.abs(b.layer.delta[other]) - Math.abs(a.layer.delta[other]);
+    return byOther !== 0 ? byOther : a.i - b.i;
+  });
+  const ranks = new Array(layers.length).fill(0);
+  order.forEach(({ i }, rank) => {
+    ranks[i] = rank;
+  });
+  return ranks;
+}
 
 // src/report/render/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
@@ -38150,10 +39043,10 @@ var Renderer = class {
         cut.add(`${b.label ?? `a ${b.kind}`} (${count(keep)} of ${count(n)} ${noun} shown)`);
       }
     }
-    const left = new Set(
+    const left2 = new Set(
       leftOut.sort((x, y) => y.priority - x.priority).map((b) => b.label ?? `a ${b.kind}`)
     );
-    if (left.size === 0 && cut.size === 0) return null;
+    if (left2.size === 0 && cut.size === 0) return null;
     const named = (labels) => {
       const shown = [...labels].slice(0, NOTE_NAMES).map((l) => escapeMarkdown(l, NOTE_NAME_CHARS));
       const more = labels.size - shown.length;
@@ -38161,7 +39054,7 @@ var Renderer = class {
     };
     const parts = [
       ...cut.size > 0 ? [`cuts ${named(cut)}`] : [],
-      ...left.size > 0 ? [`leaves out ${named(left)}`] : []
+      ...left2.size > 0 ? [`leaves out ${named(left2)}`] : []
     ];
     return `**Note:** to stay under ${LIMIT_TEXT}, this comment ${parts.join(" and ")}; the JSON report has everything.`;
   }
@@ -38203,7 +39096,7 @@ var Renderer = class {
       case "table":
         return this.table(b, fit);
       case "details": {
-        const inner = b.blocks.map((c) => this.block(c, fit)).filter((t) => t !== "");
+        const inner = b.blocks.map((c) => this.block(c, fit)).filter((t2) => t2 !== "");
         if (inner.length === 0) return "";
         const summary2 = this.cached(b.summary, () => spans2(b.summary));
         return `<details><summary>${summary2}</summary>
@@ -39517,7 +40410,7 @@ async function readCapped(res, cap) {
   }
   return Buffer.concat(chunks);
 }
-function readZipEntry(zip, name, cap) {
+function readZipEntry(zip, name2, cap) {
   return new Promise((resolve3) => {
     import_yauzl.default.fromBuffer(zip, { lazyEntries: true, validateEntrySizes: true }, (error2, archive) => {
       if (error2 || !archive) return resolve3(`it is not a readable zip (${error2?.message ?? "empty"})`);
@@ -39526,19 +40419,19 @@ function readZipEntry(zip, name, cap) {
         resolve3(value);
       };
       archive.on("error", (e) => done(`it is not a readable zip (${e.message})`));
-      archive.on("end", () => resolve3(`it holds no ${name}`));
+      archive.on("end", () => resolve3(`it holds no ${name2}`));
       archive.on("entry", (entry) => {
-        if (entry.fileName !== name) return archive.readEntry();
+        if (entry.fileName !== name2) return archive.readEntry();
         if (entry.uncompressedSize > cap) {
           return done(
-            `its ${name} is ${entry.uncompressedSize} bytes, over the ${cap / 1e6} MB (10^6 bytes) a stored report may be`
+            `its ${name2} is ${entry.uncompressedSize} bytes, over the ${cap / 1e6} MB (10^6 bytes) a stored report may be`
           );
         }
         archive.openReadStream(entry, (streamError, stream) => {
-          if (streamError || !stream) return done(`its ${name} cannot be read (${streamError?.message})`);
+          if (streamError || !stream) return done(`its ${name2} cannot be read (${streamError?.message})`);
           const chunks = [];
           stream.on("data", (c) => chunks.push(c));
-          stream.on("error", (e) => done(`its ${name} cannot be read (${e.message})`));
+          stream.on("error", (e) => done(`its ${name2} cannot be read (${e.message})`));
           stream.on("end", () => done(Buffer.concat(chunks)));
         });
       });
@@ -39600,9 +40493,9 @@ var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDI
 );
 
 // src/gate/run-gate.ts
-async function writeText(path, text3) {
-  await makeDirectory(dirname(path));
-  await writeFile2(path, text3);
+async function writeText(path2, text3) {
+  await makeDirectory(dirname(path2));
+  await writeFile2(path2, text3);
 }
 var MAX_MISSING_DIRECTORIES = 32;
 async function makeDirectory(dir) {
@@ -39713,7 +40606,7 @@ function aggregateDocument(decision, options2 = {}) {
         verdictSpan(image.verdict),
         ...growthSpans(image)
       ],
-      blocks: (options2.imageDetail ?? defaultImageDetail)(image, priority)
+      blocks: (options2.imageDetail ?? defaultImageDetail)(image, priority, 10 / images.length)
     });
   });
   return { blocks };
@@ -39748,8 +40641,8 @@ function imageTable(images) {
     cells: [
       [untrusted2(image.identity.label)],
       [verdictSpan(image.verdict)],
-      ...platforms.map((name) => {
-        const p = image.platforms.find((candidate) => candidate.platform === name);
+      ...platforms.map((name2) => {
+        const p = image.platforms.find((candidate) => candidate.platform === name2);
         return [text2(p ? deltaCell(p, oneBasis === null) : "\u2014")];
       })
     ]
@@ -39762,8 +40655,8 @@ function imageTable(images) {
     columns: [
       { header: "Image" },
       { header: "Verdict" },
-      ...platforms.map((name) => ({
-        header: [untrusted(name, 40), text2(` change${oneBasis ? ` (${oneBasis})` : ""}`)],
+      ...platforms.map((name2) => ({
+        header: [untrusted(name2, 40), text2(` change${oneBasis ? ` (${oneBasis})` : ""}`)],
         align: "right"
       }))
     ],
@@ -39779,7 +40672,7 @@ function deltaCell(p, sayBasis) {
     return `no baseline (${formatBytes(p.report.head.sizes[basis])}${suffix})`;
   return `${formatDelta(p.report.delta[basis])} (${formatPercent(p.report.percent[basis])})${suffix}`;
 }
-function defaultImageDetail(image, priority) {
+function defaultImageDetail(image, priority, band) {
   const row = (p, basis) => ({
     cells: [
       [untrusted2(p.platform)],
@@ -39836,10 +40729,27 @@ function defaultImageDetail(image, priority) {
       }
     ]
   });
+  const report = {
+    platforms: image.platforms.map((p) => p.report),
+    headline: image.largestGrowth,
+    thresholds: { basis: image.platforms[0]?.thresholds.basis ?? "uncompressed" }
+  };
+  const name2 = plainText(image.identity.label, MAX_UNTRUSTED_CHARS);
+  blocks.push(
+    ...[...explanationBlocks(report), ...layerBlocks(report)].map((b) => within(b, priority, band, name2))
+  );
   return blocks;
 }
 function count2(n, noun) {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+function within(b, priority, band, image) {
+  const moved = {
+    ...b,
+    priority: priority - band + band * Math.min(b.priority, 99) / 100,
+    ...b.label ? { label: `${b.label} of ${image}` } : {}
+  };
+  return moved.kind === "details" ? { ...moved, blocks: moved.blocks.map((c) => within(c, priority, band, image)) } : moved;
 }
 
 // src/aggregate/json.ts
@@ -39956,9 +40866,9 @@ function mergeReports(legs, refused, options2) {
   if (verdict === "fail" && options2.mode === "warn") verdict = "warn";
   let headline = null;
   for (const image of images) {
-    const growth = image.largestGrowth;
-    if (growth && (headline === null || growth.delta > headline.delta)) {
-      headline = { image: image.identity.label, ...growth };
+    const growth2 = image.largestGrowth;
+    if (growth2 && (headline === null || growth2.delta > headline.delta)) {
+      headline = { image: image.identity.label, ...growth2 };
     }
   }
   images.sort((a, b) => Math.abs(b.largestGrowth?.delta ?? 0) - Math.abs(a.largestGrowth?.delta ?? 0));
@@ -40155,11 +41065,11 @@ async function runAggregate(inputs, context3, services) {
     headSha
   });
   const write = (file, text3) => {
-    const path = resolve2(context3.workspace, file);
-    return writeText(path, text3).then(
-      () => path,
+    const path2 = resolve2(context3.workspace, file);
+    return writeText(path2, text3).then(
+      () => path2,
       (error2) => {
-        log.warning(`could not write ${path} (${error2.message}); the verdict stands`);
+        log.warning(`could not write ${path2} (${error2.message}); the verdict stands`);
         return null;
       }
     );
@@ -40684,8 +41594,8 @@ init_core();
 function actionsJobSummary() {
   return {
     async write(markdown) {
-      const path = process.env.GITHUB_STEP_SUMMARY;
-      if (!path)
+      const path2 = process.env.GITHUB_STEP_SUMMARY;
+      if (!path2)
         return { written: false, reason: "GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner)" };
       try {
         await summary.addRaw(markdown, true).write();
@@ -40694,10 +41604,10 @@ function actionsJobSummary() {
         return {
           written: false,
           failed: true,
-          reason: `GITHUB_STEP_SUMMARY (${path}) could not be written: ${error2.message}`
+          reason: `GITHUB_STEP_SUMMARY (${path2}) could not be written: ${error2.message}`
         };
       }
-      return { written: true, path };
+      return { written: true, path: path2 };
     }
   };
 }
@@ -40725,7 +41635,7 @@ async function main() {
     const token = getInput("github-token");
     if (token) setSecret(token);
     if (eventFileProblem) throw new Error(eventFileProblem);
-    const inputs = parseAggregateInputs((name) => getInput(name));
+    const inputs = parseAggregateInputs((name2) => getInput(name2));
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const target = targetFromEvent(
       context2.eventName,
@@ -40754,7 +41664,7 @@ async function main() {
       }
     );
     try {
-      for (const [name, value] of Object.entries(result.outputs)) setOutput(name, value);
+      for (const [name2, value] of Object.entries(result.outputs)) setOutput(name2, value);
     } catch (error2) {
       warning2(
         `could not write the step outputs: ${error2.message}; the verdict (${result.outputs.verdict}) stands`

@@ -5,6 +5,8 @@
 // (the renderer escapes it), cut to a length no comment needs.
 import { formatBytes, formatDelta, formatPercent } from '../core/bytes.js';
 import type { SizeBasis, Verdict } from '../core/model.js';
+import { explanationBlocks } from '../report/document/explanation.js';
+import { layerBlocks } from '../report/document/layers.js';
 import {
   type Block,
   PRIORITY,
@@ -42,7 +44,7 @@ export interface AggregateDocumentOptions {
    * Each image's detail; by default a table of its platforms (the single-image section builder takes over
    * once it exists).
    */
-  imageDetail?: (image: MergedImage, priority: number) => readonly Block[];
+  imageDetail?: (image: MergedImage, priority: number, band: number) => readonly Block[];
 }
 
 export function aggregateDocument(
@@ -125,7 +127,7 @@ export function aggregateDocument(
         verdictSpan(image.verdict),
         ...growthSpans(image),
       ],
-      blocks: (options.imageDetail ?? defaultImageDetail)(image, priority),
+      blocks: (options.imageDetail ?? defaultImageDetail)(image, priority, 10 / images.length),
     });
   });
   return { blocks };
@@ -204,9 +206,12 @@ function deltaCell(p: MergedPlatform, sayBasis: boolean): string {
   return `${formatDelta(p.report.delta[basis])} (${formatPercent(p.report.percent[basis])})${suffix}`;
 }
 
-/** The image's platforms on both bases, which leg measured each, and what its thresholds were. */
-/** The blocks share their details block's priority: a fitter keeps or drops an image's detail as one. */
-function defaultImageDetail(image: MergedImage, priority: number): Block[] {
+/**
+ * The image's platforms on both bases and which leg measured each, then what a single image's comment
+ * shows: "why it grew" and the layer tables. Those keep their order among themselves in a band just below
+ * the image's own priority, so a fitter folds and drops the least-changed image's detail first.
+ */
+function defaultImageDetail(image: MergedImage, priority: number, band: number): Block[] {
   const row = (p: MergedPlatform, basis: SizeBasis): TableRow => ({
     cells: [
       [untrusted(p.platform)],
@@ -263,9 +268,30 @@ function defaultImageDetail(image: MergedImage, priority: number): Block[] {
       },
     ],
   });
+  const report = {
+    platforms: image.platforms.map((p) => p.report),
+    headline: image.largestGrowth,
+    thresholds: { basis: image.platforms[0]?.thresholds.basis ?? ('uncompressed' as const) },
+  };
+  const name = plainText(image.identity.label, MAX_UNTRUSTED_CHARS);
+  blocks.push(
+    ...[...explanationBlocks(report), ...layerBlocks(report)].map((b) => within(b, priority, band, name)),
+  );
   return blocks;
 }
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** A single image's block inside the aggregate comment: its priority moved into the image's band, its label naming the image. */
+function within(b: Block, priority: number, band: number, image: string): Block {
+  const moved = {
+    ...b,
+    priority: priority - band + (band * Math.min(b.priority, 99)) / 100,
+    ...(b.label ? { label: `${b.label} of ${image}` } : {}),
+  };
+  return moved.kind === 'details'
+    ? { ...moved, blocks: moved.blocks.map((c) => within(c, priority, band, image)) }
+    : moved;
 }

@@ -16,7 +16,13 @@ export interface Explained {
   explanation: PlatformExplanation;
 }
 
-export function explainedPlatforms(report: Report): Explained[] {
+/** What the explanation needs of a report: its platforms and which one the headline names. */
+export interface ExplainedReport {
+  platforms: readonly PlatformReport[];
+  headline: { platform: string } | null;
+}
+
+export function explainedPlatforms(report: ExplainedReport): Explained[] {
   return report.platforms.flatMap((p) => (p.explanation ? [{ report: p, explanation: p.explanation }] : []));
 }
 
@@ -24,7 +30,7 @@ export function explainedPlatforms(report: Report): Explained[] {
  * The platform the comment leads with: the headline's (the largest growth on the gated basis) when it was
  * explained; otherwise the one whose files grew most; without any base, the largest.
  */
-export function leadPlatform(explained: readonly Explained[], report: Report): Explained | null {
+export function leadPlatform(explained: readonly Explained[], report: ExplainedReport): Explained | null {
   const headline = explained.find((e) => e.report.platform === report.headline?.platform);
   if (headline) return headline;
   const growth = (e: Explained) => e.explanation.diff?.delta ?? Number.NEGATIVE_INFINITY;

@@ -13,6 +13,7 @@ import {
   changedGoBinaries,
   composition,
   type Explained,
+  type ExplainedReport,
   efficiencyPercent,
   explainedPlatforms,
   findingsToShow,
@@ -30,7 +31,6 @@ import {
   topCauses,
   wastedSentence,
 } from '../explain-facts.js';
-import type { Report } from '../json.js';
 import { count } from '../text.js';
 import {
   type Block,
@@ -70,7 +70,7 @@ const BASIS = 'uncompressed';
 const path = (value: string): Span => untrusted(value, PATH_CHARS);
 
 /** The explanation's blocks for a report built with explanations; none when no platform was explained. */
-export function explanationBlocks(report: Report): Block[] {
+export function explanationBlocks(report: ExplainedReport): Block[] {
   const explained = explainedPlatforms(report);
   const lead = leadPlatform(explained, report);
   if (lead === null) return [];

@@ -22,7 +22,10 @@ import { deltaSpan } from './summary.js';
 /** Instructions longer than this are cut in the layer table (the JSON report keeps them whole). */
 export const DEFAULT_INSTRUCTION_CHARS = 200;
 
-export function layerBlocks(report: Report, instructionChars = DEFAULT_INSTRUCTION_CHARS): Block[] {
+export function layerBlocks(
+  report: { platforms: readonly PlatformReport[]; thresholds: Pick<Report['thresholds'], 'basis'> },
+  instructionChars = DEFAULT_INSTRUCTION_CHARS,
+): Block[] {
   const basis = report.thresholds.basis;
   return report.platforms
     .filter((p) => p.layers.length > 0)

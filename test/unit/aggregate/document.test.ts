@@ -132,15 +132,35 @@ describe('aggregateDocument', () => {
 });
 
 describe('the markdown of many images', () => {
-  it('leaves out the least-changed image detail first to fit, and says what it left out', () => {
+  it("shows under each image what a single image's comment shows: its layer tables, nested", () => {
+    const md = renderDocumentMarkdown(aggregateDocument(threeLegs()), 10_000_000);
+    const start = md.indexOf('<details><summary><code>services/api</code>');
+    const end = md.indexOf('<details><summary><code>services/worker</code>');
+    expect(start).toBeGreaterThan(0);
+    expect(end).toBeGreaterThan(start);
+    const api = md.slice(start, end);
+    expect(api).toContain('<details><summary>Layers of linux/amd64');
+    expect(api).toContain('<details><summary>Layers of linux/arm64');
+    expect(md.slice(end)).not.toContain('Layers of linux/arm64');
+  });
+
+  it('gives up the least-changed image detail first to fit, and says what it cut or left out', () => {
     const doc = aggregateDocument(threeLegs());
-    const full = renderDocumentMarkdown(doc, 64_000);
+    const full = renderDocumentMarkdown(doc, 10_000_000);
     const fitted = renderDocumentMarkdown(doc, full.length - 10);
     expect(fitted.length).toBeLessThanOrEqual(full.length - 10);
-    expect(fitted).toContain('<details><summary><code>services/api</code>');
-    expect(fitted).not.toContain('<details><summary><code>services/worker</code>');
-    expect(fitted).toMatch(
-      /this comment leaves out the detail of services\/worker; the JSON report has everything\./,
-    );
+    expect(fitted).toMatch(/\*\*Note:\*\* to stay under .* of services\/worker/);
+    // Tighter and tighter: the worker's detail goes whole before anything of the api's is cut.
+    let limit = full.length;
+    let out = full;
+    while (out.includes('<details><summary><code>services/worker</code>')) {
+      limit -= 200;
+      out = renderDocumentMarkdown(doc, limit);
+      if (out.includes('<details><summary><code>services/worker</code>')) {
+        expect(out).not.toMatch(/Note.* of services\/api/);
+      }
+    }
+    expect(out).toMatch(/this comment .*leaves out the detail of services\/worker/);
+    expect(out).toContain('<details><summary><code>services/api</code>');
   });
 });
