@@ -8,7 +8,7 @@ import { formatBytes, formatDelta } from '../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
 import type { Finding } from '../explain/findings.js';
 import { code, type Span, spans, strong, text, untrusted } from './document/model.js';
-import type { PlatformReport, Report } from './json.js';
+import type { PlatformReport } from './json.js';
 import { count } from './text.js';
 
 export interface Explained {
