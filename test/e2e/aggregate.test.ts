@@ -1,11 +1,13 @@
 // End to end, the bundles as the runner runs them: three legs of a fork's pull request (dist/index.js,
-// `pull_request` from a fork, a read-only token) measure two images (one of them as two single-platform
-// legs), are refused the comment (403), and upload their reports through @actions/artifact to the
-// artifact-service stand-in. Then the aggregator (dist/aggregate.js) runs on `workflow_run` with empty
+// `pull_request` from a fork, a read-only token, each in its own checkout) build two images with buildx
+// (one of them as two single-platform legs, linux/amd64 and linux/arm64), measure them against the base
+// image their Dockerfiles start from, are refused the comment (403), and upload their reports through
+// @actions/artifact to the artifact-service stand-in. Then the aggregator (dist/aggregate.js) runs on `workflow_run` with empty
 // `pull_requests`: it downloads that run's artifacts through the REST stand-in, finds the pull request by
 // head repository, branch and commit, and posts one comment. A re-run updates it; two aggregators racing
 // leave one; a head with no open pull request gets nothing, and says why; hostile reports never show raw.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,13 +15,7 @@ import type { AggregateReport } from '../../src/aggregate/json.js';
 import { commentMarker } from '../../src/github/comments.js';
 import type { Report } from '../../src/report/json.js';
 import { type ArtifactServiceStandin, startArtifactService } from '../support/artifact-service-standin.js';
-import {
-  BUSYBOX_BASE,
-  CONTAINERD_SOCKET,
-  GLIBC_BASE,
-  requireDaemon,
-  requireRegistry,
-} from '../support/docker.js';
+import { BUSYBOX_BASE, CONTAINERD_SOCKET, requireDaemon, requireRegistry } from '../support/docker.js';
 import { type GitHubStandin, startGitHubStandin } from '../support/github-standin.js';
 import { zipOf } from '../support/zip.js';
 import {
@@ -37,7 +33,12 @@ const REPOSITORY = 'Codertocat/Hello-World';
 const FORK = { owner: 'forker', name: 'Hello-World', id: 987_654 };
 const HEAD = 'ec26c3e57ca3a959ca5aad62de7213c562f8c821';
 const BASE = 'f95f852bd8fca8fcc58a9a2d6c842781e32a215e';
-const EXPECT = `localhost:5000/isg/glibc linux/amd64,linux/arm64\nlocalhost:5000/isg/busybox linux/amd64`;
+const COMMENTS = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
+const API = 'services/api';
+const WORKER = 'services/worker';
+const EXPECT = `${API} linux/amd64,linux/arm64\n${WORKER} linux/amd64`;
+// One limit for every leg; only the api image's arm64 payload grows past it.
+const MAX_INCREASE = '100KB';
 
 let root: string;
 let gh: GitHubStandin;
@@ -46,6 +47,7 @@ let runId = 0;
 let legs: ActionRun[] = [];
 let first: ActionRun;
 let commentsAfterLegs = -1;
+let legCommentPosts: number[] = [];
 
 /** The fixture's pull request, its head in a fork. */
 function forkPullRequest(): Record<string, unknown> {
@@ -90,21 +92,50 @@ function workflowRunPayload(branch = 'changes'): Record<string, unknown> {
   return payload;
 }
 
-function leg(image: string, baseImage: string, platform: string, maxIncrease: string) {
+const PAYLOADS = {
+  amd64: randomBytes(20_000),
+  arm64: randomBytes(400_000),
+  worker: randomBytes(10_000),
+};
+
+/**
+ * The fork's monorepo as each leg's runner checks it out: two services whose Dockerfiles COPY a file onto
+ * the busybox base (no RUN: arm64 needs no emulation). Random payloads make every test run's layers its
+ * own, whoever else builds on this BuildKit at the same time; the builds go to OCI layouts, never to tags.
+ */
+function checkout(): string {
+  const workspace = mkdtempSync(join(root, 'workspace-'));
+  const write = (path: string, content: string | Buffer) => {
+    mkdirSync(join(workspace, path, '..'), { recursive: true });
+    writeFileSync(join(workspace, path), content);
+  };
+  write(
+    `${API}/Dockerfile`,
+    `FROM ${BUSYBOX_BASE}\nARG TARGETARCH\nCOPY payload-\${TARGETARCH}.bin /srv/payload.bin\n`,
+  );
+  write(`${API}/payload-amd64.bin`, PAYLOADS.amd64);
+  write(`${API}/payload-arm64.bin`, PAYLOADS.arm64);
+  write(`${WORKER}/Dockerfile`, `FROM ${BUSYBOX_BASE}\nCOPY worker.bin /srv/worker.bin\n`);
+  write(`${WORKER}/worker.bin`, PAYLOADS.worker);
+  return workspace;
+}
+
+function leg(context: string, platform: string, comment = 'false') {
   return runAction({
     root,
     inputs: {
       'github-token': TOKEN,
-      image,
-      'base-image': baseImage,
+      context,
+      'base-image': BUSYBOX_BASE,
       baseline: 'image',
       platforms: platform,
-      'max-increase': maxIncrease,
+      'max-increase': MAX_INCREASE,
+      comment,
       'upload-report': 'true',
     },
     eventName: 'pull_request',
     payload: forkPullRequest(),
-    workspace: mkdtempSync(join(root, 'workspace-')),
+    workspace: checkout(),
     apiUrl: gh.baseUrl,
     // Only named, never called: the artifact client checks that it is not talking to GitHub Enterprise Server.
     serverUrl: 'https://github.com',
@@ -131,6 +162,7 @@ function aggregator(
 }
 
 const ours = (key = 'default') => gh.comments(2).filter((c) => c.body.startsWith(commentMarker(key)));
+const reportOf = (run: ActionRun) => JSON.parse(readFileSync(run.outputs['report-path']!, 'utf8')) as Report;
 const merged = (run: ActionRun) =>
   JSON.parse(readFileSync(run.outputs['report-path']!, 'utf8')) as AggregateReport;
 
@@ -150,13 +182,15 @@ beforeAll(async () => {
   service = await startArtifactService({
     onFinalized: (artifact) => gh.addArtifact(runId, { name: artifact.name, zip: artifact.zip }),
   });
-  // Three legs: one image as two single-platform legs (arm64 fails its limit), and a second image.
+  // Three legs: one image as two single-platform legs (arm64 grows past the limit), and a second image
+  // whose workflow forgot `comment: false`, so the read-only token is refused the comment.
   legs = await Promise.all([
-    leg(GLIBC_BASE, BUSYBOX_BASE, 'linux/amd64', '500MB'),
-    leg(GLIBC_BASE, BUSYBOX_BASE, 'linux/arm64', '5MB'),
-    leg(BUSYBOX_BASE, BUSYBOX_BASE, 'linux/amd64', '5MB'),
+    leg(API, 'linux/amd64'),
+    leg(API, 'linux/arm64'),
+    leg(WORKER, 'linux/amd64', 'true'),
   ]);
   commentsAfterLegs = gh.comments(2).length;
+  legCommentPosts = gh.requestsTo('POST', COMMENTS).map((r) => r.status);
   // The comment workflow's token may write.
   gh.readOnly = false;
   first = await aggregator(workflowRunPayload());
@@ -169,14 +203,37 @@ afterAll(async () => {
 });
 
 describe('a fork pull request with three legs, one comment', () => {
-  it('each leg decides with the read-only token, is refused the comment, and uploads its report', () => {
+  it('each leg builds its image for its one platform, decides with the read-only token and uploads its report', () => {
     expect(legs.map((run) => run.exitCode)).toEqual([0, 1, 0]);
+    const reports = legs.map(reportOf);
+    expect(
+      reports.map((r) => [
+        r.run!.fingerprint.parts.context,
+        r.platforms.map((p) => p.platform),
+        r.images.map((i) => `${i.role} ${i.source}`),
+        r.baseline.source,
+      ]),
+    ).toEqual([
+      [API, ['linux/amd64'], ['head build', 'base docker'], 'image'],
+      [API, ['linux/arm64'], ['head build', 'base docker'], 'image'],
+      [WORKER, ['linux/amd64'], ['head build', 'base docker'], 'image'],
+    ]);
+    // Each build is the leg's checkout on its platform: it adds exactly the file its Dockerfile copies.
+    expect(reports.map((r) => r.platforms[0]!.delta!.uncompressed)).toEqual([
+      PAYLOADS.amd64.length,
+      PAYLOADS.arm64.length,
+      PAYLOADS.worker.length,
+    ]);
     for (const run of legs) {
-      expect(run.stdout, describeRun(run)).toMatch(
-        /could not comment on pull request #2: GitHub refused .*HTTP 403/,
+      expect(run.outputs['report-artifact'], describeRun(run)).toMatch(
+        /^image-size-gate-report-default-services-(api|worker)-linux-(amd64|arm64)-[0-9a-f]{12}$/,
       );
-      expect(run.outputs['report-artifact']).toMatch(/^image-size-gate-report-default-localhost-5000-isg-/);
     }
+    // `comment: false` legs never ask; the one that asks is refused, and decides and uploads all the same.
+    expect(
+      legs.map((run) => /could not comment on pull request #2: GitHub refused .*HTTP 403/.test(run.stdout)),
+    ).toEqual([false, false, true]);
+    expect(legCommentPosts).toEqual([403]);
     expect(new Set(legs.map((run) => run.outputs['report-artifact'])).size).toBe(3);
     expect(service.artifacts.map((a) => a.name).sort()).toEqual(
       legs.map((run) => run.outputs['report-artifact']).sort(),
@@ -196,16 +253,23 @@ describe('a fork pull request with three legs, one comment', () => {
     expect(ours()).toHaveLength(1);
     const body = ours()[0]!.body;
     expect(body).toContain('(2 images, 3 platforms, head ec26c3e)');
-    expect(body).toMatch(/<details><summary><code>localhost&#58;5000\/isg\/glibc<\/code>/);
-    expect(body).toMatch(/<details><summary><code>localhost&#58;5000\/isg\/busybox<\/code>/);
+    expect(body).toMatch(/<details><summary><code>services\/api<\/code>/);
+    expect(body).toMatch(/<details><summary><code>services\/worker<\/code>/);
     const report = merged(first);
-    expect(report.images.map((i) => [i.label, i.platforms.map((p) => p.platform)])).toEqual([
-      ['localhost:5000/isg/glibc', ['linux/amd64', 'linux/arm64']],
-      ['localhost:5000/isg/busybox', ['linux/amd64']],
+    expect(
+      report.images.map((i) => [i.label, i.platforms.map((p) => [p.platform, p.delta?.uncompressed])]),
+    ).toEqual([
+      [
+        API,
+        [
+          ['linux/amd64', PAYLOADS.amd64.length],
+          ['linux/arm64', PAYLOADS.arm64.length],
+        ],
+      ],
+      [WORKER, [['linux/amd64', PAYLOADS.worker.length]]],
     ]);
-    expect(report.violations).toEqual([
-      expect.objectContaining({ image: 'localhost:5000/isg/glibc', platform: 'linux/arm64' }),
-    ]);
+    expect(report.headline).toMatchObject({ image: API, platform: 'linux/arm64' });
+    expect(report.violations).toEqual([expect.objectContaining({ image: API, platform: 'linux/arm64' })]);
     expect(report.missing).toEqual([]);
     expect(gh.schemaViolations).toEqual([]);
   });
@@ -218,7 +282,7 @@ describe('a fork pull request with three legs, one comment', () => {
   });
 
   it('two aggregators racing on the pull request end with exactly one comment', async () => {
-    gh.holdUntil('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', 2);
+    gh.holdUntil('GET', COMMENTS, 2);
     const racing = await Promise.all([
       aggregator(workflowRunPayload(), { 'comment-key': 'race' }),
       aggregator(workflowRunPayload(), { 'comment-key': 'race' }),
@@ -251,7 +315,7 @@ describe('a fork pull request with three legs, one comment', () => {
   });
 
   it('a missing leg is listed as missing, and hostile reports are refused or escaped, never posted raw', async () => {
-    const good = JSON.parse(readFileSync(legs[2]!.outputs['report-path']!, 'utf8')) as Report;
+    const good = reportOf(legs[2]!);
     const forged = structuredClone(good);
     const hostile = `<!-- image-size-gate:default --> @octocat <img src=x onerror=alert(1)> ::error::x ${'A'.repeat(20_000)}`;
     forged.run!.fingerprint.parts.image = hostile;
@@ -281,10 +345,10 @@ describe('a fork pull request with three legs, one comment', () => {
       JSON.stringify(report.missing, null, 1).slice(0, 3000),
     ).toEqual([
       ['artifact image-size-gate-report-lying', null],
-      ['localhost:5000/isg/glibc', 'linux/amd64'],
-      ['localhost:5000/isg/glibc', 'linux/arm64'],
-      // The forged report names another image: busybox's leg is not in this run.
-      ['localhost:5000/isg/busybox', 'linux/amd64'],
+      [API, 'linux/amd64'],
+      [API, 'linux/arm64'],
+      // The forged report names another image: the worker's leg is not in this run.
+      [WORKER, 'linux/amd64'],
     ]);
     expect(report.missing[0]!.reason).toBe(
       'report refused: its figures do not add up: linux/amd64 uncompressed delta is not head minus base',
