@@ -231,11 +231,13 @@ export function findingsFor(
       title: `the base image is ${Math.round((baseBytes / explanation.fileBytes) * 100)}% of the image (${formatBytes(baseBytes)} of ${formatBytes(explanation.fileBytes)})`,
       fix: allStatic
         ? 'the Go binary is static: FROM scratch or a distroless static base needs none of it'
-        : cLibrary
-          ? `a base that ships ${cLibrary.libraries.join(', ')} is needed unless the binary links it statically (-ldflags="-linkmode=external -extldflags=-static")`
-          : causes.every((c) => c.kind === 'pie')
-            ? 'drop -buildmode=pie so the binary is static and can run FROM scratch or a distroless static base'
-            : 'build the binary static (CGO_ENABLED=0) so it can run FROM scratch or a distroless static base',
+        : go.length === 0
+          ? 'the image has no Go binary to tell what the base is for: a smaller base (distroless, or FROM scratch for static programs) ships less'
+          : cLibrary
+            ? `a base that ships ${cLibrary.libraries.join(', ')} is needed unless the binary links it statically (-ldflags="-linkmode=external -extldflags=-static")`
+            : causes.every((c) => c.kind === 'pie')
+              ? 'drop -buildmode=pie so the binary is static and can run FROM scratch or a distroless static base'
+              : 'build the binary static (CGO_ENABLED=0) so it can run FROM scratch or a distroless static base',
       paths: [],
     });
   }

@@ -130,6 +130,13 @@ describe('findingsFor', () => {
     expect(found.map((f) => f.fix).join(' ')).not.toContain('build with CGO_ENABLED=0');
   });
 
+  it('a big base and no Go binary at all: no advice about how a Go binary was built', () => {
+    const found = findingsFor(explanation([], 30_000_000, 31_000_000), fs([]), measure);
+    expect(found.map((f) => f.id)).toEqual(['base-image-dominates']);
+    expect(found[0]!.fix).toContain('no Go binary');
+    expect(found[0]!.fix).not.toMatch(/buildmode|CGO_ENABLED/);
+  });
+
   it('a static binary on a big base: the base finding says FROM scratch would do', () => {
     const found = findingsFor(explanation([server()], 30_000_000, 38_000_000), fs([]), measure);
     expect(found.map((f) => f.id)).toEqual(['base-image-dominates']);
