@@ -107,6 +107,19 @@ export interface GateResult {
 
 export class GateRefusedError extends Error {}
 
+/**
+ * What preflight found the run must do: build the head with a strategy, or measure the head image as found;
+ * strategy is then what a base build uses (`baseline: build`), null when nothing is built.
+ */
+type Plan =
+  | { kind: 'build'; strategy: BuildStrategy }
+  | { kind: 'existing'; image: string; strategy: BuildStrategy | null };
+
+interface Preflight {
+  plan: Plan;
+  engine: ReportEngine;
+}
+
 type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
 /** The baseline, or why there is none (the cause a stored report would also give). */
@@ -141,7 +154,7 @@ export async function runGate(
   const refusal = buildsHead ? untrustedBuildRefusal(context.eventName, inputs.allowUntrustedBuild) : null;
   if (refusal) throw new GateRefusedError(refusal);
 
-  const { strategy, engine } = await phase('preflight', async () => {
+  const { plan, engine } = await phase('preflight', async (): Promise<Preflight> => {
     await services.docker.ping();
     const store = await services.docker.imageStore();
     const engine: ReportEngine = {
@@ -153,9 +166,9 @@ export async function runGate(
       driver: null,
     };
     const daemon = `${engine.name} ${engine.version}, ${store} image store`;
-    if (!buildsHead && inputs.baseline !== 'build') {
+    if (inputs.image !== null && inputs.baseline !== 'build') {
       log.info(daemon);
-      return { strategy: null, engine };
+      return { plan: { kind: 'existing', image: inputs.image, strategy: null }, engine };
     }
     const version = await services.buildx.version();
     const builder = await services.buildx.inspect(inputs.builder);
@@ -169,7 +182,10 @@ export async function runGate(
         'compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store',
       );
     }
-    return { strategy: chosen, engine: { ...engine, ...built } };
+    const plan: Plan = inputs.image
+      ? { kind: 'existing', image: inputs.image, strategy: chosen }
+      : { kind: 'build', strategy: chosen };
+    return { plan, engine: { ...engine, ...built } };
   });
 
   const images = imageServices(services, phase);
@@ -196,11 +212,11 @@ export async function runGate(
       ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})`
       : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
   const head = await phase('head', () =>
-    inputs.image
-      ? measureExisting(inputs.image, inputs.platforms, services.docker)
+    plan.kind === 'existing'
+      ? measureExisting(plan.image, inputs.platforms, services.docker)
       : buildAndMeasure(
           request('head', { context: inputs.context, file: inputs.file }, headLabel),
-          strategy!,
+          plan.strategy,
           images,
         ),
   );
@@ -214,7 +230,7 @@ export async function runGate(
       workspace: context.workspace,
       measuring: inputs.image
         ? 'as-found'
-        : strategy === 'per-platform-image' && !inputs.registry
+        : plan.strategy === 'per-platform-image' && !inputs.registry
           ? 'estimated-compressed'
           : 'exact',
       schemaMajor: REPORT_SCHEMA_VERSION,
@@ -227,7 +243,7 @@ export async function runGate(
       context,
       services,
       images,
-      strategy,
+      plan.strategy,
       request,
       run.fingerprint.id,
       release,
@@ -443,6 +459,8 @@ async function getBaseline(
   }
   if (!('sha' in base)) return { ...base, origin };
   const { root, sha } = base;
+  // inputs.ts allows a base build only where preflight planned one (the head is built, or `baseline: build`).
+  if (!strategy) throw new Error('a base build was reached without a build strategy');
 
   // Paths inside the repository, so that they can be found again in the base commit's worktree.
   const inRepo = async (path: string) => relative(root, await realParent(path));
@@ -459,7 +477,7 @@ async function getBaseline(
         `base (${sha.slice(0, 7)})`,
       );
       text = await readFile(built.file, 'utf8').catch(() => null);
-      return buildAndMeasure(built, strategy!, images);
+      return buildAndMeasure(built, strategy, images);
     });
     return {
       image,
