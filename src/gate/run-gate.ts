@@ -10,7 +10,8 @@ import { applyOverride } from '../core/override.js';
 import { selectPreviousRelease } from '../core/release.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { explainPlatform, explainSide, type PlatformExplanation } from '../explain/explain.js';
+import type { PlatformExplanation } from '../explain/explain.js';
+import { explainImages } from '../explain/images.js';
 import { type BaselineGit, BaselineGitError, type BaseSelector } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { isPullRequestEvent, type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
@@ -44,6 +45,7 @@ import {
   type ImageServices,
   measureExisting,
 } from './images.js';
+import { type GateOutputs, gateOutputs } from './outputs.js';
 import { lookUpOverride } from './override.js';
 
 export interface Logger {
@@ -99,10 +101,7 @@ export interface GateResult {
   reportPath: string | null;
   /** The one-line reason the step fails; null when it passes (or only warns). */
   failure: string | null;
-  outputs: Record<
-    'verdict' | 'report-path' | 'head-size' | 'base-size' | 'delta' | 'report-artifact',
-    string
-  >;
+  outputs: GateOutputs;
 }
 
 export class GateRefusedError extends Error {}
@@ -257,9 +256,11 @@ export async function runGate(
 
   const explanations = await phase('explain', async () =>
     explainImages(
-      head,
-      inputs.image ? null : await readFile(inputs.file, 'utf8').catch(() => null),
-      baseline,
+      {
+        image: head,
+        dockerfile: inputs.image ? null : await readFile(inputs.file, 'utf8').catch(() => null),
+      },
+      baseline.image && { image: baseline.image, dockerfile: baseline.dockerfile },
       inputs.target,
     ),
   );
@@ -343,7 +344,6 @@ export async function runGate(
     log.warning('upload-report: no artifact client here (not on a runner)');
   if (inputs.publish) await phase('store publish', () => storeReport(context, services, report));
 
-  const h = decision.headline;
   const failure =
     decision.verdict === 'fail'
       ? [
@@ -364,30 +364,8 @@ export async function runGate(
     decision,
     reportPath,
     failure: named,
-    outputs: {
-      verdict: decision.verdict,
-      'report-path': reportPath ?? '',
-      'head-size': h ? String(h.headSize) : '',
-      'base-size': h?.baseSize != null ? String(h.baseSize) : '',
-      delta: h?.delta != null ? String(h.delta) : '',
-      'report-artifact': artifact ?? '',
-    },
+    outputs: gateOutputs(decision, reportPath, artifact),
   };
-}
-
-/** Explains each head platform, against the same platform of the base when there is one. */
-function explainImages(
-  head: MeasuredImage,
-  headDockerfile: string | null,
-  baseline: Baseline,
-  target: string | null,
-): PlatformExplanation[] {
-  const side = (image: MeasuredImage, dockerfile: string | null, platform: string) =>
-    explainSide(image, dockerfile, target, platform);
-  return head.measure.platforms.map((p) => {
-    const base = baseline.image ? side(baseline.image, baseline.dockerfile, p.platform) : null;
-    return explainPlatform(side(head, headDockerfile, p.platform)!, base);
-  });
 }
 
 function imageServices(services: GateServices, phase: Phase): ImageServices {
