@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { DockerBuildx } from './buildx/buildx.js';
 import { DockerodeEngine } from './docker/engine.js';
+import type { GateOutputs } from './gate/outputs.js';
 import { runGate } from './gate/run-gate.js';
 import { baselineGit } from './git/baseline.js';
 import { storeHistory } from './git/history.js';
@@ -40,7 +41,7 @@ function maskSecrets() {
 }
 
 /** Sets the outputs; a GITHUB_OUTPUT that cannot be written costs the outputs, never the verdict. */
-function setOutputs(outputs: Record<string, string>) {
+function setOutputs(outputs: GateOutputs) {
   try {
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   } catch (error) {

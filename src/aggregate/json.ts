@@ -2,7 +2,7 @@
 // is missing, and every leg's own report unchanged, so a tool that reads one gate's report reads each leg.
 // Documented by aggregate-report.schema.json, which takes the leg reports' shape from report.schema.json.
 import type { MissingBaselinePolicy, Platform, SizeBasis, Sizes, Verdict } from '../core/model.js';
-import type { Report } from '../report/json.js';
+import type { Report } from '../report/json-types.js';
 import type { AggregateDecision } from './model.js';
 
 export const AGGREGATE_SCHEMA_VERSION = 1;

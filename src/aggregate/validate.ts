@@ -5,7 +5,7 @@
 // shown are then ours (recomputed), never the report's text.
 import type { PlatformComparison, PlatformMeasure, Violation } from '../core/model.js';
 import { platformViolations } from '../core/verdict.js';
-import type { PlatformReport, PlatformSummary, Report } from '../report/json.js';
+import type { PlatformReport, PlatformSummary, Report } from '../report/json-types.js';
 import { readStoredReport } from '../store/validate.js';
 import type { LegReport, RefusedReport } from './model.js';
 

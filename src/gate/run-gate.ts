@@ -10,7 +10,8 @@ import { applyOverride } from '../core/override.js';
 import { selectPreviousRelease } from '../core/release.js';
 import { decide } from '../core/verdict.js';
 import type { DockerEngine } from '../docker/engine.js';
-import { explainPlatform, explainSide, type PlatformExplanation } from '../explain/explain.js';
+import type { PlatformExplanation } from '../explain/explain.js';
+import { explainImages } from '../explain/images.js';
 import { type BaselineGit, BaselineGitError, type BaseSelector } from '../git/baseline.js';
 import type { CommentTarget, PullRequestComments } from '../github/comments.js';
 import { isPullRequestEvent, type PullRequestContext, untrustedBuildRefusal } from '../github/event.js';
@@ -44,6 +45,7 @@ import {
   type ImageServices,
   measureExisting,
 } from './images.js';
+import { type GateOutputs, gateOutputs } from './outputs.js';
 import { lookUpOverride } from './override.js';
 
 export interface Logger {
@@ -99,13 +101,23 @@ export interface GateResult {
   reportPath: string | null;
   /** The one-line reason the step fails; null when it passes (or only warns). */
   failure: string | null;
-  outputs: Record<
-    'verdict' | 'report-path' | 'head-size' | 'base-size' | 'delta' | 'report-artifact',
-    string
-  >;
+  outputs: GateOutputs;
 }
 
 export class GateRefusedError extends Error {}
+
+/**
+ * What preflight found the run must do: build the head with a strategy, or measure the head image as found;
+ * strategy is then what a base build uses (`baseline: build`), null when nothing is built.
+ */
+type Plan =
+  | { kind: 'build'; strategy: BuildStrategy }
+  | { kind: 'existing'; image: string; strategy: BuildStrategy | null };
+
+interface Preflight {
+  plan: Plan;
+  engine: ReportEngine;
+}
 
 type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
@@ -141,7 +153,7 @@ export async function runGate(
   const refusal = buildsHead ? untrustedBuildRefusal(context.eventName, inputs.allowUntrustedBuild) : null;
   if (refusal) throw new GateRefusedError(refusal);
 
-  const { strategy, engine } = await phase('preflight', async () => {
+  const { plan, engine } = await phase('preflight', async (): Promise<Preflight> => {
     await services.docker.ping();
     const store = await services.docker.imageStore();
     const engine: ReportEngine = {
@@ -153,9 +165,9 @@ export async function runGate(
       driver: null,
     };
     const daemon = `${engine.name} ${engine.version}, ${store} image store`;
-    if (!buildsHead && inputs.baseline !== 'build') {
+    if (inputs.image !== null && inputs.baseline !== 'build') {
       log.info(daemon);
-      return { strategy: null, engine };
+      return { plan: { kind: 'existing', image: inputs.image, strategy: null }, engine };
     }
     const version = await services.buildx.version();
     const builder = await services.buildx.inspect(inputs.builder);
@@ -169,7 +181,10 @@ export async function runGate(
         'compressed sizes will be estimates (gzip of each layer): set `registry` to push and measure them exactly, or use the containerd image store',
       );
     }
-    return { strategy: chosen, engine: { ...engine, ...built } };
+    const plan: Plan = inputs.image
+      ? { kind: 'existing', image: inputs.image, strategy: chosen }
+      : { kind: 'build', strategy: chosen };
+    return { plan, engine: { ...engine, ...built } };
   });
 
   const images = imageServices(services, phase);
@@ -196,11 +211,11 @@ export async function runGate(
       ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})`
       : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
   const head = await phase('head', () =>
-    inputs.image
-      ? measureExisting(inputs.image, inputs.platforms, services.docker)
+    plan.kind === 'existing'
+      ? measureExisting(plan.image, inputs.platforms, services.docker)
       : buildAndMeasure(
           request('head', { context: inputs.context, file: inputs.file }, headLabel),
-          strategy!,
+          plan.strategy,
           images,
         ),
   );
@@ -214,7 +229,7 @@ export async function runGate(
       workspace: context.workspace,
       measuring: inputs.image
         ? 'as-found'
-        : strategy === 'per-platform-image' && !inputs.registry
+        : plan.strategy === 'per-platform-image' && !inputs.registry
           ? 'estimated-compressed'
           : 'exact',
       schemaMajor: REPORT_SCHEMA_VERSION,
@@ -227,7 +242,7 @@ export async function runGate(
       context,
       services,
       images,
-      strategy,
+      plan.strategy,
       request,
       run.fingerprint.id,
       release,
@@ -241,9 +256,11 @@ export async function runGate(
 
   const explanations = await phase('explain', async () =>
     explainImages(
-      head,
-      inputs.image ? null : await readFile(inputs.file, 'utf8').catch(() => null),
-      baseline,
+      {
+        image: head,
+        dockerfile: inputs.image ? null : await readFile(inputs.file, 'utf8').catch(() => null),
+      },
+      baseline.image && { image: baseline.image, dockerfile: baseline.dockerfile },
       inputs.target,
     ),
   );
@@ -327,7 +344,6 @@ export async function runGate(
     log.warning('upload-report: no artifact client here (not on a runner)');
   if (inputs.publish) await phase('store publish', () => storeReport(context, services, report));
 
-  const h = decision.headline;
   const failure =
     decision.verdict === 'fail'
       ? [
@@ -348,30 +364,8 @@ export async function runGate(
     decision,
     reportPath,
     failure: named,
-    outputs: {
-      verdict: decision.verdict,
-      'report-path': reportPath ?? '',
-      'head-size': h ? String(h.headSize) : '',
-      'base-size': h?.baseSize != null ? String(h.baseSize) : '',
-      delta: h?.delta != null ? String(h.delta) : '',
-      'report-artifact': artifact ?? '',
-    },
+    outputs: gateOutputs(decision, reportPath, artifact),
   };
-}
-
-/** Explains each head platform, against the same platform of the base when there is one. */
-function explainImages(
-  head: MeasuredImage,
-  headDockerfile: string | null,
-  baseline: Baseline,
-  target: string | null,
-): PlatformExplanation[] {
-  const side = (image: MeasuredImage, dockerfile: string | null, platform: string) =>
-    explainSide(image, dockerfile, target, platform);
-  return head.measure.platforms.map((p) => {
-    const base = baseline.image ? side(baseline.image, baseline.dockerfile, p.platform) : null;
-    return explainPlatform(side(head, headDockerfile, p.platform)!, base);
-  });
 }
 
 function imageServices(services: GateServices, phase: Phase): ImageServices {
@@ -443,6 +437,8 @@ async function getBaseline(
   }
   if (!('sha' in base)) return { ...base, origin };
   const { root, sha } = base;
+  // inputs.ts allows a base build only where preflight planned one (the head is built, or `baseline: build`).
+  if (!strategy) throw new Error('a base build was reached without a build strategy');
 
   // Paths inside the repository, so that they can be found again in the base commit's worktree.
   const inRepo = async (path: string) => relative(root, await realParent(path));
@@ -459,7 +455,7 @@ async function getBaseline(
         `base (${sha.slice(0, 7)})`,
       );
       text = await readFile(built.file, 'utf8').catch(() => null);
-      return buildAndMeasure(built, strategy!, images);
+      return buildAndMeasure(built, strategy, images);
     });
     return {
       image,

@@ -1,9 +1,19 @@
 // What the report store's lookup asks git: the base commit's first-parent ancestors (deepening a shallow
 // clone as needed) and whether the build context changed between two commits.
-import type { StoreHistory } from '../store/lookup.js';
 import { BaselineGitError } from './errors.js';
 import { execGit, type Git, stderrTail } from './git-runner.js';
 import { assertNotOption, hasRemote, isShallow } from './repository.js';
+
+/** What the report store's lookup asks git; declared here, by the adapter that answers it, so that git
+ * never imports the store above it. */
+export interface StoreHistory {
+  /** Up to `depth` first-parent ancestors of `sha`, nearest first, without `sha` itself. */
+  firstParentAncestors(sha: string, depth: number): Promise<string[]>;
+  /** Whether anything under `paths` differs between the two commits (`git diff --quiet A B -- paths`). */
+  changed(ancestor: string, base: string, paths: readonly string[]): Promise<boolean>;
+  /** First-parent commits after `ancestor` up to `base` that touch `paths`, for the stale message. */
+  commitsTouching(ancestor: string, base: string, paths: readonly string[]): Promise<number>;
+}
 
 export function storeHistory(repoDir: string, options: { git?: Git; remote?: string } = {}): StoreHistory {
   const git = options.git ?? execGit();

@@ -1,162 +1,23 @@
-// The versioned JSON report (documented by src/report/report.schema.json). The markdown and terminal renderers
-// read this same object, so every output states the same facts.
-import type {
-  BaselineCause,
-  Decision,
-  Fingerprint,
-  Headline,
-  ImageComparison,
-  LayerComparison,
-  MeasureSource,
-  MissingBaseline,
-  Override,
-  Percentages,
-  Platform,
-  PlatformMeasure,
-  PlatformPresence,
-  SizeBasis,
-  Sizes,
-  Thresholds,
-  Verdict,
-  Violation,
-} from '../core/model.js';
-import type { PlatformExplanation } from '../explain/explain.js';
+// The versioned JSON report (documented by src/report/report.schema.json; its types in json-types.ts), built
+// from the comparison, the decision and the explanations. The markdown and terminal renderers read this same
+// object, so every output states the same facts.
+import type { Decision, ImageComparison, PlatformMeasure, Violation } from '../core/model.js';
+import type { BinaryFacts, Finding, PlatformExplanation } from '../explain/model.js';
+import {
+  type BaselineOrigin,
+  type BinaryJson,
+  type ExplanationJson,
+  type FindingJson,
+  type PlatformSummary,
+  REPORT_SCHEMA_VERSION,
+  type Report,
+  type ReportEngine,
+  type ReportHistory,
+  type ReportImage,
+  type RunIdentity,
+} from './json-types.js';
 
-/**
- * Bump on any change that is not purely additive, and update src/report/report.schema.json with it.
- * 2: the verdict can fail for a missing baseline (on-missing-baseline), and max-size alone decides pass or
- * fail when no baseline was wanted (1 said no-baseline there).
- * 3: baseline (where it came from) and run (commit, ref, event, fingerprint: what a report store keys by)
- * are required.
- */
-export const REPORT_SCHEMA_VERSION = 3;
-
-export interface ReportImage {
-  role: 'head' | 'base';
-  ref: string;
-  source: MeasureSource;
-}
-
-/** A platform image without its layers (those are in the platform's matched layer list). */
-export interface PlatformSummary {
-  manifestDigest: string;
-  manifestBytes: number;
-  configDigest: string;
-  configBytes: number;
-  sizes: Sizes;
-  layerCount: number;
-  /** The compressed figure is an estimate (gzip of the layer tars of a classic-store export). */
-  compressedEstimated: boolean;
-}
-
-export interface PlatformReport {
-  platform: Platform;
-  presence: PlatformPresence;
-  head: PlatformSummary | null;
-  base: PlatformSummary | null;
-  baseMissingReason: string | null;
-  baseMissingCause: BaselineCause | null;
-  delta: Sizes | null;
-  percent: Percentages | null;
-  layers: LayerComparison[];
-  violations: Violation[];
-  /** Why the head is the size it is and why it grew (file bytes: the uncompressed basis); null when not explained. */
-  explanation: PlatformExplanation | null;
-}
-
-/** Where the baseline came from. */
-export type BaselineSource = 'store' | 'image' | 'build' | 'none';
-
-export interface BaselineOrigin {
-  source: BaselineSource;
-  /** The base commit the baseline stands for; null when there is none (image baselines, no base). */
-  commit: string | null;
-  /** Why a store lookup missed, or why a near hit was used; null otherwise. */
-  reason: string | null;
-  /** The stored report used, when source is `store`. */
-  stored: StoredOrigin | null;
-  /** The previous release's tag when the baseline is that release (a release run); null or absent otherwise. */
-  release?: string | null;
-}
-
-export interface StoredOrigin {
-  commit: string;
-  ref: string | null;
-  event: string;
-  generatedAt: string;
-  /** First-parent commits between the stored report's commit and the base: 0 for an exact hit. */
-  distance: number;
-}
-
-/** The run that made the report: what a store keys it by. */
-export interface RunIdentity {
-  /** The commit measured; null when unknown (not a git checkout). */
-  commit: string | null;
-  /** `refs/heads/main`, `refs/tags/v1.2.0`, or null. */
-  ref: string | null;
-  event: string;
-  fingerprint: Fingerprint;
-}
-
-/** What measured the images: users debugging a number need the engine, its store and the builder. */
-export interface ReportEngine {
-  /** "Docker Engine". */
-  name: string;
-  version: string;
-  imageStore: 'containerd' | 'classic';
-  /** buildx's version, the builder and its driver; null when nothing was built (`image` was given). */
-  buildx: string | null;
-  builder: string | null;
-  driver: string | null;
-}
-
-/** One commit's size on the history chart. commit is hex as git gave it; null for a head outside git. */
-export interface HistoryPoint {
-  commit: string | null;
-  /** The stored report's ref (untrusted text); null for the head. */
-  ref: string | null;
-  /** When the stored report was made; the head's own report time for the head. */
-  generatedAt: string;
-  bytes: number;
-  head: boolean;
-}
-
-/** The size series of the base branch's stored reports (oldest first) with this run's head last. */
-export interface ReportHistory {
-  basis: SizeBasis;
-  /** How many base-branch commits were asked for (the `history` input). */
-  commits: number;
-  platforms: { platform: Platform; points: HistoryPoint[] }[];
-}
-
-export interface Report {
-  schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  tool: { name: string; version: string };
-  /** ISO 8601 time the report was made. */
-  generatedAt: string;
-  verdict: Verdict;
-  /** The platform with the largest growth on the gated basis (the action's outputs). */
-  headline: Headline | null;
-  /** Why there is no baseline at all; null when there is one. */
-  baseMissingReason: string | null;
-  baseMissingCause: BaselineCause | null;
-  /** A baseline that was wanted and is missing (all or some platforms), and what on-missing-baseline made of it. */
-  missingBaseline: MissingBaseline | null;
-  /** What override-label did to a failing verdict; absent when nothing was claimed. */
-  override?: Override;
-  thresholds: Thresholds;
-  images: ReportImage[];
-  platforms: PlatformReport[];
-  /** Milliseconds per phase, in the order the phases ran. */
-  timings: Record<string, number>;
-  baseline: BaselineOrigin;
-  /** null for reports made outside a gate run (tests, tools). */
-  run: RunIdentity | null;
-  /** null when the gate did not ask (a report built outside runGate). */
-  engine: ReportEngine | null;
-  /** The size history; absent when it was not read (history: 0, no store, no base commit, older reports). */
-  history?: ReportHistory;
-}
+export * from './json-types.js';
 
 export interface ReportInput {
   comparison: ImageComparison;
@@ -214,7 +75,9 @@ export function buildReport(input: ReportInput): Report {
       layers: p.layers,
       violations: decision.violations.filter((v) => v.platform === p.platform),
       // An explanation describes a head image: a platform only the base has gets none.
-      explanation: (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null,
+      explanation: explanationJson(
+        (p.head && input.explanations?.find((e) => e.platform === p.platform)) ?? null,
+      ),
     })),
     timings: { ...(input.timings ?? {}) },
     baseline: input.baseline ?? {
@@ -226,6 +89,160 @@ export function buildReport(input: ReportInput): Report {
     run: input.run ?? null,
     engine: input.engine ? { ...input.engine } : null,
     ...(input.history ? { history: input.history } : {}),
+  };
+}
+
+/**
+ * explain's model in the published shape, field by field (in the order the JSON has always listed them), so
+ * that a field explain adds, renames or drops changes the schema only through json-types.ts.
+ */
+function explanationJson(e: PlatformExplanation | null): ExplanationJson | null {
+  if (e === null) return null;
+  const { diff } = e;
+  return {
+    platform: e.platform,
+    files: e.files,
+    fileBytes: e.fileBytes,
+    baseImage: e.baseImage && { layers: e.baseImage.layers, bytes: e.baseImage.bytes },
+    wasted: {
+      bytes: e.wasted.bytes,
+      files: e.wasted.files,
+      largest: e.wasted.largest.map((f) => ({
+        path: f.path,
+        bytes: f.bytes,
+        writtenBy: f.writtenBy,
+        removedBy: f.removedBy,
+        reason: f.reason,
+      })),
+    },
+    baseWastedBytes: e.baseWastedBytes,
+    efficiency: { score: e.efficiency.score, wastedBytes: e.efficiency.wastedBytes },
+    duplicates: e.duplicates.map((d) => ({
+      path: d.path,
+      layers: [...d.layers],
+      redundantBytes: d.redundantBytes,
+    })),
+    binaries: e.binaries.map(binaryJson),
+    diff: diff && {
+      baseBytes: diff.baseBytes,
+      headBytes: diff.headBytes,
+      delta: diff.delta,
+      counts: {
+        added: diff.counts.added,
+        removed: diff.counts.removed,
+        grown: diff.counts.grown,
+        shrunk: diff.counts.shrunk,
+      },
+      bytes: {
+        added: diff.bytes.added,
+        removed: diff.bytes.removed,
+        grown: diff.bytes.grown,
+        shrunk: diff.bytes.shrunk,
+      },
+      files: diff.files.map((f) => ({
+        path: f.path,
+        change: f.change,
+        kind: f.kind,
+        baseBytes: f.baseBytes,
+        headBytes: f.headBytes,
+        delta: f.delta,
+      })),
+      filesOmitted: diff.filesOmitted,
+      directories: diff.directories.map((d) => ({
+        path: d.path,
+        delta: d.delta,
+        addedBytes: d.addedBytes,
+        removedBytes: d.removedBytes,
+        grownBytes: d.grownBytes,
+        shrunkBytes: d.shrunkBytes,
+        files: d.files,
+        largest: d.largest.map((l) => ({ path: l.path, delta: l.delta })),
+      })),
+    },
+    ...(e.baseImageMove === undefined
+      ? {}
+      : {
+          baseImageMove: e.baseImageMove && {
+            from: { name: e.baseImageMove.from.name, digest: e.baseImageMove.from.digest },
+            to: { name: e.baseImageMove.to.name, digest: e.baseImageMove.to.digest },
+            layersOnly: e.baseImageMove.layersOnly,
+            delta: e.baseImageMove.delta,
+          },
+        }),
+    modules: e.modules.map(({ path, diff: d }) => ({
+      path,
+      diff: {
+        goVersion: d.goVersion && { from: d.goVersion.from, to: d.goVersion.to },
+        added: d.added.map((m) => ({ module: m.module, version: m.version })),
+        removed: d.removed.map((m) => ({ module: m.module, version: m.version })),
+        upgraded: d.upgraded.map((m) => ({ module: m.module, from: m.from, to: m.to })),
+        growth: d.growth.map((g) => ({
+          module: g.module,
+          kind: g.kind,
+          baseBytes: g.baseBytes,
+          headBytes: g.headBytes,
+          delta: g.delta,
+          packages: g.packages.map((p) => ({
+            package: p.package,
+            baseBytes: p.baseBytes,
+            headBytes: p.headBytes,
+            delta: p.delta,
+          })),
+        })),
+      },
+    })),
+    findings: e.findings.map(findingJson),
+  };
+}
+
+function binaryJson(b: BinaryFacts): BinaryJson {
+  return {
+    path: b.path,
+    bytes: b.bytes,
+    layerIndex: b.layerIndex,
+    kind: b.kind,
+    goVersion: b.goVersion,
+    mainModule: b.mainModule,
+    goVersionM: b.goVersionM,
+    settings: { ...b.settings },
+    linkage: b.linkage && {
+      kind: b.linkage.kind,
+      interpreter: b.linkage.interpreter,
+      needed: [...b.linkage.needed],
+      missing: [...b.linkage.missing],
+      libraryBytes: b.linkage.libraryBytes,
+    },
+    strip: b.strip && {
+      stripped: b.strip.stripped,
+      hasDwarf: b.strip.hasDwarf,
+      savingBytes: b.strip.savingBytes,
+    },
+    modules: b.modules.map((m) => ({
+      module: m.module,
+      version: m.version,
+      bytes: m.bytes,
+      guessed: m.guessed,
+    })),
+    modulesOmitted: b.modulesOmitted,
+    packages: b.packages.map((p) => ({
+      package: p.package,
+      module: p.module,
+      codeBytes: p.codeBytes,
+      bytes: p.bytes,
+    })),
+    packagesOmitted: b.packagesOmitted,
+    attributedFraction: b.attributedFraction,
+  };
+}
+
+function findingJson(f: Finding): FindingJson {
+  return {
+    id: f.id,
+    severity: f.severity,
+    bytes: f.bytes,
+    title: f.title,
+    fix: f.fix,
+    paths: [...f.paths],
   };
 }
 

@@ -1,18 +1,11 @@
 // Which stored report, if any, stands in for the base build: the base commit's own (exact hit), else the
 // nearest first-parent ancestor's when nothing under the build context changed since (near hit), else none
 // (stale or miss), always with the reason. Pure over two ports.
+import type { StoreHistory } from '../git/history.js';
 import type { Report } from '../report/json.js';
 import type { ReportStore } from './store.js';
 
-/** What the lookup asks git. */
-export interface StoreHistory {
-  /** Up to `depth` first-parent ancestors of `sha`, nearest first, without `sha` itself. */
-  firstParentAncestors(sha: string, depth: number): Promise<string[]>;
-  /** Whether anything under `paths` differs between the two commits (`git diff --quiet A B -- paths`). */
-  changed(ancestor: string, base: string, paths: readonly string[]): Promise<boolean>;
-  /** First-parent commits after `ancestor` up to `base` that touch `paths`, for the stale message. */
-  commitsTouching(ancestor: string, base: string, paths: readonly string[]): Promise<number>;
-}
+export type { StoreHistory } from '../git/history.js';
 
 export type StoreLookup =
   | { kind: 'exact'; commit: string; report: Report }

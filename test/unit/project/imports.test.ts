@@ -1,4 +1,5 @@
-// Imports only point down: no cycle between two files of src/, nor between two of its top-level folders.
+// Imports only point down: no cycle between two files of src/, nor between two of its top-level folders, and
+// no folder imports one on a higher layer.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,6 +49,34 @@ function cycles(graph: Map<string, string[]>): string[][] {
 
 const folderOf = (file: string) => (file.includes('/') ? file.split('/')[0]! : '.');
 
+/**
+ * src/'s top-level folders from the bottom up; a folder may import its own layer and the ones below.
+ * The pure core and the byte readers at the bottom; the adapters and the analyses on them; the input
+ * contract and the explanation; the report; the stores, which keep the published report; the workflows;
+ * the entries ('.' is src/ itself: action.ts, cli.ts, aggregate-action.ts).
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['core', 'oci', 'process'],
+  ['analysis', 'registry', 'docker'],
+  ['measure', 'buildx', 'git', 'github'],
+  ['inputs', 'explain'],
+  ['report'],
+  ['store'],
+  ['gate', 'aggregate'],
+  ['cli', 'demo', '.'],
+];
+
+const layerOf = (folder: string) => LAYERS.findIndex((layer) => layer.includes(folder));
+
+/** Each import from a folder to one on a higher layer, as `from (layer) → to (layer)`. */
+function upward(graph: Map<string, string[]>): string[] {
+  return [...graph].flatMap(([file, targets]) =>
+    targets
+      .filter((target) => layerOf(folderOf(target)) > layerOf(folderOf(file)))
+      .map((target) => `${file} (${layerOf(folderOf(file))}) → ${target} (${layerOf(folderOf(target))})`),
+  );
+}
+
 describe('imports under src/', () => {
   const files = importGraph();
 
@@ -61,6 +90,16 @@ describe('imports under src/', () => {
         ]),
       ),
     ).toEqual([['a', 'b', 'a']]);
+  });
+
+  it('place every top-level folder on a layer', () => {
+    const folders = new Set([...files.keys()].map(folderOf));
+    expect([...folders].filter((folder) => layerOf(folder) < 0)).toEqual([]);
+  });
+
+  it('never point up a layer', () => {
+    expect(upward(new Map([['core/a.ts', ['report/b.ts']]]))).toEqual(['core/a.ts (0) → report/b.ts (4)']);
+    expect(upward(files)).toEqual([]);
   });
 
   it('form no cycle between files', () => {
