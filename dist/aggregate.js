@@ -37906,6 +37906,41 @@ function number(value, name2, where) {
   return found;
 }
 
+// src/report/text.ts
+var VERDICT_WORD = {
+  pass: "pass",
+  fail: "fail",
+  warn: "warn",
+  "no-baseline": "no baseline",
+  overridden: "overridden"
+};
+var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
+function printableCodeLine(line) {
+  return line.replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
+}
+function shortDigest(digest) {
+  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
+  return match ? `${match[1]}:${match[2]}` : null;
+}
+function count(n) {
+  return n.toLocaleString("en-US");
+}
+function plainText(text3, maxChars = Number.POSITIVE_INFINITY) {
+  const points = Array.from(text3);
+  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text3;
+  return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
+}
+var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
+function escapeMarkdown(text3, maxChars = Number.POSITIVE_INFINITY) {
+  return plainText(text3, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
+    if (c === "@" || c === "#") return `${c}\u200D`;
+    return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
+  }).replace(/\b(www)\./gi, "$1&#46;");
+}
+
 // src/report/document/model.ts
 var PRIORITY = {
   essential: 100,
@@ -37946,42 +37981,7 @@ function* walk(blocks) {
   }
 }
 
-// src/report/text.ts
-var VERDICT_WORD = {
-  pass: "pass",
-  fail: "fail",
-  warn: "warn",
-  "no-baseline": "no baseline",
-  overridden: "overridden"
-};
-var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-var LINE_BREAK = /\r\n|[\r\n\u2028\u2029]/g;
-function printableCodeLine(line) {
-  return line.replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
-}
-function shortDigest(digest) {
-  const match = /^([a-z0-9]+):([0-9a-f]{12})[0-9a-f]*$/.exec(digest);
-  return match ? `${match[1]}:${match[2]}` : null;
-}
-function count(n) {
-  return n.toLocaleString("en-US");
-}
-function plainText(text3, maxChars = Number.POSITIVE_INFINITY) {
-  const points = Array.from(text3);
-  const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text3;
-  return cut.replace(LINE_BREAK, " \u21B5 ").replace(/\t/g, " ").replace(CONTROL, "\uFFFD").replace(BIDI, "\uFFFD");
-}
-var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
-var MARKDOWN_SPECIAL = /[&<>|\\`*_[\]~!^$:@#]/g;
-function escapeMarkdown(text3, maxChars = Number.POSITIVE_INFINITY) {
-  return plainText(text3, maxChars).replace(/\b(GH)-(?=\d)/gi, "$1-\u200D").replace(MARKDOWN_SPECIAL, (c) => {
-    if (c === "@" || c === "#") return `${c}\u200D`;
-    return ENTITY[c] ?? `&#${c.charCodeAt(0)};`;
-  }).replace(/\b(www)\./gi, "$1&#46;");
-}
-
-// src/report/explain-facts.ts
+// src/report/document/explain-facts.ts
 function explainedPlatforms(report) {
   return report.platforms.flatMap((p) => p.explanation ? [{ report: p, explanation: p.explanation }] : []);
 }

@@ -5,6 +5,7 @@
 import { formatBytes, formatDelta } from '../../core/bytes.js';
 import type { PlatformExplanation } from '../../explain/explain.js';
 import type { Finding } from '../../explain/findings.js';
+import { count } from '../text.js';
 import {
   type BinaryChange,
   baseMoveSentence,
@@ -30,8 +31,7 @@ import {
   share,
   topCauses,
   wastedSentence,
-} from '../explain-facts.js';
-import { count } from '../text.js';
+} from './explain-facts.js';
 import {
   type Block,
   code,

@@ -11,7 +11,7 @@ import { DockerBuildx } from '../../../src/buildx/buildx.js';
 import { explainPlatform, explainSide, type PlatformExplanation } from '../../../src/explain/explain.js';
 import { type MeasuredImage, measureImage } from '../../../src/measure/image-reader.js';
 import { OciDirReader } from '../../../src/measure/oci-dir-reader.js';
-import { baseMoveSentence } from '../../../src/report/explain-facts.js';
+import { baseMoveSentence } from '../../../src/report/document/explain-facts.js';
 import { spansText } from '../../../src/report/render/terminal.js';
 
 /** The sentence as the terminal prints it without colour; null stays null. */

@@ -10,7 +10,7 @@ import {
   changedGoBinaries,
   moduleLabel,
   moduleRows,
-} from '../../../src/report/explain-facts.js';
+} from '../../../src/report/document/explain-facts.js';
 import { spansText } from '../../../src/report/render/terminal.js';
 
 /** The sentence as the terminal prints it without colour; null stays null. */

@@ -2,14 +2,14 @@
 // so both say the same: the platform to lead with, its biggest causes, the Go binaries that changed with
 // their module changes, the findings worth showing, and what the image is made of when there is no base.
 // Every byte figure here is file bytes: the uncompressed basis.
-import type { GoModuleDiff } from '../analysis/gobinary/index.js';
-import type { DirectoryChange, FileChange } from '../analysis/layers/index.js';
-import { formatBytes, formatDelta } from '../core/bytes.js';
-import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../explain/explain.js';
-import type { Finding } from '../explain/findings.js';
-import { code, type Span, spans, strong, text, untrusted } from './document/model.js';
-import type { PlatformReport } from './json.js';
-import { count } from './text.js';
+import type { GoModuleDiff } from '../../analysis/gobinary/index.js';
+import type { DirectoryChange, FileChange } from '../../analysis/layers/index.js';
+import { formatBytes, formatDelta } from '../../core/bytes.js';
+import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../../explain/explain.js';
+import type { Finding } from '../../explain/findings.js';
+import type { PlatformReport } from '../json.js';
+import { count } from '../text.js';
+import { code, type Span, spans, strong, text, untrusted } from './model.js';
 
 export interface Explained {
   report: PlatformReport;
