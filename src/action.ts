@@ -19,6 +19,7 @@ import { createOverrideEvidenceSource } from './github/override-evidence.js';
 import { actionsJobSummary } from './github/summary.js';
 import { fenceCommands } from './github/workflow-log.js';
 import { parseInputs, secretTexts } from './inputs/inputs.js';
+import { registryImages } from './measure/registry-reader.js';
 import { actionsArtifactUploader } from './store/actions-store.js';
 import { openStore } from './store/open-store.js';
 
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
       {
         buildx: new DockerBuildx(),
         docker: new DockerodeEngine(),
+        registry: registryImages(),
         git: baselineGit(),
         comments: octokit ? createPullRequestComments(octokit) : null,
         overrideEvidence: octokit ? createOverrideEvidenceSource(octokit) : null,
