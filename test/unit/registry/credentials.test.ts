@@ -177,3 +177,55 @@ describe('RegistryClient with a credential helper', () => {
     );
   });
 });
+
+describe('RegistryClient with an identity token', () => {
+  let server: Server;
+  let host: string;
+  const forms: string[] = [];
+  beforeAll(async () => {
+    // A registry with a token server on one loopback port: the refresh token is exchanged by POST.
+    server = createServer((request, response) => {
+      if (request.url?.startsWith('/token')) {
+        let body = '';
+        request.on('data', (chunk) => {
+          body += chunk;
+        });
+        request.on('end', () => {
+          forms.push(`${request.method} ${body}`);
+          const ok = new URLSearchParams(body).get('refresh_token') === 'refresh-xyz';
+          response.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+          response.end(ok ? '{"access_token":"access-1"}' : '{}');
+        });
+        return;
+      }
+      if (request.headers.authorization !== 'Bearer access-1') {
+        response
+          .writeHead(401, {
+            'www-authenticate': `Bearer realm="http://${host}/token",service="loopback",scope="repository:svc:pull"`,
+          })
+          .end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"svc","tags":["v2"]}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it("exchanges the helper's <token> secret as an OAuth2 refresh token", async () => {
+    const client = new RegistryClient(parseReference(`${host}/svc`), fetch, {
+      credentials: lookup({ credsStore: 'fake' }, 'token'),
+    });
+    expect(await client.tags()).toEqual(['v2']);
+    const form = new URLSearchParams(forms[0]!.replace(/^POST /, ''));
+    expect(forms[0]).toMatch(/^POST /);
+    expect(Object.fromEntries(form)).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'refresh-xyz',
+      client_id: 'image-size-gate',
+      scope: 'repository:svc:pull',
+      service: 'loopback',
+    });
+  });
+});
