@@ -50,6 +50,12 @@ function lookup(config: object, mode: string, helperTimeoutMs?: number) {
     ...(helperTimeoutMs ? { helperTimeoutMs } : {}),
   };
 }
+/** Starts a stand-in on a free loopback port; its host:port. */
+async function listenOnLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
 const inline = { auths: { 'reg.example:5000': { auth: Buffer.from('bob:inline-pw').toString('base64') } } };
 
 describe('registryCredential', () => {
@@ -154,8 +160,7 @@ describe('RegistryClient with a credential helper', () => {
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"svc","tags":["v1"]}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    host = await listenOnLoopback(server);
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
@@ -208,8 +213,7 @@ describe('RegistryClient with an identity token', () => {
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{"name":"svc","tags":["v2"]}');
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    host = await listenOnLoopback(server);
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
