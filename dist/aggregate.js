@@ -12529,7 +12529,7 @@ var require_response = __commonJS({
     var assert = __require("node:assert");
     var { types } = __require("node:util");
     var textEncoder = new TextEncoder("utf-8");
-    var Response2 = class _Response {
+    var Response = class _Response {
       // Creates network error Response.
       static error() {
         const responseObject = fromInnerResponse(makeNetworkError(), "immutable");
@@ -12672,8 +12672,8 @@ var require_response = __commonJS({
         return `Response ${nodeUtil.formatWithOptions(options2, properties)}`;
       }
     };
-    mixinBody(Response2);
-    Object.defineProperties(Response2.prototype, {
+    mixinBody(Response);
+    Object.defineProperties(Response.prototype, {
       type: kEnumerableProperty,
       url: kEnumerableProperty,
       status: kEnumerableProperty,
@@ -12689,7 +12689,7 @@ var require_response = __commonJS({
         configurable: true
       }
     });
-    Object.defineProperties(Response2, {
+    Object.defineProperties(Response, {
       json: kEnumerableProperty,
       redirect: kEnumerableProperty,
       error: kEnumerableProperty
@@ -12822,7 +12822,7 @@ var require_response = __commonJS({
       }
     }
     function fromInnerResponse(innerResponse, guard) {
-      const response = new Response2(kConstruct);
+      const response = new Response(kConstruct);
       response[kState] = innerResponse;
       response[kHeaders] = new Headers2(kConstruct);
       setHeadersList(response[kHeaders], innerResponse.headersList);
@@ -12890,7 +12890,7 @@ var require_response = __commonJS({
       makeResponse,
       makeAppropriateNetworkError,
       filterResponse,
-      Response: Response2,
+      Response,
       cloneResponse,
       fromInnerResponse
     };
@@ -15560,7 +15560,7 @@ var require_cache = __commonJS({
     var { urlEquals, getFieldValues } = require_util5();
     var { kEnumerableProperty, isDisturbed } = require_util();
     var { webidl } = require_webidl();
-    var { Response: Response2, cloneResponse, fromInnerResponse } = require_response();
+    var { Response, cloneResponse, fromInnerResponse } = require_response();
     var { Request, fromInnerRequest } = require_request2();
     var { kState } = require_symbols2();
     var { fetching } = require_fetch();
@@ -16087,7 +16087,7 @@ var require_cache = __commonJS({
         converter: webidl.converters.DOMString
       }
     ]);
-    webidl.converters.Response = webidl.interfaceConverter(Response2);
+    webidl.converters.Response = webidl.interfaceConverter(Response);
     webidl.converters["sequence<RequestInfo>"] = webidl.sequenceConverter(
       webidl.converters.RequestInfo
     );
@@ -37822,14 +37822,6 @@ var MAX_META_BYTES = 16 * 1024 * 1024;
 // src/analysis/layers/content-capture.ts
 var DEFAULT_MAX_CAPTURE_BYTES = 512 * 2 ** 20;
 
-// src/oci/types.ts
-var MEDIA = {
-  ociIndex: "application/vnd.oci.image.index.v1+json",
-  ociManifest: "application/vnd.oci.image.manifest.v1+json",
-  dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
-  dockerManifest: "application/vnd.docker.distribution.manifest.v2+json"
-};
-
 // src/measure/provenance.ts
 var MAX_STATEMENT = 4 * 1024 * 1024;
 
@@ -38905,10 +38897,13 @@ function renderDocumentMarkdown(document, maxLength = DEFAULT_MARKDOWN_LIMIT) {
     for (const b of outermost) byLabel.set(b.label ?? b, [...byLabel.get(b.label ?? b) ?? [], b]);
     return [...byLabel.values()];
   };
+  const unitLength = (unit) => unit.reduce((n, b) => n + renderer.wholeLength(b) + 2, 0);
+  const folded = (unit) => unit.some((b) => [...walk([b])].some((x) => fit.kept.has(x)));
   const refill = (below2) => {
     for (const level of [...below2].reverse()) {
       for (const unit of units(level)) {
         if (!unit.every((b) => fit.dropped.has(b))) continue;
+        if (!folded(unit) && unitLength(unit) > maxLength - renderer.length(fit)) continue;
         for (const b of unit) fit.dropped.delete(b);
         if (!fits()) for (const b of unit) fit.dropped.add(b);
       }
@@ -38920,9 +38915,13 @@ function renderDocumentMarkdown(document, maxLength = DEFAULT_MARKDOWN_LIMIT) {
       refill(levels.slice(0, index));
       return renderer.render(fit);
     }
+    let excess = renderer.length(fit) - maxLength;
     for (const unit of units(level).reverse()) {
       for (const b of unit) fit.dropped.add(b);
-      if (fits()) {
+      excess -= unitLength(unit);
+      if (excess > 0) continue;
+      excess = renderer.length(fit) - maxLength;
+      if (excess <= 0) {
         grow(group(level).filter(foldable), fit, fits);
         refill(levels.slice(0, index));
         return renderer.render(fit);
@@ -38981,6 +38980,16 @@ var Renderer = class {
   /** What no fit changes, rendered once: the fitter renders the document many times. */
   fixed = /* @__PURE__ */ new Map();
   rowText = /* @__PURE__ */ new Map();
+  whole = /* @__PURE__ */ new Map();
+  /** A block's length with nothing folded or left out. */
+  wholeLength(b) {
+    let n = this.whole.get(b);
+    if (n === void 0) {
+      n = this.pure(b, { kept: /* @__PURE__ */ new Map(), dropped: /* @__PURE__ */ new Set() }).length;
+      this.whole.set(b, n);
+    }
+    return n;
+  }
   render(fit) {
     return `${this.parts(fit).join("\n\n")}
 `;
@@ -40486,11 +40495,6 @@ var MAX_JSON_BYTES = 8 * 1024 * 1024;
 var deflateRawAsync = promisify(deflateRaw);
 var GZIP_BLOCK_BYTES = 1 << 20;
 var DEFLATE_WINDOW_BYTES = 32 * 1024;
-
-// src/registry/client.ts
-var MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
-  ", "
-);
 
 // src/gate/run-gate.ts
 async function writeText(path2, text3) {

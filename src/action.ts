@@ -20,6 +20,8 @@ import { createOverrideEvidenceSource } from './github/override-evidence.js';
 import { actionsJobSummary } from './github/summary.js';
 import { fenceCommands } from './github/workflow-log.js';
 import { parseInputs, secretTexts } from './inputs/inputs.js';
+import { registryImages } from './measure/registry-reader.js';
+import { maskRegistrySecretsWith } from './registry/credentials.js';
 import { actionsArtifactUploader } from './store/actions-store.js';
 import { openStore } from './store/open-store.js';
 
@@ -38,6 +40,8 @@ function maskSecrets() {
   for (const text of secretTexts(core.getInput('secrets'), process.env, smallFile)) core.setSecret(text);
   const token = core.getInput('github-token');
   if (token) core.setSecret(token);
+  // Credentials from the Docker config's helpers are only known when a registry asks for them.
+  maskRegistrySecretsWith((secret) => core.setSecret(secret));
 }
 
 /** Sets the outputs; a GITHUB_OUTPUT that cannot be written costs the outputs, never the verdict. */
@@ -111,6 +115,7 @@ async function main(): Promise<void> {
       {
         buildx: new DockerBuildx(),
         docker: new DockerodeEngine(),
+        registry: registryImages(),
         git: baselineGit(),
         comments: octokit ? createPullRequestComments(octokit) : null,
         overrideEvidence: octokit ? createOverrideEvidenceSource(octokit) : null,

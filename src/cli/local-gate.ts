@@ -7,6 +7,7 @@ import { baselineGit, execGit, type Git } from '../git/baseline.js';
 import { storeHistory } from '../git/history.js';
 import { fenceInWorkflow as safe } from '../github/workflow-log.js';
 import type { Inputs } from '../inputs/inputs.js';
+import { registryImages } from '../measure/registry-reader.js';
 import { renderTerminal } from '../report/render/terminal.js';
 import { openStore } from '../store/open-store.js';
 
@@ -63,6 +64,7 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
     {
       buildx: new DockerBuildx(),
       docker: new DockerodeEngine(),
+      registry: registryImages(),
       git: baselineGit({ git }),
       comments: null,
       summary: null,

@@ -19,10 +19,9 @@ import {
   resolvePlatforms,
 } from '../measure/image-reader.js';
 import { OciDirReader } from '../measure/oci-dir-reader.js';
-import { RegistryReader } from '../measure/registry-reader.js';
+import type { RegistryImages } from '../measure/registry-reader.js';
 import { onInterruptOrExit } from '../process/interrupts.js';
-import { RegistryClient } from '../registry/client.js';
-import { namesRegistry, parseReference } from '../registry/reference.js';
+import { namesRegistry } from '../registry/reference.js';
 
 export type Role = 'head' | 'base';
 
@@ -37,6 +36,7 @@ export interface BuildRequest extends BuildOptions {
 export interface ImageServices {
   buildx: Buildx;
   docker: DockerEngine;
+  registry: RegistryImages;
   log: (line: string) => void;
   /** Folds a build's output under a title in the log. */
   fold: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
@@ -123,10 +123,7 @@ export async function buildAndMeasure(
         await measure(
           async () =>
             push && built.digest
-              ? new RegistryReader(
-                  new RegistryClient(parseReference(`${registry}@${built.digest}`)),
-                  goBinaryCapture,
-                )
+              ? services.registry(`${registry}@${built.digest}`, goBinaryCapture)
               : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
           platform,
         );
@@ -163,6 +160,7 @@ export async function measureExisting(
   ref: string,
   platforms: Platform[],
   docker: DockerEngine,
+  registry: RegistryImages,
   /** A baseline: measure the platforms it has; the comparison says which it lacks. */
   partial = false,
 ): Promise<MeasuredImage> {
@@ -175,11 +173,5 @@ export async function measureExisting(
       `image "${ref}" is not in the Docker daemon and names no registry: build or pull it first`,
     );
   }
-  return measureImage(
-    new RegistryReader(new RegistryClient(parseReference(ref))),
-    platforms,
-    ref,
-    'registry',
-    partial,
-  );
+  return measureImage(registry(ref), platforms, ref, 'registry', partial);
 }

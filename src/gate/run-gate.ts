@@ -19,6 +19,7 @@ import type { OverrideEvidenceSource } from '../github/override-evidence.js';
 import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
+import type { RegistryImages } from '../measure/registry-reader.js';
 import { buildHistory, type StoredPoint } from '../report/history.js';
 import {
   type BaselineOrigin,
@@ -62,6 +63,8 @@ export interface Logger {
 export interface GateServices {
   buildx: Buildx;
   docker: DockerEngine;
+  /** Opens images in registries (a baseline image, a pushed classic-store build). */
+  registry: RegistryImages;
   git: BaselineGit;
   /** null when there is no token to comment with. */
   comments: PullRequestComments | null;
@@ -212,7 +215,7 @@ export async function runGate(
       : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
   const head = await phase('head', () =>
     plan.kind === 'existing'
-      ? measureExisting(plan.image, inputs.platforms, services.docker)
+      ? measureExisting(plan.image, inputs.platforms, services.docker, services.registry)
       : buildAndMeasure(
           request('head', { context: inputs.context, file: inputs.file }, headLabel),
           plan.strategy,
@@ -374,6 +377,7 @@ function imageServices(services: GateServices, phase: Phase): ImageServices {
     phase,
     buildx: services.buildx,
     docker: services.docker,
+    registry: services.registry,
     log: (line) => log.detail(line),
     fold: (title, fn) => (log.fold ? log.fold(title, fn) : fn()),
   };
@@ -409,7 +413,13 @@ async function getBaseline(
     // `ghcr.io/acme/api:{tag}` names the previous release's image.
     const reference = release ? inputs.baseImage!.replaceAll('{tag}', release.tag) : inputs.baseImage!;
     try {
-      const image = await measureExisting(reference, inputs.platforms, services.docker, true);
+      const image = await measureExisting(
+        reference,
+        inputs.platforms,
+        services.docker,
+        services.registry,
+        true,
+      );
       return { image, reason: null, cause: null, dockerfile: null, origin: { ...origin, source: 'image' } };
     } catch (error) {
       return none(

@@ -2,7 +2,8 @@ import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import { analyzeLayers, type ContentCapture } from '../analysis/layers/index.js';
 import type { Descriptor } from '../oci/types.js';
 import { isIndex, isManifest } from '../oci/types.js';
-import type { RegistryClient } from '../registry/client.js';
+import { RegistryClient, type RegistryClientOptions } from '../registry/client.js';
+import { parseReference } from '../registry/reference.js';
 import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 /** Measures an image straight from a registry: manifests and configs fetched, layers streamed. */
@@ -39,4 +40,13 @@ export class RegistryReader implements ImageReader {
   compressedEstimate(): null {
     return null;
   }
+}
+
+/** Opens an image a registry holds for measuring: the gate's port to the registry adapter. */
+export type RegistryImages = (ref: string, capture?: ContentCapture<BinaryInspection>) => ImageReader;
+
+/** The real registry port: one RegistryClient (credentials as `docker login` stored them) per image. */
+export function registryImages(options: RegistryClientOptions = {}): RegistryImages {
+  return (ref, capture) =>
+    new RegistryReader(new RegistryClient(parseReference(ref), fetch, options), capture);
 }

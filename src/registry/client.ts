@@ -1,14 +1,12 @@
 // A client for the OCI distribution API: manifests and blobs (read, and the few pushes the report store
-// makes), anonymous or with the credentials `docker login` stored, over HTTP for loopback registries and
+// makes), anonymous or with the credentials the docker CLI would use (credHelpers, credsStore, auths), over HTTP for loopback registries and
 // HTTPS elsewhere.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Descriptor } from '../oci/types.js';
 import { MEDIA } from '../oci/types.js';
+import { type CredentialLookup, type RegistryCredential, registryCredential } from './credentials.js';
 import type { ImageReference } from './reference.js';
 
 const MANIFEST_ACCEPT = [MEDIA.ociIndex, MEDIA.dockerList, MEDIA.ociManifest, MEDIA.dockerManifest].join(
@@ -22,6 +20,8 @@ export interface RegistryClientOptions {
   fallbackCredentials?: string | null;
   /** How long a request may wait for its answer. Default 30 s, or IMAGE_SIZE_GATE_REQUEST_TIMEOUT_MS (tests). */
   timeoutMs?: number;
+  /** Where the Docker config and credential helpers are looked up (tests); default process.env. */
+  credentials?: CredentialLookup;
 }
 
 type Access = 'pull' | 'pull,push';
@@ -33,6 +33,7 @@ function defaultTimeoutMs(): number {
 }
 
 export class RegistryClient {
+  /** The Authorization header a challenge earned (Bearer token, or Basic for registries that ask for it). */
   private token: string | null = null;
   private tokenAccess: Access | null = null;
   private readonly base: string;
@@ -224,7 +225,7 @@ export class RegistryClient {
         headers: {
           ...(options.accept ? { accept: options.accept } : {}),
           ...(options.contentType ? { 'content-type': options.contentType } : {}),
-          ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+          ...(this.token ? { authorization: this.token } : {}),
         },
         ...(options.body ? { body: options.body } : {}),
         redirect: 'follow',
@@ -269,27 +270,59 @@ export class RegistryClient {
     const params = Object.fromEntries(
       [...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1]!.toLowerCase(), m[2]!] as const),
     );
+    const credential = await this.credential();
+    if (/^basic/i.test(challenge)) {
+      if (credential?.kind === 'basic') return `Basic ${credential.basic}`;
+      throw new RegistryError(
+        `the registry ${this.ref.host} asks for a user and password: log in with \`docker login ${this.ref.host}\``,
+      );
+    }
     if (!/^bearer/i.test(challenge) || !params.realm) {
       throw new RegistryError(`unsupported registry authentication: ${challenge}`);
     }
     const url = new URL(params.realm);
-    if (params.service) url.searchParams.set('service', params.service);
-    url.searchParams.set(
-      'scope',
-      access === 'pull' && params.scope ? params.scope : `repository:${this.ref.repository}:${access}`,
-    );
-    const basic = storedCredentials(this.ref.host) ?? this.options.fallbackCredentials ?? null;
-    const res = await this.fetchWithTimeout(
-      url,
-      basic ? { headers: { authorization: `Basic ${basic}` } } : {},
-    );
+    const scope =
+      access === 'pull' && params.scope ? params.scope : `repository:${this.ref.repository}:${access}`;
+    let res: Response;
+    if (credential?.kind === 'identity-token') {
+      // An identity token is an OAuth2 refresh token: exchanged by POST, as the docker CLI does.
+      const form = new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: credential.token,
+        client_id: 'image-size-gate',
+        scope,
+        ...(params.service ? { service: params.service } : {}),
+      });
+      res = await this.fetchWithTimeout(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+    } else {
+      if (params.service) url.searchParams.set('service', params.service);
+      url.searchParams.set('scope', scope);
+      res = await this.fetchWithTimeout(
+        url,
+        credential ? { headers: { authorization: `Basic ${credential.basic}` } } : {},
+      );
+    }
     if (!res.ok) throw new RegistryError(`token request to ${url.origin} answered ${res.status}`);
     const body = (await res.json().catch(() => {
       throw new RegistryError(`GET ${url.origin}${url.pathname}: the token response is not JSON`);
     })) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw new RegistryError(`token response from ${url.origin} had no token`);
-    return token;
+    return `Bearer ${token}`;
+  }
+
+  /** What the Docker config holds for the host, else the fallback (the workflow token for ghcr.io). */
+  private async credential(): Promise<RegistryCredential | null> {
+    const stored = await registryCredential(this.ref.host, this.options.credentials).catch((error: Error) => {
+      throw new RegistryError(error.message);
+    });
+    if (stored) return stored;
+    const fallback = this.options.fallbackCredentials;
+    return fallback ? { kind: 'basic', basic: fallback } : null;
   }
 }
 
@@ -299,23 +332,4 @@ function verified(digest: string, bytes: Buffer): Buffer {
     throw new RegistryError(`content of ${digest} does not match its digest`);
   }
   return bytes;
-}
-
-/** The base64 user:password `docker login` wrote for a host, if any (credential helpers are not consulted). */
-function storedCredentials(host: string): string | null {
-  try {
-    const dir = process.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
-      auths?: Record<string, { auth?: string }>;
-    };
-    const keys =
-      host === 'docker.io' ? ['https://index.docker.io/v1/', 'docker.io'] : [host, `https://${host}`];
-    for (const key of keys) {
-      const auth = config.auths?.[key]?.auth;
-      if (auth) return auth;
-    }
-  } catch {
-    // No config file: anonymous.
-  }
-  return null;
 }

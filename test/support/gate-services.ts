@@ -5,6 +5,7 @@ import type { Buildx } from '../../src/buildx/buildx.js';
 import { DockerodeEngine } from '../../src/docker/engine.js';
 import type { GateServices } from '../../src/gate/run-gate.js';
 import { baselineGit } from '../../src/git/baseline.js';
+import { registryImages } from '../../src/measure/registry-reader.js';
 
 export function realGateServices(options: {
   buildx: Buildx;
@@ -16,6 +17,7 @@ export function realGateServices(options: {
   return {
     buildx: options.buildx,
     docker: new DockerodeEngine(new Docker({ socketPath: options.socket })),
+    registry: registryImages(),
     git: baselineGit({ tempRoot: options.runnerTemp }),
     comments: null,
     summary: null,

@@ -80,11 +80,15 @@ export function renderDocumentMarkdown(document: ReportDocument, maxLength = DEF
     for (const b of outermost) byLabel.set(b.label ?? b, [...(byLabel.get(b.label ?? b) ?? []), b]);
     return [...byLabel.values()];
   };
+  // A unit's length whole; what leaving it out saves is never more. Counting it spares renders.
+  const unitLength = (unit: readonly Block[]) => unit.reduce((n, b) => n + renderer.wholeLength(b) + 2, 0);
+  const folded = (unit: readonly Block[]) => unit.some((b) => [...walk([b])].some((x) => fit.kept.has(x)));
   // When a higher level had to give way too, the lower levels may have room again: most important first.
   const refill = (below: readonly number[]) => {
     for (const level of [...below].reverse()) {
       for (const unit of units(level)) {
         if (!unit.every((b) => fit.dropped.has(b))) continue;
+        if (!folded(unit) && unitLength(unit) > maxLength - renderer.length(fit)) continue;
         for (const b of unit) fit.dropped.delete(b);
         if (!fits()) for (const b of unit) fit.dropped.add(b);
       }
@@ -96,9 +100,13 @@ export function renderDocumentMarkdown(document: ReportDocument, maxLength = DEF
       refill(levels.slice(0, index));
       return renderer.render(fit);
     }
+    let excess = renderer.length(fit) - maxLength;
     for (const unit of units(level).reverse()) {
       for (const b of unit) fit.dropped.add(b);
-      if (fits()) {
+      excess -= unitLength(unit);
+      if (excess > 0) continue;
+      excess = renderer.length(fit) - maxLength;
+      if (excess <= 0) {
         grow(group(level).filter(foldable), fit, fits);
         refill(levels.slice(0, index));
         return renderer.render(fit);
@@ -163,7 +171,19 @@ class Renderer {
   private readonly fixed = new Map<Block, string>();
   private readonly rowText = new Map<object, string>();
 
+  private readonly whole = new Map<Block, number>();
+
   constructor(private readonly document: ReportDocument) {}
+
+  /** A block's length with nothing folded or left out. */
+  wholeLength(b: Block): number {
+    let n = this.whole.get(b);
+    if (n === undefined) {
+      n = this.pure(b, { kept: new Map(), dropped: new Set() }).length;
+      this.whole.set(b, n);
+    }
+    return n;
+  }
 
   render(fit: Fit): string {
     return `${this.parts(fit).join('\n\n')}\n`;

@@ -14,6 +14,7 @@ import { type GateResult, runGate } from '../../../src/gate/run-gate.js';
 import { baselineGit } from '../../../src/git/baseline.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
 import type { MeasuredImage } from '../../../src/measure/image-reader.js';
+import { registryImages } from '../../../src/measure/registry-reader.js';
 import { buildAndMeasureOci } from '../../support/build-oci.js';
 import { BUSYBOX_BASE, CONTAINERD_SOCKET, requireDaemon, requireRegistry } from '../../support/docker.js';
 
@@ -47,6 +48,7 @@ describe('the demo: lean base commit against the bloated head', () => {
       {
         buildx: new DockerBuildx({ DOCKER_HOST: `unix://${CONTAINERD_SOCKET}` }),
         docker: new DockerodeEngine(new Docker({ socketPath: CONTAINERD_SOCKET })),
+        registry: registryImages(),
         git: baselineGit(),
         comments: null,
         summary: null,

@@ -10,6 +10,7 @@ import { DockerodeEngine } from '../../../src/docker/engine.js';
 import { runGate } from '../../../src/gate/run-gate.js';
 import { baselineGit } from '../../../src/git/baseline.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
+import { registryImages } from '../../../src/measure/registry-reader.js';
 import { CLASSIC_SOCKET, docker, requireDaemon } from '../../support/docker.js';
 
 const root = mkdtempSync(join(tmpdir(), 'isg-classic-leftovers-'));
@@ -28,6 +29,7 @@ async function gateOnce(content: string) {
     {
       buildx: new DockerBuildx({ DOCKER_HOST: `unix://${CLASSIC_SOCKET}` }),
       docker: engine,
+      registry: registryImages(),
       git: baselineGit(),
       comments: null,
       summary: null,

@@ -14,6 +14,7 @@ import { type GateContext, runGate } from '../../../src/gate/run-gate.js';
 import { baselineGit } from '../../../src/git/baseline.js';
 import type { PullRequestContext } from '../../../src/github/event.js';
 import { type InputName, parseInputs } from '../../../src/inputs/inputs.js';
+import { registryImages } from '../../../src/measure/registry-reader.js';
 import {
   CONTAINERD_SOCKET,
   dockerEnv,
@@ -77,6 +78,7 @@ async function gate(
     {
       buildx: new DockerBuildx({ DOCKER_HOST: `unix://${CONTAINERD_SOCKET}` }),
       docker: new DockerodeEngine(new Docker({ socketPath: CONTAINERD_SOCKET })),
+      registry: registryImages(),
       git: baselineGit({ warn: () => {} }),
       comments: null,
       summary: null,

@@ -12,6 +12,7 @@ import { DockerodeEngine } from '../../../src/docker/engine.js';
 import { runGate } from '../../../src/gate/run-gate.js';
 import { baselineGit } from '../../../src/git/baseline.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
+import { registryImages } from '../../../src/measure/registry-reader.js';
 import { CONTAINERD_SOCKET, requireDaemon } from '../../support/docker.js';
 
 const root = mkdtempSync(join(tmpdir(), 'isg-shallow-'));
@@ -64,6 +65,7 @@ it('fetches and builds the base commit from a depth-1 clone of the pull request 
     {
       buildx: new DockerBuildx({ DOCKER_HOST: `unix://${CONTAINERD_SOCKET}` }),
       docker: new DockerodeEngine(new Docker({ socketPath: CONTAINERD_SOCKET })),
+      registry: registryImages(),
       git: baselineGit(),
       comments: null,
       summary: null,

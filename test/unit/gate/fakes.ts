@@ -18,6 +18,8 @@ import type { RepositoryTags } from '../../../src/git/tags.js';
 import type { CommentResult, CommentTarget, PullRequestComments } from '../../../src/github/comments.js';
 import type { OverrideEvidenceSource } from '../../../src/github/override-evidence.js';
 import type { JobSummary, SummaryResult } from '../../../src/github/summary.js';
+import type { RegistryImages } from '../../../src/measure/registry-reader.js';
+import { RegistryError } from '../../../src/registry/client.js';
 import { type PlatformImage, type WrittenPlatform, writeOciLayout } from './oci-layout.js';
 
 export type Role = 'head' | 'base';
@@ -119,6 +121,14 @@ export class FakeDocker implements DockerEngine {
   async removeIfUntagged(): Promise<boolean> {
     return false;
   }
+}
+
+/** A registry that holds no image: each one asked for is missing, as its 404 would say; the asks are kept. */
+export function emptyRegistry(asked: string[] = []): RegistryImages {
+  return (ref) => {
+    asked.push(ref);
+    throw new RegistryError(`GET ${ref} answered 404 Not Found: check the repository and tag`);
+  };
 }
 
 export class FakeGit implements BaselineGit {

@@ -12,7 +12,15 @@ import { type InputName, parseInputs } from '../../../src/inputs/inputs.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import type { ReportStore } from '../../../src/store/store.js';
 import { git } from '../../integration/git/git-fixture.js';
-import { FakeBuildx, FakeComments, FakeDocker, FakeGit, FakeSummary, RecordingLog } from './fakes.js';
+import {
+  emptyRegistry,
+  FakeBuildx,
+  FakeComments,
+  FakeDocker,
+  FakeGit,
+  FakeSummary,
+  RecordingLog,
+} from './fakes.js';
 import type { PlatformImage } from './oci-layout.js';
 
 let root: string;
@@ -90,6 +98,7 @@ async function gate(store: ReportStore, repoDir: string, tip: string, run: { pus
   const result = await runGate(inputs, context, {
     buildx: new FakeBuildx({ head: sized(run.mb), base: sized(run.mb) }, () => 'head'),
     docker: new FakeDocker(),
+    registry: emptyRegistry(),
     git: new FakeGit({
       baseSha: tip,
       dockerfileAtBase: 'svc/Dockerfile',

@@ -14,6 +14,7 @@ import type { ReportStore } from '../../../src/store/store.js';
 import { baselineFigures as figures } from '../store/stored.js';
 import {
   type BuildPlan,
+  emptyRegistry,
   FakeBuildx,
   FakeComments,
   FakeDocker,
@@ -119,6 +120,7 @@ async function gate(run: Run) {
   const result = await runGate(inputs, context, {
     buildx,
     docker: new FakeDocker(),
+    registry: emptyRegistry(),
     git,
     comments: new FakeComments({ kind: 'created', id: 1, htmlUrl: 'https://github.com/acme/api/pull/7#c1' }),
     summary: new FakeSummary(),

@@ -18,6 +18,7 @@ import { type InputName, type Inputs, parseInputs } from '../../../src/inputs/in
 import { readActionFile } from '../project/action-yml.js';
 import {
   type BuildPlan,
+  emptyRegistry,
   FakeBuildx,
   FakeComments,
   FakeDocker,
@@ -156,7 +157,16 @@ async function gate(setup: Setup = {}) {
   };
   const overrideEvidence = setup.overrideEvidence ?? null;
   const run = () =>
-    runGate(inputs, context, { buildx, docker, git, comments, summary, log, overrideEvidence });
+    runGate(inputs, context, {
+      buildx,
+      docker,
+      registry: emptyRegistry(),
+      git,
+      comments,
+      summary,
+      log,
+      overrideEvidence,
+    });
   return { inputs, context, buildx, docker, git, comments, summary, log, run };
 }
 

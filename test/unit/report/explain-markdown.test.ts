@@ -428,7 +428,8 @@ describe('explainSections on hostile text from the image', () => {
   });
 });
 
-describe('explainSections under the comment size limit', () => {
+// Renders a document of 80 go version -m texts and 4,000 layers several times: heavy, not slow to fail.
+describe('explainSections under the comment size limit', { timeout: 30_000 }, () => {
   const platforms = ['linux/amd64', 'linux/arm64'];
   const manyLayers = (seed: string, grow: number): LayerMeasure[] =>
     Array.from({ length: 2_000 }, (_, i) =>
