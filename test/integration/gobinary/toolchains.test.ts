@@ -27,53 +27,21 @@ interface Mode {
 }
 
 const EXTERNAL = '-linkmode=external';
-const MODES: Mode[] = [
-  { name: 'internal static', arch: 'amd64', args: [], env: { CGO_ENABLED: '0' }, linkage: 'static' },
-  {
-    name: 'internal PIE',
-    arch: 'amd64',
-    args: ['-buildmode=pie'],
-    env: { CGO_ENABLED: '0' },
-    linkage: 'dynamic',
-  },
-  {
-    name: 'external dynamic',
-    arch: 'amd64',
-    args: [`-ldflags=${EXTERNAL}`],
-    env: { CGO_ENABLED: '1' },
-    linkage: 'dynamic',
-  },
+const LINK_MODES: Omit<Mode, 'arch'>[] = [
+  { name: 'internal static', args: [], env: { CGO_ENABLED: '0' }, linkage: 'static' },
+  { name: 'internal PIE', args: ['-buildmode=pie'], env: { CGO_ENABLED: '0' }, linkage: 'dynamic' },
+  { name: 'external dynamic', args: [`-ldflags=${EXTERNAL}`], env: { CGO_ENABLED: '1' }, linkage: 'dynamic' },
   {
     name: 'external static-pie',
-    arch: 'amd64',
-    args: ['-buildmode=pie', `-ldflags=${EXTERNAL} -extldflags=-static-pie`],
-    env: { CGO_ENABLED: '1' },
-    linkage: 'static-pie',
-  },
-  { name: 'internal static', arch: 'arm64', args: [], env: { CGO_ENABLED: '0' }, linkage: 'static' },
-  {
-    name: 'internal PIE',
-    arch: 'arm64',
-    args: ['-buildmode=pie'],
-    env: { CGO_ENABLED: '0' },
-    linkage: 'dynamic',
-  },
-  // cgo for arm64 links with the test bed's cross gcc (CC is filled in when the case runs).
-  {
-    name: 'external dynamic',
-    arch: 'arm64',
-    args: [`-ldflags=${EXTERNAL}`],
-    env: { CGO_ENABLED: '1' },
-    linkage: 'dynamic',
-  },
-  {
-    name: 'external static-pie',
-    arch: 'arm64',
     args: ['-buildmode=pie', `-ldflags=${EXTERNAL} -extldflags=-static-pie`],
     env: { CGO_ENABLED: '1' },
     linkage: 'static-pie',
   },
 ];
+// cgo for arm64 links with the test bed's cross gcc (CC is filled in when the case runs).
+const MODES: Mode[] = (['amd64', 'arm64'] as const).flatMap((arch) =>
+  LINK_MODES.map((m) => ({ ...m, arch })),
+);
 
 const workDirs: string[] = [];
 afterAll(async () => {
