@@ -25,6 +25,8 @@ die() { printf '[setup] error: %s\n' "$*" >&2; exit 1; }
 source "$ROOT/scripts/testbed/sid.sh"
 # shellcheck source=testbed/docker28.sh
 source "$ROOT/scripts/testbed/docker28.sh"
+# shellcheck source=testbed/cross-arm64.sh
+source "$ROOT/scripts/testbed/cross-arm64.sh"
 
 [ "$(id -u)" = 0 ] || die "run as root (it installs packages and starts daemons)"
 mkdir -p "$STATE"
@@ -232,6 +234,7 @@ install_packages
 install_go 1.26
 install_go 1.27
 install_debian_go_binaries
+install_cross_arm64
 setup_binfmt
 start_default_daemon
 start_classic_daemon
@@ -252,5 +255,6 @@ $(docker28_summary)
   images:   $GO_BUILDER (build platform), $BUSYBOX_BASE and $GLIBC_BASE (linux/amd64, linux/arm64)
   qemu:     /proc/sys/fs/binfmt_misc/qemu-aarch64 $(head -1 /proc/sys/fs/binfmt_misc/qemu-aarch64)
   go:       GOROOT=$GO_ROOTS/1.26 ($("$GO_ROOTS/1.26/bin/go" version | awk '{print $3}')), GOROOT=$GO_ROOTS/1.27 ($("$GO_ROOTS/1.27/bin/go" version | awk '{print $3}')), with GOTOOLCHAIN=local
+  arm64 cc: CC=$CROSS_ARM64_CC (bookworm's cross gcc 12, for cgo with GOARCH=arm64)
   debian go binaries: $DEBIAN_GO_BINARIES/{amd64,arm64}/{$(cd "$DEBIAN_GO_BINARIES/amd64" && ls | paste -sd,)}
 INFO

@@ -20,6 +20,16 @@ export const DEBIAN_GO_PROGRAMS = ['rclone', 'hugo', 'restic', 'crane'] as const
 
 const SETUP_HINT = 'run `sudo bash scripts/setup-test-env.sh` first';
 
+/** bookworm's arm64 cross gcc, extracted by the setup script behind a wrapper that sets its sysroot. */
+export const CROSS_ARM64_CC = join(TESTBED, 'cross-arm64', 'bin', 'aarch64-linux-gnu-gcc');
+
+/** The C compiler cgo needs for GOARCH=arm64; throws, with the fix, when the test bed lacks it. */
+export function requireArm64Cc(): string {
+  if (!existsSync(CROSS_ARM64_CC))
+    throw new Error(`arm64 cross gcc is missing at ${CROSS_ARM64_CC}: ${SETUP_HINT}`);
+  return CROSS_ARM64_CC;
+}
+
 /** The `go` command of a release; throws, with the fix, when the test bed lacks it. */
 export function requireGo(release: GoRelease): string {
   const go = join(GOROOTS[release], 'bin', 'go');

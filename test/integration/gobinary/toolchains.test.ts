@@ -1,13 +1,13 @@
 // The fixture module built by each Go release the doctor supports, for amd64 and arm64, in every link mode
-// people ship (internal static, internal PIE, external dynamic, external static-pie), with and without
-// symbols, and read against the toolchain's own answers. Go 1.26 and later write 0 into the function
-// table's text-start field, which is what this guards.
+// people ship (internal static, internal PIE, external dynamic, external static-pie; arm64 cgo links with the
+// test bed's cross gcc), with and without symbols, and read against the toolchain's own answers. Go 1.26 and
+// later write 0 into the function table's text-start field, which is what this guards.
 
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderGoVersionM } from '../../../src/analysis/gobinary/index.js';
 import type { GoBinaryReport } from '../../../src/analysis/gobinary/types.js';
-import { GOROOTS, type GoRelease, requireGo } from '../../support/toolchains.js';
+import { GOROOTS, type GoRelease, requireArm64Cc, requireGo } from '../../support/toolchains.js';
 import {
   analyse,
   copyFixture,
@@ -27,39 +27,21 @@ interface Mode {
 }
 
 const EXTERNAL = '-linkmode=external';
-const MODES: Mode[] = [
-  { name: 'internal static', arch: 'amd64', args: [], env: { CGO_ENABLED: '0' }, linkage: 'static' },
-  {
-    name: 'internal PIE',
-    arch: 'amd64',
-    args: ['-buildmode=pie'],
-    env: { CGO_ENABLED: '0' },
-    linkage: 'dynamic',
-  },
-  {
-    name: 'external dynamic',
-    arch: 'amd64',
-    args: [`-ldflags=${EXTERNAL}`],
-    env: { CGO_ENABLED: '1' },
-    linkage: 'dynamic',
-  },
+const LINK_MODES: Omit<Mode, 'arch'>[] = [
+  { name: 'internal static', args: [], env: { CGO_ENABLED: '0' }, linkage: 'static' },
+  { name: 'internal PIE', args: ['-buildmode=pie'], env: { CGO_ENABLED: '0' }, linkage: 'dynamic' },
+  { name: 'external dynamic', args: [`-ldflags=${EXTERNAL}`], env: { CGO_ENABLED: '1' }, linkage: 'dynamic' },
   {
     name: 'external static-pie',
-    arch: 'amd64',
     args: ['-buildmode=pie', `-ldflags=${EXTERNAL} -extldflags=-static-pie`],
     env: { CGO_ENABLED: '1' },
     linkage: 'static-pie',
   },
-  // No C cross compiler for arm64 in the test bed: arm64 external linking is covered by Debian's binaries.
-  { name: 'internal static', arch: 'arm64', args: [], env: { CGO_ENABLED: '0' }, linkage: 'static' },
-  {
-    name: 'internal PIE',
-    arch: 'arm64',
-    args: ['-buildmode=pie'],
-    env: { CGO_ENABLED: '0' },
-    linkage: 'dynamic',
-  },
 ];
+// cgo for arm64 links with the test bed's cross gcc (CC is filled in when the case runs).
+const MODES: Mode[] = (['amd64', 'arm64'] as const).flatMap((arch) =>
+  LINK_MODES.map((m) => ({ ...m, arch })),
+);
 
 const workDirs: string[] = [];
 afterAll(async () => {
@@ -85,7 +67,8 @@ describe.each(cases)('$label', ({ release, arch, args, env, linkage }) => {
     go = requireGo(release);
     const dir = await copyFixture('modules');
     workDirs.push(dir);
-    const buildEnv = { ...env, GOARCH: arch, GOOS: 'linux' };
+    const buildEnv: Record<string, string> = { ...env, GOARCH: arch, GOOS: 'linux' };
+    if (arch === 'arm64' && env.CGO_ENABLED === '1') buildEnv.CC = requireArm64Cc();
     full = await goBuild(dir, 'app', args, buildEnv, go);
     const ldflags = args.find((a) => a.startsWith('-ldflags='));
     const strippedArgs = [
