@@ -15,6 +15,24 @@ import { bundleOptions } from './bundle-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
+const KNOWN = ['--runs', '--rebuild', '--no-oci', '--no-diagnostics', '--classic', '--json', '--help', '-h'];
+const USAGE =
+  'usage: node scripts/bench.mjs [--runs N] [--rebuild] [--no-oci] [--no-diagnostics] [--classic] [--json FILE]\n' +
+  '  --runs N          runs of each measurement (default 3)\n' +
+  '  --rebuild         build the benchmark image (about 1.1 GiB of files) again\n' +
+  '  --no-oci          skip the OCI-layout measurement\n' +
+  '  --no-diagnostics  skip the diagnostics (the export drained by Node, layers gunzipped from the OCI layout)\n' +
+  '  --classic         also measure the classic-store daemon (docker-classic.sock) against its docker save\n' +
+  '  --json FILE       write the figures as JSON too\n';
+// A benchmark takes minutes: a typo or --help must not start one.
+const unknown = args.filter(
+  (a, i) => a.startsWith('-') && !KNOWN.includes(a) && !(i > 0 && ['--runs', '--json'].includes(args[i - 1])),
+);
+if (args.includes('--help') || args.includes('-h') || unknown.length > 0) {
+  if (unknown.length > 0) process.stderr.write(`bench: unknown option ${unknown.join(', ')}\n`);
+  process.stderr.write(USAGE);
+  process.exit(unknown.length > 0 ? 2 : 0);
+}
 const flag = (name) => args.includes(name);
 const option = (name, fallback) => {
   const at = args.indexOf(name);
