@@ -38880,14 +38880,8 @@ function renderDocumentMarkdown(document, maxLength = DEFAULT_MARKDOWN_LIMIT) {
   const renderer = new Renderer(document);
   const fits = () => renderer.length(fit) <= maxLength;
   if (fits()) return renderer.render(fit);
-  const parents = /* @__PURE__ */ new Map();
-  for (const b of walk(document.blocks)) {
-    if (b.kind === "details") for (const child of b.blocks) parents.set(child, b);
-  }
-  const hidden = (b) => {
-    for (let p = b; p; p = parents.get(p)) if (fit.dropped.has(p)) return true;
-    return false;
-  };
+  const { parents } = renderer;
+  const hidden = (b) => renderer.hidden(b, fit);
   const all = [...walk(document.blocks)];
   const levels = [...new Set(all.map((b) => b.priority))].filter((p) => p < PRIORITY.essential).sort((a, b) => a - b);
   const group = (level) => all.filter((b) => b.priority === level && !hidden(b));
@@ -38973,6 +38967,9 @@ function grow(blocks, fit, fits) {
 var Renderer = class {
   constructor(document) {
     this.document = document;
+    for (const b of walk(document.blocks)) {
+      if (b.kind === "details") for (const child of b.blocks) this.parents.set(child, b);
+    }
   }
   document;
   /** Row indexes of each table, best rank first. */
@@ -38981,6 +38978,14 @@ var Renderer = class {
   fixed = /* @__PURE__ */ new Map();
   rowText = /* @__PURE__ */ new Map();
   whole = /* @__PURE__ */ new Map();
+  codeLines = /* @__PURE__ */ new Map();
+  /** Each block inside a details block, to the details block. */
+  parents = /* @__PURE__ */ new Map();
+  /** Left out, itself or with a details block around it. */
+  hidden(b, fit) {
+    for (let p = b; p; p = this.parents.get(p)) if (fit.dropped.has(p)) return true;
+    return false;
+  }
   /** A block's length with nothing folded or left out. */
   wholeLength(b) {
     let n = this.whole.get(b);
@@ -39017,14 +39022,7 @@ var Renderer = class {
   }
   /** The blocks a fit changes, and the details around them; every other block renders as it did before. */
   dirty = /* @__PURE__ */ new Set();
-  parents = null;
   dirtyBlocks(fit) {
-    if (this.parents === null) {
-      this.parents = /* @__PURE__ */ new Map();
-      for (const b of walk(this.document.blocks)) {
-        if (b.kind === "details") for (const child of b.blocks) this.parents.set(child, b);
-      }
-    }
     const dirty = /* @__PURE__ */ new Set();
     for (const b of [...fit.kept.keys(), ...fit.dropped]) {
       for (let p = b; p && !dirty.has(p); p = this.parents.get(p)) dirty.add(p);
@@ -39032,17 +39030,12 @@ var Renderer = class {
     return dirty;
   }
   note(fit) {
-    const hiddenParents = /* @__PURE__ */ new Set();
     const leftOut = [];
     const cut = /* @__PURE__ */ new Set();
     for (const b of walk(this.document.blocks)) {
-      if (hiddenParents.has(b)) {
-        if (b.kind === "details") for (const c of b.blocks) hiddenParents.add(c);
-        continue;
-      }
+      if (this.hidden(this.parents.get(b), fit)) continue;
       if (fit.dropped.has(b)) {
         leftOut.push(b);
-        if (b.kind === "details") for (const c of b.blocks) hiddenParents.add(c);
         continue;
       }
       const keep = fit.kept.get(b);
@@ -39115,7 +39108,12 @@ ${inner.join("\n\n")}
 </details>`;
       }
       case "code": {
-        const lines = this.cached(b.lines, () => b.lines.map(printableCodeLine).join("\n")).split("\n");
+        let lines = this.codeLines.get(b);
+        if (!lines) {
+          lines = b.lines.map(printableCodeLine);
+          while (lines.length > 0 && lines.at(-1) === "") lines.pop();
+          this.codeLines.set(b, lines);
+        }
         return codeBlock(lines, b.language ?? "", fit.kept.get(b));
       }
       case "chart":
@@ -39194,9 +39192,7 @@ function span2(s) {
       return `${ICON[s.icon]} `;
   }
 }
-function codeBlock(lines, language, keep) {
-  const all = [...lines];
-  while (all.length > 0 && all.at(-1) === "") all.pop();
+function codeBlock(all, language, keep) {
   const kept = keep === void 0 ? all : all.slice(0, keep);
   const body = kept.join("\n");
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));

@@ -60,14 +60,8 @@ export function renderDocumentMarkdown(document: ReportDocument, maxLength = DEF
   const fits = () => renderer.length(fit) <= maxLength;
   if (fits()) return renderer.render(fit);
 
-  const parents = new Map<Block, Block>();
-  for (const b of walk(document.blocks)) {
-    if (b.kind === 'details') for (const child of b.blocks) parents.set(child, b);
-  }
-  const hidden = (b: Block): boolean => {
-    for (let p: Block | undefined = b; p; p = parents.get(p)) if (fit.dropped.has(p)) return true;
-    return false;
-  };
+  const { parents } = renderer;
+  const hidden = (b: Block) => renderer.hidden(b, fit);
   const all = [...walk(document.blocks)];
   const levels = [...new Set(all.map((b) => b.priority))]
     .filter((p) => p < PRIORITY.essential)
@@ -172,8 +166,21 @@ class Renderer {
   private readonly rowText = new Map<object, string>();
 
   private readonly whole = new Map<Block, number>();
+  private readonly codeLines = new Map<Block, string[]>();
+  /** Each block inside a details block, to the details block. */
+  readonly parents = new Map<Block, Block>();
 
-  constructor(private readonly document: ReportDocument) {}
+  constructor(private readonly document: ReportDocument) {
+    for (const b of walk(document.blocks)) {
+      if (b.kind === 'details') for (const child of b.blocks) this.parents.set(child, b);
+    }
+  }
+
+  /** Left out, itself or with a details block around it. */
+  hidden(b: Block | undefined, fit: Fit): boolean {
+    for (let p = b; p; p = this.parents.get(p)) if (fit.dropped.has(p)) return true;
+    return false;
+  }
 
   /** A block's length with nothing folded or left out. */
   wholeLength(b: Block): number {
@@ -214,15 +221,8 @@ class Renderer {
 
   /** The blocks a fit changes, and the details around them; every other block renders as it did before. */
   private dirty = new Set<Block>();
-  private parents: Map<Block, Block> | null = null;
 
   private dirtyBlocks(fit: Fit): Set<Block> {
-    if (this.parents === null) {
-      this.parents = new Map();
-      for (const b of walk(this.document.blocks)) {
-        if (b.kind === 'details') for (const child of b.blocks) this.parents.set(child, b);
-      }
-    }
     const dirty = new Set<Block>();
     for (const b of [...fit.kept.keys(), ...fit.dropped]) {
       for (let p: Block | undefined = b; p && !dirty.has(p); p = this.parents.get(p)) dirty.add(p);
@@ -231,17 +231,13 @@ class Renderer {
   }
 
   private note(fit: Fit): string | null {
-    const hiddenParents = new Set<Block>();
     const leftOut: Block[] = [];
     const cut = new Set<string>();
     for (const b of walk(this.document.blocks)) {
-      if (hiddenParents.has(b)) {
-        if (b.kind === 'details') for (const c of b.blocks) hiddenParents.add(c);
-        continue;
-      }
+      // What a left-out details block holds goes with it, unnamed.
+      if (this.hidden(this.parents.get(b), fit)) continue;
       if (fit.dropped.has(b)) {
         leftOut.push(b);
-        if (b.kind === 'details') for (const c of b.blocks) hiddenParents.add(c);
         continue;
       }
       const keep = fit.kept.get(b);
@@ -315,7 +311,12 @@ class Renderer {
         return `<details><summary>${summary}</summary>\n\n${inner.join('\n\n')}\n\n</details>`;
       }
       case 'code': {
-        const lines = this.cached(b.lines, () => b.lines.map(printableCodeLine).join('\n')).split('\n');
+        let lines = this.codeLines.get(b);
+        if (!lines) {
+          lines = b.lines.map(printableCodeLine);
+          while (lines.length > 0 && lines.at(-1) === '') lines.pop();
+          this.codeLines.set(b, lines);
+        }
         return codeBlock(lines, b.language ?? '', fit.kept.get(b));
       }
       case 'chart':
@@ -403,9 +404,7 @@ function span(s: Span): string {
 }
 
 /** The text in a fence no line of it can close; a fenced block shows HTML, mentions and markdown as text. */
-function codeBlock(lines: readonly string[], language: string, keep: number | undefined): string {
-  const all = [...lines];
-  while (all.length > 0 && all.at(-1) === '') all.pop();
+function codeBlock(all: readonly string[], language: string, keep: number | undefined): string {
   const kept = keep === undefined ? all : all.slice(0, keep);
   const body = kept.join('\n');
   const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
