@@ -2,10 +2,7 @@
 // one pass. Entries come in digest order, not layer order, so small JSON blobs are kept, every layer
 // is scanned as it streams by (its file list and inspected binaries kept, never its bytes), and the
 // scans are applied in layer order afterwards.
-import { PassThrough, type Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
-import { constants, deflateRaw, type ZlibOptions } from 'node:zlib';
+import { PassThrough, type Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import {
@@ -17,10 +14,10 @@ import {
 import { compressionOf } from '../oci/layer-stream.js';
 import { sniff } from '../oci/sniff.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
+import { countGzipBytes, DeflateQueue } from './gzip-estimate.js';
 import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
-const deflateRawAsync = promisify(deflateRaw) as (buffer: Buffer, options: ZlibOptions) => Promise<Buffer>;
 
 export class ArchiveReader implements ImageReader {
   private constructor(
@@ -34,6 +31,9 @@ export class ArchiveReader implements ImageReader {
     const jsonBlobs = new Map<string, Uint8Array>();
     const scans = new Map<string, ScannedLayer<BinaryInspection>>();
     const gzipSizes = new Map<string, number>();
+    // Layers are deflated while later ones stream by; the figures are awaited once the archive is read.
+    const deflates = new DeflateQueue();
+    const estimates: Promise<void>[] = [];
     let index: ImageIndex | null = null;
     const extractor = extract();
     archive.on('error', (error) => extractor.destroy(error));
@@ -52,22 +52,26 @@ export class ArchiveReader implements ImageReader {
           continue;
         }
         let layer: Readable = sniffed.stream;
-        let gzipped: Promise<number> | null = null;
         if (compressionOf(sniffed.head) === 'none') {
           // Stored uncompressed (classic store): measure what gzip makes of it while it streams by.
           layer = new PassThrough();
           const toGzip = new PassThrough();
           sniffed.stream.pipe(layer as PassThrough);
           sniffed.stream.pipe(toGzip);
-          gzipped = countGzipBytes(toGzip);
+          const estimate = countGzipBytes(toGzip, deflates).then((bytes) => {
+            gzipSizes.set(digest, bytes);
+          });
+          // A failure surfaces through Promise.all below; this only keeps it handled until then.
+          estimate.catch(() => undefined);
+          estimates.push(estimate);
         }
         const source = { digest, open: async () => layer };
         scans.set(digest, await scanLayerBlob(source, 0, capture));
-        if (gzipped) gzipSizes.set(digest, await gzipped);
       } else {
         entry.resume();
       }
     }
+    await Promise.all(estimates);
     if (!index) throw new Error('the image archive has no index.json (is the daemon older than Docker 25?)');
     return new ArchiveReader(index, jsonBlobs, scans, gzipSizes);
   }
@@ -106,87 +110,4 @@ async function collect(stream: Readable, limit: number): Promise<Buffer> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-/** Input bytes per independently compressed block of the gzip estimate. */
-const GZIP_BLOCK_BYTES = 1 << 20;
-/** The deflate window: each block is primed with the 32 KiB before it, as one stream would see them. */
-const DEFLATE_WINDOW_BYTES = 32 * 1024;
-/** Blocks compressed at once on libuv's thread pool (4 threads by default). */
-const GZIP_BLOCKS_IN_FLIGHT = 4;
-/** Blocks (MiB) of a layer that are always deflated; small layers are estimated from every block. */
-const GZIP_EXACT_BLOCKS = 16;
-/** Past those, one block in this many is deflated and the rest counted at the sampled ratio. */
-const GZIP_SAMPLE_EVERY = 2;
-/** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate stream. */
-const GZIP_FRAMING_BYTES = 18;
-
-/**
- * What a classic daemon's push would roughly store: the tar gzip-compressed at the default level.
- * One gzip stream runs on one core at about 15-20 MB/s here, far slower than the export; so the tar is
- * cut into 1 MiB blocks deflated in parallel, each primed with the 32 KiB before it (pigz's method),
- * whose sizes add up to within a few bytes per block of the single stream's. Past the first
- * GZIP_EXACT_BLOCKS blocks only every GZIP_SAMPLE_EVERY-th block is deflated and the others are
- * counted at the ratio the deflated ones got: a large layer costs half the CPU, and the figure
- * (an estimate anyway) moves by a percent or two at most.
- */
-export function countGzipBytes(blob: Readable): Promise<number> {
-  let total = GZIP_FRAMING_BYTES;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let previous: Buffer | null = null;
-  let blocks = 0;
-  let sampledIn = 0;
-  let sampledOut = 0;
-  let skippedIn = 0;
-  const inFlight = new Set<Promise<void>>();
-  const deflateBlock = (block: Buffer, last: boolean): Promise<void> => {
-    const index = blocks++;
-    const dictionary = previous?.subarray(Math.max(0, previous.length - DEFLATE_WINDOW_BYTES));
-    previous = block;
-    if (!last && index >= GZIP_EXACT_BLOCKS && index % GZIP_SAMPLE_EVERY !== 0) {
-      skippedIn += block.length;
-      return Promise.resolve();
-    }
-    const options: ZlibOptions = { finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH };
-    if (dictionary) options.dictionary = dictionary;
-    const done = deflateRawAsync(block, options).then((out) => {
-      total += out.length;
-      if (!last) {
-        sampledIn += block.length;
-        sampledOut += out.length;
-      }
-      inFlight.delete(done);
-    });
-    inFlight.add(done);
-    return done;
-  };
-  const takeBlock = (size: number): Buffer => {
-    const whole = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    pending = whole.length > size ? [whole.subarray(size)] : [];
-    pendingBytes = whole.length - size;
-    return whole.subarray(0, size);
-  };
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      (async () => {
-        // Strictly more than a block: the last block, the one with the final bit, holds at least a byte.
-        while (pendingBytes > GZIP_BLOCK_BYTES) {
-          // A failure surfaces through inFlight (race below, or the final wait); this only keeps it handled.
-          deflateBlock(takeBlock(GZIP_BLOCK_BYTES), false).catch(() => undefined);
-          if (inFlight.size >= GZIP_BLOCKS_IN_FLIGHT) await Promise.race(inFlight);
-        }
-      })().then(() => callback(), callback);
-    },
-    final(callback) {
-      deflateBlock(takeBlock(pendingBytes), true)
-        .then(() => Promise.all(inFlight))
-        .then(() => callback(), callback);
-    },
-  });
-  return pipeline(blob, sink).then(() =>
-    Math.round(total + (sampledIn > 0 ? (skippedIn * sampledOut) / sampledIn : 0)),
-  );
 }

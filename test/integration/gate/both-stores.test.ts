@@ -185,9 +185,9 @@ describe.each(ENGINES)('gate on $title', (engine) => {
           const exported = platformOf(local, role, platform);
           expect(exported.compressedEstimated).toBe(true);
           expect(exported.sizes.uncompressed).toBe(platformOf(result, role, platform).sizes.uncompressed);
-          // gzip of the same tars lands close to what BuildKit pushed.
+          // gzip of the same tars lands within 3% of what BuildKit pushed (issue 13's bar).
           const exact = platformOf(result, role, platform).sizes.compressed;
-          expect(Math.abs(exported.sizes.compressed - exact) / exact).toBeLessThan(0.05);
+          expect(Math.abs(exported.sizes.compressed - exact) / exact).toBeLessThan(0.03);
         }
       }
       expect(local.markdown).toContain('≈');
