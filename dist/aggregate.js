@@ -38244,7 +38244,6 @@ var WASTE_ROWS = 10;
 var DETAIL_FINDINGS = 20;
 var PATH_CHARS = 100;
 var TITLE_CHARS = 240;
-var BASIS = "uncompressed";
 var path = (value) => untrusted(value, PATH_CHARS);
 function explanationBlocks(report) {
   const explained = explainedPlatforms(report);
@@ -38333,7 +38332,7 @@ function mainSection(lead, others, shown) {
       strong(untrusted(platform2)),
       `: ${formatBytes(d.baseBytes)} \u2192 ${formatBytes(d.headBytes)}, `,
       strong(deltaSpan(d.delta)),
-      ` ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`
+      ` ${BASIS_WORD} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`
     );
     const hidden = hiddenGrowthSentence(e);
     if (hidden) add(...hidden);
@@ -38343,7 +38342,7 @@ function mainSection(lead, others, shown) {
         kind: "list",
         priority,
         ordered: true,
-        lead: spans(strong("Biggest causes"), ` (${BASIS}):`),
+        lead: spans(strong("Biggest causes"), ` (${BASIS_WORD}):`),
         items: causes.map((c) => ({
           spans: spans(
             strong(path(c.path), " ", deltaSpan(c.delta)),
@@ -38386,7 +38385,7 @@ function mainSection(lead, others, shown) {
   const slices = growthSlices(e, PIE_SLICES);
   if (slices && slices.length > 1) {
     blocks.push(
-      pie(`What grew in ${platform2} (${formatDelta(e.diff.delta)} ${BASIS} net)`, slices, priority)
+      pie(`What grew in ${platform2} (${formatDelta(e.diff.delta)} ${BASIS_WORD} net)`, slices, priority)
     );
   } else if (e.diff === null) {
     const c = composition(e);
@@ -38395,7 +38394,7 @@ function mainSection(lead, others, shown) {
       { label: "Go binaries", bytes: c.goBinaries.bytes },
       { label: c.baseImage ? "everything else" : "everything but Go binaries", bytes: c.other }
     ].filter((s) => s.bytes > 0);
-    if (parts.length > 1) blocks.push(pie(`What ${platform2} is made of (${BASIS})`, parts, priority));
+    if (parts.length > 1) blocks.push(pie(`What ${platform2} is made of (${BASIS_WORD})`, parts, priority));
   }
   if (others.length > 0) {
     add("Other platforms (details below): ", ...joined(others.map(otherPlatformSummary), " \xB7 "));
@@ -38412,7 +38411,7 @@ function otherPlatformSummary(x) {
   const e = x.explanation;
   const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
   const size2 = e.diff === null ? [text2(`${formatBytes(e.fileBytes)} of files`)] : spans("files ", deltaSpan(e.diff.delta));
-  return spans(strong(untrusted(x.report.platform)), " ", ...size2, ` ${BASIS}, ${findings}`);
+  return spans(strong(untrusted(x.report.platform)), " ", ...size2, ` ${BASIS_WORD}, ${findings}`);
 }
 function compositionBlock(e, platform2, priority) {
   const c = composition(e);
@@ -38444,7 +38443,7 @@ function compositionBlock(e, platform2, priority) {
     priority,
     lead: spans(
       strong(untrusted(platform2)),
-      ` holds ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files; no base to compare with.`
+      ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; no base to compare with.`
     ),
     items
   };
@@ -38489,7 +38488,7 @@ function findingItem(s) {
       s.platform !== null && untrusted(s.platform),
       s.platform !== null && ") ",
       untrusted(f.title, TITLE_CHARS),
-      ...f.bytes === null ? [] : [text2(" \xB7 "), strong(formatBytes(f.bytes)), text2(` at stake (${BASIS})`)]
+      ...f.bytes === null ? [] : [text2(" \xB7 "), strong(formatBytes(f.bytes)), text2(` at stake (${BASIS_WORD})`)]
     ),
     children: [spans("Fix: ", ...fixSpans(f.fix))]
   };
@@ -38505,7 +38504,7 @@ function pie(title, slices, priority) {
     chart: "pie",
     priority,
     title,
-    unit: `${BASIS} bytes`,
+    unit: `${BASIS_WORD} bytes`,
     labels: slices.map((s) => s.label),
     series: [{ name: title, values: slices.map((s) => Math.max(0, Math.round(s.bytes))) }]
   };
@@ -38513,7 +38512,7 @@ function pie(title, slices, priority) {
 function platformSummary(e) {
   return spans(
     untrusted(e.platform),
-    ` in detail: ${count(e.files)} files, ${formatBytes(e.fileBytes)} ${BASIS}, ${formatBytes(e.wasted.bytes)} wasted, efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
+    ` in detail: ${count(e.files)} files, ${formatBytes(e.fileBytes)} ${BASIS_WORD}, ${formatBytes(e.wasted.bytes)} wasted, efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`
   );
 }
 function table(spec, priority, label) {
@@ -38542,7 +38541,7 @@ function platformDetail(x, isLead, findings, priority) {
           priority,
           `Files: ${formatBytes(e.diff.baseBytes)} \u2192 ${formatBytes(e.diff.headBytes)}, `,
           strong(deltaSpan(e.diff.delta)),
-          ` ${BASIS}.`
+          ` ${BASIS_WORD}.`
         )
       );
     }
@@ -38550,7 +38549,7 @@ function platformDetail(x, isLead, findings, priority) {
       blocks.push(
         table(
           {
-            lead: spans(strong("Directories that changed"), ` (${BASIS}):`),
+            lead: spans(strong("Directories that changed"), ` (${BASIS_WORD}):`),
             noun: "directories",
             columns: [
               left("Directory"),
@@ -38586,7 +38585,7 @@ function platformDetail(x, isLead, findings, priority) {
       blocks.push(
         table(
           {
-            lead: spans(strong("Files that changed most"), ` (${BASIS}):`),
+            lead: spans(strong("Files that changed most"), ` (${BASIS_WORD}):`),
             noun: "changed files",
             columns: [left("File"), left("Change"), right("Base"), right("Head"), right("\u0394")],
             rows: e.diff.files.slice(0, FILE_ROWS).map((f) => [
@@ -38689,7 +38688,7 @@ function platformDetail(x, isLead, findings, priority) {
     blocks.push(
       table(
         {
-          lead: spans(strong("Files written in several layers"), ` (${BASIS}):`),
+          lead: spans(strong("Files written in several layers"), ` (${BASIS_WORD}):`),
           noun: "paths",
           columns: [left("File"), left("Layers"), right("Shipped more than once")],
           rows: e.duplicates.slice(0, WASTE_ROWS).map((d) => [
@@ -38743,8 +38742,8 @@ function moduleBlocks(b, limit, priority) {
             left("Module"),
             left("Change"),
             left("Version"),
-            right(`Base (${BASIS})`),
-            right(`Head (${BASIS})`),
+            right(`Base (${BASIS_WORD})`),
+            right(`Head (${BASIS_WORD})`),
             right("\u0394")
           ],
           rows: rows.slice(0, limit).map((r) => [

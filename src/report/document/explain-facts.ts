@@ -134,7 +134,8 @@ export function baseMoveSentence(e: PlatformExplanation): Span[] | null {
   return spans('runtime base moved: ', ...side(m.from, true), ' → ', ...side(m.to, !sameName), ` ${bytes}`);
 }
 
-const BASIS_WORD = 'uncompressed';
+/** The size basis every explanation figure is in: file bytes, as the container sees them. */
+export const BASIS_WORD = 'uncompressed';
 
 /** How a module name reads in a table: a guessed one says so. */
 export function moduleLabel(name: string, guessed: boolean): string {

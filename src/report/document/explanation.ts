@@ -7,6 +7,7 @@ import type { PlatformExplanation } from '../../explain/explain.js';
 import type { Finding } from '../../explain/findings.js';
 import { count } from '../text.js';
 import {
+  BASIS_WORD,
   type BinaryChange,
   baseMoveSentence,
   below,
@@ -65,7 +66,6 @@ const DETAIL_FINDINGS = 20;
 /** Characters of text from the image in one place. */
 const PATH_CHARS = 100;
 const TITLE_CHARS = 240;
-const BASIS = 'uncompressed';
 
 const path = (value: string): Span => untrusted(value, PATH_CHARS);
 
@@ -166,7 +166,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
       strong(untrusted(platform)),
       `: ${formatBytes(d.baseBytes)} → ${formatBytes(d.headBytes)}, `,
       strong(deltaSpan(d.delta)),
-      ` ${BASIS} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`,
+      ` ${BASIS_WORD} (${count(d.counts.added)} added, ${count(d.counts.removed)} removed, ${count(d.counts.grown)} grown, ${count(d.counts.shrunk)} shrunk).`,
     );
     const hidden = hiddenGrowthSentence(e);
     if (hidden) add(...hidden);
@@ -176,7 +176,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
         kind: 'list',
         priority,
         ordered: true,
-        lead: spans(strong('Biggest causes'), ` (${BASIS}):`),
+        lead: spans(strong('Biggest causes'), ` (${BASIS_WORD}):`),
         items: causes.map((c) => ({
           spans: spans(
             strong(path(c.path), ' ', deltaSpan(c.delta)),
@@ -219,7 +219,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
   const slices = growthSlices(e, PIE_SLICES);
   if (slices && slices.length > 1) {
     blocks.push(
-      pie(`What grew in ${platform} (${formatDelta(e.diff!.delta)} ${BASIS} net)`, slices, priority),
+      pie(`What grew in ${platform} (${formatDelta(e.diff!.delta)} ${BASIS_WORD} net)`, slices, priority),
     );
   } else if (e.diff === null) {
     const c = composition(e);
@@ -228,7 +228,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
       { label: 'Go binaries', bytes: c.goBinaries.bytes },
       { label: c.baseImage ? 'everything else' : 'everything but Go binaries', bytes: c.other },
     ].filter((s) => s.bytes > 0);
-    if (parts.length > 1) blocks.push(pie(`What ${platform} is made of (${BASIS})`, parts, priority));
+    if (parts.length > 1) blocks.push(pie(`What ${platform} is made of (${BASIS_WORD})`, parts, priority));
   }
   if (others.length > 0) {
     add('Other platforms (details below): ', ...joined(others.map(otherPlatformSummary), ' · '));
@@ -250,7 +250,7 @@ function otherPlatformSummary(x: Explained): Span[] {
     e.diff === null
       ? [text(`${formatBytes(e.fileBytes)} of files`)]
       : spans('files ', deltaSpan(e.diff.delta));
-  return spans(strong(untrusted(x.report.platform)), ' ', ...size, ` ${BASIS}, ${findings}`);
+  return spans(strong(untrusted(x.report.platform)), ' ', ...size, ` ${BASIS_WORD}, ${findings}`);
 }
 
 function compositionBlock(e: PlatformExplanation, platform: string, priority: number): Block {
@@ -285,7 +285,7 @@ function compositionBlock(e: PlatformExplanation, platform: string, priority: nu
     priority,
     lead: spans(
       strong(untrusted(platform)),
-      ` holds ${formatBytes(c.total)} of files (${BASIS}) in ${count(e.files)} files; no base to compare with.`,
+      ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; no base to compare with.`,
     ),
     items,
   };
@@ -342,7 +342,9 @@ function findingItem(s: ShownFinding): ListItem {
       s.platform !== null && untrusted(s.platform),
       s.platform !== null && ') ',
       untrusted(f.title, TITLE_CHARS),
-      ...(f.bytes === null ? [] : [text(' · '), strong(formatBytes(f.bytes)), text(` at stake (${BASIS})`)]),
+      ...(f.bytes === null
+        ? []
+        : [text(' · '), strong(formatBytes(f.bytes)), text(` at stake (${BASIS_WORD})`)]),
     ),
     children: [spans('Fix: ', ...fixSpans(f.fix))],
   };
@@ -366,7 +368,7 @@ function pie(title: string, slices: readonly Slice[], priority: number): Block {
     chart: 'pie',
     priority,
     title,
-    unit: `${BASIS} bytes`,
+    unit: `${BASIS_WORD} bytes`,
     labels: slices.map((s) => s.label),
     series: [{ name: title, values: slices.map((s) => Math.max(0, Math.round(s.bytes))) }],
   };
@@ -378,7 +380,7 @@ function pie(title: string, slices: readonly Slice[], priority: number): Block {
 function platformSummary(e: PlatformExplanation): Span[] {
   return spans(
     untrusted(e.platform),
-    ` in detail: ${count(e.files)} files, ${formatBytes(e.fileBytes)} ${BASIS}, ` +
+    ` in detail: ${count(e.files)} files, ${formatBytes(e.fileBytes)} ${BASIS_WORD}, ` +
       `${formatBytes(e.wasted.bytes)} wasted, efficiency (dive's formula) ${efficiencyPercent(e.efficiency.score)}`,
   );
 }
@@ -424,7 +426,7 @@ function platformDetail(
           priority,
           `Files: ${formatBytes(e.diff.baseBytes)} → ${formatBytes(e.diff.headBytes)}, `,
           strong(deltaSpan(e.diff.delta)),
-          ` ${BASIS}.`,
+          ` ${BASIS_WORD}.`,
         ),
       );
     }
@@ -432,7 +434,7 @@ function platformDetail(
       blocks.push(
         table(
           {
-            lead: spans(strong('Directories that changed'), ` (${BASIS}):`),
+            lead: spans(strong('Directories that changed'), ` (${BASIS_WORD}):`),
             noun: 'directories',
             columns: [
               left('Directory'),
@@ -468,7 +470,7 @@ function platformDetail(
       blocks.push(
         table(
           {
-            lead: spans(strong('Files that changed most'), ` (${BASIS}):`),
+            lead: spans(strong('Files that changed most'), ` (${BASIS_WORD}):`),
             noun: 'changed files',
             columns: [left('File'), left('Change'), right('Base'), right('Head'), right('Δ')],
             rows: e.diff.files
@@ -581,7 +583,7 @@ function platformDetail(
     blocks.push(
       table(
         {
-          lead: spans(strong('Files written in several layers'), ` (${BASIS}):`),
+          lead: spans(strong('Files written in several layers'), ` (${BASIS_WORD}):`),
           noun: 'paths',
           columns: [left('File'), left('Layers'), right('Shipped more than once')],
           rows: e.duplicates
@@ -638,8 +640,8 @@ function moduleBlocks(b: BinaryChange, limit: number, priority: number): Block[]
             left('Module'),
             left('Change'),
             left('Version'),
-            right(`Base (${BASIS})`),
-            right(`Head (${BASIS})`),
+            right(`Base (${BASIS_WORD})`),
+            right(`Head (${BASIS_WORD})`),
             right('Δ'),
           ],
           rows: rows
