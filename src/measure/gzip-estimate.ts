@@ -34,7 +34,7 @@ const STRATA = Math.ceil(8 / STRATUM_BITS);
 const INCOMPRESSIBLE_BITS = 7.5;
 /** The first 16 MiB of a layer are all deflated: small layers are estimated from every chunk. */
 const EXACT_LEADING_CHUNKS = 256;
-/** So are the first chunks of each stratum, which set its ratio. */
+/** So are the first chunks of each stratum past those: a kind the layer holds little of is counted exactly. */
 const EXACT_CHUNKS_PER_STRATUM = 8;
 /** Past those, one chunk in this many is deflated... */
 const SAMPLE_EVERY = 8;
@@ -60,7 +60,7 @@ export class DeflateQueue {
   private readonly waiting: Job[] = [];
   private running = 0;
   private queuedBytes = 0;
-  /** The most input ever queued at once, and all input deflated: for the tests and the benchmark. */
+  /** The most input ever queued at once, and all input deflated: for the tests. */
   peakQueuedBytes = 0;
   deflatedInputBytes = 0;
   private readonly roomWaiters: (() => void)[] = [];
@@ -106,6 +106,7 @@ export class DeflateQueue {
 }
 
 interface Stratum {
+  /** Chunks seen past the layer's leading exact ones (counted up to EXACT_CHUNKS_PER_STRATUM). */
   chunks: number;
   /** Chunks past the exact ones: one in `every` is sampled, and only those set the ratio. */
   sampledChunks: number;
