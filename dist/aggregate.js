@@ -40488,8 +40488,8 @@ var import_tar_stream = __toESM(require_tar_stream(), 1);
 // src/measure/gzip-estimate.ts
 var CHUNK_BYTES = 64 * 1024;
 var DEFLATE_WINDOW_BYTES = 32 * 1024;
-var STRATUM_BITS = 0.5;
-var STRATA = Math.ceil(8 / STRATUM_BITS);
+var EXACT_LAYER_BYTES = 16 * 1024 * 1024;
+var SAMPLED_BYTES_PER_LAYER = 8 * 1024 * 1024;
 
 // src/measure/archive-reader.ts
 var MAX_JSON_BYTES = 8 * 1024 * 1024;

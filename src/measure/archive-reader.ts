@@ -2,7 +2,7 @@
 // one pass. Entries come in digest order, not layer order, so small JSON blobs are kept, every layer
 // is scanned as it streams by (its file list and inspected binaries kept, never its bytes), and the
 // scans are applied in layer order afterwards.
-import { PassThrough, type Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { extract } from 'tar-stream';
 import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import {
@@ -14,7 +14,7 @@ import {
 import { compressionOf } from '../oci/layer-stream.js';
 import { sniff } from '../oci/sniff.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
-import { countGzipBytes, DeflateQueue } from './gzip-estimate.js';
+import { DeflateQueue, GzipEstimate } from './gzip-estimate.js';
 import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
@@ -53,17 +53,33 @@ export class ArchiveReader implements ImageReader {
         }
         let layer: Readable = sniffed.stream;
         if (compressionOf(sniffed.head) === 'none') {
-          // Stored uncompressed (classic store): measure what gzip makes of it while it streams by.
-          layer = new PassThrough();
-          const toGzip = new PassThrough();
-          sniffed.stream.pipe(layer as PassThrough);
-          sniffed.stream.pipe(toGzip);
-          const estimate = countGzipBytes(toGzip, deflates).then((bytes) => {
-            gzipSizes.set(digest, bytes);
+          // Stored uncompressed (classic store): measure what gzip makes of it as it streams by to the
+          // scan, in the same pass (a second consumer of the stream costs the read more than the estimate).
+          const estimate = new GzipEstimate(entry.header.size ?? 0, deflates);
+          let written!: () => void;
+          const allWritten = new Promise<void>((resolve) => {
+            written = resolve;
           });
+          layer = sniffed.stream.pipe(
+            new Transform({
+              transform(data: Buffer, _encoding, done) {
+                estimate.write(data);
+                deflates.room().then(() => done(null, data), done);
+              },
+              flush(done) {
+                written();
+                done();
+              },
+            }),
+          );
+          const figure = allWritten
+            .then(() => estimate.result())
+            .then((bytes) => {
+              gzipSizes.set(digest, bytes);
+            });
           // A failure surfaces through Promise.all below; this only keeps it handled until then.
-          estimate.catch(() => undefined);
-          estimates.push(estimate);
+          figure.catch(() => undefined);
+          estimates.push(figure);
         }
         const source = { digest, open: async () => layer };
         scans.set(digest, await scanLayerBlob(source, 0, capture));

@@ -1,45 +1,53 @@
 // What a classic daemon's push would roughly store for a layer it holds uncompressed: the tar
-// gzip-compressed at the default level. Deflating every byte costs far more CPU than the export
-// itself (gzip -6 runs at 50-100 MB/s on one core), so the layer is cut into 64 KiB chunks and only
-// a sample of them is deflated; the rest are counted at the ratio their sampled peers got.
+// gzip-compressed at the default level. Deflating every byte costs several times the export itself
+// (gzip -6 runs at 30-50 MB/s on one core), so a layer over 16 MiB is cut into 64 KiB chunks and
+// only a sample of them is deflated; the rest are counted at the ratio their sampled peers got.
 //
-// Peers are chunks of about the same byte entropy (order 0, in half-bit strata). That one cheap
-// figure separates what compresses alike: stored-compressed or random data (near 8 bits, ratio ~1),
-// binaries, text. A uniform sample misses when a layer mixes them in runs; the strata keep each
-// kind counted at its own ratio. The first 16 MiB of a layer are deflated in full, so small layers
-// (most of a Go service's) are near exact. Measured on the benchmark image, Debian's Go toolchain
-// image, the test bed's glibc images, Debian's Go binaries and .debs (2 GB), each layer came within
-// 3.1% of one gzip stream (the worst: 36 MB of arm64 shared libraries) and the total within 0.2%,
-// deflating a fifth of the bytes; a uniform one-in-2 sample of 1 MiB blocks, before, was 2.4% off
-// on the benchmark image while deflating half. Chunks of 32 KiB were tried: a better spread sample,
-// but each deflated chunk starts a new block, whose header then adds 4% on text that compresses
-// tenfold (2% at 64 KiB).
+// Peers are chunks alike in two cheap figures, both read from every 8th byte: the order-0 byte
+// entropy (half-bit bands), which tells stored-compressed or random data from binaries from text,
+// and the share of 4-byte words seen before in the chunk (eighths), which tells the repeats deflate
+// finds from bytes that are merely skewed. On 12,800 chunks of Go binaries, shared libraries,
+// toolchains and text, the two together leave half the spread of a chunk's deflated size that
+// entropy alone leaves (residual 15% of the mean against 31%), so a sample of about 8 MiB per layer
+// suffices where entropy alone needed a fifth of the bytes.
 //
-// Every choice depends on the bytes only, never on timing: the same layer always gets the same
-// figure, so an unchanged layer never shows a delta.
-import { type Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+// Measured against one gzip -6 stream per layer, on 2.8 GB of layers (the benchmark image, Debian's
+// Go toolchain image, the test bed's glibc images, Debian's Go programs, .debs and the arm64 cross
+// toolchain): every layer over 4 MB within 1.8% and the total within 0.5%, deflating 5.5% of the
+// bytes; over 12 other sampling phases of the same method, every layer within 2.2%. Entropy alone
+// with one chunk in 8 (and the first 16 MiB of each layer in full) was within 3.1%, deflating 21%.
+// Chunks of 32 KiB were tried: a better spread sample, but each deflated chunk starts a new block,
+// whose header then adds 4% on text that compresses tenfold (2% at 64 KiB).
+//
+// Every choice depends on the bytes (and the layer's size) only, never on timing: the same layer
+// always gets the same figure, so an unchanged layer never shows a delta.
+import type { Readable } from 'node:stream';
 import { constants, deflateRaw, type ZlibOptions } from 'node:zlib';
 
 /** Bytes per chunk: the unit that is classified, and deflated or not. */
 const CHUNK_BYTES = 64 * 1024;
 /** The deflate window: a deflated chunk is primed with the 32 KiB before it, as one stream would see them. */
 const DEFLATE_WINDOW_BYTES = 32 * 1024;
-/** The entropy is counted over every 8th byte of a chunk: plenty to tell its stratum. */
-const ENTROPY_STRIDE = 8;
-/** Width of an entropy stratum, in bits per byte. */
-const STRATUM_BITS = 0.5;
-const STRATA = Math.ceil(8 / STRATUM_BITS);
-/** Strata from this entropy up hold compressed or random bytes, whose ratio barely varies. */
-const INCOMPRESSIBLE_BITS = 7.5;
-/** The first 16 MiB of a layer are all deflated: small layers are estimated from every chunk. */
-const EXACT_LEADING_CHUNKS = 256;
-/** So are the first chunks of each stratum past those: a kind the layer holds little of is counted exactly. */
-const EXACT_CHUNKS_PER_STRATUM = 8;
-/** Past those, one chunk in this many is deflated... */
-const SAMPLE_EVERY = 8;
-/** ...and one in this many of the incompressible strata. */
-const SAMPLE_EVERY_INCOMPRESSIBLE = 64;
+/** Both figures are read from every 8th byte of a chunk: plenty to tell its kind. */
+const FEATURE_STRIDE = 8;
+/** Layers up to this size are deflated whole: near exact, and cheap. */
+const EXACT_LAYER_BYTES = 16 * 1024 * 1024;
+/** Past it, about this many bytes of a layer are deflated, spread over its kinds of chunk... */
+const SAMPLED_BYTES_PER_LAYER = 8 * 1024 * 1024;
+/** ...but never fewer than one chunk in 64, nor more than one in 2. */
+const SAMPLE_EVERY_MIN = 2;
+const SAMPLE_EVERY_MAX = 64;
+/** Chunks from this entropy up are stored-compressed or random: their ratio barely varies. */
+const INCOMPRESSIBLE_BITS = 7.95;
+/** So they are sampled this many times more sparsely. */
+const INCOMPRESSIBLE_SPARSER = 8;
+/** Entropy bands: half a bit wide up to 7.5 bits, then 7.5-7.75, 7.75-7.95 and the incompressible. */
+const ENTROPY_BAND_BITS = 0.5;
+const ENTROPY_BANDS = 18;
+/** Bands of the share of repeated words. */
+const REPEAT_BANDS = 8;
+/** Slots of the table that finds repeated words (2^14: ample for a chunk's 8,192 samples). */
+const WORD_SLOT_BITS = 14;
 /** gzip's 10-byte header and 8-byte trailer (CRC-32 and length) around the deflate stream. */
 const GZIP_FRAMING_BYTES = 18;
 
@@ -53,8 +61,8 @@ interface Job {
 /**
  * Deflates chunks on libuv's thread pool, a few at a time, while the export streams on. Shared by
  * all the layers of one archive; once the queued input passes its budget, writers wait for room
- * (bounded memory), which is the only time the estimate slows the read. (A worker thread at low
- * priority was measured too: 5-10% faster on 2 cores, but 100 MB more peak RSS.)
+ * (bounded memory). (A worker thread at low priority, fed the layers' bytes, was measured too: on
+ * 2 cores no faster than this by a margin worth it, and 60-100 MB more peak RSS.)
  */
 export class DeflateQueue {
   private readonly waiting: Job[] = [];
@@ -105,142 +113,189 @@ export class DeflateQueue {
   }
 }
 
+/** The scratch space that reads a chunk's two figures, reused chunk after chunk. */
+class ChunkFeatures {
+  private readonly histogram = new Uint32Array(256);
+  private readonly words = new Int32Array(1 << WORD_SLOT_BITS);
+  /** Which chunk last wrote each slot: the table is never cleared, only outdated. */
+  private readonly owners = new Int32Array(1 << WORD_SLOT_BITS);
+  private chunk = 0;
+
+  /** The stratum of a full chunk, given as its little-endian 32-bit words: its entropy band and its band of repeated words. */
+  stratum(chunk: Int32Array): number {
+    const { histogram, words, owners } = this;
+    histogram.fill(0);
+    const owner = ++this.chunk;
+    let samples = 0;
+    let repeats = 0;
+    for (let i = 0; i < chunk.length; i += FEATURE_STRIDE / 4) {
+      const word = chunk[i]!;
+      histogram[word & 0xff]!++;
+      const slot = Math.imul(word, 0x9e3779b1) >>> (32 - WORD_SLOT_BITS);
+      if (owners[slot] === owner && words[slot] === word) repeats++;
+      owners[slot] = owner;
+      words[slot] = word;
+      samples++;
+    }
+    let bits = 0;
+    for (const n of histogram) {
+      if (n === 0) continue;
+      const p = n / samples;
+      bits -= p * Math.log2(p);
+    }
+    const entropyBand =
+      bits < 7.5
+        ? Math.floor(bits / ENTROPY_BAND_BITS)
+        : bits < 7.75
+          ? ENTROPY_BANDS - 3
+          : bits < INCOMPRESSIBLE_BITS
+            ? ENTROPY_BANDS - 2
+            : ENTROPY_BANDS - 1;
+    const repeatBand = Math.min(REPEAT_BANDS - 1, Math.floor((repeats / samples) * REPEAT_BANDS));
+    return entropyBand * REPEAT_BANDS + repeatBand;
+  }
+
+  static incompressible(stratum: number): boolean {
+    return Math.floor(stratum / REPEAT_BANDS) === ENTROPY_BANDS - 1;
+  }
+}
+
 interface Stratum {
-  /** Chunks seen past the layer's leading exact ones (counted up to EXACT_CHUNKS_PER_STRATUM). */
+  /** Chunks seen: one in `every`, the first included, is deflated, and only those set the ratio. */
   chunks: number;
-  /** Chunks past the exact ones: one in `every` is sampled, and only those set the ratio. */
-  sampledChunks: number;
   /** Input bytes of the chunks not deflated, counted at the stratum's sampled ratio. */
   skippedBytes: number;
   sampledIn: number;
   sampledOut: number;
 }
 
-/** Order-0 entropy (bits per byte) of every ENTROPY_STRIDE-th byte of a chunk given as pieces. */
-function chunkEntropy(pieces: readonly Buffer[], histogram: Uint32Array): number {
-  histogram.fill(0);
-  let count = 0;
-  let skip = 0;
-  for (const piece of pieces) {
-    let i = skip;
-    for (; i < piece.length; i += ENTROPY_STRIDE) histogram[piece[i]!]!++;
-    count += Math.ceil((piece.length - skip) / ENTROPY_STRIDE);
-    skip = i - piece.length;
-  }
-  let bits = 0;
-  for (const n of histogram) {
-    if (n === 0) continue;
-    const p = n / count;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
+interface ChunkBuffer {
+  bytes: Buffer;
+  /** The same memory as 32-bit words, little-endian on every platform GitHub's runners have. */
+  words: Int32Array;
 }
 
-/** The last `bytes` bytes of a chunk given as pieces, as one buffer. */
-function tail(pieces: readonly Buffer[], bytes: number): Buffer {
-  const kept: Buffer[] = [];
-  let left = bytes;
-  for (let i = pieces.length - 1; i >= 0 && left > 0; i--) {
-    const piece = pieces[i]!;
-    kept.unshift(piece.length > left ? piece.subarray(piece.length - left) : piece);
-    left -= piece.length;
-  }
-  return Buffer.concat(kept);
+function chunkBuffer(): ChunkBuffer {
+  // Unpooled, so the memory starts on a word boundary.
+  const bytes = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  return { bytes, words: new Int32Array(bytes.buffer, bytes.byteOffset, CHUNK_BYTES / 4) };
 }
 
-/** The gzip estimate of one layer stream (see the top of this file); resolves once its chunks are deflated. */
-export function countGzipBytes(blob: Readable, queue = new DeflateQueue()): Promise<number> {
-  const strata: Stratum[] = Array.from({ length: STRATA }, () => ({
-    chunks: 0,
-    sampledChunks: 0,
-    skippedBytes: 0,
-    sampledIn: 0,
-    sampledOut: 0,
-  }));
-  const histogram = new Uint32Array(256);
-  const deflated: Promise<void>[] = [];
-  let exactBytes = GZIP_FRAMING_BYTES;
-  let pieces: Buffer[] = [];
-  let pendingBytes = 0;
-  let previous: Buffer[] = [];
-  let chunks = 0;
+/** One in how many chunks of each stratum a layer of this size deflates; 1 deflates them all. */
+function sampleEvery(layerBytes: number): number {
+  if (layerBytes <= EXACT_LAYER_BYTES) return 1;
+  const every = Math.round(layerBytes / SAMPLED_BYTES_PER_LAYER);
+  return Math.min(SAMPLE_EVERY_MAX, Math.max(SAMPLE_EVERY_MIN, every));
+}
 
-  const settle = (done: Promise<void>) => {
-    // A failure surfaces through Promise.all below; this only keeps it handled until then.
-    done.catch(() => undefined);
-    deflated.push(done);
-  };
-  const dictionary = () => (previous.length > 0 ? tail(previous, DEFLATE_WINDOW_BYTES) : null);
-  const chunk = (chunkPieces: Buffer[], bytes: number) => {
-    const bits = chunkEntropy(chunkPieces, histogram);
-    const stratum = strata[Math.min(STRATA - 1, Math.floor(bits / STRATUM_BITS))]!;
-    const every = bits >= INCOMPRESSIBLE_BITS ? SAMPLE_EVERY_INCOMPRESSIBLE : SAMPLE_EVERY;
-    const exact = chunks++ < EXACT_LEADING_CHUNKS || stratum.chunks++ < EXACT_CHUNKS_PER_STRATUM;
-    // The exact chunks come first (the head of the layer, the first of a kind), so they need not be
-    // like the rest: only the evenly spread samples set the ratio the skipped chunks are counted at.
-    if (!exact && stratum.sampledChunks++ % every !== 0) {
-      stratum.skippedBytes += bytes;
-    } else {
-      settle(
-        queue.deflate(Buffer.concat(chunkPieces, bytes), dictionary(), false).then((out) => {
-          if (exact) {
-            exactBytes += out;
-          } else {
-            stratum.sampledIn += bytes;
-            stratum.sampledOut += out;
-          }
-        }),
-      );
+/**
+ * The gzip estimate of one layer of `layerBytes` bytes (see the top of this file), fed its bytes in
+ * order and in pieces of any size. The size sets how sparsely it is sampled, so the same bytes must
+ * always come with the same size (the tar header's).
+ */
+export class GzipEstimate {
+  private readonly every: number;
+  private readonly features = new ChunkFeatures();
+  private readonly strata = new Map<number, Stratum>();
+  private readonly deflated: Promise<void>[] = [];
+  private exactBytes = GZIP_FRAMING_BYTES;
+  // Chunks are copied into two buffers in turn, so that where the stream's pieces end changes nothing.
+  private current = chunkBuffer();
+  private previous = chunkBuffer();
+  private filled = 0;
+  private primed = false;
+  private ended = false;
+
+  constructor(
+    layerBytes: number,
+    private readonly queue: DeflateQueue,
+  ) {
+    this.every = sampleEvery(layerBytes);
+  }
+
+  /** Takes the next bytes; deflating goes on in the queue (await its room() to bound memory). */
+  write(data: Buffer): void {
+    for (let at = 0; at < data.length; ) {
+      // A full chunk waits for the next byte: the last chunk, the one with the final bit, holds at least one.
+      if (this.filled === CHUNK_BYTES) this.fullChunk();
+      const end = Math.min(data.length, at + CHUNK_BYTES - this.filled);
+      this.filled += data.copy(this.current.bytes, this.filled, at, end);
+      at = end;
     }
-    previous = chunkPieces;
-  };
-  const takeChunks = async () => {
-    // Strictly more than a chunk: the last chunk, the one with the final bit, holds at least a byte.
-    while (pendingBytes > CHUNK_BYTES) {
-      const taken: Buffer[] = [];
-      let need = CHUNK_BYTES;
-      while (need > 0) {
-        const piece = pieces[0]!;
-        if (piece.length <= need) {
-          taken.push(piece);
-          pieces.shift();
-          need -= piece.length;
-        } else {
-          taken.push(piece.subarray(0, need));
-          pieces[0] = piece.subarray(need);
-          need = 0;
-        }
+  }
+
+  /** The figure, once the last bytes are written and every deflate is done. */
+  async result(): Promise<number> {
+    if (!this.ended) {
+      this.ended = true;
+      // The last chunk is always deflated, with the final bit, and counted as it is.
+      this.deflate(this.filled, true, (out) => {
+        this.exactBytes += out;
+      });
+    }
+    await Promise.all(this.deflated);
+    let total = this.exactBytes;
+    for (const s of this.strata.values()) {
+      total += s.sampledOut;
+      if (s.skippedBytes > 0) total += (s.skippedBytes * s.sampledOut) / s.sampledIn;
+    }
+    return Math.round(total);
+  }
+
+  private fullChunk(): void {
+    if (this.every === 1) {
+      this.deflate(CHUNK_BYTES, false, (out) => {
+        this.exactBytes += out;
+      });
+    } else {
+      const key = this.features.stratum(this.current.words);
+      let stratum = this.strata.get(key);
+      if (!stratum) {
+        stratum = { chunks: 0, skippedBytes: 0, sampledIn: 0, sampledOut: 0 };
+        this.strata.set(key, stratum);
       }
-      pendingBytes -= CHUNK_BYTES;
-      chunk(taken, CHUNK_BYTES);
+      const sparser = ChunkFeatures.incompressible(key) ? INCOMPRESSIBLE_SPARSER : 1;
+      if (stratum.chunks++ % (this.every * sparser) === 0) {
+        const sampled = stratum;
+        this.deflate(CHUNK_BYTES, false, (out) => {
+          sampled.sampledIn += CHUNK_BYTES;
+          sampled.sampledOut += out;
+        });
+      } else {
+        stratum.skippedBytes += CHUNK_BYTES;
+      }
+    }
+    [this.previous, this.current] = [this.current, this.previous];
+    this.primed = true;
+    this.filled = 0;
+  }
+
+  private deflate(bytes: number, last: boolean, counted: (out: number) => void): void {
+    // Copies: the two buffers are overwritten while the thread pool works.
+    const input = Buffer.from(this.current.bytes.subarray(0, bytes));
+    const dictionary = this.primed
+      ? Buffer.from(this.previous.bytes.subarray(CHUNK_BYTES - DEFLATE_WINDOW_BYTES))
+      : null;
+    const done = this.queue.deflate(input, dictionary, last).then(counted);
+    // A failure surfaces through Promise.all in result(); this only keeps it handled until then.
+    done.catch(() => undefined);
+    this.deflated.push(done);
+  }
+}
+
+/** The gzip estimate of one whole layer stream of `layerBytes` bytes. */
+export async function countGzipBytes(
+  blob: Readable,
+  layerBytes: number,
+  queue = new DeflateQueue(),
+): Promise<number> {
+  const estimate = new GzipEstimate(layerBytes, queue);
+  for await (const piece of blob) {
+    // A chunk at a time, so that one large piece cannot queue more than the budget.
+    for (let at = 0; at < (piece as Buffer).length; at += CHUNK_BYTES) {
+      estimate.write((piece as Buffer).subarray(at, at + CHUNK_BYTES));
       await queue.room();
     }
-  };
-  const sink = new Writable({
-    write(data: Buffer, _encoding, callback) {
-      pieces.push(data);
-      pendingBytes += data.length;
-      takeChunks().then(() => callback(), callback);
-    },
-    final(callback) {
-      // The last chunk is always deflated, with the final bit, and counted as it is.
-      settle(
-        queue.deflate(Buffer.concat(pieces, pendingBytes), dictionary(), true).then((out) => {
-          exactBytes += out;
-        }),
-      );
-      pieces = [];
-      callback();
-    },
-  });
-  return pipeline(blob, sink)
-    .then(() => Promise.all(deflated))
-    .then(() => {
-      let total = exactBytes;
-      for (const s of strata) {
-        total += s.sampledOut;
-        if (s.skippedBytes > 0) total += (s.skippedBytes * s.sampledOut) / s.sampledIn;
-      }
-      return Math.round(total);
-    });
+  }
+  return estimate.result();
 }
