@@ -2,7 +2,7 @@
 // one pass. Entries come in digest order, not layer order, so small JSON blobs are kept, every layer
 // is scanned as it streams by (its file list and inspected binaries kept, never its bytes), and the
 // scans are applied in layer order afterwards.
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { extract } from 'tar-stream';
 import type { BinaryInspection } from '../analysis/gobinary/binary-capture.js';
 import {
@@ -14,7 +14,7 @@ import {
 import { compressionOf } from '../oci/layer-stream.js';
 import { sniff } from '../oci/sniff.js';
 import type { Descriptor, ImageIndex } from '../oci/types.js';
-import { DeflateQueue, GzipEstimate } from './gzip-estimate.js';
+import { DeflateQueue, gzipEstimateTap } from './gzip-estimate.js';
 import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
@@ -30,10 +30,9 @@ export class ArchiveReader implements ImageReader {
   static async read(archive: Readable, capture?: ContentCapture<BinaryInspection>): Promise<ArchiveReader> {
     const jsonBlobs = new Map<string, Uint8Array>();
     const scans = new Map<string, ScannedLayer<BinaryInspection>>();
-    const gzipSizes = new Map<string, number>();
     // Layers are deflated while later ones stream by; the figures are awaited once the archive is read.
     const deflates = new DeflateQueue();
-    const estimates: Promise<void>[] = [];
+    const figures = new Map<string, Promise<number>>();
     let index: ImageIndex | null = null;
     const extractor = extract();
     archive.on('error', (error) => extractor.destroy(error));
@@ -55,31 +54,9 @@ export class ArchiveReader implements ImageReader {
         if (compressionOf(sniffed.head) === 'none') {
           // Stored uncompressed (classic store): measure what gzip makes of it as it streams by to the
           // scan, in the same pass (a second consumer of the stream costs the read more than the estimate).
-          const estimate = new GzipEstimate(entry.header.size ?? 0, deflates);
-          let written!: () => void;
-          const allWritten = new Promise<void>((resolve) => {
-            written = resolve;
-          });
-          layer = sniffed.stream.pipe(
-            new Transform({
-              transform(data: Buffer, _encoding, done) {
-                estimate.write(data);
-                deflates.room().then(() => done(null, data), done);
-              },
-              flush(done) {
-                written();
-                done();
-              },
-            }),
-          );
-          const figure = allWritten
-            .then(() => estimate.result())
-            .then((bytes) => {
-              gzipSizes.set(digest, bytes);
-            });
-          // A failure surfaces through Promise.all below; this only keeps it handled until then.
-          figure.catch(() => undefined);
-          estimates.push(figure);
+          const { tap, figure } = gzipEstimateTap(entry.header.size ?? 0, deflates);
+          layer = sniffed.stream.pipe(tap);
+          figures.set(digest, figure);
         }
         const source = { digest, open: async () => layer };
         scans.set(digest, await scanLayerBlob(source, 0, capture));
@@ -87,7 +64,9 @@ export class ArchiveReader implements ImageReader {
         entry.resume();
       }
     }
-    await Promise.all(estimates);
+    const gzipSizes = new Map(
+      await Promise.all([...figures].map(async ([digest, figure]) => [digest, await figure] as const)),
+    );
     if (!index) throw new Error('the image archive has no index.json (is the daemon older than Docker 25?)');
     return new ArchiveReader(index, jsonBlobs, scans, gzipSizes);
   }
