@@ -1,13 +1,17 @@
 // The benchmark's child process: one measurement per process, so its peak RSS is that measurement's
 // alone. Bundled on the fly by scripts/bench.mjs. Prints one JSON line on stdout.
 //   analyse export IMAGE        full analysis through the Engine API export
+//   analyse export-after FIRST IMAGE
+//                               the same for IMAGE, after FIRST was read (untimed) in the same run, as a
+//                               pull request's base follows its head: their shared layers' gzip estimates
+//                               are reused (classic store)
 //   analyse oci DIR [PLATFORMS] full analysis of an OCI layout on disk (PLATFORMS: comma-separated)
 //   analyse gobinary FILE RUNS  the Go binary doctor on one file, first call and repeated calls
 import { readFileSync } from 'node:fs';
 import { goBinaryCapture } from '../../src/analysis/gobinary/binary-capture.js';
 import { analyzeGoBinary } from '../../src/analysis/gobinary/index.js';
 import { DockerodeEngine } from '../../src/docker/engine.js';
-import { ArchiveReader } from '../../src/measure/archive-reader.js';
+import { ArchiveReader, type GzipEstimates } from '../../src/measure/archive-reader.js';
 import { type ImageReader, type MeasuredImage, measureImage } from '../../src/measure/image-reader.js';
 import { OciDirReader } from '../../src/measure/oci-dir-reader.js';
 
@@ -81,16 +85,32 @@ function analyseGoBinary(file: string, runs: number) {
   };
 }
 
+const readExport = async (image: string, known?: GzipEstimates) =>
+  ArchiveReader.read(await new DockerodeEngine().exportImage(image), goBinaryCapture, known);
+
 async function main(): Promise<unknown> {
   const [mode, target, runs] = process.argv.slice(2);
-  if (!target) throw new Error('usage: analyse export IMAGE | oci DIR | gobinary FILE RUNS');
+  if (!target)
+    throw new Error('usage: analyse export IMAGE | export-after FIRST IMAGE | oci DIR | gobinary FILE RUNS');
   switch (mode) {
     case 'export':
-      return analyseImage(
-        async () => ArchiveReader.read(await new DockerodeEngine().exportImage(target), goBinaryCapture),
-        target,
+      return analyseImage(() => readExport(target), target, 'docker');
+    case 'export-after': {
+      const image = runs!;
+      const known: GzipEstimates = new Map();
+      await readExport(target, known);
+      let reusedEstimates = 0;
+      const result = await analyseImage(
+        async () => {
+          const reader = await readExport(image, known);
+          reusedEstimates = reader.reusedEstimates;
+          return reader;
+        },
+        image,
         'docker',
       );
+      return { ...result, reusedEstimates };
+    }
     case 'oci':
       return analyseImage(
         async () => new OciDirReader(target, goBinaryCapture),

@@ -9,7 +9,7 @@ import type { BuildOptions, BuildOutput, BuildSpec } from '../buildx/argv.js';
 import { BuildError, type Buildx, transientBuildFailure } from '../buildx/buildx.js';
 import type { Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
-import { ArchiveReader } from '../measure/archive-reader.js';
+import { ArchiveReader, type GzipEstimates } from '../measure/archive-reader.js';
 import {
   type ImageReader,
   type LayerAnalysis,
@@ -42,6 +42,8 @@ export interface ImageServices {
   fold: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
   /** Times a step of the gate (reported and logged as a phase). */
   phase: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+  /** This run's gzip estimates of classic-store layers, shared by every image it exports. */
+  gzipEstimates: GzipEstimates;
 }
 
 /** How this builder can hand back what it built. */
@@ -124,7 +126,7 @@ export async function buildAndMeasure(
           async () =>
             push && built.digest
               ? services.registry(`${registry}@${built.digest}`, goBinaryCapture)
-              : ArchiveReader.read(await services.docker.exportImage(built.imageId ?? name), goBinaryCapture),
+              : readExport(built.imageId ?? name, services, name),
           platform,
         );
         // The tag moved to the new build: the image it named before would be left dangling, run after run.
@@ -137,6 +139,22 @@ export async function buildAndMeasure(
     }
     return { measure: { ref: label, source: 'build', platforms }, analyses };
   });
+}
+
+/** Reads the daemon's export of an image, with the gzip estimates this run already made of its layers. */
+async function readExport(ref: string, services: ImageServices, name = ref): Promise<ArchiveReader> {
+  const reader = await ArchiveReader.read(
+    await services.docker.exportImage(ref),
+    goBinaryCapture,
+    services.gzipEstimates,
+  );
+  const n = reader.reusedEstimates;
+  if (n > 0) {
+    services.log(
+      `${name}: ${n} layer${n === 1 ? '' : 's'} already measured in this run; reused ${n === 1 ? 'its gzip estimate' : 'their gzip estimates'}`,
+    );
+  }
+  return reader;
 }
 
 /** Builds, and builds once more when BuildKit failed in one of the ways a second try gets past. */
@@ -159,14 +177,13 @@ async function buildOnceMore(spec: BuildSpec, services: ImageServices) {
 export async function measureExisting(
   ref: string,
   platforms: Platform[],
-  docker: DockerEngine,
-  registry: RegistryImages,
+  services: ImageServices,
   /** A baseline: measure the platforms it has; the comparison says which it lacks. */
   partial = false,
 ): Promise<MeasuredImage> {
+  const { docker, registry } = services;
   if (await docker.hasImage(ref)) {
-    const reader = await ArchiveReader.read(await docker.exportImage(ref), goBinaryCapture);
-    return measureImage(reader, platforms, ref, 'docker', partial);
+    return measureImage(await readExport(ref, services), platforms, ref, 'docker', partial);
   }
   if (!namesRegistry(ref)) {
     throw new Error(

@@ -215,7 +215,7 @@ export async function runGate(
       : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
   const head = await phase('head', () =>
     plan.kind === 'existing'
-      ? measureExisting(plan.image, inputs.platforms, services.docker, services.registry)
+      ? measureExisting(plan.image, inputs.platforms, images)
       : buildAndMeasure(
           request('head', { context: inputs.context, file: inputs.file }, headLabel),
           plan.strategy,
@@ -380,6 +380,7 @@ function imageServices(services: GateServices, phase: Phase): ImageServices {
     registry: services.registry,
     log: (line) => log.detail(line),
     fold: (title, fn) => (log.fold ? log.fold(title, fn) : fn()),
+    gzipEstimates: new Map(),
   };
 }
 
@@ -413,13 +414,7 @@ async function getBaseline(
     // `ghcr.io/acme/api:{tag}` names the previous release's image.
     const reference = release ? inputs.baseImage!.replaceAll('{tag}', release.tag) : inputs.baseImage!;
     try {
-      const image = await measureExisting(
-        reference,
-        inputs.platforms,
-        services.docker,
-        services.registry,
-        true,
-      );
+      const image = await measureExisting(reference, inputs.platforms, images, true);
       return { image, reason: null, cause: null, dockerfile: null, origin: { ...origin, source: 'image' } };
     } catch (error) {
       return none(

@@ -19,20 +19,35 @@ import type { ImageReader, LayerAnalysis } from './image-reader.js';
 
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Gzip estimates already made in this run, by the digest of the uncompressed layer (what a classic-store
+ * export names it by): a layer the base shares with the head is estimated once. The estimate depends on
+ * the layer's bytes alone, so a figure found here is the one the layer would get again. Only finished
+ * figures go in, so an export that failed halfway leaves nothing behind to wait on.
+ */
+export type GzipEstimates = Map<string, number>;
+
 export class ArchiveReader implements ImageReader {
   private constructor(
     private readonly index: ImageIndex,
     private readonly jsonBlobs: Map<string, Uint8Array>,
     private readonly scans: Map<string, ScannedLayer<BinaryInspection>>,
     private readonly gzipSizes: Map<string, number>,
+    /** Layers whose estimate came from `known` instead of being made again. */
+    readonly reusedEstimates: number,
   ) {}
 
-  static async read(archive: Readable, capture?: ContentCapture<BinaryInspection>): Promise<ArchiveReader> {
+  static async read(
+    archive: Readable,
+    capture?: ContentCapture<BinaryInspection>,
+    known: GzipEstimates = new Map(),
+  ): Promise<ArchiveReader> {
     const jsonBlobs = new Map<string, Uint8Array>();
     const scans = new Map<string, ScannedLayer<BinaryInspection>>();
     // Layers are deflated while later ones stream by; the figures are awaited once the archive is read.
     const deflates = new DeflateQueue();
     const figures = new Map<string, Promise<number>>();
+    let reused = 0;
     let index: ImageIndex | null = null;
     const extractor = extract();
     archive.on('error', (error) => extractor.destroy(error));
@@ -52,11 +67,18 @@ export class ArchiveReader implements ImageReader {
         }
         let layer: Readable = sniffed.stream;
         if (compressionOf(sniffed.head) === 'none') {
-          // Stored uncompressed (classic store): measure what gzip makes of it as it streams by to the
-          // scan, in the same pass (a second consumer of the stream costs the read more than the estimate).
-          const { tap, figure } = gzipEstimateTap(entry.header.size ?? 0, deflates);
-          layer = sniffed.stream.pipe(tap);
-          figures.set(digest, figure);
+          // Stored uncompressed (classic store): what gzip makes of it, unless this run already knows.
+          const knownFigure = known.get(digest);
+          if (knownFigure !== undefined) {
+            figures.set(digest, Promise.resolve(knownFigure));
+            reused++;
+          } else {
+            // Estimated as it streams by to the scan, in the same pass (a second consumer of the stream
+            // costs the read more than the estimate).
+            const { tap, figure } = gzipEstimateTap(entry.header.size ?? 0, deflates);
+            layer = sniffed.stream.pipe(tap);
+            figures.set(digest, figure);
+          }
         }
         const source = { digest, open: async () => layer };
         scans.set(digest, await scanLayerBlob(source, 0, capture));
@@ -68,7 +90,8 @@ export class ArchiveReader implements ImageReader {
       await Promise.all([...figures].map(async ([digest, figure]) => [digest, await figure] as const)),
     );
     if (!index) throw new Error('the image archive has no index.json (is the daemon older than Docker 25?)');
-    return new ArchiveReader(index, jsonBlobs, scans, gzipSizes);
+    for (const [digest, figure] of gzipSizes) known.set(digest, figure);
+    return new ArchiveReader(index, jsonBlobs, scans, gzipSizes, reused);
   }
 
   async root(): Promise<Descriptor> {
