@@ -5,10 +5,10 @@
 import { glob, readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
-import { writeText } from '../gate/run-gate.js';
 import type { CommentTarget, ListedComment, PullRequestComments } from '../github/comments.js';
 import type { HeadQuery, PullRequests } from '../github/pull-requests.js';
 import type { JobSummary } from '../github/summary.js';
+import { writeText } from '../process/write-text.js';
 import { GITHUB_COMMENT_LIMIT, renderDocumentMarkdown } from '../report/render/markdown.js';
 import type { ArtifactRead } from '../store/run-artifacts.js';
 import { MAX_STORED_REPORT_BYTES } from '../store/validate.js';

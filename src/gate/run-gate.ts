@@ -1,7 +1,7 @@
 // The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
 // report. The action and the CLI both call runGate; neither decides anything on its own.
-import { mkdir, readFile, realpath, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { BuildError, type Buildx, buildxVersionNumber } from '../buildx/buildx.js';
 import { compareImages } from '../core/compare.js';
@@ -20,6 +20,7 @@ import type { JobSummary } from '../github/summary.js';
 import { InputError, type Inputs } from '../inputs/inputs.js';
 import type { MeasuredImage } from '../measure/image-reader.js';
 import type { RegistryImages } from '../measure/registry-reader.js';
+import { writeText } from '../process/write-text.js';
 import { buildHistory, type StoredPoint } from '../report/history.js';
 import {
   type BaselineOrigin,
@@ -773,40 +774,5 @@ async function publish(
     }
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** Writes a file, making its directories in bounded steps. */
-export async function writeText(path: string, text: string) {
-  await makeDirectory(dirname(path));
-  await writeFile(path, text);
-}
-
-const MAX_MISSING_DIRECTORIES = 32;
-
-/**
- * mkdir -p in a bounded number of steps. Node's own recursive mkdir never ends where a file system refuses
- * a directory its parent has room for (ENOENT under /proc), so each missing directory is made on its own.
- */
-async function makeDirectory(dir: string) {
-  const missing: string[] = [];
-  for (let current = resolve(dir); ; current = dirname(current)) {
-    const found = await stat(current).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return null;
-      throw error;
-    });
-    if (found) {
-      if (!found.isDirectory()) throw new Error(`${current} is not a directory`);
-      break;
-    }
-    if (missing.length >= MAX_MISSING_DIRECTORIES || dirname(current) === current) {
-      throw new Error(`cannot create ${dir}: more than ${MAX_MISSING_DIRECTORIES} directories are missing`);
-    }
-    missing.unshift(current);
-  }
-  for (const each of missing) {
-    await mkdir(each).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw new Error(`cannot create ${each} (${error.code ?? error.message})`);
-    });
   }
 }

@@ -1,6 +1,6 @@
 // The port every report store implements (a directory, an OCI registry, GitHub Actions artifacts), and what
 // a read can come back with. A stored report is untrusted: each adapter hands its bytes to readStoredReport.
-import type { Report } from '../report/json.js';
+import type { Report } from '../report/json-types.js';
 
 /** One stored report is found by the commit it measured and the fingerprint of how it was measured. */
 export interface StoreKey {

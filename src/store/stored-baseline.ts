@@ -1,7 +1,7 @@
 // A stored report's head is the measurement the base build would have made: the same platform summaries
 // and the same layers, read back into the model the comparison takes. Pure.
 import type { ImageMeasure, LayerMeasure, PlatformMeasure } from '../core/model.js';
-import type { Report } from '../report/json.js';
+import type { Report } from '../report/json-types.js';
 
 export function measureFromStoredReport(report: Report, ref: string): ImageMeasure {
   const head = report.images.find((i) => i.role === 'head');

@@ -2,7 +2,7 @@
 // passes the report schema, and is the report it claims to be. Anything else is a reason, never a crash.
 import { gunzipSync } from 'node:zlib';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { Report } from '../report/json.js';
+import type { Report } from '../report/json-types.js';
 import schema from '../report/report.schema.json' with { type: 'json' };
 import type { StoreKey, StoreRead } from './store.js';
 
