@@ -11365,11 +11365,11 @@ var require_pluralizer = __commonJS({
         this.singular = singular;
         this.plural = plural;
       }
-      pluralize(count3) {
-        const one = count3 === 1;
+      pluralize(count2) {
+        const one = count2 === 1;
         const keys = one ? singulars : plurals;
         const noun = one ? this.singular : this.plural;
-        return { ...keys, count: count3, noun };
+        return { ...keys, count: count2, noun };
       }
     };
   }
@@ -18788,15 +18788,15 @@ ${value}`;
           pos = 0;
         }
       }
-      discardLeadingBytes(count3) {
-        while (count3 > 0 && this.lineChunkIndex < this.chunks.length) {
+      discardLeadingBytes(count2) {
+        while (count2 > 0 && this.lineChunkIndex < this.chunks.length) {
           const chunk = this.chunks[this.lineChunkIndex];
           const remaining = chunk.length - this.linePos;
-          if (count3 < remaining) {
-            this.linePos += count3;
-            count3 = 0;
+          if (count2 < remaining) {
+            this.linePos += count2;
+            count2 = 0;
           } else {
-            count3 -= remaining;
+            count2 -= remaining;
             this.lineChunkIndex++;
             this.linePos = 0;
           }
@@ -27009,20 +27009,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count3 = 0;
+      let count2 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count3++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count3 += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
         }
-        if (count3 === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count3;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize) {
       if (normalize !== false)
@@ -30560,8 +30560,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count3 = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count3)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -30574,16 +30574,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count3) {
-          gen.code((0, codegen_1._)`${count3}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count3} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count3} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -35355,6 +35355,9 @@ function shortDigest(digest) {
 function count(n) {
   return n.toLocaleString("en-US");
 }
+function counted(n, noun, plural = `${noun}s`) {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}
 function plainText(text3, maxChars = Number.POSITIVE_INFINITY) {
   const points = Array.from(text3);
   const cut = points.length > maxChars ? `${points.slice(0, Math.max(0, maxChars - 1)).join("")}\u2026` : text3;
@@ -35424,8 +35427,8 @@ function leadPlatform(explained, report) {
     return e.explanation.fileBytes > best.explanation.fileBytes ? e : best;
   }, null);
 }
-function topCauses(e, count3) {
-  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count3);
+function topCauses(e, count2) {
+  return (e.diff?.directories ?? []).filter((d) => d.delta !== 0).slice(0, count2);
 }
 function wastedGrowth(e) {
   if (e.baseWastedBytes === null) return null;
@@ -35547,14 +35550,14 @@ function composition(e) {
     other: Math.max(0, e.fileBytes - goBytes - (e.baseImage?.bytes ?? 0))
   };
 }
-function growthSlices(e, count3) {
+function growthSlices(e, count2) {
   const diff = e.diff;
   if (diff === null || diff.delta <= 0) return null;
   const growing = diff.directories.filter((d) => d.delta > 0);
   if (growing.length === 0) return null;
-  const slices = growing.slice(0, count3).map((d) => ({ label: d.path, bytes: d.delta }));
+  const slices = growing.slice(0, count2).map((d) => ({ label: d.path, bytes: d.delta }));
   const listed = diff.directories.reduce((n, d) => n + d.delta, 0);
-  const rest = growing.slice(count3).reduce((n, d) => n + d.delta, 0) + Math.max(0, diff.delta - listed);
+  const rest = growing.slice(count2).reduce((n, d) => n + d.delta, 0) + Math.max(0, diff.delta - listed);
   if (rest > 0) slices.push({ label: "everything else", bytes: rest });
   return slices;
 }
@@ -35625,7 +35628,7 @@ function wastedSentence(e) {
   const w = e.wasted;
   return spans(
     strong("Wasted bytes:"),
-    ` ${formatBytes(w.bytes)} ${BASIS_WORD} in ${count(w.files)} ${w.files === 1 ? "copy" : "copies"} of files that a later layer overwrites or deletes (they still ship). `,
+    ` ${formatBytes(w.bytes)} ${BASIS_WORD} in ${counted(w.files, "copy", "copies")} of files that a later layer overwrites or deletes (they still ship). `,
     strong("Efficiency (dive's formula):"),
     ` ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS_WORD}.`
   );
@@ -35648,7 +35651,7 @@ function layerCounts(layers, basis) {
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
-  const total = `${layers.length} ${layers.length === 1 ? "layer" : "layers"}`;
+  const total = counted(layers.length, "layer");
   return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
 }
 
@@ -35782,7 +35785,7 @@ function mainSection(lead, others, shown) {
         items: causes.map((c) => ({
           spans: spans(
             strong(path(c.path), " ", deltaSpan(c.delta)),
-            ` in ${count(c.files)} ${c.files === 1 ? "file" : "files"}: `,
+            ` in ${counted(c.files, "file")}: `,
             ...joined(
               c.largest.map((f) => spans(path(below(c.path, f.path)), ` ${formatDelta(f.delta)}`)),
               " \xB7 "
@@ -35845,7 +35848,7 @@ function joined(parts, separator) {
 }
 function otherPlatformSummary(x) {
   const e = x.explanation;
-  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? "finding" : "findings"}`;
+  const findings = counted(e.findings.length, "finding");
   const size2 = e.diff === null ? [text(`${formatBytes(e.fileBytes)} of files`)] : spans("files ", deltaSpan(e.diff.delta));
   return spans(strong(untrusted(x.report.platform)), " ", ...size2, ` ${BASIS_WORD}, ${findings}`);
 }
@@ -35855,7 +35858,7 @@ function compositionBlock(e, platform2, priority) {
   if (c.baseImage) {
     items.push({
       spans: spans(
-        `base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? "layer" : "layers"}): ${formatBytes(c.baseImage.bytes)} (${share(c.baseImage.bytes, c.total)})`
+        `base image (${counted(c.baseImage.layers, "layer")}): ${formatBytes(c.baseImage.bytes)} (${share(c.baseImage.bytes, c.total)})`
       )
     });
   } else {
@@ -37824,7 +37827,7 @@ function aggregateDocument(decision, options2 = {}) {
         text(`${options2.title ?? "Image size"}: `),
         verdictSpan(decision.verdict),
         text(
-          ` (${count2(images.length, "image")}, ${count2(platformCount, "platform")}${options2.headSha ? `, head ${options2.headSha.slice(0, 7)}` : ""})`
+          ` (${counted(images.length, "image")}, ${counted(platformCount, "platform")}${options2.headSha ? `, head ${options2.headSha.slice(0, 7)}` : ""})`
         )
       ]
     },
@@ -38021,9 +38024,6 @@ function defaultImageDetail(image, priority, band) {
     ...[...explanationBlocks(report), ...layerBlocks(report)].map((b) => within(b, priority, band, name2))
   );
   return blocks;
-}
-function count2(n, noun) {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 function within(b, priority, band, image) {
   const moved = {

@@ -19,7 +19,7 @@ import {
   untrusted as untrustedText,
 } from '../report/document/model.js';
 import { VERDICT_TONE } from '../report/document/summary.js';
-import { plainText, VERDICT_WORD } from '../report/text.js';
+import { counted, plainText, VERDICT_WORD } from '../report/text.js';
 import type { AggregateDecision, MergedImage, MergedPlatform } from './model.js';
 
 /** Labels, sources and reasons longer than this are cut: a report cannot fill the comment with one string. */
@@ -62,7 +62,7 @@ export function aggregateDocument(
         text(`${options.title ?? 'Image size'}: `),
         verdictSpan(decision.verdict),
         text(
-          ` (${count(images.length, 'image')}, ${count(platformCount, 'platform')}${options.headSha ? `, head ${options.headSha.slice(0, 7)}` : ''})`,
+          ` (${counted(images.length, 'image')}, ${counted(platformCount, 'platform')}${options.headSha ? `, head ${options.headSha.slice(0, 7)}` : ''})`,
         ),
       ],
     },
@@ -278,10 +278,6 @@ function defaultImageDetail(image: MergedImage, priority: number, band: number):
     ...[...explanationBlocks(report), ...layerBlocks(report)].map((b) => within(b, priority, band, name)),
   );
   return blocks;
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 /** A single image's block inside the aggregate comment: its priority moved into the image's band, its label naming the image. */

@@ -22,6 +22,7 @@ import { OciDirReader } from '../measure/oci-dir-reader.js';
 import type { RegistryImages } from '../measure/registry-reader.js';
 import { onInterruptOrExit } from '../process/interrupts.js';
 import { namesRegistry } from '../registry/reference.js';
+import { counted } from '../report/text.js';
 
 export type Role = 'head' | 'base';
 
@@ -151,7 +152,7 @@ async function readExport(ref: string, services: ImageServices, name = ref): Pro
   const n = reader.reusedEstimates;
   if (n > 0) {
     services.log(
-      `${name}: ${n} layer${n === 1 ? '' : 's'} already measured in this run; reused ${n === 1 ? 'its gzip estimate' : 'their gzip estimates'}`,
+      `${name}: ${counted(n, 'layer')} already measured in this run; reused ${n === 1 ? 'its gzip estimate' : 'their gzip estimates'}`,
     );
   }
   return reader;

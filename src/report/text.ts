@@ -33,6 +33,11 @@ export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count with its noun: "1 layer", "6,231 layers", "2 copies" (given the plural). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${count(n)} ${n === 1 ? noun : plural}`;
+}
+
 /**
  * Text from an image or a repository, made printable on one line: line breaks shown as " ↵ ", tabs as a
  * space, controls and bidi overrides as U+FFFD; cut to maxChars code points with "…".

@@ -2,7 +2,8 @@
 // nearest first-parent ancestor's when nothing under the build context changed since (near hit), else none
 // (stale or miss), always with the reason. Pure over two ports.
 import type { StoreHistory } from '../git/history.js';
-import type { Report } from '../report/json.js';
+import type { Report } from '../report/json-types.js';
+import { counted } from '../report/text.js';
 import type { ReportStore } from './store.js';
 
 export type { StoreHistory } from '../git/history.js';
@@ -21,7 +22,6 @@ export interface LookupRequest {
 }
 
 export const short = (sha: string) => sha.slice(0, 7);
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export async function lookupStoredBaseline(
   store: ReportStore,
@@ -70,14 +70,14 @@ export async function lookupStoredBaseline(
           commit,
           report: read.report,
           distance,
-          reason: `stored report of ${short(commit)}, ${plural(distance, 'commit')} before the base; no change under the build context since`,
+          reason: `stored report of ${short(commit)}, ${counted(distance, 'commit')} before the base; no change under the build context since`,
         };
       }
       const touching = await history.commitsTouching(commit, base, request.paths);
       // Any older report would span the same changes: the chain ends here.
       return {
         kind: 'miss',
-        reason: `the stored report of ${short(commit)} is stale: context changed in ${plural(touching, 'commit')} since ${short(commit)}`,
+        reason: `the stored report of ${short(commit)} is stale: context changed in ${counted(touching, 'commit')} since ${short(commit)}`,
       };
     } catch (error) {
       return {
@@ -88,6 +88,6 @@ export async function lookupStoredBaseline(
   }
   return {
     kind: 'miss',
-    reason: `no stored report with this fingerprint for the base commit ${short(base)} or its ${plural(ancestors.length, 'first-parent ancestor')}`,
+    reason: `no stored report with this fingerprint for the base commit ${short(base)} or its ${counted(ancestors.length, 'first-parent ancestor')}`,
   };
 }

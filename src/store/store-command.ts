@@ -6,7 +6,7 @@ import { historyBlocks } from '../report/document/history.js';
 import { buildHistory } from '../report/history.js';
 import { type Report, renderJson } from '../report/json.js';
 import { renderDocumentTerminal } from '../report/render/terminal.js';
-import { plainText } from '../report/text.js';
+import { counted, plainText } from '../report/text.js';
 import { openStore } from './open-store.js';
 
 export async function runStoreCommand(
@@ -116,7 +116,7 @@ function historyListing(reports: readonly Report[]): string {
             .filter((l) => l !== '')
         : [];
     out.push(
-      `fingerprint ${plainText(id)}: ${points.length} report${points.length === 1 ? '' : 's'}`,
+      `fingerprint ${plainText(id)}: ${counted(points.length, 'report')}`,
       ...(lines.length > 0 ? lines : ['  fewer than 3 reports: no chart']),
     );
   }

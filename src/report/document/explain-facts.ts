@@ -8,7 +8,7 @@ import { formatBytes, formatDelta } from '../../core/bytes.js';
 import type { BinaryFacts, PlatformExplanation, WasteFacts } from '../../explain/explain.js';
 import type { Finding } from '../../explain/findings.js';
 import type { PlatformReport } from '../json.js';
-import { count } from '../text.js';
+import { counted } from '../text.js';
 import { code, type Span, spans, strong, text, untrusted } from './model.js';
 
 export interface Explained {
@@ -365,7 +365,7 @@ export function wastedSentence(e: PlatformExplanation): Span[] {
   const w = e.wasted;
   return spans(
     strong('Wasted bytes:'),
-    ` ${formatBytes(w.bytes)} ${BASIS_WORD} in ${count(w.files)} ${w.files === 1 ? 'copy' : 'copies'} of files that a later layer overwrites or deletes (they still ship). `,
+    ` ${formatBytes(w.bytes)} ${BASIS_WORD} in ${counted(w.files, 'copy', 'copies')} of files that a later layer overwrites or deletes (they still ship). `,
     strong("Efficiency (dive's formula):"),
     ` ${efficiencyPercent(e.efficiency.score)}; potential wasted space (dive's formula) ${formatBytes(e.efficiency.wastedBytes)} ${BASIS_WORD}.`,
   );

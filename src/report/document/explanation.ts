@@ -5,7 +5,7 @@
 import { formatBytes, formatDelta } from '../../core/bytes.js';
 import type { PlatformExplanation } from '../../explain/explain.js';
 import type { Finding } from '../../explain/findings.js';
-import { count } from '../text.js';
+import { count, counted } from '../text.js';
 import {
   BASIS_WORD,
   type BinaryChange,
@@ -180,7 +180,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
         items: causes.map((c) => ({
           spans: spans(
             strong(path(c.path), ' ', deltaSpan(c.delta)),
-            ` in ${count(c.files)} ${c.files === 1 ? 'file' : 'files'}: `,
+            ` in ${counted(c.files, 'file')}: `,
             ...joined(
               c.largest.map((f) => spans(path(below(c.path, f.path)), ` ${formatDelta(f.delta)}`)),
               ' · ',
@@ -245,7 +245,7 @@ function joined(parts: readonly Span[][], separator: string): Span[] {
 
 function otherPlatformSummary(x: Explained): Span[] {
   const e = x.explanation;
-  const findings = `${count(e.findings.length)} ${e.findings.length === 1 ? 'finding' : 'findings'}`;
+  const findings = counted(e.findings.length, 'finding');
   const size =
     e.diff === null
       ? [text(`${formatBytes(e.fileBytes)} of files`)]
@@ -259,7 +259,7 @@ function compositionBlock(e: PlatformExplanation, platform: string, priority: nu
   if (c.baseImage) {
     items.push({
       spans: spans(
-        `base image (${count(c.baseImage.layers)} ${c.baseImage.layers === 1 ? 'layer' : 'layers'}): ${formatBytes(c.baseImage.bytes)} (${share(c.baseImage.bytes, c.total)})`,
+        `base image (${counted(c.baseImage.layers, 'layer')}): ${formatBytes(c.baseImage.bytes)} (${share(c.baseImage.bytes, c.total)})`,
       ),
     });
   } else {

@@ -4,6 +4,7 @@ import { formatBytes, formatDelta, formatPercent } from '../../core/bytes.js';
 import type { LayerComparison, SizeBasis } from '../../core/model.js';
 import { describeThresholds } from '../../core/thresholds.js';
 import type { PlatformReport, PlatformSummary, Report } from '../json.js';
+import { counted } from '../text.js';
 import { code, type Span, spans, strong, untrusted } from './model.js';
 
 export function otherBasis(basis: SizeBasis): SizeBasis {
@@ -59,7 +60,7 @@ export function layerCounts(layers: readonly LayerComparison[], basis: SizeBasis
     counts.set(word, (counts.get(word) ?? 0) + 1);
   }
   const parts = order.filter((w) => counts.has(w)).map((w) => `${counts.get(w)} ${w}`);
-  const total = `${layers.length} ${layers.length === 1 ? 'layer' : 'layers'}`;
+  const total = counted(layers.length, 'layer');
   return parts.length === 0 ? total : `${total}: ${parts.join(', ')}`;
 }
 
