@@ -289,7 +289,7 @@ async function main() {
       rows.push(
         [
           `Go doctor: ${name}, first call`,
-          `${millis(go.firstMs)} (${formatBytes(go.fileBytes)}, ${go.functions} functions, ${go.modules} modules)`,
+          `${millis(go.firstMs)} (${formatBytes(go.fileBytes)}, ${go.functions} functions, ${go.modules} modules; read by position, peak RSS ${formatBytes(go.maxRssBytes)})`,
           go.fileBytes >= 50e6 ? `< ${millis(TARGETS.goBinaryMs)}` : '',
           go.fileBytes >= 50e6 ? met(go.firstMs < TARGETS.goBinaryMs) : '',
         ],

@@ -80,6 +80,30 @@ export async function readHead(body: EntryBody, length: number): Promise<Uint8Ar
   return head;
 }
 
+/** The bytes of an open file of `size` bytes, read by position. */
+export function fileContent(fd: number, size: number): FileContent {
+  const readInto = (offset: number, target: Uint8Array): number => {
+    if (offset < 0 || offset >= size) return 0;
+    const want = Math.min(target.length, size - offset);
+    let filled = 0;
+    while (filled < want) {
+      const n = readSync(fd, target, filled, want - filled, offset + filled);
+      if (n === 0) break;
+      filled += n;
+    }
+    return filled;
+  };
+  return {
+    size,
+    readInto,
+    read(offset, length) {
+      if (offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
+      const out = new Uint8Array(Math.min(length, size - offset));
+      return out.subarray(0, readInto(offset, out));
+    },
+  };
+}
+
 /**
  * Writes an already-read head and the rest of the entry to a temporary file, runs `use` on its content,
  * and closes it. The file is unlinked as soon as it is open, so nothing is left behind whatever happens
@@ -102,28 +126,7 @@ export async function withSpooledFile<R>(
         size += bytesWritten;
       }
     }
-    const fd = handle.fd;
-    const readInto = (offset: number, target: Uint8Array): number => {
-      if (offset < 0 || offset >= size) return 0;
-      const want = Math.min(target.length, size - offset);
-      let filled = 0;
-      while (filled < want) {
-        const n = readSync(fd, target, filled, want - filled, offset + filled);
-        if (n === 0) break;
-        filled += n;
-      }
-      return filled;
-    };
-    const content: FileContent = {
-      size,
-      readInto,
-      read(offset, length) {
-        if (offset < 0 || offset >= size || length <= 0) return new Uint8Array(0);
-        const out = new Uint8Array(Math.min(length, size - offset));
-        return out.subarray(0, readInto(offset, out));
-      },
-    };
-    return await use(content);
+    return await use(fileContent(handle.fd, size));
   } finally {
     await handle.close();
   }
