@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { goBinaryCapture } from '../analysis/gobinary/binary-capture.js';
 import type { BuildOptions, BuildOutput, BuildSpec } from '../buildx/argv.js';
 import { BuildError, type Buildx, transientBuildFailure } from '../buildx/buildx.js';
-import type { Platform, PlatformMeasure } from '../core/model.js';
+import type { ImageMeasure, Platform, PlatformMeasure } from '../core/model.js';
 import type { DockerEngine, ImageStore } from '../docker/engine.js';
 import { ArchiveReader, type GzipEstimates } from '../measure/archive-reader.js';
 import {
@@ -142,6 +142,19 @@ export async function buildAndMeasure(
   });
 }
 
+/**
+ * Lets the head take a stored baseline's gzip estimates for the layers it shares with it (the same
+ * digest is the same bytes), so that only the layers the change made are estimated. The figures come
+ * from a report this repository's own runs stored; a shared layer shows the same figure on both
+ * sides, so its delta is zero, as it is.
+ */
+export function reuseStoredEstimates(stored: ImageMeasure, services: ImageServices): void {
+  for (const platform of stored.platforms) {
+    if (!platform.compressedEstimated) continue;
+    for (const layer of platform.layers) services.gzipEstimates.set(layer.digest, layer.sizes.compressed);
+  }
+}
+
 /** Reads the daemon's export of an image, with the gzip estimates this run already made of its layers. */
 async function readExport(ref: string, services: ImageServices, name = ref): Promise<ArchiveReader> {
   const reader = await ArchiveReader.read(
@@ -152,7 +165,7 @@ async function readExport(ref: string, services: ImageServices, name = ref): Pro
   const n = reader.reusedEstimates;
   if (n > 0) {
     services.log(
-      `${name}: ${counted(n, 'layer')} already measured in this run; reused ${n === 1 ? 'its gzip estimate' : 'their gzip estimates'}`,
+      `${name}: reused the gzip estimates of ${counted(n, 'layer')} that the stored baseline or an image measured before in this run has`,
     );
   }
   return reader;

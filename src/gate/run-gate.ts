@@ -1,5 +1,5 @@
-// The gate, top to bottom: check the request, measure the head, get a baseline, compare, decide,
-// report. The action and the CLI both call runGate; neither decides anything on its own.
+// The gate, top to bottom: check the request, find the baseline, measure the head, build or measure the
+// base where the baseline is one, compare, decide, report. The action and the CLI both call runGate; neither decides anything on its own.
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
@@ -46,6 +46,7 @@ import {
   chooseStrategy,
   type ImageServices,
   measureExisting,
+  reuseStoredEstimates,
 } from './images.js';
 import { type GateOutputs, gateOutputs } from './outputs.js';
 import { lookUpOverride } from './override.js';
@@ -124,6 +125,9 @@ interface Preflight {
 }
 
 type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
+
+/** A base found, that is still to be built or measured (after the head). */
+type AcquireBaseline = () => Promise<Baseline>;
 
 /** The baseline, or why there is none (the cause a stored report would also give). */
 interface Baseline {
@@ -214,16 +218,6 @@ export async function runGate(
     (context.dirty && headSha
       ? `working tree (uncommitted changes on ${headSha.slice(0, 7)})`
       : `head${headSha ? ` (${headSha.slice(0, 7)})` : ''}`);
-  const head = await phase('head', () =>
-    plan.kind === 'existing'
-      ? measureExisting(plan.image, inputs.platforms, images)
-      : buildAndMeasure(
-          request('head', { context: inputs.context, file: inputs.file }, headLabel),
-          plan.strategy,
-          images,
-        ),
-  );
-
   const run = {
     commit: headSha,
     ref: context.ref ?? null,
@@ -239,22 +233,47 @@ export async function runGate(
       schemaMajor: REPORT_SCHEMA_VERSION,
     }),
   };
-  const baseline = await phase('baseline', async () => {
-    const release = await previousRelease(inputs, context, services);
-    const found = await getBaseline(
-      inputs,
-      context,
-      services,
-      images,
-      plan.strategy,
-      request,
-      run.fingerprint.id,
-      release,
-    );
-    return release && 'tag' in release
-      ? { ...found, origin: { ...found.origin, release: release.tag } }
-      : found;
-  });
+  /** Finds the baseline; `later` leaves a base that is still to be built or measured to the caller. */
+  const findBaseline = (later: boolean) =>
+    phase('baseline', async () => {
+      const previous = await previousRelease(inputs, context, services);
+      const found = await getBaseline(
+        inputs,
+        context,
+        services,
+        images,
+        plan.strategy,
+        request,
+        run.fingerprint.id,
+        previous,
+      );
+      return { previous, found: typeof found === 'function' && !later ? await found() : found };
+    });
+  // Where the head's compressed sizes are estimated and a stored report may serve, the baseline is
+  // found first: the stored estimates of the layers the head shares with it spare estimating them again.
+  // Otherwise the head goes first, so that a head that fails to build never fetches the base.
+  const storeFirst =
+    run.fingerprint.parts.measuring === 'estimated-compressed' &&
+    services.reportStore &&
+    (inputs.baseline === 'auto' || inputs.baseline === 'store');
+  const foundFirst = storeFirst ? await findBaseline(true) : null;
+  const stored = typeof foundFirst?.found === 'object' ? foundFirst.found : null;
+  if (stored?.image && stored.origin?.source === 'store') reuseStoredEstimates(stored.image.measure, images);
+  const head = await phase('head', () =>
+    plan.kind === 'existing'
+      ? measureExisting(plan.image, inputs.platforms, images)
+      : buildAndMeasure(
+          request('head', { context: inputs.context, file: inputs.file }, headLabel),
+          plan.strategy,
+          images,
+        ),
+  );
+  const { previous, found } = foundFirst ?? (await findBaseline(false));
+  const acquired = typeof found === 'function' ? await phase('base', found) : found;
+  const baseline =
+    previous && 'tag' in previous
+      ? { ...acquired, origin: { ...acquired.origin, release: previous.tag } }
+      : acquired;
   if (baseline.cause === 'baseline-none') log.info(`no baseline: ${baseline.reason}`);
   const history = await storedHistory(inputs, services, baseline.origin?.commit, run.fingerprint.id, phase);
 
@@ -391,6 +410,10 @@ function describe(strategy: BuildStrategy): string {
     : 'building one platform at a time into the image store (the classic store cannot load a manifest list)';
 }
 
+/**
+ * The baseline, or why there is none; or, where the base is still to be built or measured, the function
+ * that does it (the gate calls it after measuring the head).
+ */
 async function getBaseline(
   inputs: Inputs,
   context: GateContext,
@@ -400,7 +423,7 @@ async function getBaseline(
   request: (role: 'base', paths: Pick<BuildRequest, 'context' | 'file'>, label: string) => BuildRequest,
   fingerprint: string,
   release: Release | null,
-): Promise<Baseline> {
+): Promise<Baseline | AcquireBaseline> {
   let origin: Partial<BaselineOrigin> = {};
   const none = (cause: BaselineCause, reason: string): Baseline => ({
     image: null,
@@ -424,7 +447,7 @@ async function getBaseline(
       );
     }
   };
-  if (inputs.baseline === 'image') return baseImage();
+  if (inputs.baseline === 'image') return baseImage;
 
   const base = await baseCommit(inputs, context, services, none, release);
   if (inputs.baseline === 'auto' || inputs.baseline === 'store') {
@@ -437,7 +460,7 @@ async function getBaseline(
       'sha' in base ? none(cause, text) : { ...base, origin };
     if (inputs.baseline === 'store')
       return store('stored-report-unavailable', `\`baseline: store\`: ${reason}`);
-    if (inputs.baselineFallback === 'image') return baseImage();
+    if (inputs.baselineFallback === 'image') return baseImage;
     if (inputs.baselineFallback === 'none')
       return store('baseline-none', `the report store did not serve: ${reason}`);
   }
@@ -445,6 +468,7 @@ async function getBaseline(
   const { root, sha } = base;
   // inputs.ts allows a base build only where preflight planned one (the head is built, or `baseline: build`).
   if (!strategy) throw new Error('a base build was reached without a build strategy');
+  const buildStrategy = strategy;
 
   // Paths inside the repository, so that they can be found again in the base commit's worktree.
   const inRepo = async (path: string) => relative(root, await realParent(path));
@@ -452,31 +476,33 @@ async function getBaseline(
   if (!(await services.git.fileExistsAtCommit(inputs.context, sha, paths.file))) {
     return none('base-dockerfile-missing', `the base commit ${sha.slice(0, 7)} has no ${paths.file}`);
   }
-  try {
-    let text: string | null = null;
-    const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
-      const built = request(
-        'base',
-        { context: join(dir, paths.context), file: join(dir, paths.file) },
-        `base (${sha.slice(0, 7)})`,
-      );
-      text = await readFile(built.file, 'utf8').catch(() => null);
-      return buildAndMeasure(built, strategy, images);
-    });
-    return {
-      image,
-      reason: null,
-      cause: null,
-      dockerfile: text,
-      origin: { ...origin, source: 'build', commit: sha },
-    };
-  } catch (error) {
-    if (error instanceof BuildError) {
-      services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
-      return none('base-build-failed', `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+  return async () => {
+    try {
+      let text: string | null = null;
+      const image = await services.git.withBaseWorktree(inputs.context, sha, async (dir) => {
+        const built = request(
+          'base',
+          { context: join(dir, paths.context), file: join(dir, paths.file) },
+          `base (${sha.slice(0, 7)})`,
+        );
+        text = await readFile(built.file, 'utf8').catch(() => null);
+        return buildAndMeasure(built, buildStrategy, images);
+      });
+      return {
+        image,
+        reason: null,
+        cause: null,
+        dockerfile: text,
+        origin: { ...origin, source: 'build', commit: sha },
+      };
+    } catch (error) {
+      if (error instanceof BuildError) {
+        services.log.warning(`the base commit's build failed; its output ends with:\n${error.tail}`);
+        return none('base-build-failed', `the base commit ${sha.slice(0, 7)} failed to build (see the log)`);
+      }
+      throw error;
     }
-    throw error;
-  }
+  };
 }
 
 /** The base commit and the repository it is in, or why there is none (as a missing baseline). */
