@@ -43,7 +43,7 @@ export interface ImageServices {
   fold: <T>(title: string, fn: () => Promise<T>) => Promise<T>;
   /** Times a step of the gate (reported and logged as a phase). */
   phase: <T>(name: string, fn: () => Promise<T>) => Promise<T>;
-  /** This run's gzip estimates of classic-store layers, shared by every image it exports. */
+  /** The gzip estimates of classic-store layers this run knows (the stored baseline's and its own). */
   gzipEstimates: GzipEstimates;
 }
 
@@ -155,7 +155,7 @@ export function reuseStoredEstimates(stored: ImageMeasure, services: ImageServic
   }
 }
 
-/** Reads the daemon's export of an image, with the gzip estimates this run already made of its layers. */
+/** Reads the daemon's export of an image, taking the gzip estimates this run knows of its layers. */
 async function readExport(ref: string, services: ImageServices, name = ref): Promise<ArchiveReader> {
   const reader = await ArchiveReader.read(
     await services.docker.exportImage(ref),

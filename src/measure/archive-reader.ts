@@ -20,10 +20,11 @@ import type { ImageReader, LayerAnalysis } from './image-reader.js';
 const MAX_JSON_BYTES = 8 * 1024 * 1024;
 
 /**
- * Gzip estimates already made in this run, by the digest of the uncompressed layer (what a classic-store
- * export names it by): a layer the base shares with the head is estimated once. The estimate depends on
- * the layer's bytes alone, so a figure found here is the one the layer would get again. Only finished
- * figures go in, so an export that failed halfway leaves nothing behind to wait on.
+ * Gzip estimates this run knows, by the digest of the uncompressed layer (what a classic-store export
+ * names it by): those of the stored baseline, and those the run made. The estimate depends on the
+ * layer's bytes alone, so a figure found here is the one the layer would get again, and a layer the
+ * head shares with the base is estimated once. Only finished figures go in, so an export that failed
+ * halfway leaves nothing behind to wait on.
  */
 export type GzipEstimates = Map<string, number>;
 
@@ -33,7 +34,7 @@ export class ArchiveReader implements ImageReader {
     private readonly jsonBlobs: Map<string, Uint8Array>,
     private readonly scans: Map<string, ScannedLayer<BinaryInspection>>,
     private readonly gzipSizes: Map<string, number>,
-    /** Layers whose estimate came from `known` instead of being made again. */
+    /** Layers whose estimate came from `known` instead of being made. */
     readonly reusedEstimates: number,
   ) {}
 
