@@ -3,7 +3,7 @@
 import Docker from 'dockerode';
 import type { Buildx } from '../../src/buildx/buildx.js';
 import { DockerodeEngine } from '../../src/docker/engine.js';
-import type { GateServices } from '../../src/gate/run-gate.js';
+import type { GateContext, GateServices } from '../../src/gate/run-gate.js';
 import { baselineGit } from '../../src/git/baseline.js';
 import { registryImages } from '../../src/measure/registry-reader.js';
 
@@ -27,5 +27,37 @@ export function realGateServices(options: {
       detail: () => {},
       group: () => {},
     },
+  };
+}
+
+/**
+ * A push of `push` to main, or else pull request #1 of acme/api from `headRef` (at `headSha`) into main at
+ * `base`: the two runs a report store sees.
+ */
+export function pushOrPullRequest(
+  workspace: string,
+  run: { push?: string; base?: string },
+  headRef: string,
+  headSha: string,
+): GateContext {
+  return {
+    eventName: run.push ? 'push' : 'pull_request',
+    workspace,
+    pullRequest: run.push
+      ? null
+      : {
+          owner: 'acme',
+          repo: 'api',
+          number: 1,
+          baseRef: 'main',
+          baseSha: run.base!,
+          headRef,
+          headSha,
+          headRepoFullName: 'acme/api',
+          isFork: false,
+        },
+    defaultReportFile: null,
+    headSha: run.push ?? null,
+    ref: run.push ? 'refs/heads/main' : 'refs/pull/1/merge',
   };
 }

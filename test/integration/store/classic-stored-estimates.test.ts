@@ -2,7 +2,6 @@
 // a report store, a pull request's head takes the stored baseline's estimates of the layers it shares with
 // the base (the same digest is the same bytes), so only the layers the change made are estimated; the
 // figures are the ones a run without a store gets, to the byte.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,18 +12,8 @@ import { storeHistory } from '../../../src/git/history.js';
 import { parseInputs } from '../../../src/inputs/inputs.js';
 import { DirStore } from '../../../src/store/dir-store.js';
 import { BUSYBOX_BASE, CLASSIC_SOCKET, requireDaemon, requireRegistry } from '../../support/docker.js';
-import { realGateServices } from '../../support/gate-services.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'a',
-  GIT_AUTHOR_EMAIL: 'a@example.invalid',
-  GIT_COMMITTER_NAME: 'a',
-  GIT_COMMITTER_EMAIL: 'a@example.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+import { pushOrPullRequest, realGateServices } from '../../support/gate-services.js';
+import { git } from '../git/git-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'isg-classic-stored-'));
 const repo = join(root, 'repo');
@@ -52,36 +41,13 @@ async function gate(run: Run): Promise<{ result: GateResult; logs: string[] }> {
     logs,
   });
   const head = git(repo, 'rev-parse', 'HEAD');
-  const result = await runGate(
-    inputs,
-    {
-      eventName: run.push ? 'push' : 'pull_request',
-      workspace: repo,
-      pullRequest: run.push
-        ? null
-        : {
-            owner: 'acme',
-            repo: 'api',
-            number: 1,
-            baseRef: 'main',
-            baseSha: run.base!,
-            headRef: 'notes',
-            headSha: head,
-            headRepoFullName: 'acme/api',
-            isFork: false,
-          },
-      defaultReportFile: null,
-      headSha: run.push ?? null,
-      ref: run.push ? 'refs/heads/main' : 'refs/pull/1/merge',
-    },
-    {
-      ...services,
-      // The reuse is told at detail level; keep it with the rest.
-      log: { ...services.log, detail: (line) => logs.push(line) },
-      reportStore: run.useStore ? store : null,
-      storeHistory: run.useStore ? storeHistory(repo) : null,
-    },
-  );
+  const result = await runGate(inputs, pushOrPullRequest(repo, run, 'notes', head), {
+    ...services,
+    // The reuse is told at detail level; keep it with the rest.
+    log: { ...services.log, detail: (line) => logs.push(line) },
+    reportStore: run.useStore ? store : null,
+    storeHistory: run.useStore ? storeHistory(repo) : null,
+  });
   return { result, logs };
 }
 

@@ -1,7 +1,6 @@
 // The gate on real Docker with each report store: a push to main publishes its report; a pull request with
 // `baseline: auto` takes its baseline from the store and builds only its head, with the verdict and base
 // figures of a `baseline: build` run to the byte. Near hit, stale and fingerprint miss on a real git history.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,20 +19,10 @@ import { RegistryStore } from '../../../src/store/registry-store.js';
 import type { ReportStore } from '../../../src/store/store.js';
 import { type ArtifactServiceStandin, startArtifactService } from '../../support/artifact-service-standin.js';
 import { CONTAINERD_SOCKET, REGISTRY, requireDaemon, requireRegistry } from '../../support/docker.js';
-import { realGateServices } from '../../support/gate-services.js';
+import { pushOrPullRequest, realGateServices } from '../../support/gate-services.js';
 import { type GitHubStandin, startGitHubStandin } from '../../support/github-standin.js';
 import { baselineFigures as figures } from '../../unit/store/stored.js';
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'a',
-  GIT_AUTHOR_EMAIL: 'a@example.invalid',
-  GIT_COMMITTER_NAME: 'a',
-  GIT_COMMITTER_EMAIL: 'a@example.invalid',
-  GIT_CONFIG_GLOBAL: '/dev/null',
-};
-const git = (dir: string, ...args: string[]) =>
-  execFileSync('git', args, { cwd: dir, env: GIT_ENV, encoding: 'utf8' }).trim();
+import { git } from '../git/git-fixture.js';
 
 const root = mkdtempSync(join(tmpdir(), 'isg-gate-store-it-'));
 const repo = join(root, 'repo');
@@ -71,34 +60,11 @@ async function gate(run: Run) {
   const buildx = new CountingBuildx({ DOCKER_HOST: `unix://${CONTAINERD_SOCKET}`, RUNNER_TEMP: runnerTemp });
   const logs: string[] = [];
   const head = git(repo, 'rev-parse', 'HEAD');
-  const result = await runGate(
-    inputs,
-    {
-      eventName: run.push ? 'push' : 'pull_request',
-      workspace: repo,
-      pullRequest: run.push
-        ? null
-        : {
-            owner: 'acme',
-            repo: 'api',
-            number: 1,
-            baseRef: 'main',
-            baseSha: run.base!,
-            headRef: 'bloat',
-            headSha: head,
-            headRepoFullName: 'acme/api',
-            isFork: false,
-          },
-      defaultReportFile: null,
-      headSha: run.push ?? null,
-      ref: run.push ? 'refs/heads/main' : 'refs/pull/1/merge',
-    },
-    {
-      ...realGateServices({ buildx, socket: CONTAINERD_SOCKET, runnerTemp, logs }),
-      reportStore: run.store,
-      storeHistory: storeHistory(repo),
-    },
-  );
+  const result = await runGate(inputs, pushOrPullRequest(repo, run, 'bloat', head), {
+    ...realGateServices({ buildx, socket: CONTAINERD_SOCKET, runnerTemp, logs }),
+    reportStore: run.store,
+    storeHistory: storeHistory(repo),
+  });
   return { result, buildx, logs };
 }
 
