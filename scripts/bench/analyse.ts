@@ -100,14 +100,16 @@ const readExport = async (image: string, known?: GzipEstimates) =>
   ArchiveReader.read(await new DockerodeEngine().exportImage(image), goBinaryCapture, known);
 
 async function main(): Promise<unknown> {
-  const [mode, target, runs] = process.argv.slice(2);
+  // The third argument is the mode's own: IMAGE, PLATFORMS or RUNS.
+  const [mode, target, third] = process.argv.slice(2);
   if (!target)
     throw new Error('usage: analyse export IMAGE | export-after FIRST IMAGE | oci DIR | gobinary FILE RUNS');
   switch (mode) {
     case 'export':
       return analyseImage(() => readExport(target), target, 'docker');
     case 'export-after': {
-      const image = runs!;
+      const image = third;
+      if (!image) throw new Error('usage: analyse export-after FIRST IMAGE');
       const known: GzipEstimates = new Map();
       await readExport(target, known);
       let reusedEstimates = 0;
@@ -127,10 +129,10 @@ async function main(): Promise<unknown> {
         async () => new OciDirReader(target, goBinaryCapture),
         target,
         'oci-layout',
-        runs ? runs.split(',') : undefined,
+        third ? third.split(',') : undefined,
       );
     case 'gobinary':
-      return analyseGoBinary(target, Number(runs ?? 5));
+      return analyseGoBinary(target, Number(third ?? 5));
     default:
       throw new Error(`unknown mode ${mode}`);
   }

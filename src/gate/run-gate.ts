@@ -1,5 +1,6 @@
 // The gate, top to bottom: check the request, find the baseline, measure the head, build or measure the
-// base where the baseline is one, compare, decide, report. The action and the CLI both call runGate; neither decides anything on its own.
+// base where the baseline is one, compare, decide, report. The action and the CLI both call runGate;
+// neither decides anything on its own.
 import { readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };

@@ -62,9 +62,10 @@ interface Job {
 /**
  * Deflates chunks on libuv's thread pool, a few at a time, while the export streams on. Shared by
  * all the layers of one archive; once the queued input passes its budget, writers wait for room
- * (bounded memory). (A worker thread at low priority that took the whole estimate was measured too,
- * both still fed by a second reader of the stream: 11.4-13.9 s on the benchmark against 13.3-13.8 s,
- * and 60-100 MB more peak RSS.)
+ * (bounded memory). (A worker thread that took the whole estimate, fed through a SharedArrayBuffer
+ * ring, was measured too: on 2 cores 11.4-12.0 s on the benchmark against 11.9-12.5 s here, slower
+ * at a lower priority, and 290-340 MB peak RSS. The daemon's export needs a core of its own, and
+ * another thread adds none.)
  */
 export class DeflateQueue {
   private readonly waiting: Job[] = [];
@@ -128,16 +129,16 @@ class ChunkFeatures {
     const { histogram, words, owners } = this;
     histogram.fill(0);
     const owner = ++this.chunk;
-    let samples = 0;
+    const step = FEATURE_STRIDE / 4;
+    const samples = Math.ceil(chunk.length / step);
     let repeats = 0;
-    for (let i = 0; i < chunk.length; i += FEATURE_STRIDE / 4) {
+    for (let i = 0; i < chunk.length; i += step) {
       const word = chunk[i]!;
       histogram[word & 0xff]!++;
       const slot = Math.imul(word, 0x9e3779b1) >>> (32 - WORD_SLOT_BITS);
       if (owners[slot] === owner && words[slot] === word) repeats++;
       owners[slot] = owner;
       words[slot] = word;
-      samples++;
     }
     let bits = 0;
     for (const n of histogram) {
