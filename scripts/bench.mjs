@@ -179,6 +179,13 @@ async function main() {
       for (let i = 0; i < runs; i++) {
         classic.runs.push(await child(analyse, ['export', IMAGE_TAG], { DOCKER_HOST: CLASSIC_HOST }));
       }
+      log(`classic store: the same export read again with every estimate known, ${runs} runs`);
+      classic.knownRuns = [];
+      for (let i = 0; i < runs; i++) {
+        classic.knownRuns.push(
+          await child(analyse, ['export-after', IMAGE_TAG, IMAGE_TAG], { DOCKER_HOST: CLASSIC_HOST }),
+        );
+      }
       ensureClassicPullRequestImage({ log });
       dockerSave(PR_IMAGE_TAG, CLASSIC_HOST);
       log(
@@ -232,7 +239,7 @@ async function main() {
       ],
       [
         'Analysis via Engine API export',
-        `${seconds(exportMs)} (median of ${runs}: ${exportRuns.map((r) => seconds(r.ms)).join(', ')})`,
+        `${seconds(exportMs)} (median of ${runs}: ${exportRuns.map((r) => seconds(r.ms)).join(', ')}); the daemon's first byte after ${seconds(median(exportRuns.map((r) => r.firstByteMs)))}`,
         `<= ${seconds(floor * TARGETS.ratio)}`,
         met(exportMs <= floor * TARGETS.ratio),
       ],
@@ -320,6 +327,12 @@ async function main() {
           `${seconds(classicMs)} (median of ${runs}: ${classic.runs.map((r) => seconds(r.ms)).join(', ')}), ${(classicMs / classicFloor).toFixed(2)}x the floor`,
           `<= ${TARGETS.ratio}x`,
           met(classicMs / classicFloor <= TARGETS.ratio),
+        ],
+        [
+          'Classic store: where the analysis spends its time',
+          `the daemon's first byte after ${seconds(median(classic.runs.map((r) => r.firstByteMs)))} (it writes the whole archive to disk first); from there to the end ${seconds(median(classic.runs.map((r) => r.ms - r.firstByteMs)))} estimating every layer, ${seconds(median(classic.knownRuns.map((r) => r.ms - r.firstByteMs)))} with every estimate known (median of ${runs} each)`,
+          '',
+          '',
         ],
         [
           'Classic store: peak RSS',
