@@ -73,6 +73,8 @@ export async function runLocalGate(inputs: Inputs, run: LocalRun): Promise<GateR
         warning: (line) => err(`warning: ${line}`),
         detail: (line) => (run.verbose ? err(line) : undefined),
         group: () => {},
+        // Printed to stdout below, in colour where that is a terminal; never twice with --verbose.
+        report: () => {},
       },
       reportStore,
       storeHistory: storeHistory(run.workspace, { git }),

@@ -61,6 +61,8 @@ export interface Logger {
   group(title: string, body: string): void;
   /** Runs fn with everything it logs folded under title, where the runner can fold. */
   fold?<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** The report as plain terminal text; where absent, `info` logs it. (The CLI prints its own.) */
+  report?(text: string): void;
 }
 
 export interface GateServices {
@@ -746,7 +748,9 @@ async function publish(
   markdown: string,
 ) {
   const { log } = services;
-  log.info(renderTerminal(report));
+  const text = renderTerminal(report);
+  if (log.report) log.report(text);
+  else log.info(text);
   log.group('The report as markdown (what the comment and the job summary show)', markdown);
   // A stalled API or summary file costs what it would have published, never the verdict or the outputs.
   const budgetMs = context.publishBudgetMs ?? 120_000;
