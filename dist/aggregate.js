@@ -35807,7 +35807,7 @@ function mainSection(lead, others, shown) {
     }
   } else {
     heading = spans("What ", untrusted(platform2), " is made of");
-    blocks.push(compositionBlock(e, platform2, priority));
+    blocks.push(compositionBlock(e, platform2, lead.report.base !== null, priority));
   }
   if (shown.length > 0) {
     const more = shown.length - VISIBLE_FINDINGS;
@@ -35833,7 +35833,9 @@ function mainSection(lead, others, shown) {
       { label: "Go binaries", bytes: c.goBinaries.bytes },
       { label: c.baseImage ? "everything else" : "everything but Go binaries", bytes: c.other }
     ].filter((s) => s.bytes > 0);
-    if (parts.length > 1) blocks.push(pie(`What ${platform2} is made of (${BASIS_WORD})`, parts, priority));
+    if (parts.length > 1) {
+      blocks.push(pie(`What ${platform2} is made of (${BASIS_WORD})`, parts, priority, true));
+    }
   }
   if (others.length > 0) {
     add("Other platforms (details below): ", ...joined(others.map(otherPlatformSummary), " \xB7 "));
@@ -35852,7 +35854,7 @@ function otherPlatformSummary(x) {
   const size2 = e.diff === null ? [text(`${formatBytes(e.fileBytes)} of files`)] : spans("files ", deltaSpan(e.diff.delta));
   return spans(strong(untrusted(x.report.platform)), " ", ...size2, ` ${BASIS_WORD}, ${findings}`);
 }
-function compositionBlock(e, platform2, priority) {
+function compositionBlock(e, platform2, baseFigures, priority) {
   const c = composition(e);
   const items = [];
   if (c.baseImage) {
@@ -35882,7 +35884,8 @@ function compositionBlock(e, platform2, priority) {
     priority,
     lead: spans(
       strong(untrusted(platform2)),
-      ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; no base to compare with.`
+      ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; `,
+      baseFigures ? "the baseline gives its figures but not its files (a stored report keeps none), so no file is compared." : "no base to compare with."
     ),
     items
   };
@@ -35937,7 +35940,7 @@ function fixSpans(fix) {
   if (isCommand(fix)) return [code(fix)];
   return fix.split(CODE_WORDS).filter((part) => part !== "").map((part) => CODE_WORDS.test(part) ? code(part) : untrusted(part, TITLE_CHARS));
 }
-function pie(title, slices, priority) {
+function pie(title, slices, priority, drawsTheText = false) {
   return {
     kind: "chart",
     chart: "pie",
@@ -35945,7 +35948,8 @@ function pie(title, slices, priority) {
     title,
     unit: `${BASIS_WORD} bytes`,
     labels: slices.map((s) => s.label),
-    series: [{ name: title, values: slices.map((s) => Math.max(0, Math.round(s.bytes))) }]
+    series: [{ name: title, values: slices.map((s) => Math.max(0, Math.round(s.bytes))) }],
+    ...drawsTheText ? { drawsTheText: true } : {}
   };
 }
 function platformSummary(e) {
@@ -36042,7 +36046,7 @@ function platformDetail(x, isLead, findings, priority) {
       );
     }
   } else if (!isLead) {
-    blocks.push(compositionBlock(e, e.platform, priority));
+    blocks.push(compositionBlock(e, e.platform, x.report.base !== null, priority));
   }
   if (e.binaries.length > 0) {
     blocks.push(

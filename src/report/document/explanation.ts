@@ -202,7 +202,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
     }
   } else {
     heading = spans('What ', untrusted(platform), ' is made of');
-    blocks.push(compositionBlock(e, platform, priority));
+    blocks.push(compositionBlock(e, platform, lead.report.base !== null, priority));
   }
   if (shown.length > 0) {
     const more = shown.length - VISIBLE_FINDINGS;
@@ -228,7 +228,10 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
       { label: 'Go binaries', bytes: c.goBinaries.bytes },
       { label: c.baseImage ? 'everything else' : 'everything but Go binaries', bytes: c.other },
     ].filter((s) => s.bytes > 0);
-    if (parts.length > 1) blocks.push(pie(`What ${platform} is made of (${BASIS_WORD})`, parts, priority));
+    if (parts.length > 1) {
+      // The composition list above gives these figures; the pie only draws them.
+      blocks.push(pie(`What ${platform} is made of (${BASIS_WORD})`, parts, priority, true));
+    }
   }
   if (others.length > 0) {
     add('Other platforms (details below): ', ...joined(others.map(otherPlatformSummary), ' · '));
@@ -253,7 +256,12 @@ function otherPlatformSummary(x: Explained): Span[] {
   return spans(strong(untrusted(x.report.platform)), ' ', ...size, ` ${BASIS_WORD}, ${findings}`);
 }
 
-function compositionBlock(e: PlatformExplanation, platform: string, priority: number): Block {
+function compositionBlock(
+  e: PlatformExplanation,
+  platform: string,
+  baseFigures: boolean,
+  priority: number,
+): Block {
   const c = composition(e);
   const items: ListItem[] = [];
   if (c.baseImage) {
@@ -285,7 +293,10 @@ function compositionBlock(e: PlatformExplanation, platform: string, priority: nu
     priority,
     lead: spans(
       strong(untrusted(platform)),
-      ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; no base to compare with.`,
+      ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; `,
+      baseFigures
+        ? 'the baseline gives its figures but not its files (a stored report keeps none), so no file is compared.'
+        : 'no base to compare with.',
     ),
     items,
   };
@@ -362,7 +373,7 @@ function fixSpans(fix: string): Span[] {
     .map((part) => (CODE_WORDS.test(part) ? code(part) : untrusted(part, TITLE_CHARS)));
 }
 
-function pie(title: string, slices: readonly Slice[], priority: number): Block {
+function pie(title: string, slices: readonly Slice[], priority: number, drawsTheText = false): Block {
   return {
     kind: 'chart',
     chart: 'pie',
@@ -371,6 +382,7 @@ function pie(title: string, slices: readonly Slice[], priority: number): Block {
     unit: `${BASIS_WORD} bytes`,
     labels: slices.map((s) => s.label),
     series: [{ name: title, values: slices.map((s) => Math.max(0, Math.round(s.bytes))) }],
+    ...(drawsTheText ? { drawsTheText: true as const } : {}),
   };
 }
 
@@ -490,7 +502,7 @@ function platformDetail(
       );
     }
   } else if (!isLead) {
-    blocks.push(compositionBlock(e, e.platform, priority));
+    blocks.push(compositionBlock(e, e.platform, x.report.base !== null, priority));
   }
   if (e.binaries.length > 0) {
     blocks.push(

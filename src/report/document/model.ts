@@ -108,6 +108,8 @@ export type Block =
       unit: string;
       labels: readonly string[];
       series: readonly { name: string; values: readonly number[] }[];
+      /** Draws figures the text before it already gives: a renderer that cannot draw leaves it out. */
+      drawsTheText?: true;
     });
 
 export interface ReportDocument {

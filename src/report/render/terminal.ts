@@ -89,7 +89,7 @@ function block(b: Block, paint: Paint): string[] {
       return lines.map((l) => `  ${l.replace(/\t/g, '    ')}`);
     }
     case 'chart':
-      return chart(b);
+      return b.drawsTheText ? [] : chart(b);
   }
 }
 

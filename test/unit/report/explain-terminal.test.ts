@@ -4,6 +4,8 @@ import { renderMarkdown } from '../../../src/report/render/markdown.js';
 import { renderTerminal } from '../../../src/report/render/terminal.js';
 import { layer, platformMeasure } from '../core/fixtures.js';
 import {
+  ARCHES,
+  bloatedExplanation,
   cannotStartReport,
   explainedReport,
   hostileExplanation,
@@ -40,11 +42,22 @@ describe('the "why it grew" block of the terminal report', () => {
 
   it('states the same facts as the comment, in the same order', () => {
     for (const report of [explainedReport(), noBaseReport(), cannotStartReport(), failingReport()]) {
-      const comment = renderMarkdown(report, { maxLength: 10_000_000 });
+      // Less the pie that only draws the composition list above it: the terminal says that list once.
+      const comment = renderMarkdown(report, { maxLength: 10_000_000 }).replace(
+        /```mermaid\npie\n {4}title What \S+ is made of[^`]*```/g,
+        '',
+      );
       const terminal = renderTerminal(report);
       expect(figures(terminal).length).toBeGreaterThan(20);
       expect(figures(terminal)).toEqual(figures(comment));
     }
+  });
+
+  it('gives the composition of an image without a base once: the list, not the pie that draws it too', () => {
+    const terminal = renderTerminal(noBaseReport());
+    expect(terminal).toContain('  - Go binaries: 14.9 MB (16.4%)');
+    expect(terminal).not.toContain('is made of (uncompressed):');
+    expect(renderMarkdown(noBaseReport())).toContain('    title What linux/amd64 is made of (uncompressed)');
   });
 
   it('renders the causes, the changed binary with its modules, and the findings with their fixes', () => {
@@ -78,6 +91,18 @@ describe('the "why it grew" block of the terminal report', () => {
       'linux/amd64 holds 91.2 MB of files (uncompressed) in 5,930 files; no base to compare with.',
     );
     expect(text).toContain('  - base image (1 layer): 74.8 MB (82.0%)');
+  });
+
+  it('says the baseline holds no files when it has figures only (a stored report)', () => {
+    const stored = explainedReport({ maxIncrease: 5_000_000 }, [
+      bloatedExplanation(ARCHES.amd64, false),
+      bloatedExplanation(ARCHES.arm64, false),
+    ]);
+    const text = renderTerminal(stored, { layers: false });
+    expect(text).toContain(
+      'linux/amd64 holds 91.2 MB of files (uncompressed) in 5,930 files; the baseline gives its figures but not its files (a stored report keeps none), so no file is compared.',
+    );
+    expect(text).not.toContain('no base to compare with');
   });
 
   it('says loudly when a binary cannot start, the error first', () => {
