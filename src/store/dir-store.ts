@@ -1,6 +1,6 @@
 // `dir://PATH`: one JSON file per report, <commit>-<fingerprint 12>.json, in a directory (the CLI's default
 // store, a shared disk on self-hosted runners, tests).
-import { mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Report, renderJson } from '../report/json.js';
 import { shortFingerprint } from './fingerprint.js';
@@ -33,6 +33,8 @@ export class DirStore implements ReportStore {
       bytes = await readCapped(path);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
+      // A directory that is not there is most often a mistyped path: say so, not "no report".
+      if (code === 'ENOENT' && !(await exists(this.dir))) return { kind: 'error', cause: missing(this.dir) };
       if (code === 'ENOENT') return { kind: 'absent' };
       return { kind: 'error', cause: (error as Error).message };
     }
@@ -44,7 +46,7 @@ export class DirStore implements ReportStore {
     try {
       names = await readdir(this.dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreError(missing(this.dir));
       throw new StoreError(`cannot list ${this.dir}: ${(error as Error).message}`);
     }
     const reports: Report[] = [];
@@ -54,6 +56,17 @@ export class DirStore implements ReportStore {
     }
     return newestFirst(reports);
   }
+}
+
+function missing(dir: string): string {
+  return `the directory ${dir} does not exist (a push run with publish creates it; check the path)`;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function keyOf(report: Report): StoreKey {

@@ -88,6 +88,6 @@ export async function lookupStoredBaseline(
   }
   return {
     kind: 'miss',
-    reason: `no stored report with this fingerprint for the base commit ${short(base)} or its ${counted(ancestors.length, 'first-parent ancestor')}`,
+    reason: `no stored report with this fingerprint for the base commit ${short(base)}${ancestors.length > 0 ? ` or its ${counted(ancestors.length, 'first-parent ancestor')}` : ''}`,
   };
 }

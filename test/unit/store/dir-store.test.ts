@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -88,6 +88,11 @@ describe('readStoredReport (a stored report is untrusted)', () => {
 describe('DirStore', () => {
   it('puts, gets and lists reports by commit and fingerprint', async () => {
     const store = new DirStore(join(dir, 'roundtrip'));
+    // Not there yet: a mistyped path reads as one, not as an empty store.
+    const missing = `the directory ${join(dir, 'roundtrip')} does not exist (a push run with publish creates it; check the path)`;
+    expect(await store.get(key(A))).toEqual({ kind: 'error', cause: missing });
+    await expect(store.list()).rejects.toThrow(missing);
+    await mkdir(join(dir, 'roundtrip'));
     expect(await store.get(key(A))).toEqual({ kind: 'absent' });
     expect(await store.list()).toEqual([]);
     const older = { ...storedReport(sha('b')), generatedAt: '2025-05-01T00:00:00.000Z' };

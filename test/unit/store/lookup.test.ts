@@ -87,6 +87,15 @@ describe('lookupStoredBaseline', () => {
     expect(store.asked).toEqual([B[0], B[1], B[2]]);
   });
 
+  it('names no ancestors when the base commit has none (the first commit)', async () => {
+    const root = B[5]!;
+    const result = await lookupStoredBaseline(new TableStore({}), history(), { ...request, base: root });
+    expect(result).toEqual({
+      kind: 'miss',
+      reason: `no stored report with this fingerprint for the base commit ${root.slice(0, 7)}`,
+    });
+  });
+
   it('misses on another fingerprint: a changed build-arg never finds the old report', async () => {
     const store = new TableStore({ [BASE]: found(BASE) });
     const result = await lookupStoredBaseline(store, history(), { ...request, fingerprint: 'f'.repeat(64) });
