@@ -35654,6 +35654,10 @@ function layerCounts(layers, basis) {
   const total = counted(layers.length, "layer");
   return parts.length === 0 ? total : `${total}: ${parts.join(", ")}`;
 }
+function estimatedOn(p, basis) {
+  return basis === "compressed" && !!(p.head?.compressedEstimated || p.base?.compressedEstimated);
+}
+var approx = (estimated) => estimated ? "\u2248" : "";
 
 // src/report/document/summary.ts
 var VERDICT_TONE = {
@@ -35664,9 +35668,10 @@ var VERDICT_TONE = {
   overridden: "warn"
 };
 var growth = (bytes) => bytes > 0 ? "bad" : bytes < 0 ? "good" : null;
-function deltaSpan(bytes) {
+function deltaSpan(bytes, estimated = false) {
   const t2 = growth(bytes);
-  return t2 === null ? text(formatDelta(bytes)) : tone(t2, formatDelta(bytes));
+  const figure = `${approx(estimated)}${formatDelta(bytes)}`;
+  return t2 === null ? text(figure) : tone(t2, figure);
 }
 
 // src/report/document/explanation.ts
@@ -36249,6 +36254,7 @@ function layerTable(p, basis, instructionChars) {
     { header: "Layer" }
   ];
   const ranks = rankLayers(p.layers, basis);
+  const onBasis = basis === "compressed";
   return {
     kind: "table",
     priority: PRIORITY.detail,
@@ -36267,10 +36273,18 @@ function layerTable(p, basis, instructionChars) {
             layer.step === "" ? emphasis("(no instruction recorded)") : untrusted(layer.step, instructionChars)
           ],
           [statusTone ? tone(statusTone, status) : text(status)],
-          [text(layer.base ? formatBytes(layer.base.sizes[basis]) : "\u2014")],
-          [text(layer.head ? formatBytes(layer.head.sizes[basis]) : "\u2014")],
-          [deltaSpan(layer.delta[basis])],
-          [deltaSpan(layer.delta[other])],
+          [
+            text(
+              layer.base ? `${approx(onBasis && p.base?.compressedEstimated)}${formatBytes(layer.base.sizes[basis])}` : "\u2014"
+            )
+          ],
+          [
+            text(
+              layer.head ? `${approx(onBasis && p.head?.compressedEstimated)}${formatBytes(layer.head.sizes[basis])}` : "\u2014"
+            )
+          ],
+          [deltaSpan(layer.delta[basis], estimatedOn(p, basis))],
+          [deltaSpan(layer.delta[other], estimatedOn(p, other))],
           [digestSpan(layer.head?.digest ?? layer.base?.digest ?? "")]
         ]
       };

@@ -1,8 +1,8 @@
 // `image-size-gate store ls` and `image-size-gate store get SHA`: what a store holds, for people.
 import { parseArgs } from 'node:util';
-import { formatBytes } from '../core/bytes.js';
 import { parseStore } from '../inputs/inputs.js';
 import { historyBlocks } from '../report/document/history.js';
+import { sideSize } from '../report/document/sentences.js';
 import { buildHistory } from '../report/history.js';
 import { type Report, renderJson } from '../report/json.js';
 import { renderDocumentTerminal } from '../report/render/terminal.js';
@@ -70,7 +70,7 @@ export async function runStoreCommand(
       .filter((p) => p.head)
       .map(
         (p) =>
-          `${p.platform} ${formatBytes(p.head!.sizes.uncompressed)} uncompressed / ${formatBytes(p.head!.sizes.compressed)} compressed`,
+          `${p.platform} ${sideSize(p.head, 'uncompressed')} uncompressed / ${sideSize(p.head, 'compressed')} compressed`,
       )
       .join('; ');
     return [

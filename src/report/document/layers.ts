@@ -16,7 +16,7 @@ import {
   tone,
   untrusted,
 } from './model.js';
-import { layerCounts, layerStatusWord, otherBasis } from './sentences.js';
+import { approx, estimatedOn, layerCounts, layerStatusWord, otherBasis } from './sentences.js';
 import { deltaSpan } from './summary.js';
 
 /** Instructions longer than this are cut in the layer table (the JSON report keeps them whole). */
@@ -51,6 +51,7 @@ function layerTable(p: PlatformReport, basis: SizeBasis, instructionChars: numbe
     { header: 'Layer' },
   ];
   const ranks = rankLayers(p.layers, basis);
+  const onBasis = basis === 'compressed';
   return {
     kind: 'table',
     priority: PRIORITY.detail,
@@ -76,10 +77,22 @@ function layerTable(p: PlatformReport, basis: SizeBasis, instructionChars: numbe
               : untrusted(layer.step, instructionChars),
           ],
           [statusTone ? tone(statusTone, status) : text(status)],
-          [text(layer.base ? formatBytes(layer.base.sizes[basis]) : '—')],
-          [text(layer.head ? formatBytes(layer.head.sizes[basis]) : '—')],
-          [deltaSpan(layer.delta[basis])],
-          [deltaSpan(layer.delta[other])],
+          [
+            text(
+              layer.base
+                ? `${approx(onBasis && p.base?.compressedEstimated)}${formatBytes(layer.base.sizes[basis])}`
+                : '—',
+            ),
+          ],
+          [
+            text(
+              layer.head
+                ? `${approx(onBasis && p.head?.compressedEstimated)}${formatBytes(layer.head.sizes[basis])}`
+                : '—',
+            ),
+          ],
+          [deltaSpan(layer.delta[basis], estimatedOn(p, basis))],
+          [deltaSpan(layer.delta[other], estimatedOn(p, other))],
           [digestSpan(layer.head?.digest ?? layer.base?.digest ?? '')],
         ],
       };

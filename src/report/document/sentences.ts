@@ -80,24 +80,27 @@ export function headlineSentence(report: Report): Span[] | null {
   const other = otherBasis(basis);
   const platform = strong(untrusted(h.platform));
   if (h.delta === null) {
-    return spans(
-      'Largest image: ',
-      platform,
-      `, ${formatBytes(p.head.sizes[basis])} ${basis}, ${formatBytes(p.head.sizes[other])} ${other}.`,
-    );
+    const size = (b: SizeBasis) => `${approx(estimatedOn(p, b))}${formatBytes(p.head!.sizes[b])} ${b}`;
+    return spans('Largest image: ', platform, `, ${size(basis)}, ${size(other)}.`);
   }
-  const estimated = p.head.compressedEstimated || p.base?.compressedEstimated;
-  const label = (b: SizeBasis) => (b === 'compressed' && estimated ? '≈ compressed' : b);
+  const label = (b: SizeBasis) => (estimatedOn(p, b) ? '≈ compressed' : b);
   const figures = `${label(basis)} ${changeFigure(p, basis)}; ${label(other)} ${changeFigure(p, other)}.`;
   if (h.delta > 0) return spans(platform, ` grew the most: ${figures}`);
   return spans(`No platform grew in ${basis} size. `, platform, `: ${figures}`);
 }
 
+/** Whether a platform's figures on `basis` are estimates or made from one (a delta, a percentage). */
+export function estimatedOn(p: PlatformReport, basis: SizeBasis): boolean {
+  return basis === 'compressed' && !!(p.head?.compressedEstimated || p.base?.compressedEstimated);
+}
+
+/** "≈" before a figure that is an estimate or made from one; nothing before any other. */
+export const approx = (estimated: boolean | undefined): string => (estimated ? '≈' : '');
+
 /** A size cell: "—" without that side; "≈" marks a compressed figure that is an estimate. */
 export function sideSize(side: PlatformSummary | null, basis: SizeBasis): string {
   if (side === null) return '—';
-  const estimated = basis === 'compressed' && side.compressedEstimated;
-  return `${estimated ? '≈' : ''}${formatBytes(side.sizes[basis])}`;
+  return `${approx(basis === 'compressed' && side.compressedEstimated)}${formatBytes(side.sizes[basis])}`;
 }
 
 export function estimateNote(): Span[] {

@@ -20,8 +20,10 @@ import {
 } from './model.js';
 import {
   anyEstimated,
+  approx,
   baselineOrigin,
   engineSentence,
+  estimatedOn,
   estimateNote,
   gatedSentence,
   headlineSentence,
@@ -94,10 +96,11 @@ export function summaryBlocks(report: Report, title: string): Block[] {
 
 const growth = (bytes: number): Tone | null => (bytes > 0 ? 'bad' : bytes < 0 ? 'good' : null);
 
-/** A figure coloured by its sign in a terminal: growth is bad, shrinking good. */
-export function deltaSpan(bytes: number): Span {
+/** A figure coloured by its sign in a terminal: growth is bad, shrinking good; ≈ when it is estimated. */
+export function deltaSpan(bytes: number, estimated = false): Span {
   const t = growth(bytes);
-  return t === null ? text(formatDelta(bytes)) : tone(t, formatDelta(bytes));
+  const figure = `${approx(estimated)}${formatDelta(bytes)}`;
+  return t === null ? text(figure) : tone(t, figure);
 }
 
 function platformTable(report: Report): Block {
@@ -123,8 +126,8 @@ function platformTable(report: Report): Block {
         ...bases.flatMap((b) => [
           [text(sideSize(p.base, b))],
           [text(sideSize(p.head, b))],
-          [p.delta ? deltaSpan(p.delta[b]) : text('n/a')],
-          [text(p.percent ? formatPercent(p.percent[b]) : 'n/a')],
+          [p.delta ? deltaSpan(p.delta[b], estimatedOn(p, b)) : text('n/a')],
+          [text(p.percent ? `${approx(estimatedOn(p, b))}${formatPercent(p.percent[b])}` : 'n/a')],
         ]),
       ],
     })),

@@ -310,6 +310,42 @@ describe('estimated compressed sizes (a classic-store image that was not pushed)
     expect(report.platforms[0]!.base!.compressedEstimated).toBe(false);
   });
 
+  it('marks every compressed figure made from the estimate, deltas and percentages too, and no other', () => {
+    const lines = renderMarkdown(report).split('\n');
+    const cells = lines
+      .find((line) => line.startsWith('| linux/amd64 |'))!
+      .split(' | ')
+      .slice(1);
+    // Base, head, Δ and % uncompressed, then the same compressed: the base's figure alone was measured.
+    expect(cells.map((c) => c.startsWith('≈'))).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+      true,
+      true,
+    ]);
+    const amd64Layers = lines.slice(lines.findIndex((line) => line.includes('Layers of linux/amd64')));
+    const layerRows = amd64Layers
+      .slice(0, amd64Layers.indexOf('</details>'))
+      .filter((l) => /^\| (\d+|—) \| /.test(l));
+    expect(layerRows.length).toBe(7);
+    for (const row of layerRows) {
+      const [, , , base, head, deltaGated, deltaOther] = row.split(' | ');
+      expect([base, head, deltaGated].some((c) => c!.startsWith('≈'))).toBe(false);
+      expect(deltaOther).toMatch(/^(≈|—)/);
+    }
+  });
+
+  it('marks the compressed figure of an image without a baseline', () => {
+    const alone = reportFor(head, null, {});
+    expect(renderMarkdown(alone)).toMatch(
+      /Largest image: \*\*linux\/amd64\*\*, [\d.]+ MB uncompressed, ≈[\d.]+ MB compressed\./,
+    );
+  });
+
   it('says nothing of estimates when every figure is exact', () => {
     expect(renderMarkdown(reportFor(bloatedHead(), leanBase(), {}))).not.toContain('≈');
   });

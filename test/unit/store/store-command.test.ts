@@ -46,6 +46,16 @@ describe('image-size-gate store', () => {
     expect(lines[2]).toMatch(/^bbbbbbbbbbbb /);
   });
 
+  it('ls marks an estimated compressed size with ≈', async () => {
+    const path = join(dir, 'estimated');
+    const report = storedReport(sha('c'));
+    for (const p of report.platforms) p.head!.compressedEstimated = true;
+    await new DirStore(path).put(report);
+    const { code, out } = await run(['ls', '--store', `dir://${path}`]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/linux\/amd64 [\d.]+ MB uncompressed \/ ≈[\d.]+ MB compressed/);
+  });
+
   it('ls --history charts each fingerprint oldest first; fewer than 3 reports make no chart', async () => {
     const two = await run(['ls', '--history']);
     expect(two.code).toBe(0);
