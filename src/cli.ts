@@ -32,6 +32,7 @@ const FLAGS = INPUT_NAMES.filter((name) => !ACTION_ONLY.includes(name));
 const CLI_DIFFERENCES: Record<string, string> = {
   store: `In the CLI: ${DEFAULT_STORE} unless given.`,
   publish: 'In the CLI: off unless --publish is given.',
+  'report-file': 'In the CLI: no JSON report unless given.',
 };
 
 /** The flags with what action.yml says of each input: one source for the action and the CLI. */

@@ -26,6 +26,11 @@ describe('image-size-gate --help', () => {
     },
   );
 
+  it('says where the CLI differs from the action: no JSON report unless --report-file is given', () => {
+    const line = help.split('\n').find((l) => l.startsWith('  --report-file '));
+    expect(line).toMatch(/report\.json\. In the CLI: no JSON report unless given\.$/);
+  });
+
   it('leaves out the inputs that only mean something inside GitHub Actions', () => {
     for (const name of actionOnly) expect(help).not.toContain(`--${name} `);
   });
