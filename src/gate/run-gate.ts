@@ -129,8 +129,8 @@ interface Preflight {
 
 type Phase = <T>(name: string, fn: () => Promise<T>) => Promise<T>;
 
-/** A base found, that is still to be built or measured (after the head). */
-type AcquireBaseline = () => Promise<Baseline>;
+/** A base found, that is still to be built or measured (after the head, which it is given). */
+type AcquireBaseline = (head: MeasuredImage) => Promise<Baseline>;
 
 /** The baseline, or why there is none (the cause a stored report would also give). */
 interface Baseline {
@@ -236,8 +236,10 @@ export async function runGate(
       schemaMajor: REPORT_SCHEMA_VERSION,
     }),
   };
-  /** Finds the baseline; `later` leaves a base that is still to be built or measured to the caller. */
-  const findBaseline = (later: boolean) =>
+  // The commit the head is a build of, exactly: a clean checkout built here (a pull request builds its merge).
+  const builtCommit = plan.kind === 'build' && !context.dirty && !context.pullRequest ? headSha : null;
+  /** Finds the baseline; without the head, a base that is still to be built or measured is left to the caller. */
+  const findBaseline = (head: MeasuredImage | null) =>
     phase('baseline', async () => {
       const previous = await previousRelease(inputs, context, services);
       const found = await getBaseline(
@@ -249,8 +251,9 @@ export async function runGate(
         request,
         run.fingerprint.id,
         previous,
+        builtCommit,
       );
-      return { previous, found: typeof found === 'function' && !later ? await found() : found };
+      return { previous, found: typeof found === 'function' && head ? await found(head) : found };
     });
   // Where the head's compressed sizes are estimated and a stored report may serve, the baseline is
   // found first: the stored estimates of the layers the head shares with it spare estimating them again.
@@ -259,7 +262,7 @@ export async function runGate(
     run.fingerprint.parts.measuring === 'estimated-compressed' &&
     services.reportStore &&
     (inputs.baseline === 'auto' || inputs.baseline === 'store');
-  const foundFirst = storeFirst ? await findBaseline(true) : null;
+  const foundFirst = storeFirst ? await findBaseline(null) : null;
   const stored = typeof foundFirst?.found === 'object' ? foundFirst.found : null;
   if (stored?.image && stored.origin?.source === 'store') reuseStoredEstimates(stored.image.measure, images);
   const head = await phase('head', () =>
@@ -271,8 +274,8 @@ export async function runGate(
           images,
         ),
   );
-  const { previous, found } = foundFirst ?? (await findBaseline(false));
-  const acquired = typeof found === 'function' ? await phase('base', found) : found;
+  const { previous, found } = foundFirst ?? (await findBaseline(head));
+  const acquired = typeof found === 'function' ? await phase('base', () => found(head)) : found;
   const baseline =
     previous && 'tag' in previous
       ? { ...acquired, origin: { ...acquired.origin, release: previous.tag } }
@@ -426,6 +429,7 @@ async function getBaseline(
   request: (role: 'base', paths: Pick<BuildRequest, 'context' | 'file'>, label: string) => BuildRequest,
   fingerprint: string,
   release: Release | null,
+  builtCommit: string | null,
 ): Promise<Baseline | AcquireBaseline> {
   let origin: Partial<BaselineOrigin> = {};
   const none = (cause: BaselineCause, reason: string): Baseline => ({
@@ -469,6 +473,21 @@ async function getBaseline(
   }
   if (!('sha' in base)) return { ...base, origin };
   const { root, sha } = base;
+  if (sha === builtCommit) {
+    // On the base branch itself: the head is already this commit's build, so it is not built twice.
+    return async (head) => {
+      services.log.info(
+        `the base commit ${sha.slice(0, 7)} is the commit the head was built from (a clean checkout): the head's build stands for it`,
+      );
+      return {
+        image: { ...head, measure: { ...head.measure, ref: `base (${sha.slice(0, 7)})` } },
+        reason: null,
+        cause: null,
+        dockerfile: await readFile(inputs.file, 'utf8').catch(() => null),
+        origin: { ...origin, source: 'build', commit: sha },
+      };
+    };
+  }
   // inputs.ts allows a base build only where preflight planned one (the head is built, or `baseline: build`).
   if (!strategy) throw new Error('a base build was reached without a build strategy');
   const buildStrategy = strategy;

@@ -92,6 +92,8 @@ interface Run {
   base?: BuildPlan;
   store?: ReportStore | null;
   history?: StoreHistory;
+  /** Uncommitted changes in the checkout (a local run). */
+  dirty?: boolean;
 }
 
 async function gate(run: Run) {
@@ -117,6 +119,7 @@ async function gate(run: Run) {
     defaultReportFile: null,
     headSha: run.push?.sha ?? null,
     ref: run.push ? 'refs/heads/main' : 'refs/pull/7/merge',
+    ...(run.dirty ? { dirty: true } : {}),
   };
   const result = await runGate(inputs, context, {
     buildx,
@@ -131,6 +134,33 @@ async function gate(run: Run) {
   });
   return { result, buildx, git, log };
 }
+
+describe('runGate on the base commit itself', () => {
+  const onMain = { 'base-ref': 'main', baseline: 'build' };
+
+  it("takes the head's build for the base when the head is a clean build of the base commit", async () => {
+    const { result, buildx, git, log } = await gate({ push: { sha: BASE_SHA }, head: LEAN, raw: onMain });
+    expect(buildx.builds.map((b) => b.role)).toEqual(['head']);
+    expect(git.worktrees).toEqual([]);
+    expect(log.infos).toContain(
+      "the base commit bbbbbbb is the commit the head was built from (a clean checkout): the head's build stands for it",
+    );
+    expect(result.report.baseline).toEqual({ source: 'build', commit: BASE_SHA, reason: null, stored: null });
+    expect(result.report.platforms.map((p) => p.delta)).toEqual([
+      { uncompressed: 0, compressed: 0 },
+      { uncompressed: 0, compressed: 0 },
+    ]);
+    expect(result.markdown).toContain('base: base (bbbbbbb)');
+  });
+
+  it('builds the base when the head is another commit, or has uncommitted changes', async () => {
+    const other = await gate({ push: { sha: HEAD_SHA }, raw: onMain });
+    expect(other.buildx.builds.map((b) => b.role)).toEqual(['head', 'base']);
+    const dirty = await gate({ push: { sha: BASE_SHA }, raw: onMain, dirty: true });
+    expect(dirty.buildx.builds.map((b) => b.role)).toEqual(['head', 'base']);
+    expect(dirty.result.report.platforms[0]!.delta!.uncompressed).toBe(6_000_000);
+  });
+});
 
 describe('runGate with a report store', () => {
   it('publishes a push to main, then a pull request takes its baseline from it: no base build, the same figures as a build', async () => {
