@@ -35670,7 +35670,7 @@ var VERDICT_TONE = {
 var growth = (bytes) => bytes > 0 ? "bad" : bytes < 0 ? "good" : null;
 function deltaSpan(bytes, estimated = false) {
   const t2 = growth(bytes);
-  const figure = `${approx(estimated)}${formatDelta(bytes)}`;
+  const figure = `${approx(estimated && bytes !== 0)}${formatDelta(bytes)}`;
   return t2 === null ? text(figure) : tone(t2, figure);
 }
 

@@ -96,10 +96,13 @@ export function summaryBlocks(report: Report, title: string): Block[] {
 
 const growth = (bytes: number): Tone | null => (bytes > 0 ? 'bad' : bytes < 0 ? 'good' : null);
 
-/** A figure coloured by its sign in a terminal: growth is bad, shrinking good; ≈ when it is estimated. */
+/**
+ * A figure coloured by its sign in a terminal: growth is bad, shrinking good; ≈ when it is made from
+ * estimates, unless it is ±0 (the same layers, the same figure on both sides: exact).
+ */
 export function deltaSpan(bytes: number, estimated = false): Span {
   const t = growth(bytes);
-  const figure = `${approx(estimated)}${formatDelta(bytes)}`;
+  const figure = `${approx(estimated && bytes !== 0)}${formatDelta(bytes)}`;
   return t === null ? text(figure) : tone(t, figure);
 }
 
@@ -127,7 +130,13 @@ function platformTable(report: Report): Block {
           [text(sideSize(p.base, b))],
           [text(sideSize(p.head, b))],
           [p.delta ? deltaSpan(p.delta[b], estimatedOn(p, b)) : text('n/a')],
-          [text(p.percent ? `${approx(estimatedOn(p, b))}${formatPercent(p.percent[b])}` : 'n/a')],
+          [
+            text(
+              p.percent
+                ? `${approx(estimatedOn(p, b) && p.delta?.[b] !== 0)}${formatPercent(p.percent[b])}`
+                : 'n/a',
+            ),
+          ],
         ]),
       ],
     })),
