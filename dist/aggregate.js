@@ -35658,6 +35658,9 @@ function estimatedOn(p, basis) {
   return basis === "compressed" && !!(p.head?.compressedEstimated || p.base?.compressedEstimated);
 }
 var approx = (estimated) => estimated ? "\u2248" : "";
+function sizeFigure(sizes, basis, compressedEstimated) {
+  return `${approx(basis === "compressed" && compressedEstimated)}${formatBytes(sizes[basis])}`;
+}
 
 // src/report/document/summary.ts
 var VERDICT_TONE = {
@@ -36254,7 +36257,6 @@ function layerTable(p, basis, instructionChars) {
     { header: "Layer" }
   ];
   const ranks = rankLayers(p.layers, basis);
-  const onBasis = basis === "compressed";
   return {
     kind: "table",
     priority: PRIORITY.detail,
@@ -36273,16 +36275,8 @@ function layerTable(p, basis, instructionChars) {
             layer.step === "" ? emphasis("(no instruction recorded)") : untrusted(layer.step, instructionChars)
           ],
           [statusTone ? tone(statusTone, status) : text(status)],
-          [
-            text(
-              layer.base ? `${approx(onBasis && p.base?.compressedEstimated)}${formatBytes(layer.base.sizes[basis])}` : "\u2014"
-            )
-          ],
-          [
-            text(
-              layer.head ? `${approx(onBasis && p.head?.compressedEstimated)}${formatBytes(layer.head.sizes[basis])}` : "\u2014"
-            )
-          ],
+          [text(layer.base ? sizeFigure(layer.base.sizes, basis, p.base?.compressedEstimated) : "\u2014")],
+          [text(layer.head ? sizeFigure(layer.head.sizes, basis, p.head?.compressedEstimated) : "\u2014")],
           [deltaSpan(layer.delta[basis], estimatedOn(p, basis))],
           [deltaSpan(layer.delta[other], estimatedOn(p, other))],
           [digestSpan(layer.head?.digest ?? layer.base?.digest ?? "")]

@@ -1,7 +1,6 @@
 // The per-layer tables, one collapsed block per platform. Their rows are ranked so a fitter that must fold
 // them keeps the changed layers first, the largest change first.
 
-import { formatBytes } from '../../core/bytes.js';
 import type { LayerComparison, SizeBasis } from '../../core/model.js';
 import type { PlatformReport, Report } from '../json.js';
 import { shortDigest } from '../text.js';
@@ -16,7 +15,7 @@ import {
   tone,
   untrusted,
 } from './model.js';
-import { approx, estimatedOn, layerCounts, layerStatusWord, otherBasis } from './sentences.js';
+import { estimatedOn, layerCounts, layerStatusWord, otherBasis, sizeFigure } from './sentences.js';
 import { deltaSpan } from './summary.js';
 
 /** Instructions longer than this are cut in the layer table (the JSON report keeps them whole). */
@@ -51,7 +50,6 @@ function layerTable(p: PlatformReport, basis: SizeBasis, instructionChars: numbe
     { header: 'Layer' },
   ];
   const ranks = rankLayers(p.layers, basis);
-  const onBasis = basis === 'compressed';
   return {
     kind: 'table',
     priority: PRIORITY.detail,
@@ -77,20 +75,8 @@ function layerTable(p: PlatformReport, basis: SizeBasis, instructionChars: numbe
               : untrusted(layer.step, instructionChars),
           ],
           [statusTone ? tone(statusTone, status) : text(status)],
-          [
-            text(
-              layer.base
-                ? `${approx(onBasis && p.base?.compressedEstimated)}${formatBytes(layer.base.sizes[basis])}`
-                : '—',
-            ),
-          ],
-          [
-            text(
-              layer.head
-                ? `${approx(onBasis && p.head?.compressedEstimated)}${formatBytes(layer.head.sizes[basis])}`
-                : '—',
-            ),
-          ],
+          [text(layer.base ? sizeFigure(layer.base.sizes, basis, p.base?.compressedEstimated) : '—')],
+          [text(layer.head ? sizeFigure(layer.head.sizes, basis, p.head?.compressedEstimated) : '—')],
           [deltaSpan(layer.delta[basis], estimatedOn(p, basis))],
           [deltaSpan(layer.delta[other], estimatedOn(p, other))],
           [digestSpan(layer.head?.digest ?? layer.base?.digest ?? '')],

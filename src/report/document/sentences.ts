@@ -1,7 +1,7 @@
 // The summary's sentences, each written once, as spans: every renderer prints the same words. Text that came
 // from an image, a repository, the API or a stored report goes in `untrusted` spans.
 import { formatBytes, formatDelta, formatPercent } from '../../core/bytes.js';
-import type { LayerComparison, SizeBasis } from '../../core/model.js';
+import type { LayerComparison, SizeBasis, Sizes } from '../../core/model.js';
 import { describeThresholds } from '../../core/thresholds.js';
 import type { PlatformReport, PlatformSummary, Report } from '../json.js';
 import { counted } from '../text.js';
@@ -80,7 +80,7 @@ export function headlineSentence(report: Report): Span[] | null {
   const other = otherBasis(basis);
   const platform = strong(untrusted(h.platform));
   if (h.delta === null) {
-    const size = (b: SizeBasis) => `${approx(estimatedOn(p, b))}${formatBytes(p.head!.sizes[b])} ${b}`;
+    const size = (b: SizeBasis) => `${sizeFigure(p.head!.sizes, b, p.head!.compressedEstimated)} ${b}`;
     return spans('Largest image: ', platform, `, ${size(basis)}, ${size(other)}.`);
   }
   const label = (b: SizeBasis) => (estimatedOn(p, b) ? '≈ compressed' : b);
@@ -97,10 +97,14 @@ export function estimatedOn(p: PlatformReport, basis: SizeBasis): boolean {
 /** "≈" before a figure that is an estimate or made from one; nothing before any other. */
 export const approx = (estimated: boolean | undefined): string => (estimated ? '≈' : '');
 
-/** A size cell: "—" without that side; "≈" marks a compressed figure that is an estimate. */
+/** A size on one basis; "≈" marks a compressed figure that is an estimate. */
+export function sizeFigure(sizes: Sizes, basis: SizeBasis, compressedEstimated: boolean | undefined): string {
+  return `${approx(basis === 'compressed' && compressedEstimated)}${formatBytes(sizes[basis])}`;
+}
+
+/** A size cell: "—" without that side. */
 export function sideSize(side: PlatformSummary | null, basis: SizeBasis): string {
-  if (side === null) return '—';
-  return `${approx(basis === 'compressed' && side.compressedEstimated)}${formatBytes(side.sizes[basis])}`;
+  return side === null ? '—' : sizeFigure(side.sizes, basis, side.compressedEstimated);
 }
 
 export function estimateNote(): Span[] {
