@@ -88,17 +88,7 @@ async function main(argv: string[]): Promise<number> {
     });
   if (argv[0] === 'store')
     return runStoreCommand(argv.slice(1), { workspace: process.cwd(), defaultStore: DEFAULT_STORE });
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ...Object.fromEntries(FLAGS.map((name) => [name, { type: 'string' as const }])),
-      // `--publish` alone, as a switch: the input's `true`.
-      publish: { type: 'boolean' },
-      verbose: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-  });
+  const { values } = parseFlags(argv);
   if (values.help) {
     process.stdout.write(`${usage()}\n`);
     return 0;
@@ -123,6 +113,28 @@ async function main(argv: string[]): Promise<number> {
     verbose: flags.verbose === true,
   });
   return result.decision.verdict === 'fail' ? 1 : 0;
+}
+
+const OPTIONS = {
+  ...Object.fromEntries(FLAGS.map((name) => [name, { type: 'string' as const }])),
+  // `--publish` alone, as a switch: the input's `true`.
+  publish: { type: 'boolean' as const },
+  verbose: { type: 'boolean' as const },
+  help: { type: 'boolean' as const, short: 'h' },
+};
+
+/** The flags, or an error that names the unknown one and the flag it most likely meant. */
+function parseFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: false });
+  } catch (error) {
+    const unknown = /^Unknown option '--([^']+)'/.exec((error as Error).message)?.[1];
+    if (unknown === undefined) throw error;
+    // A flag cut short or run on (`--platform`, `--max-increas`) is the usual slip.
+    const near = Object.keys(OPTIONS).filter((name) => name.startsWith(unknown) || unknown.startsWith(name));
+    const hint = near.length > 0 ? `; did you mean ${near.map((n) => `--${n}`).join(' or ')}?` : '';
+    throw new Error(`unknown flag --${unknown}${hint} (image-size-gate --help lists them)`);
+  }
 }
 
 /** A problem with the machine rather than the flags. */

@@ -1,5 +1,5 @@
 // The CLI's flags are the action's inputs: --help must list them with action.yml's own descriptions.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, readActionFile } from './action-yml.js';
@@ -29,6 +29,22 @@ describe('image-size-gate --help', () => {
   it('says where the CLI differs from the action: no JSON report unless --report-file is given', () => {
     const line = help.split('\n').find((l) => l.startsWith('  --report-file '));
     expect(line).toMatch(/report\.json\. In the CLI: no JSON report unless given\.$/);
+  });
+
+  it.each([
+    ['--platform', 'linux/amd64', 'unknown flag --platform; did you mean --platforms?'],
+    [
+      '--max-increas',
+      '5MB',
+      'unknown flag --max-increas; did you mean --max-increase or --max-increase-percent?',
+    ],
+    ['--colour', 'never', 'unknown flag --colour (image-size-gate --help lists them)'],
+  ])('names an unknown flag %s and the flag it most likely meant, with exit 2', (flag, value, message) => {
+    const run = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), flag, value], {
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`image-size-gate: ${message}`);
   });
 
   it('leaves out the inputs that only mean something inside GitHub Actions', () => {
