@@ -93,14 +93,23 @@ function runHelper(
     return Promise.reject(fail('has a name no helper has: fix the Docker config'));
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // In a process group of its own, so that stopping it stops whatever it started too.
+    const child = spawn(program, ['get'], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let size = 0;
     let refused: Error | null = null;
     const stop = (error: Error) => {
       refused ??= error;
-      child.kill('SIGKILL');
+      // A helper that is a script runs children, which would hold its output open after it died.
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      // One that left its group on purpose may still hold it: stop listening, so that close comes.
+      child.stdout.destroy();
+      child.stderr.destroy();
     };
     const timer = setTimeout(
       () =>

@@ -1,7 +1,7 @@
 // The Docker config's credential helpers, run for real: a small `docker-credential-fake` script in a temp
 // directory that is put on the child's PATH (through the lookup's env, never process.env), answering as
 // docker-credential-helpers' protocol says, or misbehaving in the ways real helpers do.
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,7 @@ case "$FAKE_MODE" in
   missing) echo "credentials not found in native keychain"; exit 1 ;;
   broken) echo "error getting credentials - keychain locked" >&2; exit 3 ;;
   hang) exec sleep 30 ;;
+  hang-child) sleep "$FAKE_SLEEP"; echo late ;;
   huge) head -c 200000 /dev/zero | tr '\\0' 'x' ;;
   notjson) printf 'Secret=s3cret-not-json' ;;
 esac
@@ -144,6 +145,45 @@ describe('registryCredential', () => {
     },
   );
 });
+
+describe('a credential helper that hangs in a child of its own', () => {
+  it('is stopped at its time limit with the whole process group, so nothing it started outlives it', async () => {
+    // A shell helper that runs sleep as a child: killing the shell alone would leave sleep holding its
+    // stdout, and the lookup waiting for sleep.
+    const marker = `${30 + Math.random()}`.slice(0, 9);
+    const options = lookup({ credsStore: 'fake' }, 'hang-child', 300);
+    const started = Date.now();
+    const error = await registryCredential('reg.example:5000', {
+      ...options,
+      env: { ...options.env, FAKE_SLEEP: marker },
+    }).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(error?.message).toMatch(/docker-credential-fake .* gave no answer within 0.3 s and was stopped/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(await sleepersOf(marker)).toEqual([]);
+  });
+});
+
+/** The pids of the `sleep MARKER` processes still running (a killed one can take a moment to be reaped). */
+async function sleepersOf(marker: string): Promise<string[]> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const pids = readdirSync('/proc').filter((pid) => {
+      if (!/^\d+$/.test(pid)) return false;
+      try {
+        const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        return cmdline === `sleep\0${marker}\0` && state !== 'Z';
+      } catch {
+        return false;
+      }
+    });
+    if (pids.length === 0 || Date.now() > deadline) return pids;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 describe('RegistryClient with a credential helper', () => {
   let server: Server;
