@@ -24,6 +24,13 @@ export interface DockerEngine {
   imageId(ref: string): Promise<string | null>;
   /** Removes the image when no tag names it any more (and no container uses it); true when removed. */
   removeIfUntagged(id: string): Promise<boolean>;
+  /** Names an image `repository:tag` as well. */
+  tag(id: string, repository: string, tag: string): Promise<void>;
+  /**
+   * Removes the tag `ref`; the image goes with it when that was its last tag (and no container uses
+   * it). True when the image went.
+   */
+  removeTag(ref: string): Promise<boolean>;
 }
 
 export function describeDockerHost(): string {
@@ -110,6 +117,23 @@ export class DockerodeEngine implements DockerEngine {
     } catch {
       // Gone already, or still used by a container: it is not ours to force.
       return false;
+    }
+  }
+
+  async tag(id: string, repository: string, tag: string): Promise<void> {
+    await this.docker.getImage(id).tag({ repo: repository, tag });
+  }
+
+  async removeTag(ref: string): Promise<boolean> {
+    try {
+      // Untagged for a name, Deleted for each image (layer) that went: `DELETE /images/{name}`.
+      const answer = (await this.docker.getImage(ref).remove({ noprune: true })) as { Deleted?: string }[];
+      return answer.some((item) => item.Deleted);
+    } catch (error) {
+      // Gone already, or its last tag and a container uses it: either way there is nothing to do.
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status === 404 || status === 409) return false;
+      throw error;
     }
   }
 

@@ -1,5 +1,7 @@
 // Gets the measurement of one side (head or base) of the comparison: by building it with buildx, or
 // by reading an image that already exists in the daemon or a registry.
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -123,13 +125,19 @@ export async function buildAndMeasure(
           spec([platform], { kind: 'image', name, push }, platform.replaceAll('/', '-')),
           ` ${platform}`,
         );
-        await measure(
-          async () =>
-            push && built.digest
-              ? services.registry(`${registry}@${built.digest}`, goBinaryCapture)
-              : readExport(built.imageId ?? name, services, name),
-          platform,
-        );
+        const fromRegistry = push && built.digest !== null;
+        const hold = !fromRegistry && built.imageId ? await holdImage(built.imageId, name, services) : null;
+        try {
+          await measure(
+            async () =>
+              fromRegistry
+                ? services.registry(`${registry}@${built.digest}`, goBinaryCapture)
+                : readExport(built.imageId ?? name, services, name),
+            platform,
+          );
+        } finally {
+          await hold?.release();
+        }
         // The tag moved to the new build: the image it named before would be left dangling, run after run.
         if (replaced && replaced !== built.imageId && (await services.docker.removeIfUntagged(replaced))) {
           services.log(
@@ -140,6 +148,44 @@ export async function buildAndMeasure(
     }
     return { measure: { ref: label, source: 'build', platforms }, analyses };
   });
+}
+
+/**
+ * Names a classic-store build with a tag of this run's own until it is measured. Another run on the
+ * same daemon moves the shared tag to its own build, then removes the image the tag named before when
+ * nothing names it: without this tag, that could be this run's build, before its export is read. When
+ * the shared tag has moved meanwhile, letting go of this tag removes the image, as that run would have.
+ */
+async function holdImage(
+  id: string,
+  name: string,
+  services: ImageServices,
+): Promise<{ release: () => Promise<void> }> {
+  const [repository, tag] = [name.slice(0, name.lastIndexOf(':')), name.slice(name.lastIndexOf(':') + 1)];
+  const held = `${tag}-run-${randomUUID().slice(0, 8)}`;
+  const ref = `${repository}:${held}`;
+  await services.docker.tag(id, repository, held);
+  // An interrupted run still lets go of it (the docker CLI is there: buildx runs through it).
+  const emergency = onInterruptOrExit(() => {
+    spawnSync('docker', ['rmi', '--no-prune', ref], { stdio: 'ignore', timeout: 10_000 });
+  });
+  return {
+    release: async () => {
+      emergency.unregister();
+      try {
+        if (await services.docker.removeTag(ref)) {
+          services.log(
+            `${name} moved to another run's build while this one was measured: removed this run's (${id.slice(0, 19)})`,
+          );
+        }
+      } catch (error) {
+        // Tidying up costs the tidying only, never the measurement.
+        services.log(
+          `could not remove the tag ${ref} (${(error as Error).message}): \`docker rmi ${ref}\` removes it`,
+        );
+      }
+    },
+  };
 }
 
 /**

@@ -121,6 +121,12 @@ export class FakeDocker implements DockerEngine {
   async removeIfUntagged(): Promise<boolean> {
     return false;
   }
+
+  async tag(): Promise<void> {}
+
+  async removeTag(): Promise<boolean> {
+    return false;
+  }
 }
 
 /** A registry that holds no image: each one asked for is missing, as its 404 would say; the asks are kept. */
