@@ -202,7 +202,7 @@ function mainSection(lead: Explained, others: readonly Explained[], shown: reado
     }
   } else {
     heading = spans('What ', untrusted(platform), ' is made of');
-    blocks.push(compositionBlock(e, platform, lead.report.base !== null, priority));
+    blocks.push(compositionBlock(lead, priority));
   }
   if (shown.length > 0) {
     const more = shown.length - VISIBLE_FINDINGS;
@@ -256,12 +256,8 @@ function otherPlatformSummary(x: Explained): Span[] {
   return spans(strong(untrusted(x.report.platform)), ' ', ...size, ` ${BASIS_WORD}, ${findings}`);
 }
 
-function compositionBlock(
-  e: PlatformExplanation,
-  platform: string,
-  baseFigures: boolean,
-  priority: number,
-): Block {
+function compositionBlock(x: Explained, priority: number): Block {
+  const e = x.explanation;
   const c = composition(e);
   const items: ListItem[] = [];
   if (c.baseImage) {
@@ -292,9 +288,10 @@ function compositionBlock(
     kind: 'list',
     priority,
     lead: spans(
-      strong(untrusted(platform)),
+      strong(untrusted(x.report.platform)),
       ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; `,
-      baseFigures
+      // Sizes without files: a stored baseline (a platform the base lacks has no sizes either).
+      x.report.base !== null
         ? 'the baseline gives its figures but not its files (a stored report keeps none), so no file is compared.'
         : 'no base to compare with.',
     ),
@@ -502,7 +499,7 @@ function platformDetail(
       );
     }
   } else if (!isLead) {
-    blocks.push(compositionBlock(e, e.platform, x.report.base !== null, priority));
+    blocks.push(compositionBlock(x, priority));
   }
   if (e.binaries.length > 0) {
     blocks.push(
