@@ -35658,6 +35658,7 @@ function estimatedOn(p, basis) {
   return basis === "compressed" && !!(p.head?.compressedEstimated || p.base?.compressedEstimated);
 }
 var approx = (estimated) => estimated ? "\u2248" : "";
+var approxChange = (estimated, delta) => approx(estimated && delta !== 0);
 function sizeFigure(sizes, basis, compressedEstimated) {
   return `${approx(basis === "compressed" && compressedEstimated)}${formatBytes(sizes[basis])}`;
 }
@@ -35673,7 +35674,7 @@ var VERDICT_TONE = {
 var growth = (bytes) => bytes > 0 ? "bad" : bytes < 0 ? "good" : null;
 function deltaSpan(bytes, estimated = false) {
   const t2 = growth(bytes);
-  const figure = `${approx(estimated && bytes !== 0)}${formatDelta(bytes)}`;
+  const figure = `${approxChange(estimated, bytes)}${formatDelta(bytes)}`;
   return t2 === null ? text(figure) : tone(t2, figure);
 }
 
@@ -35815,7 +35816,7 @@ function mainSection(lead, others, shown) {
     }
   } else {
     heading = spans("What ", untrusted(platform2), " is made of");
-    blocks.push(compositionBlock(e, platform2, lead.report.base !== null, priority));
+    blocks.push(compositionBlock(lead, priority));
   }
   if (shown.length > 0) {
     const more = shown.length - VISIBLE_FINDINGS;
@@ -35862,7 +35863,8 @@ function otherPlatformSummary(x) {
   const size2 = e.diff === null ? [text(`${formatBytes(e.fileBytes)} of files`)] : spans("files ", deltaSpan(e.diff.delta));
   return spans(strong(untrusted(x.report.platform)), " ", ...size2, ` ${BASIS_WORD}, ${findings}`);
 }
-function compositionBlock(e, platform2, baseFigures, priority) {
+function compositionBlock(x, priority) {
+  const e = x.explanation;
   const c = composition(e);
   const items = [];
   if (c.baseImage) {
@@ -35891,9 +35893,10 @@ function compositionBlock(e, platform2, baseFigures, priority) {
     kind: "list",
     priority,
     lead: spans(
-      strong(untrusted(platform2)),
+      strong(untrusted(x.report.platform)),
       ` holds ${formatBytes(c.total)} of files (${BASIS_WORD}) in ${count(e.files)} files; `,
-      baseFigures ? "the baseline gives its figures but not its files (a stored report keeps none), so no file is compared." : "no base to compare with."
+      // Sizes without files: a stored baseline (a platform the base lacks has no sizes either).
+      x.report.base !== null ? "the baseline gives its figures but not its files (a stored report keeps none), so no file is compared." : "no base to compare with."
     ),
     items
   };
@@ -36054,7 +36057,7 @@ function platformDetail(x, isLead, findings, priority) {
       );
     }
   } else if (!isLead) {
-    blocks.push(compositionBlock(e, e.platform, x.report.base !== null, priority));
+    blocks.push(compositionBlock(x, priority));
   }
   if (e.binaries.length > 0) {
     blocks.push(

@@ -97,6 +97,13 @@ export function estimatedOn(p: PlatformReport, basis: SizeBasis): boolean {
 /** "≈" before a figure that is an estimate or made from one; nothing before any other. */
 export const approx = (estimated: boolean | undefined): string => (estimated ? '≈' : '');
 
+/**
+ * "≈" before a change made from estimates, unless it is ±0: the same layers carry the same figure on
+ * both sides, so no change is exact.
+ */
+export const approxChange = (estimated: boolean, delta: number | undefined): string =>
+  approx(estimated && delta !== 0);
+
 /** A size on one basis; "≈" marks a compressed figure that is an estimate. */
 export function sizeFigure(sizes: Sizes, basis: SizeBasis, compressedEstimated: boolean | undefined): string {
   return `${approx(basis === 'compressed' && compressedEstimated)}${formatBytes(sizes[basis])}`;

@@ -20,7 +20,7 @@ import {
 } from './model.js';
 import {
   anyEstimated,
-  approx,
+  approxChange,
   baselineOrigin,
   engineSentence,
   estimatedOn,
@@ -96,13 +96,10 @@ export function summaryBlocks(report: Report, title: string): Block[] {
 
 const growth = (bytes: number): Tone | null => (bytes > 0 ? 'bad' : bytes < 0 ? 'good' : null);
 
-/**
- * A figure coloured by its sign in a terminal: growth is bad, shrinking good; ≈ when it is made from
- * estimates, unless it is ±0 (the same layers, the same figure on both sides: exact).
- */
+/** A figure coloured by its sign in a terminal: growth is bad, shrinking good; ≈ as approxChange says. */
 export function deltaSpan(bytes: number, estimated = false): Span {
   const t = growth(bytes);
-  const figure = `${approx(estimated && bytes !== 0)}${formatDelta(bytes)}`;
+  const figure = `${approxChange(estimated, bytes)}${formatDelta(bytes)}`;
   return t === null ? text(figure) : tone(t, figure);
 }
 
@@ -133,7 +130,7 @@ function platformTable(report: Report): Block {
           [
             text(
               p.percent
-                ? `${approx(estimatedOn(p, b) && p.delta?.[b] !== 0)}${formatPercent(p.percent[b])}`
+                ? `${approxChange(estimatedOn(p, b), p.delta?.[b])}${formatPercent(p.percent[b])}`
                 : 'n/a',
             ),
           ],
