@@ -86,6 +86,13 @@ function child(script, childArgs, env = {}) {
   });
 }
 
+/** Runs `measure` n times, one after another; its results in order. */
+async function repeat(n, measure) {
+  const results = [];
+  for (let i = 0; i < n; i++) results.push(await measure());
+  return results;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -136,29 +143,25 @@ async function main() {
     dockerSave(IMAGE_TAG);
 
     log(`floor: docker save ${IMAGE_TAG} > /dev/null, ${runs + 2} runs`);
-    const saveMs = [];
-    for (let i = 0; i < runs + 2; i++) saveMs.push(dockerSave(IMAGE_TAG));
+    const saveMs = await repeat(runs + 2, () => dockerSave(IMAGE_TAG));
 
     log(`analysis through the Engine API export, ${runs} runs`);
-    const exportRuns = [];
-    for (let i = 0; i < runs; i++) exportRuns.push(await child(analyse, ['export', IMAGE_TAG]));
+    const exportRuns = await repeat(runs, () => child(analyse, ['export', IMAGE_TAG]));
 
-    const ociRuns = [];
+    let ociRuns = [];
     if (!flag('--no-oci') && existsSync(join(ociDir, 'index.json'))) {
       log(`analysis of the OCI layout ${ociDir}, ${runs} runs`);
-      for (let i = 0; i < runs; i++) ociRuns.push(await child(analyse, ['oci', ociDir]));
+      ociRuns = await repeat(runs, () => child(analyse, ['oci', ociDir]));
     }
 
     const diagnostics = {};
     if (!flag('--no-diagnostics')) {
       log('diagnostics: export drained by Node; layers gunzipped from the OCI layout');
-      const drains = [];
-      for (let i = 0; i < runs; i++) drains.push(await child(children, ['drain', IMAGE_TAG]));
+      const drains = await repeat(runs, () => child(children, ['drain', IMAGE_TAG]));
       diagnostics.drainMs = median(drains.map((d) => d.ms));
       diagnostics.drainBytes = drains[0].bytes;
       if (ociRuns.length > 0) {
-        const gunzips = [];
-        for (let i = 0; i < runs; i++) gunzips.push(await child(children, ['gunzip', ociDir]));
+        const gunzips = await repeat(runs, () => child(children, ['gunzip', ociDir]));
         diagnostics.gunzipMs = median(gunzips.map((d) => d.ms));
         diagnostics.gunzipBytes = gunzips[0].bytes;
       }
@@ -173,32 +176,18 @@ async function main() {
       ensureClassicImage({ log });
       dockerSave(IMAGE_TAG, CLASSIC_HOST);
       log(`classic store: docker save, ${runs + 2} runs; analysis through its export, ${runs} runs`);
-      classic.saveMs = [];
-      for (let i = 0; i < runs + 2; i++) classic.saveMs.push(dockerSave(IMAGE_TAG, CLASSIC_HOST));
-      classic.runs = [];
-      for (let i = 0; i < runs; i++) {
-        classic.runs.push(await child(analyse, ['export', IMAGE_TAG], { DOCKER_HOST: CLASSIC_HOST }));
-      }
+      const onClassic = (args) => () => child(analyse, args, { DOCKER_HOST: CLASSIC_HOST });
+      classic.saveMs = await repeat(runs + 2, () => dockerSave(IMAGE_TAG, CLASSIC_HOST));
+      classic.runs = await repeat(runs, onClassic(['export', IMAGE_TAG]));
       log(`classic store: the same export read again with every estimate known, ${runs} runs`);
-      classic.knownRuns = [];
-      for (let i = 0; i < runs; i++) {
-        classic.knownRuns.push(
-          await child(analyse, ['export-after', IMAGE_TAG, IMAGE_TAG], { DOCKER_HOST: CLASSIC_HOST }),
-        );
-      }
+      classic.knownRuns = await repeat(runs, onClassic(['export-after', IMAGE_TAG, IMAGE_TAG]));
       ensureClassicPullRequestImage({ log });
       dockerSave(PR_IMAGE_TAG, CLASSIC_HOST);
       log(
         `classic store: ${PR_IMAGE_TAG} after ${IMAGE_TAG} in one run, ${runs} runs against its docker save`,
       );
-      classic.prSaveMs = [];
-      for (let i = 0; i < runs + 2; i++) classic.prSaveMs.push(dockerSave(PR_IMAGE_TAG, CLASSIC_HOST));
-      classic.prRuns = [];
-      for (let i = 0; i < runs; i++) {
-        classic.prRuns.push(
-          await child(analyse, ['export-after', IMAGE_TAG, PR_IMAGE_TAG], { DOCKER_HOST: CLASSIC_HOST }),
-        );
-      }
+      classic.prSaveMs = await repeat(runs + 2, () => dockerSave(PR_IMAGE_TAG, CLASSIC_HOST));
+      classic.prRuns = await repeat(runs, onClassic(['export-after', IMAGE_TAG, PR_IMAGE_TAG]));
     }
 
     const floor = median(saveMs);
